@@ -1,0 +1,96 @@
+//! Combining per-endpoint verdicts into one domain verdict without ever hiding a failed probe.
+//!
+//! Rule: any endpoint that fails makes the domain fail (the worst is shown first); otherwise any
+//! endpoint that warns makes it warn; otherwise any endpoint that could not be judged makes the
+//! domain inconclusive; only when every endpoint passed does the domain pass. A domain with no
+//! endpoint at all is inconclusive.
+
+use govscan_model::{EndpointObservations, Outcome, Probed, Status};
+use serde_json::json;
+
+/// One endpoint's verdict.
+#[derive(Debug, Clone)]
+pub struct EndpointVerdict {
+    /// Pass, Fail, Warn or Inconclusive.
+    pub status: Status,
+    /// Stable finding key.
+    pub finding: &'static str,
+    /// One sentence.
+    pub message: String,
+    /// Facts for this endpoint.
+    pub evidence: serde_json::Value,
+}
+
+impl EndpointVerdict {
+    /// A verdict.
+    pub fn new(
+        status: Status,
+        finding: &'static str,
+        message: impl Into<String>,
+        evidence: serde_json::Value,
+    ) -> Self {
+        EndpointVerdict { status, finding, message: message.into(), evidence }
+    }
+}
+
+fn rank(status: Status) -> u8 {
+    match status {
+        Status::Fail => 0,
+        Status::Warn => 1,
+        Status::Inconclusive => 2,
+        Status::Pass => 3,
+        Status::Info => 4,
+        Status::NotApplicable => 5,
+    }
+}
+
+/// Judges every endpoint with `judge` over the probe selected by `pick`; an endpoint whose
+/// probe is missing is inconclusive with the probe's own reason.
+pub fn combine<T>(
+    check: &str,
+    endpoints: &[EndpointObservations],
+    pick: impl Fn(&EndpointObservations) -> &Probed<T>,
+    judge: impl Fn(&EndpointObservations, &T) -> EndpointVerdict,
+) -> Outcome {
+    if endpoints.is_empty() {
+        return Outcome::inconclusive(check, "the domain has no address to connect to");
+    }
+    let verdicts: Vec<(String, EndpointVerdict)> = endpoints
+        .iter()
+        .map(|ep| {
+            let verdict = match pick(ep) {
+                Probed::Ok { value } => judge(ep, value),
+                other => EndpointVerdict::new(
+                    Status::Inconclusive,
+                    "probe_incomplete",
+                    other.missing_reason().unwrap_or_default(),
+                    json!({ "reason": other.missing_reason() }),
+                ),
+            };
+            (ep.address.clone(), verdict)
+        })
+        .collect();
+    // `endpoints` is non-empty, so `verdicts` is too; fall back to an inconclusive outcome
+    // rather than unwrap.
+    let Some((worst_addr, worst)) = verdicts.iter().min_by_key(|(_, v)| rank(v.status)) else {
+        return Outcome::inconclusive(check, "no endpoint verdicts");
+    };
+    let per_endpoint: Vec<serde_json::Value> = verdicts
+        .iter()
+        .map(|(addr, v)| {
+            json!({
+                "address": addr,
+                "status": v.status.as_str(),
+                "finding": v.finding,
+                "message": v.message,
+                "evidence": v.evidence,
+            })
+        })
+        .collect();
+    let message = if verdicts.len() > 1 {
+        format!("{} (endpoint {worst_addr})", worst.message)
+    } else {
+        worst.message.clone()
+    };
+    Outcome::new(check, worst.status, worst.finding, message, json!({ "endpoints": per_endpoint }))
+}

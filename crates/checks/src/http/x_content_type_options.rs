@@ -1,0 +1,113 @@
+//! `X-Content-Type-Options: nosniff` is sent on the HTTPS home page.
+
+use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use serde_json::json;
+
+use crate::endpoints::{EndpointVerdict, combine};
+use crate::{Check, Context};
+
+/// The check.
+pub struct XContentTypeOptions;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "http.x-content-type-options",
+    family: Family::Http,
+    title: "Browsers are told not to guess content types (X-Content-Type-Options: nosniff)",
+    level: Level::Should,
+    rationale: "Without `nosniff`, a browser may treat an uploaded text file or image as script \
+                or HTML (MIME sniffing), which turns harmless uploads into cross-site scripting.",
+    remediation: "Send `X-Content-Type-Options: nosniff` on every response.\n\
+                  nginx: `add_header X-Content-Type-Options nosniff always;`\n\
+                  Apache: `Header always set X-Content-Type-Options \"nosniff\"`\n\
+                  IIS: add a customHeaders entry `X-Content-Type-Options` = `nosniff`.",
+    references: &[
+        Reference {
+            title: "Fetch Standard §X-Content-Type-Options",
+            url: "https://fetch.spec.whatwg.org/#x-content-type-options-header",
+        },
+        Reference {
+            title: "MDN HTTP Observatory scoring: X-Content-Type-Options",
+            url: "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring",
+        },
+    ],
+    needs: &[Need::DnsAddresses, Need::Https],
+};
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Finding {
+    /// The header is `nosniff`.
+    Nosniff,
+    /// The header is absent.
+    Missing,
+    /// The header has another value.
+    InvalidValue,
+}
+
+impl Finding {
+    fn key(self) -> &'static str {
+        match self {
+            Finding::Nosniff => "nosniff",
+            Finding::Missing => "header_missing",
+            Finding::InvalidValue => "header_invalid",
+        }
+    }
+}
+
+impl Check for XContentTypeOptions {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
+        combine(META.id, &obs.endpoints, |ep| &ep.https, |_, chain| {
+            let Some(last) = chain.last() else {
+                return EndpointVerdict::new(
+                    Status::Inconclusive,
+                    "probe_incomplete",
+                    "no HTTPS response recorded",
+                    json!({}),
+                );
+            };
+            let values: Vec<&str> = last.header_values("x-content-type-options").collect();
+            let finding = match values.first() {
+                None => Finding::Missing,
+                Some(v) if v.trim().eq_ignore_ascii_case("nosniff") => Finding::Nosniff,
+                Some(_) => Finding::InvalidValue,
+            };
+            let evidence = json!({ "url": last.url, "status": last.status, "values": values });
+            match finding {
+                Finding::Nosniff => EndpointVerdict::new(
+                    Status::Pass,
+                    finding.key(),
+                    format!("{} sends X-Content-Type-Options: nosniff", last.url),
+                    evidence,
+                ),
+                Finding::Missing => EndpointVerdict::new(
+                    Status::Fail,
+                    finding.key(),
+                    format!("{} does not send X-Content-Type-Options", last.url),
+                    evidence,
+                ),
+                Finding::InvalidValue => EndpointVerdict::new(
+                    Status::Fail,
+                    finding.key(),
+                    format!("{} sends X-Content-Type-Options with a value other than nosniff", last.url),
+                    evidence,
+                ),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&XContentTypeOptions);
+    }
+}

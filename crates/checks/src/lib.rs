@@ -1,0 +1,31 @@
+//! Pure checks: each judges `Observations` and returns an `Outcome` with evidence. This crate
+//! cannot perform I/O (it depends on no runtime, socket or resolver crate).
+
+pub mod cert;
+pub mod context;
+pub mod dns;
+pub mod endpoints;
+pub mod http;
+pub mod mail;
+pub mod registry;
+pub mod runner;
+pub mod tls;
+
+pub use context::Context;
+pub use registry::{ALL, find};
+pub use runner::{evaluate_all, evaluate_one};
+
+use govscan_model::{CheckMeta, Observations, Outcome};
+
+/// A check: metadata plus a pure verdict over observations.
+pub trait Check: Sync {
+    /// What the check asserts, why, and how to fix it.
+    fn meta(&self) -> &'static CheckMeta;
+    /// Judges the observations. The runner has already answered `Inconclusive` when a
+    /// domain-level probe named in `meta().needs` is missing; endpoint-level data is
+    /// combined with [`endpoints::combine`], which never turns a failed probe into a pass.
+    fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome;
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures;

@@ -1,0 +1,47 @@
+//! Runs checks over observations: answers `Inconclusive` for missing domain-level probe data,
+//! then calls the check's pure `evaluate`.
+
+use govscan_model::{Need, Observations, Outcome, Probed};
+
+use crate::{Check, Context, registry::ALL};
+
+/// Why a needed domain-level probe gives no data, if it does not.
+fn missing_need(obs: &Observations, need: Need) -> Option<String> {
+    fn reason<T>(label: &str, p: &Probed<T>) -> Option<String> {
+        p.missing_reason().map(|r| format!("{label} lookup: {r}"))
+    }
+    let dns = &obs.dns;
+    match need {
+        Need::DnsAddresses => match (&dns.a, &dns.aaaa) {
+            (Probed::Ok { .. }, _) | (_, Probed::Ok { .. }) => None,
+            (a, _) => reason("A", a),
+        },
+        Need::DnsAaaa => reason("AAAA", &dns.aaaa),
+        Need::DnsTxt => reason("TXT", &dns.txt),
+        Need::DnsDmarc => reason("_dmarc TXT", &dns.dmarc),
+        Need::DnsCaa => reason("CAA", &dns.caa),
+        Need::DnsMx => reason("MX", &dns.mx),
+        Need::DnsNs => reason("NS", &dns.ns),
+        Need::DnsSoa => reason("SOA", &dns.soa),
+        // Endpoint-level data is judged per endpoint by the check (see `endpoints::combine`).
+        Need::Tls | Need::Http | Need::Https | Need::SecurityTxt => None,
+    }
+}
+
+/// Runs one check.
+pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Outcome {
+    let meta = check.meta();
+    for need in meta.needs {
+        if let Some(reason) = missing_need(obs, *need) {
+            return Outcome::inconclusive(meta.id, reason);
+        }
+    }
+    let mut outcome = check.evaluate(obs, ctx);
+    outcome.check = meta.id.to_owned();
+    outcome
+}
+
+/// Runs every registered check, in registry order.
+pub fn evaluate_all(obs: &Observations, ctx: &Context) -> Vec<Outcome> {
+    ALL.iter().map(|c| evaluate_one(*c, obs, ctx)).collect()
+}

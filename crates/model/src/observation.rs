@@ -1,0 +1,261 @@
+//! Observations: everything the probe saw for one domain, as plain data that checks judge.
+//!
+//! One `Observations` per domain. DNS data is per name; TLS and HTTP data are per endpoint
+//! (each IPv4 and IPv6 address the name resolves to is probed separately).
+
+use serde::{Deserialize, Serialize};
+
+use crate::Probed;
+
+/// Everything probed for one domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observations {
+    /// The normalised domain name.
+    pub domain: String,
+    /// When the probe of this domain started (RFC 3339, UTC).
+    pub probed_at: String,
+    /// How long the probe of this domain took, in milliseconds.
+    pub duration_ms: u64,
+    /// DNS records read for the domain.
+    pub dns: DnsObservations,
+    /// One entry per address the domain resolves to (or per `--connect` override).
+    pub endpoints: Vec<EndpointObservations>,
+}
+
+/// DNS data for one domain. Each record set is a separate probe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DnsObservations {
+    /// IPv4 addresses (A).
+    pub a: Probed<Vec<String>>,
+    /// IPv6 addresses (AAAA).
+    pub aaaa: Probed<Vec<String>>,
+    /// Name servers (NS), as names without trailing dot.
+    pub ns: Probed<Vec<String>>,
+    /// Mail exchangers (MX).
+    pub mx: Probed<Vec<MxRecord>>,
+    /// TXT records at the domain, each with its character-strings joined without separator.
+    pub txt: Probed<Vec<String>>,
+    /// The relevant CAA record set (RFC 8659 §3: the closest ancestor that has one).
+    pub caa: Probed<CaaObservation>,
+    /// TXT records at `_dmarc.<domain>`.
+    pub dmarc: Probed<Vec<String>>,
+    /// The zone's SOA record (of the zone the domain is in).
+    pub soa: Probed<SoaRecord>,
+    /// Which resolver answered (address:port), for evidence.
+    pub resolver: String,
+}
+
+/// One MX record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxRecord {
+    /// Preference (lower is preferred).
+    pub preference: u16,
+    /// Exchange host, without trailing dot; `""` for a null MX (RFC 7505, exchange `.`).
+    pub exchange: String,
+}
+
+/// One SOA record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoaRecord {
+    /// The zone apex that owns the SOA.
+    pub zone: String,
+    /// Primary name server.
+    pub mname: String,
+    /// Responsible mailbox, in DNS form.
+    pub rname: String,
+    /// Serial number.
+    pub serial: u32,
+}
+
+/// The CAA records that govern a name, found by climbing towards the root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaaObservation {
+    /// The name at which the relevant CAA set was found, `None` if no ancestor has one.
+    pub found_at: Option<String>,
+    /// The records of that set.
+    pub records: Vec<CaaRecord>,
+    /// Every name that was queried, in order, for evidence.
+    pub queried: Vec<String>,
+}
+
+/// One CAA record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaaRecord {
+    /// Issuer-critical flag.
+    pub critical: bool,
+    /// Property tag (`issue`, `issuewild`, `iodef`, ...).
+    pub tag: String,
+    /// Property value as text (lossy UTF-8).
+    pub value: String,
+}
+
+/// TLS and HTTP observations for one address of the domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointObservations {
+    /// The IP address probed (IPv4 or IPv6 text form).
+    pub address: String,
+    /// The modern TLS handshake on port 443 (rustls, TLS 1.2/1.3).
+    pub tls: Probed<TlsObservation>,
+    /// `GET /` over http:// on port 80, redirects recorded hop by hop.
+    pub http: Probed<RedirectChain>,
+    /// `GET /` over https:// on port 443, redirects recorded hop by hop.
+    pub https: Probed<RedirectChain>,
+    /// `GET /.well-known/security.txt` over https://, not following redirects.
+    pub security_txt: Probed<HttpExchange>,
+}
+
+impl EndpointObservations {
+    /// True for an IPv6 endpoint.
+    pub fn is_ipv6(&self) -> bool {
+        self.address.contains(':')
+    }
+}
+
+/// What one modern TLS handshake showed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TlsObservation {
+    /// Negotiated version, e.g. `TLSv1_3` or `TLSv1_2`.
+    pub version: String,
+    /// Negotiated cipher suite (IANA name as rustls spells it).
+    pub cipher_suite: String,
+    /// Negotiated key-exchange group, e.g. `X25519`.
+    pub key_exchange_group: Option<String>,
+    /// Negotiated ALPN protocol.
+    pub alpn: Option<String>,
+    /// The whole chain as the server sent it, leaf first, even if invalid.
+    pub chain: Vec<CertificateDer>,
+    /// Stapled OCSP response, base64 DER, if any.
+    pub ocsp_stapled: Option<String>,
+    /// The verifier's verdict, recorded, not enforced.
+    pub trust: TrustVerdict,
+    /// The SNI name sent.
+    pub sni: String,
+}
+
+/// One certificate as sent by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateDer {
+    /// The DER bytes, base64 (standard alphabet, padded).
+    pub der_base64: String,
+}
+
+/// The certificate verifier's verdict, judged twice so that trust and time are told apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrustVerdict {
+    /// The verdict at scan time for the domain name (`None` = valid).
+    pub at_scan_time: Option<VerifierError>,
+    /// The verdict for the chain alone, judged at a moment inside the leaf's validity window,
+    /// so that an expired but otherwise trusted chain reads as trusted (`None` = valid; a
+    /// `NotValidForName` here still means the chain itself is trusted).
+    pub chain_only: Option<VerifierError>,
+    /// Which trust store was used (e.g. "webpki-roots 1.0 + --ca-file lab-ca.pem").
+    pub roots: String,
+}
+
+/// A certificate verifier error, classified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifierError {
+    /// Class: `unknown_issuer`, `expired`, `not_valid_yet`, `not_valid_for_name`,
+    /// `bad_signature`, `revoked`, `bad_encoding`, `other`.
+    pub kind: String,
+    /// The verifier's own message.
+    pub detail: String,
+}
+
+/// A chain of HTTP requests following redirects, one hop per request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RedirectChain {
+    /// Requests made, in order; the first is the requested URL.
+    pub hops: Vec<HttpExchange>,
+    /// Why the chain ended.
+    pub end: RedirectEnd,
+}
+
+impl RedirectChain {
+    /// The last response of the chain.
+    pub fn last(&self) -> Option<&HttpExchange> {
+        self.hops.last()
+    }
+}
+
+/// How a redirect chain ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RedirectEnd {
+    /// A response that is not a redirect.
+    Final,
+    /// A redirect to another host, recorded but not fetched.
+    Offsite {
+        /// The Location it pointed to.
+        location: String,
+    },
+    /// A URL already in the chain.
+    Loop {
+        /// The repeated URL.
+        location: String,
+    },
+    /// More hops than the limit.
+    TooManyRedirects {
+        /// The limit that was reached.
+        limit: u32,
+    },
+    /// A redirect without a usable Location header.
+    BadLocation {
+        /// The raw Location value, if any.
+        location: Option<String>,
+    },
+    /// A later hop failed (the failure text is kept; the earlier hops are kept too).
+    HopFailed {
+        /// The URL that failed.
+        url: String,
+        /// Why.
+        detail: String,
+    },
+}
+
+/// One HTTP request and its response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpExchange {
+    /// The URL requested.
+    pub url: String,
+    /// Status code.
+    pub status: u16,
+    /// All response headers in order, repeated ones kept (e.g. several `Set-Cookie`).
+    pub headers: Vec<HttpHeader>,
+    /// Bytes of body read (capped).
+    pub body_len: u64,
+    /// True when the body was longer than the cap and reading stopped.
+    pub body_truncated: bool,
+    /// The body as text (lossy UTF-8), kept only where a check reads it (security.txt), capped.
+    pub body_text: Option<String>,
+}
+
+impl HttpExchange {
+    /// All values of a header, case-insensitively, in order.
+    pub fn header_values<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(&name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// The first value of a header, case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.header_values(name).next()
+    }
+
+    /// True for 3xx statuses that carry a Location.
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status) && self.header("location").is_some()
+    }
+}
+
+/// One response header (value as lossy UTF-8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpHeader {
+    /// Header name, lower case.
+    pub name: String,
+    /// Header value.
+    pub value: String,
+}

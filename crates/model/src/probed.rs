@@ -1,0 +1,119 @@
+//! `Probed<T>`: the envelope every sub-probe returns, so a failure is data and never a crash.
+
+use serde::{Deserialize, Serialize};
+
+/// The result of one sub-probe: the data, or why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Probed<T> {
+    /// The probe completed and saw this.
+    Ok {
+        /// What was observed.
+        value: T,
+    },
+    /// The probe was attempted and did not complete.
+    Failed {
+        /// The class of failure.
+        kind: FailureKind,
+        /// Human-readable detail (the error chain, the limit that was hit).
+        detail: String,
+    },
+    /// The probe was not attempted.
+    Skipped {
+        /// Why it was not attempted (e.g. "no A/AAAA records").
+        why: String,
+    },
+}
+
+/// Why a probe failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// A connect, handshake, read or total budget ran out.
+    Timeout,
+    /// The peer refused the TCP connection.
+    Refused,
+    /// No route, host down, or no address to try.
+    Unreachable,
+    /// The DNS query failed (SERVFAIL, REFUSED, malformed answer, network error).
+    Dns,
+    /// The name does not exist (NXDOMAIN) or has no records of this type.
+    NoData,
+    /// The TLS handshake failed (alert, protocol error).
+    Tls,
+    /// The HTTP exchange failed (malformed response, protocol error).
+    Http,
+    /// A size or count limit was exceeded (giant header, endless body, too many records).
+    TooLarge,
+    /// Anything else.
+    Other,
+}
+
+impl<T> Probed<T> {
+    /// Wraps a value as a completed probe.
+    pub fn ok(value: T) -> Self {
+        Probed::Ok { value }
+    }
+
+    /// Builds a failed probe.
+    pub fn failed(kind: FailureKind, detail: impl Into<String>) -> Self {
+        Probed::Failed { kind, detail: detail.into() }
+    }
+
+    /// Builds a skipped probe.
+    pub fn skipped(why: impl Into<String>) -> Self {
+        Probed::Skipped { why: why.into() }
+    }
+
+    /// The value, if the probe completed.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Probed::Ok { value } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Why there is no value (failure detail or skip reason); `None` when the probe completed.
+    pub fn missing_reason(&self) -> Option<String> {
+        match self {
+            Probed::Ok { .. } => None,
+            Probed::Failed { kind, detail } => Some(format!("{kind:?} failure: {detail}")),
+            Probed::Skipped { why } => Some(format!("skipped: {why}")),
+        }
+    }
+
+    /// Maps the value, keeping failures and skips.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Probed<U> {
+        match self {
+            Probed::Ok { value } => Probed::Ok { value: f(value) },
+            Probed::Failed { kind, detail } => Probed::Failed { kind, detail },
+            Probed::Skipped { why } => Probed::Skipped { why },
+        }
+    }
+
+    /// The value or, when the probe did not complete, the reason as an error.
+    pub fn as_result(&self) -> Result<&T, String> {
+        match self {
+            Probed::Ok { value } => Ok(value),
+            other => Err(other.missing_reason().unwrap_or_default()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_with_a_state_tag() {
+        let ok: Probed<Vec<String>> = Probed::ok(vec!["a".into()]);
+        let json = serde_json::to_value(&ok).expect("serialise");
+        assert_eq!(json["state"], "ok");
+        assert_eq!(json["value"][0], "a");
+        let failed: Probed<u8> = Probed::failed(FailureKind::Timeout, "connect 5s");
+        let json = serde_json::to_string(&failed).expect("serialise");
+        let back: Probed<u8> = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, failed);
+        assert_eq!(back.missing_reason().as_deref(), Some("Timeout failure: connect 5s"));
+    }
+}

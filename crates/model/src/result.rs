@@ -1,0 +1,63 @@
+//! The scan result: what `results.json` holds (documented in `docs/results-format.md`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{FamilyScore, Observations, Organisation, Outcome};
+
+/// Version of the `results.json` layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Which baseline judged a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineRef {
+    /// Baseline id, e.g. `estonia`.
+    pub id: String,
+    /// Baseline version, e.g. `2026.1`.
+    pub version: String,
+    /// SHA-256 of the baseline file's bytes, hex.
+    pub sha256: String,
+}
+
+/// A whole scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanResult {
+    /// [`SCHEMA_VERSION`] at write time.
+    pub schema_version: u32,
+    /// The govscan version that wrote it.
+    pub govscan_version: String,
+    /// The scoring algorithm version.
+    pub scoring_version: u32,
+    /// Scan start, RFC 3339 UTC.
+    pub started_at: String,
+    /// Scan end, RFC 3339 UTC.
+    pub finished_at: String,
+    /// The baseline used.
+    pub baseline: BaselineRef,
+    /// Organisations of the portfolio.
+    pub organisations: Vec<Organisation>,
+    /// One entry per domain, in target order.
+    pub domains: Vec<DomainResult>,
+}
+
+/// Everything about one domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainResult {
+    /// The domain.
+    pub domain: String,
+    /// Owning organisation, by name.
+    pub organisation: Option<String>,
+    /// 0–100, `None` when nothing scored could be judged.
+    pub score: Option<f64>,
+    /// Letter grade.
+    pub grade: String,
+    /// Why the grade was capped, if it was.
+    pub grade_cap: Option<String>,
+    /// Share of baseline weight that could be judged.
+    pub coverage: f64,
+    /// Per-family sub-scores.
+    pub families: Vec<FamilyScore>,
+    /// One outcome per check, in registry order.
+    pub outcomes: Vec<Outcome>,
+    /// What the probe saw.
+    pub observations: Observations,
+}

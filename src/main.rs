@@ -1,0 +1,2 @@
+//! govscan CLI
+fn main() {}
