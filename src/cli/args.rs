@@ -1,0 +1,138 @@
+//! Argument definitions (clap derive).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  done (findings do not change the exit code unless --fail-on is given)
+  1  done, and --fail-on was tripped
+  2  usage or input error (bad flag, target file, baseline, CA file)
+  3  runtime failure (output not writable, internal error)";
+
+/// Benchmarks the security hygiene of a government's internet domains.
+#[derive(Debug, Parser)]
+#[command(name = "govscan", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan domains: probe DNS, TLS, HTTP; judge every check; score against a baseline.
+    #[command(after_help = EXIT_CODES)]
+    Scan(ScanArgs),
+    /// List or explain the checks.
+    Checks(ChecksArgs),
+}
+
+/// Output format of text commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// Which findings make `scan` exit with code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any check that failed.
+    Fail,
+    /// Any check that failed or warned.
+    Warn,
+}
+
+/// `govscan scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Domains to scan (in addition to --targets).
+    pub domains: Vec<String>,
+    /// YAML file of organisations and their domains (see targets/jersey.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+    /// Write results.json and index.html into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Baseline file (default: the built-in Estonia baseline, baselines/estonia.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Ask this DNS server instead of the system resolver (lab use).
+    #[arg(long, value_name = "IP[:PORT]")]
+    pub resolver: Option<String>,
+    /// Extra trusted root certificates (PEM), added to the built-in Mozilla roots. Repeatable.
+    #[arg(long = "ca-file", value_name = "PEM")]
+    pub ca_files: Vec<PathBuf>,
+    /// DNSSEC trust anchors for a private root (zone-file DS/DNSKEY syntax).
+    #[arg(long, value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
+    /// Connect to IP for HOST instead of resolving it. Repeatable.
+    #[arg(long = "connect", value_name = "HOST=IP")]
+    pub connect: Vec<String>,
+    /// TCP connect timeout.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub connect_timeout: Duration,
+    /// TLS handshake timeout.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub handshake_timeout: Duration,
+    /// Timeout for each read and for one whole HTTP response.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub read_timeout: Duration,
+    /// DNS query timeout.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub dns_timeout: Duration,
+    /// Upper bound for everything probed for one domain.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub domain_timeout: Duration,
+    /// Connections in flight at once, across all domains.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// Connections in flight at once to one IP address.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub per_address: u32,
+    /// Extra attempts after a connect-level failure.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=5))]
+    pub retries: u32,
+    /// Exit with code 1 when any check fails (or, with `warn`, fails or warns).
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// No progress bar and no summary; errors only.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Summary format on stdout (`json` prints the whole results.json document).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `govscan checks`.
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// list or explain.
+    #[command(subcommand)]
+    pub action: ChecksAction,
+}
+
+/// `govscan checks list|explain`.
+#[derive(Debug, Subcommand)]
+pub enum ChecksAction {
+    /// List every check with its level and title.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Explain one check: what it asserts, why, how to fix it, its sources and baseline rule.
+    Explain {
+        /// Check id, e.g. http.hsts.
+        id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}

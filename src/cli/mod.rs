@@ -1,0 +1,68 @@
+//! Command-line interface: argument definitions, dispatch and exit codes.
+
+mod args;
+mod checks_cmd;
+mod scan_cmd;
+mod summary;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// Exit codes, as documented in `--help` and the README.
+pub mod exit {
+    /// The command completed (a scan may still have findings).
+    pub const DONE: u8 = 0;
+    /// The scan completed and `--fail-on` was tripped.
+    pub const FAIL_ON_TRIPPED: u8 = 1;
+    /// Usage or input error: bad flag, bad target file, bad baseline.
+    pub const USAGE: u8 = 2;
+    /// Runtime failure: output could not be written, internal error.
+    pub const RUNTIME: u8 = 3;
+}
+
+/// An error that ends the command, with the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit code (see [`exit`]).
+    pub code: u8,
+    /// The error, with context.
+    pub error: anyhow::Error,
+}
+
+impl CliError {
+    /// A usage or input error (exit 2).
+    pub fn usage(error: impl Into<anyhow::Error>) -> Self {
+        CliError { code: exit::USAGE, error: error.into() }
+    }
+
+    /// A runtime failure (exit 3).
+    pub fn runtime(error: impl Into<anyhow::Error>) -> Self {
+        CliError { code: exit::RUNTIME, error: error.into() }
+    }
+}
+
+/// Parses the process arguments, runs the command and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::DONE };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => scan_cmd::run(args),
+        Command::Checks(args) => checks_cmd::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("govscan: error: {:#}", e.error);
+            ExitCode::from(e.code)
+        }
+    }
+}

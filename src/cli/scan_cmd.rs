@@ -1,0 +1,267 @@
+//! `govscan scan`: load targets and baseline, probe every domain, judge, score, write outputs.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context as _, anyhow};
+use govscan_checks::Context;
+use govscan_model::{DomainResult, Portfolio, SCHEMA_VERSION, ScanResult, Status, Target};
+use govscan_probe::{ProbeConfig, Prober};
+use govscan_score::{Baseline, SCORING_VERSION, score_domain};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio::task::JoinSet;
+
+use super::args::{FailOn, Format, ScanArgs};
+use super::{CliError, exit, summary};
+use crate::targets;
+
+/// Runs the scan command and returns its exit code.
+pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
+    let portfolio = load_portfolio(&args)?;
+    let baseline = load_baseline(args.baseline.as_deref())?;
+    let config = probe_config(&args)?;
+    if let Some(out) = &args.out {
+        prepare_out_dir(out)?;
+    }
+    // Libraries that build their own rustls configs need a process-wide provider; the probe
+    // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let prober = Prober::new(config).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::runtime)?;
+
+    let started_at = now_rfc3339();
+    let context = Arc::new(Context {
+        now_unix: time::OffsetDateTime::now_utc().unix_timestamp(),
+        params: baseline.params(),
+    });
+    let progress = progress_bar(portfolio.targets.len() as u64, args.quiet);
+    let baseline = Arc::new(baseline);
+    let domains = runtime.block_on(scan_all(
+        prober,
+        &portfolio.targets,
+        Arc::clone(&baseline),
+        context,
+        args.concurrency as usize,
+        progress.clone(),
+    ));
+    progress.finish_and_clear();
+
+    let result = ScanResult {
+        schema_version: SCHEMA_VERSION,
+        govscan_version: env!("CARGO_PKG_VERSION").to_owned(),
+        scoring_version: SCORING_VERSION,
+        started_at,
+        finished_at: now_rfc3339(),
+        baseline: baseline.reference(),
+        organisations: portfolio.organisations.clone(),
+        domains,
+    };
+
+    if let Some(out) = &args.out {
+        govscan_report::write_outputs(&result, out)
+            .with_context(|| format!("writing the report to {}", out.display()))
+            .map_err(CliError::runtime)?;
+    }
+    match args.format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&result).map_err(CliError::runtime)?;
+            println!("{json}");
+        }
+        Format::Text if !args.quiet => summary::print(&result, args.out.as_deref()),
+        Format::Text => {}
+    }
+    Ok(exit_code(&result, args.fail_on))
+}
+
+fn exit_code(result: &ScanResult, fail_on: Option<FailOn>) -> u8 {
+    let Some(level) = fail_on else { return exit::DONE };
+    let tripped = result.domains.iter().flat_map(|d| &d.outcomes).any(|o| match level {
+        FailOn::Fail => o.status == Status::Fail,
+        FailOn::Warn => matches!(o.status, Status::Fail | Status::Warn),
+    });
+    if tripped { exit::FAIL_ON_TRIPPED } else { exit::DONE }
+}
+
+async fn scan_all(
+    prober: Prober,
+    targets: &[Target],
+    baseline: Arc<Baseline>,
+    context: Arc<Context>,
+    domains_in_flight: usize,
+    progress: ProgressBar,
+) -> Vec<DomainResult> {
+    let limit = Arc::new(tokio::sync::Semaphore::new(domains_in_flight.max(1)));
+    let mut tasks = JoinSet::new();
+    for (index, target) in targets.iter().cloned().enumerate() {
+        let prober = prober.clone();
+        let baseline = Arc::clone(&baseline);
+        let context = Arc::clone(&context);
+        let limit = Arc::clone(&limit);
+        let progress = progress.clone();
+        tasks.spawn(async move {
+            // The semaphore is never closed, so acquiring can only fail if it were; then the
+            // domain is probed without waiting rather than dropped.
+            let _permit = limit.acquire_owned().await.ok();
+            let observations = prober.probe_domain(&target.domain).await;
+            // Judging and scoring are CPU work: keep them off the async worker threads.
+            let judged = tokio::task::spawn_blocking(move || {
+                let outcomes = govscan_checks::evaluate_all(&observations, &context);
+                let score = score_domain(&outcomes, &baseline);
+                DomainResult {
+                    domain: target.domain.clone(),
+                    organisation: target.organisation.clone(),
+                    score: score.score,
+                    grade: score.grade,
+                    grade_cap: score.cap,
+                    coverage: score.coverage,
+                    families: score.families,
+                    outcomes,
+                    observations,
+                }
+            })
+            .await;
+            progress.inc(1);
+            (index, judged)
+        });
+    }
+    let mut slots: Vec<Option<DomainResult>> = targets.iter().map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, Ok(result))) => slots[index] = Some(result),
+            Ok((index, Err(e))) => eprintln!("govscan: judging {} failed: {e}", targets[index].domain),
+            Err(e) => eprintln!("govscan: a scan task failed: {e}"),
+        }
+    }
+    slots.into_iter().flatten().collect()
+}
+
+fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {
+    let mut portfolio = match &args.targets {
+        Some(path) => targets::load_file(path).map_err(CliError::usage)?,
+        None => Portfolio::default(),
+    };
+    targets::add_command_line(&mut portfolio, &args.domains).map_err(CliError::usage)?;
+    if portfolio.targets.is_empty() {
+        return Err(CliError::usage(anyhow!("nothing to scan: give domains or --targets FILE")));
+    }
+    Ok(portfolio)
+}
+
+fn load_baseline(path: Option<&Path>) -> Result<Baseline, CliError> {
+    let baseline = match path {
+        Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
+        None => Baseline::builtin_estonia(),
+    };
+    let known: Vec<&str> = govscan_checks::ALL.iter().map(|c| c.meta().id).collect();
+    baseline.validate_against(&known).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    Ok(baseline)
+}
+
+fn parse_resolver(text: &str) -> Result<SocketAddr, CliError> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let ip: IpAddr = text
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .map_err(|_| CliError::usage(anyhow!("--resolver {text:?}: expected IP or IP:PORT")))?;
+    Ok(SocketAddr::new(ip, 53))
+}
+
+fn parse_connect(pairs: &[String]) -> Result<BTreeMap<String, Vec<IpAddr>>, CliError> {
+    let mut overrides: BTreeMap<String, Vec<IpAddr>> = BTreeMap::new();
+    for pair in pairs {
+        let (host, ip) = pair
+            .split_once('=')
+            .ok_or_else(|| CliError::usage(anyhow!("--connect {pair:?}: expected HOST=IP")))?;
+        let host = targets::normalise_domain(host)
+            .map_err(|m| CliError::usage(anyhow!("--connect {pair:?}: {m}")))?;
+        let ip: IpAddr = ip
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .map_err(|_| CliError::usage(anyhow!("--connect {pair:?}: {ip:?} is not an IP address")))?;
+        overrides.entry(host).or_default().push(ip);
+    }
+    Ok(overrides)
+}
+
+fn probe_config(args: &ScanArgs) -> Result<ProbeConfig, CliError> {
+    for path in args.ca_files.iter().chain(args.trust_anchor.as_ref()) {
+        if !path.is_file() {
+            return Err(CliError::usage(anyhow!("{}: no such file", path.display())));
+        }
+    }
+    Ok(ProbeConfig {
+        resolver: args.resolver.as_deref().map(parse_resolver).transpose()?,
+        extra_roots_pem: args.ca_files.clone(),
+        trust_anchor: args.trust_anchor.clone(),
+        connect_overrides: parse_connect(&args.connect)?,
+        connect_timeout: args.connect_timeout,
+        handshake_timeout: args.handshake_timeout,
+        read_timeout: args.read_timeout,
+        domain_timeout: args.domain_timeout,
+        dns_timeout: args.dns_timeout,
+        concurrency: args.concurrency as usize,
+        per_address: args.per_address as usize,
+        retries: args.retries,
+        ..ProbeConfig::default()
+    })
+}
+
+/// Creates the output directory and proves it is writable before any probing starts.
+fn prepare_out_dir(out: &Path) -> Result<(), CliError> {
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create output directory {}", out.display()))
+        .map_err(CliError::usage)?;
+    let probe = out.join(".govscan-write-test");
+    std::fs::write(&probe, b"")
+        .with_context(|| format!("output directory {} is not writable", out.display()))
+        .map_err(CliError::usage)?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} scanning [{bar:30}] {pos}/{len} domains, {elapsed} ({eta} left)")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_resolver_and_connect() {
+        assert_eq!(parse_resolver("127.0.0.1").expect("ip").port(), 53);
+        assert_eq!(parse_resolver("127.0.0.1:5353").expect("ip:port").port(), 5353);
+        assert_eq!(parse_resolver("[::1]:53").expect("v6").port(), 53);
+        assert!(parse_resolver("ns.example").is_err());
+        let map = parse_connect(&["Good.Lab.Test=127.10.0.1".into(), "good.lab.test=::1".into()]).expect("ok");
+        assert_eq!(map["good.lab.test"].len(), 2);
+        assert!(parse_connect(&["good.lab.test".into()]).is_err());
+        assert!(parse_connect(&["good.lab.test=nope".into()]).is_err());
+    }
+}

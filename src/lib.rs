@@ -1,0 +1,5 @@
+//! govscan's command-line layer: arguments, target files, the scan driver and exit codes.
+//! All domain logic lives in the workspace crates; this crate is glue.
+
+pub mod cli;
+pub mod targets;
