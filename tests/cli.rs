@@ -1,0 +1,134 @@
+//! Command-line behaviour that needs no network: exit codes, input errors, check metadata.
+
+use std::process::{Command, Output};
+
+fn govscan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_govscan"))
+        .args(args)
+        .output()
+        .expect("run govscan")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = govscan(&["scan", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["Exit codes", "--fail-on", "--resolver", "--ca-file", "--trust-anchor", "--connect"] {
+        assert!(text.contains(needle), "--help lacks {needle}");
+    }
+}
+
+#[test]
+fn unknown_flag_and_missing_targets_exit_2() {
+    assert_eq!(govscan(&["scan", "--no-such-flag"]).status.code(), Some(2));
+    let out = govscan(&["scan"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nothing to scan"), "{}", stderr(&out));
+}
+
+#[test]
+fn invalid_domain_on_command_line_exits_2() {
+    let out = govscan(&["scan", "not a domain"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a domain"), "{}", stderr(&out));
+}
+
+#[test]
+fn bad_target_file_names_file_line_and_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(
+        &path,
+        "organisations:\n  - name: Gov\n    kind: government\n    domains:\n      - name: gov.je\n      - name: bad_name!.je\n",
+    )
+    .expect("write");
+    let out = govscan(&["scan", "--targets", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("bad.yaml:6"), "{err}");
+    assert!(err.contains("bad_name!.je"), "{err}");
+}
+
+#[test]
+fn missing_ca_file_exits_2() {
+    let out = govscan(&["scan", "--ca-file", "/nonexistent/ca.pem", "example.test"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/ca.pem"), "{}", stderr(&out));
+}
+
+#[test]
+fn unwritable_output_directory_exits_2_before_scanning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").expect("write");
+    let out_dir = file.join("sub");
+    let out = govscan(&["scan", "--out", out_dir.to_str().expect("utf-8"), "example.test"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("output directory"), "{}", stderr(&out));
+}
+
+#[test]
+fn checks_list_and_explain() {
+    let out = govscan(&["checks", "list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let ids: Vec<&str> = list.as_array().expect("array").iter().filter_map(|c| c["id"].as_str()).collect();
+    for id in [
+        "tls.https-available",
+        "tls.tls13-supported",
+        "cert.trusted-chain",
+        "cert.hostname-match",
+        "cert.not-expired",
+        "http.https-redirect",
+        "http.hsts",
+        "http.x-content-type-options",
+        "dns.caa",
+        "mail.spf",
+        "mail.dmarc",
+        "dns.ipv6-web",
+    ] {
+        assert!(ids.contains(&id), "checks list lacks {id}");
+    }
+    let out = govscan(&["checks", "explain", "http.hsts"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("http.hsts") && text.contains("How to fix it") && text.contains("https://"), "{text}");
+    assert_eq!(govscan(&["checks", "explain", "no.such-check"]).status.code(), Some(2));
+}
+
+#[test]
+fn offline_scan_of_an_unresolvable_name_is_bounded_and_never_passes() {
+    // 127.0.0.1:9 (discard) has no DNS server: every lookup fails fast, so every check that
+    // needs network data must read inconclusive, and the scan must still write its outputs.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = govscan(&[
+        "scan",
+        "--resolver",
+        "127.0.0.1:9",
+        "--dns-timeout",
+        "1s",
+        "--domain-timeout",
+        "10s",
+        "--retries",
+        "0",
+        "--quiet",
+        "--out",
+        dir.path().to_str().expect("utf-8"),
+        "gov.je",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("results.json")).expect("results.json");
+    let results: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let outcomes = results["domains"][0]["outcomes"].as_array().expect("outcomes");
+    assert!(!outcomes.is_empty());
+    for outcome in outcomes {
+        assert_ne!(outcome["status"], "pass", "{outcome}");
+        assert_ne!(outcome["status"], "fail", "{outcome}");
+    }
+    assert!(dir.path().join("index.html").is_file());
+}
