@@ -1,0 +1,211 @@
+//! Scoring: credit per check × baseline weight, family sub-scores, coverage and the grade.
+//!
+//! The rules in plain words are in `docs/scoring.md`; `worked_example_from_the_docs` below
+//! reproduces the example printed there.
+
+use govscan_model::{Family, FamilyScore, Outcome, Score, Status};
+
+use crate::baseline::{Baseline, RuleLevel};
+
+/// Version of the scoring algorithm, stored with every result; bumped whenever the same
+/// outcomes and baseline could give a different score.
+pub const SCORING_VERSION: u32 = 1;
+
+/// A domain's score plus what was left out of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainScore {
+    /// The score as stored in results.
+    pub score: Score,
+    /// Outcomes of checks that have no rule in the baseline (not scored), in input order.
+    pub unruled: Vec<String>,
+    /// Rules of the baseline for which no outcome was given (counted as not judged).
+    pub missing: Vec<String>,
+}
+
+/// Scores one domain's outcomes under a baseline.
+pub fn score_domain(outcomes: &[Outcome], baseline: &Baseline) -> Score {
+    score_domain_detailed(outcomes, baseline).score
+}
+
+/// Running sums for the whole domain or one family.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    /// Σ credit × weight over judged checks.
+    earned: f64,
+    /// Σ weight over judged checks (pass, warn, fail).
+    judged: f64,
+    /// Σ weight over scored checks (judged + inconclusive + missing).
+    scored: f64,
+    judged_count: u32,
+    scored_count: u32,
+}
+
+impl Tally {
+    fn add(&mut self, weight: f64, credit: Option<f64>) {
+        self.scored += weight;
+        self.scored_count += 1;
+        if let Some(credit) = credit {
+            self.earned += credit * weight;
+            self.judged += weight;
+            self.judged_count += 1;
+        }
+    }
+
+    /// 0–100 rounded to one decimal, `None` when nothing was judged.
+    fn score(&self) -> Option<f64> {
+        (self.judged > 0.0).then(|| round1((100.0 * self.earned / self.judged).clamp(0.0, 100.0)))
+    }
+
+    /// Share of scored weight that was judged; 0 when nothing was scored.
+    fn coverage(&self) -> f64 {
+        if self.scored > 0.0 {
+            (self.judged / self.scored).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// How a status counts: `None` = not scored at all, `Some(None)` = scored but not judged,
+/// `Some(Some(credit))` = judged.
+fn credit(status: Status) -> Option<Option<f64>> {
+    match status {
+        Status::Pass => Some(Some(1.0)),
+        Status::Warn => Some(Some(0.5)),
+        Status::Fail => Some(Some(0.0)),
+        Status::Inconclusive => Some(None),
+        Status::Info | Status::NotApplicable => None,
+    }
+}
+
+/// Scores one domain and also returns the outcomes that were not scored and the rules that
+/// had no outcome. When a check has several outcomes, the first one counts.
+pub fn score_domain_detailed(outcomes: &[Outcome], baseline: &Baseline) -> DomainScore {
+    let mut total = Tally::default();
+    let mut families: Vec<(Family, Tally)> = Vec::new();
+    let mut unruled = Vec::new();
+    let mut missing = Vec::new();
+    let mut failed_required: Vec<&str> = Vec::new();
+    let mut warned_required: Vec<&str> = Vec::new();
+
+    for outcome in outcomes {
+        if !baseline.rules.contains_key(&outcome.check) && !unruled.contains(&outcome.check) {
+            unruled.push(outcome.check.clone());
+        }
+    }
+    for (check, rule) in &baseline.rules {
+        let status = outcomes
+            .iter()
+            .find(|o| &o.check == check)
+            .map(|o| o.status);
+        let counted = match status {
+            Some(status) => credit(status),
+            None => {
+                missing.push(check.clone());
+                Some(None)
+            }
+        };
+        let Some(credit) = counted else {
+            continue;
+        };
+        total.add(rule.weight, credit);
+        if let Some(family) = check
+            .split_once('.')
+            .and_then(|(p, _)| Family::from_prefix(p))
+        {
+            match families.iter_mut().find(|(f, _)| *f == family) {
+                Some((_, tally)) => tally.add(rule.weight, credit),
+                None => {
+                    let mut tally = Tally::default();
+                    tally.add(rule.weight, credit);
+                    families.push((family, tally));
+                }
+            }
+        }
+        if rule.level == RuleLevel::Required {
+            match status {
+                Some(Status::Fail) => failed_required.push(check),
+                Some(Status::Warn) => warned_required.push(check),
+                _ => {}
+            }
+        }
+    }
+
+    let score = total.score();
+    let (grade, cap) = grade(score, &failed_required, &warned_required);
+    let families = Family::ALL
+        .into_iter()
+        .filter_map(|family| {
+            let (_, tally) = families.iter().find(|(f, _)| *f == family)?;
+            Some(FamilyScore {
+                family,
+                score: tally.score(),
+                coverage: tally.coverage(),
+                checks_judged: tally.judged_count,
+                checks_total: tally.scored_count,
+            })
+        })
+        .collect();
+    DomainScore {
+        score: Score {
+            score,
+            grade,
+            cap,
+            coverage: total.coverage(),
+            families,
+        },
+        unruled,
+        missing,
+    }
+}
+
+/// The letter for a score, and why it was capped below what the points give, if it was.
+fn grade(
+    score: Option<f64>,
+    failed_required: &[&str],
+    warned_required: &[&str],
+) -> (String, Option<String>) {
+    let Some(score) = score else {
+        return ("?".to_owned(), None);
+    };
+    let by_points = letter(score);
+    if !failed_required.is_empty() && rank(by_points) < rank("C") {
+        let reason = format!("required check failed: {}", failed_required.join(", "));
+        return ("C".to_owned(), Some(reason));
+    }
+    if by_points == "A+" && !warned_required.is_empty() {
+        let reason = format!(
+            "A+ needs no warning on required checks; warned: {}",
+            warned_required.join(", ")
+        );
+        return ("A".to_owned(), Some(reason));
+    }
+    (by_points.to_owned(), None)
+}
+
+/// The letter the points alone give.
+fn letter(score: f64) -> &'static str {
+    match score {
+        s if s >= 95.0 => "A+",
+        s if s >= 90.0 => "A",
+        s if s >= 80.0 => "B",
+        s if s >= 70.0 => "C",
+        s if s >= 60.0 => "D",
+        s if s >= 50.0 => "E",
+        _ => "F",
+    }
+}
+
+/// Order of grades, best first.
+const GRADES: [&str; 7] = ["A+", "A", "B", "C", "D", "E", "F"];
+
+fn rank(grade: &str) -> usize {
+    GRADES
+        .iter()
+        .position(|g| *g == grade)
+        .unwrap_or(GRADES.len())
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
