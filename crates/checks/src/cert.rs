@@ -1,1 +1,52 @@
-//! cert checks.
+//! Certificate checks: chain trust, name match and validity period, plus the DER helpers they share.
+
+pub mod hostname_match;
+pub mod not_expired;
+pub mod trusted_chain;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use govscan_model::CertificateDer;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Decodes a certificate's base64 DER; the error names what was wrong.
+pub(crate) fn der_bytes(cert: &CertificateDer) -> Result<Vec<u8>, String> {
+    STANDARD.decode(cert.der_base64.trim()).map_err(|e| format!("certificate is not valid base64: {e}"))
+}
+
+/// Unix seconds as RFC 3339 UTC; out-of-range values are shown as the raw number.
+pub(crate) fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| format!("@{unix}"))
+}
+
+/// Whole days from `now` until `until` (negative once passed), rounded towards minus infinity.
+pub(crate) fn days_between(now: i64, until: i64) -> i64 {
+    until.saturating_sub(now).div_euclid(86_400)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_counts_days() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_737_600), "2026-11-27T00:00:00Z");
+        assert_eq!(rfc3339(i64::MAX), format!("@{}", i64::MAX));
+        assert_eq!(days_between(0, 86_400 * 3 + 5), 3);
+        assert_eq!(days_between(10, 0), -1);
+        assert_eq!(days_between(i64::MIN, i64::MAX), i64::MAX.div_euclid(86_400));
+    }
+
+    #[test]
+    fn rejects_bad_base64() {
+        let bad = CertificateDer { der_base64: "not base64!".into() };
+        assert!(der_bytes(&bad).is_err());
+        let good = CertificateDer { der_base64: "AAEC".into() };
+        assert_eq!(der_bytes(&good), Ok(vec![0, 1, 2]));
+    }
+}

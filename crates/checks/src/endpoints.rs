@@ -52,24 +52,35 @@ pub fn combine<T>(
     pick: impl Fn(&EndpointObservations) -> &Probed<T>,
     judge: impl Fn(&EndpointObservations, &T) -> EndpointVerdict,
 ) -> Outcome {
+    combine_each(check, endpoints, |ep| match pick(ep) {
+        Probed::Ok { value } => judge(ep, value),
+        other => missing_probe_verdict(other),
+    })
+}
+
+/// The verdict for an endpoint whose probe gave no data: inconclusive, with the probe's reason.
+pub fn missing_probe_verdict<T>(probe: &Probed<T>) -> EndpointVerdict {
+    EndpointVerdict::new(
+        Status::Inconclusive,
+        "probe_incomplete",
+        probe.missing_reason().unwrap_or_default(),
+        json!({ "reason": probe.missing_reason() }),
+    )
+}
+
+/// Judges every endpoint with `judge`, which sees the whole endpoint (for checks that must tell
+/// one kind of probe failure from another, e.g. a refused port from a timeout), and combines
+/// the verdicts by the rule above.
+pub fn combine_each(
+    check: &str,
+    endpoints: &[EndpointObservations],
+    judge: impl Fn(&EndpointObservations) -> EndpointVerdict,
+) -> Outcome {
     if endpoints.is_empty() {
         return Outcome::inconclusive(check, "the domain has no address to connect to");
     }
-    let verdicts: Vec<(String, EndpointVerdict)> = endpoints
-        .iter()
-        .map(|ep| {
-            let verdict = match pick(ep) {
-                Probed::Ok { value } => judge(ep, value),
-                other => EndpointVerdict::new(
-                    Status::Inconclusive,
-                    "probe_incomplete",
-                    other.missing_reason().unwrap_or_default(),
-                    json!({ "reason": other.missing_reason() }),
-                ),
-            };
-            (ep.address.clone(), verdict)
-        })
-        .collect();
+    let verdicts: Vec<(String, EndpointVerdict)> =
+        endpoints.iter().map(|ep| (ep.address.clone(), judge(ep))).collect();
     // `endpoints` is non-empty, so `verdicts` is too; fall back to an inconclusive outcome
     // rather than unwrap.
     let Some((worst_addr, worst)) = verdicts.iter().min_by_key(|(_, v)| rank(v.status)) else {

@@ -1,7 +1,7 @@
 //! Runs checks over observations: answers `Inconclusive` for missing domain-level probe data,
 //! then calls the check's pure `evaluate`.
 
-use govscan_model::{Need, Observations, Outcome, Probed};
+use govscan_model::{FailureKind, Need, Observations, Outcome, Probed};
 
 use crate::{Check, Context, registry::ALL};
 
@@ -10,18 +10,26 @@ fn missing_need(obs: &Observations, need: Need) -> Option<String> {
     fn reason<T>(label: &str, p: &Probed<T>) -> Option<String> {
         p.missing_reason().map(|r| format!("{label} lookup: {r}"))
     }
+    // For a record-set need, "the name has no such records" (NXDOMAIN/NODATA) is an answer the
+    // check judges (e.g. "no SPF record" is a failure), not a missing probe.
+    fn record_reason<T>(label: &str, p: &Probed<T>) -> Option<String> {
+        match p {
+            Probed::Failed { kind: FailureKind::NoData, .. } => None,
+            other => reason(label, other),
+        }
+    }
     let dns = &obs.dns;
     match need {
         Need::DnsAddresses => match (&dns.a, &dns.aaaa) {
             (Probed::Ok { .. }, _) | (_, Probed::Ok { .. }) => None,
             (a, _) => reason("A", a),
         },
-        Need::DnsAaaa => reason("AAAA", &dns.aaaa),
-        Need::DnsTxt => reason("TXT", &dns.txt),
-        Need::DnsDmarc => reason("_dmarc TXT", &dns.dmarc),
-        Need::DnsCaa => reason("CAA", &dns.caa),
-        Need::DnsMx => reason("MX", &dns.mx),
-        Need::DnsNs => reason("NS", &dns.ns),
+        Need::DnsAaaa => record_reason("AAAA", &dns.aaaa),
+        Need::DnsTxt => record_reason("TXT", &dns.txt),
+        Need::DnsDmarc => record_reason("_dmarc TXT", &dns.dmarc),
+        Need::DnsCaa => record_reason("CAA", &dns.caa),
+        Need::DnsMx => record_reason("MX", &dns.mx),
+        Need::DnsNs => record_reason("NS", &dns.ns),
         Need::DnsSoa => reason("SOA", &dns.soa),
         // Endpoint-level data is judged per endpoint by the check (see `endpoints::combine`).
         Need::Tls | Need::Http | Need::Https | Need::SecurityTxt => None,

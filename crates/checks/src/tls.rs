@@ -1,1 +1,4 @@
-//! tls checks.
+//! Transport-security checks: HTTPS availability and protocol versions.
+
+pub mod https_available;
+pub mod tls13_supported;

@@ -1,0 +1,200 @@
+//! HTTPS responses send a valid Strict-Transport-Security header with a long max-age.
+
+use govscan_model::{
+    CheckMeta, Family, HttpExchange, Level, Need, Observations, Outcome, Reference, Status,
+};
+use serde_json::{Value, json};
+
+use crate::endpoints::{EndpointVerdict, combine};
+use crate::http::hsts_header::{self, HstsPolicy};
+use crate::{Check, Context};
+
+/// The check.
+pub struct Hsts;
+
+/// Default `min_max_age`: one year, as internet.nl and the RIA nginx guide use.
+const DEFAULT_MIN_MAX_AGE: i64 = 31_536_000;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "http.hsts",
+    family: Family::Http,
+    title: "Browsers are told to always use HTTPS (HSTS with a long max-age)",
+    level: Level::Should,
+    rationale: "Strict-Transport-Security makes browsers use HTTPS for the site for `max-age` \
+                seconds, so a network attacker cannot strip HTTPS from a visit that starts \
+                with a plain http:// link or a typed address.",
+    remediation: "Send `Strict-Transport-Security: max-age=31536000; includeSubDomains` on every \
+                  HTTPS response (add `includeSubDomains` only once every subdomain serves HTTPS).\n\
+                  nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`\n\
+                  Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`\n\
+                  IIS 10 (1709+): the site's `<hsts enabled=\"true\" max-age=\"31536000\" \
+                  includeSubDomains=\"true\" />` element, or a customHeaders entry.\n\
+                  Parameters: `min_max_age` (seconds, default 31536000), \
+                  `require_include_subdomains` (default false).",
+    references: &[
+        Reference {
+            title: "RFC 6797 §6.1 (Strict-Transport-Security header syntax) and §8.1",
+            url: "https://www.rfc-editor.org/rfc/rfc6797#section-6.1",
+        },
+        Reference {
+            title: "RIA: Configuring two-way SSL in the Ubuntu Nginx web server (HSTS one year)",
+            url: "https://open-eid.github.io/nginx",
+        },
+        Reference {
+            title: "MDN HTTP Observatory scoring: Strict-Transport-Security",
+            url: "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring",
+        },
+    ],
+    needs: &[Need::DnsAddresses, Need::Https],
+};
+
+/// What was found on one response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Finding {
+    /// A valid policy with a long enough max-age.
+    HstsEnabled,
+    /// Valid, but max-age is shorter than the minimum.
+    MaxAgeBelowMinimum,
+    /// Valid and long enough, but includeSubDomains is required and missing.
+    IncludeSubdomainsMissing,
+    /// No header.
+    HeaderMissing,
+    /// The first header does not parse.
+    HeaderInvalid,
+    /// max-age=0: the policy is switched off.
+    MaxAgeZero,
+}
+
+impl Finding {
+    fn key(self) -> &'static str {
+        match self {
+            Finding::HstsEnabled => "hsts_enabled",
+            Finding::MaxAgeBelowMinimum => "max_age_below_minimum",
+            Finding::IncludeSubdomainsMissing => "include_subdomains_missing",
+            Finding::HeaderMissing => "header_missing",
+            Finding::HeaderInvalid => "header_invalid",
+            Finding::MaxAgeZero => "max_age_zero",
+        }
+    }
+
+    fn status(self) -> Status {
+        match self {
+            Finding::HstsEnabled => Status::Pass,
+            Finding::MaxAgeBelowMinimum | Finding::IncludeSubdomainsMissing => Status::Warn,
+            Finding::HeaderMissing | Finding::HeaderInvalid | Finding::MaxAgeZero => Status::Fail,
+        }
+    }
+}
+
+/// Thresholds from the baseline.
+struct Params {
+    min_max_age: u64,
+    require_include_subdomains: bool,
+}
+
+fn judge_response(response: &HttpExchange, params: &Params) -> (Finding, String, Value) {
+    let values: Vec<&str> = response.header_values("strict-transport-security").collect();
+    let url = &response.url;
+    // RFC 6797 §8.1: only the first header field is processed.
+    let Some(first) = values.first() else {
+        let evidence = json!({ "url": url, "status": response.status, "values": values });
+        return (Finding::HeaderMissing, format!("{url} does not send Strict-Transport-Security"), evidence);
+    };
+    let parsed: Result<HstsPolicy, _> = hsts_header::parse(first);
+    let policy_json = parsed.as_ref().ok().map(|p| {
+        json!({
+            "max_age": p.max_age,
+            "include_subdomains": p.include_subdomains,
+            "preload": p.preload,
+            "unknown_directives": p.unknown,
+        })
+    });
+    let evidence = json!({
+        "url": url,
+        "status": response.status,
+        "values": values,
+        "policy": policy_json,
+        "error": parsed.as_ref().err().map(ToString::to_string),
+        "min_max_age": params.min_max_age,
+        "require_include_subdomains": params.require_include_subdomains,
+    });
+    let (finding, message) = match &parsed {
+        Err(error) => (Finding::HeaderInvalid, format!("{url} sends an invalid Strict-Transport-Security header ({error})")),
+        Ok(p) if p.max_age == 0 => (Finding::MaxAgeZero, format!("{url} sends HSTS max-age=0, which switches HSTS off")),
+        Ok(p) if p.max_age < params.min_max_age => (
+            Finding::MaxAgeBelowMinimum,
+            format!("{url} sends HSTS max-age={} (below the minimum {})", p.max_age, params.min_max_age),
+        ),
+        Ok(p) if params.require_include_subdomains && !p.include_subdomains => (
+            Finding::IncludeSubdomainsMissing,
+            format!("{url} sends HSTS without includeSubDomains"),
+        ),
+        Ok(p) => (
+            Finding::HstsEnabled,
+            format!(
+                "{url} sends HSTS max-age={}{}",
+                p.max_age,
+                if p.include_subdomains { "; includeSubDomains" } else { "" }
+            ),
+        ),
+    };
+    (finding, message, evidence)
+}
+
+impl Check for Hsts {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
+        let params = Params {
+            min_max_age: u64::try_from(ctx.param_i64(META.id, "min_max_age", DEFAULT_MIN_MAX_AGE))
+                .unwrap_or(0),
+            require_include_subdomains: ctx.param_bool(META.id, "require_include_subdomains", false),
+        };
+        combine(META.id, &obs.endpoints, |ep| &ep.https, |_, chain| {
+            // The first response (the home page as requested) and the final HTTPS response.
+            let https_hops: Vec<&HttpExchange> =
+                chain.hops.iter().filter(|h| h.url.starts_with("https://")).collect();
+            let (Some(first), Some(last)) = (https_hops.first(), https_hops.last()) else {
+                return EndpointVerdict::new(
+                    Status::Inconclusive,
+                    "probe_incomplete",
+                    "no HTTPS response recorded",
+                    json!({ "hops": chain.hops.len() }),
+                );
+            };
+            let mut judged = vec![judge_response(first, &params)];
+            if !std::ptr::eq(*first, *last) {
+                judged.push(judge_response(last, &params));
+            }
+            let worst = judged
+                .iter()
+                .min_by_key(|(f, _, _)| match f.status() {
+                    Status::Fail => 0,
+                    Status::Warn => 1,
+                    _ => 2,
+                })
+                .map(|(f, m, _)| (*f, m.clone()));
+            let evidence = json!({
+                "responses": judged.iter().map(|(f, _, e)| json!({ "finding": f.key(), "evidence": e })).collect::<Vec<_>>(),
+            });
+            match worst {
+                Some((finding, message)) => EndpointVerdict::new(finding.status(), finding.key(), message, evidence),
+                None => EndpointVerdict::new(Status::Inconclusive, "probe_incomplete", "no HTTPS response judged", evidence),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&Hsts);
+    }
+}

@@ -1,0 +1,214 @@
+//! Plain http:// requests are redirected, on the first hop, to https:// on the same host.
+
+use govscan_model::{
+    CheckMeta, EndpointObservations, FailureKind, Family, Level, Need, Observations, Outcome,
+    Probed, RedirectChain, RedirectEnd, Reference, Status,
+};
+use serde_json::json;
+use url::Url;
+
+use crate::endpoints::{EndpointVerdict, combine_each, missing_probe_verdict};
+use crate::{Check, Context};
+
+/// The check.
+pub struct HttpsRedirect;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "http.https-redirect",
+    family: Family::Http,
+    title: "Plain HTTP visits are redirected straight to HTTPS on the same host",
+    level: Level::Should,
+    rationale: "Visitors who type the address or follow an old http:// link start unencrypted. \
+                A permanent redirect to https:// on the same host as the very first step moves \
+                them to HTTPS before anything else happens, and lets the HTTPS host set HSTS \
+                for that name. Closing port 80 entirely is also acceptable.",
+    remediation: "Answer every http:// request with `301 Moved Permanently` (or 308) to the \
+                  same host over https://, before any redirect to another host (e.g. `www.`).\n\
+                  nginx: `server { listen 80; listen [::]:80; server_name example.ee; \
+                  return 301 https://$host$request_uri; }`\n\
+                  Apache: `<VirtualHost *:80>` with `Redirect permanent / https://example.ee/`\n\
+                  IIS: URL Rewrite rule with `<action type=\"Redirect\" \
+                  url=\"https://{HTTP_HOST}{REQUEST_URI}\" redirectType=\"Permanent\" />`.",
+    references: &[
+        Reference {
+            title: "RIA: Configuring two-way SSL in the Ubuntu Nginx web server (HTTP → HTTPS 301)",
+            url: "https://open-eid.github.io/nginx",
+        },
+        Reference {
+            title: "RFC 6797 §7.2 (an HSTS host should redirect HTTP requests to HTTPS)",
+            url: "https://www.rfc-editor.org/rfc/rfc6797#section-7.2",
+        },
+        Reference {
+            title: "RFC 9110 §15.4 (redirection status codes)",
+            url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.4",
+        },
+        Reference {
+            title: "internet.nl website test (HTTPS redirect, same host first)",
+            url: "https://internet.nl/",
+        },
+    ],
+    needs: &[Need::DnsAddresses, Need::Http],
+};
+
+/// What was found on one endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Finding {
+    /// 301/308 to https:// on the same host.
+    PermanentRedirect,
+    /// Port 80 refuses connections while HTTPS works.
+    HttpNotOffered,
+    /// 302/303/307 to https:// on the same host.
+    TemporaryRedirect,
+    /// A 3xx status that browsers do not treat as a plain redirect (300, 304, 305, …).
+    UnusualRedirectStatus,
+    /// The first hop goes to http:// (or another non-https scheme).
+    FirstHopNotSameHostHttps,
+    /// The first hop goes to https:// on another host.
+    Offsite,
+    /// The http:// request is answered without a redirect.
+    NoRedirect,
+    /// A redirect without a usable Location.
+    BadLocation,
+    /// The chain returns to a URL it has visited.
+    RedirectLoop,
+    /// More redirects than the probe's limit.
+    TooManyRedirects,
+}
+
+impl Finding {
+    fn key(self) -> &'static str {
+        match self {
+            Finding::PermanentRedirect => "permanent_redirect",
+            Finding::HttpNotOffered => "http_not_offered",
+            Finding::TemporaryRedirect => "temporary_redirect",
+            Finding::UnusualRedirectStatus => "unusual_redirect_status",
+            Finding::FirstHopNotSameHostHttps => "first_hop_not_same_host_https",
+            Finding::Offsite => "offsite",
+            Finding::NoRedirect => "no_redirect",
+            Finding::BadLocation => "bad_location",
+            Finding::RedirectLoop => "redirect_loop",
+            Finding::TooManyRedirects => "too_many_redirects",
+        }
+    }
+
+    fn status(self) -> Status {
+        match self {
+            Finding::PermanentRedirect | Finding::HttpNotOffered => Status::Pass,
+            Finding::TemporaryRedirect => Status::Warn,
+            _ => Status::Fail,
+        }
+    }
+}
+
+/// A host name for comparison: lower case, without a trailing dot.
+fn normalised_host(url: &Url) -> Option<String> {
+    url.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+}
+
+fn judge_chain(chain: &RedirectChain) -> EndpointVerdict {
+    let hops: Vec<_> = chain
+        .hops
+        .iter()
+        .map(|h| json!({ "url": h.url, "status": h.status, "location": h.header("location") }))
+        .collect();
+    let Some(first) = chain.hops.first() else {
+        return EndpointVerdict::new(Status::Inconclusive, "probe_incomplete", "no HTTP response recorded", json!({ "end": chain.end }));
+    };
+    let mut evidence = json!({ "hops": hops, "end": chain.end });
+    let verdict = |finding: Finding, message: String, evidence: serde_json::Value| {
+        EndpointVerdict::new(finding.status(), finding.key(), message, evidence)
+    };
+    match &chain.end {
+        RedirectEnd::Loop { location } => {
+            return verdict(Finding::RedirectLoop, format!("{} redirects in a loop (back to {location})", first.url), evidence);
+        }
+        RedirectEnd::TooManyRedirects { limit } => {
+            return verdict(Finding::TooManyRedirects, format!("{} redirects more than {limit} times", first.url), evidence);
+        }
+        _ => {}
+    }
+    let Some(location) = first.header("location").filter(|_| first.is_redirect()) else {
+        if (300..400).contains(&first.status) {
+            return verdict(Finding::BadLocation, format!("{} answers {} without a Location", first.url, first.status), evidence);
+        }
+        return verdict(
+            Finding::NoRedirect,
+            format!("{} answers {} without redirecting to HTTPS", first.url, first.status),
+            evidence,
+        );
+    };
+    let target = Url::parse(&first.url).and_then(|base| base.join(location.trim()));
+    let (Ok(base), Ok(target)) = (Url::parse(&first.url), target) else {
+        return verdict(Finding::BadLocation, format!("{} redirects to an unusable Location {location:?}", first.url), evidence);
+    };
+    evidence["first_hop_target"] = json!(target.as_str());
+    let same_host = normalised_host(&base).is_some() && normalised_host(&base) == normalised_host(&target);
+    if target.scheme() != "https" {
+        return verdict(
+            Finding::FirstHopNotSameHostHttps,
+            format!("{} first redirects to {target}, which is not HTTPS", first.url),
+            evidence,
+        );
+    }
+    if !same_host {
+        return verdict(
+            Finding::Offsite,
+            format!("{} first redirects to another host ({target}) instead of HTTPS on the same host", first.url),
+            evidence,
+        );
+    }
+    let finding = match first.status {
+        301 | 308 => Finding::PermanentRedirect,
+        302 | 303 | 307 => Finding::TemporaryRedirect,
+        _ => Finding::UnusualRedirectStatus,
+    };
+    verdict(finding, format!("{} answers {} to {target}", first.url, first.status), evidence)
+}
+
+fn judge_endpoint(ep: &EndpointObservations) -> EndpointVerdict {
+    match &ep.http {
+        Probed::Ok { value } => judge_chain(value),
+        Probed::Failed { kind: FailureKind::Refused, detail } => {
+            let https_works = ep.tls.value().is_some() || ep.https.value().is_some();
+            let evidence = json!({ "http": { "failure": "refused", "detail": detail }, "https_works": https_works });
+            if https_works {
+                EndpointVerdict::new(
+                    Status::Pass,
+                    Finding::HttpNotOffered.key(),
+                    format!("{} does not offer plain HTTP (port 80 refused) and serves HTTPS", ep.address),
+                    evidence,
+                )
+            } else {
+                EndpointVerdict::new(
+                    Status::Inconclusive,
+                    "probe_incomplete",
+                    format!("{} refused port 80 and HTTPS did not work either", ep.address),
+                    evidence,
+                )
+            }
+        }
+        other => missing_probe_verdict(other),
+    }
+}
+
+impl Check for HttpsRedirect {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
+        combine_each(META.id, &obs.endpoints, judge_endpoint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&HttpsRedirect);
+    }
+}
