@@ -1,1 +1,216 @@
-//! placeholder
+//! govscan's probe: every byte that crosses the network (DNS, TLS, HTTP), under budgets, turned
+//! into `govscan_model::Observations`. A failure is recorded as data; nothing here panics on
+//! hostile input.
+
+mod config;
+mod dns;
+mod error;
+mod http;
+mod net;
+mod partial;
+mod session;
+mod trust;
+
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use govscan_model::{FailureKind, Observations, Probed};
+use hickory_resolver::proto::rr::{Name, RecordType};
+
+pub use config::{DEFAULT_USER_AGENT, ProbeConfig};
+pub use error::ProbeError;
+
+use crate::dns::Dns;
+use crate::http::BodyPolicy;
+use crate::net::Limits;
+use crate::partial::{Partial, PartialEndpoint};
+use crate::session::{Scheme, Session};
+use crate::trust::TrustStore;
+
+/// Most body bytes kept as text for security.txt.
+const SECURITY_TXT_CAP: usize = 64 * 1024;
+
+/// Shared state of a prober.
+pub(crate) struct Inner {
+    pub(crate) config: ProbeConfig,
+    pub(crate) dns: Dns,
+    pub(crate) trust: TrustStore,
+    pub(crate) limits: Limits,
+}
+
+/// Probes domains. Cheap to clone; clones share the resolver, roots and connection limits.
+#[derive(Clone)]
+pub struct Prober {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Prober {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prober").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+impl Prober {
+    /// Loads the trust roots and builds the resolver.
+    pub fn new(config: ProbeConfig) -> Result<Prober, ProbeError> {
+        if config.concurrency == 0 || config.per_address == 0 {
+            return Err(ProbeError::Config("concurrency and per_address must be at least 1".into()));
+        }
+        let trust = TrustStore::new(&config)?;
+        let dns = Dns::new(&config)?;
+        let limits = Limits::new(config.concurrency, config.per_address);
+        Ok(Prober { inner: Arc::new(Inner { config, dns, trust, limits }) })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &ProbeConfig {
+        &self.inner.config
+    }
+
+    /// Probes one domain: DNS, then TLS and HTTP on every address. Bounded by `domain_timeout`;
+    /// on expiry the probes that had not finished are recorded as timeouts.
+    pub async fn probe_domain(&self, domain: &str) -> Observations {
+        let started = Instant::now();
+        let probed_at = now_rfc3339();
+        let raw = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+        let name = dns::parse_domain(&raw);
+        let domain = name.as_ref().map(dns::name_text).unwrap_or(raw);
+        let state = Mutex::new(Partial::default());
+        let budget = self.inner.config.domain_timeout;
+        let finished = tokio::time::timeout(budget, self.run(&domain, name, &state)).await.is_ok();
+        let why = if finished {
+            "internal: probe ended without a result".to_string()
+        } else {
+            format!("the domain's budget of {budget:?} (domain_timeout) ran out before this probe finished")
+        };
+        let partial = state.into_inner().unwrap_or_else(|p| p.into_inner());
+        let (dns, endpoints) = partial.finish(self.inner.dns.description.clone(), &why);
+        Observations {
+            domain,
+            probed_at,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            dns,
+            endpoints,
+        }
+    }
+
+    /// All probes of one domain, writing each result into `state` as soon as it is known.
+    async fn run(&self, domain: &str, name: Result<Name, String>, state: &Mutex<Partial>) {
+        let name = match name {
+            Ok(name) => name,
+            Err(why) => {
+                let fail = || Probed::failed(FailureKind::Dns, why.clone());
+                {
+                    let mut s = lock(state);
+                    let d = &mut s.dns;
+                    (d.a, d.aaaa, d.ns, d.txt, d.dmarc) = (Some(fail()), Some(fail()), Some(fail()), Some(fail()), Some(fail()));
+                    d.mx = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                    d.caa = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                    d.soa = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                }
+                self.endpoints(domain, Vec::new(), state).await;
+                return;
+            }
+        };
+        let dns = &self.inner.dns;
+        let addresses_then_endpoints = async {
+            let (a, aaaa) = tokio::join!(dns.addresses(&name, RecordType::A), dns.addresses(&name, RecordType::AAAA));
+            let mut resolved: Vec<IpAddr> = Vec::new();
+            for probed in [&a, &aaaa] {
+                resolved.extend(probed.value().into_iter().flatten().copied());
+            }
+            {
+                let mut s = lock(state);
+                s.dns.a = Some(a.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
+                s.dns.aaaa = Some(aaaa.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
+            }
+            self.endpoints(domain, resolved, state).await;
+        };
+        let dmarc = async {
+            match name.prepend_label("_dmarc") {
+                Ok(dmarc_name) => dns.txt(&dmarc_name).await,
+                Err(e) => Probed::failed(FailureKind::Dns, format!("cannot form _dmarc.{domain}: {e}")),
+            }
+        };
+        let store = |f: &dyn Fn(&mut Partial)| f(&mut lock(state));
+        tokio::join!(
+            addresses_then_endpoints,
+            async { let v = dns.ns(&name).await; store(&|s| s.dns.ns = Some(v.clone())) },
+            async { let v = dns.mx(&name).await; store(&|s| s.dns.mx = Some(v.clone())) },
+            async { let v = dns.txt(&name).await; store(&|s| s.dns.txt = Some(v.clone())) },
+            async { let v = dns.caa(&name).await; store(&|s| s.dns.caa = Some(v.clone())) },
+            async { let v = dmarc.await; store(&|s| s.dns.dmarc = Some(v.clone())) },
+            async { let v = dns.soa(&name).await; store(&|s| s.dns.soa = Some(v.clone())) },
+        );
+    }
+
+    /// Probes every address (overrides replace the resolved ones), endpoints concurrently.
+    async fn endpoints(&self, domain: &str, resolved: Vec<IpAddr>, state: &Mutex<Partial>) {
+        let mut ips = self.inner.config.connect_overrides.get(domain).cloned().unwrap_or(resolved);
+        let mut unique = std::collections::HashSet::new();
+        ips.retain(|ip| unique.insert(*ip));
+        {
+            let mut s = lock(state);
+            s.endpoints =
+                ips.iter().map(|ip| PartialEndpoint { address: ip.to_string(), ..Default::default() }).collect();
+        }
+        let probes = ips.iter().enumerate().map(|(i, ip)| self.endpoint(domain, *ip, i, state));
+        futures_util::future::join_all(probes).await;
+    }
+
+    /// TLS, https chain, security.txt, then http chain on one address, one connection at a time.
+    async fn endpoint(&self, domain: &str, ip: IpAddr, index: usize, state: &Mutex<Partial>) {
+        let set = |f: &dyn Fn(&mut PartialEndpoint)| {
+            if let Some(ep) = lock(state).endpoints.get_mut(index) {
+                f(ep);
+            }
+        };
+        let mut session = Session::new(&self.inner, domain, ip);
+        let page = BodyPolicy { cap: self.inner.config.body_cap, keep_text: false };
+        let text = BodyPolicy { cap: self.inner.config.body_cap.min(SECURITY_TXT_CAP), keep_text: true };
+        match session.open_tls().await {
+            Ok(tls) => {
+                set(&|e| e.tls = Some(Probed::ok(tls.clone())));
+                let https = match session.url_for(Scheme::Https, "/") {
+                    Ok(url) => session.redirect_chain(url, page).await,
+                    Err(f) => Err(f),
+                };
+                let https = https.map_or_else(|f| f.probed(), Probed::ok);
+                set(&|e| e.https = Some(https.clone()));
+                let security_txt = match session.url_for(Scheme::Https, "/.well-known/security.txt") {
+                    Ok(url) => session.exchange(&url, text).await,
+                    Err(f) => Err(f),
+                };
+                let security_txt = security_txt.map_or_else(|f| f.probed(), Probed::ok);
+                set(&|e| e.security_txt = Some(security_txt.clone()));
+            }
+            Err(failure) => {
+                let why = format!("not attempted because the TLS probe of this address failed: {}", failure.detail);
+                set(&|e| {
+                    e.tls = Some(failure.probed());
+                    e.https = Some(Probed::failed(failure.kind, why.clone()));
+                    e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
+                });
+            }
+        }
+        let http = match session.url_for(Scheme::Http, "/") {
+            Ok(url) => session.redirect_chain(url, page).await,
+            Err(f) => Err(f),
+        };
+        let http = http.map_or_else(|f| f.probed(), Probed::ok);
+        set(&|e| e.http = Some(http.clone()));
+    }
+}
+
+/// Locks the partial state; a poisoned lock still holds valid data.
+fn lock(state: &Mutex<Partial>) -> std::sync::MutexGuard<'_, Partial> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The current time as RFC 3339 UTC.
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}

@@ -1,0 +1,76 @@
+//! `ProbeConfig`: every knob of the probe (where to ask, what to trust, how long and how much).
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The default `User-Agent` sent with every HTTP request.
+pub const DEFAULT_USER_AGENT: &str =
+    "govscan/0.1 (+https://github.com/govscan/govscan; security benchmark)";
+
+/// Settings of the probe. `Default` gives polite values for scanning real domains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeConfig {
+    /// DNS server to ask (UDP and TCP); `None` = the system's resolv.conf.
+    pub resolver: Option<SocketAddr>,
+    /// Extra trust roots (PEM files, `--ca-file`), added to webpki-roots.
+    pub extra_roots_pem: Vec<PathBuf>,
+    /// DNSSEC trust anchor file (`--trust-anchor`); stored for later use.
+    pub trust_anchor: Option<PathBuf>,
+    /// Address overrides (`--connect HOST=IP`): these addresses replace the resolved ones.
+    pub connect_overrides: BTreeMap<String, Vec<IpAddr>>,
+    /// Budget for one TCP connect attempt.
+    pub connect_timeout: Duration,
+    /// Budget for one TLS handshake.
+    pub handshake_timeout: Duration,
+    /// Budget for one read (response head, each body chunk); an exchange as a whole gets twice this.
+    pub read_timeout: Duration,
+    /// Budget for the whole probe of one domain.
+    pub domain_timeout: Duration,
+    /// Budget for one DNS query attempt.
+    pub dns_timeout: Duration,
+    /// Global limit of connections in flight.
+    pub concurrency: usize,
+    /// Limit of connections in flight to one IP address.
+    pub per_address: usize,
+    /// Extra attempts for connect-level failures (refused, timeout) and DNS queries.
+    pub retries: u32,
+    /// Most redirects followed in one chain.
+    pub max_redirects: u32,
+    /// Most body bytes read per response.
+    pub body_cap: usize,
+    /// Most bytes of response head (status line and headers) accepted.
+    pub header_cap: usize,
+    /// `User-Agent` header value.
+    pub user_agent: String,
+    /// Port for http:// (80).
+    pub http_port: u16,
+    /// Port for https:// and the TLS probe (443).
+    pub https_port: u16,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> Self {
+        ProbeConfig {
+            resolver: None,
+            extra_roots_pem: Vec::new(),
+            trust_anchor: None,
+            connect_overrides: BTreeMap::new(),
+            connect_timeout: Duration::from_secs(5),
+            handshake_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(10),
+            domain_timeout: Duration::from_secs(60),
+            dns_timeout: Duration::from_secs(5),
+            concurrency: 16,
+            per_address: 2,
+            retries: 1,
+            max_redirects: 10,
+            body_cap: 1024 * 1024,
+            header_cap: 64 * 1024,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            http_port: 80,
+            https_port: 443,
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! DNS probes with a non-validating hickory resolver: address, NS, MX, TXT, CAA (climbed), DMARC, SOA.
+
+use std::net::IpAddr;
+
+use govscan_model::{CaaObservation, CaaRecord, FailureKind, MxRecord, Probed, SoaRecord};
+use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{
+    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::rr::rdata::SOA;
+use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+
+use crate::ProbeConfig;
+use crate::error::ProbeError;
+
+/// Most names queried while climbing for CAA (a name has at most 127 labels; real ones few).
+const MAX_CAA_CLIMB: usize = 16;
+
+/// What one query returned when it did not fail.
+#[derive(Debug, Default)]
+pub(crate) struct Answer {
+    /// Answer records of the queried type (CNAMEs and signatures filtered out).
+    pub(crate) records: Vec<Record>,
+    /// The SOA from the authority section of an empty (NODATA/NXDOMAIN) answer, if any.
+    pub(crate) authority_soa: Option<(Name, SOA)>,
+}
+
+/// A query that failed, already classified.
+pub(crate) type QueryFailure = (FailureKind, String);
+
+/// The resolver plus a description of where it sends queries.
+#[derive(Clone)]
+pub(crate) struct Dns {
+    resolver: TokioResolver,
+    /// "IP:PORT" of the configured server, or "system".
+    pub(crate) description: String,
+}
+
+impl Dns {
+    /// Builds a non-validating, non-caching resolver as configured.
+    pub(crate) fn new(config: &ProbeConfig) -> Result<Dns, ProbeError> {
+        let provider = TokioRuntimeProvider::default();
+        let (mut builder, description) = match config.resolver {
+            Some(addr) => {
+                let mut udp = ConnectionConfig::udp();
+                udp.port = addr.port();
+                let mut tcp = ConnectionConfig::tcp();
+                tcp.port = addr.port();
+                let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
+                let cfg = ResolverConfig::from_parts(None, vec![], vec![server]);
+                (TokioResolver::builder_with_config(cfg, provider), addr.to_string())
+            }
+            None => {
+                let builder = TokioResolver::builder(provider)
+                    .map_err(|e| ProbeError::Resolver(format!("reading system DNS config: {e}")))?;
+                (builder, "system".to_string())
+            }
+        };
+        let opts: &mut ResolverOpts = builder.options_mut();
+        opts.cache_size = 0;
+        opts.validate = false;
+        opts.timeout = config.dns_timeout;
+        opts.attempts = (config.retries as usize).saturating_add(1);
+        opts.use_hosts_file = ResolveHosts::Never;
+        opts.ndots = 0;
+        let resolver = builder
+            .build()
+            .map_err(|e| ProbeError::Resolver(format!("building resolver: {e}")))?;
+        Ok(Dns { resolver, description })
+    }
+
+    /// One query; "no such name" and "no records of this type" are an empty answer.
+    pub(crate) async fn query(&self, name: &Name, rtype: RecordType) -> Result<Answer, QueryFailure> {
+        match self.resolver.lookup(name.clone(), rtype).await {
+            Ok(lookup) => Ok(Answer {
+                records: lookup
+                    .answers()
+                    .iter()
+                    .filter(|r| r.record_type() == rtype)
+                    .cloned()
+                    .collect(),
+                authority_soa: None,
+            }),
+            Err(NetError::Dns(DnsError::NoRecordsFound(no))) => Ok(Answer {
+                records: Vec::new(),
+                authority_soa: no.soa.map(|soa| (soa.name.clone(), soa.data.clone())),
+            }),
+            Err(e) => Err(classify_error(&e, name, rtype)),
+        }
+    }
+
+    /// A or AAAA addresses as text and as `IpAddr`.
+    pub(crate) async fn addresses(&self, name: &Name, rtype: RecordType) -> Probed<Vec<IpAddr>> {
+        match self.query(name, rtype).await {
+            Ok(answer) => Probed::ok(addresses_of(&answer.records)),
+            Err((kind, detail)) => Probed::failed(kind, detail),
+        }
+    }
+
+    /// NS names.
+    pub(crate) async fn ns(&self, name: &Name) -> Probed<Vec<String>> {
+        self.query(name, RecordType::NS).await.map_or_else(
+            |(k, d)| Probed::failed(k, d),
+            |a| {
+                Probed::ok(
+                    a.records
+                        .iter()
+                        .filter_map(|r| match &r.data {
+                            RData::NS(ns) => Some(name_text(&ns.0)),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            },
+        )
+    }
+
+    /// MX records (null MX → exchange "").
+    pub(crate) async fn mx(&self, name: &Name) -> Probed<Vec<MxRecord>> {
+        self.query(name, RecordType::MX)
+            .await
+            .map_or_else(|(k, d)| Probed::failed(k, d), |a| Probed::ok(mx_records(&a.records)))
+    }
+
+    /// TXT records, each joined.
+    pub(crate) async fn txt(&self, name: &Name) -> Probed<Vec<String>> {
+        self.query(name, RecordType::TXT)
+            .await
+            .map_or_else(|(k, d)| Probed::failed(k, d), |a| Probed::ok(txt_strings(&a.records)))
+    }
+
+    /// The relevant CAA set, climbing from `name` towards (not including) the root.
+    pub(crate) async fn caa(&self, name: &Name) -> Probed<CaaObservation> {
+        let mut queried = Vec::new();
+        for candidate in caa_candidates(name) {
+            queried.push(name_text(&candidate));
+            match self.query(&candidate, RecordType::CAA).await {
+                Ok(answer) => {
+                    let records = caa_records(&answer.records);
+                    if !records.is_empty() {
+                        return Probed::ok(CaaObservation {
+                            found_at: Some(name_text(&candidate)),
+                            records,
+                            queried,
+                        });
+                    }
+                }
+                Err((kind, detail)) => {
+                    return Probed::failed(
+                        kind,
+                        format!("{detail} (while climbing for CAA; queried so far: {})", queried.join(", ")),
+                    );
+                }
+            }
+        }
+        Probed::ok(CaaObservation { found_at: None, records: Vec::new(), queried })
+    }
+
+    /// The SOA of the zone containing `name`.
+    pub(crate) async fn soa(&self, name: &Name) -> Probed<SoaRecord> {
+        match self.query(name, RecordType::SOA).await {
+            Ok(answer) => {
+                let from_answer = answer.records.iter().find_map(|r| match &r.data {
+                    RData::SOA(soa) => Some((r.name.clone(), soa.clone())),
+                    _ => None,
+                });
+                match from_answer.or(answer.authority_soa) {
+                    Some((zone, soa)) => Probed::ok(soa_record(&zone, &soa)),
+                    None => Probed::failed(
+                        FailureKind::NoData,
+                        format!("SOA query for {} returned no SOA in answer or authority section", name_text(name)),
+                    ),
+                }
+            }
+            Err((kind, detail)) => Probed::failed(kind, detail),
+        }
+    }
+}
+
+/// Classifies a resolver error into a failure kind and a precise message.
+fn classify_error(e: &NetError, name: &Name, rtype: RecordType) -> QueryFailure {
+    let kind = match e {
+        NetError::Timeout => FailureKind::Timeout,
+        _ => FailureKind::Dns,
+    };
+    (kind, format!("{rtype} query for {} failed: {e}", name_text(name)))
+}
+
+/// A domain name as text, lower case, without the trailing dot ("" for the root).
+pub(crate) fn name_text(name: &Name) -> String {
+    let mut text = name.to_ascii().to_ascii_lowercase();
+    if text.ends_with('.') {
+        text.pop();
+    }
+    text
+}
+
+/// Parses a domain (IDN allowed) into a fully qualified name.
+pub(crate) fn parse_domain(domain: &str) -> Result<Name, String> {
+    let mut name = Name::from_utf8(domain).map_err(|e| format!("{domain:?} is not a valid domain name: {e}"))?;
+    name.set_fqdn(true);
+    if name.is_root() {
+        return Err("the root name cannot be probed".to_string());
+    }
+    Ok(name)
+}
+
+/// The names to query for CAA: the name, then each parent, not the root (RFC 8659 §3).
+pub(crate) fn caa_candidates(name: &Name) -> Vec<Name> {
+    let mut out = Vec::new();
+    let mut current = name.clone();
+    while !current.is_root() && out.len() < MAX_CAA_CLIMB {
+        out.push(current.clone());
+        current = current.base_name();
+    }
+    out
+}
+
+/// IP addresses in A/AAAA answer records.
+pub(crate) fn addresses_of(records: &[Record]) -> Vec<IpAddr> {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::A(a) => Some(IpAddr::V4(a.0)),
+            RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// TXT records with their character-strings joined without separator (RFC 7208 §3.3).
+pub(crate) fn txt_strings(records: &[Record]) -> Vec<String> {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::TXT(txt) => Some(join_character_strings(&txt.txt_data)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Joins the character-strings of one TXT record, lossy UTF-8.
+pub(crate) fn join_character_strings(parts: &[Box<[u8]>]) -> String {
+    let bytes: Vec<u8> = parts.iter().flat_map(|p| p.iter().copied()).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// MX records; a null MX (exchange ".") has exchange "".
+pub(crate) fn mx_records(records: &[Record]) -> Vec<MxRecord> {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::MX(mx) => Some(MxRecord { preference: mx.preference, exchange: name_text(&mx.exchange) }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// CAA records with lossy-text values.
+pub(crate) fn caa_records(records: &[Record]) -> Vec<CaaRecord> {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RData::CAA(caa) => Some(CaaRecord {
+                critical: caa.issuer_critical,
+                tag: caa.tag.clone(),
+                value: String::from_utf8_lossy(&caa.value).into_owned(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The model's SOA record from a zone name and SOA data.
+pub(crate) fn soa_record(zone: &Name, soa: &SOA) -> SoaRecord {
+    SoaRecord {
+        zone: name_text(zone),
+        mname: name_text(&soa.mname),
+        rname: name_text(&soa.rname),
+        serial: soa.serial,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hickory_resolver::proto::rr::rdata::{MX, TXT};
+    use std::str::FromStr;
+
+    fn name(s: &str) -> Name {
+        Name::from_str(s).expect("valid name")
+    }
+
+    #[test]
+    fn caa_candidates_climb_to_the_tld_not_the_root() {
+        let got: Vec<String> = caa_candidates(&name("a.b.example.com.")).iter().map(name_text).collect();
+        assert_eq!(got, ["a.b.example.com", "b.example.com", "example.com", "com"]);
+    }
+
+    #[test]
+    fn txt_strings_are_joined_without_separator() {
+        let rec = Record::from_rdata(
+            name("x.test."),
+            60,
+            RData::TXT(TXT::new(vec!["v=DMARC1; p=reject; ".into(), "rua=mailto:a@x.test".into()])),
+        );
+        assert_eq!(txt_strings(&[rec]), ["v=DMARC1; p=reject; rua=mailto:a@x.test"]);
+    }
+
+    #[test]
+    fn null_mx_has_empty_exchange() {
+        let null = Record::from_rdata(name("x.test."), 60, RData::MX(MX::new(0, Name::root())));
+        let real = Record::from_rdata(name("x.test."), 60, RData::MX(MX::new(10, name("Mail.X.test."))));
+        let got = mx_records(&[null, real]);
+        assert_eq!(got[0], MxRecord { preference: 0, exchange: String::new() });
+        assert_eq!(got[1], MxRecord { preference: 10, exchange: "mail.x.test".into() });
+    }
+
+    #[test]
+    fn parse_domain_accepts_idn_and_rejects_garbage() {
+        assert_eq!(name_text(&parse_domain("bücher.example").expect("idn")), "xn--bcher-kva.example");
+        assert!(parse_domain("").is_err());
+        assert!(parse_domain("a..b").is_err());
+    }
+}

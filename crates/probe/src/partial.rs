@@ -1,0 +1,69 @@
+//! Results gathered so far for one domain, so a domain that runs out of time keeps what it saw.
+
+use govscan_model::{
+    CaaObservation, DnsObservations, EndpointObservations, FailureKind, HttpExchange, MxRecord,
+    Probed, RedirectChain, SoaRecord, TlsObservation,
+};
+
+/// DNS results, `None` while unfinished.
+#[derive(Debug, Default)]
+pub(crate) struct PartialDns {
+    pub(crate) a: Option<Probed<Vec<String>>>,
+    pub(crate) aaaa: Option<Probed<Vec<String>>>,
+    pub(crate) ns: Option<Probed<Vec<String>>>,
+    pub(crate) mx: Option<Probed<Vec<MxRecord>>>,
+    pub(crate) txt: Option<Probed<Vec<String>>>,
+    pub(crate) caa: Option<Probed<CaaObservation>>,
+    pub(crate) dmarc: Option<Probed<Vec<String>>>,
+    pub(crate) soa: Option<Probed<SoaRecord>>,
+}
+
+/// One endpoint's results, `None` while unfinished.
+#[derive(Debug, Default)]
+pub(crate) struct PartialEndpoint {
+    pub(crate) address: String,
+    pub(crate) tls: Option<Probed<TlsObservation>>,
+    pub(crate) http: Option<Probed<RedirectChain>>,
+    pub(crate) https: Option<Probed<RedirectChain>>,
+    pub(crate) security_txt: Option<Probed<HttpExchange>>,
+}
+
+/// Everything gathered for one domain so far.
+#[derive(Debug, Default)]
+pub(crate) struct Partial {
+    pub(crate) dns: PartialDns,
+    pub(crate) endpoints: Vec<PartialEndpoint>,
+}
+
+impl Partial {
+    /// Fills every unfinished probe with a timeout failure saying `why`.
+    pub(crate) fn finish(self, resolver: String, why: &str) -> (DnsObservations, Vec<EndpointObservations>) {
+        fn done<T>(slot: Option<Probed<T>>, why: &str) -> Probed<T> {
+            slot.unwrap_or_else(|| Probed::failed(FailureKind::Timeout, why))
+        }
+        let d = self.dns;
+        let dns = DnsObservations {
+            a: done(d.a, why),
+            aaaa: done(d.aaaa, why),
+            ns: done(d.ns, why),
+            mx: done(d.mx, why),
+            txt: done(d.txt, why),
+            caa: done(d.caa, why),
+            dmarc: done(d.dmarc, why),
+            soa: done(d.soa, why),
+            resolver,
+        };
+        let endpoints = self
+            .endpoints
+            .into_iter()
+            .map(|e| EndpointObservations {
+                address: e.address,
+                tls: done(e.tls, why),
+                http: done(e.http, why),
+                https: done(e.https, why),
+                security_txt: done(e.security_txt, why),
+            })
+            .collect();
+        (dns, endpoints)
+    }
+}
