@@ -50,7 +50,10 @@ impl Dns {
                 tcp.port = addr.port();
                 let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
                 let cfg = ResolverConfig::from_parts(None, vec![], vec![server]);
-                (TokioResolver::builder_with_config(cfg, provider), addr.to_string())
+                (
+                    TokioResolver::builder_with_config(cfg, provider),
+                    addr.to_string(),
+                )
             }
             None => {
                 let builder = TokioResolver::builder(provider)
@@ -68,11 +71,18 @@ impl Dns {
         let resolver = builder
             .build()
             .map_err(|e| ProbeError::Resolver(format!("building resolver: {e}")))?;
-        Ok(Dns { resolver, description })
+        Ok(Dns {
+            resolver,
+            description,
+        })
     }
 
     /// One query; "no such name" and "no records of this type" are an empty answer.
-    pub(crate) async fn query(&self, name: &Name, rtype: RecordType) -> Result<Answer, QueryFailure> {
+    pub(crate) async fn query(
+        &self,
+        name: &Name,
+        rtype: RecordType,
+    ) -> Result<Answer, QueryFailure> {
         match self.resolver.lookup(name.clone(), rtype).await {
             Ok(lookup) => Ok(Answer {
                 records: lookup
@@ -119,16 +129,18 @@ impl Dns {
 
     /// MX records (null MX → exchange "").
     pub(crate) async fn mx(&self, name: &Name) -> Probed<Vec<MxRecord>> {
-        self.query(name, RecordType::MX)
-            .await
-            .map_or_else(|(k, d)| Probed::failed(k, d), |a| Probed::ok(mx_records(&a.records)))
+        self.query(name, RecordType::MX).await.map_or_else(
+            |(k, d)| Probed::failed(k, d),
+            |a| Probed::ok(mx_records(&a.records)),
+        )
     }
 
     /// TXT records, each joined.
     pub(crate) async fn txt(&self, name: &Name) -> Probed<Vec<String>> {
-        self.query(name, RecordType::TXT)
-            .await
-            .map_or_else(|(k, d)| Probed::failed(k, d), |a| Probed::ok(txt_strings(&a.records)))
+        self.query(name, RecordType::TXT).await.map_or_else(
+            |(k, d)| Probed::failed(k, d),
+            |a| Probed::ok(txt_strings(&a.records)),
+        )
     }
 
     /// The relevant CAA set, climbing from `name` towards (not including) the root.
@@ -150,12 +162,19 @@ impl Dns {
                 Err((kind, detail)) => {
                     return Probed::failed(
                         kind,
-                        format!("{detail} (while climbing for CAA; queried so far: {})", queried.join(", ")),
+                        format!(
+                            "{detail} (while climbing for CAA; queried so far: {})",
+                            queried.join(", ")
+                        ),
                     );
                 }
             }
         }
-        Probed::ok(CaaObservation { found_at: None, records: Vec::new(), queried })
+        Probed::ok(CaaObservation {
+            found_at: None,
+            records: Vec::new(),
+            queried,
+        })
     }
 
     /// The SOA of the zone containing `name`.
@@ -170,7 +189,10 @@ impl Dns {
                     Some((zone, soa)) => Probed::ok(soa_record(&zone, &soa)),
                     None => Probed::failed(
                         FailureKind::NoData,
-                        format!("SOA query for {} returned no SOA in answer or authority section", name_text(name)),
+                        format!(
+                            "SOA query for {} returned no SOA in answer or authority section",
+                            name_text(name)
+                        ),
                     ),
                 }
             }
@@ -185,7 +207,10 @@ fn classify_error(e: &NetError, name: &Name, rtype: RecordType) -> QueryFailure 
         NetError::Timeout => FailureKind::Timeout,
         _ => FailureKind::Dns,
     };
-    (kind, format!("{rtype} query for {} failed: {e}", name_text(name)))
+    (
+        kind,
+        format!("{rtype} query for {} failed: {e}", name_text(name)),
+    )
 }
 
 /// A domain name as text, lower case, without the trailing dot ("" for the root).
@@ -199,7 +224,8 @@ pub(crate) fn name_text(name: &Name) -> String {
 
 /// Parses a domain (IDN allowed) into a fully qualified name.
 pub(crate) fn parse_domain(domain: &str) -> Result<Name, String> {
-    let mut name = Name::from_utf8(domain).map_err(|e| format!("{domain:?} is not a valid domain name: {e}"))?;
+    let mut name = Name::from_utf8(domain)
+        .map_err(|e| format!("{domain:?} is not a valid domain name: {e}"))?;
     name.set_fqdn(true);
     if name.is_root() {
         return Err("the root name cannot be probed".to_string());
@@ -252,7 +278,10 @@ pub(crate) fn mx_records(records: &[Record]) -> Vec<MxRecord> {
     records
         .iter()
         .filter_map(|r| match &r.data {
-            RData::MX(mx) => Some(MxRecord { preference: mx.preference, exchange: name_text(&mx.exchange) }),
+            RData::MX(mx) => Some(MxRecord {
+                preference: mx.preference,
+                exchange: name_text(&mx.exchange),
+            }),
             _ => None,
         })
         .collect()
@@ -295,8 +324,14 @@ mod tests {
 
     #[test]
     fn caa_candidates_climb_to_the_tld_not_the_root() {
-        let got: Vec<String> = caa_candidates(&name("a.b.example.com.")).iter().map(name_text).collect();
-        assert_eq!(got, ["a.b.example.com", "b.example.com", "example.com", "com"]);
+        let got: Vec<String> = caa_candidates(&name("a.b.example.com."))
+            .iter()
+            .map(name_text)
+            .collect();
+        assert_eq!(
+            got,
+            ["a.b.example.com", "b.example.com", "example.com", "com"]
+        );
     }
 
     #[test]
@@ -304,23 +339,48 @@ mod tests {
         let rec = Record::from_rdata(
             name("x.test."),
             60,
-            RData::TXT(TXT::new(vec!["v=DMARC1; p=reject; ".into(), "rua=mailto:a@x.test".into()])),
+            RData::TXT(TXT::new(vec![
+                "v=DMARC1; p=reject; ".into(),
+                "rua=mailto:a@x.test".into(),
+            ])),
         );
-        assert_eq!(txt_strings(&[rec]), ["v=DMARC1; p=reject; rua=mailto:a@x.test"]);
+        assert_eq!(
+            txt_strings(&[rec]),
+            ["v=DMARC1; p=reject; rua=mailto:a@x.test"]
+        );
     }
 
     #[test]
     fn null_mx_has_empty_exchange() {
         let null = Record::from_rdata(name("x.test."), 60, RData::MX(MX::new(0, Name::root())));
-        let real = Record::from_rdata(name("x.test."), 60, RData::MX(MX::new(10, name("Mail.X.test."))));
+        let real = Record::from_rdata(
+            name("x.test."),
+            60,
+            RData::MX(MX::new(10, name("Mail.X.test."))),
+        );
         let got = mx_records(&[null, real]);
-        assert_eq!(got[0], MxRecord { preference: 0, exchange: String::new() });
-        assert_eq!(got[1], MxRecord { preference: 10, exchange: "mail.x.test".into() });
+        assert_eq!(
+            got[0],
+            MxRecord {
+                preference: 0,
+                exchange: String::new()
+            }
+        );
+        assert_eq!(
+            got[1],
+            MxRecord {
+                preference: 10,
+                exchange: "mail.x.test".into()
+            }
+        );
     }
 
     #[test]
     fn parse_domain_accepts_idn_and_rejects_garbage() {
-        assert_eq!(name_text(&parse_domain("bücher.example").expect("idn")), "xn--bcher-kva.example");
+        assert_eq!(
+            name_text(&parse_domain("bücher.example").expect("idn")),
+            "xn--bcher-kva.example"
+        );
         assert!(parse_domain("").is_err());
         assert!(parse_domain("a..b").is_err());
     }

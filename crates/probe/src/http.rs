@@ -41,9 +41,14 @@ impl Session<'_> {
             Scheme::Http => ("http", config.http_port, 80),
             Scheme::Https => ("https", config.https_port, 443),
         };
-        let port_part = if port == standard { String::new() } else { format!(":{port}") };
+        let port_part = if port == standard {
+            String::new()
+        } else {
+            format!(":{port}")
+        };
         let text = format!("{name}://{}{port_part}{path}", self.domain);
-        Url::parse(&text).map_err(|e| Failure::new(FailureKind::Other, format!("cannot form URL {text:?}: {e}")))
+        Url::parse(&text)
+            .map_err(|e| Failure::new(FailureKind::Other, format!("cannot form URL {text:?}: {e}")))
     }
 
     /// Port to connect to for `url`: explicit port, else the configured port of its scheme.
@@ -55,9 +60,17 @@ impl Session<'_> {
     }
 
     /// One GET on this endpoint; a reused connection that dies before answering is retried once fresh.
-    pub(crate) async fn exchange(&mut self, url: &Url, body: BodyPolicy) -> Result<HttpExchange, Failure> {
-        let scheme = scheme_of(url)
-            .ok_or_else(|| Failure::new(FailureKind::Other, format!("unsupported URL scheme in {url}")))?;
+    pub(crate) async fn exchange(
+        &mut self,
+        url: &Url,
+        body: BodyPolicy,
+    ) -> Result<HttpExchange, Failure> {
+        let scheme = scheme_of(url).ok_or_else(|| {
+            Failure::new(
+                FailureKind::Other,
+                format!("unsupported URL scheme in {url}"),
+            )
+        })?;
         let port = self.port_of(url, scheme);
         let mut fresh_retry_used = false;
         loop {
@@ -82,14 +95,27 @@ impl Session<'_> {
     }
 
     /// Sends the request on the open connection and reads the response within the budgets.
-    async fn send(&mut self, url: &Url, body: BodyPolicy) -> Result<(HttpExchange, bool), SendFailure> {
+    async fn send(
+        &mut self,
+        url: &Url,
+        body: BodyPolicy,
+    ) -> Result<(HttpExchange, bool), SendFailure> {
         let config = &self.inner.config;
         let read_timeout = config.read_timeout;
         let deadline = Instant::now() + read_timeout.saturating_mul(2);
-        let early = |failure: Failure| SendFailure { failure, before_response: true };
-        let late = |failure: Failure| SendFailure { failure, before_response: false };
+        let early = |failure: Failure| SendFailure {
+            failure,
+            before_response: true,
+        };
+        let late = |failure: Failure| SendFailure {
+            failure,
+            before_response: false,
+        };
         let Some(conn) = self.conn.as_mut() else {
-            return Err(early(Failure::new(FailureKind::Other, "no open connection")));
+            return Err(early(Failure::new(
+                FailureKind::Other,
+                "no open connection",
+            )));
         };
         let host = match url.port() {
             Some(p) => format!("{}:{p}", url.host_str().unwrap_or(self.domain)),
@@ -104,18 +130,32 @@ impl Session<'_> {
             .header(USER_AGENT, config.user_agent.as_str())
             .header(ACCEPT, "*/*")
             .body(Empty::<Bytes>::new())
-            .map_err(|e| early(Failure::new(FailureKind::Other, format!("cannot build request for {url}: {e}"))))?;
-        let response = match tokio::time::timeout(read_timeout, conn.sender.send_request(request)).await {
+            .map_err(|e| {
+                early(Failure::new(
+                    FailureKind::Other,
+                    format!("cannot build request for {url}: {e}"),
+                ))
+            })?;
+        let response = match tokio::time::timeout(read_timeout, conn.sender.send_request(request))
+            .await
+        {
             Err(_) => {
                 return Err(late(Failure::new(
                     FailureKind::Timeout,
-                    format!("no response head from {url} ({}) within {read_timeout:?} (read_timeout)", self.ip),
+                    format!(
+                        "no response head from {url} ({}) within {read_timeout:?} (read_timeout)",
+                        self.ip
+                    ),
                 )));
             }
             Ok(Err(e)) => {
                 let before = e.is_canceled() || e.is_closed() || e.is_incomplete_message();
-                let failure = hyper_failure(&e, url, config.header_cap, "reading the response head from");
-                return Err(SendFailure { failure, before_response: before });
+                let failure =
+                    hyper_failure(&e, url, config.header_cap, "reading the response head from");
+                return Err(SendFailure {
+                    failure,
+                    before_response: before,
+                });
             }
             Ok(Ok(response)) => response,
         };
@@ -128,7 +168,9 @@ impl Session<'_> {
                 value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
             })
             .collect();
-        let closes = headers.iter().any(|h| h.name == "connection" && h.value.eq_ignore_ascii_case("close"));
+        let closes = headers
+            .iter()
+            .any(|h| h.name == "connection" && h.value.eq_ignore_ascii_case("close"));
         let mut incoming = response.into_body();
         let mut kept: Vec<u8> = Vec::new();
         let mut total: u64 = 0;
@@ -141,7 +183,9 @@ impl Session<'_> {
             }
             let wait = read_timeout.min(deadline - now);
             let frame = match tokio::time::timeout(wait, incoming.frame()).await {
-                Err(_) if wait < read_timeout => return Err(late(exchange_timeout(url, self.ip, read_timeout))),
+                Err(_) if wait < read_timeout => {
+                    return Err(late(exchange_timeout(url, self.ip, read_timeout)));
+                }
                 Err(_) => {
                     return Err(late(Failure::new(
                         FailureKind::Timeout,
@@ -153,11 +197,18 @@ impl Session<'_> {
                 }
                 Ok(None) => break,
                 Ok(Some(Err(e))) => {
-                    return Err(late(hyper_failure(&e, url, config.header_cap, "reading the body of")));
+                    return Err(late(hyper_failure(
+                        &e,
+                        url,
+                        config.header_cap,
+                        "reading the body of",
+                    )));
                 }
                 Ok(Some(Ok(frame))) => frame,
             };
-            let Ok(data) = frame.into_data() else { continue };
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
             let room = cap.saturating_sub(total);
             let take = (data.len() as u64).min(room);
             if body.keep_text {
@@ -175,13 +226,19 @@ impl Session<'_> {
             headers,
             body_len: total,
             body_truncated: truncated,
-            body_text: body.keep_text.then(|| String::from_utf8_lossy(&kept).into_owned()),
+            body_text: body
+                .keep_text
+                .then(|| String::from_utf8_lossy(&kept).into_owned()),
         };
         Ok((exchange, !truncated && !closes))
     }
 
     /// `GET start`, then each same-host redirect on this endpoint, hop by hop.
-    pub(crate) async fn redirect_chain(&mut self, start: Url, body: BodyPolicy) -> Result<RedirectChain, Failure> {
+    pub(crate) async fn redirect_chain(
+        &mut self,
+        start: Url,
+        body: BodyPolicy,
+    ) -> Result<RedirectChain, Failure> {
         let max = self.inner.config.max_redirects;
         let mut hops: Vec<HttpExchange> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
@@ -193,7 +250,10 @@ impl Session<'_> {
                 Ok(exchange) => exchange,
                 Err(failure) if hops.is_empty() => return Err(failure),
                 Err(failure) => {
-                    let end = RedirectEnd::HopFailed { url: url.to_string(), detail: failure.detail };
+                    let end = RedirectEnd::HopFailed {
+                        url: url.to_string(),
+                        detail: failure.detail,
+                    };
                     return Ok(RedirectChain { hops, end });
                 }
             };
@@ -201,16 +261,28 @@ impl Session<'_> {
             let location = exchange.header("location").map(str::to_string);
             hops.push(exchange);
             if !REDIRECT_STATUSES.contains(&status) {
-                return Ok(RedirectChain { hops, end: RedirectEnd::Final });
+                return Ok(RedirectChain {
+                    hops,
+                    end: RedirectEnd::Final,
+                });
             }
             let next = match next_hop(&url, location.as_deref()) {
                 Ok(next) => next,
-                Err(location) => return Ok(RedirectChain { hops, end: RedirectEnd::BadLocation { location } }),
+                Err(location) => {
+                    return Ok(RedirectChain {
+                        hops,
+                        end: RedirectEnd::BadLocation { location },
+                    });
+                }
             };
             let end = if !same_host(&next, self.domain) {
-                Some(RedirectEnd::Offsite { location: next.to_string() })
+                Some(RedirectEnd::Offsite {
+                    location: next.to_string(),
+                })
             } else if seen.contains(&without_fragment(&next)) {
-                Some(RedirectEnd::Loop { location: next.to_string() })
+                Some(RedirectEnd::Loop {
+                    location: next.to_string(),
+                })
             } else if followed >= max {
                 Some(RedirectEnd::TooManyRedirects { limit: max })
             } else {
@@ -236,7 +308,10 @@ pub(crate) fn scheme_of(url: &Url) -> Option<Scheme> {
 
 /// Resolves a Location against the current URL; `Err(raw)` if missing, unparsable or not http(s).
 pub(crate) fn next_hop(current: &Url, location: Option<&str>) -> Result<Url, Option<String>> {
-    let raw = location.map(str::trim).filter(|l| !l.is_empty()).ok_or(location.map(str::to_string))?;
+    let raw = location
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .ok_or(location.map(str::to_string))?;
     let next = current.join(raw).map_err(|_| Some(raw.to_string()))?;
     if scheme_of(&next).is_none() || next.host_str().is_none() {
         return Err(Some(raw.to_string()));
@@ -247,7 +322,10 @@ pub(crate) fn next_hop(current: &Url, location: Option<&str>) -> Result<Url, Opt
 /// True when `url` points at `domain` (case-insensitive, trailing dot ignored).
 pub(crate) fn same_host(url: &Url, domain: &str) -> bool {
     url.host_str()
-        .map(|h| h.trim_end_matches('.').eq_ignore_ascii_case(domain.trim_end_matches('.')))
+        .map(|h| {
+            h.trim_end_matches('.')
+                .eq_ignore_ascii_case(domain.trim_end_matches('.'))
+        })
         .unwrap_or(false)
 }
 
@@ -281,7 +359,9 @@ fn hyper_failure(e: &hyper::Error, url: &Url, header_cap: usize, doing: &str) ->
     if e.is_parse() && text.contains("too large") {
         Failure::new(
             FailureKind::TooLarge,
-            format!("{doing} {url}: response head over the limit (header_cap {header_cap} bytes, at most 256 header lines): {text}"),
+            format!(
+                "{doing} {url}: response head over the limit (header_cap {header_cap} bytes, at most 256 header lines): {text}"
+            ),
         )
     } else if e.is_timeout() {
         Failure::new(FailureKind::Timeout, format!("{doing} {url}: {text}"))
@@ -301,10 +381,24 @@ mod tests {
     #[test]
     fn relative_locations_resolve_against_the_current_url() {
         let cur = url("http://a.test/x/y");
-        assert_eq!(next_hop(&cur, Some("/z")).expect("ok").as_str(), "http://a.test/z");
-        assert_eq!(next_hop(&cur, Some("w")).expect("ok").as_str(), "http://a.test/x/w");
-        assert_eq!(next_hop(&cur, Some("//b.test/")).expect("ok").as_str(), "http://b.test/");
-        assert_eq!(next_hop(&cur, Some("https://A.test/")).expect("ok").as_str(), "https://a.test/");
+        assert_eq!(
+            next_hop(&cur, Some("/z")).expect("ok").as_str(),
+            "http://a.test/z"
+        );
+        assert_eq!(
+            next_hop(&cur, Some("w")).expect("ok").as_str(),
+            "http://a.test/x/w"
+        );
+        assert_eq!(
+            next_hop(&cur, Some("//b.test/")).expect("ok").as_str(),
+            "http://b.test/"
+        );
+        assert_eq!(
+            next_hop(&cur, Some("https://A.test/"))
+                .expect("ok")
+                .as_str(),
+            "https://a.test/"
+        );
     }
 
     #[test]
@@ -312,8 +406,14 @@ mod tests {
         let cur = url("http://a.test/");
         assert_eq!(next_hop(&cur, None), Err(None));
         assert_eq!(next_hop(&cur, Some("  ")), Err(Some("  ".to_string())));
-        assert_eq!(next_hop(&cur, Some("http://[::1")), Err(Some("http://[::1".to_string())));
-        assert_eq!(next_hop(&cur, Some("javascript:alert(1)")), Err(Some("javascript:alert(1)".to_string())));
+        assert_eq!(
+            next_hop(&cur, Some("http://[::1")),
+            Err(Some("http://[::1".to_string()))
+        );
+        assert_eq!(
+            next_hop(&cur, Some("javascript:alert(1)")),
+            Err(Some("javascript:alert(1)".to_string()))
+        );
     }
 
     #[test]

@@ -47,7 +47,9 @@ pub struct Prober {
 
 impl std::fmt::Debug for Prober {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Prober").field("config", &self.inner.config).finish_non_exhaustive()
+        f.debug_struct("Prober")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -55,12 +57,21 @@ impl Prober {
     /// Loads the trust roots and builds the resolver.
     pub fn new(config: ProbeConfig) -> Result<Prober, ProbeError> {
         if config.concurrency == 0 || config.per_address == 0 {
-            return Err(ProbeError::Config("concurrency and per_address must be at least 1".into()));
+            return Err(ProbeError::Config(
+                "concurrency and per_address must be at least 1".into(),
+            ));
         }
         let trust = TrustStore::new(&config)?;
         let dns = Dns::new(&config)?;
         let limits = Limits::new(config.concurrency, config.per_address);
-        Ok(Prober { inner: Arc::new(Inner { config, dns, trust, limits }) })
+        Ok(Prober {
+            inner: Arc::new(Inner {
+                config,
+                dns,
+                trust,
+                limits,
+            }),
+        })
     }
 
     /// The configuration in use.
@@ -78,11 +89,15 @@ impl Prober {
         let domain = name.as_ref().map(dns::name_text).unwrap_or(raw);
         let state = Mutex::new(Partial::default());
         let budget = self.inner.config.domain_timeout;
-        let finished = tokio::time::timeout(budget, self.run(&domain, name, &state)).await.is_ok();
+        let finished = tokio::time::timeout(budget, self.run(&domain, name, &state))
+            .await
+            .is_ok();
         let why = if finished {
             "internal: probe ended without a result".to_string()
         } else {
-            format!("the domain's budget of {budget:?} (domain_timeout) ran out before this probe finished")
+            format!(
+                "the domain's budget of {budget:?} (domain_timeout) ran out before this probe finished"
+            )
         };
         let partial = state.into_inner().unwrap_or_else(|p| p.into_inner());
         let (dns, endpoints) = partial.finish(self.inner.dns.description.clone(), &why);
@@ -104,7 +119,13 @@ impl Prober {
                 {
                     let mut s = lock(state);
                     let d = &mut s.dns;
-                    (d.a, d.aaaa, d.ns, d.txt, d.dmarc) = (Some(fail()), Some(fail()), Some(fail()), Some(fail()), Some(fail()));
+                    (d.a, d.aaaa, d.ns, d.txt, d.dmarc) = (
+                        Some(fail()),
+                        Some(fail()),
+                        Some(fail()),
+                        Some(fail()),
+                        Some(fail()),
+                    );
                     d.mx = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.caa = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.soa = Some(Probed::failed(FailureKind::Dns, why.clone()));
@@ -115,7 +136,10 @@ impl Prober {
         };
         let dns = &self.inner.dns;
         let addresses_then_endpoints = async {
-            let (a, aaaa) = tokio::join!(dns.addresses(&name, RecordType::A), dns.addresses(&name, RecordType::AAAA));
+            let (a, aaaa) = tokio::join!(
+                dns.addresses(&name, RecordType::A),
+                dns.addresses(&name, RecordType::AAAA)
+            );
             let mut resolved: Vec<IpAddr> = Vec::new();
             for probed in [&a, &aaaa] {
                 resolved.extend(probed.value().into_iter().flatten().copied());
@@ -130,32 +154,67 @@ impl Prober {
         let dmarc = async {
             match name.prepend_label("_dmarc") {
                 Ok(dmarc_name) => dns.txt(&dmarc_name).await,
-                Err(e) => Probed::failed(FailureKind::Dns, format!("cannot form _dmarc.{domain}: {e}")),
+                Err(e) => Probed::failed(
+                    FailureKind::Dns,
+                    format!("cannot form _dmarc.{domain}: {e}"),
+                ),
             }
         };
         let store = |f: &dyn Fn(&mut Partial)| f(&mut lock(state));
         tokio::join!(
             addresses_then_endpoints,
-            async { let v = dns.ns(&name).await; store(&|s| s.dns.ns = Some(v.clone())) },
-            async { let v = dns.mx(&name).await; store(&|s| s.dns.mx = Some(v.clone())) },
-            async { let v = dns.txt(&name).await; store(&|s| s.dns.txt = Some(v.clone())) },
-            async { let v = dns.caa(&name).await; store(&|s| s.dns.caa = Some(v.clone())) },
-            async { let v = dmarc.await; store(&|s| s.dns.dmarc = Some(v.clone())) },
-            async { let v = dns.soa(&name).await; store(&|s| s.dns.soa = Some(v.clone())) },
+            async {
+                let v = dns.ns(&name).await;
+                store(&|s| s.dns.ns = Some(v.clone()))
+            },
+            async {
+                let v = dns.mx(&name).await;
+                store(&|s| s.dns.mx = Some(v.clone()))
+            },
+            async {
+                let v = dns.txt(&name).await;
+                store(&|s| s.dns.txt = Some(v.clone()))
+            },
+            async {
+                let v = dns.caa(&name).await;
+                store(&|s| s.dns.caa = Some(v.clone()))
+            },
+            async {
+                let v = dmarc.await;
+                store(&|s| s.dns.dmarc = Some(v.clone()))
+            },
+            async {
+                let v = dns.soa(&name).await;
+                store(&|s| s.dns.soa = Some(v.clone()))
+            },
         );
     }
 
     /// Probes every address (overrides replace the resolved ones), endpoints concurrently.
     async fn endpoints(&self, domain: &str, resolved: Vec<IpAddr>, state: &Mutex<Partial>) {
-        let mut ips = self.inner.config.connect_overrides.get(domain).cloned().unwrap_or(resolved);
+        let mut ips = self
+            .inner
+            .config
+            .connect_overrides
+            .get(domain)
+            .cloned()
+            .unwrap_or(resolved);
         let mut unique = std::collections::HashSet::new();
         ips.retain(|ip| unique.insert(*ip));
         {
             let mut s = lock(state);
-            s.endpoints =
-                ips.iter().map(|ip| PartialEndpoint { address: ip.to_string(), ..Default::default() }).collect();
+            s.endpoints = ips
+                .iter()
+                .map(|ip| PartialEndpoint {
+                    address: ip.to_string(),
+                    ..Default::default()
+                })
+                .collect();
         }
-        let probes = ips.iter().enumerate().map(|(i, ip)| self.endpoint(domain, *ip, i, state));
+        let probes = ips
+            .iter()
+            .enumerate()
+            .map(|(i, ip)| self.endpoint(domain, *ip, i, state));
         futures_util::future::join_all(probes).await;
     }
 
@@ -167,8 +226,14 @@ impl Prober {
             }
         };
         let mut session = Session::new(&self.inner, domain, ip);
-        let page = BodyPolicy { cap: self.inner.config.body_cap, keep_text: false };
-        let text = BodyPolicy { cap: self.inner.config.body_cap.min(SECURITY_TXT_CAP), keep_text: true };
+        let page = BodyPolicy {
+            cap: self.inner.config.body_cap,
+            keep_text: false,
+        };
+        let text = BodyPolicy {
+            cap: self.inner.config.body_cap.min(SECURITY_TXT_CAP),
+            keep_text: true,
+        };
         match session.open_tls().await {
             Ok(tls) => {
                 set(&|e| e.tls = Some(Probed::ok(tls.clone())));
@@ -178,7 +243,8 @@ impl Prober {
                 };
                 let https = https.map_or_else(|f| f.probed(), Probed::ok);
                 set(&|e| e.https = Some(https.clone()));
-                let security_txt = match session.url_for(Scheme::Https, "/.well-known/security.txt") {
+                let security_txt = match session.url_for(Scheme::Https, "/.well-known/security.txt")
+                {
                     Ok(url) => session.exchange(&url, text).await,
                     Err(f) => Err(f),
                 };
@@ -186,7 +252,10 @@ impl Prober {
                 set(&|e| e.security_txt = Some(security_txt.clone()));
             }
             Err(failure) => {
-                let why = format!("not attempted because the TLS probe of this address failed: {}", failure.detail);
+                let why = format!(
+                    "not attempted because the TLS probe of this address failed: {}",
+                    failure.detail
+                );
                 set(&|e| {
                     e.tls = Some(failure.probed());
                     e.https = Some(Probed::failed(failure.kind, why.clone()));

@@ -20,14 +20,17 @@ pub(crate) struct Failure {
 impl Failure {
     /// A failure of `kind`.
     pub(crate) fn new(kind: FailureKind, detail: impl Into<String>) -> Failure {
-        Failure { kind, detail: detail.into() }
+        Failure {
+            kind,
+            detail: detail.into(),
+        }
     }
 
     /// As a failed probe of any type.
     pub(crate) fn probed<T>(&self) -> Probed<T> {
         Probed::failed(self.kind, self.detail.clone())
     }
-
+}
 
 /// Global and per-address connection limits.
 #[derive(Debug)]
@@ -59,17 +62,26 @@ impl Limits {
         let address_sem = {
             // A poisoned map is still a valid map; keep going.
             let mut map = self.per_address.lock().unwrap_or_else(|p| p.into_inner());
-            map.entry(ip).or_insert_with(|| Arc::new(Semaphore::new(self.per_address_limit))).clone()
+            map.entry(ip)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_address_limit)))
+                .clone()
         };
         let closed = |_| Failure::new(FailureKind::Other, "connection limiter closed");
         let address = address_sem.acquire_owned().await.map_err(closed)?;
         let global = self.global.clone().acquire_owned().await.map_err(closed)?;
-        Ok(ConnPermit { _address: address, _global: global })
+        Ok(ConnPermit {
+            _address: address,
+            _global: global,
+        })
     }
 }
 
 /// Connects with `timeout` per attempt and `retries` extra attempts for refused/timed-out connects.
-pub(crate) async fn connect_tcp(addr: SocketAddr, timeout: Duration, retries: u32) -> Result<TcpStream, Failure> {
+pub(crate) async fn connect_tcp(
+    addr: SocketAddr,
+    timeout: Duration,
+    retries: u32,
+) -> Result<TcpStream, Failure> {
     let attempts = retries.saturating_add(1);
     let mut last = Failure::new(FailureKind::Other, "no connect attempt made");
     for attempt in 1..=attempts {
@@ -95,19 +107,25 @@ pub(crate) async fn connect_tcp(addr: SocketAddr, timeout: Duration, retries: u3
 /// Maps an OS connect error to a failure kind.
 fn classify_connect_error(e: &io::Error, addr: SocketAddr) -> Failure {
     match e.kind() {
-        io::ErrorKind::ConnectionRefused => {
-            Failure::new(FailureKind::Refused, format!("TCP connect to {addr} refused (ECONNREFUSED)"))
-        }
-        io::ErrorKind::TimedOut => {
-            Failure::new(FailureKind::Timeout, format!("TCP connect to {addr} timed out in the OS: {e}"))
-        }
+        io::ErrorKind::ConnectionRefused => Failure::new(
+            FailureKind::Refused,
+            format!("TCP connect to {addr} refused (ECONNREFUSED)"),
+        ),
+        io::ErrorKind::TimedOut => Failure::new(
+            FailureKind::Timeout,
+            format!("TCP connect to {addr} timed out in the OS: {e}"),
+        ),
         io::ErrorKind::HostUnreachable
         | io::ErrorKind::NetworkUnreachable
         | io::ErrorKind::AddrNotAvailable
-        | io::ErrorKind::NetworkDown => {
-            Failure::new(FailureKind::Unreachable, format!("TCP connect to {addr} failed: {e}"))
-        }
-        _ => Failure::new(FailureKind::Unreachable, format!("TCP connect to {addr} failed: {e}")),
+        | io::ErrorKind::NetworkDown => Failure::new(
+            FailureKind::Unreachable,
+            format!("TCP connect to {addr} failed: {e}"),
+        ),
+        _ => Failure::new(
+            FailureKind::Unreachable,
+            format!("TCP connect to {addr} failed: {e}"),
+        ),
     }
 }
 
@@ -120,7 +138,9 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         drop(listener);
-        let err = connect_tcp(addr, Duration::from_secs(2), 1).await.expect_err("closed port");
+        let err = connect_tcp(addr, Duration::from_secs(2), 1)
+            .await
+            .expect_err("closed port");
         assert_eq!(err.kind, FailureKind::Refused);
         assert!(err.detail.contains("2 attempt(s)"), "{}", err.detail);
     }
@@ -131,11 +151,21 @@ mod tests {
         let ip: IpAddr = "127.0.0.1".parse().expect("ip");
         let held = limits.acquire(ip).await.expect("first");
         let second = tokio::time::timeout(Duration::from_millis(100), limits.acquire(ip)).await;
-        assert!(second.is_err(), "second connection to the same address must wait");
-        let other = tokio::time::timeout(Duration::from_millis(100), limits.acquire("127.0.0.2".parse().expect("ip")))
-            .await;
+        assert!(
+            second.is_err(),
+            "second connection to the same address must wait"
+        );
+        let other = tokio::time::timeout(
+            Duration::from_millis(100),
+            limits.acquire("127.0.0.2".parse().expect("ip")),
+        )
+        .await;
         assert!(other.is_ok(), "another address is not blocked");
         drop(held);
-        assert!(tokio::time::timeout(Duration::from_millis(100), limits.acquire(ip)).await.is_ok());
+        assert!(
+            tokio::time::timeout(Duration::from_millis(100), limits.acquire(ip))
+                .await
+                .is_ok()
+        );
     }
 }

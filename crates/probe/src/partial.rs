@@ -37,7 +37,11 @@ pub(crate) struct Partial {
 
 impl Partial {
     /// Fills every unfinished probe with a timeout failure saying `why`.
-    pub(crate) fn finish(self, resolver: String, why: &str) -> (DnsObservations, Vec<EndpointObservations>) {
+    pub(crate) fn finish(
+        self,
+        resolver: String,
+        why: &str,
+    ) -> (DnsObservations, Vec<EndpointObservations>) {
         fn done<T>(slot: Option<Probed<T>>, why: &str) -> Probed<T> {
             slot.unwrap_or_else(|| Probed::failed(FailureKind::Timeout, why))
         }

@@ -57,16 +57,28 @@ pub(crate) struct Session<'a> {
 impl<'a> Session<'a> {
     /// A session with no connection yet.
     pub(crate) fn new(inner: &'a Inner, domain: &'a str, ip: IpAddr) -> Session<'a> {
-        Session { inner, domain, ip, conn: None }
+        Session {
+            inner,
+            domain,
+            ip,
+            conn: None,
+        }
     }
 
     /// Opens an https connection on the configured port and returns what its handshake showed;
     /// the connection stays open for the next https request.
     pub(crate) async fn open_tls(&mut self) -> Result<TlsObservation, Failure> {
         self.conn = None;
-        let (conn, tls) = self.open(Scheme::Https, self.inner.config.https_port).await?;
+        let (conn, tls) = self
+            .open(Scheme::Https, self.inner.config.https_port)
+            .await?;
         self.conn = Some(conn);
-        tls.ok_or_else(|| Failure::new(FailureKind::Other, "TLS connection opened without a handshake record"))
+        tls.ok_or_else(|| {
+            Failure::new(
+                FailureKind::Other,
+                "TLS connection opened without a handshake record",
+            )
+        })
     }
 
     /// Makes sure an open, ready connection for `scheme`/`port` exists; returns true if reused.
@@ -76,7 +88,8 @@ impl<'a> Session<'a> {
             && conn.port == port
             && !conn.sender.is_closed()
         {
-            let ready = tokio::time::timeout(self.inner.config.read_timeout, conn.sender.ready()).await;
+            let ready =
+                tokio::time::timeout(self.inner.config.read_timeout, conn.sender.ready()).await;
             if matches!(ready, Ok(Ok(()))) {
                 return Ok(true);
             }
@@ -89,7 +102,11 @@ impl<'a> Session<'a> {
     }
 
     /// Opens a connection: permits, TCP connect (with retries), TLS if https, HTTP/1.1 handshake.
-    async fn open(&self, scheme: Scheme, port: u16) -> Result<(OpenConn, Option<TlsObservation>), Failure> {
+    async fn open(
+        &self,
+        scheme: Scheme,
+        port: u16,
+    ) -> Result<(OpenConn, Option<TlsObservation>), Failure> {
         let config = &self.inner.config;
         let permit = self.inner.limits.acquire(self.ip).await?;
         let addr = SocketAddr::new(self.ip, port);
@@ -97,12 +114,30 @@ impl<'a> Session<'a> {
         match scheme {
             Scheme::Http => {
                 let (sender, task) = self.http_handshake(tcp, addr).await?;
-                Ok((OpenConn { scheme, port, sender, task, _permit: permit }, None))
+                Ok((
+                    OpenConn {
+                        scheme,
+                        port,
+                        sender,
+                        task,
+                        _permit: permit,
+                    },
+                    None,
+                ))
             }
             Scheme::Https => {
                 let (tls, observation) = self.tls_handshake(tcp, addr).await?;
                 let (sender, task) = self.http_handshake(tls, addr).await?;
-                Ok((OpenConn { scheme, port, sender, task, _permit: permit }, Some(observation)))
+                Ok((
+                    OpenConn {
+                        scheme,
+                        port,
+                        sender,
+                        task,
+                        _permit: permit,
+                    },
+                    Some(observation),
+                ))
             }
         }
     }
@@ -138,7 +173,10 @@ impl<'a> Session<'a> {
                 ));
             }
             Ok(Err(e)) => {
-                return Err(tls_fail(format!("TLS handshake with {addr} (SNI {}) failed: {e}", self.domain)));
+                return Err(tls_fail(format!(
+                    "TLS handshake with {addr} (SNI {}) failed: {e}",
+                    self.domain
+                )));
             }
             Ok(Ok(stream)) => stream,
         };
@@ -150,11 +188,27 @@ impl<'a> Session<'a> {
         };
         let (_, conn) = stream.get_ref();
         let observation = TlsObservation {
-            version: conn.protocol_version().map(|v| format!("{v:?}")).unwrap_or_default(),
-            cipher_suite: conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default(),
-            key_exchange_group: conn.negotiated_key_exchange_group().map(|g| format!("{:?}", g.name())),
-            alpn: conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
-            chain: recorded.chain.iter().map(|c| CertificateDer { der_base64: base64_der(c.as_ref()) }).collect(),
+            version: conn
+                .protocol_version()
+                .map(|v| format!("{v:?}"))
+                .unwrap_or_default(),
+            cipher_suite: conn
+                .negotiated_cipher_suite()
+                .map(|s| format!("{:?}", s.suite()))
+                .unwrap_or_default(),
+            key_exchange_group: conn
+                .negotiated_key_exchange_group()
+                .map(|g| format!("{:?}", g.name())),
+            alpn: conn
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned()),
+            chain: recorded
+                .chain
+                .iter()
+                .map(|c| CertificateDer {
+                    der_base64: base64_der(c.as_ref()),
+                })
+                .collect(),
             ocsp_stapled: (!recorded.ocsp.is_empty()).then(|| base64_der(&recorded.ocsp)),
             trust: TrustVerdict {
                 at_scan_time: recorded.at_scan_time,
@@ -184,7 +238,12 @@ impl<'a> Session<'a> {
         let (sender, connection) = builder
             .handshake::<_, Empty<Bytes>>(TokioIo::new(stream))
             .await
-            .map_err(|e| Failure::new(FailureKind::Http, format!("HTTP/1.1 setup on {addr} failed: {e}")))?;
+            .map_err(|e| {
+                Failure::new(
+                    FailureKind::Http,
+                    format!("HTTP/1.1 setup on {addr} failed: {e}"),
+                )
+            })?;
         let task = tokio::spawn(async move {
             // Errors surface on the request side; the driver's own result adds nothing.
             let _ = connection.await;

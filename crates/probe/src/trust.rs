@@ -12,7 +12,9 @@ use govscan_model::VerifierError;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
-use rustls::{CertificateError, DigitallySignedStruct, Error as TlsError, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, DigitallySignedStruct, Error as TlsError, RootCertStore, SignatureScheme,
+};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
@@ -34,16 +36,27 @@ impl TrustStore {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut store = RootCertStore::empty();
         store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let mut roots = format!("webpki-roots 1.0 ({} roots)", webpki_roots::TLS_SERVER_ROOTS.len());
+        let mut roots = format!(
+            "webpki-roots 1.0 ({} roots)",
+            webpki_roots::TLS_SERVER_ROOTS.len()
+        );
         for path in &config.extra_roots_pem {
             let count = add_pem_roots(&mut store, path)?;
-            let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+            let file = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
             roots.push_str(&format!(" + --ca-file {file} ({count} certs)"));
         }
-        let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
-            .build()
-            .map_err(|e| ProbeError::Verifier(e.to_string()))?;
-        Ok(TrustStore { provider, verifier, roots })
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+                .build()
+                .map_err(|e| ProbeError::Verifier(e.to_string()))?;
+        Ok(TrustStore {
+            provider,
+            verifier,
+            roots,
+        })
     }
 
     /// A fresh recording verifier for one connection.
@@ -60,12 +73,17 @@ impl TrustStore {
 
 /// Adds every certificate of one PEM file; returns how many.
 fn add_pem_roots(store: &mut RootCertStore, path: &Path) -> Result<usize, ProbeError> {
-    let err = |detail: String| ProbeError::Roots { path: path.to_path_buf(), detail };
+    let err = |detail: String| ProbeError::Roots {
+        path: path.to_path_buf(),
+        detail,
+    };
     let iter = CertificateDer::pem_file_iter(path).map_err(|e| err(format!("cannot read: {e}")))?;
     let mut count = 0;
     for cert in iter {
         let cert = cert.map_err(|e| err(format!("bad PEM: {e}")))?;
-        store.add(cert).map_err(|e| err(format!("unusable certificate: {e}")))?;
+        store
+            .add(cert)
+            .map_err(|e| err(format!("unusable certificate: {e}")))?;
         count += 1;
     }
     if count == 0 {
@@ -113,11 +131,19 @@ impl ServerCertVerifier for RecordingVerifier {
         let at_scan_time = verdict(now);
         let chain_only = match validity_midpoint(end_entity.as_ref()) {
             Ok(mid) => verdict(mid),
-            Err(detail) => Some(VerifierError { kind: "bad_encoding".into(), detail }),
+            Err(detail) => Some(VerifierError {
+                kind: "bad_encoding".into(),
+                detail,
+            }),
         };
         let mut chain = vec![end_entity.clone().into_owned()];
         chain.extend(intermediates.iter().map(|c| c.clone().into_owned()));
-        let seen = Seen { chain, ocsp: ocsp_response.to_vec(), at_scan_time, chain_only };
+        let seen = Seen {
+            chain,
+            ocsp: ocsp_response.to_vec(),
+            at_scan_time,
+            chain_only,
+        };
         // A poisoned lock only means another thread panicked mid-write; the slot is still usable.
         let mut slot = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         *slot = Some(seen);
@@ -130,7 +156,12 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -139,23 +170,33 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
 /// The middle of the leaf's validity window, so time alone cannot make the chain fail.
 fn validity_midpoint(leaf_der: &[u8]) -> Result<UnixTime, String> {
-    let (_, cert) = x509_parser::parse_x509_certificate(leaf_der)
-        .map_err(|e| format!("leaf certificate could not be parsed for its validity window: {e}"))?;
+    let (_, cert) = x509_parser::parse_x509_certificate(leaf_der).map_err(|e| {
+        format!("leaf certificate could not be parsed for its validity window: {e}")
+    })?;
     let validity = cert.validity();
     let from = validity.not_before.timestamp();
     let to = validity.not_after.timestamp();
     let mid = from + (to - from) / 2;
-    Ok(UnixTime::since_unix_epoch(Duration::from_secs(mid.max(0).unsigned_abs())))
+    Ok(UnixTime::since_unix_epoch(Duration::from_secs(
+        mid.max(0).unsigned_abs(),
+    )))
 }
 
 /// Classifies a verifier error into the model's kinds.
@@ -164,18 +205,25 @@ pub(crate) fn classify(error: &TlsError) -> VerifierError {
         TlsError::InvalidCertificate(cert) => match cert {
             CertificateError::UnknownIssuer => "unknown_issuer",
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => "expired",
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => "not_valid_yet",
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "not_valid_yet"
+            }
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 "not_valid_for_name"
             }
             CertificateError::BadSignature
             | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
-            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => "bad_signature",
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                "bad_signature"
+            }
             CertificateError::Revoked => "revoked",
             CertificateError::BadEncoding => "bad_encoding",
             _ => "other",
         },
         _ => "other",
     };
-    VerifierError { kind: kind.to_string(), detail: error.to_string() }
+    VerifierError {
+        kind: kind.to_string(),
+        detail: error.to_string(),
+    }
 }
