@@ -1,0 +1,557 @@
+//! End-to-end: scans the loopback lab (`ci/lab`) with the real binary and checks each profile's verdicts.
+//!
+//! The lab must be running (`ci/lab/start`, as root) and `GOVSCAN_LAB=1` set; `ci/test` does
+//! both. Without `GOVSCAN_LAB` the lab tests print "lab not running, skipped" and return; with
+//! it, a lab that does not answer fails them. The scan runs once and is shared by every test.
+
+use std::fs;
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The lab's DNS server (ci/lab/knot).
+const LAB_RESOLVER: &str = "127.10.0.53:53";
+
+/// Every lab profile, in the order they are scanned.
+const PROFILES: &[&str] = &[
+    "good.lab.test",
+    "expired.lab.test",
+    "wrongname.lab.test",
+    "nohsts.lab.test",
+    "httponly.lab.test",
+    "unreachable.lab.test",
+    "tls12only.lab.test",
+    "nxdomain.lab.test",
+];
+
+/// What a check's status must be.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// Exactly this status.
+    Is(&'static str),
+    /// One of these statuses.
+    OneOf(&'static [&'static str]),
+}
+
+impl Expect {
+    fn accepts(self, status: &str) -> bool {
+        match self {
+            Expect::Is(want) => status == want,
+            Expect::OneOf(wants) => wants.contains(&status),
+        }
+    }
+}
+
+use Expect::{Is, OneOf};
+
+/// The twelve checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
+const GOOD_CHECKS: &[&str] = &[
+    "tls.https-available",
+    "tls.tls13-supported",
+    "cert.trusted-chain",
+    "cert.hostname-match",
+    "cert.not-expired",
+    "http.https-redirect",
+    "http.hsts",
+    "http.x-content-type-options",
+    "dns.caa",
+    "mail.spf",
+    "mail.dmarc",
+    "dns.ipv6-web",
+];
+
+/// (domain, check, expectation) for the profiles other than good.
+const EXPECTATIONS: &[(&str, &str, Expect)] = &[
+    ("expired.lab.test", "cert.not-expired", Is("fail")),
+    ("expired.lab.test", "cert.trusted-chain", Is("pass")),
+    ("expired.lab.test", "cert.hostname-match", Is("pass")),
+    ("wrongname.lab.test", "cert.hostname-match", Is("fail")),
+    ("wrongname.lab.test", "cert.trusted-chain", Is("pass")),
+    ("wrongname.lab.test", "cert.not-expired", Is("pass")),
+    ("nohsts.lab.test", "tls.https-available", Is("pass")),
+    ("nohsts.lab.test", "cert.trusted-chain", Is("pass")),
+    ("nohsts.lab.test", "http.hsts", Is("fail")),
+    ("nohsts.lab.test", "http.https-redirect", Is("fail")),
+    ("nohsts.lab.test", "http.x-content-type-options", Is("fail")),
+    ("nohsts.lab.test", "mail.spf", Is("fail")),
+    ("nohsts.lab.test", "mail.dmarc", Is("warn")),
+    ("nohsts.lab.test", "dns.caa", Is("fail")),
+    ("httponly.lab.test", "tls.https-available", Is("fail")),
+    (
+        "httponly.lab.test",
+        "cert.trusted-chain",
+        Is("inconclusive"),
+    ),
+    (
+        "httponly.lab.test",
+        "cert.hostname-match",
+        Is("inconclusive"),
+    ),
+    ("httponly.lab.test", "cert.not-expired", Is("inconclusive")),
+    ("httponly.lab.test", "http.hsts", Is("inconclusive")),
+    (
+        "httponly.lab.test",
+        "http.x-content-type-options",
+        Is("inconclusive"),
+    ),
+    // 443 refuses: "no HTTPS" is a finding, but a checker may also call it unjudgeable.
+    (
+        "unreachable.lab.test",
+        "tls.https-available",
+        OneOf(&["fail", "inconclusive"]),
+    ),
+    (
+        "unreachable.lab.test",
+        "http.https-redirect",
+        Is("inconclusive"),
+    ),
+    ("unreachable.lab.test", "http.hsts", Is("inconclusive")),
+    (
+        "unreachable.lab.test",
+        "http.x-content-type-options",
+        Is("inconclusive"),
+    ),
+    ("tls12only.lab.test", "tls.tls13-supported", Is("fail")),
+    ("tls12only.lab.test", "tls.https-available", Is("pass")),
+    ("tls12only.lab.test", "cert.trusted-chain", Is("pass")),
+    ("tls12only.lab.test", "http.hsts", Is("pass")),
+];
+
+/// The scan of the whole lab, shared by the tests.
+struct LabScan {
+    /// `--out` directory.
+    out: PathBuf,
+    /// Parsed results.json.
+    results: Value,
+    /// Whether the lab published a working IPv6 endpoint (ci/lab/run/ipv6).
+    ipv6: bool,
+}
+
+static SCAN: OnceLock<Result<LabScan, String>> = OnceLock::new();
+
+/// Writes past the test harness's output capture so the skip is always visible.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// The lab scan, or `None` (after saying so) when GOVSCAN_LAB is unset. Panics when the lab
+/// was promised (GOVSCAN_LAB set) but the scan could not be made.
+fn lab_scan(test: &str) -> Option<&'static LabScan> {
+    if std::env::var_os("GOVSCAN_LAB").is_none_or(|v| v.is_empty()) {
+        say(&format!(
+            "lab_scan::{test}: lab not running, skipped (run ci/lab/start as root and set GOVSCAN_LAB=1, or run ci/test)"
+        ));
+        return None;
+    }
+    match SCAN.get_or_init(run_lab_scan) {
+        Ok(scan) => Some(scan),
+        Err(e) => panic!("GOVSCAN_LAB is set but the lab scan failed: {e}"),
+    }
+}
+
+fn lab_dir() -> PathBuf {
+    match std::env::var_os("GOVSCAN_LAB_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/lab/run"),
+    }
+}
+
+/// A hand-built DNS query for `good.lab.test A` (id 0x4c41, RD set).
+fn dns_query() -> Vec<u8> {
+    let mut q = vec![0x4c, 0x41, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+    for label in ["good", "lab", "test"] {
+        q.push(label.len() as u8);
+        q.extend_from_slice(label.as_bytes());
+    }
+    q.extend_from_slice(&[0, 0, 1, 0, 1]);
+    q
+}
+
+/// Checks that the lab answers before scanning it: DNS over UDP and the good profile's 443.
+fn check_lab_answers(dir: &Path) -> Result<(), String> {
+    let ca = dir.join("pki/ca.pem");
+    if !ca.is_file() {
+        return Err(format!(
+            "{} is missing (did ci/lab/start run?)",
+            ca.display()
+        ));
+    }
+    let resolver: SocketAddr = LAB_RESOLVER.parse().map_err(|e| format!("{e}"))?;
+    let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("udp bind: {e}"))?;
+    socket
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .map_err(|e| format!("udp timeout: {e}"))?;
+    let mut answered = false;
+    for _ in 0..3 {
+        socket
+            .send_to(&dns_query(), resolver)
+            .map_err(|e| format!("udp send to {resolver}: {e}"))?;
+        let mut buf = [0u8; 512];
+        if let Ok((n, _)) = socket.recv_from(&mut buf) {
+            // Same id, a response, RCODE 0, at least one answer.
+            answered = n >= 12
+                && buf[0..2] == [0x4c, 0x41]
+                && buf[2] & 0x80 != 0
+                && buf[3] & 0x0f == 0
+                && u16::from_be_bytes([buf[6], buf[7]]) >= 1;
+            break;
+        }
+    }
+    if !answered {
+        return Err(format!("no DNS answer for good.lab.test A from {resolver}"));
+    }
+    let good_https: SocketAddr = "127.10.0.1:443".parse().map_err(|e| format!("{e}"))?;
+    TcpStream::connect_timeout(&good_https, Duration::from_secs(2))
+        .map_err(|e| format!("nginx does not accept on {good_https}: {e}"))?;
+    Ok(())
+}
+
+/// Runs `govscan` with a hard time limit; stdout and stderr go to files in `logs`.
+fn run_govscan(
+    args: &[&str],
+    logs: &Path,
+    limit: Duration,
+) -> Result<(ExitStatus, String), String> {
+    fs::create_dir_all(logs).map_err(|e| format!("create {}: {e}", logs.display()))?;
+    let stdout_path = logs.join("govscan.stdout");
+    let stderr_path = logs.join("govscan.stderr");
+    let stdout = fs::File::create(&stdout_path).map_err(|e| e.to_string())?;
+    let stderr = fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govscan"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .map_err(|e| format!("spawn govscan: {e}"))?;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("govscan {args:?} ran longer than {limit:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stderr_text = fs::read_to_string(&stderr_path).unwrap_or_default();
+    Ok((status, stderr_text))
+}
+
+fn run_lab_scan() -> Result<LabScan, String> {
+    let dir = lab_dir();
+    check_lab_answers(&dir)?;
+    let ipv6 = match fs::read_to_string(dir.join("ipv6")) {
+        Ok(text) => text.trim() == "yes",
+        Err(e) => return Err(format!("{}/ipv6 unreadable: {e}", dir.display())),
+    };
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab_scan");
+    let _ = fs::remove_dir_all(&out);
+    let ca = dir.join("pki/ca.pem");
+    let ca = ca.to_str().ok_or("lab dir is not UTF-8")?;
+    let out_str = out.to_str().ok_or("target dir is not UTF-8")?;
+    let mut args = vec![
+        "scan",
+        "--resolver",
+        LAB_RESOLVER,
+        "--ca-file",
+        ca,
+        "--out",
+        out_str,
+        "--quiet",
+        "--connect-timeout",
+        "2s",
+        "--handshake-timeout",
+        "3s",
+        "--read-timeout",
+        "3s",
+        "--domain-timeout",
+        "20s",
+    ];
+    args.extend_from_slice(PROFILES);
+    let logs = out.join("logs");
+    let (status, stderr) = run_govscan(&args, &logs, Duration::from_secs(120))?;
+    if status.code() != Some(0) {
+        return Err(format!(
+            "govscan scan exited with {status}; stderr:\n{stderr}"
+        ));
+    }
+    let path = out.join("results.json");
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let results: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(LabScan { out, results, ipv6 })
+}
+
+impl LabScan {
+    fn domain(&self, name: &str) -> &Value {
+        let domains = self.results["domains"]
+            .as_array()
+            .expect("results.json has domains[]");
+        domains
+            .iter()
+            .find(|d| d["domain"] == name)
+            .unwrap_or_else(|| panic!("{name} missing from results.json"))
+    }
+
+    fn outcomes(&self, domain: &str) -> &Vec<Value> {
+        self.domain(domain)["outcomes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{domain}: outcomes is not an array"))
+    }
+
+    /// The status of one check on one domain, with its message for error reports.
+    fn status(&self, domain: &str, check: &str) -> (String, String) {
+        let outcome = self
+            .outcomes(domain)
+            .iter()
+            .find(|o| o["check"] == check)
+            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"));
+        let status = outcome["status"]
+            .as_str()
+            .unwrap_or("<no status>")
+            .to_owned();
+        (status, outcome["message"].to_string())
+    }
+}
+
+/// Collects every violated expectation instead of stopping at the first.
+fn check_all(scan: &LabScan, expectations: &[(&str, &str, Expect)]) {
+    let mut wrong = Vec::new();
+    for &(domain, check, expect) in expectations {
+        let (status, message) = scan.status(domain, check);
+        if !expect.accepts(&status) {
+            wrong.push(format!(
+                "{domain} {check}: got {status}, want {expect:?} ({message})"
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong verdict(s):\n{}\n(scan output: {})",
+        wrong.len(),
+        wrong.join("\n"),
+        scan.out.display()
+    );
+}
+
+#[test]
+fn good_profile_passes_every_baseline_check() {
+    let Some(scan) = lab_scan("good_profile_passes_every_baseline_check") else {
+        return;
+    };
+    let ipv6_expect = if scan.ipv6 { Is("pass") } else { Is("fail") };
+    let expectations: Vec<(&str, &str, Expect)> = GOOD_CHECKS
+        .iter()
+        .map(|&check| {
+            let expect = if check == "dns.ipv6-web" {
+                ipv6_expect
+            } else {
+                Is("pass")
+            };
+            ("good.lab.test", check, expect)
+        })
+        .collect();
+    check_all(scan, &expectations);
+}
+
+#[test]
+fn broken_profiles_get_the_expected_verdicts() {
+    let Some(scan) = lab_scan("broken_profiles_get_the_expected_verdicts") else {
+        return;
+    };
+    check_all(scan, EXPECTATIONS);
+}
+
+#[test]
+fn nothing_passes_without_a_connection() {
+    let Some(scan) = lab_scan("nothing_passes_without_a_connection") else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    // nxdomain: no check may pass; its web checks cannot even be judged.
+    for outcome in scan.outcomes("nxdomain.lab.test") {
+        let check = outcome["check"].as_str().unwrap_or_default();
+        let status = outcome["status"].as_str().unwrap_or_default();
+        let web = ["tls.", "cert.", "http."]
+            .iter()
+            .any(|p| check.starts_with(p));
+        if status == "pass" || (web && status != "inconclusive") {
+            wrong.push(format!("nxdomain.lab.test {check}: {status}"));
+        }
+    }
+    // unreachable: nothing listens, so no web check may pass.
+    for outcome in scan.outcomes("unreachable.lab.test") {
+        let check = outcome["check"].as_str().unwrap_or_default();
+        let status = outcome["status"].as_str().unwrap_or_default();
+        let web = ["tls.", "cert.", "http."]
+            .iter()
+            .any(|p| check.starts_with(p));
+        if web && status == "pass" {
+            wrong.push(format!("unreachable.lab.test {check}: {status}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "verdicts without a connection:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// True when a piece of evidence records a probe that did not complete.
+fn evidence_shows_failed_probe(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let failed_state = matches!(
+                map.get("state").and_then(Value::as_str),
+                Some("failed" | "skipped")
+            );
+            let incomplete = map.get("finding").and_then(Value::as_str) == Some("probe_incomplete")
+                || map.get("status").and_then(Value::as_str) == Some("inconclusive");
+            failed_state || incomplete || map.values().any(evidence_shows_failed_probe)
+        }
+        Value::Array(items) => items.iter().any(evidence_shows_failed_probe),
+        _ => false,
+    }
+}
+
+/// True when no endpoint of the domain has a completed probe under `field`.
+fn no_endpoint_completed(domain: &Value, field: &str) -> bool {
+    let endpoints = domain["observations"]["endpoints"].as_array();
+    !endpoints.is_some_and(|eps| eps.iter().any(|ep| ep[field]["state"] == "ok"))
+}
+
+#[test]
+fn no_pass_rests_on_a_failed_probe() {
+    let Some(scan) = lab_scan("no_pass_rests_on_a_failed_probe") else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    for name in PROFILES {
+        let domain = scan.domain(name);
+        let no_tls = no_endpoint_completed(domain, "tls");
+        let no_http = no_endpoint_completed(domain, "http");
+        let no_https = no_endpoint_completed(domain, "https");
+        for outcome in scan.outcomes(name) {
+            if outcome["status"] != "pass" {
+                continue;
+            }
+            let check = outcome["check"].as_str().unwrap_or_default();
+            if evidence_shows_failed_probe(&outcome["evidence"]) {
+                wrong.push(format!(
+                    "{name} {check}: pass, but its evidence records a failed probe"
+                ));
+            }
+            let missing = if (check.starts_with("tls.") || check.starts_with("cert.")) && no_tls {
+                Some("no TLS handshake completed")
+            } else if check == "http.https-redirect" && no_http {
+                Some("no http:// exchange completed")
+            } else if check.starts_with("http.") && check != "http.https-redirect" && no_https {
+                Some("no https:// exchange completed")
+            } else {
+                None
+            };
+            if let Some(why) = missing {
+                wrong.push(format!("{name} {check}: pass, but {why}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "passes without evidence:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn outputs_are_complete_and_valid() {
+    let Some(scan) = lab_scan("outputs_are_complete_and_valid") else {
+        return;
+    };
+    let names: Vec<&str> = scan.results["domains"]
+        .as_array()
+        .expect("domains[]")
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(names, PROFILES, "results.json domains, in target order");
+
+    let html = fs::read_to_string(scan.out.join("index.html")).expect("index.html is written");
+    for name in PROFILES {
+        assert!(html.contains(name), "index.html does not mention {name}");
+    }
+
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/results.schema.json");
+    if !schema_path.is_file() {
+        say(&format!(
+            "note: {} does not exist yet; schema validation skipped",
+            schema_path.display()
+        ));
+        return;
+    }
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(&schema_path).expect("schema file is readable"))
+            .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&scan.results)
+        .take(20)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "results.json violates the schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn bad_targets_file_exits_2_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            "broken-syntax.yaml",
+            "organisations: [\n  - name: \"unclosed\n",
+        ),
+        (
+            "broken-kind.yaml",
+            "organisations:\n  - name: Lab\n    kind: no-such-kind\n    domains:\n      - name: good.lab.test\n",
+        ),
+    ];
+    for (file, text) in cases {
+        let path = dir.path().join(file);
+        fs::write(&path, text).expect("write targets");
+        let out = dir.path().join("out");
+        let args = [
+            "scan",
+            "--targets",
+            path.to_str().expect("utf-8 temp path"),
+            "--out",
+            out.to_str().expect("utf-8 temp path"),
+            "--quiet",
+        ];
+        let (status, stderr) =
+            run_govscan(&args, &dir.path().join("logs"), Duration::from_secs(30))
+                .expect("govscan runs");
+        assert_eq!(
+            status.code(),
+            Some(2),
+            "{file}: exit status {status}; stderr: {stderr}"
+        );
+        assert!(
+            stderr.contains(file),
+            "{file}: stderr does not name the file: {stderr}"
+        );
+        assert!(
+            !out.join("results.json").exists(),
+            "{file}: a scan ran despite the bad file"
+        );
+    }
+}
