@@ -1,1 +1,95 @@
-//! placeholder
+//! Scan history for govscan: every scan saved in SQLite (one transaction per scan, so a killed
+//! process never leaves half a scan), read back whole, listed, traced per domain, and compared
+//! scan to scan with [`diff::diff_scans`]. Schema and guarantees: `docs/design/store.md`.
+
+pub mod diff;
+mod error;
+mod migrate;
+mod read;
+mod store;
+mod timestamp;
+mod writer;
+
+use serde::{Deserialize, Serialize};
+
+use govscan_model::{BaselineRef, Organisation, ScanResult, Status};
+
+pub use diff::{
+    CheckChange, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity, ScoreMove,
+    diff_scans,
+};
+pub use error::StoreError;
+pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
+pub use store::{DEFAULT_BUSY_TIMEOUT, Store};
+pub use writer::ScanWriter;
+
+/// The id of a saved scan (the `scans.id` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ScanId(pub i64);
+
+impl std::fmt::Display for ScanId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Everything about a scan except its domains: what [`Store::begin_scan`] writes first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanHeader {
+    /// `results.json` layout version at write time.
+    pub schema_version: u32,
+    /// The govscan version that ran the scan.
+    pub govscan_version: String,
+    /// The scoring algorithm version.
+    pub scoring_version: u32,
+    /// Scan start, RFC 3339.
+    pub started_at: String,
+    /// Scan end, RFC 3339 (may be updated with [`ScanWriter::set_finished_at`]).
+    pub finished_at: String,
+    /// The baseline used.
+    pub baseline: BaselineRef,
+    /// Organisations of the portfolio.
+    pub organisations: Vec<Organisation>,
+}
+
+impl From<&ScanResult> for ScanHeader {
+    fn from(scan: &ScanResult) -> Self {
+        ScanHeader {
+            schema_version: scan.schema_version,
+            govscan_version: scan.govscan_version.clone(),
+            scoring_version: scan.scoring_version,
+            started_at: scan.started_at.clone(),
+            finished_at: scan.finished_at.clone(),
+            baseline: scan.baseline.clone(),
+            organisations: scan.organisations.clone(),
+        }
+    }
+}
+
+/// One line of [`Store::list_scans`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanSummary {
+    /// The scan.
+    pub id: ScanId,
+    /// Scan start, RFC 3339 as recorded.
+    pub started_at: String,
+    /// Scan end, RFC 3339 as recorded.
+    pub finished_at: String,
+    /// The govscan version that ran it.
+    pub govscan_version: String,
+    /// Baseline id.
+    pub baseline_id: String,
+    /// Baseline version.
+    pub baseline_version: String,
+    /// Domains in the scan.
+    pub domain_count: u64,
+    /// Mean score over the domains that have one; `None` when none has.
+    pub mean_score: Option<f64>,
+}
+
+/// One point of [`Store::domain_history`]: scan, its start, the domain's score and grade.
+pub type HistoryPoint = (ScanId, String, Option<f64>, String);
+
+/// One point of [`Store::check_history`]: scan, its start, the check's status and finding.
+pub type CheckHistoryPoint = (ScanId, String, Status, String);

@@ -1,0 +1,345 @@
+//! Scan-to-scan comparison (pure): what started failing, what was fixed, which domains came and
+//! went, and how each score moved and why.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use govscan_model::{BaselineRef, DomainResult, Observations, Outcome, ScanResult, Status};
+
+/// Scores closer than this are the same score (guards against float noise).
+const SCORE_EPSILON: f64 = 1e-9;
+
+/// Everything that changed between two scans. Fields are in report order: new failures first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanDiff {
+    /// Checks failing now that were not failing before (pass, warn, inconclusive, n/a, or the
+    /// check did not run), on domains present in both scans.
+    pub new_failures: Vec<CheckChange>,
+    /// Checks warning now that were neither warning nor failing before.
+    pub new_warnings: Vec<CheckChange>,
+    /// Checks that went from fail or warn to pass.
+    pub fixed: Vec<CheckChange>,
+    /// Checks that went from fail to warn.
+    pub improved: Vec<CheckChange>,
+    /// Checks that could be judged before and cannot now (or are new and cannot be judged).
+    pub became_inconclusive: Vec<CheckChange>,
+    /// Every other status change (e.g. inconclusive → pass, a check no longer run).
+    pub other_changes: Vec<CheckChange>,
+    /// Domains only in the new scan.
+    pub domains_added: Vec<DomainPresence>,
+    /// Domains only in the old scan.
+    pub domains_removed: Vec<DomainPresence>,
+    /// Domains whose score or grade moved, largest fall first.
+    pub score_moves: Vec<ScoreMove>,
+    /// The old scan.
+    pub old: ScanIdentity,
+    /// The new scan.
+    pub new: ScanIdentity,
+    /// True when the baseline (id, version, hash) or the scoring version differ.
+    pub baseline_changed: bool,
+}
+
+/// Which scan a side of the diff is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanIdentity {
+    /// Scan start, RFC 3339.
+    pub started_at: String,
+    /// The govscan version that ran it.
+    pub govscan_version: String,
+    /// The baseline that judged it.
+    pub baseline: BaselineRef,
+    /// The scoring algorithm version.
+    pub scoring_version: u32,
+}
+
+/// One check whose status changed on one domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckChange {
+    /// The domain.
+    pub domain: String,
+    /// The check id.
+    pub check: String,
+    /// Status before; `None` when the check did not run in the old scan.
+    pub old_status: Option<Status>,
+    /// Status now; `None` when the check did not run in the new scan.
+    pub new_status: Option<Status>,
+    /// Finding before.
+    pub old_finding: Option<String>,
+    /// Finding now.
+    pub new_finding: Option<String>,
+    /// The newest message (the old one when the check no longer runs).
+    pub message: String,
+}
+
+/// A domain present in only one of the scans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainPresence {
+    /// The domain.
+    pub domain: String,
+    /// Owning organisation.
+    pub organisation: Option<String>,
+    /// Its score in the scan that has it.
+    pub score: Option<f64>,
+    /// Its grade in the scan that has it.
+    pub grade: String,
+    /// Ids of its failing checks in the scan that has it.
+    pub failing_checks: Vec<String>,
+}
+
+/// How one domain's score moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreMove {
+    /// The domain.
+    pub domain: String,
+    /// Score before.
+    pub old_score: Option<f64>,
+    /// Score now.
+    pub new_score: Option<f64>,
+    /// `new - old`, when both exist.
+    pub delta: Option<f64>,
+    /// Grade before.
+    pub old_grade: String,
+    /// Grade now.
+    pub new_grade: String,
+    /// Why it moved.
+    pub cause: MoveCause,
+    /// The status changes on this domain that explain the move.
+    pub checks: Vec<CheckChange>,
+}
+
+/// Why a score moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveCause {
+    /// Same baseline and scoring version; what the servers showed changed.
+    Servers,
+    /// The baseline or scoring version changed; the observations did not.
+    Baseline,
+    /// Both the baseline (or scoring version) and the observations changed.
+    Both,
+    /// Same baseline, scoring version and observations: the checks themselves judged
+    /// differently (a different govscan version).
+    Checks,
+}
+
+/// How many items each part of a [`ScanDiff`] holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffCounts {
+    /// [`ScanDiff::new_failures`].
+    pub new_failures: usize,
+    /// [`ScanDiff::new_warnings`].
+    pub new_warnings: usize,
+    /// [`ScanDiff::fixed`].
+    pub fixed: usize,
+    /// [`ScanDiff::improved`].
+    pub improved: usize,
+    /// [`ScanDiff::became_inconclusive`].
+    pub became_inconclusive: usize,
+    /// [`ScanDiff::other_changes`].
+    pub other_changes: usize,
+    /// [`ScanDiff::domains_added`].
+    pub domains_added: usize,
+    /// [`ScanDiff::domains_removed`].
+    pub domains_removed: usize,
+    /// [`ScanDiff::score_moves`].
+    pub score_moves: usize,
+}
+
+impl ScanDiff {
+    /// Item counts per part.
+    pub fn counts(&self) -> DiffCounts {
+        DiffCounts {
+            new_failures: self.new_failures.len(),
+            new_warnings: self.new_warnings.len(),
+            fixed: self.fixed.len(),
+            improved: self.improved.len(),
+            became_inconclusive: self.became_inconclusive.len(),
+            other_changes: self.other_changes.len(),
+            domains_added: self.domains_added.len(),
+            domains_removed: self.domains_removed.len(),
+            score_moves: self.score_moves.len(),
+        }
+    }
+
+    /// True when nothing changed: no status change, no domain added or removed, no score move.
+    /// (A changed baseline that moved nothing still counts as empty.)
+    pub fn is_empty(&self) -> bool {
+        self.counts() == DiffCounts::default()
+    }
+}
+
+/// Compares two scans. Domains are visited in the new scan's order, checks in outcome order.
+pub fn diff_scans(old: &ScanResult, new: &ScanResult) -> ScanDiff {
+    let baseline_changed =
+        old.baseline != new.baseline || old.scoring_version != new.scoring_version;
+    let old_domains: BTreeMap<&str, &DomainResult> =
+        old.domains.iter().map(|d| (d.domain.as_str(), d)).collect();
+    let new_names: BTreeSet<&str> = new.domains.iter().map(|d| d.domain.as_str()).collect();
+    let mut diff = ScanDiff {
+        new_failures: Vec::new(),
+        new_warnings: Vec::new(),
+        fixed: Vec::new(),
+        improved: Vec::new(),
+        became_inconclusive: Vec::new(),
+        other_changes: Vec::new(),
+        domains_added: Vec::new(),
+        domains_removed: Vec::new(),
+        score_moves: Vec::new(),
+        old: identity(old),
+        new: identity(new),
+        baseline_changed,
+    };
+    for now in &new.domains {
+        let Some(before) = old_domains.get(now.domain.as_str()) else {
+            diff.domains_added.push(presence(now));
+            continue;
+        };
+        let changes = status_changes(before, now);
+        if score_moved(before, now) {
+            let cause = match (
+                baseline_changed,
+                observations_changed(&before.observations, &now.observations),
+            ) {
+                (true, true) => MoveCause::Both,
+                (true, false) => MoveCause::Baseline,
+                (false, true) => MoveCause::Servers,
+                (false, false) => MoveCause::Checks,
+            };
+            diff.score_moves.push(ScoreMove {
+                domain: now.domain.clone(),
+                old_score: before.score,
+                new_score: now.score,
+                delta: before.score.zip(now.score).map(|(a, b)| b - a),
+                old_grade: before.grade.clone(),
+                new_grade: now.grade.clone(),
+                cause,
+                checks: changes.clone(),
+            });
+        }
+        for change in changes {
+            bucket(&mut diff, change);
+        }
+    }
+    for gone in &old.domains {
+        if !new_names.contains(gone.domain.as_str()) {
+            diff.domains_removed.push(presence(gone));
+        }
+    }
+    // Largest fall first; moves without a delta (score appeared or vanished) last.
+    diff.score_moves.sort_by(|a, b| match (a.delta, b.delta) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    diff
+}
+
+fn identity(scan: &ScanResult) -> ScanIdentity {
+    ScanIdentity {
+        started_at: scan.started_at.clone(),
+        govscan_version: scan.govscan_version.clone(),
+        baseline: scan.baseline.clone(),
+        scoring_version: scan.scoring_version,
+    }
+}
+
+fn presence(domain: &DomainResult) -> DomainPresence {
+    DomainPresence {
+        domain: domain.domain.clone(),
+        organisation: domain.organisation.clone(),
+        score: domain.score,
+        grade: domain.grade.clone(),
+        failing_checks: domain
+            .outcomes
+            .iter()
+            .filter(|o| o.status == Status::Fail)
+            .map(|o| o.check.clone())
+            .collect(),
+    }
+}
+
+/// Every check whose status differs between the two results of one domain: checks in the new
+/// result's order, then checks that no longer run. A repeated check id counts once (first).
+fn status_changes(before: &DomainResult, now: &DomainResult) -> Vec<CheckChange> {
+    let old_by_check = first_by_check(&before.outcomes);
+    let new_by_check = first_by_check(&now.outcomes);
+    let mut seen = BTreeSet::new();
+    let mut changes = Vec::new();
+    for outcome in &now.outcomes {
+        if !seen.insert(outcome.check.as_str()) {
+            continue;
+        }
+        let old = old_by_check.get(outcome.check.as_str()).copied();
+        if old.map(|o| o.status) != Some(outcome.status) {
+            changes.push(change(&now.domain, &outcome.check, old, Some(outcome)));
+        }
+    }
+    for outcome in &before.outcomes {
+        if !new_by_check.contains_key(outcome.check.as_str()) && seen.insert(outcome.check.as_str())
+        {
+            changes.push(change(&now.domain, &outcome.check, Some(outcome), None));
+        }
+    }
+    changes
+}
+
+fn first_by_check(outcomes: &[Outcome]) -> BTreeMap<&str, &Outcome> {
+    let mut map = BTreeMap::new();
+    for outcome in outcomes {
+        map.entry(outcome.check.as_str()).or_insert(outcome);
+    }
+    map
+}
+
+fn change(domain: &str, check: &str, old: Option<&Outcome>, new: Option<&Outcome>) -> CheckChange {
+    CheckChange {
+        domain: domain.to_owned(),
+        check: check.to_owned(),
+        old_status: old.map(|o| o.status),
+        new_status: new.map(|o| o.status),
+        old_finding: old.map(|o| o.finding.clone()),
+        new_finding: new.map(|o| o.finding.clone()),
+        message: new.or(old).map(|o| o.message.clone()).unwrap_or_default(),
+    }
+}
+
+/// Files a status change under its heading.
+fn bucket(diff: &mut ScanDiff, change: CheckChange) {
+    use Status::{Fail, Inconclusive, Pass, Warn};
+    let list = match (change.old_status, change.new_status) {
+        (_, Some(Fail)) => &mut diff.new_failures,
+        (Some(Fail), Some(Warn)) => &mut diff.improved,
+        (_, Some(Warn)) => &mut diff.new_warnings,
+        (Some(Fail | Warn), Some(Pass)) => &mut diff.fixed,
+        (_, Some(Inconclusive)) => &mut diff.became_inconclusive,
+        _ => &mut diff.other_changes,
+    };
+    list.push(change);
+}
+
+fn score_moved(before: &DomainResult, now: &DomainResult) -> bool {
+    let score_differs = match (before.score, now.score) {
+        (Some(a), Some(b)) => (a - b).abs() > SCORE_EPSILON,
+        (None, None) => false,
+        _ => true,
+    };
+    score_differs || before.grade != now.grade
+}
+
+/// Whether the servers showed something different, ignoring when and how long the probe ran.
+fn observations_changed(before: &Observations, now: &Observations) -> bool {
+    let strip = |o: &Observations| {
+        let mut value = serde_json::to_value(o).ok()?;
+        let map = value.as_object_mut()?;
+        map.remove("probed_at");
+        map.remove("duration_ms");
+        Some(value)
+    };
+    match (strip(before), strip(now)) {
+        (Some(a), Some(b)) => a != b,
+        // Cannot compare: say they changed rather than blame the baseline wrongly.
+        _ => true,
+    }
+}

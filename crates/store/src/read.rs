@@ -1,0 +1,276 @@
+//! Reading the history back: scan list, whole scans, neighbours and per-domain trends.
+
+use rusqlite::{OptionalExtension, params};
+use serde::de::DeserializeOwned;
+
+use govscan_model::{BaselineRef, DomainResult, Outcome, ScanResult, Status};
+
+use crate::{CheckHistoryPoint, HistoryPoint, ScanId, ScanSummary, Store, StoreError};
+
+impl Store {
+    /// Every saved scan, oldest first (by start time, then id).
+    pub fn list_scans(&self) -> Result<Vec<ScanSummary>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "listing scans", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.started_at, s.finished_at, s.govscan_version, s.baseline_id,
+                        s.baseline_version,
+                        (SELECT COUNT(*) FROM domain_results d WHERE d.scan_id = s.id),
+                        (SELECT AVG(d.score) FROM domain_results d WHERE d.scan_id = s.id)
+                 FROM scans s ORDER BY s.started_at_utc, s.id",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(ScanSummary {
+                    id: ScanId(row.get(0)?),
+                    started_at: row.get(1)?,
+                    finished_at: row.get(2)?,
+                    govscan_version: row.get(3)?,
+                    baseline_id: row.get(4)?,
+                    baseline_version: row.get(5)?,
+                    domain_count: row.get::<_, i64>(6)?.max(0) as u64,
+                    mean_score: row.get(7)?,
+                })
+            })
+            .map_err(fail)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(fail)
+    }
+
+    /// The most recent scan (latest start time), if any.
+    pub fn latest_scan_id(&self) -> Result<Option<ScanId>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT id FROM scans ORDER BY started_at_utc DESC, id DESC LIMIT 1",
+                [],
+                |row| row.get(0).map(ScanId),
+            )
+            .optional()
+            .map_err(|e| StoreError::sqlite(&self.path, "finding the latest scan", e))
+    }
+
+    /// The scan just before `id` in start-time order (`None` for the first scan).
+    pub fn previous_scan_id(&self, id: ScanId) -> Result<Option<ScanId>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "finding the previous scan", e);
+        let start: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT started_at_utc FROM scans WHERE id = ?1",
+                [id.0],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(fail)?;
+        let Some(start) = start else {
+            return Err(StoreError::ScanNotFound {
+                path: self.path.clone(),
+                id: id.0,
+            });
+        };
+        self.conn
+            .query_row(
+                "SELECT id FROM scans
+                 WHERE started_at_utc < ?1 OR (started_at_utc = ?1 AND id < ?2)
+                 ORDER BY started_at_utc DESC, id DESC LIMIT 1",
+                params![start, id.0],
+                |row| row.get(0).map(ScanId),
+            )
+            .optional()
+            .map_err(fail)
+    }
+
+    /// A domain's score and grade in every scan that has it, oldest first.
+    pub fn domain_history(&self, domain: &str) -> Result<Vec<HistoryPoint>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading a domain's history", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.started_at, d.score, d.grade
+                 FROM domain_results d JOIN scans s ON s.id = d.scan_id
+                 WHERE d.domain = ?1 ORDER BY s.started_at_utc, s.id",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([domain], |row| {
+                Ok((ScanId(row.get(0)?), row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .map_err(fail)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(fail)
+    }
+
+    /// One check's status and finding on one domain in every scan that ran it, oldest first.
+    pub fn check_history(
+        &self,
+        domain: &str,
+        check_id: &str,
+    ) -> Result<Vec<CheckHistoryPoint>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading a check's history", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.started_at, o.status, o.finding
+                 FROM outcomes o JOIN scans s ON s.id = o.scan_id
+                 WHERE o.domain = ?1 AND o.check_id = ?2
+                 ORDER BY s.started_at_utc, s.id, o.position",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([domain, check_id], |row| {
+                Ok((
+                    ScanId(row.get(0)?),
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get(3)?,
+                ))
+            })
+            .map_err(fail)?;
+        let mut points = Vec::new();
+        for row in rows {
+            let (id, started, status, finding) = row.map_err(fail)?;
+            let status = self.status(&status, || format!("status of {check_id} on {domain}"))?;
+            points.push((id, started, status, finding));
+        }
+        Ok(points)
+    }
+
+    /// A whole saved scan, as it was saved.
+    pub fn load_scan(&self, id: ScanId) -> Result<ScanResult, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading a scan", e);
+        let header = self
+            .conn
+            .query_row(
+                "SELECT schema_version, govscan_version, scoring_version, started_at, finished_at,
+                        baseline_id, baseline_version, baseline_sha256, organisations_json
+                 FROM scans WHERE id = ?1",
+                [id.0],
+                |row| {
+                    Ok((
+                        row.get::<_, u32>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, u32>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                        BaselineRef {
+                            id: row.get(5)?,
+                            version: row.get(6)?,
+                            sha256: row.get(7)?,
+                        },
+                        row.get::<_, String>(8)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(fail)?;
+        let Some((
+            schema_version,
+            govscan_version,
+            scoring_version,
+            started_at,
+            finished_at,
+            baseline,
+            orgs,
+        )) = header
+        else {
+            return Err(StoreError::ScanNotFound {
+                path: self.path.clone(),
+                id: id.0,
+            });
+        };
+        let organisations = self.decode(&orgs, || format!("organisations of scan {id}"))?;
+        Ok(ScanResult {
+            schema_version,
+            govscan_version,
+            scoring_version,
+            started_at,
+            finished_at,
+            baseline,
+            organisations,
+            domains: self.load_domains(id)?,
+        })
+    }
+
+    fn load_domains(&self, id: ScanId) -> Result<Vec<DomainResult>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading domain results", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT domain, organisation, score, grade, grade_cap, coverage, families_json,
+                        observations_json
+                 FROM domain_results WHERE scan_id = ?1 ORDER BY position",
+            )
+            .map_err(fail)?;
+        let mut rows = stmt.query([id.0]).map_err(fail)?;
+        let mut domains = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let domain: String = row.get(0).map_err(fail)?;
+            let families: String = row.get(6).map_err(fail)?;
+            let observations: String = row.get(7).map_err(fail)?;
+            domains.push(DomainResult {
+                organisation: row.get(1).map_err(fail)?,
+                score: row.get(2).map_err(fail)?,
+                grade: row.get(3).map_err(fail)?,
+                grade_cap: row.get(4).map_err(fail)?,
+                coverage: row.get(5).map_err(fail)?,
+                families: self
+                    .decode(&families, || format!("families of {domain} in scan {id}"))?,
+                observations: self.decode(&observations, || {
+                    format!("observations of {domain} in scan {id}")
+                })?,
+                outcomes: self.load_outcomes(id, &domain)?,
+                domain,
+            });
+        }
+        Ok(domains)
+    }
+
+    fn load_outcomes(&self, id: ScanId, domain: &str) -> Result<Vec<Outcome>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading outcomes", e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT check_id, status, finding, message, evidence_json
+                 FROM outcomes WHERE scan_id = ?1 AND domain = ?2 ORDER BY position",
+            )
+            .map_err(fail)?;
+        let mut rows = stmt.query(params![id.0, domain]).map_err(fail)?;
+        let mut outcomes = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let check: String = row.get(0).map_err(fail)?;
+            let status: String = row.get(1).map_err(fail)?;
+            let evidence: String = row.get(4).map_err(fail)?;
+            outcomes.push(Outcome {
+                status: self.status(&status, || format!("status of {check} on {domain}"))?,
+                finding: row.get(2).map_err(fail)?,
+                message: row.get(3).map_err(fail)?,
+                evidence: self.decode(&evidence, || {
+                    format!("evidence of {check} on {domain} in scan {id}")
+                })?,
+                check,
+            });
+        }
+        Ok(outcomes)
+    }
+
+    fn decode<T: DeserializeOwned>(
+        &self,
+        text: &str,
+        what: impl FnOnce() -> String,
+    ) -> Result<T, StoreError> {
+        serde_json::from_str(text).map_err(|e| StoreError::BadStoredValue {
+            path: self.path.clone(),
+            what: what(),
+            detail: e.to_string(),
+        })
+    }
+
+    fn status(&self, text: &str, what: impl FnOnce() -> String) -> Result<Status, StoreError> {
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| {
+            StoreError::BadStoredValue {
+                path: self.path.clone(),
+                what: what(),
+                detail: e.to_string(),
+            }
+        })
+    }
+}

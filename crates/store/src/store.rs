@@ -1,0 +1,79 @@
+//! Opening the scan database: pragmas, lock timeout and migrations.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use govscan_model::ScanResult;
+
+use crate::migrate::migrate;
+use crate::{ScanHeader, ScanId, ScanWriter, StoreError};
+
+/// How long a statement waits for another connection's lock before failing with
+/// [`StoreError::Locked`].
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open scan history database.
+#[derive(Debug)]
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `path`, switches it to WAL, turns foreign
+    /// keys on, sets a 5 s busy timeout and applies any pending schema migrations.
+    ///
+    /// Fails with [`StoreError::NotADatabase`] for a file that is not SQLite,
+    /// [`StoreError::TooNew`] for a database from a newer govscan,
+    /// [`StoreError::ForeignDatabase`] for another program's SQLite file and
+    /// [`StoreError::Locked`] when another process holds the lock for too long.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let mut conn =
+            Connection::open(&path).map_err(|e| StoreError::sqlite(&path, "opening", e))?;
+        conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)
+            .map_err(|e| StoreError::sqlite(&path, "setting the busy timeout", e))?;
+        // The first statement reads the file header: a non-database fails here.
+        let _mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
+            .map_err(|e| StoreError::sqlite(&path, "switching to WAL journal mode", e))?;
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(|e| StoreError::sqlite(&path, "enabling foreign keys", e))?;
+        migrate(&mut conn, &path)?;
+        Ok(Store { conn, path })
+    }
+
+    /// Changes how long statements wait for another connection's lock.
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(timeout)
+            .map_err(|e| StoreError::sqlite(&self.path, "setting the busy timeout", e))
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts writing a scan: one write transaction that holds the header and then each domain
+    /// as it is added. Nothing is visible to readers until [`ScanWriter::commit`]; dropping
+    /// the writer (or the process dying) discards everything.
+    pub fn begin_scan(&mut self, header: &ScanHeader) -> Result<ScanWriter<'_>, StoreError> {
+        let Store { conn, path } = self;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite(path, "starting the scan transaction", e))?;
+        ScanWriter::start(tx, path, header)
+    }
+
+    /// Saves a whole scan in one transaction and returns its id.
+    pub fn save_scan(&mut self, scan: &ScanResult) -> Result<ScanId, StoreError> {
+        let mut writer = self.begin_scan(&ScanHeader::from(scan))?;
+        for domain in &scan.domains {
+            writer.add_domain(domain)?;
+        }
+        writer.commit()
+    }
+}
