@@ -1,1 +1,16 @@
-//! dns checks.
+//! DNS hygiene checks: CAA and IPv6 reachability of the website.
+
+pub mod caa;
+pub mod ipv6_web;
+
+use govscan_model::{FailureKind, Probed};
+
+/// The records of a record-set lookup, treating "no such records" (NXDOMAIN/NODATA) as an
+/// empty answer; any other failure is returned as its reason.
+pub(crate) fn answered<T>(probe: &Probed<Vec<T>>) -> Result<&[T], String> {
+    match probe {
+        Probed::Ok { value } => Ok(value),
+        Probed::Failed { kind: FailureKind::NoData, .. } => Ok(&[]),
+        other => Err(other.missing_reason().unwrap_or_default()),
+    }
+}

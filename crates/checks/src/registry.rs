@@ -1,20 +1,53 @@
 //! The one explicit list of built-in checks, sorted by id.
 
 use crate::Check;
-use crate::http::x_content_type_options::XContentTypeOptions;
+use crate::cert::{hostname_match::HostnameMatch, not_expired::NotExpired, trusted_chain::TrustedChain};
+use crate::dns::{caa::Caa, ipv6_web::Ipv6Web};
+use crate::http::{hsts::Hsts, https_redirect::HttpsRedirect, x_content_type_options::XContentTypeOptions};
+use crate::mail::{dmarc::Dmarc, spf::Spf};
+use crate::tls::{https_available::HttpsAvailable, tls13_supported::Tls13Supported};
 
 /// Every built-in check, sorted by id.
-pub static ALL: &[&dyn Check] = &[&XContentTypeOptions];
+pub static ALL: &[&dyn Check] = &[
+    &HostnameMatch,
+    &NotExpired,
+    &TrustedChain,
+    &Caa,
+    &Ipv6Web,
+    &Hsts,
+    &HttpsRedirect,
+    &XContentTypeOptions,
+    &Dmarc,
+    &Spf,
+    &HttpsAvailable,
+    &Tls13Supported,
+];
 
 /// Finds a built-in check by id.
 pub fn find(id: &str) -> Option<&'static dyn Check> {
     ALL.iter().copied().find(|c| c.meta().id == id)
 }
 
+/// The Markdown table of `docs/checks/README.md` (id, title, level), generated from `META`.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| id | title | level |\n|---|---|---|\n");
+    for check in ALL {
+        let meta = check.meta();
+        let level = match meta.level {
+            govscan_model::Level::Must => "must",
+            govscan_model::Level::Should => "should",
+            govscan_model::Level::May => "may",
+        };
+        out.push_str(&format!("| `{}` | {} | {level} |\n", meta.id, meta.title.replace('|', "\\|")));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use govscan_model::Family;
+    use std::path::PathBuf;
 
     #[test]
     fn ids_are_unique_sorted_and_match_their_family() {
@@ -37,5 +70,72 @@ mod tests {
                 assert!(r.url.starts_with("https://"), "{} reference {} is not https", meta.id, r.url);
             }
         }
+    }
+
+    #[test]
+    fn every_check_has_pass_and_fail_fixtures() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/checks");
+        for check in ALL {
+            let id = check.meta().id;
+            let (family, slug) = id.split_once('.').expect("id has a family prefix");
+            let dir = root.join(family).join(slug.replace('-', "_"));
+            let names: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("{id}: no fixture directory {}: {e}", dir.display()))
+                .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".json"))
+                .collect();
+            assert!(names.iter().any(|n| n.starts_with("pass_")), "{id}: no pass_ fixture");
+            assert!(names.iter().any(|n| n.starts_with("fail_")), "{id}: no fail_ fixture");
+        }
+    }
+
+    #[test]
+    fn every_fixture_file_is_named_by_its_status() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/checks");
+        let prefixes = ["pass_", "fail_", "warn_", "info_", "na_", "inconclusive_"];
+        for family in std::fs::read_dir(&root).expect("fixtures/checks") {
+            let family = family.expect("entry").path();
+            if !family.is_dir() {
+                continue;
+            }
+            for check_dir in std::fs::read_dir(&family).expect("family dir") {
+                let check_dir = check_dir.expect("entry").path();
+                if !check_dir.is_dir() {
+                    continue;
+                }
+                let slug = check_dir.file_name().expect("name").to_string_lossy().replace('_', "-");
+                let id = format!("{}.{slug}", family.file_name().expect("name").to_string_lossy());
+                assert!(find(&id).is_some(), "fixture directory {} belongs to no check", check_dir.display());
+                for file in std::fs::read_dir(&check_dir).expect("check dir") {
+                    let name = file.expect("entry").file_name().to_string_lossy().into_owned();
+                    assert!(
+                        name.ends_with(".json") && prefixes.iter().any(|p| name.starts_with(p)),
+                        "{}: {name} is not <status>_*.json",
+                        check_dir.display()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn docs_table_is_current() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks/README.md");
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let table = markdown_table();
+        if std::env::var_os("GOVSCAN_UPDATE_DOCS").is_some() {
+            let start = text.find("| id | title | level |");
+            let end = start.and_then(|s| text[s..].find("\n\n").map(|e| s + e + 1));
+            let updated = match (start, end) {
+                (Some(s), Some(e)) => format!("{}{table}{}", &text[..s], &text[e..]),
+                _ => format!("{text}{table}"),
+            };
+            std::fs::write(&path, updated).expect("write docs");
+            return;
+        }
+        assert!(
+            text.contains(&table),
+            "docs/checks/README.md is out of date; run GOVSCAN_UPDATE_DOCS=1 cargo test -p govscan-checks docs_table"
+        );
     }
 }
