@@ -235,3 +235,21 @@ pub fn ok_handler() -> Handler {
         }
     })
 }
+
+/// A server that writes `reply` as soon as a client connects (after reading a little), then closes.
+pub async fn raw_server(reply: Vec<u8>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 512];
+                let _ = tokio::time::timeout(Duration::from_secs(2), tcp.read(&mut buf)).await;
+                let _ = tcp.write_all(&reply).await;
+                let _ = tcp.shutdown().await;
+            });
+        }
+    });
+    port
+}
