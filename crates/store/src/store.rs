@@ -76,4 +76,14 @@ impl Store {
         }
         writer.commit()
     }
+
+    /// Deletes a scan with its domain results and outcomes (foreign-key cascade); returns
+    /// whether it existed.
+    pub fn delete_scan(&mut self, id: ScanId) -> Result<bool, StoreError> {
+        let deleted = self
+            .conn
+            .execute("DELETE FROM scans WHERE id = ?1", [id.0])
+            .map_err(|e| StoreError::sqlite(&self.path, "deleting a scan", e))?;
+        Ok(deleted > 0)
+    }
 }
