@@ -12,7 +12,10 @@ async fn reads_address_txt_mx_dmarc_and_soa() {
     let obs = prober.probe_domain("Good.Test.").await;
     assert_eq!(obs.domain, "good.test");
     assert_eq!(obs.dns.resolver, dns.addr.to_string());
-    assert_eq!(obs.dns.a.value().expect("A"), &vec!["127.0.0.1".to_string()]);
+    assert_eq!(
+        obs.dns.a.value().expect("A"),
+        &vec!["127.0.0.1".to_string()]
+    );
     assert_eq!(obs.dns.aaaa.value().expect("AAAA"), &Vec::<String>::new());
     let mut txt = obs.dns.txt.value().expect("TXT").clone();
     txt.sort();
@@ -23,18 +26,33 @@ async fn reads_address_txt_mx_dmarc_and_soa() {
     );
     assert_eq!(
         obs.dns.mx.value().expect("MX"),
-        &vec![MxRecord { preference: 10, exchange: "mail.good.test".into() }]
+        &vec![MxRecord {
+            preference: 10,
+            exchange: "mail.good.test".into()
+        }]
     );
     let soa = obs.dns.soa.value().expect("SOA from the authority section");
-    assert_eq!((soa.zone.as_str(), soa.mname.as_str(), soa.serial), ("test", "ns1.test", 2024010101));
-    assert_eq!(obs.dns.ns.value().expect("NS at a non-apex name"), &Vec::<String>::new());
+    assert_eq!(
+        (soa.zone.as_str(), soa.mname.as_str(), soa.serial),
+        ("test", "ns1.test", 2024010101)
+    );
+    assert_eq!(
+        obs.dns.ns.value().expect("NS at a non-apex name"),
+        &Vec::<String>::new()
+    );
     // CAA: none on the way up to the TLD.
     let caa = obs.dns.caa.value().expect("CAA");
     assert_eq!(caa.found_at, None);
     assert_eq!(caa.queried, ["good.test", "test"]);
     // One endpoint from the A record; nothing listens there, so the probes fail, never pass.
     assert_eq!(obs.endpoints.len(), 1);
-    assert!(matches!(obs.endpoints[0].tls, Probed::Failed { kind: FailureKind::Refused, .. }));
+    assert!(matches!(
+        obs.endpoints[0].tls,
+        Probed::Failed {
+            kind: FailureKind::Refused,
+            ..
+        }
+    ));
 }
 
 #[tokio::test]
@@ -45,10 +63,19 @@ async fn caa_climbs_to_the_closest_ancestor_with_records() {
     let caa = obs.dns.caa.value().expect("CAA");
     assert_eq!(caa.found_at.as_deref(), Some("caa.test"));
     assert_eq!(caa.queried, ["a.b.caa.test", "b.caa.test", "caa.test"]);
-    let mut tags: Vec<(bool, &str, &str)> =
-        caa.records.iter().map(|r| (r.critical, r.tag.as_str(), r.value.as_str())).collect();
+    let mut tags: Vec<(bool, &str, &str)> = caa
+        .records
+        .iter()
+        .map(|r| (r.critical, r.tag.as_str(), r.value.as_str()))
+        .collect();
     tags.sort();
-    assert_eq!(tags, [(false, "issue", "ca.example.net"), (true, "iodef", "mailto:sec@caa.test")]);
+    assert_eq!(
+        tags,
+        [
+            (false, "issue", "ca.example.net"),
+            (true, "iodef", "mailto:sec@caa.test")
+        ]
+    );
 }
 
 #[tokio::test]
@@ -56,13 +83,29 @@ async fn null_mx_and_nxdomain_are_observations_not_failures() {
     let dns = common::start_dns().await;
     let prober = Prober::new(common::config(dns.addr)).expect("prober");
     let obs = prober.probe_domain("nullmx.test").await;
-    assert_eq!(obs.dns.mx.value().expect("MX"), &vec![MxRecord { preference: 0, exchange: String::new() }]);
+    assert_eq!(
+        obs.dns.mx.value().expect("MX"),
+        &vec![MxRecord {
+            preference: 0,
+            exchange: String::new()
+        }]
+    );
 
     let nx = prober.probe_domain("nx.test").await;
-    assert_eq!(nx.dns.a.value().expect("NXDOMAIN is an empty answer"), &Vec::<String>::new());
+    assert_eq!(
+        nx.dns.a.value().expect("NXDOMAIN is an empty answer"),
+        &Vec::<String>::new()
+    );
     assert_eq!(nx.dns.txt.value().expect("TXT"), &Vec::<String>::new());
     assert!(nx.endpoints.is_empty(), "no address, no endpoint");
-    assert_eq!(nx.dns.soa.value().expect("SOA from NXDOMAIN authority").zone, "test");
+    assert_eq!(
+        nx.dns
+            .soa
+            .value()
+            .expect("SOA from NXDOMAIN authority")
+            .zone,
+        "test"
+    );
 }
 
 #[tokio::test]
@@ -71,20 +114,56 @@ async fn a_refusing_server_is_a_dns_failure() {
     let prober = Prober::new(common::config(dns.addr)).expect("prober");
     // The fixture is authoritative only for test.; it refuses other zones.
     let obs = prober.probe_domain("example.org").await;
-    assert!(matches!(obs.dns.a, Probed::Failed { kind: FailureKind::Dns, .. }), "{:?}", obs.dns.a);
-    assert!(matches!(obs.dns.soa, Probed::Failed { kind: FailureKind::Dns, .. }), "{:?}", obs.dns.soa);
+    assert!(
+        matches!(
+            obs.dns.a,
+            Probed::Failed {
+                kind: FailureKind::Dns,
+                ..
+            }
+        ),
+        "{:?}",
+        obs.dns.a
+    );
+    assert!(
+        matches!(
+            obs.dns.soa,
+            Probed::Failed {
+                kind: FailureKind::Dns,
+                ..
+            }
+        ),
+        "{:?}",
+        obs.dns.soa
+    );
 }
 
 #[tokio::test]
 async fn a_silent_resolver_is_a_timeout() {
     // A UDP socket that never answers.
-    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.expect("bind");
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let mut cfg = common::config(socket.local_addr().expect("addr"));
     cfg.dns_timeout = std::time::Duration::from_millis(300);
     let prober = Prober::new(cfg).expect("prober");
     let started = std::time::Instant::now();
     let obs = prober.probe_domain("good.test").await;
-    assert!(started.elapsed() < std::time::Duration::from_secs(8), "{:?}", started.elapsed());
-    assert!(matches!(obs.dns.a, Probed::Failed { kind: FailureKind::Timeout, .. }), "{:?}", obs.dns.a);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(
+            obs.dns.a,
+            Probed::Failed {
+                kind: FailureKind::Timeout,
+                ..
+            }
+        ),
+        "{:?}",
+        obs.dns.a
+    );
     drop(socket);
 }

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use govscan_probe::ProbeConfig;
@@ -45,7 +46,9 @@ pub struct DnsFixture {
 /// Starts the test zone on a random loopback port (UDP and TCP on the same port).
 pub async fn start_dns() -> DnsFixture {
     let origin = Name::from_ascii("test.").expect("origin");
-    let (_, records) = Parser::new(ZONE, None, Some(origin.clone())).parse().expect("zone parses");
+    let (_, records) = Parser::new(ZONE, None, Some(origin.clone()))
+        .parse()
+        .expect("zone parses");
     let zone = InMemoryZoneHandler::<hickory_server::net::runtime::TokioRuntimeProvider>::new(
         origin.clone(),
         records,
@@ -59,10 +62,15 @@ pub async fn start_dns() -> DnsFixture {
     let mut server = Server::new(catalog);
     let udp = UdpSocket::bind("127.0.0.1:0").await.expect("udp bind");
     let addr = udp.local_addr().expect("udp addr");
-    let tcp = TcpListener::bind(addr).await.expect("tcp bind on the same port");
+    let tcp = TcpListener::bind(addr)
+        .await
+        .expect("tcp bind on the same port");
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 4096);
-    DnsFixture { addr, _server: server }
+    DnsFixture {
+        addr,
+        _server: server,
+    }
 }
 
 /// Short, test-sized budgets; DNS goes to the fixture; no retries unless a test asks.
@@ -105,21 +113,29 @@ impl Pki {
     pub fn new() -> Pki {
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(rcgen::DnType::CommonName, "govscan test CA");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "govscan test CA");
         let now = time::OffsetDateTime::now_utc();
         params.not_before = now - time::Duration::days(365);
         params.not_after = now + time::Duration::days(365);
-        let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("ca");
+        let ca =
+            CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("ca");
         let dir = tempfile::tempdir().expect("tempdir");
         let ca_file = dir.path().join("test-ca.pem");
         std::fs::write(&ca_file, ca.pem()).expect("write ca");
-        Pki { ca, ca_file, _dir: dir }
+        Pki {
+            ca,
+            ca_file,
+            _dir: dir,
+        }
     }
 
     /// A leaf for `names`, valid from `from_days` to `to_days` relative to now; chain = [leaf, ca].
     pub fn leaf(&self, names: &[&str], from_days: i64, to_days: i64) -> Leaf {
-        let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
-            .expect("params");
+        let mut params =
+            CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+                .expect("params");
         let now = time::OffsetDateTime::now_utc();
         params.not_before = now + time::Duration::days(from_days);
         params.not_after = now + time::Duration::days(to_days);
@@ -185,6 +201,17 @@ pub async fn https_server(
     ocsp: Vec<u8>,
     handler: Handler,
 ) -> u16 {
+    https_server_counted(leaf, versions, ocsp, handler, Arc::new(AtomicUsize::new(0))).await
+}
+
+/// As `https_server`, counting accepted TCP connections in `accepted`.
+pub async fn https_server_counted(
+    leaf: Leaf,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    ocsp: Vec<u8>,
+    handler: Handler,
+    accepted: Arc<AtomicUsize>,
+) -> u16 {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)
@@ -198,6 +225,7 @@ pub async fn https_server(
     let port = listener.local_addr().expect("addr").port();
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
+            accepted.fetch_add(1, Ordering::SeqCst);
             let acceptor = acceptor.clone();
             let handler = handler.clone();
             tokio::spawn(async move {
@@ -229,9 +257,17 @@ pub async fn silent_server() -> u16 {
 pub fn ok_handler() -> Handler {
     Arc::new(|path: &str| {
         if path == "/.well-known/security.txt" {
-            response("200 OK", &[("Content-Type", "text/plain")], b"Contact: mailto:sec@good.test\nExpires: 2099-01-01T00:00:00Z\n")
+            response(
+                "200 OK",
+                &[("Content-Type", "text/plain")],
+                b"Contact: mailto:sec@good.test\nExpires: 2099-01-01T00:00:00Z\n",
+            )
         } else {
-            response("200 OK", &[("Strict-Transport-Security", "max-age=31536000")], b"ok")
+            response(
+                "200 OK",
+                &[("Strict-Transport-Security", "max-age=31536000")],
+                b"ok",
+            )
         }
     })
 }
