@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(ok("v=spf1 -ALL").all().map(|d| d.qualifier), Some(Qualifier::Fail));
         assert_eq!(ok("v=spf1 all").all().map(|d| d.qualifier), Some(Qualifier::Pass));
         assert_eq!(ok("v=spf1").all(), None);
-        assert_eq!(ok("v=spf1 ptr ptr:x.example a/24 a//64 exists:%{i}._spf.%{d} -all").top_level_lookups(), 4);
+        assert_eq!(ok("v=spf1 ptr ptr:x.example a/24 a//64 exists:%{i}._spf.%{d} -all").top_level_lookups(), 5);
         assert_eq!(ok("v=spf1 foo=bar -all").unknown_modifiers, vec!["foo".to_owned()]);
     }
 
