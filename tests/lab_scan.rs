@@ -555,3 +555,19 @@ fn bad_targets_file_exits_2_naming_the_file() {
         );
     }
 }
+
+#[test]
+fn failed_probe_detector_sees_nested_failures() {
+    let ok =
+        serde_json::json!({ "endpoints": [{ "status": "pass", "evidence": { "state": "ok" } }] });
+    assert!(!evidence_shows_failed_probe(&ok));
+    let nested = serde_json::json!({ "endpoints": [
+        { "status": "pass" },
+        { "status": "fail", "evidence": { "probe": { "state": "failed", "kind": "timeout" } } }
+    ] });
+    assert!(evidence_shows_failed_probe(&nested));
+    let skipped = serde_json::json!([{ "state": "skipped", "why": "no A records" }]);
+    assert!(evidence_shows_failed_probe(&skipped));
+    let inconclusive = serde_json::json!({ "endpoints": [{ "status": "inconclusive" }] });
+    assert!(evidence_shows_failed_probe(&inconclusive));
+}
