@@ -292,6 +292,9 @@ fn a_locked_database_gives_a_clear_error_after_the_busy_timeout() {
         text.contains(&path.display().to_string()) && text.contains("locked"),
         "{text}"
     );
+    // Readers are not blocked by a writer in WAL mode: opening and listing still work.
+    let reader = Store::open(&path).expect("open while another connection writes");
+    assert_eq!(reader.list_scans().expect("list"), vec![]);
     // Once the lock is released, writing works.
     holder.execute_batch("ROLLBACK").expect("release");
     store
