@@ -102,7 +102,9 @@ impl Session<'_> {
     ) -> Result<(HttpExchange, bool), SendFailure> {
         let config = &self.inner.config;
         let read_timeout = config.read_timeout;
-        let deadline = Instant::now() + read_timeout.saturating_mul(2);
+        let total = read_timeout.saturating_mul(2);
+        // A budget too large to represent is effectively no total budget (per-read timeouts still apply).
+        let deadline = Instant::now().checked_add(total).unwrap_or_else(far_future);
         let early = |failure: Failure| SendFailure {
             failure,
             before_response: true,
@@ -334,6 +336,13 @@ fn without_fragment(url: &Url) -> String {
     let mut url = url.clone();
     url.set_fragment(None);
     url.to_string()
+}
+
+/// A deadline a year from now, for budgets too large to add to the clock.
+fn far_future() -> Instant {
+    let year = Duration::from_secs(365 * 24 * 3600);
+    let now = Instant::now();
+    now.checked_add(year).unwrap_or(now)
 }
 
 /// The failure for an exchange that ran out of its total budget.

@@ -51,8 +51,8 @@ impl Limits {
     /// Limits of `global` connections in flight, `per_address` per IP.
     pub(crate) fn new(global: usize, per_address: usize) -> Limits {
         Limits {
-            global: Arc::new(Semaphore::new(global)),
-            per_address_limit: per_address,
+            global: Arc::new(Semaphore::new(global.min(Semaphore::MAX_PERMITS))),
+            per_address_limit: per_address.min(Semaphore::MAX_PERMITS),
             per_address: Mutex::new(HashMap::new()),
         }
     }

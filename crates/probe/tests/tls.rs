@@ -239,3 +239,13 @@ fn a_missing_ca_file_is_a_config_error() {
     let err = Prober::new(cfg).expect_err("missing file");
     assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
 }
+
+#[test]
+fn a_prober_can_be_built_outside_a_runtime() {
+    let cfg = govscan_probe::ProbeConfig {
+        resolver: Some("127.0.0.1:53".parse().expect("addr")),
+        ..Default::default()
+    };
+    let prober = Prober::new(cfg).expect("prober");
+    assert_eq!(prober.config().https_port, 443);
+}
