@@ -232,7 +232,7 @@ impl Baseline {
         let rule_lines = raw
             .rules
             .keys()
-            .filter_map(|check| finder.key_line(check).map(|line| (check.clone(), line)))
+            .filter_map(|check| finder.rule_line(check).map(|line| (check.clone(), line)))
             .collect();
         Ok(Baseline {
             id: raw.id,
@@ -347,9 +347,15 @@ impl LineFinder<'_> {
         None
     }
 
+    /// The line of the rule for `check`: its key inside the top-level `rules:` block.
+    fn rule_line(&self, check: &str) -> Option<u64> {
+        let rules = usize::try_from(self.key_line("rules")?).ok()?;
+        self.key_line_after(check, rules, Some(0))
+    }
+
     /// The line of `field` inside the rule for `check` (or of the rule itself).
     fn rule_field_line(&self, check: &str, field: &str) -> Option<u64> {
-        let rule_line = self.key_line(check)?;
+        let rule_line = self.rule_line(check)?;
         let index = usize::try_from(rule_line).ok()?;
         let rule_text = self.text.lines().nth(index - 1)?;
         let indent = rule_text.len() - rule_text.trim_start().len();
@@ -405,7 +411,10 @@ fn validate_raw(raw: &RawBaseline, finder: &LineFinder<'_>) -> Result<(), Baseli
     for check in raw.reference.per_check.keys() {
         if !raw.rules.contains_key(check) {
             return Err(finder.invalid(
-                finder.key_line(check),
+                finder
+                    .key_line("per_check")
+                    .and_then(|line| usize::try_from(line).ok())
+                    .and_then(|line| finder.key_line_after(check, line, None)),
                 format!("reference.per_check names {check}, which has no rule"),
             ));
         }
@@ -430,7 +439,7 @@ fn validate_rule(check: &str, rule: &Rule, finder: &LineFinder<'_>) -> Result<()
         .is_some_and(|(prefix, slug)| Family::from_prefix(prefix).is_some() && is_slug(slug));
     if !family_ok {
         return Err(finder.invalid(
-            finder.key_line(check),
+            finder.rule_line(check),
             format!("{check:?} is not a check id (<family>.<kebab-slug>, family one of tls, cert, dns, mail, http)"),
         ));
     }

@@ -181,6 +181,26 @@ fn semantic_errors_name_the_line() {
 }
 
 #[test]
+fn rule_lines_are_found_inside_rules_even_after_other_mentions() {
+    let reference = "reference:\n  per_check:\n    dns.caa: { n: 1, pass: 1, fail: 0, inconclusive: 0, share: 1.0 }\n";
+    let text = small(reference, "", "0", "required");
+    let err = Baseline::from_yaml("x.yaml", &text).expect_err("must be rejected");
+    assert_eq!(
+        line_of(&err),
+        Some(10),
+        "weight line of the rule, not the reference: {err}"
+    );
+    let text = small(reference, "", "2", "required");
+    let err = Baseline::from_yaml("x.yaml", &text).expect_err("must be rejected");
+    assert_eq!(
+        line_of(&err),
+        Some(6),
+        "the per_check entry without a rule: {err}"
+    );
+    assert!(err.to_string().contains("dns.caa"), "{err}");
+}
+
+#[test]
 fn load_reads_a_file_and_names_it() {
     let dir = std::env::temp_dir().join(format!("govscan-score-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
