@@ -12,7 +12,9 @@ use time::format_description::well_known::Rfc3339;
 
 /// Decodes a certificate's base64 DER; the error names what was wrong.
 pub(crate) fn der_bytes(cert: &CertificateDer) -> Result<Vec<u8>, String> {
-    STANDARD.decode(cert.der_base64.trim()).map_err(|e| format!("certificate is not valid base64: {e}"))
+    STANDARD
+        .decode(cert.der_base64.trim())
+        .map_err(|e| format!("certificate is not valid base64: {e}"))
 }
 
 /// Unix seconds as RFC 3339 UTC; out-of-range values are shown as the raw number.
@@ -39,14 +41,21 @@ mod tests {
         assert_eq!(rfc3339(i64::MAX), format!("@{}", i64::MAX));
         assert_eq!(days_between(0, 86_400 * 3 + 5), 3);
         assert_eq!(days_between(10, 0), -1);
-        assert_eq!(days_between(i64::MIN, i64::MAX), i64::MAX.div_euclid(86_400));
+        assert_eq!(
+            days_between(i64::MIN, i64::MAX),
+            i64::MAX.div_euclid(86_400)
+        );
     }
 
     #[test]
     fn rejects_bad_base64() {
-        let bad = CertificateDer { der_base64: "not base64!".into() };
+        let bad = CertificateDer {
+            der_base64: "not base64!".into(),
+        };
         assert!(der_bytes(&bad).is_err());
-        let good = CertificateDer { der_base64: "AAEC".into() };
+        let good = CertificateDer {
+            der_base64: "AAEC".into(),
+        };
         assert_eq!(der_bytes(&good), Ok(vec![0, 1, 2]));
     }
 }

@@ -10,7 +10,10 @@ use govscan_model::{FailureKind, Probed};
 pub(crate) fn answered<T>(probe: &Probed<Vec<T>>) -> Result<&[T], String> {
     match probe {
         Probed::Ok { value } => Ok(value),
-        Probed::Failed { kind: FailureKind::NoData, .. } => Ok(&[]),
+        Probed::Failed {
+            kind: FailureKind::NoData,
+            ..
+        } => Ok(&[]),
         other => Err(other.missing_reason().unwrap_or_default()),
     }
 }

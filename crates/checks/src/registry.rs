@@ -1,9 +1,13 @@
 //! The one explicit list of built-in checks, sorted by id.
 
 use crate::Check;
-use crate::cert::{hostname_match::HostnameMatch, not_expired::NotExpired, trusted_chain::TrustedChain};
+use crate::cert::{
+    hostname_match::HostnameMatch, not_expired::NotExpired, trusted_chain::TrustedChain,
+};
 use crate::dns::{caa::Caa, ipv6_web::Ipv6Web};
-use crate::http::{hsts::Hsts, https_redirect::HttpsRedirect, x_content_type_options::XContentTypeOptions};
+use crate::http::{
+    hsts::Hsts, https_redirect::HttpsRedirect, x_content_type_options::XContentTypeOptions,
+};
 use crate::mail::{dmarc::Dmarc, spf::Spf};
 use crate::tls::{https_available::HttpsAvailable, tls13_supported::Tls13Supported};
 
@@ -38,7 +42,11 @@ pub fn markdown_table() -> String {
             govscan_model::Level::Should => "should",
             govscan_model::Level::May => "may",
         };
-        out.push_str(&format!("| `{}` | {} | {level} |\n", meta.id, meta.title.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| `{}` | {} | {level} |\n",
+            meta.id,
+            meta.title.replace('|', "\\|")
+        ));
     }
     out
 }
@@ -59,15 +67,28 @@ mod tests {
         for check in ALL {
             let meta = check.meta();
             let (prefix, slug) = meta.id.split_once('.').expect("id has a family prefix");
-            assert_eq!(Family::from_prefix(prefix), Some(meta.family), "{}", meta.id);
+            assert_eq!(
+                Family::from_prefix(prefix),
+                Some(meta.family),
+                "{}",
+                meta.id
+            );
             assert!(
-                !slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                !slug.is_empty()
+                    && slug
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{} slug must be kebab-case",
                 meta.id
             );
             assert!(!meta.references.is_empty(), "{} cites no source", meta.id);
             for r in meta.references {
-                assert!(r.url.starts_with("https://"), "{} reference {} is not https", meta.id, r.url);
+                assert!(
+                    r.url.starts_with("https://"),
+                    "{} reference {} is not https",
+                    meta.id,
+                    r.url
+                );
             }
         }
     }
@@ -81,11 +102,22 @@ mod tests {
             let dir = root.join(family).join(slug.replace('-', "_"));
             let names: Vec<String> = std::fs::read_dir(&dir)
                 .unwrap_or_else(|e| panic!("{id}: no fixture directory {}: {e}", dir.display()))
-                .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+                .map(|e| {
+                    e.expect("dir entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned()
+                })
                 .filter(|n| n.ends_with(".json"))
                 .collect();
-            assert!(names.iter().any(|n| n.starts_with("pass_")), "{id}: no pass_ fixture");
-            assert!(names.iter().any(|n| n.starts_with("fail_")), "{id}: no fail_ fixture");
+            assert!(
+                names.iter().any(|n| n.starts_with("pass_")),
+                "{id}: no pass_ fixture"
+            );
+            assert!(
+                names.iter().any(|n| n.starts_with("fail_")),
+                "{id}: no fail_ fixture"
+            );
         }
     }
 
@@ -103,11 +135,26 @@ mod tests {
                 if !check_dir.is_dir() {
                     continue;
                 }
-                let slug = check_dir.file_name().expect("name").to_string_lossy().replace('_', "-");
-                let id = format!("{}.{slug}", family.file_name().expect("name").to_string_lossy());
-                assert!(find(&id).is_some(), "fixture directory {} belongs to no check", check_dir.display());
+                let slug = check_dir
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .replace('_', "-");
+                let id = format!(
+                    "{}.{slug}",
+                    family.file_name().expect("name").to_string_lossy()
+                );
+                assert!(
+                    find(&id).is_some(),
+                    "fixture directory {} belongs to no check",
+                    check_dir.display()
+                );
                 for file in std::fs::read_dir(&check_dir).expect("check dir") {
-                    let name = file.expect("entry").file_name().to_string_lossy().into_owned();
+                    let name = file
+                        .expect("entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned();
                     assert!(
                         name.ends_with(".json") && prefixes.iter().any(|p| name.starts_with(p)),
                         "{}: {name} is not <status>_*.json",

@@ -79,12 +79,16 @@ struct LeafNames {
 fn leaf_names(tls: &TlsObservation) -> Result<LeafNames, String> {
     let leaf = tls.chain.first().ok_or("the server sent no certificate")?;
     let der = der_bytes(leaf)?;
-    let (_, cert) =
-        X509Certificate::from_der(&der).map_err(|e| format!("the leaf certificate does not parse: {e}"))?;
+    let (_, cert) = X509Certificate::from_der(&der)
+        .map_err(|e| format!("the leaf certificate does not parse: {e}"))?;
     let san = cert
         .subject_alternative_name()
         .map_err(|e| format!("the subjectAltName extension is invalid: {e}"))?;
-    let mut names = LeafNames { dns: Vec::new(), ip: Vec::new(), common_names: Vec::new() };
+    let mut names = LeafNames {
+        dns: Vec::new(),
+        ip: Vec::new(),
+        common_names: Vec::new(),
+    };
     for general_name in san.iter().flat_map(|ext| ext.value.general_names.iter()) {
         match general_name {
             GeneralName::DNSName(name) => names.dns.push((*name).to_owned()),
@@ -95,7 +99,11 @@ fn leaf_names(tls: &TlsObservation) -> Result<LeafNames, String> {
     names.common_names = cert
         .subject()
         .iter_common_name()
-        .map(|cn| cn.as_str().map(str::to_owned).unwrap_or_else(|_| "<not a string>".to_owned()))
+        .map(|cn| {
+            cn.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|_| "<not a string>".to_owned())
+        })
         .collect();
     Ok(names)
 }
@@ -116,7 +124,10 @@ fn ip_text(bytes: &[u8]) -> String {
 /// case-insensitive, a trailing dot ignored, and a wildcard only as the whole left-most label,
 /// matching exactly one non-empty label, with at least two labels after it.
 pub(crate) fn dns_name_matches(pattern: &str, name: &str) -> bool {
-    let pattern = pattern.strip_suffix('.').unwrap_or(pattern).to_ascii_lowercase();
+    let pattern = pattern
+        .strip_suffix('.')
+        .unwrap_or(pattern)
+        .to_ascii_lowercase();
     let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
     if pattern.is_empty() || name.is_empty() || name.contains('*') {
         return false;
@@ -142,69 +153,80 @@ impl Check for HostnameMatch {
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
         let domain = obs.domain.as_str();
-        combine(META.id, &obs.endpoints, |ep| &ep.tls, |ep, tls| {
-            let verifier = json!({
-                "at_scan_time": tls.trust.at_scan_time.as_ref().map(|v| &v.kind),
-                "chain_only": tls.trust.chain_only.as_ref().map(|v| &v.kind),
-            });
-            let names = match leaf_names(tls) {
-                Ok(names) => names,
-                Err(error) => {
-                    return EndpointVerdict::new(
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls,
+            |ep, tls| {
+                let verifier = json!({
+                    "at_scan_time": tls.trust.at_scan_time.as_ref().map(|v| &v.kind),
+                    "chain_only": tls.trust.chain_only.as_ref().map(|v| &v.kind),
+                });
+                let names = match leaf_names(tls) {
+                    Ok(names) => names,
+                    Err(error) => {
+                        return EndpointVerdict::new(
+                            Status::Fail,
+                            Finding::CertificateUnparseable.key(),
+                            format!("{}: {error}", ep.address),
+                            json!({ "domain": domain, "error": error, "verifier": verifier }),
+                        );
+                    }
+                };
+                let matched: Vec<&String> = names
+                    .dns
+                    .iter()
+                    .filter(|san| dns_name_matches(san, domain))
+                    .collect();
+                let verifier_says_mismatch = [&tls.trust.at_scan_time, &tls.trust.chain_only]
+                    .iter()
+                    .any(|v| v.as_ref().is_some_and(|e| e.kind == "not_valid_for_name"));
+                let evidence = json!({
+                    "domain": domain,
+                    "sni": tls.sni,
+                    "san_dns_names": names.dns,
+                    "san_ip_addresses": names.ip,
+                    "common_names": names.common_names,
+                    "matched_by": matched,
+                    "verifier": verifier,
+                    "verifier_reports_name_mismatch": verifier_says_mismatch,
+                });
+                if !matched.is_empty() {
+                    EndpointVerdict::new(
+                        Status::Pass,
+                        Finding::NameMatches.key(),
+                        format!(
+                            "{}: the certificate covers {domain} (as {})",
+                            ep.address, matched[0]
+                        ),
+                        evidence,
+                    )
+                } else if names.dns.is_empty() {
+                    EndpointVerdict::new(
                         Status::Fail,
-                        Finding::CertificateUnparseable.key(),
-                        format!("{}: {error}", ep.address),
-                        json!({ "domain": domain, "error": error, "verifier": verifier }),
-                    );
-                }
-            };
-            let matched: Vec<&String> =
-                names.dns.iter().filter(|san| dns_name_matches(san, domain)).collect();
-            let verifier_says_mismatch = [&tls.trust.at_scan_time, &tls.trust.chain_only]
-                .iter()
-                .any(|v| v.as_ref().is_some_and(|e| e.kind == "not_valid_for_name"));
-            let evidence = json!({
-                "domain": domain,
-                "sni": tls.sni,
-                "san_dns_names": names.dns,
-                "san_ip_addresses": names.ip,
-                "common_names": names.common_names,
-                "matched_by": matched,
-                "verifier": verifier,
-                "verifier_reports_name_mismatch": verifier_says_mismatch,
-            });
-            if !matched.is_empty() {
-                EndpointVerdict::new(
-                    Status::Pass,
-                    Finding::NameMatches.key(),
-                    format!("{}: the certificate covers {domain} (as {})", ep.address, matched[0]),
-                    evidence,
-                )
-            } else if names.dns.is_empty() {
-                EndpointVerdict::new(
-                    Status::Fail,
-                    Finding::NoSubjectAltName.key(),
-                    format!(
-                        "{}: the certificate lists no DNS names in subjectAltName (Common Name: {}); \
+                        Finding::NoSubjectAltName.key(),
+                        format!(
+                            "{}: the certificate lists no DNS names in subjectAltName (Common Name: {}); \
                          browsers ignore the Common Name",
-                        ep.address,
-                        names.common_names.join(", ")
-                    ),
-                    evidence,
-                )
-            } else {
-                EndpointVerdict::new(
-                    Status::Fail,
-                    Finding::NameMismatch.key(),
-                    format!(
-                        "{}: the certificate is for {} and does not cover {domain}",
-                        ep.address,
-                        names.dns.join(", ")
-                    ),
-                    evidence,
-                )
-            }
-        })
+                            ep.address,
+                            names.common_names.join(", ")
+                        ),
+                        evidence,
+                    )
+                } else {
+                    EndpointVerdict::new(
+                        Status::Fail,
+                        Finding::NameMismatch.key(),
+                        format!(
+                            "{}: the certificate is for {} and does not cover {domain}",
+                            ep.address,
+                            names.dns.join(", ")
+                        ),
+                        evidence,
+                    )
+                }
+            },
+        )
     }
 }
 

@@ -156,37 +156,58 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
         (
             Status::Fail,
             Finding::Expired,
-            format!("{address}: the certificate expired on {} ({} days ago)", rfc3339(leaf.not_after), -days_remaining),
+            format!(
+                "{address}: the certificate expired on {} ({} days ago)",
+                rfc3339(leaf.not_after),
+                -days_remaining
+            ),
         )
     } else if now < leaf.not_before {
         (
             Status::Fail,
             Finding::NotYetValid,
-            format!("{address}: the certificate is not valid until {}", rfc3339(leaf.not_before)),
+            format!(
+                "{address}: the certificate is not valid until {}",
+                rfc3339(leaf.not_before)
+            ),
         )
     } else if let Some((i, w)) = expired_other {
         (
             Status::Fail,
             Finding::IntermediateExpired,
-            format!("{address}: chain certificate {i} ({}) expired on {}", w.subject, rfc3339(w.not_after)),
+            format!(
+                "{address}: chain certificate {i} ({}) expired on {}",
+                w.subject,
+                rfc3339(w.not_after)
+            ),
         )
     } else if let Some((i, w)) = future_other {
         (
             Status::Fail,
             Finding::IntermediateNotYetValid,
-            format!("{address}: chain certificate {i} ({}) is not valid until {}", w.subject, rfc3339(w.not_before)),
+            format!(
+                "{address}: chain certificate {i} ({}) is not valid until {}",
+                w.subject,
+                rfc3339(w.not_before)
+            ),
         )
     } else if days_remaining < warn_days {
         (
             Status::Warn,
             Finding::ExpiresSoon,
-            format!("{address}: the certificate expires on {} (in {days_remaining} days)", rfc3339(leaf.not_after)),
+            format!(
+                "{address}: the certificate expires on {} (in {days_remaining} days)",
+                rfc3339(leaf.not_after)
+            ),
         )
     } else {
         (
             Status::Pass,
             Finding::Valid,
-            format!("{address}: the certificate is valid until {} ({days_remaining} days)", rfc3339(leaf.not_after)),
+            format!(
+                "{address}: the certificate is valid until {} ({days_remaining} days)",
+                rfc3339(leaf.not_after)
+            ),
         )
     };
     EndpointVerdict::new(status, finding.key(), message, evidence)
@@ -199,9 +220,12 @@ impl Check for NotExpired {
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
         let warn_days = ctx.param_i64(META.id, "warn_days", DEFAULT_WARN_DAYS);
-        combine(META.id, &obs.endpoints, |ep| &ep.tls, |ep, tls| {
-            judge(&ep.address, tls, ctx.now_unix, warn_days)
-        })
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls,
+            |ep, tls| judge(&ep.address, tls, ctx.now_unix, warn_days),
+        )
     }
 }
 

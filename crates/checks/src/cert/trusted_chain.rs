@@ -88,52 +88,62 @@ impl Check for TrustedChain {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(META.id, &obs.endpoints, |ep| &ep.tls, |ep, tls| {
-            let verdict = &tls.trust.chain_only;
-            let evidence = json!({
-                "chain_only": verdict,
-                "at_scan_time": tls.trust.at_scan_time,
-                "roots": tls.trust.roots,
-                "chain_length": tls.chain.len(),
-            });
-            let finding = match verdict.as_ref().map(|v| v.kind.as_str()) {
-                // A name mismatch is judged by cert.hostname-match; the chain itself is trusted.
-                None | Some("not_valid_for_name") => Finding::ChainTrusted,
-                // Time problems are judged by cert.not-expired; the verifier stopped there, so
-                // whether the chain is otherwise trusted is unknown.
-                Some(kind @ ("expired" | "not_valid_yet")) => {
-                    return EndpointVerdict::new(
-                        Status::Inconclusive,
-                        "trust_not_judged",
-                        format!(
-                            "the verifier stopped at a validity-period problem ({kind}) on {}, \
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls,
+            |ep, tls| {
+                let verdict = &tls.trust.chain_only;
+                let evidence = json!({
+                    "chain_only": verdict,
+                    "at_scan_time": tls.trust.at_scan_time,
+                    "roots": tls.trust.roots,
+                    "chain_length": tls.chain.len(),
+                });
+                let finding = match verdict.as_ref().map(|v| v.kind.as_str()) {
+                    // A name mismatch is judged by cert.hostname-match; the chain itself is trusted.
+                    None | Some("not_valid_for_name") => Finding::ChainTrusted,
+                    // Time problems are judged by cert.not-expired; the verifier stopped there, so
+                    // whether the chain is otherwise trusted is unknown.
+                    Some(kind @ ("expired" | "not_valid_yet")) => {
+                        return EndpointVerdict::new(
+                            Status::Inconclusive,
+                            "trust_not_judged",
+                            format!(
+                                "the verifier stopped at a validity-period problem ({kind}) on {}, \
                              so chain trust could not be judged apart from time",
-                            ep.address
+                                ep.address
+                            ),
+                            evidence,
+                        );
+                    }
+                    Some("unknown_issuer") => Finding::UnknownIssuer,
+                    Some("bad_signature") => Finding::BadSignature,
+                    Some("revoked") => Finding::Revoked,
+                    Some("bad_encoding") => Finding::BadEncoding,
+                    Some(_) => Finding::ChainInvalid,
+                };
+                match (finding, verdict) {
+                    (Finding::ChainTrusted, _) | (_, None) => EndpointVerdict::new(
+                        Status::Pass,
+                        Finding::ChainTrusted.key(),
+                        format!(
+                            "{}: {} ({})",
+                            ep.address,
+                            Finding::ChainTrusted.describe(),
+                            tls.trust.roots
                         ),
                         evidence,
-                    );
+                    ),
+                    (finding, Some(error)) => EndpointVerdict::new(
+                        Status::Fail,
+                        finding.key(),
+                        format!("{}: {}: {}", ep.address, finding.describe(), error.detail),
+                        evidence,
+                    ),
                 }
-                Some("unknown_issuer") => Finding::UnknownIssuer,
-                Some("bad_signature") => Finding::BadSignature,
-                Some("revoked") => Finding::Revoked,
-                Some("bad_encoding") => Finding::BadEncoding,
-                Some(_) => Finding::ChainInvalid,
-            };
-            match (finding, verdict) {
-                (Finding::ChainTrusted, _) | (_, None) => EndpointVerdict::new(
-                    Status::Pass,
-                    Finding::ChainTrusted.key(),
-                    format!("{}: {} ({})", ep.address, Finding::ChainTrusted.describe(), tls.trust.roots),
-                    evidence,
-                ),
-                (finding, Some(error)) => EndpointVerdict::new(
-                    Status::Fail,
-                    finding.key(),
-                    format!("{}: {}: {}", ep.address, finding.describe(), error.detail),
-                    evidence,
-                ),
-            }
-        })
+            },
+        )
     }
 }
 

@@ -70,7 +70,9 @@ fn is_issuer_domain(name: &str) -> bool {
     !name.is_empty()
         && name.split('.').all(|label| {
             !label.is_empty()
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
@@ -85,7 +87,12 @@ fn issue_value_problem(value: &str) -> Option<String> {
     if !issuer.is_empty() && !is_issuer_domain(issuer) {
         return Some(format!("issuer {issuer:?} is not a domain name"));
     }
-    for param in params.into_iter().flat_map(|p| p.split(';')).map(str::trim).filter(|p| !p.is_empty()) {
+    for param in params
+        .into_iter()
+        .flat_map(|p| p.split(';'))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         let Some((tag, val)) = param.split_once('=') else {
             return Some(format!("parameter {param:?} is not tag=value"));
         };
@@ -93,7 +100,9 @@ fn issue_value_problem(value: &str) -> Option<String> {
             return Some(format!("parameter tag {tag:?} is not alphanumeric"));
         }
         if val.trim().bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
-            return Some(format!("parameter value {val:?} has characters outside %x21-7E"));
+            return Some(format!(
+                "parameter value {val:?} has characters outside %x21-7E"
+            ));
         }
     }
     None
@@ -107,7 +116,12 @@ fn record_problem(record: &CaaRecord) -> Option<String> {
         "iodef" => {
             let v = record.value.trim().to_ascii_lowercase();
             (!(v.starts_with("mailto:") || v.starts_with("https://") || v.starts_with("http://")))
-                .then(|| format!("iodef value {:?} is not a mailto: or http(s): URL", record.value))
+                .then(|| {
+                    format!(
+                        "iodef value {:?} is not a mailto: or http(s): URL",
+                        record.value
+                    )
+                })
         }
         _ if record.critical => Some(format!(
             "unknown property {:?} is marked critical, so no CA may issue",
@@ -129,7 +143,10 @@ fn judge(caa: &CaaObservation) -> Outcome {
             META.id,
             Status::Fail,
             Finding::CaaMissing.key(),
-            format!("no CAA record set at {} or its parents", caa.queried.join(", ")),
+            format!(
+                "no CAA record set at {} or its parents",
+                caa.queried.join(", ")
+            ),
             evidence,
         );
     };
@@ -144,7 +161,9 @@ fn judge(caa: &CaaObservation) -> Outcome {
             META.id,
             Status::Fail,
             Finding::NoIssueProperty.key(),
-            format!("the CAA set at {found_at} has no issue or issuewild property, so it restricts no CA"),
+            format!(
+                "the CAA set at {found_at} has no issue or issuewild property, so it restricts no CA"
+            ),
             evidence,
         );
     }
@@ -183,14 +202,20 @@ impl Check for Caa {
         match &obs.dns.caa {
             Probed::Ok { value } => judge(value),
             // NXDOMAIN/NODATA on the whole climb: no CAA anywhere.
-            Probed::Failed { kind: FailureKind::NoData, detail } => Outcome::new(
+            Probed::Failed {
+                kind: FailureKind::NoData,
+                detail,
+            } => Outcome::new(
                 META.id,
                 Status::Fail,
                 Finding::CaaMissing.key(),
                 format!("no CAA record set found ({detail})"),
                 json!({ "found_at": null, "records": [], "lookup": detail }),
             ),
-            other => Outcome::inconclusive(META.id, format!("CAA lookup: {}", other.missing_reason().unwrap_or_default())),
+            other => Outcome::inconclusive(
+                META.id,
+                format!("CAA lookup: {}", other.missing_reason().unwrap_or_default()),
+            ),
         }
     }
 }
@@ -206,13 +231,27 @@ mod tests {
     }
 
     fn record(critical: bool, tag: &str, value: &str) -> CaaRecord {
-        CaaRecord { critical, tag: tag.into(), value: value.into() }
+        CaaRecord {
+            critical,
+            tag: tag.into(),
+            value: value.into(),
+        }
     }
 
     #[test]
     fn record_grammar() {
-        assert_eq!(record_problem(&record(false, "issue", "letsencrypt.org")), None);
-        assert_eq!(record_problem(&record(false, "ISSUE", "ca.example; account=123; policy=ev")), None);
+        assert_eq!(
+            record_problem(&record(false, "issue", "letsencrypt.org")),
+            None
+        );
+        assert_eq!(
+            record_problem(&record(
+                false,
+                "ISSUE",
+                "ca.example; account=123; policy=ev"
+            )),
+            None
+        );
         assert_eq!(record_problem(&record(false, "issuewild", ";")), None);
         assert_eq!(record_problem(&record(false, "issue", "")), None);
         assert!(record_problem(&record(false, "issue", "not a domain")).is_some());
@@ -221,7 +260,10 @@ mod tests {
         assert!(record_problem(&record(false, "issue", "ca.example; novalue")).is_some());
         assert!(record_problem(&record(false, "issue", "ca.example; a b=c")).is_some());
         assert!(record_problem(&record(false, "issue", "ca.example; a=\u{e4}")).is_some());
-        assert_eq!(record_problem(&record(false, "iodef", "mailto:sec@example.ee")), None);
+        assert_eq!(
+            record_problem(&record(false, "iodef", "mailto:sec@example.ee")),
+            None
+        );
         assert!(record_problem(&record(false, "iodef", "sec@example.ee")).is_some());
         assert_eq!(record_problem(&record(false, "contactemail", "x")), None);
         assert!(record_problem(&record(true, "futuretag", "x")).is_some());

@@ -1,6 +1,8 @@
 //! The website has IPv6 addresses (AAAA) and answers on at least one of them.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
+};
 use serde_json::{Value, json};
 
 use crate::dns::answered;
@@ -99,7 +101,9 @@ impl Check for Ipv6Web {
         let evidence = json!({ "aaaa": aaaa, "ipv6_endpoints": endpoints });
         let reachable: Vec<&str> = v6
             .iter()
-            .filter(|ep| ep.tls.value().is_some() || ep.http.value().is_some() || ep.https.value().is_some())
+            .filter(|ep| {
+                ep.tls.value().is_some() || ep.http.value().is_some() || ep.https.value().is_some()
+            })
             .map(|ep| ep.address.as_str())
             .collect();
         if let Some(first) = reachable.first() {
@@ -116,9 +120,13 @@ impl Check for Ipv6Web {
         // skipped, or no IPv6 endpoint at all, leaves the question open.
         let all_attempted_and_failed = !v6.is_empty()
             && v6.iter().all(|ep| {
-                [probe_state(&ep.tls), probe_state(&ep.http), probe_state(&ep.https)]
-                    .iter()
-                    .any(|s| s.get("failed").is_some())
+                [
+                    probe_state(&ep.tls),
+                    probe_state(&ep.http),
+                    probe_state(&ep.https),
+                ]
+                .iter()
+                .any(|s| s.get("failed").is_some())
             });
         if !all_attempted_and_failed {
             return Outcome {

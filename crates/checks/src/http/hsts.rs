@@ -94,12 +94,18 @@ struct Params {
 }
 
 fn judge_response(response: &HttpExchange, params: &Params) -> (Finding, String, Value) {
-    let values: Vec<&str> = response.header_values("strict-transport-security").collect();
+    let values: Vec<&str> = response
+        .header_values("strict-transport-security")
+        .collect();
     let url = &response.url;
     // RFC 6797 §8.1: only the first header field is processed.
     let Some(first) = values.first() else {
         let evidence = json!({ "url": url, "status": response.status, "values": values });
-        return (Finding::HeaderMissing, format!("{url} does not send Strict-Transport-Security"), evidence);
+        return (
+            Finding::HeaderMissing,
+            format!("{url} does not send Strict-Transport-Security"),
+            evidence,
+        );
     };
     let parsed: Result<HstsPolicy, _> = hsts_header::parse(first);
     let policy_json = parsed.as_ref().ok().map(|p| {
@@ -120,11 +126,20 @@ fn judge_response(response: &HttpExchange, params: &Params) -> (Finding, String,
         "require_include_subdomains": params.require_include_subdomains,
     });
     let (finding, message) = match &parsed {
-        Err(error) => (Finding::HeaderInvalid, format!("{url} sends an invalid Strict-Transport-Security header ({error})")),
-        Ok(p) if p.max_age == 0 => (Finding::MaxAgeZero, format!("{url} sends HSTS max-age=0, which switches HSTS off")),
+        Err(error) => (
+            Finding::HeaderInvalid,
+            format!("{url} sends an invalid Strict-Transport-Security header ({error})"),
+        ),
+        Ok(p) if p.max_age == 0 => (
+            Finding::MaxAgeZero,
+            format!("{url} sends HSTS max-age=0, which switches HSTS off"),
+        ),
         Ok(p) if p.max_age < params.min_max_age => (
             Finding::MaxAgeBelowMinimum,
-            format!("{url} sends HSTS max-age={} (below the minimum {})", p.max_age, params.min_max_age),
+            format!(
+                "{url} sends HSTS max-age={} (below the minimum {})",
+                p.max_age, params.min_max_age
+            ),
         ),
         Ok(p) if params.require_include_subdomains && !p.include_subdomains => (
             Finding::IncludeSubdomainsMissing,
@@ -135,7 +150,11 @@ fn judge_response(response: &HttpExchange, params: &Params) -> (Finding, String,
             format!(
                 "{url} sends HSTS max-age={}{}",
                 p.max_age,
-                if p.include_subdomains { "; includeSubDomains" } else { "" }
+                if p.include_subdomains {
+                    "; includeSubDomains"
+                } else {
+                    ""
+                }
             ),
         ),
     };
@@ -151,40 +170,59 @@ impl Check for Hsts {
         let params = Params {
             min_max_age: u64::try_from(ctx.param_i64(META.id, "min_max_age", DEFAULT_MIN_MAX_AGE))
                 .unwrap_or(0),
-            require_include_subdomains: ctx.param_bool(META.id, "require_include_subdomains", false),
+            require_include_subdomains: ctx.param_bool(
+                META.id,
+                "require_include_subdomains",
+                false,
+            ),
         };
-        combine(META.id, &obs.endpoints, |ep| &ep.https, |_, chain| {
-            // The first response (the home page as requested) and the final HTTPS response.
-            let https_hops: Vec<&HttpExchange> =
-                chain.hops.iter().filter(|h| h.url.starts_with("https://")).collect();
-            let (Some(first), Some(last)) = (https_hops.first(), https_hops.last()) else {
-                return EndpointVerdict::new(
-                    Status::Inconclusive,
-                    "probe_incomplete",
-                    "no HTTPS response recorded",
-                    json!({ "hops": chain.hops.len() }),
-                );
-            };
-            let mut judged = vec![judge_response(first, &params)];
-            if !std::ptr::eq(*first, *last) {
-                judged.push(judge_response(last, &params));
-            }
-            let worst = judged
-                .iter()
-                .min_by_key(|(f, _, _)| match f.status() {
-                    Status::Fail => 0,
-                    Status::Warn => 1,
-                    _ => 2,
-                })
-                .map(|(f, m, _)| (*f, m.clone()));
-            let evidence = json!({
-                "responses": judged.iter().map(|(f, _, e)| json!({ "finding": f.key(), "evidence": e })).collect::<Vec<_>>(),
-            });
-            match worst {
-                Some((finding, message)) => EndpointVerdict::new(finding.status(), finding.key(), message, evidence),
-                None => EndpointVerdict::new(Status::Inconclusive, "probe_incomplete", "no HTTPS response judged", evidence),
-            }
-        })
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.https,
+            |_, chain| {
+                // The first response (the home page as requested) and the final HTTPS response.
+                let https_hops: Vec<&HttpExchange> = chain
+                    .hops
+                    .iter()
+                    .filter(|h| h.url.starts_with("https://"))
+                    .collect();
+                let (Some(first), Some(last)) = (https_hops.first(), https_hops.last()) else {
+                    return EndpointVerdict::new(
+                        Status::Inconclusive,
+                        "probe_incomplete",
+                        "no HTTPS response recorded",
+                        json!({ "hops": chain.hops.len() }),
+                    );
+                };
+                let mut judged = vec![judge_response(first, &params)];
+                if !std::ptr::eq(*first, *last) {
+                    judged.push(judge_response(last, &params));
+                }
+                let worst = judged
+                    .iter()
+                    .min_by_key(|(f, _, _)| match f.status() {
+                        Status::Fail => 0,
+                        Status::Warn => 1,
+                        _ => 2,
+                    })
+                    .map(|(f, m, _)| (*f, m.clone()));
+                let evidence = json!({
+                    "responses": judged.iter().map(|(f, _, e)| json!({ "finding": f.key(), "evidence": e })).collect::<Vec<_>>(),
+                });
+                match worst {
+                    Some((finding, message)) => {
+                        EndpointVerdict::new(finding.status(), finding.key(), message, evidence)
+                    }
+                    None => EndpointVerdict::new(
+                        Status::Inconclusive,
+                        "probe_incomplete",
+                        "no HTTPS response judged",
+                        evidence,
+                    ),
+                }
+            },
+        )
     }
 }
 

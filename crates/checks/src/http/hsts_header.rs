@@ -35,7 +35,9 @@ impl std::fmt::Display for HstsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HstsError::MissingMaxAge => write!(f, "the required max-age directive is missing"),
-            HstsError::InvalidMaxAge(v) => write!(f, "max-age value {v:?} is not a number of seconds"),
+            HstsError::InvalidMaxAge(v) => {
+                write!(f, "max-age value {v:?} is not a number of seconds")
+            }
             HstsError::DuplicateDirective(n) => write!(f, "directive {n:?} appears more than once"),
             HstsError::Syntax(detail) => write!(f, "syntax error: {detail}"),
         }
@@ -115,7 +117,12 @@ pub(crate) fn parse(value: &str) -> Result<HstsPolicy, HstsError> {
         }
     }
     let mut max_age = None;
-    let mut policy = HstsPolicy { max_age: 0, include_subdomains: false, preload: false, unknown: Vec::new() };
+    let mut policy = HstsPolicy {
+        max_age: 0,
+        include_subdomains: false,
+        preload: false,
+        unknown: Vec::new(),
+    };
     for (name, value) in directives {
         match name.as_str() {
             "max-age" => {
@@ -146,9 +153,15 @@ mod tests {
     #[test]
     fn parses_the_usual_forms() {
         let p = ok("max-age=31536000; includeSubDomains; preload");
-        assert_eq!((p.max_age, p.include_subdomains, p.preload), (31_536_000, true, true));
+        assert_eq!(
+            (p.max_age, p.include_subdomains, p.preload),
+            (31_536_000, true, true)
+        );
         let p = ok("max-age=300");
-        assert_eq!((p.max_age, p.include_subdomains, p.preload), (300, false, false));
+        assert_eq!(
+            (p.max_age, p.include_subdomains, p.preload),
+            (300, false, false)
+        );
         assert_eq!(ok("MAX-AGE=5;INCLUDESUBDOMAINS").max_age, 5);
         assert!(ok("includesubdomains; Max-Age=5").include_subdomains);
         assert_eq!(ok("  max-age = 10 ;  ").max_age, 10);
@@ -173,12 +186,30 @@ mod tests {
     fn rejects_invalid_headers() {
         assert_eq!(parse(""), Err(HstsError::MissingMaxAge));
         assert_eq!(parse("includeSubDomains"), Err(HstsError::MissingMaxAge));
-        assert_eq!(parse("max-age"), Err(HstsError::InvalidMaxAge(String::new())));
-        assert_eq!(parse("max-age="), Err(HstsError::InvalidMaxAge(String::new())));
-        assert_eq!(parse("max-age=-1"), Err(HstsError::InvalidMaxAge("-1".into())));
-        assert_eq!(parse("max-age=1y"), Err(HstsError::InvalidMaxAge("1y".into())));
-        assert_eq!(parse("max-age=\"\""), Err(HstsError::InvalidMaxAge(String::new())));
-        assert_eq!(parse("max-age=1.5"), Err(HstsError::InvalidMaxAge("1.5".into())));
+        assert_eq!(
+            parse("max-age"),
+            Err(HstsError::InvalidMaxAge(String::new()))
+        );
+        assert_eq!(
+            parse("max-age="),
+            Err(HstsError::InvalidMaxAge(String::new()))
+        );
+        assert_eq!(
+            parse("max-age=-1"),
+            Err(HstsError::InvalidMaxAge("-1".into()))
+        );
+        assert_eq!(
+            parse("max-age=1y"),
+            Err(HstsError::InvalidMaxAge("1y".into()))
+        );
+        assert_eq!(
+            parse("max-age=\"\""),
+            Err(HstsError::InvalidMaxAge(String::new()))
+        );
+        assert_eq!(
+            parse("max-age=1.5"),
+            Err(HstsError::InvalidMaxAge("1.5".into()))
+        );
         assert_eq!(
             parse("max-age=1; max-age=2"),
             Err(HstsError::DuplicateDirective("max-age".into()))
@@ -188,15 +219,25 @@ mod tests {
             Err(HstsError::DuplicateDirective("includesubdomains".into()))
         );
         assert!(matches!(parse("max-age=\"5"), Err(HstsError::Syntax(_))));
-        assert!(matches!(parse("max-age=5, includeSubDomains"), Err(HstsError::Syntax(_))));
+        assert!(matches!(
+            parse("max-age=5, includeSubDomains"),
+            Err(HstsError::Syntax(_))
+        ));
         assert!(matches!(parse("=5"), Err(HstsError::Syntax(_))));
     }
 
     #[test]
     fn garbage_never_panics() {
         let samples = [
-            "\u{0}\u{1}\u{7f}", "\"", "\\", ";=;=;", "max-age=\"\\", "ma\u{e4}x-age=5",
-            "max-age=٣", "max-age=5\r\nSet-Cookie: x", "<script>alert(1)</script>",
+            "\u{0}\u{1}\u{7f}",
+            "\"",
+            "\\",
+            ";=;=;",
+            "max-age=\"\\",
+            "ma\u{e4}x-age=5",
+            "max-age=٣",
+            "max-age=5\r\nSet-Cookie: x",
+            "<script>alert(1)</script>",
         ];
         for s in samples {
             let _ = parse(s);

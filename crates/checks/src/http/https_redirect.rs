@@ -103,7 +103,8 @@ impl Finding {
 
 /// A host name for comparison: lower case, without a trailing dot.
 fn normalised_host(url: &Url) -> Option<String> {
-    url.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+    url.host_str()
+        .map(|h| h.trim_end_matches('.').to_ascii_lowercase())
 }
 
 fn judge_chain(chain: &RedirectChain) -> EndpointVerdict {
@@ -113,7 +114,12 @@ fn judge_chain(chain: &RedirectChain) -> EndpointVerdict {
         .map(|h| json!({ "url": h.url, "status": h.status, "location": h.header("location") }))
         .collect();
     let Some(first) = chain.hops.first() else {
-        return EndpointVerdict::new(Status::Inconclusive, "probe_incomplete", "no HTTP response recorded", json!({ "end": chain.end }));
+        return EndpointVerdict::new(
+            Status::Inconclusive,
+            "probe_incomplete",
+            "no HTTP response recorded",
+            json!({ "end": chain.end }),
+        );
     };
     let mut evidence = json!({ "hops": hops, "end": chain.end });
     let verdict = |finding: Finding, message: String, evidence: serde_json::Value| {
@@ -121,40 +127,69 @@ fn judge_chain(chain: &RedirectChain) -> EndpointVerdict {
     };
     match &chain.end {
         RedirectEnd::Loop { location } => {
-            return verdict(Finding::RedirectLoop, format!("{} redirects in a loop (back to {location})", first.url), evidence);
+            return verdict(
+                Finding::RedirectLoop,
+                format!("{} redirects in a loop (back to {location})", first.url),
+                evidence,
+            );
         }
         RedirectEnd::TooManyRedirects { limit } => {
-            return verdict(Finding::TooManyRedirects, format!("{} redirects more than {limit} times", first.url), evidence);
+            return verdict(
+                Finding::TooManyRedirects,
+                format!("{} redirects more than {limit} times", first.url),
+                evidence,
+            );
         }
         _ => {}
     }
     let Some(location) = first.header("location").filter(|_| first.is_redirect()) else {
         if (300..400).contains(&first.status) {
-            return verdict(Finding::BadLocation, format!("{} answers {} without a Location", first.url, first.status), evidence);
+            return verdict(
+                Finding::BadLocation,
+                format!("{} answers {} without a Location", first.url, first.status),
+                evidence,
+            );
         }
         return verdict(
             Finding::NoRedirect,
-            format!("{} answers {} without redirecting to HTTPS", first.url, first.status),
+            format!(
+                "{} answers {} without redirecting to HTTPS",
+                first.url, first.status
+            ),
             evidence,
         );
     };
     let target = Url::parse(&first.url).and_then(|base| base.join(location.trim()));
     let (Ok(base), Ok(target)) = (Url::parse(&first.url), target) else {
-        return verdict(Finding::BadLocation, format!("{} redirects to an unusable Location {location:?}", first.url), evidence);
+        return verdict(
+            Finding::BadLocation,
+            format!(
+                "{} redirects to an unusable Location {location:?}",
+                first.url
+            ),
+            evidence,
+        );
     };
     evidence["first_hop_target"] = json!(target.as_str());
-    let same_host = normalised_host(&base).is_some() && normalised_host(&base) == normalised_host(&target);
+    let same_host =
+        normalised_host(&base).is_some() && normalised_host(&base) == normalised_host(&target);
     if target.scheme() != "https" {
         return verdict(
             Finding::FirstHopNotSameHostHttps,
-            format!("{} first redirects to {target}, which is not HTTPS", first.url),
+            format!(
+                "{} first redirects to {target}, which is not HTTPS",
+                first.url
+            ),
             evidence,
         );
     }
     if !same_host {
         return verdict(
             Finding::Offsite,
-            format!("{} first redirects to another host ({target}) instead of HTTPS on the same host", first.url),
+            format!(
+                "{} first redirects to another host ({target}) instead of HTTPS on the same host",
+                first.url
+            ),
             evidence,
         );
     }
@@ -163,27 +198,40 @@ fn judge_chain(chain: &RedirectChain) -> EndpointVerdict {
         302 | 303 | 307 => Finding::TemporaryRedirect,
         _ => Finding::UnusualRedirectStatus,
     };
-    verdict(finding, format!("{} answers {} to {target}", first.url, first.status), evidence)
+    verdict(
+        finding,
+        format!("{} answers {} to {target}", first.url, first.status),
+        evidence,
+    )
 }
 
 fn judge_endpoint(ep: &EndpointObservations) -> EndpointVerdict {
     match &ep.http {
         Probed::Ok { value } => judge_chain(value),
-        Probed::Failed { kind: FailureKind::Refused, detail } => {
+        Probed::Failed {
+            kind: FailureKind::Refused,
+            detail,
+        } => {
             let https_works = ep.tls.value().is_some() || ep.https.value().is_some();
             let evidence = json!({ "http": { "failure": "refused", "detail": detail }, "https_works": https_works });
             if https_works {
                 EndpointVerdict::new(
                     Status::Pass,
                     Finding::HttpNotOffered.key(),
-                    format!("{} does not offer plain HTTP (port 80 refused) and serves HTTPS", ep.address),
+                    format!(
+                        "{} does not offer plain HTTP (port 80 refused) and serves HTTPS",
+                        ep.address
+                    ),
                     evidence,
                 )
             } else {
                 EndpointVerdict::new(
                     Status::Inconclusive,
                     "probe_incomplete",
-                    format!("{} refused port 80 and HTTPS did not work either", ep.address),
+                    format!(
+                        "{} refused port 80 and HTTPS did not work either",
+                        ep.address
+                    ),
                     evidence,
                 )
             }

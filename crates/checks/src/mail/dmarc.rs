@@ -91,7 +91,9 @@ impl Check for Dmarc {
         let name = format!("_dmarc.{}", obs.domain);
         let txt = match answered(&obs.dns.dmarc) {
             Ok(txt) => txt,
-            Err(reason) => return Outcome::inconclusive(META.id, format!("{name} TXT lookup: {reason}")),
+            Err(reason) => {
+                return Outcome::inconclusive(META.id, format!("{name} TXT lookup: {reason}"));
+            }
         };
         let outcome = |finding: Finding, message: String, evidence: serde_json::Value| {
             Outcome::new(META.id, finding.status(), finding.key(), message, evidence)
@@ -110,7 +112,10 @@ impl Check for Dmarc {
             many => {
                 return outcome(
                     Finding::MultipleDmarcRecords,
-                    format!("{name} has {} DMARC records; receivers then apply no policy", many.len()),
+                    format!(
+                        "{name} has {} DMARC records; receivers then apply no policy",
+                        many.len()
+                    ),
                     json!({ "name": name, "records": many }),
                 );
             }
@@ -143,15 +148,24 @@ impl Check for Dmarc {
         match parsed.policy {
             Policy::None => outcome(
                 Finding::PolicyNone,
-                format!("the DMARC policy at {name} is p=none: forged mail is monitored, not stopped"),
+                format!(
+                    "the DMARC policy at {name} is p=none: forged mail is monitored, not stopped"
+                ),
                 evidence,
             ),
             _ if parsed.pct < 100 => outcome(
                 Finding::PartialPct,
-                format!("the DMARC policy at {name} is p={p} but applies to only {}% of failing mail", parsed.pct),
+                format!(
+                    "the DMARC policy at {name} is p={p} but applies to only {}% of failing mail",
+                    parsed.pct
+                ),
                 evidence,
             ),
-            _ => outcome(Finding::PolicyEnforced, format!("the DMARC policy at {name} is p={p}"), evidence),
+            _ => outcome(
+                Finding::PolicyEnforced,
+                format!("the DMARC policy at {name} is p={p}"),
+                evidence,
+            ),
         }
     }
 }

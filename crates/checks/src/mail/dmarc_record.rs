@@ -81,11 +81,17 @@ pub(crate) fn is_dmarc(txt: &str) -> bool {
 /// Parses a DMARC record.
 pub(crate) fn parse(txt: &str) -> Result<DmarcRecord, DmarcError> {
     if !is_dmarc(txt) {
-        return Err(DmarcError::Invalid("the record does not start with v=DMARC1".into()));
+        return Err(DmarcError::Invalid(
+            "the record does not start with v=DMARC1".into(),
+        ));
     }
     let mut tags: Vec<(String, String)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    for part in txt.split(';').map(|p| p.trim_matches([' ', '\t'])).filter(|p| !p.is_empty()) {
+    for part in txt
+        .split(';')
+        .map(|p| p.trim_matches([' ', '\t']))
+        .filter(|p| !p.is_empty())
+    {
         let Some((name, value)) = tag(part) else {
             return Err(DmarcError::Invalid(format!("{part:?} is not tag=value")));
         };
@@ -96,24 +102,38 @@ pub(crate) fn parse(txt: &str) -> Result<DmarcRecord, DmarcError> {
         }
         let name = name.to_ascii_lowercase();
         if !seen.insert(name.clone()) {
-            return Err(DmarcError::Invalid(format!("tag {name} appears more than once")));
+            return Err(DmarcError::Invalid(format!(
+                "tag {name} appears more than once"
+            )));
         }
         tags.push((name, value.to_owned()));
     }
-    let get = |name: &str| tags.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        tags.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     let policy = match get("p") {
         None => return Err(DmarcError::MissingPolicy),
-        Some(p) => Policy::parse(p).ok_or_else(|| DmarcError::Invalid(format!("p={p} is not none, quarantine or reject")))?,
+        Some(p) => Policy::parse(p).ok_or_else(|| {
+            DmarcError::Invalid(format!("p={p} is not none, quarantine or reject"))
+        })?,
     };
     let subdomain_policy = match get("sp") {
         None => None,
-        Some(sp) => Some(Policy::parse(sp).ok_or_else(|| DmarcError::Invalid(format!("sp={sp} is not none, quarantine or reject")))?),
+        Some(sp) => Some(Policy::parse(sp).ok_or_else(|| {
+            DmarcError::Invalid(format!("sp={sp} is not none, quarantine or reject"))
+        })?),
     };
     let pct = match get("pct") {
         None => 100,
         Some(pct) => match pct.parse::<u8>() {
             Ok(n) if n <= 100 && !pct.starts_with('+') => n,
-            _ => return Err(DmarcError::Invalid(format!("pct={pct} is not a number from 0 to 100"))),
+            _ => {
+                return Err(DmarcError::Invalid(format!(
+                    "pct={pct} is not a number from 0 to 100"
+                )));
+            }
         },
     };
     Ok(DmarcRecord {
@@ -163,7 +183,10 @@ mod tests {
     #[test]
     fn rejects_invalid_records() {
         assert_eq!(parse("v=DMARC1"), Err(DmarcError::MissingPolicy));
-        assert_eq!(parse("v=DMARC1; rua=mailto:a@b.example"), Err(DmarcError::MissingPolicy));
+        assert_eq!(
+            parse("v=DMARC1; rua=mailto:a@b.example"),
+            Err(DmarcError::MissingPolicy)
+        );
         for bad in [
             "v=DMARC1; p=rejected",
             "v=DMARC1; p=",
@@ -186,10 +209,20 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for s in ["v=DMARC1;\u{0}", "v=DMARC1; p=\u{e4}", ";;;;", "=", "v=DMARC1; ä=1", "v=DMARC1; pct=99999999999999999999"] {
+        for s in [
+            "v=DMARC1;\u{0}",
+            "v=DMARC1; p=\u{e4}",
+            ";;;;",
+            "=",
+            "v=DMARC1; ä=1",
+            "v=DMARC1; pct=99999999999999999999",
+        ] {
             let _ = parse(s);
         }
-        let long: String = format!("v=DMARC1; p=none; {}", (0..20_000).map(|i| format!("t{i}=x;")).collect::<String>());
+        let long: String = format!(
+            "v=DMARC1; p=none; {}",
+            (0..20_000).map(|i| format!("t{i}=x;")).collect::<String>()
+        );
         assert_eq!(ok(&long).tags.len(), 20_002);
     }
 }

@@ -113,7 +113,11 @@ impl Check for Spf {
             [] => {
                 return outcome(
                     Finding::SpfMissing,
-                    format!("{} publishes no SPF record ({} TXT records, none starts with v=spf1)", obs.domain, txt.len()),
+                    format!(
+                        "{} publishes no SPF record ({} TXT records, none starts with v=spf1)",
+                        obs.domain,
+                        txt.len()
+                    ),
                     json!({ "txt_records": txt }),
                 );
             }
@@ -121,7 +125,11 @@ impl Check for Spf {
             many => {
                 return outcome(
                     Finding::MultipleSpfRecords,
-                    format!("{} publishes {} SPF records; receivers treat that as an error (permerror)", obs.domain, many.len()),
+                    format!(
+                        "{} publishes {} SPF records; receivers treat that as an error (permerror)",
+                        obs.domain,
+                        many.len()
+                    ),
                     json!({ "spf_records": many }),
                 );
             }
@@ -131,7 +139,10 @@ impl Check for Spf {
             Err(error) => {
                 return outcome(
                     Finding::SpfSyntaxError,
-                    format!("the SPF record of {} is invalid (permerror): {error}", obs.domain),
+                    format!(
+                        "the SPF record of {} is invalid (permerror): {error}",
+                        obs.domain
+                    ),
                     json!({ "record": record, "error": error }),
                 );
             }
@@ -149,28 +160,49 @@ impl Check for Spf {
         if lookups > LOOKUP_LIMIT {
             return outcome(
                 Finding::TooManyLookups,
-                format!("the SPF record of {} has {lookups} DNS-querying terms (limit {LOOKUP_LIMIT}), a permerror", obs.domain),
+                format!(
+                    "the SPF record of {} has {lookups} DNS-querying terms (limit {LOOKUP_LIMIT}), a permerror",
+                    obs.domain
+                ),
                 evidence,
             );
         }
         let (finding, message) = match (all.map(|d| d.qualifier), &parsed.redirect) {
-            (Some(Qualifier::Fail), _) => (Finding::FailAll, format!("the SPF record of {} ends in -all", obs.domain)),
-            (Some(Qualifier::SoftFail), _) => (Finding::SoftfailAll, format!("the SPF record of {} ends in ~all", obs.domain)),
+            (Some(Qualifier::Fail), _) => (
+                Finding::FailAll,
+                format!("the SPF record of {} ends in -all", obs.domain),
+            ),
+            (Some(Qualifier::SoftFail), _) => (
+                Finding::SoftfailAll,
+                format!("the SPF record of {} ends in ~all", obs.domain),
+            ),
             (Some(Qualifier::Pass), _) => (
                 Finding::PermissiveAll,
-                format!("the SPF record of {} ends in +all, so any host may send its mail", obs.domain),
+                format!(
+                    "the SPF record of {} ends in +all, so any host may send its mail",
+                    obs.domain
+                ),
             ),
             (Some(Qualifier::Neutral), _) => (
                 Finding::NeutralAll,
-                format!("the SPF record of {} ends in ?all, which asserts nothing about other senders", obs.domain),
+                format!(
+                    "the SPF record of {} ends in ?all, which asserts nothing about other senders",
+                    obs.domain
+                ),
             ),
             (None, Some(target)) => (
                 Finding::RedirectNotFollowed,
-                format!("the SPF policy of {} is delegated with redirect={target}, which this check does not follow", obs.domain),
+                format!(
+                    "the SPF policy of {} is delegated with redirect={target}, which this check does not follow",
+                    obs.domain
+                ),
             ),
             (None, None) => (
                 Finding::NoAllMechanism,
-                format!("the SPF record of {} has no all mechanism, so other senders get a neutral result", obs.domain),
+                format!(
+                    "the SPF record of {} has no all mechanism, so other senders get a neutral result",
+                    obs.domain
+                ),
             ),
         };
         outcome(finding, message, evidence)

@@ -41,7 +41,10 @@ pub(crate) struct Directive {
 impl Directive {
     /// True for mechanisms that cost a DNS lookup (RFC 7208 §4.6.4).
     pub(crate) fn queries_dns(&self) -> bool {
-        matches!(self.mechanism.as_str(), "include" | "a" | "mx" | "ptr" | "exists")
+        matches!(
+            self.mechanism.as_str(),
+            "include" | "a" | "mx" | "ptr" | "exists"
+        )
     }
 }
 
@@ -78,7 +81,9 @@ impl SpfRecord {
 /// True when a TXT string is an SPF record: `v=spf1` (case-insensitive) then a space or the end.
 pub(crate) fn is_spf(txt: &str) -> bool {
     let bytes = txt.as_bytes();
-    bytes.len() >= 6 && bytes[..6].eq_ignore_ascii_case(b"v=spf1") && bytes.get(6).is_none_or(|b| *b == b' ')
+    bytes.len() >= 6
+        && bytes[..6].eq_ignore_ascii_case(b"v=spf1")
+        && bytes.get(6).is_none_or(|b| *b == b' ')
 }
 
 /// RFC 7208 §7.1 macro-string: visible ASCII, `%` only as `%%`, `%_`, `%-` or `%{...}`.
@@ -91,7 +96,9 @@ fn domain_spec_problem(spec: &str) -> Option<String> {
     while i < bytes.len() {
         let b = bytes[i];
         if !(0x21..=0x7e).contains(&b) {
-            return Some(format!("domain {spec:?} has a character outside visible ASCII"));
+            return Some(format!(
+                "domain {spec:?} has a character outside visible ASCII"
+            ));
         }
         if b == b'%' {
             match bytes.get(i + 1) {
@@ -141,7 +148,8 @@ fn a_mx_problem(arg: &str) -> Option<String> {
             }
         }
     };
-    v4.and_then(|v| cidr_problem(v, 32)).or_else(|| v6.and_then(|v| cidr_problem(v, 128)))
+    v4.and_then(|v| cidr_problem(v, 32))
+        .or_else(|| v6.and_then(|v| cidr_problem(v, 128)))
 }
 
 fn ip_problem(arg: &str, v6: bool) -> Option<String> {
@@ -152,9 +160,16 @@ fn ip_problem(arg: &str, v6: bool) -> Option<String> {
         Some((addr, cidr)) => (addr, Some(cidr)),
         None => (rest, None),
     };
-    let (ok, max) = if v6 { (addr.parse::<Ipv6Addr>().is_ok(), 128) } else { (addr.parse::<Ipv4Addr>().is_ok(), 32) };
+    let (ok, max) = if v6 {
+        (addr.parse::<Ipv6Addr>().is_ok(), 128)
+    } else {
+        (addr.parse::<Ipv4Addr>().is_ok(), 32)
+    };
     if !ok {
-        return Some(format!("{addr:?} is not an IPv{} address", if v6 { 6 } else { 4 }));
+        return Some(format!(
+            "{addr:?} is not an IPv{} address",
+            if v6 { 6 } else { 4 }
+        ));
     }
     cidr.and_then(|c| cidr_problem(c, max))
 }
@@ -187,7 +202,11 @@ fn directive(term: &str) -> Result<Directive, String> {
     };
     match problem {
         Some(p) => Err(format!("term {term:?}: {p}")),
-        None => Ok(Directive { qualifier, mechanism, argument: argument.to_owned() }),
+        None => Ok(Directive {
+            qualifier,
+            mechanism,
+            argument: argument.to_owned(),
+        }),
     }
 }
 
@@ -196,13 +215,20 @@ pub(crate) fn parse(txt: &str) -> Result<SpfRecord, String> {
     if !is_spf(txt) {
         return Err("the record does not start with v=spf1".into());
     }
-    let mut record = SpfRecord { directives: Vec::new(), redirect: None, exp: None, unknown_modifiers: Vec::new() };
+    let mut record = SpfRecord {
+        directives: Vec::new(),
+        redirect: None,
+        exp: None,
+        unknown_modifiers: Vec::new(),
+    };
     for term in txt[6..].split(' ').filter(|t| !t.is_empty()) {
         let name_len = term
             .bytes()
             .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
             .count();
-        let is_modifier = name_len > 0 && term.as_bytes()[0].is_ascii_alphabetic() && term.as_bytes().get(name_len) == Some(&b'=');
+        let is_modifier = name_len > 0
+            && term.as_bytes()[0].is_ascii_alphabetic()
+            && term.as_bytes().get(name_len) == Some(&b'=');
         if !is_modifier {
             record.directives.push(directive(term)?);
             continue;
@@ -213,7 +239,11 @@ pub(crate) fn parse(txt: &str) -> Result<SpfRecord, String> {
             "redirect" => &mut record.redirect,
             "exp" => &mut record.exp,
             _ => {
-                if let Some(p) = value.bytes().any(|b| !(0x21..=0x7e).contains(&b)).then_some("bad character") {
+                if let Some(p) = value
+                    .bytes()
+                    .any(|b| !(0x21..=0x7e).contains(&b))
+                    .then_some("bad character")
+                {
                     return Err(format!("modifier {term:?}: {p}"));
                 }
                 record.unknown_modifiers.push(name);
@@ -253,7 +283,9 @@ mod tests {
 
     #[test]
     fn parses_mechanisms_and_modifiers() {
-        let r = ok("v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 a mx:mail.example.ee/24//64 include:_spf.example.net ~all exp=explain.%{d}");
+        let r = ok(
+            "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 a mx:mail.example.ee/24//64 include:_spf.example.net ~all exp=explain.%{d}",
+        );
         assert_eq!(r.directives.len(), 6);
         assert_eq!(r.all().map(|d| d.qualifier), Some(Qualifier::SoftFail));
         assert_eq!(r.exp.as_deref(), Some("explain.%{d}"));
@@ -261,16 +293,32 @@ mod tests {
         let r = ok("v=spf1  redirect=_spf.example.net  ");
         assert_eq!(r.redirect.as_deref(), Some("_spf.example.net"));
         assert_eq!(r.top_level_lookups(), 1);
-        assert_eq!(ok("v=spf1 -ALL").all().map(|d| d.qualifier), Some(Qualifier::Fail));
-        assert_eq!(ok("v=spf1 all").all().map(|d| d.qualifier), Some(Qualifier::Pass));
+        assert_eq!(
+            ok("v=spf1 -ALL").all().map(|d| d.qualifier),
+            Some(Qualifier::Fail)
+        );
+        assert_eq!(
+            ok("v=spf1 all").all().map(|d| d.qualifier),
+            Some(Qualifier::Pass)
+        );
         assert_eq!(ok("v=spf1").all(), None);
-        assert_eq!(ok("v=spf1 ptr ptr:x.example a/24 a//64 exists:%{i}._spf.%{d} -all").top_level_lookups(), 5);
-        assert_eq!(ok("v=spf1 foo=bar -all").unknown_modifiers, vec!["foo".to_owned()]);
+        assert_eq!(
+            ok("v=spf1 ptr ptr:x.example a/24 a//64 exists:%{i}._spf.%{d} -all")
+                .top_level_lookups(),
+            5
+        );
+        assert_eq!(
+            ok("v=spf1 foo=bar -all").unknown_modifiers,
+            vec!["foo".to_owned()]
+        );
     }
 
     #[test]
     fn redirect_and_mechanisms_after_all_are_not_counted() {
-        assert_eq!(ok("v=spf1 -all include:a.example redirect=b.example").top_level_lookups(), 0);
+        assert_eq!(
+            ok("v=spf1 -all include:a.example redirect=b.example").top_level_lookups(),
+            0
+        );
         let many = format!("v=spf1 {} -all", "a ".repeat(11));
         assert_eq!(ok(&many).top_level_lookups(), 11);
     }
@@ -304,7 +352,19 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for s in ["v=spf1 \u{0}", "v=spf1 %", "v=spf1 a:%", "v=spf1 ip6:", "v=spf1 +", "v=spf1 -", "v=spf1 ~/", "v=spf1 a//", "v=spf1 a/", "v=spf1 ä", "v=spf1 a:ü.example"] {
+        for s in [
+            "v=spf1 \u{0}",
+            "v=spf1 %",
+            "v=spf1 a:%",
+            "v=spf1 ip6:",
+            "v=spf1 +",
+            "v=spf1 -",
+            "v=spf1 ~/",
+            "v=spf1 a//",
+            "v=spf1 a/",
+            "v=spf1 ä",
+            "v=spf1 a:ü.example",
+        ] {
             let _ = parse(s);
         }
         let long = format!("v=spf1 {}", "include:x.example ".repeat(10_000));

@@ -72,7 +72,10 @@ impl Check for HttpsAvailable {
             Probed::Ok { value } => EndpointVerdict::new(
                 Status::Pass,
                 Finding::HandshakeCompleted.key(),
-                format!("{} completed a {} handshake on port 443", ep.address, value.version),
+                format!(
+                    "{} completed a {} handshake on port 443",
+                    ep.address, value.version
+                ),
                 json!({
                     "version": value.version,
                     "cipher_suite": value.cipher_suite,
@@ -80,23 +83,35 @@ impl Check for HttpsAvailable {
                 }),
             ),
             // A refused connection is an answer from the host: nothing listens on 443.
-            Probed::Failed { kind: FailureKind::Refused, detail } => EndpointVerdict::new(
+            Probed::Failed {
+                kind: FailureKind::Refused,
+                detail,
+            } => EndpointVerdict::new(
                 Status::Fail,
                 Finding::HttpsNotOffered.key(),
-                format!("{} refused connections on port 443 (HTTPS is not offered)", ep.address),
+                format!(
+                    "{} refused connections on port 443 (HTTPS is not offered)",
+                    ep.address
+                ),
                 json!({ "failure": "refused", "detail": detail }),
             ),
             // Timeouts, unreachable hosts, handshake errors and skips are not judged here.
             Probed::Failed { kind, detail } => EndpointVerdict::new(
                 Status::Inconclusive,
                 "probe_incomplete",
-                format!("the TLS handshake with {} did not complete ({kind:?}): {detail}", ep.address),
+                format!(
+                    "the TLS handshake with {} did not complete ({kind:?}): {detail}",
+                    ep.address
+                ),
                 json!({ "failure": kind, "detail": detail }),
             ),
             Probed::Skipped { why } => EndpointVerdict::new(
                 Status::Inconclusive,
                 "probe_incomplete",
-                format!("the TLS handshake with {} was not attempted: {why}", ep.address),
+                format!(
+                    "the TLS handshake with {} was not attempted: {why}",
+                    ep.address
+                ),
                 json!({ "skipped": why }),
             ),
         })

@@ -65,31 +65,36 @@ impl Check for Tls13Supported {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(META.id, &obs.endpoints, |ep| &ep.tls, |ep, tls| {
-            let evidence = json!({
-                "negotiated_version": tls.version,
-                "cipher_suite": tls.cipher_suite,
-                "offered": ["TLSv1_3", "TLSv1_2"],
-            });
-            if tls.version == "TLSv1_3" {
-                EndpointVerdict::new(
-                    Status::Pass,
-                    Finding::Tls13Negotiated.key(),
-                    format!("{} negotiated TLS 1.3", ep.address),
-                    evidence,
-                )
-            } else {
-                EndpointVerdict::new(
-                    Status::Fail,
-                    Finding::Tls13NotNegotiated.key(),
-                    format!(
-                        "{} negotiated {} although TLS 1.3 was offered",
-                        ep.address, tls.version
-                    ),
-                    evidence,
-                )
-            }
-        })
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls,
+            |ep, tls| {
+                let evidence = json!({
+                    "negotiated_version": tls.version,
+                    "cipher_suite": tls.cipher_suite,
+                    "offered": ["TLSv1_3", "TLSv1_2"],
+                });
+                if tls.version == "TLSv1_3" {
+                    EndpointVerdict::new(
+                        Status::Pass,
+                        Finding::Tls13Negotiated.key(),
+                        format!("{} negotiated TLS 1.3", ep.address),
+                        evidence,
+                    )
+                } else {
+                    EndpointVerdict::new(
+                        Status::Fail,
+                        Finding::Tls13NotNegotiated.key(),
+                        format!(
+                            "{} negotiated {} although TLS 1.3 was offered",
+                            ep.address, tls.version
+                        ),
+                        evidence,
+                    )
+                }
+            },
+        )
     }
 }
 
