@@ -22,11 +22,6 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
     if current == SCHEMA_VERSION {
         return Ok(());
     }
-    if current == 0 && has_tables(conn, path)? {
-        return Err(StoreError::ForeignDatabase {
-            path: path.to_path_buf(),
-        });
-    }
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
         let tx = conn
@@ -37,6 +32,12 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
         check_not_newer(now, path)?;
         if now >= version {
             continue;
+        }
+        // Checked under the lock, so a concurrent opener's fresh tables are not "foreign".
+        if now == 0 && has_tables(&tx, path)? {
+            return Err(StoreError::ForeignDatabase {
+                path: path.to_path_buf(),
+            });
         }
         let fail = |source: rusqlite::Error| match StoreError::sqlite(path, "", source) {
             StoreError::Sqlite { source, .. } => StoreError::Migration {
