@@ -347,3 +347,24 @@ fn ten_thousand_domains_stream_through_one_transaction() {
     let loaded = store.load_scan(id).expect("load");
     assert_eq!(loaded.domains[9_999].domain, "d9999.example.gov");
 }
+
+#[test]
+fn a_damaged_stored_value_is_reported_not_panicked_on() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).expect("open");
+    let id = store
+        .save_scan(&sample_scan("2026-03-01T00:00:00Z"))
+        .expect("save");
+    let conn = Connection::open(&path).expect("raw open");
+    conn.execute(
+        "UPDATE domain_results SET observations_json = '{\"truncated' WHERE domain = 'bad.example.gov'",
+        [],
+    )
+    .expect("damage");
+    let err = store.load_scan(id).expect_err("damaged");
+    assert!(matches!(err, StoreError::BadStoredValue { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("observations of bad.example.gov"),
+        "{err}"
+    );
+}
