@@ -157,7 +157,7 @@ impl Check for HostnameMatch {
             META.id,
             &obs.endpoints,
             |ep| &ep.tls,
-            |ep, tls| {
+            |_, tls| {
                 let verifier = json!({
                     "at_scan_time": tls.trust.at_scan_time.as_ref().map(|v| &v.kind),
                     "chain_only": tls.trust.chain_only.as_ref().map(|v| &v.kind),
@@ -168,7 +168,7 @@ impl Check for HostnameMatch {
                         return EndpointVerdict::new(
                             Status::Fail,
                             Finding::CertificateUnparseable.key(),
-                            format!("{}: {error}", ep.address),
+                            error.clone(),
                             json!({ "domain": domain, "error": error, "verifier": verifier }),
                         );
                     }
@@ -195,10 +195,7 @@ impl Check for HostnameMatch {
                     EndpointVerdict::new(
                         Status::Pass,
                         Finding::NameMatches.key(),
-                        format!(
-                            "{}: the certificate covers {domain} (as {})",
-                            ep.address, matched[0]
-                        ),
+                        format!("the certificate covers {domain} (as {})", matched[0]),
                         evidence,
                     )
                 } else if names.dns.is_empty() {
@@ -206,9 +203,8 @@ impl Check for HostnameMatch {
                         Status::Fail,
                         Finding::NoSubjectAltName.key(),
                         format!(
-                            "{}: the certificate lists no DNS names in subjectAltName (Common Name: {}); \
+                            "the certificate lists no DNS names in subjectAltName (Common Name: {}); \
                          browsers ignore the Common Name",
-                            ep.address,
                             names.common_names.join(", ")
                         ),
                         evidence,
@@ -218,8 +214,7 @@ impl Check for HostnameMatch {
                         Status::Fail,
                         Finding::NameMismatch.key(),
                         format!(
-                            "{}: the certificate is for {} and does not cover {domain}",
-                            ep.address,
+                            "the certificate is for {} and does not cover {domain}",
                             names.dns.join(", ")
                         ),
                         evidence,

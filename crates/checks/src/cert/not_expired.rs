@@ -112,13 +112,13 @@ fn window(der_base64: &govscan_model::CertificateDer) -> Result<Window, String> 
     })
 }
 
-fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> EndpointVerdict {
+fn judge(tls: &TlsObservation, now: i64, warn_days: i64) -> EndpointVerdict {
     let verifier_at_scan_time = tls.trust.at_scan_time.as_ref().map(|v| v.kind.as_str());
     let Some(leaf_der) = tls.chain.first() else {
         return EndpointVerdict::new(
             Status::Fail,
             Finding::CertificateUnparseable.key(),
-            format!("{address}: the server sent no certificate"),
+            "the server sent no certificate",
             json!({ "now": rfc3339(now), "verifier_at_scan_time": verifier_at_scan_time }),
         );
     };
@@ -128,7 +128,7 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
             return EndpointVerdict::new(
                 Status::Fail,
                 Finding::CertificateUnparseable.key(),
-                format!("{address}: the leaf {error}"),
+                format!("the leaf {error}"),
                 json!({ "now": rfc3339(now), "error": error, "verifier_at_scan_time": verifier_at_scan_time }),
             );
         }
@@ -157,7 +157,7 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
             Status::Fail,
             Finding::Expired,
             format!(
-                "{address}: the certificate expired on {} ({} days ago)",
+                "the certificate expired on {} ({} days ago)",
                 rfc3339(leaf.not_after),
                 -days_remaining
             ),
@@ -167,7 +167,7 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
             Status::Fail,
             Finding::NotYetValid,
             format!(
-                "{address}: the certificate is not valid until {}",
+                "the certificate is not valid until {}",
                 rfc3339(leaf.not_before)
             ),
         )
@@ -176,7 +176,7 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
             Status::Fail,
             Finding::IntermediateExpired,
             format!(
-                "{address}: chain certificate {i} ({}) expired on {}",
+                "chain certificate {i} ({}) expired on {}",
                 w.subject,
                 rfc3339(w.not_after)
             ),
@@ -186,7 +186,7 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
             Status::Fail,
             Finding::IntermediateNotYetValid,
             format!(
-                "{address}: chain certificate {i} ({}) is not valid until {}",
+                "chain certificate {i} ({}) is not valid until {}",
                 w.subject,
                 rfc3339(w.not_before)
             ),
@@ -196,7 +196,7 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
             Status::Warn,
             Finding::ExpiresSoon,
             format!(
-                "{address}: the certificate expires on {} (in {days_remaining} days)",
+                "the certificate expires on {} (in {days_remaining} days)",
                 rfc3339(leaf.not_after)
             ),
         )
@@ -205,7 +205,7 @@ fn judge(address: &str, tls: &TlsObservation, now: i64, warn_days: i64) -> Endpo
             Status::Pass,
             Finding::Valid,
             format!(
-                "{address}: the certificate is valid until {} ({days_remaining} days)",
+                "the certificate is valid until {} ({days_remaining} days)",
                 rfc3339(leaf.not_after)
             ),
         )
@@ -224,7 +224,7 @@ impl Check for NotExpired {
             META.id,
             &obs.endpoints,
             |ep| &ep.tls,
-            |ep, tls| judge(&ep.address, tls, ctx.now_unix, warn_days),
+            |_, tls| judge(tls, ctx.now_unix, warn_days),
         )
     }
 }

@@ -92,7 +92,7 @@ impl Check for TrustedChain {
             META.id,
             &obs.endpoints,
             |ep| &ep.tls,
-            |ep, tls| {
+            |_, tls| {
                 let verdict = &tls.trust.chain_only;
                 let evidence = json!({
                     "chain_only": verdict,
@@ -110,9 +110,8 @@ impl Check for TrustedChain {
                             Status::Inconclusive,
                             "trust_not_judged",
                             format!(
-                                "the verifier stopped at a validity-period problem ({kind}) on {}, \
-                             so chain trust could not be judged apart from time",
-                                ep.address
+                                "the verifier stopped at a validity-period problem ({kind}), \
+                             so chain trust could not be judged apart from time"
                             ),
                             evidence,
                         );
@@ -127,18 +126,13 @@ impl Check for TrustedChain {
                     (Finding::ChainTrusted, _) | (_, None) => EndpointVerdict::new(
                         Status::Pass,
                         Finding::ChainTrusted.key(),
-                        format!(
-                            "{}: {} ({})",
-                            ep.address,
-                            Finding::ChainTrusted.describe(),
-                            tls.trust.roots
-                        ),
+                        format!("{} ({})", Finding::ChainTrusted.describe(), tls.trust.roots),
                         evidence,
                     ),
                     (finding, Some(error)) => EndpointVerdict::new(
                         Status::Fail,
                         finding.key(),
-                        format!("{}: {}: {}", ep.address, finding.describe(), error.detail),
+                        format!("{}: {}", finding.describe(), error.detail),
                         evidence,
                     ),
                 }

@@ -72,10 +72,7 @@ impl Check for HttpsAvailable {
             Probed::Ok { value } => EndpointVerdict::new(
                 Status::Pass,
                 Finding::HandshakeCompleted.key(),
-                format!(
-                    "{} completed a {} handshake on port 443",
-                    ep.address, value.version
-                ),
+                format!("a {} handshake on port 443 completed", value.version),
                 json!({
                     "version": value.version,
                     "cipher_suite": value.cipher_suite,
@@ -89,29 +86,20 @@ impl Check for HttpsAvailable {
             } => EndpointVerdict::new(
                 Status::Fail,
                 Finding::HttpsNotOffered.key(),
-                format!(
-                    "{} refused connections on port 443 (HTTPS is not offered)",
-                    ep.address
-                ),
+                "port 443 refused connections (HTTPS is not offered)",
                 json!({ "failure": "refused", "detail": detail }),
             ),
             // Timeouts, unreachable hosts, handshake errors and skips are not judged here.
             Probed::Failed { kind, detail } => EndpointVerdict::new(
                 Status::Inconclusive,
                 "probe_incomplete",
-                format!(
-                    "the TLS handshake with {} did not complete ({kind:?}): {detail}",
-                    ep.address
-                ),
+                format!("the TLS handshake did not complete ({kind:?}): {detail}"),
                 json!({ "failure": kind, "detail": detail }),
             ),
             Probed::Skipped { why } => EndpointVerdict::new(
                 Status::Inconclusive,
                 "probe_incomplete",
-                format!(
-                    "the TLS handshake with {} was not attempted: {why}",
-                    ep.address
-                ),
+                format!("the TLS handshake was not attempted: {why}"),
                 json!({ "skipped": why }),
             ),
         })

@@ -69,7 +69,7 @@ impl Check for Tls13Supported {
             META.id,
             &obs.endpoints,
             |ep| &ep.tls,
-            |ep, tls| {
+            |_, tls| {
                 let evidence = json!({
                     "negotiated_version": tls.version,
                     "cipher_suite": tls.cipher_suite,
@@ -79,7 +79,7 @@ impl Check for Tls13Supported {
                     EndpointVerdict::new(
                         Status::Pass,
                         Finding::Tls13Negotiated.key(),
-                        format!("{} negotiated TLS 1.3", ep.address),
+                        "TLS 1.3 was negotiated",
                         evidence,
                     )
                 } else {
@@ -87,8 +87,8 @@ impl Check for Tls13Supported {
                         Status::Fail,
                         Finding::Tls13NotNegotiated.key(),
                         format!(
-                            "{} negotiated {} although TLS 1.3 was offered",
-                            ep.address, tls.version
+                            "{} was negotiated although TLS 1.3 was offered",
+                            tls.version
                         ),
                         evidence,
                     )
