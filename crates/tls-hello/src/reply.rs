@@ -197,6 +197,11 @@ fn parse_alert(body: &[u8]) -> ServerReply {
 fn parse_first_handshake(handshake: &[u8]) -> Option<ServerReply> {
     let mut r = Reader::new(handshake);
     let msg_type = r.u8()?;
+    if msg_type != 2 {
+        return Some(ServerReply::garbage(format!(
+            "expected ServerHello (2), got handshake message type {msg_type}"
+        )));
+    }
     let len = r.u24()?;
     if len > MAX_REPLY_BYTES {
         return Some(ServerReply::garbage(format!(
@@ -204,12 +209,7 @@ fn parse_first_handshake(handshake: &[u8]) -> Option<ServerReply> {
         )));
     }
     let body = r.take(len)?;
-    Some(match msg_type {
-        2 => parse_server_hello(body),
-        other => ServerReply::garbage(format!(
-            "expected ServerHello (2), got handshake message type {other}"
-        )),
-    })
+    Some(parse_server_hello(body))
 }
 
 /// The fields of a ServerHello body needed for classification.
