@@ -142,8 +142,16 @@ fn parse_tls_records(data: &[u8]) -> ServerReply {
             return ServerReply::garbage(format!("TLS record of length {len}"));
         }
         let Some(body) = r.take(len) else {
+            // Fail fast when a partial first record already shows a non-ServerHello message.
+            let partial = r.take(r.remaining()).unwrap_or_default();
+            if content_type == 22
+                && handshake.is_empty()
+                && let Some(reply) = partial.first().and_then(|t| parse_first_handshake(&[*t]))
+            {
+                return reply;
+            }
             return ServerReply::Incomplete {
-                needed: len - r.remaining(),
+                needed: len - partial.len(),
             };
         };
         match content_type {
