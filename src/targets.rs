@@ -72,15 +72,27 @@ pub fn normalise_domain(input: &str) -> Result<String, String> {
     }
     let labels: Vec<&str> = ascii.split('.').collect();
     if labels.len() < 2 {
-        return Err(format!("{input:?} has a single label; give a full domain name such as gov.je"));
+        return Err(format!(
+            "{input:?} has a single label; give a full domain name such as gov.je"
+        ));
     }
     for label in &labels {
-        let valid_chars = label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if label.is_empty() || label.len() > 63 || !valid_chars || label.starts_with('-') || label.ends_with('-') {
+        let valid_chars = label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if label.is_empty()
+            || label.len() > 63
+            || !valid_chars
+            || label.starts_with('-')
+            || label.ends_with('-')
+        {
             return Err(format!("{input:?} has an invalid label {label:?}"));
         }
     }
-    if labels.last().is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit())) {
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(format!("{input:?} ends in a numeric label"));
     }
     Ok(ascii)
@@ -113,8 +125,13 @@ pub fn load_file(path: &Path) -> Result<Portfolio, TargetError> {
 
 /// Parses and validates target-file text; `origin` names it in errors.
 pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
-    let err = |line: Option<u64>, message: String| TargetError { origin: origin.to_owned(), line, message };
-    let raw: RawFile = serde_saphyr::from_str(text).map_err(|e| err(None, format!("invalid target file: {e}")))?;
+    let err = |line: Option<u64>, message: String| TargetError {
+        origin: origin.to_owned(),
+        line,
+        message,
+    };
+    let raw: RawFile =
+        serde_saphyr::from_str(text).map_err(|e| err(None, format!("invalid target file: {e}")))?;
     let _ = (&raw.portfolio, &raw.description);
     let mut portfolio = Portfolio::default();
     let mut org_lines: BTreeMap<String, u64> = BTreeMap::new();
@@ -126,7 +143,10 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
             return Err(err(Some(line), "an organisation has an empty name".into()));
         }
         if let Some(first) = org_lines.get(&name) {
-            return Err(err(Some(line), format!("organisation {name:?} is listed twice (first at line {first})")));
+            return Err(err(
+                Some(line),
+                format!("organisation {name:?} is listed twice (first at line {first})"),
+            ));
         }
         org_lines.insert(name.clone(), line);
         let kind = kind_from(org.kind.value.trim()).ok_or_else(|| {
@@ -148,7 +168,13 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
             let _ = &domain.note;
             let normalised = normalise_domain(&domain.name.value)
                 .map_err(|m| err(Some(domain.name.referenced.line()), m))?;
-            merge_target(&mut portfolio, &mut seen, normalised, Some(name.clone()), domain.verified);
+            merge_target(
+                &mut portfolio,
+                &mut seen,
+                normalised,
+                Some(name.clone()),
+                domain.verified,
+            );
         }
     }
     for org in &raw.organisations {
@@ -157,7 +183,10 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
             if !org_lines.contains_key(wanted) {
                 return Err(err(
                     Some(parent.referenced.line()),
-                    format!("organisation {:?} names unknown parent {wanted:?}", org.name.value),
+                    format!(
+                        "organisation {:?} names unknown parent {wanted:?}",
+                        org.name.value
+                    ),
                 ));
             }
         }
@@ -189,7 +218,11 @@ fn merge_target(
         }
         None => {
             seen.insert(domain.clone(), portfolio.targets.len());
-            portfolio.targets.push(Target { domain, organisation, verified });
+            portfolio.targets.push(Target {
+                domain,
+                organisation,
+                verified,
+            });
         }
     }
 }
@@ -205,7 +238,9 @@ fn check_parent_cycles(portfolio: &Portfolio) -> Result<(), String> {
         let mut current = *start;
         while let Some(parent) = parents.get(current) {
             if !visited.insert(current) {
-                return Err(format!("organisation {start:?} is its own ancestor (parent cycle)"));
+                return Err(format!(
+                    "organisation {start:?} is its own ancestor (parent cycle)"
+                ));
             }
             current = parent;
         }
@@ -215,8 +250,12 @@ fn check_parent_cycles(portfolio: &Portfolio) -> Result<(), String> {
 
 /// Adds domains given on the command line to a portfolio (normalised, merged).
 pub fn add_command_line(portfolio: &mut Portfolio, domains: &[String]) -> Result<(), TargetError> {
-    let mut seen: BTreeMap<String, usize> =
-        portfolio.targets.iter().enumerate().map(|(i, t)| (t.domain.clone(), i)).collect();
+    let mut seen: BTreeMap<String, usize> = portfolio
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.domain.clone(), i))
+        .collect();
     for raw in domains {
         let domain = normalise_domain(raw).map_err(|message| TargetError {
             origin: "command line".into(),
@@ -235,7 +274,10 @@ mod tests {
     #[test]
     fn normalises_case_dot_and_idn() {
         assert_eq!(normalise_domain(" Gov.JE. ").as_deref(), Ok("gov.je"));
-        assert_eq!(normalise_domain("bücher.example").as_deref(), Ok("xn--bcher-kva.example"));
+        assert_eq!(
+            normalise_domain("bücher.example").as_deref(),
+            Ok("xn--bcher-kva.example")
+        );
         assert!(normalise_domain("localhost").is_err());
         assert!(normalise_domain("a..b").is_err());
         assert!(normalise_domain("-bad.je").is_err());
@@ -266,11 +308,20 @@ mod tests {
 
     #[test]
     fn unknown_kind_parent_and_keys_are_errors() {
-        let kind = parse("t.yaml", "organisations:\n  - name: A\n    kind: club\n").expect_err("kind");
+        let kind =
+            parse("t.yaml", "organisations:\n  - name: A\n    kind: club\n").expect_err("kind");
         assert_eq!(kind.line, Some(3));
-        let parent = parse("t.yaml", "organisations:\n  - name: A\n    kind: agency\n    parent: Nobody\n").expect_err("parent");
+        let parent = parse(
+            "t.yaml",
+            "organisations:\n  - name: A\n    kind: agency\n    parent: Nobody\n",
+        )
+        .expect_err("parent");
         assert_eq!(parent.line, Some(4));
-        let key = parse("t.yaml", "organisations:\n  - name: A\n    kind: agency\n    colour: red\n").expect_err("key");
+        let key = parse(
+            "t.yaml",
+            "organisations:\n  - name: A\n    kind: agency\n    colour: red\n",
+        )
+        .expect_err("key");
         assert!(key.to_string().contains("colour"), "{key}");
         let cycle = parse(
             "t.yaml",

@@ -18,7 +18,14 @@ fn help_documents_exit_codes() {
     let out = govscan(&["scan", "--help"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["Exit codes", "--fail-on", "--resolver", "--ca-file", "--trust-anchor", "--connect"] {
+    for needle in [
+        "Exit codes",
+        "--fail-on",
+        "--resolver",
+        "--ca-file",
+        "--trust-anchor",
+        "--connect",
+    ] {
         assert!(text.contains(needle), "--help lacks {needle}");
     }
 }
@@ -58,7 +65,11 @@ fn bad_target_file_names_file_line_and_value() {
 fn missing_ca_file_exits_2() {
     let out = govscan(&["scan", "--ca-file", "/nonexistent/ca.pem", "example.test"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("/nonexistent/ca.pem"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("/nonexistent/ca.pem"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -67,9 +78,18 @@ fn unwritable_output_directory_exits_2_before_scanning() {
     let file = dir.path().join("a-file");
     std::fs::write(&file, b"x").expect("write");
     let out_dir = file.join("sub");
-    let out = govscan(&["scan", "--out", out_dir.to_str().expect("utf-8"), "example.test"]);
+    let out = govscan(&[
+        "scan",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "example.test",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("output directory"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("output directory"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -77,7 +97,12 @@ fn checks_list_and_explain() {
     let out = govscan(&["checks", "list", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let ids: Vec<&str> = list.as_array().expect("array").iter().filter_map(|c| c["id"].as_str()).collect();
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
     for id in [
         "tls.https-available",
         "tls.tls13-supported",
@@ -97,8 +122,16 @@ fn checks_list_and_explain() {
     let out = govscan(&["checks", "explain", "http.hsts"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("http.hsts") && text.contains("How to fix it") && text.contains("https://"), "{text}");
-    assert_eq!(govscan(&["checks", "explain", "no.such-check"]).status.code(), Some(2));
+    assert!(
+        text.contains("http.hsts") && text.contains("How to fix it") && text.contains("https://"),
+        "{text}"
+    );
+    assert_eq!(
+        govscan(&["checks", "explain", "no.such-check"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -124,7 +157,9 @@ fn offline_scan_of_an_unresolvable_name_is_bounded_and_never_passes() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.path().join("results.json")).expect("results.json");
     let results: serde_json::Value = serde_json::from_str(&text).expect("json");
-    let outcomes = results["domains"][0]["outcomes"].as_array().expect("outcomes");
+    let outcomes = results["domains"][0]["outcomes"]
+        .as_array()
+        .expect("outcomes");
     assert!(!outcomes.is_empty());
     for outcome in outcomes {
         assert_ne!(outcome["status"], "pass", "{outcome}");

@@ -35,12 +35,18 @@ pub struct CliError {
 impl CliError {
     /// A usage or input error (exit 2).
     pub fn usage(error: impl Into<anyhow::Error>) -> Self {
-        CliError { code: exit::USAGE, error: error.into() }
+        CliError {
+            code: exit::USAGE,
+            error: error.into(),
+        }
     }
 
     /// A runtime failure (exit 3).
     pub fn runtime(error: impl Into<anyhow::Error>) -> Self {
-        CliError { code: exit::RUNTIME, error: error.into() }
+        CliError {
+            code: exit::RUNTIME,
+            error: error.into(),
+        }
     }
 }
 
@@ -49,7 +55,11 @@ pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::DONE };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::DONE
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }

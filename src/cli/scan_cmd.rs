@@ -80,12 +80,22 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
 }
 
 fn exit_code(result: &ScanResult, fail_on: Option<FailOn>) -> u8 {
-    let Some(level) = fail_on else { return exit::DONE };
-    let tripped = result.domains.iter().flat_map(|d| &d.outcomes).any(|o| match level {
-        FailOn::Fail => o.status == Status::Fail,
-        FailOn::Warn => matches!(o.status, Status::Fail | Status::Warn),
-    });
-    if tripped { exit::FAIL_ON_TRIPPED } else { exit::DONE }
+    let Some(level) = fail_on else {
+        return exit::DONE;
+    };
+    let tripped = result
+        .domains
+        .iter()
+        .flat_map(|d| &d.outcomes)
+        .any(|o| match level {
+            FailOn::Fail => o.status == Status::Fail,
+            FailOn::Warn => matches!(o.status, Status::Fail | Status::Warn),
+        });
+    if tripped {
+        exit::FAIL_ON_TRIPPED
+    } else {
+        exit::DONE
+    }
 }
 
 async fn scan_all(
@@ -134,7 +144,9 @@ async fn scan_all(
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((index, Ok(result))) => slots[index] = Some(result),
-            Ok((index, Err(e))) => eprintln!("govscan: judging {} failed: {e}", targets[index].domain),
+            Ok((index, Err(e))) => {
+                eprintln!("govscan: judging {} failed: {e}", targets[index].domain)
+            }
             Err(e) => eprintln!("govscan: a scan task failed: {e}"),
         }
     }
@@ -148,7 +160,9 @@ fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {
     };
     targets::add_command_line(&mut portfolio, &args.domains).map_err(CliError::usage)?;
     if portfolio.targets.is_empty() {
-        return Err(CliError::usage(anyhow!("nothing to scan: give domains or --targets FILE")));
+        return Err(CliError::usage(anyhow!(
+            "nothing to scan: give domains or --targets FILE"
+        )));
     }
     Ok(portfolio)
 }
@@ -159,7 +173,9 @@ fn load_baseline(path: Option<&Path>) -> Result<Baseline, CliError> {
         None => Baseline::builtin_estonia(),
     };
     let known: Vec<&str> = govscan_checks::ALL.iter().map(|c| c.meta().id).collect();
-    baseline.validate_against(&known).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    baseline
+        .validate_against(&known)
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     Ok(baseline)
 }
 
@@ -187,7 +203,9 @@ fn parse_connect(pairs: &[String]) -> Result<BTreeMap<String, Vec<IpAddr>>, CliE
             .trim_start_matches('[')
             .trim_end_matches(']')
             .parse()
-            .map_err(|_| CliError::usage(anyhow!("--connect {pair:?}: {ip:?} is not an IP address")))?;
+            .map_err(|_| {
+                CliError::usage(anyhow!("--connect {pair:?}: {ip:?} is not an IP address"))
+            })?;
         overrides.entry(host).or_default().push(ip);
     }
     Ok(overrides)
@@ -234,9 +252,9 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} scanning [{bar:30}] {pos}/{len} domains, {elapsed} ({eta} left)")
-    {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} scanning [{bar:30}] {pos}/{len} domains, {elapsed} ({eta} left)",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
@@ -256,10 +274,17 @@ mod tests {
     #[test]
     fn parses_resolver_and_connect() {
         assert_eq!(parse_resolver("127.0.0.1").expect("ip").port(), 53);
-        assert_eq!(parse_resolver("127.0.0.1:5353").expect("ip:port").port(), 5353);
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").expect("ip:port").port(),
+            5353
+        );
         assert_eq!(parse_resolver("[::1]:53").expect("v6").port(), 53);
         assert!(parse_resolver("ns.example").is_err());
-        let map = parse_connect(&["Good.Lab.Test=127.10.0.1".into(), "good.lab.test=::1".into()]).expect("ok");
+        let map = parse_connect(&[
+            "Good.Lab.Test=127.10.0.1".into(),
+            "good.lab.test=::1".into(),
+        ])
+        .expect("ok");
         assert_eq!(map["good.lab.test"].len(), 2);
         assert!(parse_connect(&["good.lab.test".into()]).is_err());
         assert!(parse_connect(&["good.lab.test=nope".into()]).is_err());

@@ -5,7 +5,11 @@ use std::path::Path;
 use govscan_model::{ScanResult, Status};
 
 fn count(result: &govscan_model::DomainResult, status: Status) -> usize {
-    result.outcomes.iter().filter(|o| o.status == status).count()
+    result
+        .outcomes
+        .iter()
+        .filter(|o| o.status == status)
+        .count()
 }
 
 /// Prints one line per domain and the portfolio mean.
@@ -22,7 +26,9 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
         "domain", "score", "grade", "coverage", "fail", "warn", "unsure"
     );
     for d in &result.domains {
-        let score = d.score.map_or_else(|| "-".to_owned(), |s| format!("{s:.0}"));
+        let score = d
+            .score
+            .map_or_else(|| "-".to_owned(), |s| format!("{s:.0}"));
         println!(
             "{:<40} {:>5} {:>5} {:>7.0}% {:>4} {:>4} {:>6}",
             d.domain,
@@ -40,9 +46,16 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
     let scored: Vec<f64> = result.domains.iter().filter_map(|d| d.score).collect();
     if !scored.is_empty() {
         let mean = scored.iter().sum::<f64>() / scored.len() as f64;
-        println!("mean score over {} scored domain(s): {mean:.1}", scored.len());
+        println!(
+            "mean score over {} scored domain(s): {mean:.1}",
+            scored.len()
+        );
     }
     if let Some(dir) = out {
-        println!("wrote {} and {}", dir.join("results.json").display(), dir.join("index.html").display());
+        println!(
+            "wrote {} and {}",
+            dir.join("results.json").display(),
+            dir.join("index.html").display()
+        );
     }
 }

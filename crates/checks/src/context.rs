@@ -14,7 +14,10 @@ pub struct Context {
 impl Context {
     /// A context with no baseline parameters (every check uses its documented defaults).
     pub fn with_now(now_unix: i64) -> Self {
-        Context { now_unix, params: BTreeMap::new() }
+        Context {
+            now_unix,
+            params: BTreeMap::new(),
+        }
     }
 
     /// An integer parameter of a check, or the default.

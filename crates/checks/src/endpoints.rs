@@ -29,7 +29,12 @@ impl EndpointVerdict {
         message: impl Into<String>,
         evidence: serde_json::Value,
     ) -> Self {
-        EndpointVerdict { status, finding, message: message.into(), evidence }
+        EndpointVerdict {
+            status,
+            finding,
+            message: message.into(),
+            evidence,
+        }
     }
 }
 
@@ -79,8 +84,10 @@ pub fn combine_each(
     if endpoints.is_empty() {
         return Outcome::inconclusive(check, "the domain has no address to connect to");
     }
-    let verdicts: Vec<(String, EndpointVerdict)> =
-        endpoints.iter().map(|ep| (ep.address.clone(), judge(ep))).collect();
+    let verdicts: Vec<(String, EndpointVerdict)> = endpoints
+        .iter()
+        .map(|ep| (ep.address.clone(), judge(ep)))
+        .collect();
     // `endpoints` is non-empty, so `verdicts` is too; fall back to an inconclusive outcome
     // rather than unwrap.
     let Some((worst_addr, worst)) = verdicts.iter().min_by_key(|(_, v)| rank(v.status)) else {
@@ -103,5 +110,11 @@ pub fn combine_each(
     } else {
         worst.message.clone()
     };
-    Outcome::new(check, worst.status, worst.finding, message, json!({ "endpoints": per_endpoint }))
+    Outcome::new(
+        check,
+        worst.status,
+        worst.finding,
+        message,
+        json!({ "endpoints": per_endpoint }),
+    )
 }

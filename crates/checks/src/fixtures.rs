@@ -68,8 +68,8 @@ pub(crate) fn load(path: &std::path::Path) -> (Observations, Context, Value) {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut obs = base_observations();
     merge_patch(&mut obs, &fixture["observations"]);
-    let obs: Observations =
-        serde_json::from_value(obs).unwrap_or_else(|e| panic!("{}: observations: {e}", path.display()));
+    let obs: Observations = serde_json::from_value(obs)
+        .unwrap_or_else(|e| panic!("{}: observations: {e}", path.display()));
     let mut ctx = Context::with_now(fixture["now_unix"].as_i64().unwrap_or(FIXTURE_NOW));
     if let Some(params) = fixture["params"].as_object() {
         for (k, v) in params {
@@ -91,15 +91,32 @@ pub(crate) fn assert_fixtures(check: &dyn Check) {
     entries.sort();
     let names: Vec<String> = entries
         .iter()
-        .map(|p| p.file_name().expect("file name").to_string_lossy().into_owned())
+        .map(|p| {
+            p.file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
-    assert!(names.iter().any(|n| n.starts_with("pass_")), "{id}: no pass_ fixture in {}", dir.display());
-    assert!(names.iter().any(|n| n.starts_with("fail_")), "{id}: no fail_ fixture in {}", dir.display());
+    assert!(
+        names.iter().any(|n| n.starts_with("pass_")),
+        "{id}: no pass_ fixture in {}",
+        dir.display()
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("fail_")),
+        "{id}: no fail_ fixture in {}",
+        dir.display()
+    );
     for (path, name) in entries.iter().zip(&names) {
         let (obs, ctx, expect) = load(path);
         let outcome = evaluate_one(check, &obs, &ctx);
         let status = outcome.status.as_str();
-        let prefix = if status == "not_applicable" { "na" } else { status };
+        let prefix = if status == "not_applicable" {
+            "na"
+        } else {
+            status
+        };
         assert!(
             name.starts_with(&format!("{prefix}_")),
             "{id} {name}: got {status} ({}: {})",

@@ -14,7 +14,10 @@ fn missing_need(obs: &Observations, need: Need) -> Option<String> {
     // check judges (e.g. "no SPF record" is a failure), not a missing probe.
     fn record_reason<T>(label: &str, p: &Probed<T>) -> Option<String> {
         match p {
-            Probed::Failed { kind: FailureKind::NoData, .. } => None,
+            Probed::Failed {
+                kind: FailureKind::NoData,
+                ..
+            } => None,
             other => reason(label, other),
         }
     }
