@@ -152,15 +152,26 @@ fn every_prefix_is_incomplete_then_the_full_answer() {
     for name in ALL_FIXTURES {
         let bytes = fixture(name);
         let full = parse_server_reply(&bytes);
-        assert!(!matches!(full, ServerReply::Incomplete { .. } | ServerReply::Garbage { .. }));
+        assert!(!matches!(
+            full,
+            ServerReply::Incomplete { .. } | ServerReply::Garbage { .. }
+        ));
         let first_complete = (0..=bytes.len())
-            .find(|n| !matches!(parse_server_reply(&bytes[..*n]), ServerReply::Incomplete { .. }))
+            .find(|n| {
+                !matches!(
+                    parse_server_reply(&bytes[..*n]),
+                    ServerReply::Incomplete { .. }
+                )
+            })
             .unwrap_or(bytes.len());
         for n in 0..=bytes.len() {
             match parse_server_reply(&bytes[..n]) {
                 ServerReply::Incomplete { needed } => {
                     assert!(needed > 0, "{name}[..{n}]");
-                    assert!(n + needed <= first_complete, "{name}[..{n}] needed {needed}");
+                    assert!(
+                        n + needed <= first_complete,
+                        "{name}[..{n}] needed {needed}"
+                    );
                 }
                 other => assert_eq!(other, full, "{name}[..{n}]"),
             }
