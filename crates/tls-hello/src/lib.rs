@@ -18,6 +18,6 @@ pub use builder::{
     DEFAULT_RANDOM, DEFAULT_SIGNATURE_ALGORITHMS, HelloSpec, X25519_KEY_SHARE, build_client_hello,
 };
 pub use reply::{MAX_REPLY_BYTES, ServerReply, parse_server_reply};
-pub use ssl2::{SSL2_CIPHER_SPECS, build_sslv2_client_hello};
+pub use ssl2::{SSL2_CIPHER_SPECS, build_sslv2_client_hello, ssl2_cipher_spec_name};
 pub use tier::Tier;
 pub use version::ProtocolVersion;

@@ -10,6 +10,21 @@ pub const SSL2_CIPHER_SPECS: [u32; 7] = [
     0x01_00_80, 0x02_00_80, 0x03_00_80, 0x04_00_80, 0x05_00_80, 0x06_00_40, 0x07_00_C0,
 ];
 
+/// The name of an SSL 2.0 cipher spec (e.g. `SSL_CK_RC4_128_WITH_MD5`), or `None` if unknown.
+/// Every SSL 2.0 spec is insufficient by any current standard.
+pub fn ssl2_cipher_spec_name(spec: u32) -> Option<&'static str> {
+    Some(match spec {
+        0x01_00_80 => "SSL_CK_RC4_128_WITH_MD5",
+        0x02_00_80 => "SSL_CK_RC4_128_EXPORT40_WITH_MD5",
+        0x03_00_80 => "SSL_CK_RC2_128_CBC_WITH_MD5",
+        0x04_00_80 => "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5",
+        0x05_00_80 => "SSL_CK_IDEA_128_CBC_WITH_MD5",
+        0x06_00_40 => "SSL_CK_DES_64_CBC_WITH_MD5",
+        0x07_00_C0 => "SSL_CK_DES_192_EDE3_CBC_WITH_MD5",
+        _ => return None,
+    })
+}
+
 /// The fixed 16-byte challenge sent in the CLIENT-HELLO.
 const CHALLENGE: [u8; 16] = *b"govscan-sslv2-ch";
 /// At most this many cipher specs are sent (keeps the record under the 2-byte-header limit).
@@ -105,5 +120,20 @@ fn parse_server_hello(m: &mut Reader<'_>) -> ServerReply {
     ServerReply::Ssl2ServerHello {
         version,
         cipher_specs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_offered_spec_has_a_name() {
+        assert!(
+            SSL2_CIPHER_SPECS
+                .iter()
+                .all(|s| ssl2_cipher_spec_name(*s).is_some())
+        );
+        assert_eq!(ssl2_cipher_spec_name(0x123456), None);
     }
 }
