@@ -5,7 +5,7 @@ Input: `openssl ciphers -V -stdname 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'` (ids, IAN
 lowest protocol version OpenSSL allows each suite on) plus the EXTRA list below, which holds the
 legacy suites modern OpenSSL builds no longer know (RC4, DES, 3DES, EXPORT, static DH/ECDH, ...).
 Every other column is derived from the IANA name, so the table cannot disagree with the names.
-Usage: python3 tools/gen_suites.py > src/suites/table.rs
+Usage: python3 tools/gen_suites.py > src/suites/table.rs && cargo fmt -p govscan-tls-hello
 """
 import re
 import subprocess
