@@ -19,5 +19,8 @@ pub use observation::{
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, ScanResult, SCHEMA_VERSION};
-pub use score::{FamilyScore, Score};
+pub use score::{
+    CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
+    OrganisationScore, Rollups, Score, TopFix,
+};
 pub use target::{OrgKind, Organisation, Portfolio, Target};

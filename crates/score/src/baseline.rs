@@ -133,6 +133,15 @@ pub struct MeasuredReference {
     /// Hex SHA-256 of that target file.
     #[serde(default)]
     pub targets_sha256: Option<String>,
+    /// The govscan version that made the scan.
+    #[serde(default)]
+    pub govscan_version: Option<String>,
+    /// The scoring version the counts were made under.
+    #[serde(default)]
+    pub scoring_version: Option<u32>,
+    /// Domains in the scan.
+    #[serde(default)]
+    pub domains: Option<u32>,
     /// Check id → measured counts.
     #[serde(default)]
     pub per_check: BTreeMap<String, MeasuredRate>,
@@ -153,8 +162,8 @@ pub struct MeasuredRate {
     pub fail: u32,
     /// Could not be judged.
     pub inconclusive: u32,
-    /// pass / (pass + warn + fail), 0–1.
-    pub share: f64,
+    /// pass / (pass + warn + fail), 0–1; `None` when no domain could be judged.
+    pub share: Option<f64>,
 }
 
 /// A third-party figure, shown beside results for context.
@@ -408,17 +417,7 @@ fn validate_raw(raw: &RawBaseline, finder: &LineFinder<'_>) -> Result<(), Baseli
     for (check, rule) in &raw.rules {
         validate_rule(check, rule, finder)?;
     }
-    for check in raw.reference.per_check.keys() {
-        if !raw.rules.contains_key(check) {
-            return Err(finder.invalid(
-                finder
-                    .key_line("per_check")
-                    .and_then(|line| usize::try_from(line).ok())
-                    .and_then(|line| finder.key_line_after(check, line, None)),
-                format!("reference.per_check names {check}, which has no rule"),
-            ));
-        }
-    }
+    validate_reference(&raw.reference, &raw.rules, finder)?;
     for figure in &raw.context {
         if !(0.0..=1.0).contains(&figure.value) {
             return Err(finder.invalid(
@@ -426,6 +425,52 @@ fn validate_raw(raw: &RawBaseline, finder: &LineFinder<'_>) -> Result<(), Baseli
                 format!(
                     "context figure {:?}: value {} is not a share in 0..=1",
                     figure.label, figure.value
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The measured half: dates, shares and counts that add up, only for checks with a rule.
+fn validate_reference(
+    reference: &MeasuredReference,
+    rules: &BTreeMap<String, Rule>,
+    finder: &LineFinder<'_>,
+) -> Result<(), BaselineError> {
+    if let Some(day) = &reference.measured_on
+        && !is_iso_date(day)
+    {
+        return Err(finder.invalid(
+            finder.key_line("measured_on"),
+            format!("reference.measured_on {day:?} must be a date YYYY-MM-DD"),
+        ));
+    }
+    let entry_line = |check: &str| {
+        finder
+            .key_line("per_check")
+            .and_then(|line| usize::try_from(line).ok())
+            .and_then(|line| finder.key_line_after(check, line, None))
+    };
+    for (check, rate) in &reference.per_check {
+        if !rules.contains_key(check) {
+            return Err(finder.invalid(
+                entry_line(check),
+                format!("reference.per_check names {check}, which has no rule"),
+            ));
+        }
+        let counted = u64::from(rate.pass)
+            + u64::from(rate.warn)
+            + u64::from(rate.fail)
+            + u64::from(rate.inconclusive);
+        let share_ok = rate
+            .share
+            .is_none_or(|share| share.is_finite() && (0.0..=1.0).contains(&share));
+        if counted != u64::from(rate.n) || !share_ok {
+            return Err(finder.invalid(
+                entry_line(check),
+                format!(
+                    "reference.per_check.{check}: pass + warn + fail + inconclusive must equal n and share must be in 0..=1"
                 ),
             ));
         }
@@ -452,13 +497,21 @@ fn validate_rule(check: &str, rule: &Rule, finder: &LineFinder<'_>) -> Result<()
             ),
         ));
     }
-    if let Some(params) = &rule.params
-        && !params.is_object()
-    {
-        return Err(finder.invalid(
-            finder.rule_field_line(check, "params"),
-            format!("{check}: params must be a mapping of name: value"),
-        ));
+    if let Some(params) = &rule.params {
+        let Some(map) = params.as_object() else {
+            return Err(finder.invalid(
+                finder.rule_field_line(check, "params"),
+                format!("{check}: params must be a mapping of name: value"),
+            ));
+        };
+        if let Err((name, message)) = crate::params::check_params(check, map) {
+            return Err(finder.invalid(
+                finder
+                    .rule_field_line(check, &name)
+                    .or_else(|| finder.rule_field_line(check, "params")),
+                message,
+            ));
+        }
     }
     let source = &rule.source;
     if !source.url.starts_with("https://") {
@@ -504,7 +557,7 @@ fn is_slug(s: &str) -> bool {
 }
 
 /// `YYYY-MM-DD` with plausible month and day.
-fn is_iso_date(s: &str) -> bool {
+pub(crate) fn is_iso_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let [year, month, day] = parts.as_slice() else {
         return false;
@@ -527,7 +580,7 @@ fn first_line(message: &str) -> String {
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
