@@ -42,6 +42,19 @@ fn missing_need(obs: &Observations, need: Need) -> Option<String> {
 /// Runs one check.
 pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Outcome {
     let meta = check.meta();
+    if obs.dns.nxdomain {
+        // A name that does not exist is a target-list problem, not a hygiene finding: judging
+        // "no SPF record" on it would blame an organisation for a typo in our list.
+        let mut outcome = Outcome::inconclusive(
+            meta.id,
+            format!(
+                "{} does not exist (NXDOMAIN); check the target list",
+                obs.domain
+            ),
+        );
+        outcome.finding = "domain_does_not_exist".to_owned();
+        return outcome;
+    }
     for need in meta.needs {
         if let Some(reason) = missing_need(obs, *need) {
             return Outcome::inconclusive(meta.id, reason);
@@ -55,4 +68,25 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
 /// Runs every registered check, in registry order.
 pub fn evaluate_all(obs: &Observations, ctx: &Context) -> Vec<Outcome> {
     ALL.iter().map(|c| evaluate_one(*c, obs, ctx)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{FIXTURE_NOW, base_observations, merge_patch};
+    use govscan_model::Status;
+
+    #[test]
+    fn a_name_that_does_not_exist_makes_every_check_inconclusive() {
+        let mut value = base_observations();
+        merge_patch(&mut value, &serde_json::json!({"dns": {"nxdomain": true}}));
+        let obs: Observations = serde_json::from_value(value).expect("observations");
+        let outcomes = evaluate_all(&obs, &Context::with_now(FIXTURE_NOW));
+        assert_eq!(outcomes.len(), ALL.len());
+        for outcome in outcomes {
+            assert_eq!(outcome.status, Status::Inconclusive, "{}", outcome.check);
+            assert_eq!(outcome.finding, "domain_does_not_exist");
+            assert!(outcome.message.contains("NXDOMAIN"));
+        }
+    }
 }

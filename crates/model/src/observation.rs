@@ -43,6 +43,10 @@ pub struct DnsObservations {
     pub soa: Probed<SoaRecord>,
     /// Which resolver answered (address:port), for evidence.
     pub resolver: String,
+    /// True when the address lookup was answered NXDOMAIN: the name does not exist at all,
+    /// which usually means the target list is wrong. Every check is then inconclusive.
+    #[serde(default)]
+    pub nxdomain: bool,
 }
 
 /// One MX record.

@@ -10,6 +10,7 @@ use hickory_resolver::config::{
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::rr::rdata::SOA;
+use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 
 use crate::ProbeConfig;
@@ -25,6 +26,8 @@ pub(crate) struct Answer {
     pub(crate) records: Vec<Record>,
     /// The SOA from the authority section of an empty (NODATA/NXDOMAIN) answer, if any.
     pub(crate) authority_soa: Option<(Name, SOA)>,
+    /// True when the server answered NXDOMAIN (the name does not exist at all).
+    pub(crate) nxdomain: bool,
 }
 
 /// A query that failed, already classified.
@@ -92,20 +95,26 @@ impl Dns {
                     .cloned()
                     .collect(),
                 authority_soa: None,
+                nxdomain: false,
             }),
             Err(NetError::Dns(DnsError::NoRecordsFound(no))) => Ok(Answer {
                 records: Vec::new(),
+                nxdomain: no.response_code == ResponseCode::NXDomain,
                 authority_soa: no.soa.map(|soa| (soa.name.clone(), soa.data.clone())),
             }),
             Err(e) => Err(classify_error(&e, name, rtype)),
         }
     }
 
-    /// A or AAAA addresses as text and as `IpAddr`.
-    pub(crate) async fn addresses(&self, name: &Name, rtype: RecordType) -> Probed<Vec<IpAddr>> {
+    /// A or AAAA addresses, and whether the answer was NXDOMAIN.
+    pub(crate) async fn addresses(
+        &self,
+        name: &Name,
+        rtype: RecordType,
+    ) -> (Probed<Vec<IpAddr>>, bool) {
         match self.query(name, rtype).await {
-            Ok(answer) => Probed::ok(addresses_of(&answer.records)),
-            Err((kind, detail)) => Probed::failed(kind, detail),
+            Ok(answer) => (Probed::ok(addresses_of(&answer.records)), answer.nxdomain),
+            Err((kind, detail)) => (Probed::failed(kind, detail), false),
         }
     }
 

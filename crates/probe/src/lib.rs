@@ -136,7 +136,7 @@ impl Prober {
         };
         let dns = &self.inner.dns;
         let addresses_then_endpoints = async {
-            let (a, aaaa) = tokio::join!(
+            let ((a, a_nxdomain), (aaaa, aaaa_nxdomain)) = tokio::join!(
                 dns.addresses(&name, RecordType::A),
                 dns.addresses(&name, RecordType::AAAA)
             );
@@ -146,6 +146,7 @@ impl Prober {
             }
             {
                 let mut s = lock(state);
+                s.dns.nxdomain = a_nxdomain && aaaa_nxdomain;
                 s.dns.a = Some(a.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
                 s.dns.aaaa = Some(aaaa.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
             }

@@ -16,6 +16,7 @@ pub(crate) struct PartialDns {
     pub(crate) caa: Option<Probed<CaaObservation>>,
     pub(crate) dmarc: Option<Probed<Vec<String>>>,
     pub(crate) soa: Option<Probed<SoaRecord>>,
+    pub(crate) nxdomain: bool,
 }
 
 /// One endpoint's results, `None` while unfinished.
@@ -56,6 +57,7 @@ impl Partial {
             dmarc: done(d.dmarc, why),
             soa: done(d.soa, why),
             resolver,
+            nxdomain: d.nxdomain,
         };
         let endpoints = self
             .endpoints

@@ -98,6 +98,8 @@ async fn null_mx_and_nxdomain_are_observations_not_failures() {
     );
     assert_eq!(nx.dns.txt.value().expect("TXT"), &Vec::<String>::new());
     assert!(nx.endpoints.is_empty(), "no address, no endpoint");
+    assert!(nx.dns.nxdomain, "NXDOMAIN must be recorded");
+    assert!(!obs.dns.nxdomain, "an existing name is not NXDOMAIN");
     assert_eq!(
         nx.dns
             .soa

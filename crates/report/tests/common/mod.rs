@@ -61,6 +61,7 @@ fn good_dns() -> DnsObservations {
             serial: 2026112701,
         }),
         resolver: "127.10.0.53:53".to_owned(),
+        nxdomain: false,
     }
 }
 
@@ -343,6 +344,7 @@ pub(crate) fn sample_result() -> ScanResult {
         dmarc: Probed::failed(FailureKind::Other, "other"),
         soa: Probed::failed(FailureKind::Unreachable, "no route"),
         resolver: "127.10.0.53:53".to_owned(),
+        nxdomain: true,
     };
     let dead_outcomes: Vec<Outcome> = baseline
         .rules

@@ -57,6 +57,7 @@ pub fn observations(domain: &str, address: &str) -> Observations {
                 serial: 2026030101,
             }),
             resolver: "127.10.0.53:53".into(),
+            nxdomain: false,
         },
         endpoints: vec![EndpointObservations {
             address: address.into(),
