@@ -20,7 +20,13 @@ pub enum Family {
 
 impl Family {
     /// Every family, in report order.
-    pub const ALL: [Family; 5] = [Family::Tls, Family::Cert, Family::Dns, Family::Mail, Family::Http];
+    pub const ALL: [Family; 5] = [
+        Family::Tls,
+        Family::Cert,
+        Family::Dns,
+        Family::Mail,
+        Family::Http,
+    ];
 
     /// The id prefix, e.g. `tls`.
     pub fn prefix(self) -> &'static str {

@@ -12,13 +12,13 @@ pub mod target;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use observation::{
-    CaaObservation, CaaRecord, CertificateDer, DnsObservations, EndpointObservations,
-    HttpExchange, HttpHeader, MxRecord, Observations, RedirectChain, RedirectEnd, SoaRecord,
-    TlsObservation, TrustVerdict, VerifierError,
+    CaaObservation, CaaRecord, CertificateDer, DnsObservations, EndpointObservations, HttpExchange,
+    HttpHeader, MxRecord, Observations, RedirectChain, RedirectEnd, SoaRecord, TlsObservation,
+    TrustVerdict, VerifierError,
 };
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
-pub use result::{BaselineRef, DomainResult, ScanResult, SCHEMA_VERSION};
+pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};
 pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
     OrganisationScore, Rollups, Score, TopFix,

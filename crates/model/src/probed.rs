@@ -57,7 +57,10 @@ impl<T> Probed<T> {
 
     /// Builds a failed probe.
     pub fn failed(kind: FailureKind, detail: impl Into<String>) -> Self {
-        Probed::Failed { kind, detail: detail.into() }
+        Probed::Failed {
+            kind,
+            detail: detail.into(),
+        }
     }
 
     /// Builds a skipped probe.
@@ -114,6 +117,9 @@ mod tests {
         let json = serde_json::to_string(&failed).expect("serialise");
         let back: Probed<u8> = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, failed);
-        assert_eq!(back.missing_reason().as_deref(), Some("Timeout failure: connect 5s"));
+        assert_eq!(
+            back.missing_reason().as_deref(),
+            Some("Timeout failure: connect 5s")
+        );
     }
 }
