@@ -5,6 +5,8 @@ pub mod cert;
 pub mod context;
 pub mod dns;
 pub mod endpoints;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod mail;
 pub mod registry;

@@ -1,0 +1,211 @@
+//! Entry points for the fuzz targets in `fuzz/` (not an API): each feeds untrusted text or bytes
+//! to a crate-internal parser and to the checks that use it, and panics if an invariant breaks.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use govscan_model::{Observations, Outcome, Status};
+use serde_json::{Value, json};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::http::hsts_header;
+use crate::mail::{dmarc_record, spf_record};
+use crate::{Context, find, runner::evaluate_one};
+
+/// 2026-11-27T00:00:00Z, the "now" used when judging fuzzed observations.
+const NOW: i64 = 1_795_737_600;
+
+/// Upper bound for one outcome's JSON: generous, but linear in the input.
+fn outcome_budget(input_len: usize) -> usize {
+    input_len.saturating_mul(64).saturating_add(64 * 1024)
+}
+
+/// Observations for `example.test` with one endpoint; `patch` replaces top-level parts.
+fn observations(dns_patch: Value, endpoint_patch: Value) -> Option<Observations> {
+    let empty = json!({"state": "ok", "value": []});
+    let mut dns = json!({
+        "a": {"state": "ok", "value": ["192.0.2.10"]}, "aaaa": empty, "ns": empty,
+        "mx": empty, "txt": empty, "dmarc": empty,
+        "caa": {"state": "ok", "value": {"found_at": null, "records": [], "queried": ["example.test"]}},
+        "soa": {"state": "ok", "value": {"zone": "example.test", "mname": "ns1.example.test",
+                 "rname": "hostmaster.example.test", "serial": 1}},
+        "resolver": "127.0.0.1:53"
+    });
+    let skipped = json!({"state": "skipped", "why": "not needed"});
+    let mut endpoint = json!({
+        "address": "192.0.2.10", "tls": skipped, "http": skipped, "https": skipped,
+        "security_txt": skipped
+    });
+    for (target, patch) in [(&mut dns, dns_patch), (&mut endpoint, endpoint_patch)] {
+        if let (Some(target), Value::Object(patch)) = (target.as_object_mut(), patch) {
+            target.extend(patch);
+        }
+    }
+    let obs = json!({
+        "domain": "example.test", "probed_at": "2026-11-27T00:00:00Z", "duration_ms": 0,
+        "dns": dns, "endpoints": [endpoint]
+    });
+    serde_json::from_value(obs).ok()
+}
+
+/// Runs one registered check and asserts the invariants every outcome must keep.
+fn judge(id: &str, obs: &Observations, input_len: usize) -> Option<Outcome> {
+    let check = find(id)?;
+    let outcome = evaluate_one(check, obs, &Context::with_now(NOW));
+    assert_eq!(outcome.check, id, "an outcome names its own check");
+    assert!(!outcome.finding.is_empty(), "{id}: empty finding");
+    assert!(!outcome.message.is_empty(), "{id}: empty message");
+    let size = serde_json::to_string(&outcome).map_or(0, |s| s.len());
+    assert!(
+        size <= outcome_budget(input_len),
+        "{id}: outcome of {size} bytes for {input_len} input bytes"
+    );
+    Some(outcome)
+}
+
+/// SPF: the record parser, then the `mail.spf` check with the text as the only TXT record.
+#[doc(hidden)]
+pub fn spf(text: &str) {
+    let terms = text.split(' ').filter(|t| !t.is_empty()).count();
+    if let Ok(record) = spf_record::parse(text) {
+        assert!(spf_record::is_spf(text), "parsed without v=spf1: {text:?}");
+        let parts = record.directives.len()
+            + usize::from(record.redirect.is_some())
+            + usize::from(record.exp.is_some())
+            + record.unknown_modifiers.len();
+        // The first term is `v=spf1` itself; every other term is one part or an error.
+        assert_eq!(parts + 1, terms, "{parts} parts from {terms} terms");
+        assert!(record.top_level_lookups() <= record.directives.len() + 1);
+        let _ = record.all().map(|d| d.qualifier.symbol());
+    }
+    if let Some(obs) = observations(json!({"txt": {"state": "ok", "value": [text]}}), json!({})) {
+        judge("mail.spf", &obs, text.len());
+    }
+}
+
+/// DMARC: the record parser, then the `mail.dmarc` check with the text at `_dmarc`.
+#[doc(hidden)]
+pub fn dmarc(text: &str) {
+    match dmarc_record::parse(text) {
+        Ok(record) => {
+            assert!(dmarc_record::is_dmarc(text), "parsed without v=DMARC1");
+            assert!(record.pct <= 100, "pct {} above 100", record.pct);
+            let names: std::collections::BTreeSet<&str> =
+                record.tags.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names.len(), record.tags.len(), "a tag name repeats");
+            assert!(
+                names.contains("v") && names.contains("p"),
+                "v= or p= missing"
+            );
+            let _ = (record.policy.as_str(), record.subdomain_policy);
+        }
+        Err(error) => assert!(!error.to_string().is_empty()),
+    }
+    if let Some(obs) = observations(
+        json!({"dmarc": {"state": "ok", "value": [text]}}),
+        json!({}),
+    ) {
+        judge("mail.dmarc", &obs, text.len());
+    }
+}
+
+/// HSTS: the header parser, then the `http.hsts` check with the text as the header value.
+#[doc(hidden)]
+pub fn hsts(text: &str) {
+    match hsts_header::parse(text) {
+        Ok(policy) => {
+            assert!(policy.unknown.len() <= text.matches(';').count() + 1);
+            assert!(!text.is_empty(), "an empty value has no max-age");
+        }
+        Err(error) => assert!(!error.to_string().is_empty()),
+    }
+    let https = json!({"state": "ok", "value": {
+        "hops": [{"url": "https://example.test/", "status": 200, "body_len": 0,
+                  "body_truncated": false, "body_text": null,
+                  "headers": [{"name": "strict-transport-security", "value": text}]}],
+        "end": {"kind": "final"}}});
+    if let Some(obs) = observations(json!({}), json!({"https": https})) {
+        judge("http.hsts", &obs, text.len());
+    }
+}
+
+/// Certificate handling: `der` as the leaf (and again as the intermediate) of an otherwise
+/// trusted chain, judged by every `cert.*` check. A leaf that x509-parser rejects can never pass
+/// the name or validity checks.
+#[doc(hidden)]
+pub fn certificate(der: &[u8]) {
+    let parses = X509Certificate::from_der(der).is_ok();
+    let cert = json!({"der_base64": STANDARD.encode(der)});
+    let tls = json!({"state": "ok", "value": {
+        "version": "TLSv1_3", "cipher_suite": "TLS13_AES_128_GCM_SHA256",
+        "key_exchange_group": "X25519", "alpn": "http/1.1", "chain": [cert, cert],
+        "ocsp_stapled": null,
+        "trust": {"at_scan_time": null, "chain_only": null, "roots": "fuzz roots"},
+        "sni": "example.test"}});
+    let Some(obs) = observations(json!({}), json!({"tls": tls})) else {
+        return;
+    };
+    // The base64 form is 4/3 the size and may be echoed in evidence.
+    let input_len = der.len().saturating_mul(2);
+    for id in [
+        "cert.hostname-match",
+        "cert.not-expired",
+        "cert.trusted-chain",
+    ] {
+        let Some(outcome) = judge(id, &obs, input_len) else {
+            continue;
+        };
+        if !parses && id != "cert.trusted-chain" {
+            assert_ne!(
+                outcome.status,
+                Status::Pass,
+                "{id} passed an unparseable leaf"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_points_accept_valid_and_invalid_input() {
+        for text in [
+            "",
+            "v=spf1 -all",
+            "v=spf1 include:%{",
+            "v=spf1 \u{0}",
+            "v=spf1",
+        ] {
+            spf(text);
+        }
+        for text in [
+            "",
+            "v=DMARC1; p=reject; pct=100",
+            "v=DMARC1;;;",
+            "v=DMARC1; p=ü",
+        ] {
+            dmarc(text);
+        }
+        for text in [
+            "",
+            "max-age=1",
+            "max-age=\"99999999999999999999999\"",
+            "\"",
+            ";;",
+        ] {
+            hsts(text);
+        }
+        for der in [&b""[..], b"\x30\x03\x02\x01\x00", &[0xff; 64]] {
+            certificate(der);
+        }
+    }
+
+    #[test]
+    fn observations_template_deserialises() {
+        assert!(observations(json!({}), json!({})).is_some());
+        for id in ["mail.spf", "mail.dmarc", "http.hsts", "cert.hostname-match"] {
+            assert!(find(id).is_some(), "{id} is registered");
+        }
+    }
+}
