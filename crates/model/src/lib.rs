@@ -16,6 +16,7 @@ pub use observation::{
     HttpHeader, MxRecord, Observations, RedirectChain, RedirectEnd, SoaRecord, TlsObservation,
     TrustVerdict, VerifierError,
 };
+pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};

@@ -106,6 +106,15 @@ pub struct EndpointObservations {
     pub https: Probed<RedirectChain>,
     /// `GET /.well-known/security.txt` over https://, not following redirects.
     pub security_txt: Probed<HttpExchange>,
+    /// Versions, suites, groups and extensions learned from hand-built ClientHellos on port 443
+    /// (absent in results written before this probe existed: read as skipped).
+    #[serde(default = "tls_scan_absent")]
+    pub tls_scan: Probed<TlsScan>,
+}
+
+/// The `tls_scan` of an endpoint recorded before the hand-built-hello probe existed.
+fn tls_scan_absent() -> Probed<TlsScan> {
+    Probed::skipped("not recorded (results written before the TLS scan existed)")
 }
 
 impl EndpointObservations {
@@ -134,6 +143,73 @@ pub struct TlsObservation {
     pub trust: TrustVerdict,
     /// The SNI name sent.
     pub sni: String,
+}
+
+/// What hand-built ClientHellos learned about one endpoint (no handshake is completed).
+/// Version names: `ssl2`, `ssl3`, `tls10`, `tls11`, `tls12`, `tls13`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsScan {
+    /// One entry per protocol version probed, newest first.
+    pub versions: Vec<VersionProbe>,
+    /// Named groups probed one at a time (empty when not probed; see `groups_note`).
+    pub groups: Vec<GroupProbe>,
+    /// The version the groups were probed with, if any.
+    pub groups_version: Option<String>,
+    /// Why groups were not (fully) probed, if so.
+    pub groups_note: Option<String>,
+    /// TLS compression: `Some(true)` when the server chose a compression method other than
+    /// null although the hello also offered null (CRIME); `None` when not probed.
+    pub compression_accepted: Option<bool>,
+    /// Handshakes (TCP connections with one hello each) sent to this endpoint.
+    pub handshakes: u32,
+    /// True when the handshake budget ran out before the enumeration finished.
+    pub budget_exhausted: bool,
+    /// Wall time of the whole scan, in milliseconds.
+    pub duration_ms: u64,
+}
+
+/// What the server did with hellos offering one protocol version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionProbe {
+    /// `ssl2` … `tls13`.
+    pub version: String,
+    /// `Some(true)` accepted, `Some(false)` refused, `None` unknown (see `detail`).
+    pub accepted: Option<bool>,
+    /// The server's answer to the first hello (e.g. "ServerHello TLS_AES_256_GCM_SHA384",
+    /// "alert handshake_failure", "connection closed", "no reply within 5s").
+    pub detail: String,
+    /// Accepted suites (or SSLv2 cipher specs), in the order the server chose them.
+    pub suites: Vec<SuiteSeen>,
+    /// True when suite enumeration ended with a refusal, false when it stopped on an unknown
+    /// reply or the handshake budget.
+    pub suites_complete: bool,
+    /// Whether the server enforces its own suite order (`None`: fewer than two suites, or not
+    /// tested).
+    pub server_order: Option<bool>,
+    /// renegotiation_info in the ServerHello (RFC 5746); `None` for TLS 1.3 / SSLv2 / refused.
+    pub secure_renegotiation: Option<bool>,
+    /// extended_master_secret in the ServerHello (RFC 7627); `None` as above.
+    pub extended_master_secret: Option<bool>,
+}
+
+/// One accepted cipher suite (TLS/SSLv3 id, or SSLv2 3-byte cipher spec).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuiteSeen {
+    /// The code point.
+    pub id: u32,
+    /// IANA (or SSLv2) name, or `unknown`.
+    pub name: String,
+}
+
+/// One named group offered on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupProbe {
+    /// IANA code point.
+    pub id: u16,
+    /// IANA name.
+    pub name: String,
+    /// `Some(true)` accepted, `Some(false)` refused, `None` unknown.
+    pub accepted: Option<bool>,
 }
 
 /// One certificate as sent by the server.

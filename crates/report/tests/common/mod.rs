@@ -120,6 +120,7 @@ fn good_endpoint(address: &str) -> EndpointObservations {
                 &[("content-type", "text/plain")],
             )
         }),
+        tls_scan: Probed::skipped("not probed in this fixture"),
     }
 }
 
@@ -168,6 +169,7 @@ fn hostile_endpoint() -> EndpointObservations {
             },
         }),
         security_txt: Probed::failed(FailureKind::Http, "malformed response"),
+        tls_scan: Probed::skipped("not probed in this fixture"),
     }
 }
 
@@ -332,6 +334,7 @@ pub(crate) fn sample_result() -> ScanResult {
             http: Probed::ok(RedirectChain { hops: vec![], end }),
             https: Probed::failed(FailureKind::Refused, "connection refused"),
             security_txt: Probed::skipped("no HTTPS"),
+            tls_scan: Probed::skipped("no HTTPS"),
         });
     }
     let dead_dns = DnsObservations {

@@ -88,6 +88,7 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             }),
             https: Probed::failed(FailureKind::Timeout, "read 10s"),
             security_txt: Probed::ok(exchange),
+            tls_scan: Probed::skipped("not probed in this fixture"),
         }],
     }
 }
