@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Turns one ci/bench run into figures (called by ci/bench).
+
+Reads RUN/results/<tool-profile>/{time.txt,meta.txt,access.log,out/results.json} and prints a
+Markdown table of: domains/s, TLS handshakes (and per second), p50/p95 per-domain latency,
+peak RSS, CPU seconds per domain; then the govscan/sslyze throughput ratio. Also writes
+RUN/results/summary.json. Standard library only.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+
+def read_time_v(path: str) -> dict:
+    """Wall, user, sys seconds and peak RSS (KiB) from `/usr/bin/time -v` output."""
+    text = open(path, encoding="utf-8", errors="replace").read()
+
+    def field(pattern: str) -> str:
+        m = re.search(pattern, text)
+        return m.group(1) if m else ""
+
+    wall = field(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([0-9:.]+)")
+    seconds = 0.0
+    for part in wall.split(":") if wall else []:
+        seconds = seconds * 60 + float(part)
+    return {
+        "wall_s": seconds,
+        "user_s": float(field(r"User time \(seconds\): ([0-9.]+)") or 0),
+        "sys_s": float(field(r"System time \(seconds\): ([0-9.]+)") or 0),
+        "peak_rss_kib": int(field(r"Maximum resident set size \(kbytes\): ([0-9]+)") or 0),
+        "exit": int(field(r"Exit status: ([0-9]+)") or -1),
+    }
+
+
+def read_meta(path: str) -> dict:
+    """KEY=VALUE lines written by ci/bench (stub_status counters, command, domains)."""
+    meta = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            key, sep, value = line.rstrip("\n").partition("=")
+            if sep:
+                meta[key] = value
+    return meta
+
+
+def connections(access_log: str) -> dict:
+    """Connections that carried requests, per port, from the bench access-log format
+    `$server_addr $server_port $connection $connection_requests $ssl_protocol $status`."""
+    first = {"80": 0, "443": 0}
+    requests = {"80": 0, "443": 0}
+    if os.path.exists(access_log):
+        for line in open(access_log, encoding="utf-8", errors="replace"):
+            parts = line.split()
+            if len(parts) < 4 or parts[1] not in first:
+                continue
+            requests[parts[1]] += 1
+            if parts[3] == "1":
+                first[parts[1]] += 1
+    return {"http_connections": first["80"], "https_connections_with_requests": first["443"],
+            "http_requests": requests["80"], "https_requests": requests["443"]}
+
+
+def percentile(sorted_values: list, p: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, min(len(sorted_values), round(p / 100 * len(sorted_values) + 0.5)))
+    return sorted_values[rank - 1]
+
+
+def govscan_results(path: str) -> dict:
+    """Domain count, per-domain probe durations and outcome statuses from results.json."""
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    durations = sorted(d["observations"]["duration_ms"] for d in doc.get("domains", []))
+    statuses = {}
+    for d in doc.get("domains", []):
+        for o in d.get("outcomes", []):
+            status = o.get("status")
+            key = status if isinstance(status, str) else next(iter(status), "?")
+            statuses[key] = statuses.get(key, 0) + 1
+    return {
+        "domains_done": len(durations),
+        "p50_ms": percentile(durations, 50),
+        "p95_ms": percentile(durations, 95),
+        "max_ms": durations[-1] if durations else float("nan"),
+        "statuses": statuses,
+        "results_json_bytes": os.path.getsize(path),
+    }
+
+
+def one_run(run_dir: str) -> dict:
+    meta = read_meta(os.path.join(run_dir, "meta.txt"))
+    figures = {"name": os.path.basename(run_dir), "meta": meta}
+    figures.update(read_time_v(os.path.join(run_dir, "time.txt")))
+    figures.update(connections(os.path.join(run_dir, "access.log")))
+    figures.update(govscan_results(os.path.join(run_dir, "out", "results.json")))
+    domains = int(meta.get("domains", "0"))
+    figures["domains"] = domains
+    accepts = int(meta.get("accepts_after", "0")) - int(meta.get("accepts_before", "0")) - 1
+    # Every TCP connection nginx accepted during the run, minus the plain-http ones (each
+    # carries at least one request, so the access log counts them): the TLS connections.
+    figures["tcp_connections"] = accepts
+    figures["tls_handshakes"] = max(0, accepts - figures["http_connections"])
+    wall = figures["wall_s"] or float("nan")
+    figures["domains_per_s"] = domains / wall
+    figures["handshakes_per_s"] = figures["tls_handshakes"] / wall
+    figures["cpu_s_per_domain"] = (figures["user_s"] + figures["sys_s"]) / max(domains, 1)
+    return figures
+
+
+def fmt(value, digits=1) -> str:
+    if isinstance(value, float):
+        return "n/a" if value != value else f"{value:.{digits}f}"
+    return str(value)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("results", help="RUN/results directory")
+    args = parser.parse_args()
+    runs = [one_run(os.path.join(args.results, d)) for d in sorted(os.listdir(args.results))
+            if os.path.isfile(os.path.join(args.results, d, "time.txt"))]
+    header = ("| run | domains | wall s | domains/s | TLS handshakes | handshakes/s | "
+              "p50 ms | p95 ms | peak RSS MiB | CPU s | CPU ms/domain | exit |")
+    print(header)
+    print("|---" * 12 + "|")
+    for r in runs:
+        print("| " + " | ".join([
+            r["name"], str(r["domains"]), fmt(r["wall_s"]), fmt(r["domains_per_s"]),
+            str(r["tls_handshakes"]), fmt(r["handshakes_per_s"]),
+            fmt(r.get("p50_ms", float("nan")), 0), fmt(r.get("p95_ms", float("nan")), 0),
+            fmt(r["peak_rss_kib"] / 1024), fmt(r["user_s"] + r["sys_s"], 2),
+            fmt(r["cpu_s_per_domain"] * 1000, 2), str(r["exit"]),
+        ]) + " |")
+    print()
+    for r in runs:
+        extra = [f"{r['name']}: {r['tcp_connections']} TCP connections accepted by nginx",
+                 f"{r['http_connections']} plain-http connections ({r['http_requests']} requests)",
+                 f"{r['tls_handshakes']} TLS connections ({r['https_connections_with_requests']}"
+                 f" carried {r['https_requests']} https requests)"]
+        if "domains_done" in r:
+            extra.append(f"{r['domains_done']} domains in results.json "
+                         f"({r['results_json_bytes'] / 1e6:.1f} MB), max {r['max_ms']} ms, "
+                         f"outcomes {json.dumps(r['statuses'], sort_keys=True)}")
+        print("- " + "; ".join(extra))
+    sslyze = [r for r in runs if r["name"].startswith("sslyze")]
+    if sslyze and sslyze[0]["domains_per_s"] > 0:
+        print()
+        for r in runs:
+            if r["name"].startswith("govscan"):
+                ratio = r["domains_per_s"] / sslyze[0]["domains_per_s"]
+                print(f"- throughput ratio {r['name']} / {sslyze[0]['name']}: {ratio:.1f}x "
+                      f"({fmt(r['domains_per_s'], 2)} vs {fmt(sslyze[0]['domains_per_s'], 2)}"
+                      " domains/s)")
+    with open(os.path.join(args.results, "summary.json"), "w", encoding="utf-8") as f:
+        json.dump(runs, f, indent=2, sort_keys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
