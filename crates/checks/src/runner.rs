@@ -48,8 +48,9 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
         let mut outcome = Outcome::inconclusive(
             meta.id,
             format!(
-                "{} does not exist (NXDOMAIN); check the target list",
-                obs.domain
+                "resolver {} answered that {} does not exist (NXDOMAIN): check the target \
+                 list, or whether this machine can resolve public names",
+                obs.dns.resolver, obs.domain
             ),
         );
         outcome.finding = "domain_does_not_exist".to_owned();
