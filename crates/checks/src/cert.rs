@@ -1,7 +1,16 @@
-//! Certificate checks: chain trust, name match and validity period, plus the DER helpers they share.
+//! Certificate checks: chain trust and completeness, name match, validity and lifetime, keys,
+//! signatures, Certificate Transparency and OCSP stapling, plus the DER helpers they share.
 
+pub mod chain_complete;
+pub mod expiry_soon;
+pub(crate) mod facts;
 pub mod hostname_match;
+pub mod key_strength;
+pub mod lifetime;
 pub mod not_expired;
+pub mod ocsp_stapling;
+pub mod signature_algorithm;
+pub mod transparency;
 pub mod trusted_chain;
 
 use base64::Engine as _;

@@ -10,11 +10,29 @@ use crate::http::{
 };
 use crate::mail::{dmarc::Dmarc, spf::Spf};
 use crate::tls::{https_available::HttpsAvailable, tls13_supported::Tls13Supported};
+use crate::cert::{
+    chain_complete::ChainComplete, expiry_soon::ExpirySoon, key_strength::KeyStrength,
+    lifetime::Lifetime, ocsp_stapling::OcspStapling, signature_algorithm::SignatureAlgorithm,
+    transparency::Transparency,
+};
+use crate::tls::{
+    cipher_suites::CipherSuites, compression_disabled::CompressionDisabled,
+    extended_master_secret::ExtendedMasterSecret, forward_secrecy::ForwardSecrecy,
+    key_exchange_groups::KeyExchangeGroups, legacy_protocols_disabled::LegacyProtocolsDisabled,
+    secure_renegotiation::SecureRenegotiation,
+};
 
 /// Every built-in check, sorted by id.
 pub static ALL: &[&dyn Check] = &[
+    &ChainComplete,
+    &ExpirySoon,
     &HostnameMatch,
+    &KeyStrength,
+    &Lifetime,
     &NotExpired,
+    &OcspStapling,
+    &SignatureAlgorithm,
+    &Transparency,
     &TrustedChain,
     &Caa,
     &Ipv6Web,
@@ -23,7 +41,14 @@ pub static ALL: &[&dyn Check] = &[
     &XContentTypeOptions,
     &Dmarc,
     &Spf,
+    &CipherSuites,
+    &CompressionDisabled,
+    &ExtendedMasterSecret,
+    &ForwardSecrecy,
     &HttpsAvailable,
+    &KeyExchangeGroups,
+    &LegacyProtocolsDisabled,
+    &SecureRenegotiation,
     &Tls13Supported,
 ];
 

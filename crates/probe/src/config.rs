@@ -48,6 +48,12 @@ pub struct ProbeConfig {
     pub http_port: u16,
     /// Port for https:// and the TLS probe (443).
     pub https_port: u16,
+    /// Run the hand-built-hello TLS scan (versions, suites, groups) on every endpoint.
+    pub tls_scan: bool,
+    /// Pause between two hand-built-hello handshakes to the same endpoint (politeness).
+    pub tls_scan_gap: Duration,
+    /// Most hand-built-hello handshakes per endpoint.
+    pub tls_scan_max_handshakes: u32,
 }
 
 impl Default for ProbeConfig {
@@ -71,6 +77,9 @@ impl Default for ProbeConfig {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             http_port: 80,
             https_port: 443,
+            tls_scan: true,
+            tls_scan_gap: Duration::from_millis(10),
+            tls_scan_max_handshakes: 160,
         }
     }
 }

@@ -6,6 +6,7 @@ mod config;
 mod dns;
 mod error;
 mod http;
+pub mod legacy;
 mod net;
 mod partial;
 mod session;
@@ -235,6 +236,7 @@ impl Prober {
             cap: self.inner.config.body_cap.min(SECURITY_TXT_CAP),
             keep_text: true,
         };
+        let mut modern_tls_failure = None;
         match session.open_tls().await {
             Ok(tls) => {
                 set(&|e| e.tls = Some(Probed::ok(tls.clone())));
@@ -253,6 +255,7 @@ impl Prober {
                 set(&|e| e.security_txt = Some(security_txt.clone()));
             }
             Err(failure) => {
+                modern_tls_failure = Some((failure.kind, failure.detail.clone()));
                 let why = format!(
                     "not attempted because the TLS probe of this address failed: {}",
                     failure.detail
@@ -270,6 +273,44 @@ impl Prober {
         };
         let http = http.map_or_else(|f| f.probed(), Probed::ok);
         set(&|e| e.http = Some(http.clone()));
+        // The hand-built-hello scan runs last, with no other connection of this endpoint open.
+        session.conn = None;
+        let tls_scan = self.tls_scan(domain, ip, modern_tls_failure).await;
+        set(&|e| e.tls_scan = Some(tls_scan.clone()));
+    }
+
+    /// The hand-built-hello scan of one address, unless disabled or pointless (port closed or
+    /// silent to the modern handshake).
+    async fn tls_scan(
+        &self,
+        domain: &str,
+        ip: IpAddr,
+        modern_tls_failure: Option<(FailureKind, String)>,
+    ) -> Probed<govscan_model::TlsScan> {
+        let config = &self.inner.config;
+        if !config.tls_scan {
+            return Probed::skipped("the TLS scan is disabled in the configuration");
+        }
+        if let Some((kind, detail)) = modern_tls_failure
+            && matches!(
+                kind,
+                FailureKind::Refused | FailureKind::Unreachable | FailureKind::Timeout
+            )
+        {
+            return Probed::failed(
+                kind,
+                format!("not attempted because the modern TLS probe of this address failed: {detail}"),
+            );
+        }
+        let options = legacy::ScanOptions {
+            connect_timeout: config.connect_timeout,
+            reply_timeout: config.handshake_timeout,
+            retries: config.retries,
+            gap: config.tls_scan_gap,
+            max_handshakes: config.tls_scan_max_handshakes,
+        };
+        let addr = std::net::SocketAddr::new(ip, config.https_port);
+        legacy::scan_limited(addr, domain, &options, &self.inner.limits).await
     }
 }
 

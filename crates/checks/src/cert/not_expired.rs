@@ -13,9 +13,6 @@ use crate::{Check, Context};
 /// The check.
 pub struct NotExpired;
 
-/// Default for the `warn_days` parameter: warn when the leaf expires within this many days.
-const DEFAULT_WARN_DAYS: i64 = 14;
-
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "cert.not-expired",
@@ -32,7 +29,7 @@ pub static META: CheckMeta = CheckMeta {
                   nginx: update the `ssl_certificate` file and run `nginx -s reload`.\n\
                   Apache: update `SSLCertificateFile` and run `apachectl graceful`.\n\
                   IIS: import the renewed certificate and change the site's https binding to it.\n\
-                  Parameter `warn_days` (default 14): warn when the leaf expires sooner.",
+                  Expiry that is near but not yet reached is judged by cert.expiry-soon.",
     references: &[
         Reference {
             title: "RFC 5280 §4.1.2.5 (validity) and §6.1.3 (path validation uses the current time)",
@@ -51,8 +48,6 @@ pub static META: CheckMeta = CheckMeta {
 enum Finding {
     /// Every certificate is inside its validity period.
     Valid,
-    /// The leaf expires within `warn_days`.
-    ExpiresSoon,
     /// The leaf's notAfter has passed.
     Expired,
     /// The leaf's notBefore is in the future.
@@ -69,7 +64,6 @@ impl Finding {
     fn key(self) -> &'static str {
         match self {
             Finding::Valid => "valid",
-            Finding::ExpiresSoon => "expires_soon",
             Finding::Expired => "expired",
             Finding::NotYetValid => "not_yet_valid",
             Finding::IntermediateExpired => "intermediate_expired",
@@ -112,7 +106,7 @@ fn window(der_base64: &govscan_model::CertificateDer) -> Result<Window, String> 
     })
 }
 
-fn judge(tls: &TlsObservation, now: i64, warn_days: i64) -> EndpointVerdict {
+fn judge(tls: &TlsObservation, now: i64) -> EndpointVerdict {
     let verifier_at_scan_time = tls.trust.at_scan_time.as_ref().map(|v| v.kind.as_str());
     let Some(leaf_der) = tls.chain.first() else {
         return EndpointVerdict::new(
@@ -147,7 +141,6 @@ fn judge(tls: &TlsObservation, now: i64, warn_days: i64) -> EndpointVerdict {
         "leaf": leaf.evidence(0, now),
         "chain": others.iter().map(|(i, w)| w.evidence(*i, now)).collect::<Vec<_>>(),
         "unparseable_chain_certificates": unparseable,
-        "warn_days": warn_days,
         "verifier_at_scan_time": verifier_at_scan_time,
     });
     let expired_other = others.iter().find(|(_, w)| now > w.not_after);
@@ -191,15 +184,6 @@ fn judge(tls: &TlsObservation, now: i64, warn_days: i64) -> EndpointVerdict {
                 rfc3339(w.not_before)
             ),
         )
-    } else if days_remaining < warn_days {
-        (
-            Status::Warn,
-            Finding::ExpiresSoon,
-            format!(
-                "the certificate expires on {} (in {days_remaining} days)",
-                rfc3339(leaf.not_after)
-            ),
-        )
     } else {
         (
             Status::Pass,
@@ -219,12 +203,11 @@ impl Check for NotExpired {
     }
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
-        let warn_days = ctx.param_i64(META.id, "warn_days", DEFAULT_WARN_DAYS);
         combine(
             META.id,
             &obs.endpoints,
             |ep| &ep.tls,
-            |_, tls| judge(tls, ctx.now_unix, warn_days),
+            |_, tls| judge(tls, ctx.now_unix),
         )
     }
 }

@@ -1,0 +1,124 @@
+//! The leaf certificate does not expire soon (warn under 30 days, fail under 7 by default).
+
+use govscan_model::{
+    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+};
+use serde_json::json;
+
+use crate::cert::facts::facts;
+use crate::cert::{days_between, rfc3339};
+use crate::endpoints::{EndpointVerdict, combine};
+use crate::{Check, Context};
+
+/// The check.
+pub struct ExpirySoon;
+
+/// Default `warn_days`: warn when the leaf expires in fewer days.
+const DEFAULT_WARN_DAYS: i64 = 30;
+/// Default `fail_days`: fail when the leaf expires in fewer days.
+const DEFAULT_FAIL_DAYS: i64 = 7;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "cert.expiry-soon",
+    family: Family::Cert,
+    title: "The certificate is renewed well before it expires",
+    level: Level::Should,
+    rationale: "A certificate that expires takes the site down for every visitor at once. \
+                Automated renewal replaces certificates about 30 days before expiry, so a \
+                certificate with less time left usually means renewal has failed or is manual. \
+                An already expired certificate is judged by cert.not-expired, not here.",
+    remediation: "Renew now and automate renewal (ACME: certbot, acme.sh, or the server's own \
+                  ACME client), with monitoring that alerts when fewer than 30 days remain.\n\
+                  nginx: point `ssl_certificate` at the renewed file and `nginx -s reload`.\n\
+                  Apache: update `SSLCertificateFile` and `apachectl graceful`.\n\
+                  IIS: bind the renewed certificate to the site (or use win-acme).\n\
+                  Parameters `warn_days` (default 30) and `fail_days` (default 7).",
+    references: &[
+        Reference {
+            title: "RFC 8555 (ACME): automated certificate issuance and renewal",
+            url: "https://www.rfc-editor.org/rfc/rfc8555",
+        },
+        Reference {
+            title: "Let's Encrypt: renew 30 days before expiry",
+            url: "https://letsencrypt.org/docs/faq/",
+        },
+    ],
+    needs: &[Need::DnsAddresses, Need::Tls],
+};
+
+fn judge(tls: &TlsObservation, now: i64, warn_days: i64, fail_days: i64) -> EndpointVerdict {
+    let Some(der) = tls.chain.first() else {
+        return EndpointVerdict::new(
+            Status::Fail,
+            "certificate_unparseable",
+            "the server sent no certificate",
+            json!({}),
+        );
+    };
+    let leaf = match facts(der, 0) {
+        Ok(f) => f,
+        Err(e) => {
+            return EndpointVerdict::new(
+                Status::Fail,
+                "certificate_unparseable",
+                format!("the leaf {e}"),
+                json!({ "error": e }),
+            );
+        }
+    };
+    let days = days_between(now, leaf.not_after);
+    let evidence = json!({
+        "now": rfc3339(now), "not_after": rfc3339(leaf.not_after), "days_remaining": days,
+        "warn_days": warn_days, "fail_days": fail_days,
+    });
+    let when = format!(
+        "the certificate expires on {} (in {days} days)",
+        rfc3339(leaf.not_after)
+    );
+    if now > leaf.not_after {
+        EndpointVerdict::new(
+            Status::NotApplicable,
+            "already_expired",
+            format!(
+                "the certificate already expired on {} (judged by cert.not-expired)",
+                rfc3339(leaf.not_after)
+            ),
+            evidence,
+        )
+    } else if days < fail_days {
+        EndpointVerdict::new(Status::Fail, "expires_within_fail_days", when, evidence)
+    } else if days < warn_days {
+        EndpointVerdict::new(Status::Warn, "expires_within_warn_days", when, evidence)
+    } else {
+        EndpointVerdict::new(Status::Pass, "not_expiring_soon", when, evidence)
+    }
+}
+
+impl Check for ExpirySoon {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
+        let warn = ctx.param_i64(META.id, "warn_days", DEFAULT_WARN_DAYS);
+        let fail = ctx.param_i64(META.id, "fail_days", DEFAULT_FAIL_DAYS);
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls,
+            |_, tls| judge(tls, ctx.now_unix, warn, fail),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&ExpirySoon);
+    }
+}

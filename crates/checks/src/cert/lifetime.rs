@@ -1,0 +1,119 @@
+//! The leaf certificate's validity period is at most 398 days.
+
+use govscan_model::{
+    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+};
+use serde_json::json;
+
+use crate::cert::facts::facts;
+use crate::cert::rfc3339;
+use crate::endpoints::{EndpointVerdict, combine};
+use crate::{Check, Context};
+
+/// The check.
+pub struct Lifetime;
+
+/// Default `max_days` (CA/Browser Forum limit since 2020-09-01).
+const DEFAULT_MAX_DAYS: i64 = 398;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "cert.lifetime",
+    family: Family::Cert,
+    title: "The certificate is valid for at most 398 days",
+    level: Level::Should,
+    rationale: "Short-lived certificates limit how long a stolen key or a mis-issued \
+                certificate stays usable and force renewal to be automated. Browsers reject \
+                publicly trusted certificates issued after 2020-09-01 for longer than 398 days, \
+                and the CA/Browser Forum is shortening the limit further (to 47 days by 2029).",
+    remediation: "Use certificates of at most 398 days (ideally 90 days or less) and renew \
+                  them automatically (ACME).\n\
+                  nginx / Apache / IIS: install the shorter-lived certificate; for internal \
+                  CAs, set `default_days 397` (openssl ca) or the template's validity period.\n\
+                  Parameter `max_days` (default 398).",
+    references: &[
+        Reference {
+            title: "CA/Browser Forum Baseline Requirements §6.3.2 (validity periods)",
+            url: "https://cabforum.org/working-groups/server/baseline-requirements/documents/",
+        },
+        Reference {
+            title: "Apple: About upcoming limits on trusted certificates (398 days)",
+            url: "https://support.apple.com/en-us/102028",
+        },
+    ],
+    needs: &[Need::DnsAddresses, Need::Tls],
+};
+
+fn judge(tls: &TlsObservation, max_days: i64) -> EndpointVerdict {
+    let Some(der) = tls.chain.first() else {
+        return EndpointVerdict::new(
+            Status::Fail,
+            "certificate_unparseable",
+            "the server sent no certificate",
+            json!({}),
+        );
+    };
+    let leaf = match facts(der, 0) {
+        Ok(f) => f,
+        Err(e) => {
+            return EndpointVerdict::new(
+                Status::Fail,
+                "certificate_unparseable",
+                format!("the leaf {e}"),
+                json!({ "error": e }),
+            );
+        }
+    };
+    // Validity is inclusive of both ends (RFC 5280 §4.1.2.5); count whole days, rounding up.
+    let seconds = leaf
+        .not_after
+        .saturating_sub(leaf.not_before)
+        .saturating_add(1);
+    let days = seconds.saturating_add(86_399).div_euclid(86_400);
+    let evidence = json!({
+        "not_before": rfc3339(leaf.not_before), "not_after": rfc3339(leaf.not_after),
+        "lifetime_days": days, "max_days": max_days,
+    });
+    if days > max_days {
+        EndpointVerdict::new(
+            Status::Fail,
+            "lifetime_too_long",
+            format!("the certificate is valid for {days} days (more than {max_days})"),
+            evidence,
+        )
+    } else {
+        EndpointVerdict::new(
+            Status::Pass,
+            "lifetime_ok",
+            format!("the certificate is valid for {days} days"),
+            evidence,
+        )
+    }
+}
+
+impl Check for Lifetime {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
+        let max_days = ctx.param_i64(META.id, "max_days", DEFAULT_MAX_DAYS);
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls,
+            |_, tls| judge(tls, max_days),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&Lifetime);
+    }
+}

@@ -1,0 +1,70 @@
+//! The server supports the extended master secret (RFC 7627) on every TLS 1.0–1.2 version it accepts.
+
+use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference};
+
+use crate::endpoints::combine;
+use crate::tls::hello_flag::{FlagWords, judge};
+use crate::{Check, Context};
+
+/// The check.
+pub struct ExtendedMasterSecret;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "tls.extended-master-secret",
+    family: Family::Tls,
+    title: "The extended master secret (RFC 7627) is supported",
+    level: Level::Should,
+    rationale: "Without the extended master secret, the TLS 1.2 session keys are not bound to \
+                the full handshake, which enables the triple-handshake attack on resumption and \
+                renegotiation. NCSC-NL (2025) and internet.nl require it for TLS 1.2 and older; \
+                TLS 1.3 binds the keys to the handshake by design.",
+    remediation: "Update the TLS library; it is on by default in OpenSSL ≥ 1.1.0 and in \
+                  current Schannel.\n\
+                  nginx / Apache: upgrade OpenSSL (no directive is needed).\n\
+                  IIS / Windows: Windows Server 2016 or later (or KB3081320 on older \
+                  versions) supports it by default.",
+    references: &[
+        Reference {
+            title: "RFC 7627: TLS Session Hash and Extended Master Secret Extension",
+            url: "https://www.rfc-editor.org/rfc/rfc7627",
+        },
+        Reference {
+            title: "NCSC-NL IT Security Guidelines for TLS (2025 update: extended master secret)",
+            url: "https://english.ncsc.nl/publications/publications/2021/january/19/it-security-guidelines-for-transport-layer-security-2.1",
+        },
+    ],
+    needs: &[Need::DnsAddresses, Need::Tls],
+};
+
+const WORDS: FlagWords = FlagWords {
+    what: "the extended master secret",
+    present: "extended_master_secret_supported",
+    missing: "extended_master_secret_missing",
+};
+
+impl Check for ExtendedMasterSecret {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls_scan,
+            |_, scan| judge(scan, &WORDS, |v| v.extended_master_secret),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&ExtendedMasterSecret);
+    }
+}

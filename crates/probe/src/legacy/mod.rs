@@ -1,0 +1,553 @@
+//! The hand-built-hello TLS scan of one endpoint: versions SSLv2…TLS 1.3, suites per version,
+//! server order, groups, secure renegotiation, extended master secret and compression —
+//! serially, with a gap between handshakes and a bounded number of them.
+
+mod exchange;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use govscan_model::{FailureKind, GroupProbe, Probed, SuiteSeen, TlsScan, VersionProbe};
+use govscan_tls_hello::groups::{self, GroupKind};
+use govscan_tls_hello::suites::{self, KeyExchange};
+use govscan_tls_hello::{
+    HelloSpec, ProtocolVersion, ServerReply, build_client_hello, ssl2_cipher_spec_name,
+};
+
+use crate::net::Limits;
+use exchange::{Answer, ExchangeBudget, exchange, offer_deflate};
+
+/// The order versions are first probed in: the likeliest first, so a dead port is noticed fast.
+const VERSION_ORDER: [ProtocolVersion; 6] = [
+    ProtocolVersion::Tls12,
+    ProtocolVersion::Tls13,
+    ProtocolVersion::Tls11,
+    ProtocolVersion::Tls10,
+    ProtocolVersion::Ssl3,
+    ProtocolVersion::Ssl2,
+];
+
+/// Consecutive silent exchanges after which the server is taken as not answering.
+const MAX_SILENT: u32 = 2;
+
+/// Budgets and politeness of one endpoint's scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Budget for one TCP connect attempt.
+    pub connect_timeout: Duration,
+    /// Budget for the server's first reply to one hello.
+    pub reply_timeout: Duration,
+    /// Extra connect attempts for refused/timed-out connects.
+    pub retries: u32,
+    /// Pause between two handshakes to the same endpoint.
+    pub gap: Duration,
+    /// Most handshakes (connections) per endpoint.
+    pub max_handshakes: u32,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            connect_timeout: Duration::from_secs(5),
+            reply_timeout: Duration::from_secs(5),
+            retries: 1,
+            gap: Duration::from_millis(10),
+            max_handshakes: 160,
+        }
+    }
+}
+
+/// Scans `addr` with hand-built hellos (SNI `sni` unless it is an IP literal). Serial: one
+/// connection at a time. A server that refuses the connection, or stays silent to the first
+/// hellos, gives a failed probe; anything less clear-cut is recorded per version as unknown.
+pub async fn scan(addr: SocketAddr, sni: &str, options: &ScanOptions) -> Probed<TlsScan> {
+    Scanner::new(addr, sni, options, None).run().await
+}
+
+/// As [`scan`], holding the prober's per-address and global connection slots per handshake.
+pub(crate) async fn scan_limited(
+    addr: SocketAddr,
+    sni: &str,
+    options: &ScanOptions,
+    limits: &Limits,
+) -> Probed<TlsScan> {
+    Scanner::new(addr, sni, options, Some(limits)).run().await
+}
+
+/// Why the scan stopped early.
+enum Stop {
+    /// The handshake budget is spent.
+    Budget,
+    /// The server does not answer at all (or the port is closed).
+    Dead(FailureKind, String),
+}
+
+struct Scanner<'a> {
+    addr: SocketAddr,
+    sni: &'a str,
+    options: &'a ScanOptions,
+    limits: Option<&'a Limits>,
+    handshakes: u32,
+    silent_in_a_row: u32,
+    answered_once: bool,
+}
+
+/// Per-version state while scanning.
+struct VersionState {
+    probe: VersionProbe,
+    first: Option<ServerReply>,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(
+        addr: SocketAddr,
+        sni: &'a str,
+        options: &'a ScanOptions,
+        limits: Option<&'a Limits>,
+    ) -> Self {
+        Scanner {
+            addr,
+            sni,
+            options,
+            limits,
+            handshakes: 0,
+            silent_in_a_row: 0,
+            answered_once: false,
+        }
+    }
+
+    async fn run(mut self) -> Probed<TlsScan> {
+        let started = Instant::now();
+        let mut scan = TlsScan {
+            versions: Vec::new(),
+            groups: Vec::new(),
+            groups_version: None,
+            groups_note: None,
+            compression_accepted: None,
+            handshakes: 0,
+            budget_exhausted: false,
+            duration_ms: 0,
+        };
+        let result = self.run_steps(&mut scan).await;
+        scan.handshakes = self.handshakes;
+        scan.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        scan.versions
+            .sort_by_key(|v| std::cmp::Reverse(version_rank(&v.version)));
+        match result {
+            Ok(()) => Probed::ok(scan),
+            Err(Stop::Budget) => {
+                scan.budget_exhausted = true;
+                Probed::ok(scan)
+            }
+            Err(Stop::Dead(kind, detail)) => Probed::failed(
+                kind,
+                format!("{detail} ({} handshake(s) sent)", self.handshakes),
+            ),
+        }
+    }
+
+    async fn run_steps(&mut self, scan: &mut TlsScan) -> Result<(), Stop> {
+        let mut states: Vec<VersionState> = Vec::new();
+        let mut stop = None;
+        for version in VERSION_ORDER {
+            match self.probe_version(version).await {
+                Ok(state) => states.push(state),
+                Err(s) => {
+                    stop = Some(s);
+                    break;
+                }
+            }
+        }
+        // Keep whatever was learned, even when the scan stops early.
+        let result = match stop {
+            Some(s) => Err(s),
+            None => self.details(&mut states, scan).await,
+        };
+        scan.versions = states.into_iter().map(|s| s.probe).collect();
+        result
+    }
+
+    /// Suites, order, compression and groups, after the versions are known.
+    async fn details(
+        &mut self,
+        states: &mut [VersionState],
+        scan: &mut TlsScan,
+    ) -> Result<(), Stop> {
+        states.sort_by_key(|s| std::cmp::Reverse(version_rank(&s.probe.version)));
+        for state in states.iter_mut() {
+            if state.probe.accepted == Some(true) {
+                self.enumerate_suites(state).await?;
+                self.server_order(state).await?;
+            }
+        }
+        let highest_classic = states
+            .iter()
+            .filter(|s| s.probe.accepted == Some(true))
+            .filter_map(|s| version_of(&s.probe.version))
+            .find(|v| {
+                matches!(
+                    v,
+                    ProtocolVersion::Tls10 | ProtocolVersion::Tls11 | ProtocolVersion::Tls12
+                )
+            });
+        if let Some(version) = highest_classic {
+            scan.compression_accepted = self.compression(version).await?;
+        }
+        let accepted = |v: ProtocolVersion| {
+            states
+                .iter()
+                .any(|s| s.probe.accepted == Some(true) && s.probe.version == version_key(v))
+        };
+        if accepted(ProtocolVersion::Tls13) {
+            self.groups(ProtocolVersion::Tls13, scan).await?;
+        } else if accepted(ProtocolVersion::Tls12) {
+            self.groups(ProtocolVersion::Tls12, scan).await?;
+            scan.groups_note = Some(
+                "probed with TLS 1.2 ECDHE suites: finite-field (DHE) groups are not probed".into(),
+            );
+        } else {
+            scan.groups_note = Some("neither TLS 1.3 nor TLS 1.2 is accepted".into());
+        }
+        Ok(())
+    }
+
+    /// One handshake: budget, gap, connection slots, exchange, liveness bookkeeping.
+    async fn send(&mut self, hello: &[u8]) -> Result<Answer, Stop> {
+        if self.handshakes >= self.options.max_handshakes {
+            return Err(Stop::Budget);
+        }
+        if self.handshakes > 0 && !self.options.gap.is_zero() {
+            tokio::time::sleep(self.options.gap).await;
+        }
+        self.handshakes += 1;
+        let _permit = match self.limits {
+            Some(limits) => Some(
+                limits
+                    .acquire(self.addr.ip())
+                    .await
+                    .map_err(|f| Stop::Dead(f.kind, f.detail))?,
+            ),
+            None => None,
+        };
+        let budget = ExchangeBudget {
+            connect_timeout: self.options.connect_timeout,
+            reply_timeout: self.options.reply_timeout,
+            retries: self.options.retries,
+        };
+        let answer = exchange(self.addr, hello, budget).await;
+        match &answer {
+            Answer::Unknown(u) => {
+                if let Some(failure) = &u.connect
+                    && !self.answered_once
+                {
+                    return Err(Stop::Dead(failure.kind, failure.detail.clone()));
+                }
+                if u.silent {
+                    self.silent_in_a_row += 1;
+                    if self.silent_in_a_row >= MAX_SILENT && !self.answered_once {
+                        return Err(Stop::Dead(
+                            FailureKind::Timeout,
+                            format!("the server did not answer hand-built hellos: {}", u.reason),
+                        ));
+                    }
+                } else {
+                    self.silent_in_a_row = 0;
+                }
+            }
+            _ => {
+                self.silent_in_a_row = 0;
+                self.answered_once = true;
+            }
+        }
+        Ok(answer)
+    }
+
+    fn spec(&self, version: ProtocolVersion) -> HelloSpec {
+        HelloSpec::new(version).with_sni(self.sni)
+    }
+
+    async fn probe_version(&mut self, version: ProtocolVersion) -> Result<VersionState, Stop> {
+        let hello = build_client_hello(&self.spec(version));
+        let answer = self.send(&hello).await?;
+        let mut probe = VersionProbe {
+            version: version_key(version).into(),
+            accepted: None,
+            detail: String::new(),
+            suites: Vec::new(),
+            suites_complete: false,
+            server_order: None,
+            secure_renegotiation: None,
+            extended_master_secret: None,
+        };
+        let mut first = None;
+        match answer {
+            Answer::Hello(reply) => match judge_hello(&reply, version) {
+                HelloVerdict::Accepted(suite) => {
+                    probe.accepted = Some(true);
+                    probe.detail = format!("{} {}", reply_kind(&reply), suite_name(version, suite));
+                    if let ServerReply::Ssl2ServerHello { cipher_specs, .. } = &reply {
+                        probe.suites = cipher_specs
+                            .iter()
+                            .map(|id| SuiteSeen {
+                                id: *id,
+                                name: suite_name(version, *id),
+                            })
+                            .collect();
+                        probe.suites_complete = true;
+                    } else {
+                        probe.suites.push(SuiteSeen {
+                            id: u32::from(suite),
+                            name: suite_name(version, suite),
+                        });
+                    }
+                    if let ServerReply::ServerHello {
+                        secure_renegotiation,
+                        extended_master_secret,
+                        ..
+                    } = &reply
+                        && matches!(
+                            version,
+                            ProtocolVersion::Tls10
+                                | ProtocolVersion::Tls11
+                                | ProtocolVersion::Tls12
+                        )
+                    {
+                        probe.secure_renegotiation = Some(*secure_renegotiation);
+                        probe.extended_master_secret = Some(*extended_master_secret);
+                    }
+                    first = Some(reply);
+                }
+                HelloVerdict::Refused(why) => {
+                    probe.accepted = Some(false);
+                    probe.detail = why;
+                }
+                HelloVerdict::Unknown(why) => probe.detail = why,
+            },
+            Answer::Refused(why) => {
+                probe.accepted = Some(false);
+                probe.detail = why;
+            }
+            Answer::Unknown(u) => probe.detail = u.reason,
+        }
+        Ok(VersionState { probe, first })
+    }
+
+    /// Removes each chosen suite and asks again until the server refuses.
+    async fn enumerate_suites(&mut self, state: &mut VersionState) -> Result<(), Stop> {
+        let Some(version) = version_of(&state.probe.version) else {
+            return Ok(());
+        };
+        if version == ProtocolVersion::Ssl2 || state.first.is_none() {
+            return Ok(());
+        }
+        let mut offer = suites::ids_usable_at(version);
+        offer.retain(|id| !state.probe.suites.iter().any(|s| s.id == u32::from(*id)));
+        while !offer.is_empty() {
+            let hello = build_client_hello(&self.spec(version).with_suites(offer.clone()));
+            match self.send(&hello).await? {
+                Answer::Hello(reply) => match judge_hello(&reply, version) {
+                    HelloVerdict::Accepted(suite) if offer.contains(&suite) => {
+                        offer.retain(|id| *id != suite);
+                        state.probe.suites.push(SuiteSeen {
+                            id: u32::from(suite),
+                            name: suite_name(version, suite),
+                        });
+                    }
+                    // A suite not offered, or a lower version: the server is confused; stop.
+                    _ => return Ok(()),
+                },
+                Answer::Refused(_) => {
+                    state.probe.suites_complete = true;
+                    return Ok(());
+                }
+                Answer::Unknown(_) => return Ok(()),
+            }
+        }
+        state.probe.suites_complete = true;
+        Ok(())
+    }
+
+    /// Offers the accepted suites in reverse: a server that still picks its first choice
+    /// enforces its own order.
+    async fn server_order(&mut self, state: &mut VersionState) -> Result<(), Stop> {
+        let Some(version) = version_of(&state.probe.version) else {
+            return Ok(());
+        };
+        if version == ProtocolVersion::Ssl2 || state.probe.suites.len() < 2 {
+            return Ok(());
+        }
+        let reversed: Vec<u16> = state
+            .probe
+            .suites
+            .iter()
+            .rev()
+            .filter_map(|s| u16::try_from(s.id).ok())
+            .collect();
+        let (Some(first_choice), Some(last)) = (state.probe.suites.first(), reversed.first())
+        else {
+            return Ok(());
+        };
+        let (first_choice, last) = (first_choice.id, u32::from(*last));
+        let hello = build_client_hello(&self.spec(version).with_suites(reversed));
+        if let Answer::Hello(reply) = self.send(&hello).await?
+            && let HelloVerdict::Accepted(suite) = judge_hello(&reply, version)
+        {
+            let suite = u32::from(suite);
+            state.probe.server_order = if suite == first_choice {
+                Some(true)
+            } else if suite == last {
+                Some(false)
+            } else {
+                None
+            };
+        }
+        Ok(())
+    }
+
+    /// Offers DEFLATE next to null compression at `version`.
+    async fn compression(&mut self, version: ProtocolVersion) -> Result<Option<bool>, Stop> {
+        let Some(hello) = offer_deflate(&build_client_hello(&self.spec(version))) else {
+            return Ok(None);
+        };
+        Ok(match self.send(&hello).await? {
+            Answer::Hello(ServerReply::ServerHello { compression, .. }) => Some(compression != 0),
+            // Refusing a hello that offers compression is itself "no compression".
+            Answer::Refused(_) => Some(false),
+            _ => None,
+        })
+    }
+
+    /// Offers each known group alone.
+    async fn groups(&mut self, version: ProtocolVersion, scan: &mut TlsScan) -> Result<(), Stop> {
+        scan.groups_version = Some(version_key(version).into());
+        let ecdhe: Vec<u16> = suites::ids_usable_at(version)
+            .into_iter()
+            .filter(|id| suites::lookup(*id).is_some_and(|s| s.key_exchange == KeyExchange::Ecdhe))
+            .collect();
+        for group in groups::all() {
+            if version != ProtocolVersion::Tls13
+                && !matches!(group.kind, GroupKind::EllipticCurve | GroupKind::Montgomery)
+            {
+                continue;
+            }
+            let mut spec = self.spec(version);
+            spec.groups = vec![group.id];
+            if version != ProtocolVersion::Tls13 {
+                spec.cipher_suites = ecdhe.clone();
+            }
+            let answer = self.send(&build_client_hello(&spec)).await?;
+            let accepted = match answer {
+                Answer::Hello(ServerReply::ServerHello {
+                    selected_group,
+                    version: v,
+                    ..
+                }) if v == version => {
+                    if version == ProtocolVersion::Tls13 {
+                        Some(selected_group == Some(group.id))
+                    } else {
+                        Some(true)
+                    }
+                }
+                Answer::Hello(ServerReply::HelloRetryRequest { selected_group, .. }) => {
+                    Some(selected_group == Some(group.id))
+                }
+                Answer::Hello(_) => None,
+                Answer::Refused(_) => Some(false),
+                Answer::Unknown(_) => None,
+            };
+            scan.groups.push(GroupProbe {
+                id: group.id,
+                name: group.name.into(),
+                accepted,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What a hello reply means for a probe of `offered`.
+enum HelloVerdict {
+    Accepted(u16),
+    Refused(String),
+    Unknown(String),
+}
+
+fn judge_hello(reply: &ServerReply, offered: ProtocolVersion) -> HelloVerdict {
+    match reply {
+        ServerReply::ServerHello {
+            version,
+            cipher_suite,
+            ..
+        } => {
+            if *version == offered {
+                HelloVerdict::Accepted(*cipher_suite)
+            } else if *version < offered {
+                HelloVerdict::Refused(format!("the server answered with {version} instead"))
+            } else {
+                HelloVerdict::Unknown(format!(
+                    "the server answered with {version}, which was not offered"
+                ))
+            }
+        }
+        ServerReply::HelloRetryRequest { cipher_suite, .. }
+            if offered == ProtocolVersion::Tls13 =>
+        {
+            HelloVerdict::Accepted(*cipher_suite)
+        }
+        ServerReply::Ssl2ServerHello { cipher_specs, .. } if offered == ProtocolVersion::Ssl2 => {
+            // The first spec stands for the answer; all specs are recorded by the caller.
+            match cipher_specs.first() {
+                Some(spec) => HelloVerdict::Accepted((*spec & 0xFFFF) as u16),
+                None => HelloVerdict::Refused("no SSLv2 cipher spec in common".into()),
+            }
+        }
+        other => HelloVerdict::Unknown(format!("unexpected reply {}", reply_kind(other))),
+    }
+}
+
+fn reply_kind(reply: &ServerReply) -> &'static str {
+    match reply {
+        ServerReply::ServerHello { .. } => "ServerHello",
+        ServerReply::HelloRetryRequest { .. } => "HelloRetryRequest",
+        ServerReply::Alert { .. } => "alert",
+        ServerReply::Ssl2ServerHello { .. } => "SSLv2 SERVER-HELLO",
+        ServerReply::Ssl2Error { .. } => "SSLv2 ERROR",
+        ServerReply::Incomplete { .. } => "incomplete",
+        ServerReply::Garbage { .. } => "garbage",
+    }
+}
+
+fn suite_name(version: ProtocolVersion, id: impl Into<u32>) -> String {
+    let id: u32 = id.into();
+    let name = if version == ProtocolVersion::Ssl2 {
+        ssl2_cipher_spec_name(id)
+    } else {
+        u16::try_from(id).ok().and_then(suites::name)
+    };
+    name.map_or_else(|| format!("unknown {id:#06x}"), str::to_string)
+}
+
+/// The model's name of a version.
+pub(crate) fn version_key(v: ProtocolVersion) -> &'static str {
+    match v {
+        ProtocolVersion::Ssl2 => "ssl2",
+        ProtocolVersion::Ssl3 => "ssl3",
+        ProtocolVersion::Tls10 => "tls10",
+        ProtocolVersion::Tls11 => "tls11",
+        ProtocolVersion::Tls12 => "tls12",
+        ProtocolVersion::Tls13 => "tls13",
+    }
+}
+
+fn version_of(key: &str) -> Option<ProtocolVersion> {
+    ProtocolVersion::ALL
+        .into_iter()
+        .find(|v| version_key(*v) == key)
+}
+
+fn version_rank(key: &str) -> usize {
+    ProtocolVersion::ALL
+        .iter()
+        .position(|v| version_key(*v) == key)
+        .unwrap_or(0)
+}
