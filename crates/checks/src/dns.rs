@@ -1,7 +1,10 @@
-//! DNS hygiene checks: CAA and IPv6 reachability of the website.
+//! DNS hygiene checks: DNSSEC, CAA, name servers and IPv6 reachability.
 
 pub mod caa;
+pub mod dnssec;
+pub mod ipv6_nameservers;
 pub mod ipv6_web;
+pub mod nameservers;
 
 use govscan_model::{FailureKind, Probed};
 

@@ -4,11 +4,18 @@ use crate::Check;
 use crate::cert::{
     hostname_match::HostnameMatch, not_expired::NotExpired, trusted_chain::TrustedChain,
 };
-use crate::dns::{caa::Caa, ipv6_web::Ipv6Web};
-use crate::http::{
-    hsts::Hsts, https_redirect::HttpsRedirect, x_content_type_options::XContentTypeOptions,
+use crate::dns::{
+    caa::Caa, dnssec::Dnssec, ipv6_nameservers::Ipv6Nameservers, ipv6_web::Ipv6Web,
+    nameservers::Nameservers,
 };
-use crate::mail::{dmarc::Dmarc, spf::Spf};
+use crate::http::{
+    cookies::Cookies, cors::Cors, csp::Csp, frame_protection::FrameProtection, hsts::Hsts,
+    hsts_preload_ready::HstsPreloadReady, https_redirect::HttpsRedirect,
+    permissions_policy::PermissionsPolicy, referrer_policy::ReferrerPolicy,
+    security_txt::SecurityTxt, server_banner::ServerBanner,
+    x_content_type_options::XContentTypeOptions,
+};
+use crate::mail::{dmarc::Dmarc, mta_sts::MtaSts, null_mx::NullMx, spf::Spf, tls_rpt::TlsRpt};
 use crate::tls::{https_available::HttpsAvailable, tls13_supported::Tls13Supported};
 use crate::cert::{
     chain_complete::ChainComplete, expiry_soon::ExpirySoon, key_strength::KeyStrength,
@@ -35,12 +42,27 @@ pub static ALL: &[&dyn Check] = &[
     &Transparency,
     &TrustedChain,
     &Caa,
+    &Dnssec,
+    &Ipv6Nameservers,
     &Ipv6Web,
+    &Nameservers,
+    &Cookies,
+    &Cors,
+    &Csp,
+    &FrameProtection,
     &Hsts,
+    &HstsPreloadReady,
     &HttpsRedirect,
+    &PermissionsPolicy,
+    &ReferrerPolicy,
+    &SecurityTxt,
+    &ServerBanner,
     &XContentTypeOptions,
     &Dmarc,
+    &MtaSts,
+    &NullMx,
     &Spf,
+    &TlsRpt,
     &CipherSuites,
     &CompressionDisabled,
     &ExtendedMasterSecret,

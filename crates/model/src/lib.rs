@@ -17,6 +17,10 @@ pub use observation::{
     TrustVerdict, VerifierError,
 };
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
+pub use observation::{
+    DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer, NameServerAddress,
+    NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch, not_probed,
+};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};

@@ -47,6 +47,26 @@ pub struct DnsObservations {
     /// which usually means the target list is wrong. Every check is then inconclusive.
     #[serde(default)]
     pub nxdomain: bool,
+    /// DNSSEC status of the zone the domain is in, validated by govscan itself.
+    #[serde(default = "not_probed")]
+    pub dnssec: Probed<DnssecObservation>,
+    /// The zone's name servers, each asked directly (RD=0) for the zone's SOA.
+    #[serde(default = "not_probed")]
+    pub nameservers: Probed<NameServersObservation>,
+    /// TXT records at `_mta-sts.<domain>` (RFC 8461 §3.1).
+    #[serde(default = "not_probed")]
+    pub mta_sts: Probed<Vec<String>>,
+    /// The MTA-STS policy file from `https://mta-sts.<domain>/.well-known/mta-sts.txt`;
+    /// skipped when `_mta-sts` has no `v=STSv1` record.
+    #[serde(default = "not_probed")]
+    pub mta_sts_policy: Probed<MtaStsPolicyFetch>,
+    /// TXT records at `_smtp._tls.<domain>` (SMTP TLS reporting, RFC 8460 §3).
+    #[serde(default = "not_probed")]
+    pub tls_rpt: Probed<Vec<String>>,
+    /// TXT records at `_dmarc.<organisational domain>` (RFC 7489 §6.6.3); skipped when the
+    /// domain is its own organisational domain.
+    #[serde(default = "not_probed")]
+    pub dmarc_organisational: Probed<OrganisationalDmarc>,
 }
 
 /// One MX record.
@@ -110,6 +130,10 @@ pub struct EndpointObservations {
     /// (absent in results written before this probe existed: read as skipped).
     #[serde(default = "tls_scan_absent")]
     pub tls_scan: Probed<TlsScan>,
+    /// Same-origin paths declared by declarative checks, fetched over https:// without
+    /// following redirects (absent in older results: none).
+    #[serde(default)]
+    pub paths: Vec<PathFetch>,
 }
 
 /// The `tls_scan` of an endpoint recorded before the hand-built-hello probe existed.
@@ -338,4 +362,110 @@ pub struct HttpHeader {
     pub name: String,
     /// Header value.
     pub value: String,
+}
+
+/// The value of a DNS observation that the govscan version which wrote a result did not record.
+pub fn not_probed<T>() -> Probed<T> {
+    Probed::skipped("not recorded (results written before this probe existed)")
+}
+
+/// The DNSSEC status of a zone (RFC 4035 §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DnssecStatus {
+    /// A chain of trust from a trust anchor validates the zone's answers.
+    Secure,
+    /// Provably unsigned: a parent proves there is no DS (a signed zone without DS is an island).
+    Insecure,
+    /// Signed but validation fails (expired or bad signatures, DS/DNSKEY mismatch).
+    Bogus,
+    /// The validator could not decide.
+    Indeterminate,
+}
+
+/// DNSSEC facts for the zone a domain is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnssecObservation {
+    /// The zone apex that was validated (the owner of the SOA).
+    pub zone: String,
+    /// The validator's verdict for the zone's SOA.
+    pub status: DnssecStatus,
+    /// The validator's own words (e.g. why the answer is bogus).
+    pub detail: String,
+    /// Algorithms (IANA numbers) of the DNSKEYs the zone publishes; empty when it has none.
+    pub dnskey_algorithms: Vec<u8>,
+    /// DS records for the zone at its parent, as text (empty when the parent has none).
+    pub ds_records: Vec<String>,
+    /// Which trust anchors were used ("IANA root KSKs (built in)" or the `--trust-anchor` file).
+    pub trust_anchor: String,
+}
+
+/// The name servers of a zone and what each said when asked directly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NameServersObservation {
+    /// The zone apex whose NS set was read.
+    pub zone: String,
+    /// One entry per NS name, in the order of the NS answer.
+    pub servers: Vec<NameServer>,
+}
+
+/// One name server and its addresses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NameServer {
+    /// The NS target, without trailing dot.
+    pub name: String,
+    /// Why its addresses could not be looked up, if they could not.
+    pub lookup_error: Option<String>,
+    /// Each A/AAAA address, asked for the zone's SOA with RD=0.
+    pub addresses: Vec<NameServerAddress>,
+}
+
+/// One address of a name server and its answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NameServerAddress {
+    /// The IP address (text form).
+    pub address: String,
+    /// The direct SOA query.
+    pub answer: Probed<NameServerAnswer>,
+}
+
+/// What a name server answered to a direct, non-recursive SOA query for the zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameServerAnswer {
+    /// The AA (authoritative answer) bit.
+    pub authoritative: bool,
+    /// The response code, e.g. `NoError`, `Refused`.
+    pub rcode: String,
+    /// The serial of the SOA in the answer section, if any.
+    pub serial: Option<u32>,
+}
+
+/// The MTA-STS policy file as fetched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MtaStsPolicyFetch {
+    /// The address of `mta-sts.<domain>` that was used.
+    pub address: String,
+    /// The certificate verdict for `mta-sts.<domain>` (`None` = valid); RFC 8461 §3.3 requires
+    /// a valid certificate.
+    pub certificate_error: Option<VerifierError>,
+    /// The response (body kept as text, capped).
+    pub response: HttpExchange,
+}
+
+/// The DMARC record set of the organisational domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationalDmarc {
+    /// The organisational domain (public suffix + one label).
+    pub domain: String,
+    /// TXT records at `_dmarc.<organisational domain>` (empty when there are none).
+    pub records: Vec<String>,
+}
+
+/// One declared path fetched on the HTTPS origin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathFetch {
+    /// The path, starting with `/`.
+    pub path: String,
+    /// The exchange (body kept as text, capped).
+    pub result: Probed<HttpExchange>,
 }

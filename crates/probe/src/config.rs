@@ -48,6 +48,9 @@ pub struct ProbeConfig {
     pub http_port: u16,
     /// Port for https:// and the TLS probe (443).
     pub https_port: u16,
+    /// Same-origin paths declared by declarative checks, fetched on every HTTPS endpoint
+    /// (`GET`, no redirects followed, body kept as text up to 64 KiB).
+    pub extra_paths: Vec<String>,
     /// Run the hand-built-hello TLS scan (versions, suites, groups) on every endpoint.
     pub tls_scan: bool,
     /// Pause between two hand-built-hello handshakes to the same endpoint (politeness).
@@ -77,6 +80,7 @@ impl Default for ProbeConfig {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             http_port: 80,
             https_port: 443,
+            extra_paths: Vec::new(),
             tls_scan: true,
             tls_scan_gap: Duration::from_millis(10),
             tls_scan_max_handshakes: 160,

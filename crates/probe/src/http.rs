@@ -25,6 +25,8 @@ pub(crate) struct BodyPolicy {
     pub(crate) cap: usize,
     /// Keep the (capped) body as lossy text.
     pub(crate) keep_text: bool,
+    /// An `Origin` request header to send (the CORS probe on the HTTPS home page).
+    pub(crate) origin: Option<&'static str>,
 }
 
 /// A request that failed, and whether it failed before any response head arrived.
@@ -127,7 +129,11 @@ impl Session<'_> {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
         };
-        let request = Request::get(target)
+        let mut request = Request::get(target);
+        if let Some(origin) = body.origin {
+            request = request.header(hyper::header::ORIGIN, origin);
+        }
+        let request = request
             .header(HOST, host)
             .header(USER_AGENT, config.user_agent.as_str())
             .header(ACCEPT, "*/*")

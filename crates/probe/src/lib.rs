@@ -4,9 +4,12 @@
 
 mod config;
 mod dns;
+mod dnssec;
 mod error;
 mod http;
 pub mod legacy;
+mod mail_policy;
+mod nameservers;
 mod net;
 mod partial;
 mod session;
@@ -16,7 +19,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use govscan_model::{FailureKind, Observations, Probed};
+use govscan_model::{FailureKind, Observations, PathFetch, Probed};
 use hickory_resolver::proto::rr::{Name, RecordType};
 
 pub use config::{DEFAULT_USER_AGENT, ProbeConfig};
@@ -32,10 +35,15 @@ use crate::trust::TrustStore;
 /// Most body bytes kept as text for security.txt.
 const SECURITY_TXT_CAP: usize = 64 * 1024;
 
+/// The `Origin` sent with `GET /` over https:// so that CORS answers can be judged; the
+/// `.invalid` TLD (RFC 2606) cannot belong to anyone.
+pub const CORS_PROBE_ORIGIN: &str = "https://govscan-cors-probe.invalid";
+
 /// Shared state of a prober.
 pub(crate) struct Inner {
     pub(crate) config: ProbeConfig,
     pub(crate) dns: Dns,
+    pub(crate) validator: dnssec::Validator,
     pub(crate) trust: TrustStore,
     pub(crate) limits: Limits,
 }
@@ -64,11 +72,13 @@ impl Prober {
         }
         let trust = TrustStore::new(&config)?;
         let dns = Dns::new(&config)?;
+        let validator = dnssec::Validator::new(&config)?;
         let limits = Limits::new(config.concurrency, config.per_address);
         Ok(Prober {
             inner: Arc::new(Inner {
                 config,
                 dns,
+                validator,
                 trust,
                 limits,
             }),
@@ -189,6 +199,37 @@ impl Prober {
                 let v = dns.soa(&name).await;
                 store(&|s| s.dns.soa = Some(v.clone()))
             },
+            self.mail_and_zone(domain, &name, state),
+        );
+    }
+
+    /// DNSSEC, name servers, MTA-STS (TXT then policy), TLS-RPT and the organisational DMARC.
+    async fn mail_and_zone(&self, domain: &str, name: &Name, state: &Mutex<Partial>) {
+        let inner = &*self.inner;
+        let store = |f: &dyn Fn(&mut Partial)| f(&mut lock(state));
+        tokio::join!(
+            async {
+                let v = inner.validator.probe(&inner.dns, name).await;
+                store(&|s| s.dns.dnssec = Some(v.clone()))
+            },
+            async {
+                let v = nameservers::probe(&inner.dns, &inner.config, name).await;
+                store(&|s| s.dns.nameservers = Some(v.clone()))
+            },
+            async {
+                let txt = mail_policy::txt_at(inner, "_mta-sts", name).await;
+                store(&|s| s.dns.mta_sts = Some(txt.clone()));
+                let policy = mail_policy::mta_sts_policy(inner, domain, &txt).await;
+                store(&|s| s.dns.mta_sts_policy = Some(policy.clone()))
+            },
+            async {
+                let v = mail_policy::txt_at(inner, "_smtp._tls", name).await;
+                store(&|s| s.dns.tls_rpt = Some(v.clone()))
+            },
+            async {
+                let v = mail_policy::organisational_dmarc(inner, domain).await;
+                store(&|s| s.dns.dmarc_organisational = Some(v.clone()))
+            },
         );
     }
 
@@ -231,17 +272,23 @@ impl Prober {
         let page = BodyPolicy {
             cap: self.inner.config.body_cap,
             keep_text: false,
+            origin: None,
+        };
+        let home = BodyPolicy {
+            origin: Some(CORS_PROBE_ORIGIN),
+            ..page
         };
         let text = BodyPolicy {
             cap: self.inner.config.body_cap.min(SECURITY_TXT_CAP),
             keep_text: true,
+            origin: None,
         };
         let mut modern_tls_failure = None;
         match session.open_tls().await {
             Ok(tls) => {
                 set(&|e| e.tls = Some(Probed::ok(tls.clone())));
                 let https = match session.url_for(Scheme::Https, "/") {
-                    Ok(url) => session.redirect_chain(url, page).await,
+                    Ok(url) => session.redirect_chain(url, home).await,
                     Err(f) => Err(f),
                 };
                 let https = https.map_or_else(|f| f.probed(), Probed::ok);
@@ -253,6 +300,17 @@ impl Prober {
                 };
                 let security_txt = security_txt.map_or_else(|f| f.probed(), Probed::ok);
                 set(&|e| e.security_txt = Some(security_txt.clone()));
+                for path in &self.inner.config.extra_paths {
+                    let result = match session.url_for(Scheme::Https, path) {
+                        Ok(url) => session.exchange(&url, text).await,
+                        Err(f) => Err(f),
+                    };
+                    let fetch = PathFetch {
+                        path: path.clone(),
+                        result: result.map_or_else(|f| f.probed(), Probed::ok),
+                    };
+                    set(&|e| e.paths.push(fetch.clone()));
+                }
             }
             Err(failure) => {
                 modern_tls_failure = Some((failure.kind, failure.detail.clone()));
@@ -264,6 +322,16 @@ impl Prober {
                     e.tls = Some(failure.probed());
                     e.https = Some(Probed::failed(failure.kind, why.clone()));
                     e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
+                    e.paths = self
+                        .inner
+                        .config
+                        .extra_paths
+                        .iter()
+                        .map(|path| PathFetch {
+                            path: path.clone(),
+                            result: Probed::failed(failure.kind, why.clone()),
+                        })
+                        .collect();
                 });
             }
         }
@@ -299,7 +367,9 @@ impl Prober {
         {
             return Probed::failed(
                 kind,
-                format!("not attempted because the modern TLS probe of this address failed: {detail}"),
+                format!(
+                    "not attempted because the modern TLS probe of this address failed: {detail}"
+                ),
             );
         }
         let options = legacy::ScanOptions {

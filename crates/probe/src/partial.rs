@@ -4,6 +4,9 @@ use govscan_model::{
     CaaObservation, DnsObservations, EndpointObservations, FailureKind, HttpExchange, MxRecord,
     Probed, RedirectChain, SoaRecord, TlsObservation, TlsScan,
 };
+use govscan_model::{
+    DnssecObservation, MtaStsPolicyFetch, NameServersObservation, OrganisationalDmarc, PathFetch,
+};
 
 /// DNS results, `None` while unfinished.
 #[derive(Debug, Default)]
@@ -17,6 +20,12 @@ pub(crate) struct PartialDns {
     pub(crate) dmarc: Option<Probed<Vec<String>>>,
     pub(crate) soa: Option<Probed<SoaRecord>>,
     pub(crate) nxdomain: bool,
+    pub(crate) dnssec: Option<Probed<DnssecObservation>>,
+    pub(crate) nameservers: Option<Probed<NameServersObservation>>,
+    pub(crate) mta_sts: Option<Probed<Vec<String>>>,
+    pub(crate) mta_sts_policy: Option<Probed<MtaStsPolicyFetch>>,
+    pub(crate) tls_rpt: Option<Probed<Vec<String>>>,
+    pub(crate) dmarc_organisational: Option<Probed<OrganisationalDmarc>>,
 }
 
 /// One endpoint's results, `None` while unfinished.
@@ -28,6 +37,7 @@ pub(crate) struct PartialEndpoint {
     pub(crate) https: Option<Probed<RedirectChain>>,
     pub(crate) security_txt: Option<Probed<HttpExchange>>,
     pub(crate) tls_scan: Option<Probed<TlsScan>>,
+    pub(crate) paths: Vec<PathFetch>,
 }
 
 /// Everything gathered for one domain so far.
@@ -59,6 +69,12 @@ impl Partial {
             soa: done(d.soa, why),
             resolver,
             nxdomain: d.nxdomain,
+            dnssec: done(d.dnssec, why),
+            nameservers: done(d.nameservers, why),
+            mta_sts: done(d.mta_sts, why),
+            mta_sts_policy: done(d.mta_sts_policy, why),
+            tls_rpt: done(d.tls_rpt, why),
+            dmarc_organisational: done(d.dmarc_organisational, why),
         };
         let endpoints = self
             .endpoints
@@ -70,6 +86,7 @@ impl Partial {
                 https: done(e.https, why),
                 security_txt: done(e.security_txt, why),
                 tls_scan: done(e.tls_scan, why),
+                paths: e.paths,
             })
             .collect();
         (dns, endpoints)

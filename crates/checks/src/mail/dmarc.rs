@@ -1,6 +1,8 @@
 //! The domain publishes one valid DMARC record with an enforcing policy (quarantine or reject).
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
+};
 use serde_json::json;
 
 use crate::dns::answered;
@@ -98,15 +100,66 @@ impl Check for Dmarc {
         let outcome = |finding: Finding, message: String, evidence: serde_json::Value| {
             Outcome::new(META.id, finding.status(), finding.key(), message, evidence)
         };
-        const FALLBACK: &str = "organisational-domain fallback (RFC 7489 §6.6.3) not attempted";
         let records: Vec<&String> = txt.iter().filter(|t| dmarc_record::is_dmarc(t)).collect();
+        // RFC 7489 §6.6.3: with no record at the domain, the organisational domain's record
+        // applies (its `sp=` if present, as the domain is below it).
+        let mut fallback = json!(null);
+        let mut name = name;
+        let org_records: Vec<String>;
         let record = match records.as_slice() {
             [] => {
-                return outcome(
-                    Finding::DmarcMissing,
-                    format!("{name} has no DMARC record"),
-                    json!({ "name": name, "txt_records": txt, "organisational_domain": FALLBACK }),
-                );
+                let org = match &obs.dns.dmarc_organisational {
+                    Probed::Ok { value } => value,
+                    Probed::Skipped { why } => {
+                        return outcome(
+                            Finding::DmarcMissing,
+                            format!("{name} has no DMARC record"),
+                            json!({ "name": name, "txt_records": txt, "organisational_domain": why }),
+                        );
+                    }
+                    failed => {
+                        return Outcome::inconclusive(
+                            META.id,
+                            format!(
+                                "{name} has no DMARC record and the organisational domain's lookup failed: {}",
+                                failed.missing_reason().unwrap_or_default()
+                            ),
+                        );
+                    }
+                };
+                org_records = org
+                    .records
+                    .iter()
+                    .filter(|t| dmarc_record::is_dmarc(t))
+                    .cloned()
+                    .collect();
+                let org_name = format!("_dmarc.{}", org.domain);
+                match org_records.as_slice() {
+                    [one] => {
+                        fallback = json!({ "from": name, "to": org_name });
+                        name = org_name;
+                        one
+                    }
+                    [] => {
+                        return outcome(
+                            Finding::DmarcMissing,
+                            format!(
+                                "neither {name} nor {org_name} (organisational domain) has a DMARC record"
+                            ),
+                            json!({ "name": name, "txt_records": txt, "organisational_domain": org }),
+                        );
+                    }
+                    many => {
+                        return outcome(
+                            Finding::MultipleDmarcRecords,
+                            format!(
+                                "{name} has no DMARC record and {org_name} has {}; receivers then apply no policy",
+                                many.len()
+                            ),
+                            json!({ "name": org_name, "records": many }),
+                        );
+                    }
+                }
             }
             [one] => *one,
             many => {
@@ -142,10 +195,15 @@ impl Check for Dmarc {
             "pct": parsed.pct,
             "rua": parsed.rua,
             "ruf": parsed.ruf,
-            "organisational_domain": FALLBACK,
+            "organisational_domain_fallback": fallback,
         });
-        let p = parsed.policy.as_str();
-        match parsed.policy {
+        let effective = if fallback.is_null() {
+            parsed.policy
+        } else {
+            parsed.subdomain_policy.unwrap_or(parsed.policy)
+        };
+        let p = effective.as_str();
+        match effective {
             Policy::None => outcome(
                 Finding::PolicyNone,
                 format!(

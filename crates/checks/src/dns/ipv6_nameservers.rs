@@ -1,0 +1,111 @@
+//! At least two of the zone's name servers are reachable over IPv6.
+
+use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Probed, Reference, Status};
+use serde_json::json;
+
+use crate::{Check, Context};
+
+/// The check.
+pub struct Ipv6Nameservers;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "dns.ipv6-nameservers",
+    family: Family::Dns,
+    title: "At least two name servers are reachable over IPv6",
+    level: Level::Should,
+    rationale: "Resolvers on IPv6-only networks can reach a domain only through name servers \
+                with IPv6 addresses; two of them keep the domain resolvable when one fails.",
+    remediation: "Give at least two of the zone's name servers an AAAA record and make sure \
+                  they answer on it (most DNS providers do; for your own servers, add an IPv6 \
+                  listener and the AAAA glue at the registrar). This is a DNS change; web \
+                  servers (nginx, Apache, IIS) need no change.",
+    references: &[
+        Reference {
+            title: "internet.nl: IPv6 addresses for name servers (at least two)",
+            url: "https://internet.nl/",
+        },
+        Reference {
+            title: "RFC 3901 §3 (DNS IPv6 transport operational guidelines)",
+            url: "https://www.rfc-editor.org/rfc/rfc3901#section-3",
+        },
+    ],
+    needs: &[],
+};
+
+impl Check for Ipv6Nameservers {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
+        let ns = match obs.dns.nameservers.as_result() {
+            Ok(ns) => ns,
+            Err(reason) => {
+                return Outcome::inconclusive(META.id, format!("name server probe: {reason}"));
+            }
+        };
+        let mut with_aaaa = Vec::new();
+        let mut reachable = Vec::new();
+        for server in &ns.servers {
+            let v6: Vec<_> = server
+                .addresses
+                .iter()
+                .filter(|a| a.address.contains(':'))
+                .collect();
+            if v6.is_empty() {
+                continue;
+            }
+            with_aaaa.push(server.name.clone());
+            if v6.iter().any(|a| matches!(a.answer, Probed::Ok { .. })) {
+                reachable.push(server.name.clone());
+            }
+        }
+        let evidence = json!({
+            "zone": ns.zone,
+            "name_servers": ns.servers.iter().map(|s| &s.name).collect::<Vec<_>>(),
+            "with_ipv6_address": with_aaaa,
+            "answered_over_ipv6": reachable,
+        });
+        let zone = &ns.zone;
+        let (status, finding, message) = match (with_aaaa.len(), reachable.len()) {
+            (_, n) if n >= 2 => (
+                Status::Pass,
+                "ipv6_name_servers",
+                format!("{n} name servers of {zone} answer over IPv6"),
+            ),
+            (0, _) => (
+                Status::Fail,
+                "no_ipv6_name_servers",
+                format!("no name server of {zone} has an IPv6 address"),
+            ),
+            (have, 0) if have >= 1 => {
+                let mut outcome = Outcome::inconclusive(
+                    META.id,
+                    format!(
+                        "{have} name server(s) of {zone} have IPv6 addresses but none answered over IPv6 from here (does this host have IPv6?)"
+                    ),
+                );
+                outcome.evidence = evidence;
+                return outcome;
+            }
+            (_, n) => (
+                Status::Warn,
+                "one_ipv6_name_server",
+                format!("only {n} name server of {zone} answers over IPv6; two are needed"),
+            ),
+        };
+        Outcome::new(META.id, status, finding, message, evidence)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&Ipv6Nameservers);
+    }
+}

@@ -1,0 +1,132 @@
+//! A Content-Security-Policy restricts scripts without unsafe-inline or wildcards.
+
+use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use serde_json::json;
+
+use crate::endpoints::EndpointVerdict;
+use crate::http::csp_policy;
+use crate::http::judge_home_page;
+use crate::{Check, Context};
+
+/// The check.
+pub struct Csp;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "http.csp",
+    family: Family::Http,
+    title: "A Content-Security-Policy restricts where scripts and objects may come from",
+    level: Level::Should,
+    rationale: "A CSP is the browser's second line of defence against cross-site scripting: \
+                injected markup cannot run script the policy does not allow. `'unsafe-inline'`, \
+                `*` or scheme-only sources such as `https:` in script-src switch that defence \
+                off; a missing object-src leaves plugins open and a missing frame-ancestors \
+                leaves clickjacking open.",
+    remediation: "Send an enforced policy, for example \
+                  `Content-Security-Policy: default-src 'self'; object-src 'none'; \
+                  frame-ancestors 'self'; base-uri 'self'`; move inline scripts to files or \
+                  give them nonces or hashes instead of `'unsafe-inline'`.\n\
+                  nginx: `add_header Content-Security-Policy \"default-src 'self'; object-src 'none'; frame-ancestors 'self'\" always;`\n\
+                  Apache: `Header always set Content-Security-Policy \"default-src 'self'; object-src 'none'; frame-ancestors 'self'\"`\n\
+                  IIS: a customHeaders entry `Content-Security-Policy`.",
+    references: &[
+        Reference {
+            title: "W3C Content Security Policy Level 3",
+            url: "https://www.w3.org/TR/CSP3/",
+        },
+        Reference {
+            title: "MDN HTTP Observatory scoring: Content Security Policy",
+            url: "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring",
+        },
+    ],
+    needs: &[Need::DnsAddresses, Need::Https],
+};
+
+impl Check for Csp {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
+        judge_home_page(META.id, obs, |last| {
+            let enforced: Vec<&str> = last.header_values("content-security-policy").collect();
+            let report_only: Vec<&str> = last
+                .header_values("content-security-policy-report-only")
+                .collect();
+            let policies: Vec<csp_policy::CspPolicy> = enforced
+                .iter()
+                .flat_map(|v| csp_policy::parse_header(v))
+                .collect();
+            let mut evidence = json!({
+                "url": last.url,
+                "content_security_policy": enforced,
+                "report_only": report_only,
+            });
+            if policies.is_empty() {
+                let (finding, message) = if report_only.is_empty() {
+                    (
+                        "csp_missing",
+                        format!("{} sends no Content-Security-Policy", last.url),
+                    )
+                } else {
+                    (
+                        "report_only",
+                        format!(
+                            "{} sends only Content-Security-Policy-Report-Only, which enforces nothing",
+                            last.url
+                        ),
+                    )
+                };
+                return EndpointVerdict::new(Status::Fail, finding, message, evidence);
+            }
+            let issues = csp_policy::combined_issues(&policies);
+            let keys: Vec<&str> = issues.iter().map(|i| i.key()).collect();
+            evidence["issues"] = json!(keys);
+            evidence["directives"] = json!(
+                policies
+                    .iter()
+                    .map(|p| p.directives.clone())
+                    .collect::<Vec<_>>()
+            );
+            match issues.iter().find(|i| i.is_severe()).or(issues.first()) {
+                None => EndpointVerdict::new(
+                    Status::Pass,
+                    "csp_strict",
+                    format!(
+                        "{} sends a Content-Security-Policy without known weaknesses",
+                        last.url
+                    ),
+                    evidence,
+                ),
+                Some(worst) => {
+                    let status = if worst.is_severe() {
+                        Status::Fail
+                    } else {
+                        Status::Warn
+                    };
+                    EndpointVerdict::new(
+                        status,
+                        worst.key(),
+                        format!(
+                            "the Content-Security-Policy of {} has weaknesses: {}",
+                            last.url,
+                            keys.join(", ")
+                        ),
+                        evidence,
+                    )
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&Csp);
+    }
+}

@@ -1,0 +1,126 @@
+//! A domain that sends and receives no mail says so: null MX, SPF `-all` and DMARC reject.
+
+use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Reference, Status};
+use serde_json::json;
+
+use crate::dns::answered;
+use crate::mail::dmarc_record::{self, Policy};
+use crate::mail::{receives_mail, spf_record};
+use crate::{Check, Context};
+
+/// The check.
+pub struct NullMx;
+
+/// Metadata.
+pub static META: CheckMeta = CheckMeta {
+    id: "mail.null-mx",
+    family: Family::Mail,
+    title: "A domain without mail publishes null MX, SPF -all and DMARC reject",
+    level: Level::Should,
+    rationale: "A web-only domain is still a sender address criminals can forge. Null MX \
+                (RFC 7505) tells senders it takes no mail; `v=spf1 -all` and DMARC `p=reject` \
+                tell receivers to drop anything claiming to come from it.",
+    remediation: "For a domain that sends no mail publish `MX 0 .`, `TXT \"v=spf1 -all\"` and \
+                  `_dmarc TXT \"v=DMARC1; p=reject\"`. This is a DNS change; web servers \
+                  (nginx, Apache, IIS) need no change.",
+    references: &[
+        Reference {
+            title: "RFC 7505 (null MX)",
+            url: "https://www.rfc-editor.org/rfc/rfc7505",
+        },
+        Reference {
+            title: "internet.nl e-mail test: null MX",
+            url: "https://internet.nl/",
+        },
+    ],
+    needs: &[],
+};
+
+impl Check for NullMx {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
+        let (receives, mx) = match receives_mail(obs) {
+            Ok(r) => r,
+            Err(reason) => return Outcome::inconclusive(META.id, format!("MX lookup: {reason}")),
+        };
+        let (txt, dmarc) = match (answered(&obs.dns.txt), answered(&obs.dns.dmarc)) {
+            (Ok(t), Ok(d)) => (t, d),
+            (Err(r), _) => return Outcome::inconclusive(META.id, format!("TXT lookup: {r}")),
+            (_, Err(r)) => {
+                return Outcome::inconclusive(META.id, format!("_dmarc TXT lookup: {r}"));
+            }
+        };
+        let spf: Vec<&String> = txt.iter().filter(|t| spf_record::is_spf(t)).collect();
+        let spf_sends_nothing = spf.len() == 1
+            && spf_record::parse(spf[0]).is_ok_and(|r| {
+                r.directives.len() == 1
+                    && r.redirect.is_none()
+                    && r.all().is_some_and(|d| d.qualifier.symbol() == '-')
+            });
+        let dmarc_records: Vec<&String> =
+            dmarc.iter().filter(|t| dmarc_record::is_dmarc(t)).collect();
+        let dmarc_reject = dmarc_records.len() == 1
+            && dmarc_record::parse(dmarc_records[0]).is_ok_and(|d| d.policy == Policy::Reject);
+        let null_mx = !mx.is_empty() && mx.iter().all(|m| m.exchange.is_empty());
+        let evidence = json!({
+            "mx": mx, "spf": spf, "dmarc": dmarc_records,
+            "null_mx": null_mx, "spf_sends_nothing": spf_sends_nothing, "dmarc_reject": dmarc_reject,
+        });
+        let d = &obs.domain;
+        let (status, finding, message) = if receives {
+            (
+                Status::NotApplicable,
+                "receives_mail",
+                format!("{d} has MX hosts, so it handles mail"),
+            )
+        } else if null_mx && spf_sends_nothing && dmarc_reject {
+            (
+                Status::Pass,
+                "no_mail_declared",
+                format!("{d} declares it handles no mail: null MX, SPF -all, DMARC reject"),
+            )
+        } else if null_mx {
+            let mut missing = Vec::new();
+            if !spf_sends_nothing {
+                missing.push("SPF \"v=spf1 -all\"");
+            }
+            if !dmarc_reject {
+                missing.push("DMARC p=reject");
+            }
+            (
+                Status::Fail,
+                "null_mx_incomplete",
+                format!("{d} has a null MX but lacks {}", missing.join(" and ")),
+            )
+        } else if spf_sends_nothing {
+            (
+                Status::Fail,
+                "null_mx_missing",
+                format!("{d} sends no mail (SPF -all) and has no MX, but publishes no null MX"),
+            )
+        } else {
+            (
+                Status::Warn,
+                "mail_role_undeclared",
+                format!(
+                    "{d} has no MX and does not say whether it sends mail (no null MX, no SPF -all)"
+                ),
+            )
+        };
+        Outcome::new(META.id, status, finding, message, evidence)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::assert_fixtures;
+
+    #[test]
+    fn fixtures() {
+        assert_fixtures(&NullMx);
+    }
+}

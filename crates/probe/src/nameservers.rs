@@ -1,0 +1,177 @@
+//! Name servers of the zone: NS set, their addresses, and each address asked directly
+//! (RD=0) for the zone's SOA to read the AA bit and the serial. Bounded in count and time.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use govscan_model::{
+    FailureKind, NameServer, NameServerAddress, NameServerAnswer, NameServersObservation, Probed,
+};
+use hickory_resolver::net::client::Client;
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::udp::UdpClientStream;
+use hickory_resolver::net::xfer::DnsHandle;
+use hickory_resolver::proto::op::{DnsRequestOptions, Query};
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
+
+use crate::ProbeConfig;
+use crate::dns::{Dns, addresses_of, name_text};
+
+/// Most NS names examined.
+const MAX_NAME_SERVERS: usize = 8;
+/// Most addresses asked per NS name.
+const MAX_ADDRESSES: usize = 4;
+
+/// Reads the zone's NS set and asks every address of every name server for the SOA.
+pub(crate) async fn probe(
+    dns: &Dns,
+    config: &ProbeConfig,
+    name: &Name,
+) -> Probed<NameServersObservation> {
+    let zone = match dns.query(name, RecordType::SOA).await {
+        Ok(answer) => {
+            let from_answer = answer
+                .records
+                .iter()
+                .find(|r| matches!(r.data, RData::SOA(_)))
+                .map(|r| r.name.clone());
+            match from_answer.or(answer.authority_soa.map(|(zone, _)| zone)) {
+                Some(zone) => zone,
+                None => {
+                    return Probed::failed(
+                        FailureKind::NoData,
+                        format!("no SOA found for {} to find its zone", name_text(name)),
+                    );
+                }
+            }
+        }
+        Err((kind, detail)) => return Probed::failed(kind, detail),
+    };
+    let ns_names: Vec<Name> = match dns.query(&zone, RecordType::NS).await {
+        Ok(answer) => answer
+            .records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::NS(ns) => Some(ns.0.clone()),
+                _ => None,
+            })
+            .take(MAX_NAME_SERVERS)
+            .collect(),
+        Err((kind, detail)) => return Probed::failed(kind, format!("NS of the zone: {detail}")),
+    };
+    let servers = ns_names.iter().map(|ns| server(dns, config, &zone, ns));
+    let servers = futures_util::future::join_all(servers).await;
+    Probed::ok(NameServersObservation {
+        zone: name_text(&zone),
+        servers,
+    })
+}
+
+/// One name server: its addresses, each asked for the SOA.
+async fn server(dns: &Dns, config: &ProbeConfig, zone: &Name, ns: &Name) -> NameServer {
+    let (a, aaaa) = tokio::join!(
+        dns.query(ns, RecordType::A),
+        dns.query(ns, RecordType::AAAA)
+    );
+    let mut ips: Vec<IpAddr> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    for answer in [a, aaaa] {
+        match answer {
+            Ok(answer) => ips.extend(addresses_of(&answer.records)),
+            Err((_, detail)) => errors.push(detail),
+        }
+    }
+    ips.truncate(MAX_ADDRESSES * 2);
+    let asks = ips.iter().map(|ip| async move {
+        NameServerAddress {
+            address: ip.to_string(),
+            answer: ask_soa(config, *ip, zone).await,
+        }
+    });
+    let addresses = futures_util::future::join_all(asks).await;
+    NameServer {
+        name: name_text(ns),
+        lookup_error: (!errors.is_empty()).then(|| errors.join("; ")),
+        addresses,
+    }
+}
+
+/// The port a name server is asked on: 53, or the configured resolver's port when the name
+/// server is the configured resolver's address (so a lab on another port still works).
+pub(crate) fn port_for(config: &ProbeConfig, ip: IpAddr) -> u16 {
+    match config.resolver {
+        Some(addr) if addr.ip() == ip => addr.port(),
+        _ => 53,
+    }
+}
+
+/// One direct UDP query, RD=0, for the zone's SOA.
+async fn ask_soa(config: &ProbeConfig, ip: IpAddr, zone: &Name) -> Probed<NameServerAnswer> {
+    let addr = SocketAddr::new(ip, port_for(config, ip));
+    let timeout: Duration = config.dns_timeout;
+    let attempts = config.retries.saturating_add(1);
+    let mut last = String::new();
+    for _ in 0..attempts {
+        match tokio::time::timeout(timeout, query_once(addr, zone, timeout)).await {
+            Ok(Ok(answer)) => return Probed::ok(answer),
+            Ok(Err(e)) => last = e,
+            Err(_) => last = format!("no answer from {addr} within {timeout:?} (dns_timeout)"),
+        }
+    }
+    let kind = if last.contains("within") || last.to_ascii_lowercase().contains("timed out") {
+        FailureKind::Timeout
+    } else {
+        FailureKind::Dns
+    };
+    Probed::failed(
+        kind,
+        format!("SOA {} asked of {addr}: {last}", name_text(zone)),
+    )
+}
+
+async fn query_once(
+    addr: SocketAddr,
+    zone: &Name,
+    timeout: Duration,
+) -> Result<NameServerAnswer, String> {
+    let stream = UdpClientStream::builder(addr, TokioRuntimeProvider::default())
+        .with_timeout(Some(timeout))
+        .build();
+    let (client, background) = Client::<TokioRuntimeProvider>::from_sender(stream);
+    let task = tokio::spawn(background);
+    let mut options = DnsRequestOptions::default();
+    options.recursion_desired = false;
+    let result = client
+        .lookup(Query::query(zone.clone(), RecordType::SOA), options)
+        .next()
+        .await;
+    task.abort();
+    match result {
+        Some(Ok(response)) => Ok(NameServerAnswer {
+            authoritative: response.metadata.authoritative,
+            rcode: format!("{:?}", response.metadata.response_code),
+            serial: response.answers.iter().find_map(|r| match &r.data {
+                RData::SOA(soa) => Some(soa.serial),
+                _ => None,
+            }),
+        }),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Err("the connection closed without a response".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_servers_are_asked_on_53_unless_they_are_the_configured_resolver() {
+        let mut config = ProbeConfig::default();
+        let ip: IpAddr = "127.10.0.53".parse().expect("ip");
+        assert_eq!(port_for(&config, ip), 53);
+        config.resolver = Some("127.10.0.53:5353".parse().expect("addr"));
+        assert_eq!(port_for(&config, ip), 5353);
+        assert_eq!(port_for(&config, "127.0.0.1".parse().expect("ip")), 53);
+    }
+}
