@@ -23,12 +23,26 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once per run; boxing the scan arguments would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Scan domains: probe DNS, TLS, HTTP; judge every check; score against a baseline.
     #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
     /// List or explain the checks.
     Checks(ChecksArgs),
+    /// List the scans saved in the history database, with dates and portfolio score.
+    #[command(after_help = EXIT_CODES)]
+    History(HistoryArgs),
+    /// What changed between two scans: new failures first, fixed items, score moves and why.
+    #[command(after_help = EXIT_CODES)]
+    Diff(DiffArgs),
+    /// Render the dashboard, detail pages and exports of a saved scan.
+    #[command(after_help = EXIT_CODES)]
+    Report(ReportArgs),
+    /// Render a full dashboard from a recorded week of lab scans (no network needed).
+    #[command(after_help = EXIT_CODES)]
+    Demo(DemoArgs),
 }
 
 /// Output format of text commands.
@@ -108,6 +122,12 @@ pub struct ScanArgs {
     /// Summary format on stdout (`json` prints the whole results.json document).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Save the scan to this history database (SQLite), in one transaction.
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+    /// Do not save the scan to a history database.
+    #[arg(long)]
+    pub no_db: bool,
 }
 
 /// `govscan checks`.
@@ -135,4 +155,67 @@ pub enum ChecksAction {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+/// `govscan history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The history database.
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `govscan diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older scan: an id from `govscan history` or a results.json file (default: the scan
+    /// before NEW).
+    #[arg(value_name = "OLD")]
+    pub old: Option<String>,
+    /// The newer scan: an id or a results.json file (default: the latest scan).
+    #[arg(value_name = "NEW")]
+    pub new: Option<String>,
+    /// The history database.
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `govscan report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The history database.
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+    /// Write the report files into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The scan to report on (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub scan: Option<i64>,
+    /// The baseline file the scan was judged under, when it is not the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `govscan demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Write the demo report into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also save the demo week to this history database (to try `history` and `diff`).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -2,6 +2,10 @@
 
 mod args;
 mod checks_cmd;
+mod demo_cmd;
+mod diff_cmd;
+mod history_cmd;
+mod report_cmd;
 mod scan_cmd;
 mod summary;
 
@@ -67,6 +71,10 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan_cmd::run(args),
         Command::Checks(args) => checks_cmd::run(args),
+        Command::History(args) => history_cmd::run(args),
+        Command::Diff(args) => diff_cmd::run(args),
+        Command::Report(args) => report_cmd::run(args),
+        Command::Demo(args) => demo_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -26,6 +26,12 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     if let Some(out) = &args.out {
         prepare_out_dir(out)?;
     }
+    // Open the history database before probing, so a locked or foreign file fails fast.
+    let mut store = if args.no_db {
+        None
+    } else {
+        Some(govscan_store::Store::open(&args.db).map_err(super::history_cmd::store_error)?)
+    };
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -63,10 +69,23 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         domains,
     };
 
+    // One transaction for the whole scan: header, then each domain, then commit.
+    let saved = match store.as_mut() {
+        Some(store) => Some(save_scan(store, &result)?),
+        None => None,
+    };
     if let Some(out) = &args.out {
-        govscan_report::write_outputs(&result, out)
+        match (&store, saved) {
+            (Some(store), Some(id)) => {
+                super::report_cmd::write_with_history(store, id, &result, &baseline, out)?;
+            }
+            _ => govscan_report::write_report(
+                &govscan_report::ReportInput::new(&result, &baseline),
+                out,
+            )
             .with_context(|| format!("writing the report to {}", out.display()))
-            .map_err(CliError::runtime)?;
+            .map_err(CliError::runtime)?,
+        }
     }
     match args.format {
         Format::Json => {
@@ -77,6 +96,24 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         Format::Text => {}
     }
     Ok(exit_code(&result, args.fail_on))
+}
+
+/// Saves the scan in one transaction (begin, one row set per domain, commit); a failure
+/// leaves nothing behind.
+fn save_scan(
+    store: &mut govscan_store::Store,
+    result: &ScanResult,
+) -> Result<govscan_store::ScanId, CliError> {
+    let header = govscan_store::ScanHeader::from(result);
+    let mut writer = store
+        .begin_scan(&header)
+        .map_err(super::history_cmd::store_error)?;
+    for domain in &result.domains {
+        writer
+            .add_domain(domain)
+            .map_err(super::history_cmd::store_error)?;
+    }
+    writer.commit().map_err(super::history_cmd::store_error)
 }
 
 fn exit_code(result: &ScanResult, fail_on: Option<FailOn>) -> u8 {

@@ -1,20 +1,56 @@
-//! Reports: a self-contained HTML page (handlebars, strict mode, every scan value escaped) and
-//! `results.json`, written atomically into an output directory.
+//! Reports: the ministers' dashboard (`index.html`), a detail page per organisation and per
+//! domain for the security team, and the exports `results.json`, `findings.csv` and
+//! `results.sarif`. Pages are self-contained HTML (inline CSS and SVG, no scripts), rendered
+//! with strict handlebars so every value from a scan is escaped.
 
-mod view;
+mod changes;
+mod csv;
+mod dashboard;
+mod input;
+mod links;
+mod orgs;
+mod page;
+mod sarif;
+mod text;
+mod trend;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 use govscan_model::ScanResult;
+use govscan_score::Baseline;
 use handlebars::Handlebars;
 
-pub use write::write_outputs;
+pub use csv::{CSV_COLUMNS, render_findings_csv};
+pub use input::{HistoryEntry, PreviousScan, ReportInput};
+pub use sarif::{SARIF_VERSION, render_sarif};
+pub use write::{write_outputs, write_report};
 
-/// The page template, embedded at build time.
-const INDEX_TEMPLATE: &str = include_str!("../../../reports/templates/index.hbs");
-/// The stylesheet, embedded into the page (registered as the `style` partial).
-const STYLE_CSS: &str = include_str!("../../../reports/templates/style.css");
+/// The templates, embedded at build time: (name, text).
+const TEMPLATES: [(&str, &str); 3] = [
+    (
+        "index",
+        include_str!("../../../reports/templates/index.hbs"),
+    ),
+    (
+        "domain",
+        include_str!("../../../reports/templates/domain.hbs"),
+    ),
+    ("org", include_str!("../../../reports/templates/org.hbs")),
+];
+/// Partials shared by the pages: (name, text).
+const PARTIALS: [(&str, &str); 4] = [
+    (
+        "style",
+        include_str!("../../../reports/templates/style.css"),
+    ),
+    ("head", include_str!("../../../reports/templates/head.hbs")),
+    ("foot", include_str!("../../../reports/templates/foot.hbs")),
+    (
+        "changes",
+        include_str!("../../../reports/templates/changes.hbs"),
+    ),
+];
 
 /// Why a report could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +65,19 @@ pub enum ReportError {
     /// The result could not be serialised.
     #[error("cannot serialise results: {0}")]
     Json(#[from] serde_json::Error),
+    /// The scan was judged under a baseline this call was not given.
+    #[error(
+        "the scan was judged under baseline {id} {version} (SHA-256 {sha256}), not the built-in one; \
+         give that baseline file to render its roll-ups"
+    )]
+    UnknownBaseline {
+        /// Baseline id.
+        id: String,
+        /// Baseline version.
+        version: String,
+        /// Baseline hash.
+        sha256: String,
+    },
     /// A file or directory could not be written.
     #[error("cannot {action} {path}: {source}")]
     Io {
@@ -41,18 +90,111 @@ pub enum ReportError {
     },
 }
 
-/// Renders the self-contained HTML report for a scan.
+/// The built-in Estonia baseline when the scan was judged under it.
+pub fn builtin_baseline_for(result: &ScanResult) -> Result<Baseline, ReportError> {
+    let builtin = Baseline::builtin_estonia();
+    if builtin.sha256 == result.baseline.sha256 {
+        Ok(builtin)
+    } else {
+        Err(ReportError::UnknownBaseline {
+            id: result.baseline.id.clone(),
+            version: result.baseline.version.clone(),
+            sha256: result.baseline.sha256.clone(),
+        })
+    }
+}
+
+/// Renders the dashboard of a scan judged under the built-in baseline, with no history.
 pub fn render_index(result: &ScanResult) -> Result<String, ReportError> {
+    let baseline = builtin_baseline_for(result)?;
+    let input = ReportInput::new(result, &baseline);
+    let rendered = render_report(&input)?;
+    Ok(rendered
+        .into_iter()
+        .find(|(path, _)| path == "index.html")
+        .map(|(_, text)| text)
+        .unwrap_or_default())
+}
+
+/// Renders every file of the report: (path relative to the output directory, contents).
+/// Paths are `index.html`, `results.json`, `findings.csv`, `results.sarif`,
+/// `domains/<slug>.html` and `orgs/<slug>.html`; slugs are sanitised and unique.
+pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, ReportError> {
+    let registry = registry()?;
+    let links = links::Links::new(input.result, &input.rollups);
+    let mut files = Vec::new();
+    let mut json = serde_json::to_string_pretty(input.result)?;
+    json.push('\n');
+    files.push(("results.json".to_owned(), json));
+    let dashboard = dashboard::DashboardView::new(input, &links);
+    files.push((
+        "index.html".to_owned(),
+        render(&registry, "index", &dashboard)?,
+    ));
+    for d in &input.result.domains {
+        if let Some(path) = links.domain(&d.domain) {
+            let view = page::DomainPage::new(input, &links, d);
+            files.push((path.to_owned(), render(&registry, "domain", &view)?));
+        }
+    }
+    for (index, org) in input.rollups.organisations.iter().enumerate() {
+        if let (Some(path), Some(view)) = (
+            links.org(&org.name),
+            page::OrgPage::new(input, &links, index),
+        ) {
+            files.push((path.to_owned(), render(&registry, "org", &view)?));
+        }
+    }
+    files.push(("findings.csv".to_owned(), render_findings_csv(input.result)));
+    files.push(("results.sarif".to_owned(), render_sarif(input.result)?));
+    Ok(files)
+}
+
+/// The dashboard's view model as JSON: every value exactly as the page prints it. For snapshot
+/// tests and for other renderers.
+pub fn dashboard_model(input: &ReportInput<'_>) -> Result<serde_json::Value, ReportError> {
+    let links = links::Links::new(input.result, &input.rollups);
+    Ok(serde_json::to_value(dashboard::DashboardView::new(
+        input, &links,
+    ))?)
+}
+
+/// A domain page's view model as JSON (see [`dashboard_model`]); `None` for an unknown domain.
+pub fn domain_model(
+    input: &ReportInput<'_>,
+    domain: &str,
+) -> Result<Option<serde_json::Value>, ReportError> {
+    let links = links::Links::new(input.result, &input.rollups);
+    input
+        .result
+        .domains
+        .iter()
+        .find(|d| d.domain == domain)
+        .map(|d| serde_json::to_value(page::DomainPage::new(input, &links, d)))
+        .transpose()
+        .map_err(ReportError::from)
+}
+
+fn registry() -> Result<Handlebars<'static>, ReportError> {
     let mut registry = Handlebars::new();
     registry.set_strict_mode(true);
-    registry
-        .register_partial("style", STYLE_CSS)
-        .map_err(Box::new)?;
-    registry
-        .register_template_string("index", INDEX_TEMPLATE)
-        .map_err(Box::new)?;
-    let view = view::IndexView::from_result(result);
-    Ok(registry.render("index", &view).map_err(Box::new)?)
+    for (name, text) in PARTIALS {
+        registry.register_partial(name, text).map_err(Box::new)?;
+    }
+    for (name, text) in TEMPLATES {
+        registry
+            .register_template_string(name, text)
+            .map_err(Box::new)?;
+    }
+    Ok(registry)
+}
+
+fn render(
+    registry: &Handlebars<'_>,
+    name: &str,
+    view: &impl serde::Serialize,
+) -> Result<String, ReportError> {
+    Ok(registry.render(name, view).map_err(Box::new)?)
 }
 
 /// A path for messages.

@@ -1,136 +1,371 @@
-//! Tests of the HTML report: content, escaping of hostile values, self-containment, and files.
+//! Tests of the HTML pages: escaping of hostile values on every page, self-containment, links
+//! that resolve, the dashboard's parts, the detail pages and the files written.
 
 mod common;
 
-use common::{ATTR, SCRIPT, sample_result};
-use govscan_report::{ReportError, render_index, write_outputs};
+use std::collections::BTreeMap;
 
-const TEMPLATE: &str = include_str!("../../../reports/templates/index.hbs");
+use common::{ATTR, SCRIPT, sample_result};
+use govscan_model::{ScanResult, Status};
+use govscan_report::{
+    HistoryEntry, ReportError, ReportInput, render_index, render_report, write_report,
+};
+use govscan_score::Baseline;
+
+fn files(input: &ReportInput<'_>) -> BTreeMap<String, String> {
+    render_report(input).expect("renders").into_iter().collect()
+}
+
+fn html_pages(files: &BTreeMap<String, String>) -> impl Iterator<Item = (&String, &String)> {
+    files.iter().filter(|(name, _)| name.ends_with(".html"))
+}
+
+/// The sample scan one day later, with the hostile domain's HSTS now failing and the good
+/// domain's SPF newly failing.
+fn next_day(result: &ScanResult) -> ScanResult {
+    let baseline = Baseline::builtin_estonia();
+    let mut next = result.clone();
+    next.started_at = "2026-11-28T08:00:00Z".to_owned();
+    next.finished_at = "2026-11-28T08:00:09Z".to_owned();
+    let good = &mut next.domains[0];
+    let spf = good
+        .outcomes
+        .iter_mut()
+        .find(|o| o.check == "mail.spf")
+        .expect("spf outcome");
+    spf.status = Status::Fail;
+    spf.finding = "spf_allows_all".to_owned();
+    spf.message = "The SPF record ends in +all.".to_owned();
+    good.observations.dns.txt = govscan_model::Probed::ok(vec!["v=spf1 +all".to_owned()]);
+    let score = govscan_score::score_domain(&good.outcomes, &baseline);
+    good.score = score.score;
+    good.grade = score.grade;
+    good.grade_cap = score.cap;
+    good.families = score.families;
+    next
+}
 
 #[test]
-fn hostile_values_are_escaped() {
-    let html = render_index(&sample_result()).expect("renders");
-    assert!(!html.contains(SCRIPT), "raw <script> leaked into the page");
-    assert!(!html.contains("<script"), "no script element at all");
-    assert!(!html.contains(ATTR), "attribute break-out leaked");
+fn hostile_values_are_escaped_on_every_page() {
+    let result = sample_result();
+    let baseline = Baseline::builtin_estonia();
+    let files = files(&ReportInput::new(&result, &baseline));
+    let mut pages = 0;
+    for (name, html) in html_pages(&files) {
+        pages += 1;
+        assert!(!html.contains(SCRIPT), "{name}: raw <script> leaked");
+        assert!(!html.contains("<script"), "{name}: a script element");
+        assert!(!html.contains(ATTR), "{name}: attribute break-out leaked");
+        assert!(
+            !html.contains("\" onmouseover="),
+            "{name}: attribute break-out leaked"
+        );
+    }
     assert!(
-        !html.contains("\" onmouseover="),
-        "attribute break-out leaked"
+        pages >= 1 + 3 + 2,
+        "dashboard, 3 domain pages, 2 organisation pages: {pages}"
+    );
+    let hostile = &files["domains/nohsts.lab.test.html"];
+    assert!(
+        hostile.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "script shown as text"
     );
     assert!(
-        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-        "script text shown escaped"
-    );
-    assert!(
-        html.contains("&quot; onmouseover&#x3D;alert(2)"),
+        hostile.contains("&quot; onmouseover&#x3D;alert(2)"),
         "quote and = escaped"
     );
+    // The hostile organisation name gets a safe page name and is shown escaped.
+    let org_pages: Vec<&String> = files.keys().filter(|k| k.starts_with("orgs/")).collect();
+    for page in &org_pages {
+        let stem = page.trim_start_matches("orgs/").trim_end_matches(".html");
+        assert!(
+            stem.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+            "{page}"
+        );
+    }
+    assert!(files["index.html"].contains("&quot; onmouseover&#x3D;alert(2) x&#x3D;&quot;"));
 }
 
 #[test]
-fn template_never_uses_triple_stash_and_needs_no_external_resources() {
-    assert!(
-        !TEMPLATE.contains("{{{"),
-        "triple-stash would print scan data unescaped"
-    );
-    let html = render_index(&sample_result()).expect("renders");
-    for needle in [
-        "<script", "src=", "<link", "@import", "url(", "<img", "<iframe", "<object",
-    ] {
-        assert!(
-            !html.contains(needle),
-            "page must be self-contained; found {needle:?}"
-        );
-    }
-    for (i, _) in html.match_indices("href=\"") {
-        assert!(
-            html[i + 6..].starts_with('#'),
-            "only in-page links: {}",
-            &html[i..i + 40]
-        );
-    }
-    assert!(
-        html.contains("<style>") && html.contains("@media print"),
-        "CSS is inlined"
-    );
-}
-
-#[test]
-fn page_shows_summary_table_and_every_outcome() {
+fn pages_are_self_contained_and_links_resolve() {
     let result = sample_result();
-    let html = render_index(&result).expect("renders");
-    assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("estonia 2026.1"));
-    assert!(html.contains("<th scope=\"col\">Domain</th>"));
-    assert!(html.contains("<th scope=\"row\"><a href=\"#domain-1\">good.lab.test</a></th>"));
-    for domain in &result.domains {
+    let baseline = Baseline::builtin_estonia();
+    let files = files(&ReportInput::new(&result, &baseline));
+    for template in ["index", "domain", "org", "head", "foot", "changes"] {
+        let text = std::fs::read_to_string(format!("../../reports/templates/{template}.hbs"))
+            .expect("template");
         assert!(
-            html.contains(&format!(">{}</h2>", domain.domain)),
-            "{} has a section",
-            domain.domain
+            !text.contains("{{{"),
+            "{template}: triple-stash would print scan data unescaped"
         );
-        for outcome in &domain.outcomes {
+    }
+    for (name, html) in html_pages(&files) {
+        assert!(html.starts_with("<!DOCTYPE html>"), "{name}");
+        for needle in [
+            "<script", "src=", "<link", "@import", "url(", "<img", "<iframe", "<object", "<embed",
+        ] {
             assert!(
-                html.contains(&format!("<code>{}</code>", outcome.check)),
-                "{}",
-                outcome.check
+                !html.contains(needle),
+                "{name}: must be self-contained; found {needle:?}"
+            );
+        }
+        assert!(
+            html.contains("<style>") && html.contains("@media print"),
+            "{name}: CSS inlined"
+        );
+        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
+        for (i, _) in html.match_indices("href=\"") {
+            let target = &html[i + 6..i + 6 + html[i + 6..].find('"').expect("closing quote")];
+            if target.starts_with('#') || target.starts_with("https://") {
+                continue;
+            }
+            assert!(
+                !target.contains(':') && !target.starts_with('/'),
+                "{name}: {target}"
+            );
+            let resolved = resolve(dir, target);
+            assert!(
+                files.contains_key(&resolved),
+                "{name}: link {target} → {resolved} is not in the report"
             );
         }
     }
-    // Status shown as a word and a class for colour.
-    for (class, word) in [
-        ("status-pass", "Pass"),
-        ("status-fail", "Fail"),
-        ("status-warn", "Warning"),
-        ("status-info", "Info"),
-        ("status-na", "Not applicable"),
-        ("status-inconclusive", "Inconclusive"),
-    ] {
-        assert!(
-            html.contains(&format!("class=\"status {class}\"")),
-            "{class}"
-        );
-        assert!(html.contains(&format!("</span> {word}</span>")), "{word}");
+}
+
+/// `dir` + relative `target`, with `..` applied.
+fn resolve(dir: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in target.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
     }
-    // Scores, grades, coverage and the cap.
-    assert!(html.contains("<span class=\"grade grade-aplus\">A+</span>"));
-    assert!(html.contains("<span class=\"grade grade-unknown\">?</span>"));
-    assert!(html.contains("no score"));
-    assert!(html.contains("Grade capped:</strong> required check failed: http.https-redirect"));
-    // Evidence as pretty JSON in <pre>, escaped.
-    assert!(html.contains("<pre>{\n  &quot;seen&quot;: &quot;All good.&quot;\n}</pre>"));
-    // Probes that did not complete are listed.
-    assert!(html.contains("Probes that did not complete"));
-    assert!(html.contains("Timeout failure: timed out after 5s"));
+    parts.join("/")
+}
+
+#[test]
+fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
+    let result = sample_result();
+    let baseline = Baseline::builtin_estonia();
+    let rollups = govscan_score::roll_up(&result, &baseline);
+    let history = vec![
+        HistoryEntry {
+            label: "#1".to_owned(),
+            started_at: "2026-11-25T08:00:00Z".to_owned(),
+            portfolio_score: Some(40.0),
+            domains: 3,
+            baseline: "estonia 2026.1".to_owned(),
+        },
+        HistoryEntry {
+            label: "#2".to_owned(),
+            started_at: "2026-11-26T08:00:00Z".to_owned(),
+            portfolio_score: Some(55.5),
+            domains: 3,
+            baseline: "estonia 2026.1".to_owned(),
+        },
+    ];
+    let html =
+        files(&ReportInput::new(&result, &baseline).with_history(history))["index.html"].clone();
+    let portfolio = rollups.portfolio.score.expect("portfolio score");
+    assert!(
+        html.contains(&format!(
+            "<span class=\"score-number\">{portfolio:.1}</span>"
+        )),
+        "headline score"
+    );
+    assert!(
+        html.contains("Estonia 2026.1 baseline"),
+        "the baseline beside the score"
+    );
+    assert!(html.contains("<h2 id=\"league-heading\">Organisations</h2>"));
+    assert!(html.contains("Ministry of Tests</a> <span class=\"kind\">Ministry</span>"));
+    assert!(
+        html.contains("<tr class=\"depth-1\">"),
+        "the agency is nested under its ministry"
+    );
+    // Heat map: one column per family, numbers printed in every cell.
+    for family in govscan_model::Family::ALL {
+        assert!(
+            html.contains(&format!("<th scope=\"col\">{}</th>", family.label())),
+            "{family:?}"
+        );
+    }
+    assert!(html.contains("class=\"heat-cell heat-"), "coloured cells");
+    // Trend: three points (two past + this scan), a line, and the table equivalent.
+    assert_eq!(html.matches("<circle class=\"dot\"").count(), 3);
+    assert!(html.contains("<polyline class=\"line\""));
+    assert!(html.contains(&format!(
+        "it rose from 40.0 on 25 Nov 2026 to {portfolio:.1} on 27 Nov 2026"
+    )));
+    assert!(
+        html.contains("<th scope=\"row\">#2</th><td>26 Nov 2026</td><td class=\"num\">55.5</td>")
+    );
+    // Top fixes: as many as the roll-ups give (at most five), in plain words.
+    let shown = html.matches("<p class=\"fix-title\">").count();
+    assert_eq!(shown, rollups.top_fixes.len().min(5));
+    assert!(shown > 0, "the sample has something to fix");
+    let first = &rollups.top_fixes[0];
+    let title = govscan_checks::find(&first.check)
+        .expect("known check")
+        .meta()
+        .title;
+    assert!(
+        !title.contains(['<', '>', '&', '"', '\'', '=', '`']),
+        "the title needs no escaping"
+    );
+    assert!(html.contains(&format!("<p class=\"fix-title\"><strong>{title}</strong></p>")));
+    assert!(html.contains(&format!(
+        "The overall score rises by <strong>{:.1} points</strong>",
+        first.gain
+    )));
+    // The paragraph to read aloud.
+    assert!(html.contains(&format!("Together they score {portfolio:.1} out of 100")));
+    assert!(html.contains("On 27 Nov 2026 govscan checked 3 internet domains of 2 organisations"));
+}
+
+#[test]
+fn domain_pages_show_every_outcome_with_remediation_and_sources() {
+    let result = sample_result();
+    let baseline = Baseline::builtin_estonia();
+    let files = files(&ReportInput::new(&result, &baseline));
+    for d in &result.domains {
+        let page = &files[&format!("domains/{}.html", d.domain)];
+        assert!(page.contains(&format!("<h1>{}</h1>", d.domain)));
+        for o in &d.outcomes {
+            assert!(
+                page.contains(&format!("<code>{}</code></summary>", o.check)),
+                "{} {}",
+                d.domain,
+                o.check
+            );
+        }
+    }
+    let good = &files["domains/good.lab.test.html"];
+    let hsts = govscan_checks::find("http.hsts").expect("hsts").meta();
+    assert!(good.contains("<h3>How to fix it</h3>"));
+    assert!(good.contains(&format!(
+        "<a href=\"{}\" rel=\"noreferrer\">",
+        hsts.references[0].url
+    )));
+    // Problems come first and are open; passes are closed.
+    let hostile = &files["domains/nohsts.lab.test.html"];
+    let fail_at = hostile
+        .find("row-status-fail\" open")
+        .expect("failure open");
+    let pass_at = hostile.find("row-status-pass\">").expect("pass closed");
+    assert!(fail_at < pass_at, "failures before passes");
+    // CSS-only filters.
+    assert!(hostile.contains("<input type=\"checkbox\" id=\"hide-pass\""));
+    assert!(hostile.contains("#hide-pass:checked ~ .outcomes .row-status-pass { display: none; }"));
+    // Status as word and symbol, the grade cap, probe problems, evidence.
+    assert!(hostile.contains("<span aria-hidden=\"true\">✗</span> Fail</span>"));
+    let dead = &files["domains/nxdomain.lab.test.html"];
+    assert!(dead.contains("Probes that did not complete"));
+    assert!(dead.contains("Timeout failure: timed out after 5s") || dead.contains("5s"));
+    assert!(good.contains("<pre>{\n  &quot;seen&quot;: &quot;All good.&quot;\n}</pre>"));
+}
+
+#[test]
+fn changes_since_the_previous_scan_are_shown_new_failures_first() {
+    let before = sample_result();
+    let now = next_day(&before);
+    let baseline = Baseline::builtin_estonia();
+    let files = files(&ReportInput::new(&now, &baseline).with_previous(&before, &baseline));
+    let index = &files["index.html"];
+    let new_at = index.find("New problems (1)").expect("new problems listed");
+    assert!(index[new_at..].contains("<code>mail.spf</code>"));
+    assert!(index.contains("Score moves, largest fall first"));
+    assert!(
+        index.contains("the servers changed"),
+        "the cause of the move"
+    );
+    assert!(
+        index.contains("mail.spf Pass → Fail"),
+        "the check that moved it"
+    );
+    let good = &files["domains/good.lab.test.html"];
+    assert!(good.contains("New problems (1)") && good.contains("The SPF record ends in +all."));
+    let ministry = files
+        .iter()
+        .find(|(k, v)| k.starts_with("orgs/") && v.contains("<h1>Ministry of Tests"))
+        .expect("org page");
+    assert!(
+        ministry.1.contains("New problems (1)"),
+        "the ministry page includes its domains' changes"
+    );
+    assert!(index.contains("Since the previous scan 1 new problem appeared and 0 were fixed."));
+    // The trend arrow of the ministry points down.
+    assert!(index.contains("<span class=\"trend trend-down\"><span aria-hidden=\"true\">▼</span>"));
+}
+
+#[test]
+fn render_index_is_the_dashboard_and_needs_the_scans_baseline() {
+    let mut result = sample_result();
+    let html = render_index(&result).expect("renders");
+    assert!(html.contains("How secure are our government websites"));
+    result.baseline.sha256 = "0".repeat(64);
+    let err = render_index(&result).expect_err("unknown baseline");
+    assert!(matches!(err, ReportError::UnknownBaseline { .. }), "{err}");
 }
 
 #[test]
 fn empty_scan_renders() {
     let mut result = sample_result();
     result.domains.clear();
-    let html = render_index(&result).expect("renders an empty scan");
-    assert!(html.contains("Domains scanned</dt><dd>0</dd>"));
+    let baseline = Baseline::builtin_estonia();
+    let files = files(&ReportInput::new(&result, &baseline));
+    assert!(files["index.html"].contains("None of them could be scored."));
 }
 
 #[test]
-fn write_outputs_creates_the_directory_and_both_files() {
+fn write_report_writes_every_file_and_removes_stale_pages() {
     let base = std::env::temp_dir().join(format!("govscan-report-test-{}", std::process::id()));
     let dir = base.join("nested/out");
     let result = sample_result();
-    write_outputs(&result, &dir).expect("writes");
+    let baseline = Baseline::builtin_estonia();
+    let input = ReportInput::new(&result, &baseline);
+    std::fs::create_dir_all(dir.join("domains")).expect("mkdir");
+    std::fs::write(dir.join("domains/gone.lab.test.html"), "old").expect("stale page");
+    write_report(&input, &dir).expect("writes");
+    let expected = files(&input);
+    for (name, text) in &expected {
+        assert_eq!(
+            &std::fs::read_to_string(dir.join(name)).expect(name),
+            text,
+            "{name}"
+        );
+    }
+    assert!(
+        !dir.join("domains/gone.lab.test.html").exists(),
+        "stale page removed"
+    );
     let json = std::fs::read_to_string(dir.join("results.json")).expect("results.json");
-    assert!(json.contains("\n  \"schema_version\": 1"), "pretty JSON");
-    let back: govscan_model::ScanResult = serde_json::from_str(&json).expect("parses back");
+    let back: ScanResult = serde_json::from_str(&json).expect("parses back");
     assert_eq!(back, result);
-    let html = std::fs::read_to_string(dir.join("index.html")).expect("index.html");
-    assert_eq!(html, render_index(&result).expect("renders"));
-    // Writing again replaces the files and leaves no temporary file behind.
-    write_outputs(&result, &dir).expect("rewrites");
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    // Writing again leaves no temporary file behind.
+    write_report(&input, &dir).expect("rewrites");
+    let mut count = 0;
+    for sub in ["", "domains", "orgs"] {
+        for entry in std::fs::read_dir(dir.join(sub)).expect("list") {
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            assert!(!name.starts_with('.'), "temporary file left: {name}");
+            count += 1;
+        }
+    }
+    assert_eq!(
+        count,
+        expected.len() + 2,
+        "files plus the two sub-directories"
+    );
     std::fs::remove_dir_all(&base).expect("cleanup");
 }
 
@@ -140,8 +375,8 @@ fn unwritable_directory_gives_a_clear_error() {
     std::fs::create_dir_all(&base).expect("tmp");
     let file = base.join("a-file");
     std::fs::write(&file, "not a directory").expect("write");
-    let err =
-        write_outputs(&sample_result(), &file.join("out")).expect_err("cannot create under a file");
+    let err = govscan_report::write_outputs(&sample_result(), &file.join("out"))
+        .expect_err("cannot create under a file");
     assert!(
         matches!(
             err,

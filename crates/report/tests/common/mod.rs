@@ -61,6 +61,12 @@ fn good_dns() -> DnsObservations {
             serial: 2026112701,
         }),
         resolver: "127.10.0.53:53".to_owned(),
+        dnssec: Probed::skipped("not probed in this fixture"),
+        nameservers: Probed::skipped("not probed in this fixture"),
+        mta_sts: Probed::skipped("not probed in this fixture"),
+        mta_sts_policy: Probed::skipped("not probed in this fixture"),
+        tls_rpt: Probed::skipped("not probed in this fixture"),
+        dmarc_organisational: Probed::skipped("not probed in this fixture"),
         nxdomain: false,
     }
 }
@@ -121,6 +127,7 @@ fn good_endpoint(address: &str) -> EndpointObservations {
             )
         }),
         tls_scan: Probed::skipped("not probed in this fixture"),
+        paths: Vec::new(),
     }
 }
 
@@ -170,6 +177,7 @@ fn hostile_endpoint() -> EndpointObservations {
         }),
         security_txt: Probed::failed(FailureKind::Http, "malformed response"),
         tls_scan: Probed::skipped("not probed in this fixture"),
+        paths: Vec::new(),
     }
 }
 
@@ -335,6 +343,7 @@ pub(crate) fn sample_result() -> ScanResult {
             https: Probed::failed(FailureKind::Refused, "connection refused"),
             security_txt: Probed::skipped("no HTTPS"),
             tls_scan: Probed::skipped("no HTTPS"),
+            paths: Vec::new(),
         });
     }
     let dead_dns = DnsObservations {
@@ -347,6 +356,12 @@ pub(crate) fn sample_result() -> ScanResult {
         dmarc: Probed::failed(FailureKind::Other, "other"),
         soa: Probed::failed(FailureKind::Unreachable, "no route"),
         resolver: "127.10.0.53:53".to_owned(),
+        dnssec: Probed::skipped("not probed in this fixture"),
+        nameservers: Probed::skipped("not probed in this fixture"),
+        mta_sts: Probed::skipped("not probed in this fixture"),
+        mta_sts_policy: Probed::skipped("not probed in this fixture"),
+        tls_rpt: Probed::skipped("not probed in this fixture"),
+        dmarc_organisational: Probed::skipped("not probed in this fixture"),
         nxdomain: true,
     };
     let dead_outcomes: Vec<Outcome> = baseline

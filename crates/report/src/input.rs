@@ -1,0 +1,99 @@
+//! What a report is made from: the scan, its roll-ups, past scans for the trend and the previous
+//! scan for "what changed". `scan --out`, `report --db` and `demo` all build one of these, so
+//! they produce the same pages.
+
+use govscan_model::{Rollups, ScanResult};
+use govscan_score::Baseline;
+
+/// One past scan, for the trend chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// A short label, e.g. the store's scan id (`#12`).
+    pub label: String,
+    /// Scan start, RFC 3339.
+    pub started_at: String,
+    /// The portfolio score (mean of scored domains), if any domain had a score.
+    pub portfolio_score: Option<f64>,
+    /// Domains in the scan.
+    pub domains: u64,
+    /// Baseline id and version, e.g. `estonia 2026.1`.
+    pub baseline: String,
+}
+
+/// The previous scan, to explain what changed.
+#[derive(Debug, Clone)]
+pub struct PreviousScan<'a> {
+    /// The scan.
+    pub result: &'a ScanResult,
+    /// Its roll-ups.
+    pub rollups: Rollups,
+}
+
+/// Everything the pages are rendered from.
+#[derive(Debug, Clone)]
+pub struct ReportInput<'a> {
+    /// The scan reported on.
+    pub result: &'a ScanResult,
+    /// Its roll-ups (`govscan_score::roll_up`).
+    pub rollups: Rollups,
+    /// Past scans, oldest first; the current scan is added if missing.
+    pub history: Vec<HistoryEntry>,
+    /// The scan before this one, if there is one.
+    pub previous: Option<PreviousScan<'a>>,
+}
+
+impl<'a> ReportInput<'a> {
+    /// A report on one scan with no history, its roll-ups computed under `baseline` (which
+    /// should be the baseline the scan was judged under).
+    pub fn new(result: &'a ScanResult, baseline: &Baseline) -> ReportInput<'a> {
+        ReportInput {
+            result,
+            rollups: govscan_score::roll_up(result, baseline),
+            history: Vec::new(),
+            previous: None,
+        }
+    }
+
+    /// Adds past scans for the trend chart (oldest first).
+    pub fn with_history(mut self, history: Vec<HistoryEntry>) -> ReportInput<'a> {
+        self.history = history;
+        self
+    }
+
+    /// Adds the previous scan, its roll-ups computed under `baseline`.
+    pub fn with_previous(mut self, previous: &'a ScanResult, baseline: &Baseline) -> Self {
+        self.previous = Some(PreviousScan {
+            result: previous,
+            rollups: govscan_score::roll_up(previous, baseline),
+        });
+        self
+    }
+
+    /// The history with the current scan as its last point (added when missing, its score
+    /// taken from the roll-ups), oldest first, only scans that started no later than this one.
+    pub(crate) fn trend_points(&self) -> Vec<HistoryEntry> {
+        let now = &self.result.started_at;
+        let mut points: Vec<HistoryEntry> = self
+            .history
+            .iter()
+            .filter(|h| h.started_at.as_str() <= now.as_str() && h.started_at != *now)
+            .cloned()
+            .collect();
+        let label = self
+            .history
+            .iter()
+            .find(|h| h.started_at == *now)
+            .map_or_else(|| "this scan".to_owned(), |h| h.label.clone());
+        points.push(HistoryEntry {
+            label,
+            started_at: now.clone(),
+            portfolio_score: self.rollups.portfolio.score,
+            domains: self.result.domains.len() as u64,
+            baseline: format!(
+                "{} {}",
+                self.result.baseline.id, self.result.baseline.version
+            ),
+        });
+        points
+    }
+}

@@ -1,0 +1,212 @@
+//! `results.sarif`: SARIF 2.1.0 for code-scanning dashboards. Rules come from the check
+//! metadata; one result per failed or warned outcome, located at the domain's URL.
+
+use govscan_model::{ScanResult, Status};
+use serde::Serialize;
+
+/// The SARIF version written.
+pub const SARIF_VERSION: &str = "2.1.0";
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    results: Vec<SarifResult>,
+    invocations: Vec<Invocation>,
+    properties: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: String,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    default_configuration: Configuration,
+    properties: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    properties: serde_json::Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    start_time_utc: String,
+    end_time_utc: String,
+}
+
+/// Renders the SARIF log as pretty JSON.
+pub fn render_sarif(result: &ScanResult) -> Result<String, serde_json::Error> {
+    let rules: Vec<Rule> = govscan_checks::ALL
+        .iter()
+        .map(|check| {
+            let m = check.meta();
+            let level = match m.level {
+                govscan_model::Level::Must => "error",
+                govscan_model::Level::Should => "warning",
+                govscan_model::Level::May => "note",
+            };
+            Rule {
+                id: m.id.to_owned(),
+                name: m.id.replace(['.', '-'], "_"),
+                short_description: Text {
+                    text: m.title.to_owned(),
+                },
+                full_description: Text {
+                    text: m.rationale.to_owned(),
+                },
+                help: Text {
+                    text: m.remediation.to_owned(),
+                },
+                help_uri: m.references.first().map(|r| r.url.to_owned()),
+                default_configuration: Configuration { level },
+                properties: serde_json::json!({
+                    "family": m.family.prefix(),
+                    "tags": ["security", m.family.prefix()],
+                    "references": m.references.iter().map(|r| r.url).collect::<Vec<_>>(),
+                }),
+            }
+        })
+        .collect();
+    let results = result
+        .domains
+        .iter()
+        .flat_map(|d| d.outcomes.iter().map(move |o| (d, o)))
+        .filter(|(_, o)| matches!(o.status, Status::Fail | Status::Warn))
+        .filter_map(|(d, o)| {
+            let rule_index = rules.iter().position(|r| r.id == o.check)?;
+            let org = d.organisation.clone().unwrap_or_default();
+            Some(SarifResult {
+                rule_id: o.check.clone(),
+                rule_index,
+                level: if o.status == Status::Fail {
+                    "error"
+                } else {
+                    "warning"
+                },
+                message: Text {
+                    text: format!("{}: {}", d.domain, o.message),
+                },
+                locations: vec![Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation {
+                            uri: format!("https://{}/", d.domain),
+                        },
+                    },
+                    logical_locations: vec![LogicalLocation {
+                        name: d.domain.clone(),
+                        fully_qualified_name: if org.is_empty() {
+                            d.domain.clone()
+                        } else {
+                            format!("{org}/{}", d.domain)
+                        },
+                        kind: "resource",
+                    }],
+                }],
+                properties: serde_json::json!({
+                    "finding": o.finding,
+                    "organisation": d.organisation,
+                    "evidence": o.evidence,
+                }),
+            })
+        })
+        .collect();
+    let log = Log {
+        schema: SARIF_SCHEMA,
+        version: SARIF_VERSION,
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "govscan",
+                    version: result.govscan_version.clone(),
+                    rules,
+                },
+            },
+            results,
+            invocations: vec![Invocation {
+                execution_successful: true,
+                start_time_utc: result.started_at.clone(),
+                end_time_utc: result.finished_at.clone(),
+            }],
+            properties: serde_json::json!({
+                "baseline": result.baseline,
+                "scoringVersion": result.scoring_version,
+            }),
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log)?;
+    text.push('\n');
+    Ok(text)
+}
