@@ -39,6 +39,10 @@ struct RawOrganisation {
     kind: Spanned<String>,
     #[serde(default)]
     parent: Option<Spanned<String>>,
+    /// A free-form grouping for like-with-like comparison (e.g. `ministry`, `agency`); read
+    /// by people and kept in the file, not yet carried into results.
+    #[serde(default)]
+    tier: Option<String>,
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
@@ -158,7 +162,7 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
                 ),
             )
         })?;
-        let _ = &org.note;
+        let _ = (&org.note, &org.tier);
         portfolio.organisations.push(Organisation {
             name: name.clone(),
             kind,

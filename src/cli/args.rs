@@ -43,6 +43,12 @@ pub enum Command {
     /// Render a full dashboard from a recorded week of lab scans (no network needed).
     #[command(after_help = EXIT_CODES)]
     Demo(DemoArgs),
+    /// List, show, validate baselines; derive a baseline's measured reference from a scan.
+    #[command(after_help = EXIT_CODES)]
+    Baseline(BaselineArgs),
+    /// Judge a stored scan again under a baseline, offline (no network at all).
+    #[command(after_help = EXIT_CODES)]
+    Rescore(RescoreArgs),
 }
 
 /// Output format of text commands.
@@ -155,6 +161,82 @@ pub enum ChecksAction {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+/// `govscan baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// list, show, validate or derive.
+    #[command(subcommand)]
+    pub action: BaselineAction,
+}
+
+/// `govscan baseline list|show|validate|derive`.
+#[derive(Debug, Subcommand)]
+pub enum BaselineAction {
+    /// List the baselines in the baselines directory and the built-in one.
+    List {
+        /// Directory of baseline files.
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        dir: PathBuf,
+    },
+    /// Print a baseline's rules with their sources, its reference and its context figures.
+    Show {
+        /// A baseline file, a name in the baselines directory (`estonia`), or `builtin`.
+        baseline: String,
+        /// Directory of baseline files.
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Validate baseline files (default: every file in the baselines directory and the
+    /// built-in one); errors name file and line and exit with code 2.
+    Validate {
+        /// Baseline files.
+        files: Vec<PathBuf>,
+        /// Directory of baseline files, used when no file is given.
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        dir: PathBuf,
+    },
+    /// Fill a baseline's measured reference from a scan of the reference portfolio. Only the
+    /// `reference:` block is rewritten; the rules are never touched.
+    Derive {
+        /// results.json of a scan of the reference portfolio.
+        #[arg(long, value_name = "FILE")]
+        scan: PathBuf,
+        /// Baseline name: reads DIR/NAME.yaml.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// The target file that was scanned (default: targets/NAME.yaml); its domains must be
+        /// exactly the scan's.
+        #[arg(long, value_name = "FILE")]
+        targets: Option<PathBuf>,
+        /// Write the baseline with its new reference here (default: DIR/NAME.yaml in place).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Directory of baseline files.
+        #[arg(long, value_name = "DIR", default_value = "baselines")]
+        dir: PathBuf,
+    },
+}
+
+/// `govscan rescore`.
+#[derive(Debug, Args)]
+pub struct RescoreArgs {
+    /// results.json of an earlier scan.
+    #[arg(long, value_name = "FILE")]
+    pub scan: PathBuf,
+    /// Baseline file to judge and score under (default: the built-in Estonia baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write results.json and index.html into this directory (otherwise print a summary).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Summary format on stdout (`json` prints the new results.json document).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `govscan history`.

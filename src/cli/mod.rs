@@ -1,11 +1,13 @@
 //! Command-line interface: argument definitions, dispatch and exit codes.
 
 mod args;
+mod baseline_cmd;
 mod checks_cmd;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
 mod report_cmd;
+mod rescore_cmd;
 mod scan_cmd;
 mod summary;
 
@@ -75,6 +77,8 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff_cmd::run(args),
         Command::Report(args) => report_cmd::run(args),
         Command::Demo(args) => demo_cmd::run(args),
+        Command::Baseline(args) => baseline_cmd::run(args),
+        Command::Rescore(args) => rescore_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,7 +1,7 @@
 //! The parameters each check reads from its baseline rule, and their validation.
 //!
 //! This table mirrors the `ctx.param_*` calls in `crates/checks` (`http/hsts.rs`,
-//! `cert/not_expired.rs`). A rule giving a parameter the check does not read, or a value of the
+//! `cert/expiry_soon.rs`, `cert/lifetime.rs`, `cert/key_strength.rs`). A rule giving a parameter the check does not read, or a value of the
 //! wrong type or out of range, is an error: a silently ignored parameter would make a
 //! baseline say something the scan does not do.
 
@@ -27,10 +27,28 @@ const KNOWN: &[(&str, &str, ParamKind)] = &[
     ),
     ("http.hsts", "require_include_subdomains", ParamKind::Bool),
     (
-        "cert.not-expired",
+        "cert.expiry-soon",
         "warn_days",
         // A certificate may live at most 398 days under the CA/B Forum Baseline Requirements.
         ParamKind::Integer { min: 0, max: 398 },
+    ),
+    (
+        "cert.expiry-soon",
+        "fail_days",
+        ParamKind::Integer { min: 0, max: 398 },
+    ),
+    (
+        "cert.lifetime",
+        "max_days",
+        ParamKind::Integer { min: 1, max: 3650 },
+    ),
+    (
+        "cert.key-strength",
+        "min_rsa_bits",
+        ParamKind::Integer {
+            min: 1024,
+            max: 16384,
+        },
     ),
 ];
 

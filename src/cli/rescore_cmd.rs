@@ -1,0 +1,185 @@
+//! `govscan rescore`: judge a stored scan's observations again under a baseline and score
+//! them, offline. Nothing here opens a socket: the observations are read from results.json,
+//! the checks are pure, and "now" is the scan's start time, so certificate expiry is judged
+//! as it was when the scan ran.
+
+use std::path::Path;
+
+use anyhow::{Context as _, anyhow};
+use govscan_checks::Context;
+use govscan_model::{DomainResult, Rollups, ScanResult};
+use govscan_score::{Baseline, SCORING_VERSION, roll_up, score_domain};
+
+use super::args::{Format, RescoreArgs};
+use super::{CliError, exit, summary};
+
+/// Runs the rescore command and returns its exit code.
+pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
+    let before = read_scan(&args.scan)?;
+    let baseline = load_baseline(args.baseline.as_deref())?;
+    let after = rejudge(&before, &baseline)?;
+    if let Some(out) = &args.out {
+        // The report computes its roll-ups under the baseline the scan was judged under.
+        govscan_report::write_report(&govscan_report::ReportInput::new(&after, &baseline), out)
+            .with_context(|| format!("writing the report to {}", out.display()))
+            .map_err(CliError::runtime)?;
+    }
+    match args.format {
+        Format::Json => {
+            let json = serde_json::to_string_pretty(&after).map_err(CliError::runtime)?;
+            println!("{json}");
+        }
+        Format::Text => {
+            print_changes(&before, &after);
+            print_rollups(&roll_up(&after, &baseline));
+            if args.out.is_some() {
+                summary::print(&after, args.out.as_deref());
+            }
+        }
+    }
+    Ok(exit::DONE)
+}
+
+/// Reads a results.json; any problem is an input error (exit 2).
+pub(super) fn read_scan(path: &Path) -> Result<ScanResult, CliError> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read scan {}", path.display()))
+        .map_err(CliError::usage)?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a govscan results.json", path.display()))
+        .map_err(CliError::usage)
+}
+
+/// Loads a baseline (default: the built-in Estonia one) and checks it against the registry.
+/// Checks that run but have no rule are named on stderr: they are reported, not scored.
+pub(super) fn load_baseline(path: Option<&Path>) -> Result<Baseline, CliError> {
+    let baseline = match path {
+        Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
+        None => Baseline::builtin_estonia(),
+    };
+    let known = known_check_ids();
+    baseline
+        .validate_against(&known)
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let unruled = baseline.unruled_checks(&known);
+    if !unruled.is_empty() {
+        eprintln!(
+            "govscan: note: baseline {} has no rule for {}; these run and are reported but not scored",
+            baseline.id,
+            unruled.join(", ")
+        );
+    }
+    Ok(baseline)
+}
+
+/// Every check id in the registry.
+pub(super) fn known_check_ids() -> Vec<&'static str> {
+    govscan_checks::ALL.iter().map(|c| c.meta().id).collect()
+}
+
+/// The scan's start as Unix seconds: the "now" checks are judged at.
+fn judged_at(scan: &ScanResult) -> Result<i64, CliError> {
+    time::OffsetDateTime::parse(
+        &scan.started_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map(time::OffsetDateTime::unix_timestamp)
+    .map_err(|e| {
+        CliError::usage(anyhow!(
+            "the scan's started_at {:?} is not RFC 3339: {e}",
+            scan.started_at
+        ))
+    })
+}
+
+/// Judges every domain's stored observations under the baseline's parameters and scores
+/// them; keeps the scan's times, organisations and observations.
+pub(super) fn rejudge(scan: &ScanResult, baseline: &Baseline) -> Result<ScanResult, CliError> {
+    let context = Context {
+        now_unix: judged_at(scan)?,
+        params: baseline.params(),
+    };
+    let domains = scan
+        .domains
+        .iter()
+        .map(|d| {
+            let outcomes = govscan_checks::evaluate_all(&d.observations, &context);
+            let score = score_domain(&outcomes, baseline);
+            DomainResult {
+                domain: d.domain.clone(),
+                organisation: d.organisation.clone(),
+                score: score.score,
+                grade: score.grade,
+                grade_cap: score.cap,
+                coverage: score.coverage,
+                families: score.families,
+                outcomes,
+                observations: d.observations.clone(),
+            }
+        })
+        .collect();
+    Ok(ScanResult {
+        govscan_version: env!("CARGO_PKG_VERSION").to_owned(),
+        scoring_version: SCORING_VERSION,
+        baseline: baseline.reference(),
+        domains,
+        ..scan.clone()
+    })
+}
+
+fn show(score: Option<f64>) -> String {
+    score.map_or_else(|| "-".to_owned(), |s| format!("{s:.1}"))
+}
+
+/// One line per domain: score and grade before and after.
+fn print_changes(before: &ScanResult, after: &ScanResult) {
+    println!(
+        "rescored {} domain(s): baseline {} {} -> {} {} (scoring version {} -> {})",
+        after.domains.len(),
+        before.baseline.id,
+        before.baseline.version,
+        after.baseline.id,
+        after.baseline.version,
+        before.scoring_version,
+        after.scoring_version
+    );
+    println!(
+        "{:<40} {:>7} {:>5}   {:>7} {:>5}",
+        "domain", "before", "grade", "after", "grade"
+    );
+    for (old, new) in before.domains.iter().zip(&after.domains) {
+        println!(
+            "{:<40} {:>7} {:>5}   {:>7} {:>5}",
+            new.domain,
+            show(old.score),
+            old.grade,
+            show(new.score),
+            new.grade
+        );
+    }
+}
+
+/// The portfolio roll-up and the five fixes that gain most.
+fn print_rollups(rollups: &Rollups) {
+    let p = &rollups.portfolio;
+    println!(
+        "portfolio: {} (gap {}), worst {} {}, coverage {:.0}%, {}/{} domains scored",
+        show(p.score),
+        show(p.gap),
+        p.worst_domain.as_deref().unwrap_or("-"),
+        show(p.worst_score),
+        p.coverage * 100.0,
+        p.domains_scored,
+        p.domains
+    );
+    for fix in rollups.top_fixes.iter().take(5) {
+        let domains: Vec<&str> = fix.domains.iter().map(|d| d.domain.as_str()).collect();
+        println!(
+            "fix {} on {} domain(s): +{:.1} points ({})",
+            fix.check,
+            domains.len(),
+            fix.gain,
+            domains.join(", ")
+        );
+    }
+}
