@@ -195,7 +195,7 @@ mod tests {
         assert_eq!(tier_of("tls12", 0xC02F), Tier::Sufficient);
         assert_eq!(tier_of("tls12", 0xC027), Tier::PhaseOut);
         assert_eq!(tier_of("tls12", 0x002F), Tier::Insufficient);
-        assert_eq!(tier_of("ssl2", 0x0100_80), Tier::Insufficient);
+        assert_eq!(tier_of("ssl2", 0x0001_0080), Tier::Insufficient);
         assert_eq!(tier_of("tls12", 0x1_0000), Tier::Unknown);
     }
 }
