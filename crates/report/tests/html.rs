@@ -218,7 +218,9 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
         !title.contains(['<', '>', '&', '"', '\'', '=', '`']),
         "the title needs no escaping"
     );
-    assert!(html.contains(&format!("<p class=\"fix-title\"><strong>{title}</strong></p>")));
+    assert!(html.contains(&format!(
+        "<p class=\"fix-title\"><strong>{title}</strong></p>"
+    )));
     assert!(html.contains(&format!(
         "The overall score rises by <strong>{:.1} points</strong>",
         first.gain
