@@ -67,6 +67,16 @@ impl Check for Dnssec {
                 "secure",
                 format!("the zone {zone} is signed and validates from the trust anchor"),
             ),
+            // A zone with no DNSKEY and no DS at its parent is unsigned, whatever the
+            // validator says: a validator that cannot fetch a key of an ancestor (e.g. a
+            // private root that is not served) reports bogus, which would blame the domain.
+            DnssecStatus::Bogus if !signed && dnssec.ds_records.is_empty() => (
+                Status::Fail,
+                "unsigned",
+                format!(
+                    "the zone {zone} publishes no DNSKEY and its parent no DS, so it is not protected by DNSSEC"
+                ),
+            ),
             DnssecStatus::Bogus => (
                 Status::Fail,
                 "bogus",
