@@ -9,7 +9,7 @@ use crate::input::ReportInput;
 use crate::links::Links;
 use crate::orgs::{kind_word, league_order};
 use crate::page::PageMeta;
-use crate::text::{Trend, grade_of, group_letter, percent, score_text, trend};
+use crate::text::{Trend, capitalise, grade_of, group_letter, percent, score_text, trend};
 use crate::trend::TrendChart;
 
 /// Fixes shown on the dashboard.
@@ -531,12 +531,6 @@ fn read_aloud(
     text
 }
 
-fn capitalise(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
 
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();

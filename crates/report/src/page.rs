@@ -43,7 +43,7 @@ impl PageMeta {
             govscan_version: result.govscan_version.clone(),
             scoring_version: result.scoring_version,
             schema_version: result.schema_version,
-            baseline_id: result.baseline.id.clone(),
+            baseline_id: crate::text::capitalise(&result.baseline.id),
             baseline_version: result.baseline.version.clone(),
             baseline_sha256: result.baseline.sha256.clone(),
             baseline_sha256_short: result.baseline.sha256.chars().take(12).collect(),

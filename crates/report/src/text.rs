@@ -151,6 +151,14 @@ pub(crate) fn day_time(timestamp: &str) -> String {
     }
 }
 
+/// The word with its first letter in upper case (`estonia` → `Estonia`).
+pub(crate) fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// A piece of prose: plain text or a `code` span.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct Segment {
