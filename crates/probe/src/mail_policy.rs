@@ -144,8 +144,8 @@ mod tests {
             Some("example.com")
         );
         assert_eq!(
-            organisational_domain("a.b.service.gov.uk").as_deref(),
-            Some("service.gov.uk")
+            organisational_domain("a.b.cabinetoffice.gov.uk").as_deref(),
+            Some("cabinetoffice.gov.uk")
         );
         assert_eq!(
             organisational_domain("www.riik.ee").as_deref(),
