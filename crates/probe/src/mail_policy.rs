@@ -148,8 +148,8 @@ mod tests {
             Some("cabinetoffice.gov.uk")
         );
         assert_eq!(
-            organisational_domain("www.riik.ee").as_deref(),
-            Some("riik.ee")
+            organisational_domain("www.ria.ee").as_deref(),
+            Some("ria.ee")
         );
         // An unlisted TLD falls back to the default rule "*" (one-label suffix).
         assert_eq!(
