@@ -531,7 +531,6 @@ fn read_aloud(
     text
 }
 
-
 fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     chars

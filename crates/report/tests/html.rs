@@ -396,3 +396,61 @@ fn unwritable_directory_gives_a_clear_error() {
     );
     std::fs::remove_dir_all(&base).expect("cleanup");
 }
+
+/// End to end from observations: a server that sends `<script>` in response headers. The
+/// checks judge it, and every page shows the hostile text escaped, never as markup.
+#[test]
+fn a_hostile_header_from_a_server_is_shown_as_text() {
+    let baseline = Baseline::builtin_estonia();
+    let mut result = sample_result();
+    let good = &mut result.domains[0];
+    for endpoint in &mut good.observations.endpoints {
+        for chain in [&mut endpoint.http, &mut endpoint.https] {
+            if let govscan_model::Probed::Ok { value } = chain {
+                for hop in &mut value.hops {
+                    for header in &mut hop.headers {
+                        if header.name == "x-content-type-options" {
+                            header.value = SCRIPT.to_owned();
+                        }
+                    }
+                    hop.headers.push(govscan_model::HttpHeader {
+                        name: "server".to_owned(),
+                        value: format!("nginx {SCRIPT}"),
+                    });
+                }
+            }
+        }
+    }
+    let context = govscan_checks::Context {
+        now_unix: 1_795_766_400, // 2026-11-27
+        params: baseline.params(),
+    };
+    good.outcomes = govscan_checks::evaluate_all(&good.observations, &context);
+    let xcto = good
+        .outcomes
+        .iter()
+        .find(|o| o.check == "http.x-content-type-options")
+        .expect("judged");
+    assert_eq!(xcto.status, Status::Fail, "a <script> value is not nosniff");
+    assert!(
+        serde_json::to_string(&xcto.evidence)
+            .expect("json")
+            .contains("<script>")
+            || xcto.message.contains("<script>"),
+        "the hostile value is carried in the outcome"
+    );
+    let files = files(&ReportInput::new(&result, &baseline));
+    let page = &files["domains/good.lab.test.html"];
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "shown as text"
+    );
+    for (name, html) in html_pages(&files) {
+        assert!(!html.contains("<script"), "{name}: script element");
+    }
+    let csv = govscan_report::render_findings_csv(&result);
+    assert!(
+        csv.contains("<script>"),
+        "the CSV carries the raw text (it is data, not HTML)"
+    );
+}
