@@ -126,11 +126,18 @@ fn parse_tls_records(data: &[u8]) -> ServerReply {
     loop {
         let Some(header) = r.take(5) else {
             let have = r.remaining();
-            if let Some(reason) = bad_header_prefix(r.take(have).unwrap_or_default(), data) {
+            let partial_header = r.take(have).unwrap_or_default();
+            if let Some(reason) = bad_header_prefix(partial_header, data) {
                 return ServerReply::garbage(reason);
             }
+            // Unless its type byte says handshake, the next record may be a 2-byte alert.
+            let missing = handshake_bytes_missing(&handshake);
+            let body_needed = match partial_header.first() {
+                Some(22) => missing,
+                _ => missing.min(2),
+            };
             return ServerReply::Incomplete {
-                needed: 5 - have + handshake_bytes_missing(&handshake),
+                needed: 5 - have + body_needed,
             };
         };
         let content_type = header[0];

@@ -316,3 +316,39 @@ fn reply_serialises_with_a_kind_tag() {
     assert_eq!(json["kind"], "alert");
     assert_eq!(json["name"], "handshake_failure");
 }
+
+#[test]
+fn needed_is_a_lower_bound_when_an_alert_interrupts_a_fragmented_server_hello() {
+    // Found by the server_reply fuzz target: a ServerHello of 204 bytes fragmented over two
+    // handshake records, then an alert record. The partial alert header used to ask for the
+    // 100 missing handshake bytes although the 2-byte alert body completes the reply.
+    let mut hello = vec![2, 0x00, 0x00, 0xCC];
+    hello.resize(104, 0);
+    let mut bytes = frame(22, [3, 3], &hello, 54);
+    let alert = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28];
+    for have in 0..5 {
+        let mut prefix = bytes.clone();
+        prefix.extend_from_slice(&alert[..have]);
+        match parse_server_reply(&prefix) {
+            ServerReply::Incomplete { needed } => {
+                assert!(needed <= alert.len() - have, "have {have}: needed {needed}")
+            }
+            other => panic!("have {have}: {other:?}"),
+        }
+    }
+    bytes.extend_from_slice(&alert);
+    assert!(matches!(
+        parse_server_reply(&bytes),
+        ServerReply::Alert {
+            description: 40,
+            ..
+        }
+    ));
+    // A partial handshake header still asks for the rest of its header and of the message.
+    let mut prefix = frame(22, [3, 3], &hello, 54);
+    prefix.extend_from_slice(&[0x16, 0x03]);
+    assert!(matches!(
+        parse_server_reply(&prefix),
+        ServerReply::Incomplete { needed: 107 }
+    ));
+}
