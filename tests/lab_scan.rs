@@ -27,6 +27,15 @@ const PROFILES: &[&str] = &[
     "unreachable.lab.test",
     "tls12only.lab.test",
     "nxdomain.lab.test",
+    // TLS-hygiene profiles (ci/lab/nginx/tls-profiles.conf.tmpl).
+    "legacy.lab.test",
+    "tls13only.lab.test",
+    "selfsigned.lab.test",
+    "weakkey.lab.test",
+    "sha1.lab.test",
+    "nointer.lab.test",
+    "expiring.lab.test",
+    "dual.lab.test",
 ];
 
 /// The twelve checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
@@ -43,6 +52,109 @@ const GOOD_CHECKS: &[&str] = &[
     "mail.spf",
     "mail.dmarc",
     "dns.ipv6-web",
+];
+
+/// The checks judged from `tls_scan` (hand-built hellos) rather than the modern handshake.
+const TLS_SCAN_CHECKS: &[&str] = &[
+    "tls.legacy-protocols-disabled",
+    "tls.cipher-suites",
+    "tls.forward-secrecy",
+    "tls.key-exchange-groups",
+    "tls.secure-renegotiation",
+    "tls.compression-disabled",
+    "tls.extended-master-secret",
+];
+
+/// (domain, check, expected status) for the TLS and certificate checks of issue 3.
+/// weakkey: rustls refuses the RSA-1024 handshake signature, so the modern probe fails and the
+/// certificate checks are inconclusive (docs/design/tls-probing.md, "Known gaps"). sha1: the
+/// verifier stops at the SHA-1 signature, so completeness cannot be proven.
+const TLS_EXPECTATIONS: &[(&str, &str, &str)] = &[
+    ("good.lab.test", "tls.legacy-protocols-disabled", "pass"),
+    ("good.lab.test", "tls.cipher-suites", "pass"),
+    ("good.lab.test", "tls.forward-secrecy", "pass"),
+    ("good.lab.test", "tls.key-exchange-groups", "pass"),
+    ("good.lab.test", "tls.secure-renegotiation", "pass"),
+    ("good.lab.test", "tls.compression-disabled", "pass"),
+    ("good.lab.test", "tls.extended-master-secret", "pass"),
+    ("good.lab.test", "cert.chain-complete", "pass"),
+    ("good.lab.test", "cert.expiry-soon", "pass"),
+    ("good.lab.test", "cert.key-strength", "pass"),
+    ("good.lab.test", "cert.signature-algorithm", "pass"),
+    ("good.lab.test", "cert.lifetime", "pass"),
+    ("good.lab.test", "cert.transparency", "not_applicable"),
+    ("good.lab.test", "cert.ocsp-stapling", "not_applicable"),
+    ("legacy.lab.test", "tls.legacy-protocols-disabled", "fail"),
+    ("legacy.lab.test", "tls.cipher-suites", "fail"),
+    ("legacy.lab.test", "tls.forward-secrecy", "fail"),
+    ("legacy.lab.test", "tls.key-exchange-groups", "pass"),
+    ("legacy.lab.test", "tls.secure-renegotiation", "pass"),
+    ("legacy.lab.test", "tls.compression-disabled", "pass"),
+    ("legacy.lab.test", "tls.extended-master-secret", "pass"),
+    ("legacy.lab.test", "cert.key-strength", "pass"),
+    ("legacy.lab.test", "cert.chain-complete", "pass"),
+    (
+        "tls13only.lab.test",
+        "tls.legacy-protocols-disabled",
+        "pass",
+    ),
+    ("tls13only.lab.test", "tls.cipher-suites", "pass"),
+    ("tls13only.lab.test", "tls.forward-secrecy", "pass"),
+    ("tls13only.lab.test", "tls.secure-renegotiation", "pass"),
+    ("tls13only.lab.test", "tls.compression-disabled", "pass"),
+    ("tls13only.lab.test", "tls.extended-master-secret", "pass"),
+    ("tls13only.lab.test", "tls.tls13-supported", "pass"),
+    ("selfsigned.lab.test", "cert.trusted-chain", "fail"),
+    (
+        "selfsigned.lab.test",
+        "cert.chain-complete",
+        "not_applicable",
+    ),
+    ("selfsigned.lab.test", "cert.key-strength", "pass"),
+    ("selfsigned.lab.test", "cert.signature-algorithm", "pass"),
+    ("selfsigned.lab.test", "cert.transparency", "not_applicable"),
+    ("weakkey.lab.test", "tls.cipher-suites", "pass"),
+    ("weakkey.lab.test", "cert.key-strength", "inconclusive"),
+    ("weakkey.lab.test", "cert.trusted-chain", "inconclusive"),
+    ("sha1.lab.test", "cert.signature-algorithm", "fail"),
+    ("sha1.lab.test", "cert.trusted-chain", "fail"),
+    ("sha1.lab.test", "cert.key-strength", "pass"),
+    ("sha1.lab.test", "cert.chain-complete", "inconclusive"),
+    ("nointer.lab.test", "cert.chain-complete", "fail"),
+    ("nointer.lab.test", "cert.trusted-chain", "fail"),
+    ("nointer.lab.test", "cert.hostname-match", "pass"),
+    ("expiring.lab.test", "cert.expiry-soon", "fail"),
+    ("expiring.lab.test", "cert.not-expired", "pass"),
+    ("expiring.lab.test", "cert.trusted-chain", "pass"),
+    ("expiring.lab.test", "cert.lifetime", "pass"),
+    ("dual.lab.test", "tls.cipher-suites", "pass"),
+    ("dual.lab.test", "tls.forward-secrecy", "pass"),
+    ("dual.lab.test", "cert.chain-complete", "pass"),
+    ("dual.lab.test", "cert.key-strength", "pass"),
+    ("dual.lab.test", "cert.trusted-chain", "pass"),
+    ("expired.lab.test", "cert.expiry-soon", "not_applicable"),
+    ("expired.lab.test", "cert.chain-complete", "pass"),
+    (
+        "tls12only.lab.test",
+        "tls.legacy-protocols-disabled",
+        "pass",
+    ),
+    ("tls12only.lab.test", "tls.cipher-suites", "pass"),
+    ("tls12only.lab.test", "tls.extended-master-secret", "pass"),
+    ("tls12only.lab.test", "tls.secure-renegotiation", "pass"),
+    (
+        "httponly.lab.test",
+        "tls.legacy-protocols-disabled",
+        "inconclusive",
+    ),
+    ("httponly.lab.test", "tls.cipher-suites", "inconclusive"),
+    ("httponly.lab.test", "cert.chain-complete", "inconclusive"),
+    (
+        "unreachable.lab.test",
+        "tls.legacy-protocols-disabled",
+        "inconclusive",
+    ),
+    ("unreachable.lab.test", "cert.key-strength", "inconclusive"),
 ];
 
 /// (domain, check, expected status) for the profiles other than good.
@@ -347,6 +459,14 @@ fn broken_profiles_get_the_expected_verdicts() {
 }
 
 #[test]
+fn tls_profiles_get_the_expected_verdicts() {
+    let Some(scan) = lab_scan("tls_profiles_get_the_expected_verdicts") else {
+        return;
+    };
+    check_all(scan, TLS_EXPECTATIONS);
+}
+
+#[test]
 fn nothing_passes_without_a_connection() {
     let Some(scan) = lab_scan("nothing_passes_without_a_connection") else {
         return;
@@ -415,6 +535,7 @@ fn no_pass_rests_on_a_failed_probe() {
         let no_tls = no_endpoint_completed(domain, "tls");
         let no_http = no_endpoint_completed(domain, "http");
         let no_https = no_endpoint_completed(domain, "https");
+        let no_tls_scan = no_endpoint_completed(domain, "tls_scan");
         for outcome in scan.outcomes(name) {
             if outcome["status"] != "pass" {
                 continue;
@@ -425,7 +546,10 @@ fn no_pass_rests_on_a_failed_probe() {
                     "{name} {check}: pass, but its evidence records a failed probe"
                 ));
             }
-            let missing = if (check.starts_with("tls.") || check.starts_with("cert.")) && no_tls {
+            let missing = if TLS_SCAN_CHECKS.contains(&check) {
+                // Judged from the hand-built-hello scan, not the modern handshake.
+                no_tls_scan.then_some("no hand-built-hello scan completed")
+            } else if (check.starts_with("tls.") || check.starts_with("cert.")) && no_tls {
                 Some("no TLS handshake completed")
             } else if check == "http.https-redirect" && no_http {
                 Some("no http:// exchange completed")
