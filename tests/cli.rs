@@ -40,7 +40,7 @@ fn unknown_flag_and_missing_targets_exit_2() {
 
 #[test]
 fn invalid_domain_on_command_line_exits_2() {
-    let out = govscan(&["scan", "not a domain"]);
+    let out = govscan(&["scan", "--no-db", "not a domain"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not a domain"), "{}", stderr(&out));
 }
@@ -54,7 +54,12 @@ fn bad_target_file_names_file_line_and_value() {
         "organisations:\n  - name: Gov\n    kind: government\n    domains:\n      - name: gov.je\n      - name: bad_name!.je\n",
     )
     .expect("write");
-    let out = govscan(&["scan", "--targets", path.to_str().expect("utf-8 path")]);
+    let out = govscan(&[
+        "scan",
+        "--no-db",
+        "--targets",
+        path.to_str().expect("utf-8 path"),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("bad.yaml:6"), "{err}");
@@ -63,7 +68,13 @@ fn bad_target_file_names_file_line_and_value() {
 
 #[test]
 fn missing_ca_file_exits_2() {
-    let out = govscan(&["scan", "--ca-file", "/nonexistent/ca.pem", "example.test"]);
+    let out = govscan(&[
+        "scan",
+        "--no-db",
+        "--ca-file",
+        "/nonexistent/ca.pem",
+        "example.test",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("/nonexistent/ca.pem"),
@@ -80,6 +91,7 @@ fn unwritable_output_directory_exits_2_before_scanning() {
     let out_dir = file.join("sub");
     let out = govscan(&[
         "scan",
+        "--no-db",
         "--out",
         out_dir.to_str().expect("utf-8"),
         "example.test",
@@ -141,6 +153,7 @@ fn offline_scan_of_an_unresolvable_name_is_bounded_and_never_passes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = govscan(&[
         "scan",
+        "--no-db",
         "--resolver",
         "127.0.0.1:9",
         "--dns-timeout",
@@ -166,4 +179,21 @@ fn offline_scan_of_an_unresolvable_name_is_bounded_and_never_passes() {
         assert_ne!(outcome["status"], "fail", "{outcome}");
     }
     assert!(dir.path().join("index.html").is_file());
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govscan"))
+        .args(["checks", "list"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Close the read end at once: whenever govscan writes, it gets EPIPE.
+    drop(child.stdout.take().expect("stdout"));
+    let output = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(output.status.code(), Some(0), "{err}");
 }

@@ -347,6 +347,7 @@ fn run_lab_scan() -> Result<LabScan, String> {
     let out_str = out.to_str().ok_or("target dir is not UTF-8")?;
     let mut args = vec![
         "scan",
+        "--no-db",
         "--resolver",
         LAB_RESOLVER,
         "--ca-file",
@@ -631,6 +632,7 @@ fn bad_targets_file_exits_2_naming_the_file() {
         let out = dir.path().join("out");
         let args = [
             "scan",
+            "--no-db",
             "--targets",
             path.to_str().expect("utf-8 temp path"),
             "--out",

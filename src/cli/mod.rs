@@ -56,8 +56,35 @@ impl CliError {
     }
 }
 
+/// True when a panic payload is Rust's "failed printing to stdout: Broken pipe".
+fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    text.contains("Broken pipe") || text.contains("os error 32")
+}
+
 /// Parses the process arguments, runs the command and returns its exit code.
+///
+/// A reader that closes stdout early (`govscan checks list | head`) ends the command quietly
+/// with exit 0, as other Unix tools do, instead of a "Broken pipe" panic.
 pub fn run() -> ExitCode {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            default_hook(info);
+        }
+    }));
+    match std::panic::catch_unwind(run_command) {
+        Ok(code) => code,
+        Err(payload) if is_broken_pipe(payload.as_ref()) => ExitCode::from(exit::DONE),
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+fn run_command() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
