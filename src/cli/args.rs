@@ -9,8 +9,9 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  done (findings do not change the exit code unless --fail-on is given)
   1  done, and --fail-on was tripped
-  2  usage or input error (bad flag, target file, baseline, CA file)
-  3  runtime failure (output not writable, internal error)";
+  2  usage or input error (bad flag, target file, baseline, CA file, unwritable --out,
+     missing/corrupt/too-new history database, unknown scan id)
+  3  runtime failure (history database locked, output write failed, internal error)";
 
 /// Benchmarks the security hygiene of a government's internet domains.
 #[derive(Debug, Parser)]
