@@ -58,6 +58,12 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             }),
             resolver: "127.10.0.53:53".into(),
             nxdomain: false,
+            dnssec: not_probed(),
+            nameservers: not_probed(),
+            mta_sts: not_probed(),
+            mta_sts_policy: not_probed(),
+            tls_rpt: not_probed(),
+            dmarc_organisational: not_probed(),
         },
         endpoints: vec![EndpointObservations {
             address: address.into(),
@@ -89,6 +95,7 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             https: Probed::failed(FailureKind::Timeout, "read 10s"),
             security_txt: Probed::ok(exchange),
             tls_scan: Probed::skipped("not probed in this fixture"),
+            paths: vec![],
         }],
     }
 }
