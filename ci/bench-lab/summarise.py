@@ -84,7 +84,21 @@ def govscan_results(path: str) -> dict:
             status = o.get("status")
             key = status if isinstance(status, str) else next(iter(status), "?")
             statuses[key] = statuses.get(key, 0) + 1
+    scan_handshakes = 0
+    scan_ms = []
+    endpoints = 0
+    for d in doc.get("domains", []):
+        for e in d["observations"].get("endpoints", []):
+            endpoints += 1
+            scan = e.get("tls_scan") or {}
+            if scan.get("state") == "ok":
+                scan_handshakes += scan["value"].get("handshakes", 0)
+                scan_ms.append(scan["value"].get("duration_ms", 0))
+    scan_ms.sort()
     return {
+        "endpoints": endpoints,
+        "legacy_scan_handshakes": scan_handshakes,
+        "legacy_scan_p50_ms": percentile(scan_ms, 50),
         "domains_done": len(durations),
         "p50_ms": percentile(durations, 50),
         "p95_ms": percentile(durations, 95),
@@ -107,6 +121,8 @@ def one_run(run_dir: str) -> dict:
     # carries at least one request, so the access log counts them): the TLS connections.
     figures["tcp_connections"] = accepts
     figures["tls_handshakes"] = max(0, accepts - figures["http_connections"])
+    ticks = int(meta.get("server_ticks_after", "0")) - int(meta.get("server_ticks_before", "0"))
+    figures["server_cpu_s"] = ticks / int(meta.get("clk_tck", "100"))
     wall = figures["wall_s"] or float("nan")
     figures["domains_per_s"] = domains / wall
     figures["handshakes_per_s"] = figures["tls_handshakes"] / wall
@@ -127,16 +143,16 @@ def main() -> int:
     runs = [one_run(os.path.join(args.results, d)) for d in sorted(os.listdir(args.results))
             if os.path.isfile(os.path.join(args.results, d, "time.txt"))]
     header = ("| run | domains | wall s | domains/s | TLS handshakes | handshakes/s | "
-              "p50 ms | p95 ms | peak RSS MiB | CPU s | CPU ms/domain | exit |")
+              "p50 ms | p95 ms | peak RSS MiB | CPU s | CPU ms/domain | server CPU s | exit |")
     print(header)
-    print("|---" * 12 + "|")
+    print("|---" * 13 + "|")
     for r in runs:
         print("| " + " | ".join([
             r["name"], str(r["domains"]), fmt(r["wall_s"]), fmt(r["domains_per_s"]),
             str(r["tls_handshakes"]), fmt(r["handshakes_per_s"]),
             fmt(r.get("p50_ms", float("nan")), 0), fmt(r.get("p95_ms", float("nan")), 0),
             fmt(r["peak_rss_kib"] / 1024), fmt(r["user_s"] + r["sys_s"], 2),
-            fmt(r["cpu_s_per_domain"] * 1000, 2), str(r["exit"]),
+            fmt(r["cpu_s_per_domain"] * 1000, 2), fmt(r["server_cpu_s"], 2), str(r["exit"]),
         ]) + " |")
     print()
     for r in runs:
@@ -145,6 +161,9 @@ def main() -> int:
                  f"{r['tls_handshakes']} TLS connections ({r['https_connections_with_requests']}"
                  f" carried {r['https_requests']} https requests)"]
         if "domains_done" in r:
+            extra.append(f"{r['endpoints']} endpoints; the hand-built-hello scan reports "
+                         f"{r['legacy_scan_handshakes']} handshakes (p50 "
+                         f"{fmt(r['legacy_scan_p50_ms'], 0)} ms per endpoint)")
             extra.append(f"{r['domains_done']} domains in results.json "
                          f"({r['results_json_bytes'] / 1e6:.1f} MB), max {r['max_ms']} ms, "
                          f"outcomes {json.dumps(r['statuses'], sort_keys=True)}")
