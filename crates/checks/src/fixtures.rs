@@ -4,11 +4,12 @@
 //! "expect": {"status": "...", "finding": "..."}}`. `PATCH` is a JSON merge patch (RFC 7396)
 //! applied to [`base_observations`]: every DNS probe answered with no records and no endpoint.
 //! The file name starts with the expected status (`pass_`, `fail_`, `warn_`, `info_`, `na_`,
-//! `inconclusive_`). Every check must have at least one `pass_` and one `fail_` fixture.
+//! `inconclusive_`). Every check must have at least one `pass_` and one `fail_` fixture, except
+//! an informational check (see [`check_fixture_names`]).
 
 use std::path::PathBuf;
 
-use govscan_model::Observations;
+use govscan_model::{Level, Observations};
 use serde_json::{Value, json};
 
 use crate::{Check, Context, runner::evaluate_one};
@@ -79,6 +80,32 @@ pub(crate) fn load(path: &std::path::Path) -> (Observations, Context, Value) {
     (obs, ctx, fixture["expect"].clone())
 }
 
+/// Checks that a check's fixture file names cover what it must show: a `pass_` and a `fail_`
+/// fixture; or, for an informational check (META level `May`, whose fixtures are only `info_`,
+/// `na_` and `inconclusive_`: it never passes or fails, so it is never scored), at least two
+/// `info_` fixtures (a clean case and a finding) in their place.
+pub(crate) fn check_fixture_names(id: &str, level: Level, names: &[String]) -> Result<(), String> {
+    let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+    let informational = level == Level::May && !has("pass_") && !has("fail_") && !has("warn_");
+    if informational {
+        let infos = names.iter().filter(|n| n.starts_with("info_")).count();
+        return if infos >= 2 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{id}: an informational check needs two info_ fixtures"
+            ))
+        };
+    }
+    if !has("pass_") {
+        return Err(format!("{id}: no pass_ fixture"));
+    }
+    if !has("fail_") {
+        return Err(format!("{id}: no fail_ fixture"));
+    }
+    Ok(())
+}
+
 /// Runs `check` over all its fixtures and asserts the expected status and finding of each.
 pub(crate) fn assert_fixtures(check: &dyn Check) {
     let id = check.meta().id;
@@ -98,16 +125,9 @@ pub(crate) fn assert_fixtures(check: &dyn Check) {
                 .into_owned()
         })
         .collect();
-    assert!(
-        names.iter().any(|n| n.starts_with("pass_")),
-        "{id}: no pass_ fixture in {}",
-        dir.display()
-    );
-    assert!(
-        names.iter().any(|n| n.starts_with("fail_")),
-        "{id}: no fail_ fixture in {}",
-        dir.display()
-    );
+    if let Err(e) = check_fixture_names(id, check.meta().level, &names) {
+        panic!("{e} in {}", dir.display());
+    }
     for (path, name) in entries.iter().zip(&names) {
         let (obs, ctx, expect) = load(path);
         let outcome = evaluate_one(check, &obs, &ctx);

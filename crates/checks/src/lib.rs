@@ -3,6 +3,7 @@
 
 pub mod cert;
 pub mod context;
+pub mod declarative;
 pub mod dns;
 pub mod endpoints;
 #[doc(hidden)]
@@ -14,6 +15,7 @@ pub mod runner;
 pub mod tls;
 
 pub use context::Context;
+pub use declarative::CheckSet;
 pub use registry::{ALL, find};
 pub use runner::{evaluate_all, evaluate_one};
 

@@ -157,14 +157,9 @@ mod tests {
                 })
                 .filter(|n| n.ends_with(".json"))
                 .collect();
-            assert!(
-                names.iter().any(|n| n.starts_with("pass_")),
-                "{id}: no pass_ fixture"
-            );
-            assert!(
-                names.iter().any(|n| n.starts_with("fail_")),
-                "{id}: no fail_ fixture"
-            );
+            if let Err(e) = crate::fixtures::check_fixture_names(id, check.meta().level, &names) {
+                panic!("{e}");
+            }
         }
     }
 

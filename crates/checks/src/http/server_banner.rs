@@ -1,4 +1,4 @@
-//! The web server does not announce its software versions (informational).
+//! The web server does not announce its software versions (informational: always `Info`).
 
 use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
 use serde_json::json;
@@ -67,8 +67,11 @@ impl Check for ServerBanner {
         &META
     }
 
+    /// Endpoints are judged pass/fail so that `combine` shows a disclosing endpoint first;
+    /// the domain verdict is then reported as `Info` either way, so the check is never
+    /// scored (the score crate does not count `Info`).
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        judge_home_page(META.id, obs, |last| {
+        let mut outcome = judge_home_page(META.id, obs, |last| {
             let banners: Vec<(&str, &str)> = BANNER_HEADERS
                 .iter()
                 .flat_map(|h| last.header_values(h).map(move |v| (*h, v)))
@@ -102,7 +105,11 @@ impl Check for ServerBanner {
                     evidence,
                 )
             }
-        })
+        });
+        if matches!(outcome.status, Status::Pass | Status::Fail) {
+            outcome.status = Status::Info;
+        }
+        outcome
     }
 }
 

@@ -1,0 +1,317 @@
+//! Loader tests (every error names its line) and fixture-based evaluation of the shipped
+//! checks (`checks/*.yaml` over `fixtures/declarative/<id>/<status>_*.json`).
+
+use std::path::PathBuf;
+
+use govscan_model::Status;
+
+use super::*;
+use crate::fixtures::load;
+use crate::runner::evaluate_one;
+
+const VALID: &str = "\
+id: http.example-header
+family: http
+title: An example header is sent
+level: should
+rationale: Because.
+remediation: Send it.
+references:
+  - title: Example
+    url: https://example.org/spec
+rule:
+  header:
+    name: X-Example
+    expect: present
+";
+
+fn load_err(text: &str) -> DeclarativeError {
+    match DeclarativeCheck::from_yaml("t.yaml", text) {
+        Ok(c) => panic!("loaded {:?}, expected an error", c.meta().id),
+        Err(e) => e,
+    }
+}
+
+/// Replaces one line of VALID (1-based) with `with` (may be several lines).
+fn edit(line: usize, with: &str) -> String {
+    let mut lines: Vec<&str> = VALID.lines().collect();
+    lines[line - 1] = with;
+    lines.join("\n") + "\n"
+}
+
+/// VALID with its `rule:` block replaced by `body` (indented under `rule:`, from line 11).
+fn with_rule(body: &str) -> String {
+    let head = VALID.split("rule:\n").next().unwrap_or_default();
+    format!("{head}rule:\n{body}")
+}
+
+#[test]
+fn a_valid_check_loads_with_its_metadata() {
+    let check = DeclarativeCheck::from_yaml("t.yaml", VALID).expect("valid");
+    let meta = check.meta();
+    assert_eq!(meta.id, "http.example-header");
+    assert_eq!(meta.family, govscan_model::Family::Http);
+    assert_eq!(meta.level, govscan_model::Level::Should);
+    assert_eq!(meta.references[0].url, "https://example.org/spec");
+    assert_eq!(check.source(), "t.yaml:1");
+    assert_eq!(check.on_mismatch(), Status::Fail);
+    assert!(
+        matches!(check.rule(), Rule::Header { name, expect: HeaderExpect::Present } if name == "x-example")
+    );
+}
+
+#[test]
+fn every_error_names_the_file_and_line() {
+    let cases: Vec<(String, u64, &str)> = vec![
+        (format!("{VALID}colour: blue\n"), 14, "colour"),
+        (
+            edit(13, "    expect: present\n    colour: blue"),
+            14,
+            "colour",
+        ),
+        (edit(1, "id: web.example"), 1, "unknown family prefix"),
+        (edit(1, "id: http.Example_Header"), 1, "kebab-case"),
+        (edit(1, "id: nodot"), 1, "<family>"),
+        (edit(2, "family: dns"), 2, "does not match"),
+        (edit(4, "level: required"), 4, "must, should or may"),
+        (edit(9, "    url: http://example.org/spec"), 9, "https"),
+        (
+            edit(13, "    expect: matches\n    pattern: '(unclosed'"),
+            14,
+            "bad regex",
+        ),
+        (edit(13, "    expect: matches"), 13, "needs a pattern"),
+        (
+            edit(13, "    expect: sometimes"),
+            13,
+            "present, absent or matches",
+        ),
+        (edit(12, "    name: 'bad header'"), 12, "field name"),
+        (edit(3, "title: ''"), 3, "title is empty"),
+        (
+            VALID.replace(
+                "references:\n  - title: Example\n    url: https://example.org/spec\n",
+                "references: []\n",
+            ),
+            7,
+            "at least one",
+        ),
+        (
+            with_rule("  dns_txt:\n    at: dmarc\n    expect: matches\n    pattern: x\n"),
+            12,
+            "belongs to family",
+        ),
+        (
+            format!("{VALID}on_mismatch: explode\n"),
+            14,
+            "fail, warn or info",
+        ),
+        (
+            with_rule("  path:\n    path: //evil.example/x\n    status: [200]\n"),
+            12,
+            "same-origin",
+        ),
+        (with_rule("  path:\n    path: /x\n"), 12, "at least one of"),
+        (
+            with_rule("  path:\n    path: /x\n    status: [1000]\n"),
+            13,
+            "status",
+        ),
+        (
+            with_rule(
+                "  header:\n    name: X\n    expect: present\n  path:\n    path: /x\n    status: [200]\n",
+            ),
+            11,
+            "exactly one",
+        ),
+        ("id: [unclosed\n".to_owned(), 1, ""),
+    ];
+    for (text, line, needle) in cases {
+        let err = load_err(&text);
+        assert_eq!(err.file, "t.yaml", "{err}");
+        assert_eq!(err.line, Some(line), "{err}\n--- for:\n{text}");
+        assert!(
+            err.message.contains(needle),
+            "{err} does not say {needle:?}"
+        );
+        assert!(
+            err.to_string().starts_with(&format!("t.yaml:{line}: ")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_huge_regex_is_refused_not_compiled() {
+    let err = load_err(&edit(
+        13,
+        "    expect: matches\n    pattern: '(\\w{100}){100}'",
+    ));
+    assert_eq!(err.line, Some(14), "{err}");
+    assert!(err.message.contains("bad regex"), "{err}");
+}
+
+fn write_dir(files: &[(&str, &str)]) -> tempdir::Dir {
+    let dir = tempdir::Dir::new();
+    for (name, text) in files {
+        std::fs::write(dir.0.join(name), text).expect("write");
+    }
+    dir
+}
+
+/// A throw-away directory under the target dir (no extra dev-dependency).
+mod tempdir {
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+
+    pub(super) struct Dir(pub(super) PathBuf);
+
+    impl Dir {
+        pub(super) fn new() -> Dir {
+            let n = NEXT.fetch_add(1, Ordering::SeqCst);
+            let path = std::env::temp_dir()
+                .join(format!("govscan-declarative-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&path);
+            std::fs::create_dir_all(&path).expect("mkdir");
+            Dir(path)
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[test]
+fn duplicate_ids_are_refused_naming_both_files() {
+    let dir = write_dir(&[("a.yaml", VALID), ("b.yaml", VALID)]);
+    let err = CheckSet::load(std::slice::from_ref(&dir.0)).expect_err("duplicate");
+    assert!(err.file.ends_with("b.yaml"), "{err}");
+    assert_eq!(err.line, Some(1));
+    assert!(err.message.contains("a.yaml:1"), "{err}");
+}
+
+#[test]
+fn an_id_of_a_builtin_check_is_refused() {
+    let text = VALID.replace("http.example-header", "http.hsts");
+    let dir = write_dir(&[("hsts.yaml", &text)]);
+    let err = CheckSet::load(std::slice::from_ref(&dir.0)).expect_err("clash");
+    assert_eq!(err.line, Some(1), "{err}");
+    assert!(err.message.contains("built-in"), "{err}");
+}
+
+#[test]
+fn the_same_directory_twice_is_read_once_and_other_files_are_ignored() {
+    let dir = write_dir(&[("a.yaml", VALID), ("notes.txt", "not a check")]);
+    let set = CheckSet::load(&[dir.0.clone(), dir.0.join("."), dir.0.clone()]).expect("loads");
+    assert_eq!(set.declarative().len(), 1);
+    assert_eq!(set.ids().len(), crate::ALL.len() + 1);
+    assert!(set.find("http.example-header").is_some());
+    assert!(set.find("http.hsts").is_some());
+}
+
+#[test]
+fn a_missing_directory_is_an_error() {
+    let err = CheckSet::load(&[PathBuf::from("/nonexistent/govscan-checks")]).expect_err("missing");
+    assert!(
+        err.message.contains("cannot read checks directory"),
+        "{err}"
+    );
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shipped() -> CheckSet {
+    CheckSet::load(&[repo().join("checks")]).expect("the shipped checks load")
+}
+
+#[test]
+fn shipped_checks_load_and_declare_their_paths() {
+    let set = shipped();
+    assert!(set.declarative().len() >= 3);
+    assert_eq!(set.declared_paths(), vec!["/.git/HEAD".to_owned()]);
+    for check in set.declarative() {
+        let file = repo()
+            .join("checks")
+            .join(format!("{}.yaml", check.meta().id));
+        assert!(
+            file.is_file(),
+            "{} is not in {}",
+            check.meta().id,
+            file.display()
+        );
+    }
+}
+
+/// Runs each shipped check over `fixtures/declarative/<id>/<status>_*.json` (same format as
+/// the built-in fixtures); every shipped check needs a pass_ and a non-pass fixture.
+#[test]
+fn shipped_checks_give_the_fixture_verdicts() {
+    let set = shipped();
+    for check in set.declarative() {
+        let id = check.meta().id;
+        let dir = repo().join("fixtures/declarative").join(id);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{id}: {}: {e}", dir.display()))
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        let names: Vec<String> = files
+            .iter()
+            .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("pass_")),
+            "{id}: no pass_ fixture"
+        );
+        assert!(
+            names.iter().any(|n| !n.starts_with("pass_")),
+            "{id}: no non-pass fixture"
+        );
+        for (path, name) in files.iter().zip(&names) {
+            let (obs, ctx, expect) = load(path);
+            let outcome = evaluate_one(check, &obs, &ctx);
+            let status = match outcome.status.as_str() {
+                "not_applicable" => "na",
+                s => s,
+            };
+            assert!(
+                name.starts_with(&format!("{status}_")),
+                "{id} {name}: got {status} ({}: {})",
+                outcome.finding,
+                outcome.message
+            );
+            if let Some(want) = expect["finding"].as_str() {
+                assert_eq!(outcome.finding, want, "{id} {name}: {}", outcome.message);
+            }
+            assert_eq!(outcome.check, id);
+            assert!(
+                !outcome.message.is_empty() && !outcome.evidence.is_null(),
+                "{id} {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn check_set_evaluates_builtins_and_declarative_checks() {
+    let set = shipped();
+    let (obs, ctx, _) =
+        load(&repo().join("fixtures/declarative/http.x-powered-by-absent/warn_express.json"));
+    let outcomes = set.evaluate_all(&obs, &ctx);
+    assert_eq!(outcomes.len(), crate::ALL.len() + set.declarative().len());
+    let builtin = crate::evaluate_all(&obs, &ctx);
+    assert_eq!(&outcomes[..builtin.len()], &builtin[..]);
+    let powered = outcomes
+        .iter()
+        .find(|o| o.check == "http.x-powered-by-absent")
+        .expect("outcome");
+    assert_eq!(powered.status, Status::Warn);
+}
