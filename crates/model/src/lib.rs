@@ -12,15 +12,15 @@ pub mod target;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use observation::{
-    CaaObservation, CaaRecord, CertificateDer, DnsObservations, EndpointObservations, HttpExchange,
-    HttpHeader, MxRecord, Observations, RedirectChain, RedirectEnd, SoaRecord, TlsObservation,
-    TrustVerdict, VerifierError,
+    CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,
+    EndpointObservations, HttpExchange, HttpHeader, MxRecord, Observations, RedirectChain,
+    RedirectEnd, SoaRecord, TlsObservation, TrustVerdict, VerifierError,
 };
-pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use observation::{
     DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer, NameServerAddress,
     NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch, not_probed,
 };
+pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};

@@ -134,6 +134,19 @@ pub struct EndpointObservations {
     /// following redirects (absent in older results: none).
     #[serde(default)]
     pub paths: Vec<PathFetch>,
+    /// How many connections the probe made for this endpoint (absent in older results: zero).
+    #[serde(default)]
+    pub connections: ConnectionCount,
+}
+
+/// The connections one endpoint's probe made: the politeness record (issue 7).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionCount {
+    /// TCP connect attempts, retries included: the modern handshake, HTTP requests, the
+    /// hand-built-hello scan, and redirect hops to other hosts of the target set.
+    pub tcp_connects: u32,
+    /// TLS handshakes started: rustls handshakes plus hand-built hellos.
+    pub tls_handshakes: u32,
 }
 
 /// The `tls_scan` of an endpoint recorded before the hand-built-hello probe existed.
@@ -167,6 +180,12 @@ pub struct TlsObservation {
     pub trust: TrustVerdict,
     /// The SNI name sent.
     pub sni: String,
+    /// How the server's handshake signature was judged: `verified`, `verified with legacy
+    /// parameters: …` (an RSA key below 2048 bits, checked with a legacy-only verifier) or
+    /// `unverified: …` (the key or algorithm cannot be checked; the handshake was kept so the
+    /// certificate can be judged). Empty in results written before this field existed.
+    #[serde(default)]
+    pub handshake_signature: String,
 }
 
 /// What hand-built ClientHellos learned about one endpoint (no handshake is completed).
@@ -292,6 +311,10 @@ pub enum RedirectEnd {
     Offsite {
         /// The Location it pointed to.
         location: String,
+        /// Why it was not fetched: the host is not in the target set, or its address is
+        /// private/loopback/link-local/metadata (empty in results written before this field).
+        #[serde(default)]
+        reason: String,
     },
     /// A URL already in the chain.
     Loop {

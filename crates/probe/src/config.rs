@@ -1,11 +1,12 @@
 //! `ProbeConfig`: every knob of the probe (where to ask, what to trust, how long and how much).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The default `User-Agent` sent with every HTTP request.
+/// The default `User-Agent` sent with every HTTP request: names the tool and where to read
+/// about it, so an operator who sees it in a log can find out who scans and why.
 pub const DEFAULT_USER_AGENT: &str =
     "govscan/0.1 (+https://github.com/govscan/govscan; security benchmark)";
 
@@ -57,6 +58,19 @@ pub struct ProbeConfig {
     pub tls_scan_gap: Duration,
     /// Most hand-built-hello handshakes per endpoint.
     pub tls_scan_max_handshakes: u32,
+    /// Least time between the starts of two connections to one IP address, across all domains
+    /// (zero = no gap). Covers every TCP connect: HTTP, TLS and hand-built hellos.
+    pub min_gap: Duration,
+    /// Most new connections per second across the whole scan (`None` = unlimited); a token
+    /// bucket holding a tenth of a second's worth of tokens (at least one).
+    pub rate: Option<u32>,
+    /// Hosts a redirect may lead to (the target set, lower case, no trailing dot). A hop to
+    /// another host is fetched only when it is listed here; the probed domain itself always is.
+    pub allowed_redirect_hosts: BTreeSet<String>,
+    /// Follow redirects to hosts whose address is loopback, private, link-local, CGNAT,
+    /// multicast, unspecified or a cloud metadata address (`--allow-private`). The targets
+    /// themselves and `connect_overrides` are operator-chosen and never subject to this rule.
+    pub allow_private: bool,
 }
 
 impl Default for ProbeConfig {
@@ -84,6 +98,38 @@ impl Default for ProbeConfig {
             tls_scan: true,
             tls_scan_gap: Duration::from_millis(10),
             tls_scan_max_handshakes: 160,
+            min_gap: Duration::ZERO,
+            rate: None,
+            allowed_redirect_hosts: BTreeSet::new(),
+            allow_private: false,
         }
     }
 }
+
+impl ProbeConfig {
+    /// The `--gentle` profile for fragile estates: makes every politeness knob at least as
+    /// gentle as one connection per address, 500 ms between connections to one address,
+    /// 10 new connections a second, at most 40 hand-built hellos per endpoint, and 10 s
+    /// timeouts (fragile servers are slow). A value already gentler is kept.
+    pub fn gentle(mut self) -> ProbeConfig {
+        let at_least = |d: Duration, min: u64| d.max(Duration::from_secs(min));
+        self.per_address = self.per_address.min(GENTLE_PER_ADDRESS);
+        self.min_gap = self.min_gap.max(GENTLE_MIN_GAP);
+        self.rate = Some(self.rate.map_or(GENTLE_RATE, |r| r.min(GENTLE_RATE)));
+        self.tls_scan_max_handshakes = self.tls_scan_max_handshakes.min(GENTLE_TLS_SCAN_HANDSHAKES);
+        self.tls_scan_gap = self.tls_scan_gap.max(GENTLE_MIN_GAP);
+        self.connect_timeout = at_least(self.connect_timeout, 10);
+        self.handshake_timeout = at_least(self.handshake_timeout, 10);
+        self.read_timeout = at_least(self.read_timeout, 15);
+        self
+    }
+}
+
+/// `--gentle`: connections in flight to one address.
+pub const GENTLE_PER_ADDRESS: usize = 1;
+/// `--gentle`: least time between connections to one address.
+pub const GENTLE_MIN_GAP: Duration = Duration::from_millis(500);
+/// `--gentle`: new connections per second, scan-wide.
+pub const GENTLE_RATE: u32 = 10;
+/// `--gentle`: hand-built hellos per endpoint (versions, then suites until the budget ends).
+pub const GENTLE_TLS_SCAN_HANDSHAKES: u32 = 40;

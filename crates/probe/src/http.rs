@@ -1,7 +1,9 @@
-//! HTTP exchanges and hand-walked redirect chains on one endpoint (never following offsite hops).
+//! HTTP exchanges and hand-walked redirect chains on one endpoint; a hop to another host is
+//! followed only when `offsite::hop_address` allows it (target set, no private addresses).
 
 use std::collections::HashSet;
 use std::error::Error as _;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -13,6 +15,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::net::Failure;
+use crate::offsite;
 use crate::session::{Scheme, Session};
 
 /// Redirect statuses that are followed.
@@ -252,9 +255,20 @@ impl Session<'_> {
         let mut seen: HashSet<String> = HashSet::new();
         let mut url = start;
         let mut followed: u32 = 0;
+        // Where the current hop goes: this endpoint, or another host of the target set.
+        let mut elsewhere: Option<IpAddr> = None;
         loop {
             seen.insert(without_fragment(&url));
-            let exchange = match self.exchange(&url, body).await {
+            let result = match elsewhere {
+                None => self.exchange(&url, body).await,
+                Some(ip) => {
+                    // One fresh connection per hop to another host; its SNI/Host is that host.
+                    let host = url.host_str().unwrap_or_default().to_string();
+                    let mut other = Session::new(self.inner, &host, ip, self.counter);
+                    other.exchange(&url, body).await
+                }
+            };
+            let exchange = match result {
                 Ok(exchange) => exchange,
                 Err(failure) if hops.is_empty() => return Err(failure),
                 Err(failure) => {
@@ -283,9 +297,19 @@ impl Session<'_> {
                     });
                 }
             };
-            let end = if !same_host(&next, self.domain) {
+            let mut offsite_refused = None;
+            if same_host(&next, self.domain) {
+                elsewhere = None;
+            } else if !seen.contains(&without_fragment(&next)) && followed < max {
+                match offsite::hop_address(self.inner, next.host_str().unwrap_or_default()).await {
+                    Ok(ip) => elsewhere = Some(ip),
+                    Err(reason) => offsite_refused = Some(reason),
+                }
+            }
+            let end = if let Some(reason) = offsite_refused {
                 Some(RedirectEnd::Offsite {
                     location: next.to_string(),
+                    reason,
                 })
             } else if seen.contains(&without_fragment(&next)) {
                 Some(RedirectEnd::Loop {

@@ -11,6 +11,7 @@ pub mod legacy;
 mod mail_policy;
 mod nameservers;
 mod net;
+mod offsite;
 mod partial;
 mod session;
 mod trust;
@@ -22,12 +23,15 @@ use std::time::Instant;
 use govscan_model::{FailureKind, Observations, PathFetch, Probed};
 use hickory_resolver::proto::rr::{Name, RecordType};
 
-pub use config::{DEFAULT_USER_AGENT, ProbeConfig};
+pub use config::{
+    DEFAULT_USER_AGENT, GENTLE_MIN_GAP, GENTLE_PER_ADDRESS, GENTLE_RATE,
+    GENTLE_TLS_SCAN_HANDSHAKES, ProbeConfig,
+};
 pub use error::ProbeError;
 
 use crate::dns::Dns;
 use crate::http::BodyPolicy;
-use crate::net::Limits;
+use crate::net::{ConnCounter, Limits};
 use crate::partial::{Partial, PartialEndpoint};
 use crate::session::{Scheme, Session};
 use crate::trust::TrustStore;
@@ -70,10 +74,16 @@ impl Prober {
                 "concurrency and per_address must be at least 1".into(),
             ));
         }
+        if config.rate == Some(0) {
+            return Err(ProbeError::Config(
+                "rate must be at least 1 connection per second".into(),
+            ));
+        }
         let trust = TrustStore::new(&config)?;
         let dns = Dns::new(&config)?;
         let validator = dnssec::Validator::new(&config)?;
-        let limits = Limits::new(config.concurrency, config.per_address);
+        let limits = Limits::new(config.concurrency, config.per_address)
+            .with_pacing(config.min_gap, config.rate);
         Ok(Prober {
             inner: Arc::new(Inner {
                 config,
@@ -244,31 +254,42 @@ impl Prober {
             .unwrap_or(resolved);
         let mut unique = std::collections::HashSet::new();
         ips.retain(|ip| unique.insert(*ip));
+        let counters: Vec<Arc<ConnCounter>> = ips.iter().map(|_| Arc::default()).collect();
         {
             let mut s = lock(state);
             s.endpoints = ips
                 .iter()
-                .map(|ip| PartialEndpoint {
+                .zip(&counters)
+                .map(|(ip, counter)| PartialEndpoint {
                     address: ip.to_string(),
+                    counter: Arc::clone(counter),
                     ..Default::default()
                 })
                 .collect();
         }
         let probes = ips
             .iter()
+            .zip(&counters)
             .enumerate()
-            .map(|(i, ip)| self.endpoint(domain, *ip, i, state));
+            .map(|(i, (ip, counter))| self.endpoint(domain, *ip, i, counter, state));
         futures_util::future::join_all(probes).await;
     }
 
     /// TLS, https chain, security.txt, then http chain on one address, one connection at a time.
-    async fn endpoint(&self, domain: &str, ip: IpAddr, index: usize, state: &Mutex<Partial>) {
+    async fn endpoint(
+        &self,
+        domain: &str,
+        ip: IpAddr,
+        index: usize,
+        counter: &ConnCounter,
+        state: &Mutex<Partial>,
+    ) {
         let set = |f: &dyn Fn(&mut PartialEndpoint)| {
             if let Some(ep) = lock(state).endpoints.get_mut(index) {
                 f(ep);
             }
         };
-        let mut session = Session::new(&self.inner, domain, ip);
+        let mut session = Session::new(&self.inner, domain, ip, counter);
         let page = BodyPolicy {
             cap: self.inner.config.body_cap,
             keep_text: false,
@@ -343,7 +364,7 @@ impl Prober {
         set(&|e| e.http = Some(http.clone()));
         // The hand-built-hello scan runs last, with no other connection of this endpoint open.
         session.conn = None;
-        let tls_scan = self.tls_scan(domain, ip, modern_tls_failure).await;
+        let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;
         set(&|e| e.tls_scan = Some(tls_scan.clone()));
     }
 
@@ -354,6 +375,7 @@ impl Prober {
         domain: &str,
         ip: IpAddr,
         modern_tls_failure: Option<(FailureKind, String)>,
+        counter: &ConnCounter,
     ) -> Probed<govscan_model::TlsScan> {
         let config = &self.inner.config;
         if !config.tls_scan {
@@ -380,7 +402,7 @@ impl Prober {
             max_handshakes: config.tls_scan_max_handshakes,
         };
         let addr = std::net::SocketAddr::new(ip, config.https_port);
-        legacy::scan_limited(addr, domain, &options, &self.inner.limits).await
+        legacy::scan_limited(addr, domain, &options, &self.inner.limits, counter).await
     }
 }
 

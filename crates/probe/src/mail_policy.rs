@@ -10,6 +10,7 @@ use hickory_resolver::proto::rr::{Name, RecordType};
 use crate::Inner;
 use crate::dns::{addresses_of, name_text};
 use crate::http::BodyPolicy;
+use crate::net::ConnCounter;
 use crate::session::{Scheme, Session};
 
 /// Most policy-file bytes kept (RFC 8461 policies are a few hundred bytes).
@@ -89,7 +90,8 @@ pub(crate) async fn mta_sts_policy(
             Err(failure) => return failure,
         },
     };
-    let mut session = Session::new(inner, &host, ip);
+    let counter = ConnCounter::default();
+    let mut session = Session::new(inner, &host, ip, &counter);
     let tls = match session.open_tls().await {
         Ok(tls) => tls,
         Err(failure) => return failure.probed(),
@@ -114,7 +116,7 @@ pub(crate) async fn mta_sts_policy(
 }
 
 /// The first address of `host` (IPv4 first), or the probe failure.
-async fn resolve_first<T>(inner: &Inner, host: &str) -> Result<IpAddr, Probed<T>> {
+pub(crate) async fn resolve_first<T>(inner: &Inner, host: &str) -> Result<IpAddr, Probed<T>> {
     let name = Name::from_ascii(format!("{host}."))
         .map_err(|e| Probed::failed(FailureKind::Dns, format!("cannot form {host}: {e}")))?;
     for rtype in [RecordType::A, RecordType::AAAA] {

@@ -4,6 +4,9 @@ use govscan_model::{
     CaaObservation, DnsObservations, EndpointObservations, FailureKind, HttpExchange, MxRecord,
     Probed, RedirectChain, SoaRecord, TlsObservation, TlsScan,
 };
+use std::sync::Arc;
+
+use crate::net::ConnCounter;
 use govscan_model::{
     DnssecObservation, MtaStsPolicyFetch, NameServersObservation, OrganisationalDmarc, PathFetch,
 };
@@ -38,6 +41,8 @@ pub(crate) struct PartialEndpoint {
     pub(crate) security_txt: Option<Probed<HttpExchange>>,
     pub(crate) tls_scan: Option<Probed<TlsScan>>,
     pub(crate) paths: Vec<PathFetch>,
+    /// Connections made so far for this endpoint (kept when the domain's budget runs out).
+    pub(crate) counter: Arc<ConnCounter>,
 }
 
 /// Everything gathered for one domain so far.
@@ -87,6 +92,7 @@ impl Partial {
                 security_txt: done(e.security_txt, why),
                 tls_scan: done(e.tls_scan, why),
                 paths: e.paths,
+                connections: e.counter.snapshot(),
             })
             .collect();
         (dns, endpoints)

@@ -17,7 +17,7 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use crate::Inner;
-use crate::net::{ConnPermit, Failure, connect_tcp};
+use crate::net::{ConnCounter, ConnPermit, Failure, Pacing, connect_tcp};
 
 /// Fewest header bytes hyper accepts as a read buffer limit.
 const MIN_HYPER_BUF: usize = 8192;
@@ -52,16 +52,24 @@ pub(crate) struct Session<'a> {
     pub(crate) domain: &'a str,
     pub(crate) ip: IpAddr,
     pub(crate) conn: Option<OpenConn>,
+    /// Where this session's connections are counted.
+    pub(crate) counter: &'a ConnCounter,
 }
 
 impl<'a> Session<'a> {
-    /// A session with no connection yet.
-    pub(crate) fn new(inner: &'a Inner, domain: &'a str, ip: IpAddr) -> Session<'a> {
+    /// A session with no connection yet, counting its connections in `counter`.
+    pub(crate) fn new(
+        inner: &'a Inner,
+        domain: &'a str,
+        ip: IpAddr,
+        counter: &'a ConnCounter,
+    ) -> Session<'a> {
         Session {
             inner,
             domain,
             ip,
             conn: None,
+            counter,
         }
     }
 
@@ -110,7 +118,11 @@ impl<'a> Session<'a> {
         let config = &self.inner.config;
         let permit = self.inner.limits.acquire(self.ip).await?;
         let addr = SocketAddr::new(self.ip, port);
-        let tcp = connect_tcp(addr, config.connect_timeout, config.retries).await?;
+        let pacing = Pacing {
+            limits: Some(&self.inner.limits),
+            counter: Some(self.counter),
+        };
+        let tcp = connect_tcp(addr, config.connect_timeout, config.retries, pacing).await?;
         match scheme {
             Scheme::Http => {
                 let (sender, task) = self.http_handshake(tcp, addr).await?;
@@ -150,6 +162,7 @@ impl<'a> Session<'a> {
     ) -> Result<(TlsStream<tokio::net::TcpStream>, TlsObservation), Failure> {
         let trust = &self.inner.trust;
         let tls_fail = |detail: String| Failure::new(FailureKind::Tls, detail);
+        self.counter.tls();
         let (verifier, seen) = trust.recorder();
         let mut client = ClientConfig::builder_with_provider(trust.provider.clone())
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
@@ -216,6 +229,7 @@ impl<'a> Session<'a> {
                 roots: trust.roots.clone(),
             },
             sni: self.domain.to_string(),
+            handshake_signature: recorded.handshake_signature,
         };
         Ok((stream, observation))
     }

@@ -2,7 +2,10 @@
 //!
 //! The verifier records the presented chain, the stapled OCSP response and the verdict of a real
 //! `WebPkiServerVerifier` (twice: at scan time, and inside the leaf's validity window), then lets
-//! the handshake go on. Handshake signatures are verified for real.
+//! the handshake go on. Handshake signatures are verified for real, with one exception: a
+//! signature by an RSA key below 2048 bits, which modern verifiers refuse, is recorded as
+//! unverified and the handshake goes on, so the weak certificate is seen and judged (a check
+//! fails it) instead of the whole endpoint becoming inconclusive.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -103,6 +106,8 @@ pub(crate) struct Seen {
     pub(crate) at_scan_time: Option<VerifierError>,
     /// Verdict inside the leaf's validity window.
     pub(crate) chain_only: Option<VerifierError>,
+    /// How the handshake signature was judged (see `TlsObservation::handshake_signature`).
+    pub(crate) handshake_signature: String,
 }
 
 /// A verifier that records and never refuses a certificate (signatures are still checked).
@@ -143,6 +148,7 @@ impl ServerCertVerifier for RecordingVerifier {
             ocsp: ocsp_response.to_vec(),
             at_scan_time,
             chain_only,
+            handshake_signature: "not checked (no signature seen)".to_string(),
         };
         // A poisoned lock only means another thread panicked mid-write; the slot is still usable.
         let mut slot = self.seen.lock().unwrap_or_else(|p| p.into_inner());
@@ -156,12 +162,9 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        let algorithms = &self.provider.signature_verification_algorithms;
+        let result = verify_tls12_signature(message, cert, dss, algorithms);
+        self.judge_signature(result, cert, dss)
     }
 
     fn verify_tls13_signature(
@@ -170,18 +173,57 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        let algorithms = &self.provider.signature_verification_algorithms;
+        let result = verify_tls13_signature(message, cert, dss, algorithms);
+        self.judge_signature(result, cert, dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.provider
             .signature_verification_algorithms
             .supported_schemes()
+    }
+}
+
+impl RecordingVerifier {
+    /// Records how the signature was judged; lets a failure through only when the key is an
+    /// RSA key too small for the verifier (the certificate checks then judge that key).
+    fn judge_signature(
+        &self,
+        result: Result<HandshakeSignatureValid, TlsError>,
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, TlsError> {
+        let (note, outcome) = match result {
+            Ok(valid) => ("verified".to_string(), Ok(valid)),
+            Err(error) => match small_rsa_key_bits(cert.as_ref()) {
+                Some(bits) => (
+                    format!(
+                        "unverified: the certificate's {bits}-bit RSA key is below the 2048-bit minimum of the verifier, so the {:?} signature was not checked ({error}); the handshake was kept to record the certificate",
+                        dss.scheme
+                    ),
+                    Ok(HandshakeSignatureValid::assertion()),
+                ),
+                None => (format!("failed: {error}"), Err(error)),
+            },
+        };
+        let mut slot = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(seen) = slot.as_mut() {
+            seen.handshake_signature = note;
+        }
+        outcome
+    }
+}
+
+/// The size of the certificate's RSA key when it is below 2048 bits, else `None`.
+fn small_rsa_key_bits(cert_der: &[u8]) -> Option<usize> {
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    match cert.public_key().parsed().ok()? {
+        x509_parser::public_key::PublicKey::RSA(rsa) => {
+            let bits = rsa.key_size();
+            (bits < 2048).then_some(bits)
+        }
+        _ => None,
     }
 }
 

@@ -104,10 +104,77 @@ async fn records_an_offsite_redirect_without_fetching_it() {
     assert_eq!(
         c.end,
         RedirectEnd::Offsite {
-            location: "https://www.elsewhere.test/landing".into()
+            location: "https://www.elsewhere.test/landing".into(),
+            reason: "www.elsewhere.test is not in the target set".into(),
         }
     );
     assert_eq!(c.hops.len(), 1);
+}
+
+/// good.test redirects to a.b.caa.test (A 127.0.0.1 in the test zone) on the same server.
+fn to_other_host(port: u16) -> common::Handler {
+    Arc::new(move |path: &str| match path {
+        "/" => redirect(&format!("http://a.b.caa.test:{port}/landing")),
+        "/landing" => common::response("200 OK", &[], b"landed"),
+        _ => common::response("404 Not Found", &[], b""),
+    })
+}
+
+/// Probes good.test whose `/` redirects to a.b.caa.test on the same loopback server.
+async fn probe_offsite(tune: impl FnOnce(&mut ProbeConfig)) -> (Observations, u16) {
+    let dns = common::start_dns().await;
+    let port = common::http_server_with(to_other_host).await;
+    let mut cfg = common::config(dns.addr);
+    cfg.http_port = port;
+    cfg.allowed_redirect_hosts = ["good.test", "a.b.caa.test"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    tune(&mut cfg);
+    let obs = Prober::new(cfg)
+        .expect("prober")
+        .probe_domain("good.test")
+        .await;
+    (obs, port)
+}
+
+#[tokio::test]
+async fn a_target_host_at_a_loopback_address_is_not_followed_without_allow_private() {
+    let (obs, port) = probe_offsite(|_| {}).await;
+    let c = chain(&obs);
+    assert_eq!(c.hops.len(), 1, "{c:?}");
+    match &c.end {
+        RedirectEnd::Offsite { location, reason } => {
+            assert_eq!(location, &format!("http://a.b.caa.test:{port}/landing"));
+            assert!(
+                reason.contains("resolves to 127.0.0.1, loopback")
+                    && reason.contains("--allow-private"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected an offsite end, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_target_host_is_followed_with_allow_private_and_counted() {
+    let (obs, port) = probe_offsite(|c| c.allow_private = true).await;
+    let c = chain(&obs);
+    assert_eq!(c.end, RedirectEnd::Final, "{c:?}");
+    let urls: Vec<&str> = c.hops.iter().map(|h| h.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            format!("http://good.test:{port}/"),
+            format!("http://a.b.caa.test:{port}/landing")
+        ]
+    );
+    assert_eq!(c.hops[1].status, 200);
+    // The first hop's connection, the other host's connection; https/TLS ports are closed
+    // (one refused attempt each for the modern handshake; the TLS scan is not attempted).
+    let count = obs.endpoints[0].connections;
+    assert_eq!(count.tcp_connects, 3, "{count:?}");
+    assert_eq!(count.tls_handshakes, 0, "{count:?}");
 }
 
 #[tokio::test]

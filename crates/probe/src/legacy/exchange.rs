@@ -8,7 +8,7 @@ use std::time::Duration;
 use govscan_tls_hello::{MAX_REPLY_BYTES, ServerReply, parse_server_reply};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::net::{Failure, connect_tcp};
+use crate::net::{Failure, Pacing, connect_tcp};
 
 /// What the server did with one hello.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +51,13 @@ pub(crate) struct ExchangeBudget {
 }
 
 /// Connects to `addr`, writes `hello` and classifies the first reply.
-pub(crate) async fn exchange(addr: SocketAddr, hello: &[u8], budget: ExchangeBudget) -> Answer {
-    let mut stream = match connect_tcp(addr, budget.connect_timeout, budget.retries).await {
+pub(crate) async fn exchange(
+    addr: SocketAddr,
+    hello: &[u8],
+    budget: ExchangeBudget,
+    pacing: Pacing<'_>,
+) -> Answer {
+    let mut stream = match connect_tcp(addr, budget.connect_timeout, budget.retries, pacing).await {
         Ok(s) => s,
         Err(failure) => {
             return Answer::Unknown(Unknown {

@@ -14,7 +14,7 @@ use govscan_tls_hello::{
     HelloSpec, ProtocolVersion, ServerReply, build_client_hello, ssl2_cipher_spec_name,
 };
 
-use crate::net::Limits;
+use crate::net::{ConnCounter, Limits, Pacing};
 use exchange::{Answer, ExchangeBudget, exchange, offer_deflate};
 
 /// The order versions are first probed in: the likeliest first, so a dead port is noticed fast.
@@ -61,17 +61,25 @@ impl Default for ScanOptions {
 /// connection at a time. A server that refuses the connection, or stays silent to the first
 /// hellos, gives a failed probe; anything less clear-cut is recorded per version as unknown.
 pub async fn scan(addr: SocketAddr, sni: &str, options: &ScanOptions) -> Probed<TlsScan> {
-    Scanner::new(addr, sni, options, None).run().await
+    Scanner::new(addr, sni, options, Pacing::default())
+        .run()
+        .await
 }
 
-/// As [`scan`], holding the prober's per-address and global connection slots per handshake.
+/// As [`scan`], holding the prober's per-address and global connection slots per handshake,
+/// paced by its gap and rate, and counting connections in `counter`.
 pub(crate) async fn scan_limited(
     addr: SocketAddr,
     sni: &str,
     options: &ScanOptions,
     limits: &Limits,
+    counter: &ConnCounter,
 ) -> Probed<TlsScan> {
-    Scanner::new(addr, sni, options, Some(limits)).run().await
+    let pacing = Pacing {
+        limits: Some(limits),
+        counter: Some(counter),
+    };
+    Scanner::new(addr, sni, options, pacing).run().await
 }
 
 /// Why the scan stopped early.
@@ -86,7 +94,7 @@ struct Scanner<'a> {
     addr: SocketAddr,
     sni: &'a str,
     options: &'a ScanOptions,
-    limits: Option<&'a Limits>,
+    pacing: Pacing<'a>,
     handshakes: u32,
     silent_in_a_row: u32,
     answered_once: bool,
@@ -99,17 +107,12 @@ struct VersionState {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(
-        addr: SocketAddr,
-        sni: &'a str,
-        options: &'a ScanOptions,
-        limits: Option<&'a Limits>,
-    ) -> Self {
+    fn new(addr: SocketAddr, sni: &'a str, options: &'a ScanOptions, pacing: Pacing<'a>) -> Self {
         Scanner {
             addr,
             sni,
             options,
-            limits,
+            pacing,
             handshakes: 0,
             silent_in_a_row: 0,
             answered_once: false,
@@ -220,7 +223,10 @@ impl<'a> Scanner<'a> {
             tokio::time::sleep(self.options.gap).await;
         }
         self.handshakes += 1;
-        let _permit = match self.limits {
+        if let Some(counter) = self.pacing.counter {
+            counter.tls();
+        }
+        let _permit = match self.pacing.limits {
             Some(limits) => Some(
                 limits
                     .acquire(self.addr.ip())
@@ -234,7 +240,7 @@ impl<'a> Scanner<'a> {
             reply_timeout: self.options.reply_timeout,
             retries: self.options.retries,
         };
-        let answer = exchange(self.addr, hello, budget).await;
+        let answer = exchange(self.addr, hello, budget, self.pacing).await;
         match &answer {
             Answer::Unknown(u) => {
                 if let Some(failure) = &u.connect

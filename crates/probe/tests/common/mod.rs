@@ -60,17 +60,30 @@ pub async fn start_dns() -> DnsFixture {
     let mut catalog = Catalog::new();
     catalog.upsert(LowerName::new(&origin), vec![Arc::new(zone)]);
     let mut server = Server::new(catalog);
-    let udp = UdpSocket::bind("127.0.0.1:0").await.expect("udp bind");
-    let addr = udp.local_addr().expect("udp addr");
-    let tcp = TcpListener::bind(addr)
-        .await
-        .expect("tcp bind on the same port");
+    let (udp, tcp, addr) = udp_and_tcp_on_one_port().await;
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 4096);
     DnsFixture {
         addr,
         _server: server,
     }
+}
+
+/// A UDP socket and a TCP listener on the same random loopback port. The port is picked by
+/// binding UDP; another process may hold TCP on that number, so a taken port is retried with
+/// a new one (bounded: 20 tries).
+async fn udp_and_tcp_on_one_port() -> (UdpSocket, TcpListener, SocketAddr) {
+    let mut last_error = None;
+    for _ in 0..20 {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.expect("udp bind");
+        let addr = udp.local_addr().expect("udp addr");
+        match TcpListener::bind(addr).await {
+            Ok(tcp) => return (udp, tcp, addr),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last_error = Some(e),
+            Err(e) => panic!("tcp bind on {addr}: {e}"),
+        }
+    }
+    panic!("no port free for both UDP and TCP after 20 tries: {last_error:?}");
 }
 
 /// Short, test-sized budgets; DNS goes to the fixture; no retries unless a test asks.
@@ -184,8 +197,14 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, handler: Handle
 
 /// A plain HTTP server on a random loopback port.
 pub async fn http_server(handler: Handler) -> u16 {
+    http_server_with(|_| handler).await
+}
+
+/// An HTTP server whose handler is made knowing the server's own port (for absolute Locations).
+pub async fn http_server_with(make: impl FnOnce(u16) -> Handler) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
+    let handler = make(port);
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
             tokio::spawn(serve(tcp, handler.clone()));

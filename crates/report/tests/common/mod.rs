@@ -89,6 +89,7 @@ fn good_endpoint(address: &str) -> EndpointObservations {
                 roots: "webpki-roots + lab-ca.pem".to_owned(),
             },
             sni: "good.lab.test".to_owned(),
+            handshake_signature: String::new(),
         }),
         http: Probed::ok(RedirectChain {
             hops: vec![
@@ -128,6 +129,7 @@ fn good_endpoint(address: &str) -> EndpointObservations {
         }),
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
+        connections: Default::default(),
     }
 }
 
@@ -153,6 +155,7 @@ fn hostile_endpoint() -> EndpointObservations {
                 roots: "webpki-roots".to_owned(),
             },
             sni: "nohsts.lab.test".to_owned(),
+            handshake_signature: String::new(),
         }),
         http: Probed::ok(RedirectChain {
             hops: vec![exchange(
@@ -178,6 +181,7 @@ fn hostile_endpoint() -> EndpointObservations {
         security_txt: Probed::failed(FailureKind::Http, "malformed response"),
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
+        connections: Default::default(),
     }
 }
 
@@ -185,6 +189,7 @@ fn other_ends() -> Vec<RedirectEnd> {
     vec![
         RedirectEnd::Offsite {
             location: "https://elsewhere.test/".to_owned(),
+            reason: String::new(),
         },
         RedirectEnd::Loop {
             location: "https://a.test/".to_owned(),
@@ -344,6 +349,7 @@ pub(crate) fn sample_result() -> ScanResult {
             security_txt: Probed::skipped("no HTTPS"),
             tls_scan: Probed::skipped("no HTTPS"),
             paths: Vec::new(),
+            connections: Default::default(),
         });
     }
     let dead_dns = DnsObservations {

@@ -85,17 +85,20 @@ pub fn observations(domain: &str, address: &str) -> Observations {
                     roots: "webpki-roots".into(),
                 },
                 sni: domain.into(),
+                handshake_signature: String::new(),
             }),
             http: Probed::ok(RedirectChain {
                 hops: vec![exchange.clone()],
                 end: RedirectEnd::Offsite {
                     location: "https://elsewhere.example/".into(),
+                    reason: String::new(),
                 },
             }),
             https: Probed::failed(FailureKind::Timeout, "read 10s"),
             security_txt: Probed::ok(exchange),
             tls_scan: Probed::skipped("not probed in this fixture"),
             paths: vec![],
+            connections: Default::default(),
         }],
     }
 }
