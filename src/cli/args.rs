@@ -84,6 +84,10 @@ pub struct ScanArgs {
     /// Baseline file (default: the built-in Estonia baseline, baselines/estonia.yaml).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
+    /// `./checks` (loaded whenever it exists). Repeatable.
+    #[arg(long = "checks-dir", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
     /// Ask this DNS server instead of the system resolver (lab use).
     #[arg(long, value_name = "IP[:PORT]")]
     pub resolver: Option<String>,
@@ -120,6 +124,33 @@ pub struct ScanArgs {
     /// Extra attempts after a connect-level failure.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=5))]
     pub retries: u32,
+    /// Least time between two connections (TCP connects, TLS handshakes, hand-built hellos) to
+    /// one IP address, across all domains.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    pub min_gap: Duration,
+    /// Most new connections per second across the whole scan (token bucket; default unlimited).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub rate: Option<u32>,
+    /// Profile for fragile estates: at most 1 connection per address, 500 ms between them,
+    /// 10 new connections a second, 40 hand-built hellos per endpoint, longer timeouts.
+    /// Values given explicitly that are gentler still are kept.
+    #[arg(long)]
+    pub gentle: bool,
+    /// User-Agent header for every HTTP request (default names govscan and its home page, so
+    /// that an operator reading a log can find who scans; put your own contact URL here).
+    #[arg(long, value_name = "TEXT")]
+    pub user_agent: Option<String>,
+    /// Skip the hand-built-hello TLS scan (legacy versions, suites, groups): about 26-42 fewer
+    /// handshakes per endpoint; the checks that need it become inconclusive.
+    #[arg(long)]
+    pub no_tls_scan: bool,
+    /// Most hand-built-hello handshakes per endpoint (default 160; --gentle 40).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub tls_scan_max_handshakes: Option<u32>,
+    /// Follow redirects to target hosts that resolve to loopback, private, link-local, CGNAT
+    /// or cloud-metadata addresses (off by default: a scanner must not become a way in).
+    #[arg(long)]
+    pub allow_private: bool,
     /// Exit with code 1 when any check fails (or, with `warn`, fails or warns).
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
@@ -143,6 +174,10 @@ pub struct ChecksArgs {
     /// list or explain.
     #[command(subcommand)]
     pub action: ChecksAction,
+    /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
+    /// `./checks` (loaded whenever it exists). Repeatable.
+    #[arg(long = "checks-dir", value_name = "DIR", global = true)]
+    pub checks_dirs: Vec<PathBuf>,
 }
 
 /// `govscan checks list|explain`.
@@ -232,6 +267,10 @@ pub struct RescoreArgs {
     /// Baseline file to judge and score under (default: the built-in Estonia baseline).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
+    /// `./checks` (loaded whenever it exists). Repeatable.
+    #[arg(long = "checks-dir", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
     /// Write results.json and index.html into this directory (otherwise print a summary).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -1,6 +1,10 @@
-//! `govscan checks list|explain`: print check metadata from the registry.
+//! `govscan checks list|explain`: print check metadata from the registry and the declarative
+//! checks (`./checks` when it exists, plus every `--checks-dir`).
+
+use std::path::PathBuf;
 
 use anyhow::anyhow;
+use govscan_checks::CheckSet;
 use govscan_model::{CheckMeta, Level};
 use govscan_score::Baseline;
 
@@ -15,9 +19,19 @@ fn level_word(level: Level) -> &'static str {
     }
 }
 
+/// Loads the built-in checks plus the declarative checks of `./checks` (when that directory
+/// exists) and of every `--checks-dir`; a bad check file is an input error (exit 2) naming the
+/// file and line.
+pub(super) fn load_check_set(dirs: &[PathBuf]) -> Result<CheckSet, CliError> {
+    let mut all = govscan_checks::declarative::default_dirs();
+    all.extend(dirs.iter().cloned());
+    CheckSet::load(&all).map_err(|e| CliError::usage(anyhow!("declarative check: {e}")))
+}
+
 /// Runs the checks command.
 pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
-    let metas: Vec<&'static CheckMeta> = govscan_checks::ALL.iter().map(|c| c.meta()).collect();
+    let set = load_check_set(&args.checks_dirs)?;
+    let metas: Vec<&'static CheckMeta> = set.checks().iter().map(|c| c.meta()).collect();
     match args.action {
         ChecksAction::List {
             format: Format::Json,
@@ -29,8 +43,12 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
             format: Format::Text,
         } => {
             for meta in &metas {
+                let origin = match set.find_declarative(meta.id) {
+                    Some(check) => format!("  [declarative: {}]", check.source()),
+                    None => String::new(),
+                };
                 println!(
-                    "{:<32} {:<7} {}",
+                    "{:<32} {:<7} {}{origin}",
                     meta.id,
                     level_word(meta.level),
                     meta.title
@@ -45,16 +63,29 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
             let rule = baseline.rules.get(meta.id);
             match format {
                 Format::Json => {
-                    let json = serde_json::json!({ "check": meta, "baseline_rule": rule });
+                    let source = set.find_declarative(meta.id).map(|c| c.source());
+                    let json = serde_json::json!({
+                        "check": meta,
+                        "baseline_rule": rule,
+                        "declared_in": source,
+                    });
                     let text = serde_json::to_string_pretty(&json).map_err(CliError::runtime)?;
                     println!("{text}");
                 }
                 Format::Text => {
                     println!("{} — {}", meta.id, meta.title);
                     println!("level in its source: {}", level_word(meta.level));
-                    if let Some(rule) = rule {
-                        let rule = serde_json::to_string(rule).unwrap_or_default();
-                        println!("Estonia baseline rule: {rule}");
+                    if let Some(check) = set.find_declarative(meta.id) {
+                        println!("declarative check from {}", check.source());
+                    }
+                    match rule {
+                        Some(rule) => {
+                            let rule = serde_json::to_string(rule).unwrap_or_default();
+                            println!("Estonia baseline rule: {rule}");
+                        }
+                        None => {
+                            println!("Estonia baseline rule: none (run and reported, not scored)")
+                        }
                     }
                     println!(
                         "\nWhy it matters\n  {}",

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context as _, anyhow};
-use govscan_checks::Context;
+use govscan_checks::{CheckSet, Context};
 use govscan_model::{DomainResult, Rollups, ScanResult};
 use govscan_score::{Baseline, SCORING_VERSION, roll_up, score_domain};
 
@@ -15,9 +15,10 @@ use super::{CliError, exit, summary};
 
 /// Runs the rescore command and returns its exit code.
 pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
+    let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
     let before = read_scan(&args.scan)?;
-    let baseline = load_baseline(args.baseline.as_deref())?;
-    let after = rejudge(&before, &baseline)?;
+    let baseline = load_baseline(args.baseline.as_deref(), &checks.ids())?;
+    let after = rejudge_with(&before, &baseline, &checks)?;
     if let Some(out) = &args.out {
         // The report computes its roll-ups under the baseline the scan was judged under.
         govscan_report::write_report(&govscan_report::ReportInput::new(&after, &baseline), out)
@@ -52,16 +53,16 @@ pub(super) fn read_scan(path: &Path) -> Result<ScanResult, CliError> {
 
 /// Loads a baseline (default: the built-in Estonia one) and checks it against the registry.
 /// Checks that run but have no rule are named on stderr: they are reported, not scored.
-pub(super) fn load_baseline(path: Option<&Path>) -> Result<Baseline, CliError> {
+/// `known` is every check id: built-in and declarative.
+fn load_baseline(path: Option<&Path>, known: &[&str]) -> Result<Baseline, CliError> {
     let baseline = match path {
         Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
         None => Baseline::builtin_estonia(),
     };
-    let known = known_check_ids();
     baseline
-        .validate_against(&known)
+        .validate_against(known)
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
-    let unruled = baseline.unruled_checks(&known);
+    let unruled = baseline.unruled_checks(known);
     if !unruled.is_empty() {
         eprintln!(
             "govscan: note: baseline {} has no rule for {}; these run and are reported but not scored",
@@ -95,6 +96,16 @@ fn judged_at(scan: &ScanResult) -> Result<i64, CliError> {
 /// Judges every domain's stored observations under the baseline's parameters and scores
 /// them; keeps the scan's times, organisations and observations.
 pub(super) fn rejudge(scan: &ScanResult, baseline: &Baseline) -> Result<ScanResult, CliError> {
+    rejudge_with(scan, baseline, &CheckSet::builtin())
+}
+
+/// Like [`rejudge`], with the given checks (built-in and declarative). A declarative path
+/// check whose path was not fetched by the stored scan is inconclusive, never a pass.
+fn rejudge_with(
+    scan: &ScanResult,
+    baseline: &Baseline,
+    checks: &CheckSet,
+) -> Result<ScanResult, CliError> {
     let context = Context {
         now_unix: judged_at(scan)?,
         params: baseline.params(),
@@ -103,7 +114,7 @@ pub(super) fn rejudge(scan: &ScanResult, baseline: &Baseline) -> Result<ScanResu
         .domains
         .iter()
         .map(|d| {
-            let outcomes = govscan_checks::evaluate_all(&d.observations, &context);
+            let outcomes = checks.evaluate_all(&d.observations, &context);
             let score = score_domain(&outcomes, baseline);
             DomainResult {
                 domain: d.domain.clone(),

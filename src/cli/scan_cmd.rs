@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow};
-use govscan_checks::Context;
+use govscan_checks::{CheckSet, Context};
 use govscan_model::{DomainResult, Portfolio, SCHEMA_VERSION, ScanResult, Status, Target};
 use govscan_probe::{ProbeConfig, Prober};
 use govscan_score::{Baseline, SCORING_VERSION, score_domain};
@@ -21,8 +21,11 @@ use crate::targets;
 /// Runs the scan command and returns its exit code.
 pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     let portfolio = load_portfolio(&args)?;
-    let baseline = load_baseline(args.baseline.as_deref())?;
-    let config = probe_config(&args)?;
+    let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
+    let baseline = load_baseline(args.baseline.as_deref(), &checks)?;
+    let mut config = probe_config(&args)?;
+    // Declarative path checks read paths the probe must fetch on every HTTPS endpoint.
+    config.extra_paths = checks.declared_paths();
     if let Some(out) = &args.out {
         prepare_out_dir(out)?;
     }
@@ -35,7 +38,8 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let prober = Prober::new(config).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let prober = Prober::new(with_target_set(config, &portfolio))
+        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -51,6 +55,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     let domains = runtime.block_on(scan_all(
         prober,
         &portfolio.targets,
+        Arc::new(checks),
         Arc::clone(&baseline),
         context,
         args.concurrency as usize,
@@ -138,6 +143,7 @@ fn exit_code(result: &ScanResult, fail_on: Option<FailOn>) -> u8 {
 async fn scan_all(
     prober: Prober,
     targets: &[Target],
+    checks: Arc<CheckSet>,
     baseline: Arc<Baseline>,
     context: Arc<Context>,
     domains_in_flight: usize,
@@ -148,6 +154,7 @@ async fn scan_all(
     for (index, target) in targets.iter().cloned().enumerate() {
         let prober = prober.clone();
         let baseline = Arc::clone(&baseline);
+        let checks = Arc::clone(&checks);
         let context = Arc::clone(&context);
         let limit = Arc::clone(&limit);
         let progress = progress.clone();
@@ -158,7 +165,7 @@ async fn scan_all(
             let observations = prober.probe_domain(&target.domain).await;
             // Judging and scoring are CPU work: keep them off the async worker threads.
             let judged = tokio::task::spawn_blocking(move || {
-                let outcomes = govscan_checks::evaluate_all(&observations, &context);
+                let outcomes = checks.evaluate_all(&observations, &context);
                 let score = score_domain(&outcomes, &baseline);
                 DomainResult {
                     domain: target.domain.clone(),
@@ -204,12 +211,13 @@ fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {
     Ok(portfolio)
 }
 
-fn load_baseline(path: Option<&Path>) -> Result<Baseline, CliError> {
+fn load_baseline(path: Option<&Path>, checks: &CheckSet) -> Result<Baseline, CliError> {
     let baseline = match path {
         Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
         None => Baseline::builtin_estonia(),
     };
-    let known: Vec<&str> = govscan_checks::ALL.iter().map(|c| c.meta().id).collect();
+    // Declarative checks count as known: a baseline may score them.
+    let known = checks.ids();
     baseline
         .validate_against(&known)
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
@@ -269,6 +277,39 @@ fn probe_config(args: &ScanArgs) -> Result<ProbeConfig, CliError> {
         retries: args.retries,
         ..ProbeConfig::default()
     })
+    .and_then(|config| politeness(config, args))
+}
+
+/// Applies the politeness flags: gap, rate, User-Agent, TLS scan budget, `--gentle` last.
+fn politeness(mut config: ProbeConfig, args: &ScanArgs) -> Result<ProbeConfig, CliError> {
+    config.min_gap = args.min_gap;
+    config.rate = args.rate;
+    config.allow_private = args.allow_private;
+    config.tls_scan = !args.no_tls_scan;
+    if let Some(max) = args.tls_scan_max_handshakes {
+        config.tls_scan_max_handshakes = max;
+    }
+    if let Some(agent) = &args.user_agent {
+        let agent = agent.trim();
+        if agent.is_empty() || agent.len() > 512 || agent.chars().any(|c| !(' '..='~').contains(&c))
+        {
+            return Err(CliError::usage(anyhow!(
+                "--user-agent must be 1 to 512 printable ASCII characters"
+            )));
+        }
+        config.user_agent = agent.to_owned();
+    }
+    Ok(if args.gentle { config.gentle() } else { config })
+}
+
+/// Redirects may lead only to hosts of the target set (lower case, no trailing dot).
+fn with_target_set(mut config: ProbeConfig, portfolio: &Portfolio) -> ProbeConfig {
+    config.allowed_redirect_hosts = portfolio
+        .targets
+        .iter()
+        .map(|t| t.domain.trim().trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    config
 }
 
 /// Creates the output directory and proves it is writable before any probing starts.
