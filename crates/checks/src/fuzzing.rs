@@ -1,5 +1,6 @@
 //! Entry points for the fuzz targets in `fuzz/` (not an API): each feeds untrusted text or bytes
 //! to a crate-internal parser and to the checks that use it, and panics if an invariant breaks.
+//! The checks run over a one-endpoint observation of `example.test` built from JSON.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -7,7 +8,8 @@ use govscan_model::{Observations, Outcome, Status};
 use serde_json::{Value, json};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::http::hsts_header;
+use crate::declarative::DeclarativeCheck;
+use crate::http::{csp_policy, hsts_header, security_txt_file, set_cookie};
 use crate::mail::{dmarc_record, spf_record};
 use crate::{Context, find, runner::evaluate_one};
 
@@ -118,13 +120,94 @@ pub fn hsts(text: &str) {
         }
         Err(error) => assert!(!error.to_string().is_empty()),
     }
+    if let Some(obs) = https_with_header("strict-transport-security", text) {
+        judge("http.hsts", &obs, text.len());
+        judge("http.hsts-preload-ready", &obs, text.len());
+    }
+}
+
+/// Observations whose HTTPS fetch answered 200 with one response header.
+fn https_with_header(name: &str, value: &str) -> Option<Observations> {
     let https = json!({"state": "ok", "value": {
         "hops": [{"url": "https://example.test/", "status": 200, "body_len": 0,
                   "body_truncated": false, "body_text": null,
-                  "headers": [{"name": "strict-transport-security", "value": text}]}],
+                  "headers": [{"name": name, "value": value}]}],
         "end": {"kind": "final"}}});
-    if let Some(obs) = observations(json!({}), json!({"https": https})) {
-        judge("http.hsts", &obs, text.len());
+    observations(json!({}), json!({"https": https}))
+}
+
+/// CSP: the header parser and analysis, then the `http.csp` check.
+#[doc(hidden)]
+pub fn csp(text: &str) {
+    let policies = csp_policy::parse_header(text);
+    assert!(policies.len() <= text.matches(',').count() + 1);
+    for policy in &policies {
+        assert!(!policy.directives.is_empty() && policy.directives.len() <= 128);
+        for name in policy.directives.keys() {
+            assert_eq!(
+                name,
+                &name.to_ascii_lowercase(),
+                "directive names are lower case"
+            );
+        }
+        let _ = policy.issues().iter().map(|i| (i.key(), i.is_severe()));
+    }
+    let _ = csp_policy::combined_issues(&policies);
+    if let Some(obs) = https_with_header("content-security-policy", text) {
+        judge("http.csp", &obs, text.len());
+    }
+}
+
+/// Cookies: the Set-Cookie parser, then the `http.cookies` check.
+#[doc(hidden)]
+pub fn cookies(text: &str) {
+    if let Some(cookie) = set_cookie::parse(text) {
+        assert!(!cookie.name.is_empty() && cookie.name.len() <= text.len());
+        assert!(!cookie.name.contains(';'), "cookie name {:?}", cookie.name);
+        let _ = set_cookie::is_session_cookie(&cookie.name);
+    }
+    if let Some(obs) = https_with_header("set-cookie", text) {
+        judge("http.cookies", &obs, text.len());
+    }
+}
+
+/// security.txt: the file parser, then the `http.security-txt` check with the text as the body.
+#[doc(hidden)]
+pub fn security_txt(text: &str) {
+    let parsed = security_txt_file::parse(text);
+    let lines = text.lines().count().min(1000);
+    assert!(parsed.contacts.len() + parsed.expires.len() + parsed.invalid_lines <= lines);
+    for value in &parsed.expires {
+        let _ = security_txt_file::expires_unix(value);
+    }
+    let file = json!({"state": "ok", "value": {
+        "url": "https://example.test/.well-known/security.txt", "status": 200,
+        "headers": [{"name": "content-type", "value": "text/plain; charset=utf-8"}],
+        "body_len": text.len(), "body_truncated": false, "body_text": text}});
+    if let Some(obs) = observations(json!({}), json!({"security_txt": file})) {
+        judge("http.security-txt", &obs, text.len());
+    }
+}
+
+/// Declarative YAML checks: the loader and validator; an accepted check is run once.
+/// (Each accepted check leaks its metadata by design, so long runs grow slowly.)
+#[doc(hidden)]
+pub fn declarative_yaml(text: &str) {
+    match DeclarativeCheck::from_yaml("fuzz.yaml", text) {
+        Ok(check) => {
+            let _ = (check.rule(), check.on_mismatch(), check.source());
+            if let Some(obs) = https_with_header("server", "fuzz") {
+                let outcome = crate::Check::evaluate(&check, &obs, &Context::with_now(NOW));
+                assert!(!outcome.finding.is_empty());
+            }
+        }
+        Err(error) => {
+            let message = error.to_string();
+            assert!(
+                message.contains("fuzz.yaml"),
+                "error does not name the file: {message}"
+            );
+        }
     }
 }
 
@@ -196,6 +279,26 @@ mod tests {
         ] {
             hsts(text);
         }
+        for text in [
+            "",
+            "default-src 'self'",
+            "script-src * 'unsafe-inline', a;b;;c",
+        ] {
+            csp(text);
+        }
+        for text in ["", "=", "sid=1; Secure; HttpOnly; SameSite=Lax", ";a=b"] {
+            cookies(text);
+        }
+        for text in [
+            "",
+            "Contact: mailto:a@b\nExpires: 2027-01-01T00:00:00Z",
+            "x\r\n#",
+        ] {
+            security_txt(text);
+        }
+        for text in ["", "id: [", "- 1", "id: http.x\n"] {
+            declarative_yaml(text);
+        }
         for der in [&b""[..], b"\x30\x03\x02\x01\x00", &[0xff; 64]] {
             certificate(der);
         }
@@ -204,7 +307,16 @@ mod tests {
     #[test]
     fn observations_template_deserialises() {
         assert!(observations(json!({}), json!({})).is_some());
-        for id in ["mail.spf", "mail.dmarc", "http.hsts", "cert.hostname-match"] {
+        for id in [
+            "mail.spf",
+            "mail.dmarc",
+            "http.hsts",
+            "http.hsts-preload-ready",
+            "http.csp",
+            "http.cookies",
+            "http.security-txt",
+            "cert.hostname-match",
+        ] {
             assert!(find(id).is_some(), "{id} is registered");
         }
     }

@@ -1,0 +1,9 @@
+//! Fuzzes the declarative_yaml parser (and the check that uses it) through
+//! `govscan_checks::fuzzing::declarative_yaml`, which asserts the invariants.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| {
+    govscan_checks::fuzzing::declarative_yaml(&String::from_utf8_lossy(bytes));
+});
