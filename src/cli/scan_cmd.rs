@@ -367,4 +367,72 @@ mod tests {
         assert!(parse_connect(&["good.lab.test".into()]).is_err());
         assert!(parse_connect(&["good.lab.test=nope".into()]).is_err());
     }
+
+    fn scan_args(flags: &[&str]) -> ScanArgs {
+        use clap::Parser as _;
+        let argv = ["govscan", "scan"].iter().chain(flags).copied();
+        match super::super::args::Cli::try_parse_from(argv)
+            .expect("parses")
+            .command
+        {
+            super::super::args::Command::Scan(args) => args,
+            _ => panic!("not a scan"),
+        }
+    }
+
+    #[test]
+    fn politeness_flags_reach_the_probe_config() {
+        let config = probe_config(&scan_args(&[
+            "--min-gap",
+            "50ms",
+            "--rate",
+            "20",
+            "--no-tls-scan",
+            "--tls-scan-max-handshakes",
+            "30",
+            "--user-agent",
+            "govscan (+https://ria.example/scan)",
+            "--allow-private",
+        ]))
+        .expect("config");
+        assert_eq!(config.min_gap, std::time::Duration::from_millis(50));
+        assert_eq!(config.rate, Some(20));
+        assert!(!config.tls_scan && config.allow_private);
+        assert_eq!(config.tls_scan_max_handshakes, 30);
+        assert_eq!(config.user_agent, "govscan (+https://ria.example/scan)");
+        assert!(probe_config(&scan_args(&["--user-agent", "bad\nheader"])).is_err());
+        assert!(probe_config(&scan_args(&["--user-agent", "bad\u{7}"])).is_err());
+        assert!(probe_config(&scan_args(&["--user-agent", " "])).is_err());
+    }
+
+    #[test]
+    fn gentle_is_never_less_gentle_than_asked() {
+        let config = probe_config(&scan_args(&[
+            "--gentle",
+            "--per-address",
+            "4",
+            "--rate",
+            "2",
+        ]))
+        .expect("config");
+        assert_eq!(config.per_address, 1);
+        assert_eq!(config.rate, Some(2), "an explicit gentler rate is kept");
+        assert_eq!(config.min_gap, std::time::Duration::from_millis(500));
+        assert_eq!(config.tls_scan_max_handshakes, 40);
+        assert!(config.connect_timeout >= std::time::Duration::from_secs(10));
+        let default = probe_config(&scan_args(&[])).expect("config");
+        assert_eq!(
+            (default.min_gap, default.rate),
+            (std::time::Duration::ZERO, None)
+        );
+        assert!(default.tls_scan && !default.allow_private);
+    }
+
+    #[test]
+    fn the_target_set_is_normalised() {
+        let mut portfolio = Portfolio::default();
+        crate::targets::add_command_line(&mut portfolio, &["Good.Lab.Test.".into()]).expect("add");
+        let config = with_target_set(ProbeConfig::default(), &portfolio);
+        assert!(config.allowed_redirect_hosts.contains("good.lab.test"));
+    }
 }
