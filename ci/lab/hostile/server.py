@@ -1,0 +1,330 @@
+#!/usr/bin/env python3
+"""Hostile servers for the govscan lab: one misbehaving profile per loopback address.
+
+Web profiles listen on ports 80 and 443 of 127.10.3.x; a DNS server on 127.10.3.53:53 (UDP
+and TCP) answers for hostile.test. itself and forwards every other name to the lab's Knot
+server, so one scan with --resolver 127.10.3.53 reaches both the hostile and the good hosts.
+See ci/lab/README.md ("Hostile servers"). Standard library only; every connection and every
+byte sent is bounded so the lab itself stays cheap.
+
+usage: server.py RUN_DIR   (RUN_DIR holds cert.pem/key.pem and absurd.pem/absurd.key)
+"""
+
+import asyncio
+import os
+import signal
+import socket
+import ssl
+import struct
+import sys
+
+UPSTREAM = ("127.10.0.53", 53)
+DNS_ADDR = "127.10.3.53"
+ZONE = "hostile.test"
+
+# name -> (address, profile)
+WEB = {
+    "tarpit": ("127.10.3.1", "tarpit"),
+    "drip": ("127.10.3.2", "drip"),
+    "endless": ("127.10.3.3", "endless"),
+    "bigheader": ("127.10.3.4", "bigheader"),
+    "redirects": ("127.10.3.5", "redirects"),
+    "garbage": ("127.10.3.6", "garbage"),
+    "truncated": ("127.10.3.7", "truncated"),
+    "absurdcert": ("127.10.3.8", "absurdcert"),
+}
+# Where dns-huge's thousands of A records point (nothing listens there).
+HUGE_A = "127.10.3.250"
+
+# Bounds on what the lab itself spends.
+MAX_HELD = 256  # connections the tarpit holds at once
+HOLD_SECONDS = 120  # how long one held connection lasts
+DRIP_SECONDS = 120  # longest drip
+ENDLESS_BYTES = 1 << 30  # "endless" body stops after 1 GiB
+REDIRECT_HOPS = 10_000
+LATE_SECONDS = 15  # dns-late answers after this
+
+held = asyncio.Semaphore(MAX_HELD)
+
+
+async def read_request(reader):
+    """Reads one request head (bounded); returns the path or None."""
+    try:
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    except (asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
+        return None
+    parts = head.split(b" ", 2)
+    return parts[1].decode("latin-1") if len(parts) > 1 else "/"
+
+
+async def close(writer):
+    try:
+        writer.close()
+        await asyncio.wait_for(writer.wait_closed(), 2)
+    except (asyncio.TimeoutError, OSError, ssl.SSLError):
+        pass
+
+
+async def http(profile, reader, writer):
+    """One HTTP connection (plain or already TLS-wrapped) of a web profile."""
+    try:
+        if profile == "tarpit":
+            async with held:
+                await asyncio.sleep(HOLD_SECONDS)
+            return
+        path = await read_request(reader)
+        if path is None:
+            return
+        if profile == "drip":
+            reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+            for i in range(min(len(reply), DRIP_SECONDS)):
+                writer.write(reply[i : i + 1])
+                await writer.drain()
+                await asyncio.sleep(1)
+        elif profile == "endless":
+            writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            chunk = b"%x\r\n%s\r\n" % (65536, b"x" * 65536)
+            for _ in range(ENDLESS_BYTES // 65536):
+                writer.write(chunk)
+                await writer.drain()
+        elif profile == "bigheader":
+            writer.write(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * (1 << 20) + b"\r\n")
+            writer.write(b"Content-Length: 0\r\n\r\n")
+            await writer.drain()
+        elif profile == "redirects":
+            n = int(path[3:]) if path.startswith("/r/") and path[3:].isdigit() else 0
+            if n >= REDIRECT_HOPS:
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            else:
+                writer.write(
+                    b"HTTP/1.1 301 Moved Permanently\r\nLocation: /r/%d\r\n"
+                    b"Content-Length: 0\r\nConnection: close\r\n\r\n" % (n + 1)
+                )
+            await writer.drain()
+        else:  # absurdcert, and port 80 of the TLS-garbage profiles: a plain answer
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+            await writer.drain()
+    except (OSError, ssl.SSLError, asyncio.TimeoutError):
+        pass
+    finally:
+        await close(writer)
+
+
+async def tls_raw(profile, reader, writer):
+    """Port 443 of the TLS-garbage profiles: never a real handshake."""
+    try:
+        await asyncio.wait_for(reader.read(4096), 10)
+        if profile == "garbage":
+            # Not a TLS record at all (content type 0x47 'G'), then more junk.
+            writer.write(b"GARBAGE\x00\xff" * 200)
+        else:
+            # A handshake record that claims 16 KiB but carries 9 bytes, then silence.
+            writer.write(b"\x16\x03\x03\x40\x00\x02\x00\x00\x46\x03\x03\x00\x01")
+        await writer.drain()
+        await asyncio.sleep(30)
+    except (OSError, asyncio.TimeoutError):
+        pass
+    finally:
+        await close(writer)
+
+
+# ---- DNS -----------------------------------------------------------------------------------
+
+
+def parse_question(msg):
+    """(id, flags, qname lower-case without trailing dot, qtype, end of question) or None."""
+    if len(msg) < 12:
+        return None
+    ident, flags, qdcount = struct.unpack("!HHH", msg[:6])
+    if qdcount != 1:
+        return None
+    labels, pos = [], 12
+    while pos < len(msg) and msg[pos] != 0:
+        length = msg[pos]
+        if length > 63 or pos + 1 + length > len(msg):
+            return None
+        labels.append(msg[pos + 1 : pos + 1 + length].decode("latin-1").lower())
+        pos += 1 + length
+    if pos + 5 > len(msg):
+        return None
+    qtype = struct.unpack("!H", msg[pos + 1 : pos + 3])[0]
+    return ident, flags, ".".join(labels), qtype, pos + 5
+
+
+def encode_name(name):
+    out = b""
+    for label in name.split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode()
+    return out + b"\x00"
+
+
+def rr(name_ref, rtype, rdata, ttl=60):
+    return name_ref + struct.pack("!HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+
+def soa_rr():
+    rdata = encode_name("ns.hostile.test") + encode_name("hostmaster.hostile.test")
+    rdata += struct.pack("!IIIII", 1, 3600, 600, 86400, 60)
+    return rr(encode_name(ZONE), 6, rdata)
+
+
+def reply(query, q, rcode=0, answers=(), authority=(), tc=False):
+    ident, flags, _, _, end = q
+    rflags = 0x8000 | 0x0400 | (flags & 0x0100) | rcode | (0x0200 if tc else 0)
+    head = struct.pack("!HHHHHH", ident, rflags, 1, len(answers), len(authority), 0)
+    return head + query[12:end] + b"".join(answers) + b"".join(authority)
+
+
+def a_rdata(ip):
+    return socket.inet_aton(ip)
+
+
+def label_of(name):
+    """The label just under hostile.test. that names the profile ("" for others)."""
+    return name[: -len(ZONE) - 1].split(".")[-1] if name.endswith("." + ZONE) else ""
+
+
+def answer(query, q, tcp):
+    """The hostile answer for a name in hostile.test. (dns-late is handled by the caller)."""
+    name, qtype = q[2], q[3]
+    here = b"\xc0\x0c"  # pointer to the question name
+    first = label_of(name)
+    if name == ZONE:
+        return reply(query, q, authority=[soa_rr()])
+    if first == "dns-servfail":
+        return reply(query, q, rcode=2)
+    if first == "dns-loop":
+        a, b = encode_name("dns-loop." + ZONE), encode_name("loop2.dns-loop." + ZONE)
+        return reply(query, q, answers=[rr(a, 5, b), rr(b, 5, a)])
+    if first == "dns-huge":
+        if not tcp:
+            return reply(query, q, tc=True)
+        if qtype == 1:
+            records = [rr(here, 1, a_rdata(HUGE_A))] * 4000
+        else:
+            text = b"\xff" + b"h" * 255
+            records = [rr(here, 16, text)] * 240
+        return reply(query, q, answers=records)
+    if first == "dns-truncated":
+        return reply(query, q, tc=True)  # TCP is cut short by the caller
+    if first in WEB and name == first + "." + ZONE:
+        if qtype == 1:
+            return reply(query, q, answers=[rr(here, 1, a_rdata(WEB[first][0]))])
+        return reply(query, q, authority=[soa_rr()])
+    return reply(query, q, rcode=3, authority=[soa_rr()])
+
+
+def is_late(q):
+    return label_of(q[2]) == "dns-late"
+
+
+async def forward_udp(query):
+    loop = asyncio.get_running_loop()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setblocking(False)
+    try:
+        await loop.sock_connect(sock, UPSTREAM)
+        await loop.sock_sendall(sock, query)
+        return await asyncio.wait_for(loop.sock_recv(sock, 65535), 3)
+    except (OSError, asyncio.TimeoutError):
+        return None
+    finally:
+        sock.close()
+
+
+async def forward_tcp(query):
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(*UPSTREAM), 3)
+    except (OSError, asyncio.TimeoutError):
+        return None
+    try:
+        writer.write(struct.pack("!H", len(query)) + query)
+        await writer.drain()
+        size = struct.unpack("!H", await asyncio.wait_for(reader.readexactly(2), 3))[0]
+        return await asyncio.wait_for(reader.readexactly(size), 3)
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        return None
+    finally:
+        await close(writer)
+
+
+async def resolve(query, tcp):
+    q = parse_question(query)
+    if q is None:
+        return None
+    if q[2] == ZONE or q[2].endswith("." + ZONE):
+        if is_late(q):
+            await asyncio.sleep(LATE_SECONDS)
+            late = [rr(b"\xc0\x0c", 1, a_rdata(HUGE_A))] if q[3] == 1 else []
+            return reply(query, q, answers=late)
+        return answer(query, q, tcp)
+    return await (forward_tcp(query) if tcp else forward_udp(query))
+
+
+class Udp(asyncio.DatagramProtocol):
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        asyncio.get_running_loop().create_task(self.respond(data, addr))
+
+    async def respond(self, data, addr):
+        out = await resolve(data, tcp=False)
+        if out is not None:
+            self.transport.sendto(out, addr)
+
+
+async def dns_tcp(reader, writer):
+    try:
+        size = struct.unpack("!H", await asyncio.wait_for(reader.readexactly(2), 10))[0]
+        query = await asyncio.wait_for(reader.readexactly(size), 10)
+        q = parse_question(query)
+        if q and label_of(q[2]) == "dns-truncated":
+            # The length says 512 bytes; 20 arrive, then the connection closes.
+            writer.write(struct.pack("!H", 512) + query[:20])
+        else:
+            out = await resolve(query, tcp=True)
+            if out is not None:
+                writer.write(struct.pack("!H", len(out)) + out)
+        await writer.drain()
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        await close(writer)
+
+
+async def main(run_dir):
+    plain_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    plain_ctx.load_cert_chain(os.path.join(run_dir, "cert.pem"), os.path.join(run_dir, "key.pem"))
+    absurd_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    absurd_ctx.load_cert_chain(os.path.join(run_dir, "absurd.pem"), os.path.join(run_dir, "absurd.key"))
+    servers = []
+    for address, profile in WEB.values():
+        handler = lambda r, w, p=profile: http(p, r, w)
+        servers.append(await asyncio.start_server(handler, address, 80))
+        if profile in ("garbage", "truncated"):
+            raw = lambda r, w, p=profile: tls_raw(p, r, w)
+            servers.append(await asyncio.start_server(raw, address, 443))
+        else:
+            ctx = absurd_ctx if profile == "absurdcert" else plain_ctx
+            servers.append(
+                await asyncio.start_server(handler, address, 443, ssl=ctx, ssl_handshake_timeout=10)
+            )
+    loop = asyncio.get_running_loop()
+    await loop.create_datagram_endpoint(Udp, local_addr=(DNS_ADDR, 53))
+    servers.append(await asyncio.start_server(dns_tcp, DNS_ADDR, 53))
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    with open(os.path.join(run_dir, "ready"), "w") as f:
+        f.write("ok\n")
+    await stop.wait()
+    for server in servers:
+        server.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: server.py RUN_DIR")
+    asyncio.run(main(sys.argv[1]))
