@@ -36,6 +36,29 @@ const PROFILES: &[&str] = &[
     "nointer.lab.test",
     "expiring.lab.test",
     "dual.lab.test",
+    // Web-hygiene profiles on 127.10.2.x (ci/lab/nginx/hygiene-profiles.conf.tmpl).
+    "shorthsts.lab.test",
+    "unsafecsp.lab.test",
+    "cookies.lab.test",
+    "offsite.lab.test",
+    "loop.lab.test",
+    "temporary.lab.test",
+    "sectxtexpired.lab.test",
+    "nosectxt.lab.test",
+    "leaky.lab.test",
+    // DNSSEC profiles: zones under the signed test. (ci/lab/dnssec.sh).
+    "signed.test",
+    "island.test",
+    "expiredsig.test",
+    "unsigned.test",
+    // Mail profiles (DNS only).
+    "spfmissing.lab.test",
+    "spfplusall.lab.test",
+    "spfsoftfail.lab.test",
+    "dmarcnone.lab.test",
+    "dmarcreject.lab.test",
+    "nullmx.lab.test",
+    "mtasts.lab.test",
 ];
 
 /// The twelve checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
@@ -52,6 +75,103 @@ const GOOD_CHECKS: &[&str] = &[
     "mail.spf",
     "mail.dmarc",
     "dns.ipv6-web",
+    // Issue 4: DNS, mail and web hygiene.
+    "dns.dnssec",
+    "dns.nameservers",
+    "http.csp",
+    "http.frame-protection",
+    "http.referrer-policy",
+    "http.permissions-policy",
+    "http.hsts-preload-ready",
+    "http.security-txt",
+    "http.cors",
+    "mail.null-mx",
+    // The declarative checks shipped in checks/ (loaded because the scan runs in the repo).
+    "http.cross-origin-opener-policy",
+    "http.git-metadata-not-exposed",
+    "http.x-powered-by-absent",
+    "mail.dmarc-aggregate-reports",
+];
+
+/// (domain, check, expected status) for the DNS, mail and web hygiene of issue 4, including
+/// the shipped declarative checks. dns.ipv6-nameservers on good is in its own test: the lab
+/// has one IPv6 loopback address, so only ns2 answers over IPv6 (warn).
+const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
+    ("good.lab.test", "http.server-banner", "info"),
+    ("good.lab.test", "http.cookies", "not_applicable"),
+    ("good.lab.test", "mail.mta-sts", "not_applicable"),
+    ("good.lab.test", "mail.tls-rpt", "not_applicable"),
+    // DNSSEC, validated from the private anchor (DNSKEY of test.).
+    ("signed.test", "dns.dnssec", "pass"),
+    ("island.test", "dns.dnssec", "fail"),
+    ("expiredsig.test", "dns.dnssec", "fail"),
+    ("unsigned.test", "dns.dnssec", "fail"),
+    ("signed.test", "dns.nameservers", "fail"),
+    ("signed.test", "dns.ipv6-nameservers", "fail"),
+    // Web profiles: each differs from good in one property.
+    ("shorthsts.lab.test", "http.hsts", "warn"),
+    ("shorthsts.lab.test", "http.hsts-preload-ready", "fail"),
+    ("shorthsts.lab.test", "http.csp", "pass"),
+    ("shorthsts.lab.test", "cert.trusted-chain", "pass"),
+    ("unsafecsp.lab.test", "http.csp", "fail"),
+    ("unsafecsp.lab.test", "http.frame-protection", "fail"),
+    ("unsafecsp.lab.test", "http.hsts", "pass"),
+    ("cookies.lab.test", "http.cookies", "fail"),
+    ("cookies.lab.test", "http.csp", "pass"),
+    ("offsite.lab.test", "http.https-redirect", "fail"),
+    ("offsite.lab.test", "http.hsts-preload-ready", "fail"),
+    ("offsite.lab.test", "http.hsts", "pass"),
+    ("loop.lab.test", "http.https-redirect", "fail"),
+    ("loop.lab.test", "http.hsts", "pass"),
+    ("temporary.lab.test", "http.https-redirect", "warn"),
+    ("temporary.lab.test", "http.security-txt", "pass"),
+    ("sectxtexpired.lab.test", "http.security-txt", "fail"),
+    ("sectxtexpired.lab.test", "http.https-redirect", "pass"),
+    ("nosectxt.lab.test", "http.security-txt", "fail"),
+    ("nosectxt.lab.test", "http.referrer-policy", "pass"),
+    ("leaky.lab.test", "http.server-banner", "info"),
+    ("leaky.lab.test", "http.x-powered-by-absent", "warn"),
+    ("leaky.lab.test", "http.git-metadata-not-exposed", "fail"),
+    ("leaky.lab.test", "http.permissions-policy", "pass"),
+    ("nohsts.lab.test", "http.csp", "fail"),
+    ("nohsts.lab.test", "http.referrer-policy", "warn"),
+    ("nohsts.lab.test", "http.permissions-policy", "fail"),
+    ("nohsts.lab.test", "http.frame-protection", "fail"),
+    ("nohsts.lab.test", "http.security-txt", "fail"),
+    ("nohsts.lab.test", "http.cross-origin-opener-policy", "info"),
+    ("nohsts.lab.test", "http.git-metadata-not-exposed", "pass"),
+    ("nohsts.lab.test", "mail.dmarc-aggregate-reports", "fail"),
+    (
+        "httponly.lab.test",
+        "http.git-metadata-not-exposed",
+        "inconclusive",
+    ),
+    ("httponly.lab.test", "http.csp", "inconclusive"),
+    (
+        "unreachable.lab.test",
+        "http.cross-origin-opener-policy",
+        "inconclusive",
+    ),
+    // Mail profiles.
+    ("spfmissing.lab.test", "mail.spf", "fail"),
+    ("spfplusall.lab.test", "mail.spf", "fail"),
+    ("spfsoftfail.lab.test", "mail.spf", "pass"),
+    ("dmarcnone.lab.test", "mail.dmarc", "warn"),
+    ("dmarcreject.lab.test", "mail.dmarc", "pass"),
+    (
+        "dmarcreject.lab.test",
+        "mail.dmarc-aggregate-reports",
+        "pass",
+    ),
+    ("nullmx.lab.test", "mail.null-mx", "pass"),
+    ("spfsoftfail.lab.test", "mail.null-mx", "warn"),
+    ("mtasts.lab.test", "mail.mta-sts", "pass"),
+    ("mtasts.lab.test", "mail.tls-rpt", "pass"),
+    ("mtasts.lab.test", "mail.null-mx", "not_applicable"),
+    ("spfmissing.lab.test", "mail.mta-sts", "fail"),
+    ("spfmissing.lab.test", "mail.tls-rpt", "fail"),
+    ("mtasts.lab.test", "dns.dnssec", "pass"),
+    ("mtasts.lab.test", "dns.nameservers", "pass"),
 ];
 
 /// The checks judged from `tls_scan` (hand-built hellos) rather than the modern handshake.
@@ -344,6 +464,8 @@ fn run_lab_scan() -> Result<LabScan, String> {
     let _ = fs::remove_dir_all(&out);
     let ca = dir.join("pki/ca.pem");
     let ca = ca.to_str().ok_or("lab dir is not UTF-8")?;
+    let anchor = dir.join("trust-anchor.txt");
+    let anchor = anchor.to_str().ok_or("lab dir is not UTF-8")?;
     let out_str = out.to_str().ok_or("target dir is not UTF-8")?;
     let mut args = vec![
         "scan",
@@ -352,6 +474,8 @@ fn run_lab_scan() -> Result<LabScan, String> {
         LAB_RESOLVER,
         "--ca-file",
         ca,
+        "--trust-anchor",
+        anchor,
         "--out",
         out_str,
         "--quiet",
@@ -366,7 +490,7 @@ fn run_lab_scan() -> Result<LabScan, String> {
     ];
     args.extend_from_slice(PROFILES);
     let logs = out.join("logs");
-    let (status, stderr) = run_govscan(&args, &logs, Duration::from_secs(120))?;
+    let (status, stderr) = run_govscan(&args, &logs, Duration::from_secs(240))?;
     if status.code() != Some(0) {
         return Err(format!(
             "govscan scan exited with {status}; stderr:\n{stderr}"
@@ -449,6 +573,50 @@ fn good_profile_passes_every_baseline_check() {
         })
         .collect();
     check_all(scan, &expectations);
+}
+
+#[test]
+fn hygiene_profiles_get_the_expected_verdicts() {
+    let Some(scan) = lab_scan("hygiene_profiles_get_the_expected_verdicts") else {
+        return;
+    };
+    let ipv6_ns = if scan.ipv6 { "warn" } else { "fail" };
+    let mut expectations = HYGIENE_EXPECTATIONS.to_vec();
+    expectations.push(("good.lab.test", "dns.ipv6-nameservers", ipv6_ns));
+    check_all(scan, &expectations);
+}
+
+#[test]
+fn a_hostile_header_value_is_escaped_in_the_report() {
+    let Some(scan) = lab_scan("a_hostile_header_value_is_escaped_in_the_report") else {
+        return;
+    };
+    let payload = "<script>alert(1)</script>";
+    // The probe recorded it verbatim (so the report really had to escape it) ...
+    let recorded = scan.domain("leaky.lab.test")["observations"].to_string();
+    assert!(
+        recorded.contains(payload),
+        "leaky.lab.test did not send the payload"
+    );
+    // ... and no HTML page carries it raw; the domain page shows it escaped.
+    let mut pages = vec![scan.out.join("index.html")];
+    if let Ok(entries) = fs::read_dir(scan.out.join("domains")) {
+        pages.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    for page in &pages {
+        let html = fs::read_to_string(page).unwrap_or_default();
+        assert!(
+            !html.contains(payload),
+            "{} carries the raw payload",
+            page.display()
+        );
+    }
+    let detail = fs::read_to_string(scan.out.join("domains/leaky.lab.test.html"))
+        .expect("domains/leaky.lab.test.html is written");
+    assert!(
+        detail.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the leaky page does not show the escaped payload"
+    );
 }
 
 #[test]
