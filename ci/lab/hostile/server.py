@@ -195,7 +195,7 @@ def answer(query, q, tcp):
     if first == "dns-servfail":
         return reply(query, q, rcode=2)
     if first == "dns-loop":
-        a, b = encode_name("dns-loop." + ZONE), encode_name("loop2.dns-loop." + ZONE)
+        a, b = encode_name(name), encode_name("loop2." + name)
         return reply(query, q, answers=[rr(a, 5, b), rr(b, 5, a)])
     if first == "dns-huge":
         if not tcp:
@@ -303,7 +303,10 @@ async def main(run_dir):
     for address, profile in WEB.values():
         handler = lambda r, w, p=profile: http(p, r, w)
         servers.append(await asyncio.start_server(handler, address, 80))
-        if profile in ("garbage", "truncated"):
+        if profile == "tarpit":
+            # Accepts on 443 too and never says a word: not even a TLS handshake.
+            servers.append(await asyncio.start_server(handler, address, 443))
+        elif profile in ("garbage", "truncated"):
             raw = lambda r, w, p=profile: tls_raw(p, r, w)
             servers.append(await asyncio.start_server(raw, address, 443))
         else:

@@ -87,6 +87,24 @@ impl Dns {
         rtype: RecordType,
     ) -> Result<Answer, QueryFailure> {
         match self.resolver.lookup(name.clone(), rtype).await {
+            Ok(lookup) if rtype != RecordType::CNAME => {
+                if let Some(why) = cname_trouble(name, lookup.answers()) {
+                    return Err((
+                        FailureKind::Dns,
+                        format!("{rtype} query for {} failed: {why}", name_text(name)),
+                    ));
+                }
+                Ok(Answer {
+                    records: lookup
+                        .answers()
+                        .iter()
+                        .filter(|r| r.record_type() == rtype)
+                        .cloned()
+                        .collect(),
+                    authority_soa: None,
+                    nxdomain: false,
+                })
+            }
             Ok(lookup) => Ok(Answer {
                 records: lookup
                     .answers()
@@ -208,6 +226,40 @@ impl Dns {
             Err((kind, detail)) => Probed::failed(kind, detail),
         }
     }
+}
+
+/// Most CNAMEs followed from the queried name before the chain counts as too long.
+const MAX_CNAME_CHAIN: usize = 16;
+
+/// Why the CNAME chain in an answer cannot lead to data: it loops, or it is absurdly long.
+fn cname_trouble(name: &Name, answers: &[Record]) -> Option<String> {
+    let target_of = |owner: &Name| {
+        answers.iter().find_map(|r| match &r.data {
+            RData::CNAME(cname) if r.name == *owner => Some(cname.0.clone()),
+            _ => None,
+        })
+    };
+    let mut seen = vec![name.clone()];
+    let mut current = name.clone();
+    while let Some(next) = target_of(&current) {
+        if seen.contains(&next) {
+            let chain: Vec<String> = seen.iter().map(name_text).collect();
+            return Some(format!(
+                "CNAME loop: {} -> {}",
+                chain.join(" -> "),
+                name_text(&next)
+            ));
+        }
+        if seen.len() > MAX_CNAME_CHAIN {
+            return Some(format!(
+                "CNAME chain longer than {MAX_CNAME_CHAIN} names from {}",
+                name_text(name)
+            ));
+        }
+        seen.push(next.clone());
+        current = next;
+    }
+    None
 }
 
 /// Classifies a resolver error into a failure kind and a precise message.
@@ -382,6 +434,22 @@ mod tests {
                 exchange: "mail.x.test".into()
             }
         );
+    }
+
+    #[test]
+    fn a_cname_loop_is_trouble_and_a_chain_to_data_is_not() {
+        use hickory_resolver::proto::rr::rdata::{A, CNAME};
+        let cname = |from: &str, to: &str| {
+            Record::from_rdata(name(from), 60, RData::CNAME(CNAME(name(to))))
+        };
+        let looped = [cname("a.test.", "b.test."), cname("b.test.", "a.test.")];
+        let why = cname_trouble(&name("a.test."), &looped).expect("loop");
+        assert_eq!(why, "CNAME loop: a.test -> b.test -> a.test");
+        let fine = [
+            cname("a.test.", "b.test."),
+            Record::from_rdata(name("b.test."), 60, RData::A(A::new(192, 0, 2, 1))),
+        ];
+        assert_eq!(cname_trouble(&name("a.test."), &fine), None);
     }
 
     #[test]

@@ -1,0 +1,483 @@
+//! End-to-end: one scan of every hostile server (`ci/lab/hostile`) plus good.lab.test. Each
+//! hostile profile must cost bounded time and memory, end inconclusive (or a failure backed by
+//! data that did arrive) with a precise reason, and leave good.lab.test's verdicts untouched.
+//!
+//! Needs the lab (`ci/lab/start`, as root) and `GOVSCAN_LAB=1`, like tests/lab_scan.rs.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The hostile DNS server: answers hostile.test. and forwards the rest to the lab's Knot.
+const HOSTILE_RESOLVER: &str = "127.10.3.53:53";
+/// The scan's per-domain budget, in seconds; the whole scan must end within twice it.
+const DOMAIN_TIMEOUT_S: u64 = 20;
+/// Peak RSS bound for the whole scan (generous: ~50 MB measured).
+const MAX_RSS_KB: u64 = 300 * 1024;
+/// results.json bound: every body is capped, so hostile bytes cannot inflate it (~1.6 MB seen).
+const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
+
+const HOSTILE: &[&str] = &[
+    "tarpit.hostile.test",
+    "drip.hostile.test",
+    "endless.hostile.test",
+    "bigheader.hostile.test",
+    "redirects.hostile.test",
+    "garbage.hostile.test",
+    "truncated.hostile.test",
+    "absurdcert.hostile.test",
+    "dns-huge.hostile.test",
+    "dns-loop.hostile.test",
+    "dns-servfail.hostile.test",
+    "dns-truncated.hostile.test",
+    "dns-late.hostile.test",
+];
+
+/// (domain, check, expected status, text the message must contain: the precise reason).
+const EXPECTATIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "tarpit.hostile.test",
+        "tls.https-available",
+        "inconclusive",
+        "timed out",
+    ),
+    (
+        "tarpit.hostile.test",
+        "http.hsts",
+        "inconclusive",
+        "timed out",
+    ),
+    (
+        "tarpit.hostile.test",
+        "cert.trusted-chain",
+        "inconclusive",
+        "timed out",
+    ),
+    (
+        "drip.hostile.test",
+        "http.hsts",
+        "inconclusive",
+        "read_timeout",
+    ),
+    (
+        "drip.hostile.test",
+        "http.https-redirect",
+        "inconclusive",
+        "read_timeout",
+    ),
+    // The head arrived; the endless body was cut at body_cap, so header checks can judge.
+    ("endless.hostile.test", "http.hsts", "fail", "does not send"),
+    (
+        "bigheader.hostile.test",
+        "http.hsts",
+        "inconclusive",
+        "header_cap",
+    ),
+    (
+        "bigheader.hostile.test",
+        "http.https-redirect",
+        "inconclusive",
+        "header_cap",
+    ),
+    (
+        "redirects.hostile.test",
+        "http.https-redirect",
+        "fail",
+        "more than 10 times",
+    ),
+    (
+        "garbage.hostile.test",
+        "tls.https-available",
+        "inconclusive",
+        "corrupt message",
+    ),
+    (
+        "garbage.hostile.test",
+        "cert.trusted-chain",
+        "inconclusive",
+        "corrupt message",
+    ),
+    (
+        "garbage.hostile.test",
+        "tls.legacy-protocols-disabled",
+        "inconclusive",
+        "no clear answer",
+    ),
+    (
+        "truncated.hostile.test",
+        "tls.https-available",
+        "inconclusive",
+        "handshake_timeout",
+    ),
+    (
+        "truncated.hostile.test",
+        "tls.legacy-protocols-disabled",
+        "inconclusive",
+        "timed out",
+    ),
+    // 1,000 names and a 16 KiB unknown extension: parsed and judged like any certificate.
+    (
+        "absurdcert.hostile.test",
+        "cert.hostname-match",
+        "pass",
+        "absurdcert.hostile.test",
+    ),
+    (
+        "absurdcert.hostile.test",
+        "cert.trusted-chain",
+        "fail",
+        "UnknownIssuer",
+    ),
+    (
+        "dns-loop.hostile.test",
+        "tls.https-available",
+        "inconclusive",
+        "no address",
+    ),
+    (
+        "dns-servfail.hostile.test",
+        "mail.spf",
+        "inconclusive",
+        "Server Failure",
+    ),
+    (
+        "dns-servfail.hostile.test",
+        "tls.https-available",
+        "inconclusive",
+        "Server Failure",
+    ),
+    (
+        "dns-truncated.hostile.test",
+        "mail.spf",
+        "inconclusive",
+        "truncated",
+    ),
+    (
+        "dns-late.hostile.test",
+        "mail.spf",
+        "inconclusive",
+        "timed out",
+    ),
+    (
+        "dns-late.hostile.test",
+        "tls.https-available",
+        "inconclusive",
+        "timed out",
+    ),
+    // dns-huge (4,000 A records over TCP after a truncated UDP answer) has no row: the
+    // resolver sometimes takes the answer and sometimes gives up; both are bounded.
+];
+
+/// The checks good.lab.test passes in the ordinary lab scan (tests/lab_scan.rs GOOD_CHECKS).
+const GOOD_CHECKS: &[&str] = &[
+    "tls.https-available",
+    "tls.tls13-supported",
+    "cert.trusted-chain",
+    "cert.hostname-match",
+    "cert.not-expired",
+    "http.https-redirect",
+    "http.hsts",
+    "http.x-content-type-options",
+    "dns.caa",
+    "mail.spf",
+    "mail.dmarc",
+    "tls.legacy-protocols-disabled",
+    "tls.cipher-suites",
+];
+
+struct HostileScan {
+    results: Value,
+    elapsed: Duration,
+    peak_rss_kb: u64,
+    results_bytes: u64,
+}
+
+static SCAN: OnceLock<Result<HostileScan, String>> = OnceLock::new();
+
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn scan(test: &str) -> Option<&'static HostileScan> {
+    if std::env::var_os("GOVSCAN_LAB").is_none_or(|v| v.is_empty()) {
+        say(&format!(
+            "hostile::{test}: lab not running, skipped (run ci/lab/start as root and set GOVSCAN_LAB=1, or run ci/test)"
+        ));
+        return None;
+    }
+    match SCAN.get_or_init(run_scan) {
+        Ok(scan) => Some(scan),
+        Err(e) => panic!("GOVSCAN_LAB is set but the hostile scan failed: {e}"),
+    }
+}
+
+fn lab_dir() -> PathBuf {
+    match std::env::var_os("GOVSCAN_LAB_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/lab/run"),
+    }
+}
+
+/// Peak resident set (VmHWM, kB) of a running process, if readable.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn run_scan() -> Result<HostileScan, String> {
+    let dir = lab_dir();
+    if !dir.join("hostile/ready").is_file() {
+        return Err(format!(
+            "{}/hostile/ready is missing (ci/lab/start did not start the hostile servers)",
+            dir.display()
+        ));
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile_scan");
+    let _ = fs::remove_dir_all(&out);
+    fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let ca = dir.join("pki/ca.pem");
+    let timeout = format!("{DOMAIN_TIMEOUT_S}s");
+    let mut args: Vec<String> = [
+        "scan",
+        "--no-db",
+        "--quiet",
+        "--resolver",
+        HOSTILE_RESOLVER,
+        "--ca-file",
+        ca.to_str().ok_or("lab dir is not UTF-8")?,
+        "--out",
+        out.to_str().ok_or("target dir is not UTF-8")?,
+        "--connect-timeout",
+        "2s",
+        "--handshake-timeout",
+        "3s",
+        "--read-timeout",
+        "3s",
+        "--dns-timeout",
+        "2s",
+        "--domain-timeout",
+        &timeout,
+        "good.lab.test",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(HOSTILE.iter().map(|s| s.to_string()));
+    let stderr_path = out.join("govscan.stderr");
+    let stderr = fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_govscan"))
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .map_err(|e| format!("spawn govscan: {e}"))?;
+    let hard_limit = Duration::from_secs(DOMAIN_TIMEOUT_S * 6);
+    let mut peak = 0;
+    let status = loop {
+        if let Some(rss) = peak_rss_kb(child.id()) {
+            peak = peak.max(rss);
+        }
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if started.elapsed() > hard_limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("govscan ran longer than {hard_limit:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let elapsed = started.elapsed();
+    if status.code() != Some(0) {
+        let text = fs::read_to_string(&stderr_path).unwrap_or_default();
+        return Err(format!("govscan exited with {status}; stderr:\n{text}"));
+    }
+    let path = out.join("results.json");
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let results = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(HostileScan {
+        results,
+        elapsed,
+        peak_rss_kb: peak,
+        results_bytes: text.len() as u64,
+    })
+}
+
+impl HostileScan {
+    fn domain(&self, name: &str) -> &Value {
+        self.results["domains"]
+            .as_array()
+            .and_then(|ds| ds.iter().find(|d| d["domain"] == name))
+            .unwrap_or_else(|| panic!("{name} missing from results.json"))
+    }
+
+    fn outcomes(&self, name: &str) -> &Vec<Value> {
+        self.domain(name)["outcomes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: outcomes is not an array"))
+    }
+
+    fn outcome(&self, name: &str, check: &str) -> &Value {
+        self.outcomes(name)
+            .iter()
+            .find(|o| o["check"] == check)
+            .unwrap_or_else(|| panic!("{name}: no outcome for {check}"))
+    }
+}
+
+/// True when a piece of evidence records a probe that did not complete.
+fn evidence_shows_failed_probe(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let failed_state = matches!(
+                map.get("state").and_then(Value::as_str),
+                Some("failed" | "skipped")
+            );
+            let incomplete = map.get("finding").and_then(Value::as_str) == Some("probe_incomplete")
+                || map.get("status").and_then(Value::as_str) == Some("inconclusive");
+            failed_state || incomplete || map.values().any(evidence_shows_failed_probe)
+        }
+        Value::Array(items) => items.iter().any(evidence_shows_failed_probe),
+        _ => false,
+    }
+}
+
+#[test]
+fn each_hostile_profile_ends_with_a_precise_reason() {
+    let Some(scan) = scan("each_hostile_profile_ends_with_a_precise_reason") else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    for &(domain, check, status, reason) in EXPECTATIONS {
+        let outcome = scan.outcome(domain, check);
+        let got = outcome["status"].as_str().unwrap_or_default();
+        let message = outcome["message"].as_str().unwrap_or_default();
+        if got != status || !message.contains(reason) {
+            wrong.push(format!(
+                "{domain} {check}: expected {status} with {reason:?}, got {got}: {message}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "wrong verdicts:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn no_pass_on_a_hostile_host_rests_on_a_failed_probe() {
+    let Some(scan) = scan("no_pass_on_a_hostile_host_rests_on_a_failed_probe") else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    for name in HOSTILE {
+        for outcome in scan.outcomes(name) {
+            let check = outcome["check"].as_str().unwrap_or_default();
+            let status = outcome["status"].as_str().unwrap_or_default();
+            if status == "inconclusive" && outcome["message"].as_str().unwrap_or("").len() < 20 {
+                wrong.push(format!(
+                    "{name} {check}: inconclusive without a precise reason"
+                ));
+            }
+            if status == "pass" && evidence_shows_failed_probe(&outcome["evidence"]) {
+                wrong.push(format!(
+                    "{name} {check}: pass, but its evidence records a failed probe"
+                ));
+            }
+        }
+        // Web checks of hosts whose DNS is hostile cannot pass: there is nothing to connect to.
+        if name.starts_with("dns-") && *name != "dns-huge.hostile.test" {
+            for outcome in scan.outcomes(name) {
+                let check = outcome["check"].as_str().unwrap_or_default();
+                let web = ["tls.", "cert.", "http."]
+                    .iter()
+                    .any(|p| check.starts_with(p));
+                if web && outcome["status"] != "inconclusive" {
+                    wrong.push(format!(
+                        "{name} {check}: {} without an address",
+                        outcome["status"]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "bad verdicts on hostile hosts:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn good_host_is_untouched_by_its_hostile_neighbours() {
+    let Some(scan) = scan("good_host_is_untouched_by_its_hostile_neighbours") else {
+        return;
+    };
+    let wrong: Vec<String> = GOOD_CHECKS
+        .iter()
+        .filter_map(|check| {
+            let outcome = scan.outcome("good.lab.test", check);
+            (outcome["status"] != "pass")
+                .then(|| format!("{check}: {} {}", outcome["status"], outcome["message"]))
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "good.lab.test changed:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_scan_is_bounded_in_time_memory_and_output() {
+    let Some(scan) = scan("the_scan_is_bounded_in_time_memory_and_output") else {
+        return;
+    };
+    let bound = Duration::from_secs(DOMAIN_TIMEOUT_S * 2);
+    assert!(
+        scan.elapsed < bound,
+        "the scan took {:?} (bound {bound:?})",
+        scan.elapsed
+    );
+    assert!(scan.peak_rss_kb > 0, "VmHWM of the scan was never read");
+    assert!(
+        scan.peak_rss_kb < MAX_RSS_KB,
+        "peak RSS {} kB (bound {MAX_RSS_KB} kB)",
+        scan.peak_rss_kb
+    );
+    assert!(
+        scan.results_bytes < MAX_RESULTS_BYTES,
+        "results.json is {} bytes",
+        scan.results_bytes
+    );
+    // Every endpoint recorded how many connections it cost, and the costs are bounded.
+    for name in HOSTILE.iter().chain(["good.lab.test"].iter()) {
+        let domain = scan.domain(name);
+        let budget_ms = domain["observations"]["duration_ms"]
+            .as_u64()
+            .unwrap_or(u64::MAX);
+        assert!(
+            budget_ms <= (DOMAIN_TIMEOUT_S + 2) * 1000,
+            "{name} took {budget_ms} ms"
+        );
+        for endpoint in domain["observations"]["endpoints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let tcp = endpoint["connections"]["tcp_connects"]
+                .as_u64()
+                .unwrap_or(0);
+            assert!(
+                tcp > 0 && tcp <= 200,
+                "{name} {}: {tcp} connections",
+                endpoint["address"]
+            );
+        }
+    }
+}
