@@ -186,8 +186,8 @@ const TLS_SCAN_CHECKS: &[&str] = &[
 ];
 
 /// (domain, check, expected status) for the TLS and certificate checks of issue 3.
-/// weakkey: rustls refuses the RSA-1024 handshake signature, so the modern probe fails and the
-/// certificate checks are inconclusive (docs/design/tls-probing.md, "Known gaps"). sha1: the
+/// weakkey: rustls cannot verify the RSA-1024 handshake signature; the probe records it as
+/// unverified and keeps the handshake, so the certificate is judged (key too small). sha1: the
 /// verifier stops at the SHA-1 signature, so completeness cannot be proven.
 const TLS_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("good.lab.test", "tls.legacy-protocols-disabled", "pass"),
@@ -234,8 +234,8 @@ const TLS_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("selfsigned.lab.test", "cert.signature-algorithm", "pass"),
     ("selfsigned.lab.test", "cert.transparency", "not_applicable"),
     ("weakkey.lab.test", "tls.cipher-suites", "pass"),
-    ("weakkey.lab.test", "cert.key-strength", "inconclusive"),
-    ("weakkey.lab.test", "cert.trusted-chain", "inconclusive"),
+    ("weakkey.lab.test", "cert.key-strength", "fail"),
+    ("weakkey.lab.test", "cert.trusted-chain", "pass"),
     ("sha1.lab.test", "cert.signature-algorithm", "fail"),
     ("sha1.lab.test", "cert.trusted-chain", "fail"),
     ("sha1.lab.test", "cert.key-strength", "pass"),
