@@ -67,7 +67,6 @@ fn scan_with(dir: &Path, extra: &[&str]) -> (Run, PathBuf) {
     let out = dir.join("out");
     let mut args = vec![
         "scan",
-        "--no-db",
         "--quiet",
         "--out",
         out.to_str().expect("utf-8"),
@@ -78,6 +77,9 @@ fn scan_with(dir: &Path, extra: &[&str]) -> (Run, PathBuf) {
         "--domain-timeout",
         "3s",
     ];
+    if !extra.contains(&"--db") {
+        args.push("--no-db");
+    }
     args.extend_from_slice(extra);
     let run = govscan_in(dir, &args);
     (run, out)
@@ -421,6 +423,9 @@ fn corrupt_database_exits_2_naming_the_file() {
         );
         expect(&run, 2, &[name]);
         assert_nothing_written(&out);
+        let (run, out) = scan_with(dir.path(), &["--db", db_text, "example.test"]);
+        expect(&run, 2, &[name]);
+        assert_nothing_written(&out);
         assert_eq!(
             std::fs::read(&db).expect("read"),
             content,
@@ -457,7 +462,11 @@ fn locked_database_exits_3_naming_the_file() {
             db.to_str().expect("utf-8"),
         ],
     );
+    let db_text = db.to_str().expect("utf-8");
+    let (scan, scan_out) = scan_with(dir.path(), &["--db", db_text, "example.test"]);
     drop(writer);
     expect(&run, 3, &["locked.db", "locked"]);
     assert_nothing_written(&out);
+    expect(&scan, 3, &["locked.db", "locked"]);
+    assert_nothing_written(&scan_out);
 }
