@@ -171,34 +171,71 @@ impl ScanDiff {
 
 /// Compares two scans. Domains are visited in the new scan's order, checks in outcome order.
 pub fn diff_scans(old: &ScanResult, new: &ScanResult) -> ScanDiff {
-    let baseline_changed =
-        old.baseline != new.baseline || old.scoring_version != new.scoring_version;
     let old_domains: BTreeMap<&str, &DomainResult> =
         old.domains.iter().map(|d| (d.domain.as_str(), d)).collect();
     let new_names: BTreeSet<&str> = new.domains.iter().map(|d| d.domain.as_str()).collect();
-    let mut diff = ScanDiff {
-        new_failures: Vec::new(),
-        new_warnings: Vec::new(),
-        fixed: Vec::new(),
-        improved: Vec::new(),
-        became_inconclusive: Vec::new(),
-        other_changes: Vec::new(),
-        domains_added: Vec::new(),
-        domains_removed: Vec::new(),
-        score_moves: Vec::new(),
-        old: identity(old),
-        new: identity(new),
-        baseline_changed,
-    };
+    let mut builder = DiffBuilder::new(old, new);
     for now in &new.domains {
-        let Some(before) = old_domains.get(now.domain.as_str()) else {
+        builder.domain(old_domains.get(now.domain.as_str()).copied(), now);
+    }
+    for gone in &old.domains {
+        if !new_names.contains(gone.domain.as_str()) {
+            builder.removed(gone);
+        }
+    }
+    builder.finish()
+}
+
+/// Builds a [`ScanDiff`] one domain at a time, so two large scans can be compared without
+/// holding either in memory: feed every domain of the new scan in order with its old result (if
+/// any) to [`DiffBuilder::domain`], then every domain only in the old scan to
+/// [`DiffBuilder::removed`]. The result equals [`diff_scans`] on the whole scans.
+#[derive(Debug, Clone)]
+pub struct DiffBuilder {
+    diff: ScanDiff,
+}
+
+impl DiffBuilder {
+    /// Starts a diff; only the headers (baseline, versions, start) of the scans are read.
+    pub fn new(old: &ScanResult, new: &ScanResult) -> DiffBuilder {
+        DiffBuilder {
+            diff: ScanDiff {
+                new_failures: Vec::new(),
+                new_warnings: Vec::new(),
+                fixed: Vec::new(),
+                improved: Vec::new(),
+                became_inconclusive: Vec::new(),
+                other_changes: Vec::new(),
+                domains_added: Vec::new(),
+                domains_removed: Vec::new(),
+                score_moves: Vec::new(),
+                old: identity(old),
+                new: identity(new),
+                baseline_changed: old.baseline != new.baseline
+                    || old.scoring_version != new.scoring_version,
+            },
+        }
+    }
+
+    /// Whether the old and new results of a domain differ in anything the diff reports
+    /// (a status, the score or the grade). When they do not, [`DiffBuilder::domain`] adds
+    /// nothing, so light results (no observations, messages or evidence) can decide whether
+    /// the whole results need loading.
+    pub fn would_change(before: &DomainResult, now: &DomainResult) -> bool {
+        score_moved(before, now) || !status_changes(before, now).is_empty()
+    }
+
+    /// Adds one domain of the new scan with its result in the old scan (`None`: it is new).
+    pub fn domain(&mut self, before: Option<&DomainResult>, now: &DomainResult) {
+        let diff = &mut self.diff;
+        let Some(before) = before else {
             diff.domains_added.push(presence(now));
-            continue;
+            return;
         };
         let changes = status_changes(before, now);
         if score_moved(before, now) {
             let cause = match (
-                baseline_changed,
+                diff.baseline_changed,
                 observations_changed(&before.observations, &now.observations),
             ) {
                 (true, true) => MoveCause::Both,
@@ -218,22 +255,28 @@ pub fn diff_scans(old: &ScanResult, new: &ScanResult) -> ScanDiff {
             });
         }
         for change in changes {
-            bucket(&mut diff, change);
+            bucket(diff, change);
         }
     }
-    for gone in &old.domains {
-        if !new_names.contains(gone.domain.as_str()) {
-            diff.domains_removed.push(presence(gone));
-        }
+
+    /// Adds a domain that is only in the old scan.
+    pub fn removed(&mut self, gone: &DomainResult) {
+        self.diff.domains_removed.push(presence(gone));
     }
-    // Largest fall first; moves without a delta (score appeared or vanished) last.
-    diff.score_moves.sort_by(|a, b| match (a.delta, b.delta) {
-        (Some(x), Some(y)) => x.total_cmp(&y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    diff
+
+    /// The finished diff, score moves largest fall first.
+    pub fn finish(mut self) -> ScanDiff {
+        // Largest fall first; moves without a delta (score appeared or vanished) last.
+        self.diff
+            .score_moves
+            .sort_by(|a, b| match (a.delta, b.delta) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+        self.diff
+    }
 }
 
 fn identity(scan: &ScanResult) -> ScanIdentity {

@@ -1,11 +1,14 @@
-//! Scan history for govscan: every scan saved in SQLite (one transaction per scan, so a killed
-//! process never leaves half a scan), read back whole, listed, traced per domain, and compared
+//! Scan history for govscan: every scan saved in SQLite (in one transaction, or resumably in
+//! batches behind a "running" mark, so a killed process never leaves half a scan visible), read
+//! back whole, light or one domain at a time, listed, traced per domain, and compared
 //! scan to scan with [`diff::diff_scans`]. Schema and guarantees: `docs/design/store.md`.
 
 pub mod diff;
 mod error;
+mod light;
 mod migrate;
 mod read;
+mod resume;
 mod store;
 mod timestamp;
 mod writer;
@@ -15,11 +18,13 @@ use serde::{Deserialize, Serialize};
 use govscan_model::{BaselineRef, Organisation, ScanResult, Status};
 
 pub use diff::{
-    CheckChange, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity, ScoreMove,
-    diff_scans,
+    CheckChange, DiffBuilder, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity,
+    ScoreMove, diff_scans,
 };
 pub use error::StoreError;
+pub use light::stub_observations;
 pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
+pub use resume::RunningScan;
 pub use store::{DEFAULT_BUSY_TIMEOUT, Store};
 pub use writer::ScanWriter;
 

@@ -5,7 +5,8 @@ use serde::de::DeserializeOwned;
 
 use govscan_model::{BaselineRef, DomainResult, Outcome, ScanResult, Status};
 
-use crate::{CheckHistoryPoint, HistoryPoint, ScanId, ScanSummary, Store, StoreError};
+use crate::resume::COMPLETE;
+use crate::{CheckHistoryPoint, HistoryPoint, ScanHeader, ScanId, ScanSummary, Store, StoreError};
 
 impl Store {
     /// Every saved scan, oldest first (by start time, then id).
@@ -13,13 +14,13 @@ impl Store {
         let fail = |e| StoreError::sqlite(&self.path, "listing scans", e);
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT s.id, s.started_at, s.finished_at, s.govscan_version, s.baseline_id,
                         s.baseline_version,
                         (SELECT COUNT(*) FROM domain_results d WHERE d.scan_id = s.id),
                         (SELECT AVG(d.score) FROM domain_results d WHERE d.scan_id = s.id)
-                 FROM scans s ORDER BY s.started_at_utc, s.id",
-            )
+                 FROM scans s WHERE {COMPLETE} ORDER BY s.started_at_utc, s.id"
+            ))
             .map_err(fail)?;
         let rows = stmt
             .query_map([], |row| {
@@ -42,7 +43,10 @@ impl Store {
     pub fn latest_scan_id(&self) -> Result<Option<ScanId>, StoreError> {
         self.conn
             .query_row(
-                "SELECT id FROM scans ORDER BY started_at_utc DESC, id DESC LIMIT 1",
+                &format!(
+                    "SELECT s.id FROM scans s WHERE {COMPLETE}
+                     ORDER BY s.started_at_utc DESC, s.id DESC LIMIT 1"
+                ),
                 [],
                 |row| row.get(0).map(ScanId),
             )
@@ -56,7 +60,7 @@ impl Store {
         let start: Option<String> = self
             .conn
             .query_row(
-                "SELECT started_at_utc FROM scans WHERE id = ?1",
+                &format!("SELECT s.started_at_utc FROM scans s WHERE s.id = ?1 AND {COMPLETE}"),
                 [id.0],
                 |row| row.get(0),
             )
@@ -70,9 +74,12 @@ impl Store {
         };
         self.conn
             .query_row(
-                "SELECT id FROM scans
-                 WHERE started_at_utc < ?1 OR (started_at_utc = ?1 AND id < ?2)
-                 ORDER BY started_at_utc DESC, id DESC LIMIT 1",
+                &format!(
+                    "SELECT s.id FROM scans s
+                     WHERE (s.started_at_utc < ?1 OR (s.started_at_utc = ?1 AND s.id < ?2))
+                       AND {COMPLETE}
+                     ORDER BY s.started_at_utc DESC, s.id DESC LIMIT 1"
+                ),
                 params![start, id.0],
                 |row| row.get(0).map(ScanId),
             )
@@ -85,11 +92,11 @@ impl Store {
         let fail = |e| StoreError::sqlite(&self.path, "reading a domain's history", e);
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT s.id, s.started_at, d.score, d.grade
                  FROM domain_results d JOIN scans s ON s.id = d.scan_id
-                 WHERE d.domain = ?1 ORDER BY s.started_at_utc, s.id",
-            )
+                 WHERE d.domain = ?1 AND {COMPLETE} ORDER BY s.started_at_utc, s.id"
+            ))
             .map_err(fail)?;
         let rows = stmt
             .query_map([domain], |row| {
@@ -108,12 +115,12 @@ impl Store {
         let fail = |e| StoreError::sqlite(&self.path, "reading a check's history", e);
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT s.id, s.started_at, o.status, o.finding
                  FROM outcomes o JOIN scans s ON s.id = o.scan_id
-                 WHERE o.domain = ?1 AND o.check_id = ?2
-                 ORDER BY s.started_at_utc, s.id, o.position",
-            )
+                 WHERE o.domain = ?1 AND o.check_id = ?2 AND {COMPLETE}
+                 ORDER BY s.started_at_utc, s.id, o.position"
+            ))
             .map_err(fail)?;
         let rows = stmt
             .query_map([domain, check_id], |row| {
@@ -134,15 +141,25 @@ impl Store {
         Ok(points)
     }
 
-    /// A whole saved scan, as it was saved.
+    /// A whole saved scan, as it was saved. A scan that is still running is not found.
     pub fn load_scan(&self, id: ScanId) -> Result<ScanResult, StoreError> {
+        let header = self.header(id, true)?;
+        Ok(scan_from(header, self.load_domains(id)?))
+    }
+
+    /// The header of scan `id`; with `complete_only`, a running scan is not found.
+    pub(crate) fn header(&self, id: ScanId, complete_only: bool) -> Result<ScanHeader, StoreError> {
         let fail = |e| StoreError::sqlite(&self.path, "reading a scan", e);
+        let filter = if complete_only { COMPLETE } else { "1 = 1" };
         let header = self
             .conn
             .query_row(
-                "SELECT schema_version, govscan_version, scoring_version, started_at, finished_at,
-                        baseline_id, baseline_version, baseline_sha256, organisations_json
-                 FROM scans WHERE id = ?1",
+                &format!(
+                    "SELECT s.schema_version, s.govscan_version, s.scoring_version, s.started_at,
+                            s.finished_at, s.baseline_id, s.baseline_version, s.baseline_sha256,
+                            s.organisations_json
+                     FROM scans s WHERE s.id = ?1 AND {filter}"
+                ),
                 [id.0],
                 |row| {
                     Ok((
@@ -178,7 +195,7 @@ impl Store {
             });
         };
         let organisations = self.decode(&orgs, || format!("organisations of scan {id}"))?;
-        Ok(ScanResult {
+        Ok(ScanHeader {
             schema_version,
             govscan_version,
             scoring_version,
@@ -186,7 +203,6 @@ impl Store {
             finished_at,
             baseline,
             organisations,
-            domains: self.load_domains(id)?,
         })
     }
 
@@ -224,7 +240,11 @@ impl Store {
         Ok(domains)
     }
 
-    fn load_outcomes(&self, id: ScanId, domain: &str) -> Result<Vec<Outcome>, StoreError> {
+    pub(crate) fn load_outcomes(
+        &self,
+        id: ScanId,
+        domain: &str,
+    ) -> Result<Vec<Outcome>, StoreError> {
         let fail = |e| StoreError::sqlite(&self.path, "reading outcomes", e);
         let mut stmt = self
             .conn
@@ -252,7 +272,7 @@ impl Store {
         Ok(outcomes)
     }
 
-    fn decode<T: DeserializeOwned>(
+    pub(crate) fn decode<T: DeserializeOwned>(
         &self,
         text: &str,
         what: impl FnOnce() -> String,
@@ -264,7 +284,11 @@ impl Store {
         })
     }
 
-    fn status(&self, text: &str, what: impl FnOnce() -> String) -> Result<Status, StoreError> {
+    pub(crate) fn status(
+        &self,
+        text: &str,
+        what: impl FnOnce() -> String,
+    ) -> Result<Status, StoreError> {
         serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|e| {
             StoreError::BadStoredValue {
                 path: self.path.clone(),
@@ -272,5 +296,19 @@ impl Store {
                 detail: e.to_string(),
             }
         })
+    }
+}
+
+/// A scan made of a header and its domains.
+pub(crate) fn scan_from(header: ScanHeader, domains: Vec<DomainResult>) -> ScanResult {
+    ScanResult {
+        schema_version: header.schema_version,
+        govscan_version: header.govscan_version,
+        scoring_version: header.scoring_version,
+        started_at: header.started_at,
+        finished_at: header.finished_at,
+        baseline: header.baseline,
+        organisations: header.organisations,
+        domains,
     }
 }

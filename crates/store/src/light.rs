@@ -1,0 +1,144 @@
+//! Reading a scan one domain at a time, and a "light" view of a whole scan for roll-ups and the
+//! dashboard: every domain's score, grade, families and per-check status and finding, without
+//! observations, messages or evidence, so a 10,000-domain scan fits in a few tens of MB.
+
+use rusqlite::{OptionalExtension, params};
+
+use govscan_model::{DomainResult, Observations, Outcome, ScanResult};
+
+use crate::read::scan_from;
+use crate::{ScanId, Store, StoreError};
+
+/// The observations placed in every domain of a light scan: the domain name, and every DNS
+/// probe `skipped` with the reason "not loaded (light view)".
+pub fn stub_observations(domain: &str) -> Result<Observations, String> {
+    let skipped = serde_json::json!({"state": "skipped", "why": "not loaded (light view)"});
+    serde_json::from_value(serde_json::json!({
+        "domain": domain,
+        "probed_at": "1970-01-01T00:00:00Z",
+        "duration_ms": 0,
+        "dns": {
+            "a": skipped, "aaaa": skipped, "ns": skipped, "mx": skipped, "txt": skipped,
+            "caa": skipped, "dmarc": skipped, "soa": skipped, "resolver": ""
+        },
+        "endpoints": []
+    }))
+    .map_err(|e| format!("the observations model changed shape: {e}"))
+}
+
+impl Store {
+    /// A complete scan with every domain in light form: observations are
+    /// [`stub_observations`], and each outcome keeps its check, status and finding while its
+    /// message is empty and its evidence `null`. Enough for roll-ups, the dashboard, the
+    /// organisation pages and the summary; a domain page loads its domain with
+    /// [`Store::load_domain`].
+    pub fn load_scan_light(&self, id: ScanId) -> Result<ScanResult, StoreError> {
+        let header = self.header(id, true)?;
+        let fail = |e| StoreError::sqlite(&self.path, "reading domain results", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT domain, organisation, score, grade, grade_cap, coverage, families_json
+                 FROM domain_results WHERE scan_id = ?1 ORDER BY position",
+            )
+            .map_err(fail)?;
+        let mut rows = stmt.query([id.0]).map_err(fail)?;
+        let mut domains = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let domain: String = row.get(0).map_err(fail)?;
+            let families: String = row.get(6).map_err(fail)?;
+            let observations =
+                stub_observations(&domain).map_err(|detail| StoreError::BadStoredValue {
+                    path: self.path.clone(),
+                    what: format!("light observations of {domain}"),
+                    detail,
+                })?;
+            domains.push(DomainResult {
+                organisation: row.get(1).map_err(fail)?,
+                score: row.get(2).map_err(fail)?,
+                grade: row.get(3).map_err(fail)?,
+                grade_cap: row.get(4).map_err(fail)?,
+                coverage: row.get(5).map_err(fail)?,
+                families: self
+                    .decode(&families, || format!("families of {domain} in scan {id}"))?,
+                outcomes: self.load_light_outcomes(id, &domain)?,
+                observations,
+                domain,
+            });
+        }
+        Ok(scan_from(header, domains))
+    }
+
+    /// One domain of a scan (running or complete), whole, with observations and evidence.
+    pub fn load_domain(&self, id: ScanId, domain: &str) -> Result<DomainResult, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading a domain result", e);
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT organisation, score, grade, grade_cap, coverage, families_json,
+                        observations_json
+                 FROM domain_results WHERE scan_id = ?1 AND domain = ?2",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(params![id.0, domain], |row| {
+                    Ok((
+                        row.get::<_, Option<String>>(0)?,
+                        row.get::<_, Option<f64>>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, Option<String>>(3)?,
+                        row.get::<_, f64>(4)?,
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(fail)?;
+        let Some((organisation, score, grade, grade_cap, coverage, families, observations)) = row
+        else {
+            return Err(StoreError::BadStoredValue {
+                path: self.path.clone(),
+                what: format!("domain {domain} in scan {id}"),
+                detail: "not stored".to_owned(),
+            });
+        };
+        Ok(DomainResult {
+            organisation,
+            score,
+            grade,
+            grade_cap,
+            coverage,
+            families: self.decode(&families, || format!("families of {domain} in scan {id}"))?,
+            observations: self.decode(&observations, || {
+                format!("observations of {domain} in scan {id}")
+            })?,
+            outcomes: self.load_outcomes(id, domain)?,
+            domain: domain.to_owned(),
+        })
+    }
+
+    fn load_light_outcomes(&self, id: ScanId, domain: &str) -> Result<Vec<Outcome>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading outcomes", e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT check_id, status, finding
+                 FROM outcomes WHERE scan_id = ?1 AND domain = ?2 ORDER BY position",
+            )
+            .map_err(fail)?;
+        let mut rows = stmt.query(params![id.0, domain]).map_err(fail)?;
+        let mut outcomes = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let check: String = row.get(0).map_err(fail)?;
+            let status: String = row.get(1).map_err(fail)?;
+            outcomes.push(Outcome {
+                status: self.status(&status, || format!("status of {check} on {domain}"))?,
+                finding: row.get(2).map_err(fail)?,
+                message: String::new(),
+                evidence: serde_json::Value::Null,
+                check,
+            });
+        }
+        Ok(outcomes)
+    }
+}
