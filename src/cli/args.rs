@@ -94,7 +94,7 @@ pub struct ScanArgs {
     /// Extra trusted root certificates (PEM), added to the built-in Mozilla roots. Repeatable.
     #[arg(long = "ca-file", value_name = "PEM")]
     pub ca_files: Vec<PathBuf>,
-    /// DNSSEC trust anchors for a private root (zone-file DS/DNSKEY syntax).
+    /// DNSSEC trust anchors for a private root (DNSKEY records in zone-file syntax).
     #[arg(long, value_name = "FILE")]
     pub trust_anchor: Option<PathBuf>,
     /// Connect to IP for HOST instead of resolving it. Repeatable.
