@@ -2,7 +2,7 @@
 //! then fixes, then score moves with the checks that caused them and why.
 
 use govscan_model::Status;
-use govscan_store::diff::{CheckChange, MoveCause, diff_scans};
+use govscan_store::diff::{CheckChange, MoveCause};
 use serde::Serialize;
 
 use crate::input::ReportInput;
@@ -70,7 +70,7 @@ impl ChangesView {
         let Some(previous) = &input.previous else {
             return ChangesView::none();
         };
-        let diff = diff_scans(previous.result, input.result);
+        let diff = &previous.diff;
         let keep = |domain: &str| only.is_none_or(|list| list.contains(&domain));
         let rows = |list: &[CheckChange]| -> Vec<ChangeRow> {
             list.iter()

@@ -1,7 +1,7 @@
 //! `findings.csv`: one row per domain × check, RFC 4180 quoting, and cells that a spreadsheet
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) prefixed with `'`.
 
-use govscan_model::ScanResult;
+use govscan_model::{DomainResult, ScanResult};
 
 /// Column names, in order.
 pub const CSV_COLUMNS: [&str; 13] = [
@@ -25,12 +25,27 @@ pub fn render_findings_csv(result: &ScanResult) -> String {
     let mut out = String::new();
     push_row(&mut out, CSV_COLUMNS.iter().map(|c| (*c).to_owned()));
     for d in &result.domains {
+        push_domain_rows(&mut out, &result.started_at, d);
+    }
+    out
+}
+
+/// The header row.
+pub(crate) fn header_row() -> String {
+    let mut out = String::new();
+    push_row(&mut out, CSV_COLUMNS.iter().map(|c| (*c).to_owned()));
+    out
+}
+
+/// Appends the rows of one domain.
+pub(crate) fn push_domain_rows(out: &mut String, started_at: &str, d: &DomainResult) {
+    {
         for o in &d.outcomes {
             let meta = govscan_checks::find(&o.check).map(|c| c.meta());
             push_row(
-                &mut out,
+                out,
                 [
-                    result.started_at.clone(),
+                    started_at.to_owned(),
                     d.organisation.clone().unwrap_or_default(),
                     d.domain.clone(),
                     d.score.map_or_else(String::new, |s| format!("{s:.1}")),
@@ -53,7 +68,6 @@ pub fn render_findings_csv(result: &ScanResult) -> String {
             );
         }
     }
-    out
 }
 
 fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {

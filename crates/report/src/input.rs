@@ -4,6 +4,7 @@
 
 use govscan_model::{Rollups, ScanResult};
 use govscan_score::Baseline;
+use govscan_store::ScanDiff;
 
 /// One past scan, for the trend chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +28,8 @@ pub struct PreviousScan<'a> {
     pub result: &'a ScanResult,
     /// Its roll-ups.
     pub rollups: Rollups,
+    /// What changed from it to the scan reported on, computed once per report.
+    pub diff: ScanDiff,
 }
 
 /// Everything the pages are rendered from.
@@ -62,9 +65,28 @@ impl<'a> ReportInput<'a> {
 
     /// Adds the previous scan, its roll-ups computed under `baseline`.
     pub fn with_previous(mut self, previous: &'a ScanResult, baseline: &Baseline) -> Self {
+        let diff = govscan_store::diff::diff_scans(previous, self.result);
         self.previous = Some(PreviousScan {
             result: previous,
             rollups: govscan_score::roll_up(previous, baseline),
+            diff,
+        });
+        self
+    }
+
+    /// Adds the previous scan with a diff computed elsewhere (e.g. one domain at a time with
+    /// `govscan_store::DiffBuilder`, for scans too large to hold whole); `previous` may be a
+    /// light scan (`Store::load_scan_light`), since only its roll-ups are computed from it.
+    pub fn with_previous_diff(
+        mut self,
+        previous: &'a ScanResult,
+        baseline: &Baseline,
+        diff: ScanDiff,
+    ) -> Self {
+        self.previous = Some(PreviousScan {
+            result: previous,
+            rollups: govscan_score::roll_up(previous, baseline),
+            diff,
         });
         self
     }

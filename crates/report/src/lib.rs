@@ -11,6 +11,7 @@ mod links;
 mod orgs;
 mod page;
 mod sarif;
+mod stream;
 mod text;
 mod trend;
 mod write;
@@ -24,6 +25,7 @@ use handlebars::Handlebars;
 pub use csv::{CSV_COLUMNS, render_findings_csv};
 pub use input::{HistoryEntry, PreviousScan, ReportInput};
 pub use sarif::{SARIF_VERSION, render_sarif};
+pub use stream::{DomainLoader, write_report_streamed, write_results_json};
 pub use write::{write_outputs, write_report};
 
 /// The templates, embedded at build time: (name, text).
@@ -78,6 +80,9 @@ pub enum ReportError {
         /// Baseline hash.
         sha256: String,
     },
+    /// A domain of the scan could not be loaded (streamed reports).
+    #[error("cannot load a domain of the scan: {0}")]
+    Load(String),
     /// A file or directory could not be written.
     #[error("cannot {action} {path}: {source}")]
     Io {

@@ -1,7 +1,7 @@
 //! `results.sarif`: SARIF 2.1.0 for code-scanning dashboards. Rules come from the check
 //! metadata; one result per failed or warned outcome, located at the domain's URL.
 
-use govscan_model::{ScanResult, Status};
+use govscan_model::{DomainResult, ScanResult, Status};
 use serde::Serialize;
 
 /// The SARIF version written.
@@ -38,9 +38,9 @@ struct Driver {
     rules: Vec<Rule>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
-struct Rule {
+pub(crate) struct Rule {
     id: String,
     name: String,
     short_description: Text,
@@ -52,19 +52,19 @@ struct Rule {
     properties: serde_json::Value,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Configuration {
     level: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Text {
     text: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
+pub(crate) struct SarifResult {
     rule_id: String,
     rule_index: usize,
     level: &'static str,
@@ -109,7 +109,38 @@ struct Invocation {
 
 /// Renders the SARIF log as pretty JSON.
 pub fn render_sarif(result: &ScanResult) -> Result<String, serde_json::Error> {
-    let rules: Vec<Rule> = govscan_checks::ALL
+    let rules = rules();
+    let results = result
+        .domains
+        .iter()
+        .flat_map(|d| domain_results(&rules, d))
+        .collect();
+    let mut text = serde_json::to_string_pretty(&log(result, rules, results))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The log of `result` with an empty `results` array, pretty, split around that array: what
+/// goes before the first result and what goes after the last (for a streamed writer).
+pub(crate) fn sarif_around_results(
+    result: &ScanResult,
+) -> Result<(String, String, Vec<Rule>), serde_json::Error> {
+    let rules = rules();
+    let mut text = serde_json::to_string_pretty(&log(result, rules.clone(), Vec::new()))?;
+    text.push('\n');
+    let marker = "\n      \"results\": []";
+    let (head, tail) = match text.find(marker) {
+        Some(at) => (
+            format!("{}\n      \"results\": [", &text[..at]),
+            format!("]{}", &text[at + marker.len()..]),
+        ),
+        None => (text, String::new()),
+    };
+    Ok((head, tail, rules))
+}
+
+fn rules() -> Vec<Rule> {
+    govscan_checks::ALL
         .iter()
         .map(|check| {
             let m = check.meta();
@@ -139,13 +170,15 @@ pub fn render_sarif(result: &ScanResult) -> Result<String, serde_json::Error> {
                 }),
             }
         })
-        .collect();
-    let results = result
-        .domains
+        .collect()
+}
+
+/// One SARIF result per failed or warned outcome of a domain.
+pub(crate) fn domain_results(rules: &[Rule], d: &DomainResult) -> Vec<SarifResult> {
+    d.outcomes
         .iter()
-        .flat_map(|d| d.outcomes.iter().map(move |o| (d, o)))
-        .filter(|(_, o)| matches!(o.status, Status::Fail | Status::Warn))
-        .filter_map(|(d, o)| {
+        .filter(|o| matches!(o.status, Status::Fail | Status::Warn))
+        .filter_map(|o| {
             let rule_index = rules.iter().position(|r| r.id == o.check)?;
             let org = d.organisation.clone().unwrap_or_default();
             Some(SarifResult {
@@ -182,8 +215,11 @@ pub fn render_sarif(result: &ScanResult) -> Result<String, serde_json::Error> {
                 }),
             })
         })
-        .collect();
-    let log = Log {
+        .collect()
+}
+
+fn log(result: &ScanResult, rules: Vec<Rule>, results: Vec<SarifResult>) -> Log {
+    Log {
         schema: SARIF_SCHEMA,
         version: SARIF_VERSION,
         runs: vec![Run {
@@ -205,8 +241,5 @@ pub fn render_sarif(result: &ScanResult) -> Result<String, serde_json::Error> {
                 "scoringVersion": result.scoring_version,
             }),
         }],
-    };
-    let mut text = serde_json::to_string_pretty(&log)?;
-    text.push('\n');
-    Ok(text)
+    }
 }

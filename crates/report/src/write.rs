@@ -40,7 +40,7 @@ pub fn write_report(input: &ReportInput<'_>, dir: &Path) -> Result<(), ReportErr
 }
 
 /// Removes `dir/sub/*.html` files that this report did not write (best effort).
-fn remove_stale(dir: &Path, sub: &str, current: &BTreeSet<&str>) {
+pub(crate) fn remove_stale(dir: &Path, sub: &str, current: &BTreeSet<&str>) {
     let Ok(entries) = fs::read_dir(dir.join(sub)) else {
         return;
     };
@@ -53,7 +53,7 @@ fn remove_stale(dir: &Path, sub: &str, current: &BTreeSet<&str>) {
 }
 
 /// Writes to `.<name>.tmp-<pid>` beside `path`, syncs, then renames over `path`.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

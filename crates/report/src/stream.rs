@@ -1,0 +1,225 @@
+//! The report of a scan too large to hold whole: rendered from a light scan (scores, grades and
+//! per-check statuses; `govscan_store::Store::load_scan_light`) plus a loader that reads one
+//! whole domain at a time. `results.json`, `findings.csv` and `results.sarif` are streamed
+//! domain by domain in target order; the domain pages are rendered in parallel on rayon, each
+//! worker with its own loader. Memory: the light scan plus one domain per worker.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use govscan_model::{DomainResult, ScanResult};
+use rayon::prelude::*;
+
+use crate::links::Links;
+use crate::{ReportError, ReportInput, csv, dashboard, io_error, page, registry, render, sarif};
+
+/// Reads whole domains (with observations, messages and evidence) of the scan being reported.
+pub trait DomainLoader {
+    /// The whole result of `domain`.
+    fn load(&mut self, domain: &str) -> Result<DomainResult, String>;
+}
+
+/// Writes `results.json` of the scan whose light form is `light` to `out`: the header, then
+/// each domain loaded in target order, so only one domain is in memory at a time. The document
+/// is the same JSON value as `serde_json::to_string_pretty` of the whole scan.
+pub fn write_results_json(
+    light: &ScanResult,
+    loader: &mut dyn DomainLoader,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
+    let header = ScanResult {
+        domains: Vec::new(),
+        ..light.clone_header()
+    };
+    let text = serde_json::to_string_pretty(&header)?;
+    // The top-level key is the only one at two spaces of indent; nested strings are escaped.
+    let marker = "\n  \"domains\": []";
+    let at = text.rfind(marker).unwrap_or(text.len());
+    let tail = text.get(at + marker.len()..).unwrap_or("\n}");
+    let io = |e| io_error("write", Path::new("results.json"), e);
+    out.write_all(text[..at].as_bytes()).map_err(io)?;
+    out.write_all(b"\n  \"domains\": [").map_err(io)?;
+    for (index, d) in light.domains.iter().enumerate() {
+        let full = load(loader, &d.domain)?;
+        out.write_all(if index == 0 { b"\n" } else { b",\n" })
+            .map_err(io)?;
+        serde_json::to_writer_pretty(&mut *out, &full)?;
+    }
+    out.write_all(if light.domains.is_empty() {
+        b"]"
+    } else {
+        b"\n  ]"
+    })
+    .map_err(io)?;
+    out.write_all(tail.as_bytes()).map_err(io)?;
+    out.write_all(b"\n").map_err(io)?;
+    Ok(())
+}
+
+/// Renders and writes every report file into `dir` from `input` (whose `result` may be light)
+/// and whole domains read through loaders made by `open_loader` (one per rayon worker).
+/// Each file is written to a temporary name and renamed; stale domain and organisation pages
+/// are removed.
+pub fn write_report_streamed<L, F>(
+    input: &ReportInput<'_>,
+    open_loader: F,
+    dir: &Path,
+) -> Result<(), ReportError>
+where
+    L: DomainLoader,
+    F: Fn() -> Result<L, String> + Sync,
+{
+    for sub in ["", "domains", "orgs"] {
+        let path = dir.join(sub);
+        fs::create_dir_all(&path).map_err(|e| io_error("create directory", &path, e))?;
+    }
+    let registry = registry()?;
+    let links = Links::new(input.result, &input.rollups);
+    let mut written: Vec<String> = Vec::new();
+
+    let mut loader = open_loader().map_err(loader_error)?;
+    stream_file(dir, "results.json", |out| {
+        write_results_json(input.result, &mut loader, out)
+    })?;
+    stream_file(dir, "findings.csv", |out| {
+        let io = |e| io_error("write", Path::new("findings.csv"), e);
+        out.write_all(csv::header_row().as_bytes()).map_err(io)?;
+        for d in &input.result.domains {
+            let mut rows = String::new();
+            csv::push_domain_rows(
+                &mut rows,
+                &input.result.started_at,
+                &load(&mut loader, &d.domain)?,
+            );
+            out.write_all(rows.as_bytes()).map_err(io)?;
+        }
+        Ok(())
+    })?;
+    stream_file(dir, "results.sarif", |out| {
+        let io = |e| io_error("write", Path::new("results.sarif"), e);
+        let (head, tail, rules) = sarif::sarif_around_results(input.result)?;
+        out.write_all(head.as_bytes()).map_err(io)?;
+        let mut first = true;
+        for d in &input.result.domains {
+            for result in sarif::domain_results(&rules, &load(&mut loader, &d.domain)?) {
+                out.write_all(if first { b"\n" } else { b",\n" })
+                    .map_err(io)?;
+                first = false;
+                serde_json::to_writer_pretty(&mut *out, &result)?;
+            }
+        }
+        out.write_all(tail.as_bytes()).map_err(io)?;
+        Ok(())
+    })?;
+    drop(loader);
+
+    let dashboard = dashboard::DashboardView::new(input, &links);
+    write_atomically(
+        &dir.join("index.html"),
+        render(&registry, "index", &dashboard)?.as_bytes(),
+    )?;
+    for (index, org) in input.rollups.organisations.iter().enumerate() {
+        if let (Some(path), Some(view)) = (
+            links.org(&org.name),
+            page::OrgPage::new(input, &links, index),
+        ) {
+            write_atomically(&dir.join(path), render(&registry, "org", &view)?.as_bytes())?;
+            written.push(path.to_owned());
+        }
+    }
+    let pages: Vec<String> = input
+        .result
+        .domains
+        .par_iter()
+        .map_init(
+            || open_loader().map_err(loader_error),
+            |loader, d| -> Result<Option<String>, ReportError> {
+                let Some(path) = links.domain(&d.domain) else {
+                    return Ok(None);
+                };
+                let loader = loader
+                    .as_mut()
+                    .map_err(|e| ReportError::Load(e.to_string()))?;
+                let full = load(loader, &d.domain)?;
+                let view = page::DomainPage::new(input, &links, &full);
+                write_atomically(
+                    &dir.join(path),
+                    render(&registry, "domain", &view)?.as_bytes(),
+                )?;
+                Ok(Some(path.to_owned()))
+            },
+        )
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    written.extend(pages);
+    let current: std::collections::BTreeSet<&str> = written.iter().map(String::as_str).collect();
+    for sub in ["domains", "orgs"] {
+        crate::write::remove_stale(dir, sub, &current);
+    }
+    Ok(())
+}
+
+fn load(loader: &mut dyn DomainLoader, domain: &str) -> Result<DomainResult, ReportError> {
+    loader
+        .load(domain)
+        .map_err(|e| ReportError::Load(format!("{domain}: {e}")))
+}
+
+fn loader_error(e: String) -> ReportError {
+    ReportError::Load(e)
+}
+
+/// Streams a file into `.<name>.tmp-<pid>` in `dir` through a buffer, syncs, renames.
+fn stream_file(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
+    let path = dir.join(name);
+    let temp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = fs::File::create(&temp)
+        .map_err(|e| io_error("write", &temp, e))
+        .and_then(|file| {
+            let mut out = BufWriter::new(file);
+            write(&mut out)?;
+            let file = out
+                .into_inner()
+                .map_err(|e| io_error("write", &temp, e.into_error()))?;
+            file.sync_all().map_err(|e| io_error("write", &temp, e))
+        });
+    if let Err(err) = result {
+        let _ = fs::remove_file(&temp);
+        return Err(err);
+    }
+    fs::rename(&temp, &path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_error("rename a temporary file to", &path, e)
+    })
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    crate::write::write_atomically(path, bytes)
+}
+
+/// The header fields of a scan (no domains).
+trait CloneHeader {
+    fn clone_header(&self) -> ScanResult;
+}
+
+impl CloneHeader for ScanResult {
+    fn clone_header(&self) -> ScanResult {
+        ScanResult {
+            schema_version: self.schema_version,
+            govscan_version: self.govscan_version.clone(),
+            scoring_version: self.scoring_version,
+            started_at: self.started_at.clone(),
+            finished_at: self.finished_at.clone(),
+            baseline: self.baseline.clone(),
+            organisations: self.organisations.clone(),
+            domains: Vec::new(),
+        }
+    }
+}
