@@ -38,7 +38,7 @@ pub fn write_results_json(
     let at = text.rfind(marker).unwrap_or(text.len());
     let tail = text.get(at + marker.len()..).unwrap_or("\n}");
     let io = |e| io_error("write", Path::new("results.json"), e);
-    out.write_all(text[..at].as_bytes()).map_err(io)?;
+    out.write_all(&text.as_bytes()[..at]).map_err(io)?;
     out.write_all(b"\n  \"domains\": [").map_err(io)?;
     for (index, d) in light.domains.iter().enumerate() {
         let full = load(loader, &d.domain)?;
