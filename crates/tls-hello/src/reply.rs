@@ -130,10 +130,13 @@ fn parse_tls_records(data: &[u8]) -> ServerReply {
             if let Some(reason) = bad_header_prefix(partial_header, data) {
                 return ServerReply::garbage(reason);
             }
-            // Unless its type byte says handshake, the next record may be a 2-byte alert.
+            // `needed` is a lower bound: an alert can cut a fragmented handshake message short.
+            // The next record may itself be an alert (2-byte body) unless its type byte says
+            // handshake; then the shortest way to an answer is one handshake byte followed by a
+            // whole 7-byte alert record.
             let missing = handshake_bytes_missing(&handshake);
             let body_needed = match partial_header.first() {
-                Some(22) => missing,
+                Some(22) => missing.min(1 + 5 + 2),
                 _ => missing.min(2),
             };
             return ServerReply::Incomplete {

@@ -344,11 +344,27 @@ fn needed_is_a_lower_bound_when_an_alert_interrupts_a_fragmented_server_hello() 
             ..
         }
     ));
-    // A partial handshake header still asks for the rest of its header and of the message.
+    // A partial handshake header: the rest of the header, one handshake byte, then a 7-byte
+    // alert record can already answer (found by the fuzz target too) ...
     let mut prefix = frame(22, [3, 3], &hello, 54);
     prefix.extend_from_slice(&[0x16, 0x03]);
     assert!(matches!(
         parse_server_reply(&prefix),
-        ServerReply::Incomplete { needed: 107 }
+        ServerReply::Incomplete { needed: 11 }
+    ));
+    prefix.extend_from_slice(&[0x03, 0x00, 0x01, 0x00]);
+    prefix.extend_from_slice(&alert);
+    assert!(matches!(
+        parse_server_reply(&prefix),
+        ServerReply::Alert { .. }
+    ));
+    // ... and when fewer handshake bytes are missing than that, it asks for exactly those.
+    let mut nearly = vec![2, 0x00, 0x00, 0x64];
+    nearly.resize(102, 0);
+    let mut prefix = frame(22, [3, 3], &nearly, 54);
+    prefix.push(0x16);
+    assert!(matches!(
+        parse_server_reply(&prefix),
+        ServerReply::Incomplete { needed: 6 }
     ));
 }
