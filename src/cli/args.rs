@@ -160,12 +160,16 @@ pub struct ScanArgs {
     /// Summary format on stdout (`json` prints the whole results.json document).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Save the scan to this history database (SQLite), in one transaction.
+    /// Save the scan to this history database (SQLite); it becomes visible when complete.
     #[arg(long, value_name = "FILE", default_value = "govscan.db")]
     pub db: PathBuf,
     /// Do not save the scan to a history database.
     #[arg(long)]
     pub no_db: bool,
+    /// Continue the latest interrupted scan of the same targets and baseline in the history
+    /// database: domains already saved are not probed again.
+    #[arg(long, conflicts_with = "no_db")]
+    pub resume: bool,
 }
 
 /// `govscan checks`.

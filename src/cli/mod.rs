@@ -7,8 +7,11 @@ mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
 mod report_cmd;
+mod report_stream;
 mod rescore_cmd;
+mod resume;
 mod scan_cmd;
+mod scan_sink;
 mod summary;
 
 use std::process::ExitCode;

@@ -1,4 +1,6 @@
-//! `govscan scan`: load targets and baseline, probe every domain, judge, score, write outputs.
+//! `govscan scan`: load targets and baseline, probe every domain, judge and score each on rayon,
+//! stream each result into the history database as it is ready (resumable with `--resume`),
+//! then write the report and summary by reading the scan back one domain at a time.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -29,12 +31,18 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     if let Some(out) = &args.out {
         prepare_out_dir(out)?;
     }
-    // Open the history database before probing, so a locked or foreign file fails fast.
-    let mut store = if args.no_db {
-        None
+    // Open the history database before probing, so a locked or foreign file fails fast. With
+    // --no-db the scan streams into a temporary database that is deleted at the end: one code
+    // path, and memory stays bounded either way.
+    let temp_db = if args.no_db {
+        Some(TempDb::new().map_err(CliError::runtime)?)
     } else {
-        Some(govscan_store::Store::open(&args.db).map_err(super::history_cmd::store_error)?)
+        None
     };
+    let db_path = temp_db
+        .as_ref()
+        .map_or(args.db.as_path(), |t| t.path.as_path());
+    let mut store = govscan_store::Store::open(db_path).map_err(super::history_cmd::store_error)?;
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -45,80 +53,97 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         .build()
         .map_err(CliError::runtime)?;
 
-    let started_at = now_rfc3339();
+    let now = now_rfc3339();
+    let header = govscan_store::ScanHeader {
+        schema_version: SCHEMA_VERSION,
+        govscan_version: env!("CARGO_PKG_VERSION").to_owned(),
+        scoring_version: SCORING_VERSION,
+        started_at: now.clone(),
+        finished_at: now,
+        baseline: baseline.reference(),
+        organisations: portfolio.organisations.clone(),
+    };
+    let plan = super::resume::plan(&mut store, args.resume, &header, &portfolio, !args.no_db)?;
     let context = Arc::new(Context {
         now_unix: time::OffsetDateTime::now_utc().unix_timestamp(),
         params: baseline.params(),
     });
+    let todo: Vec<(u64, Target)> = portfolio
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !plan.done.contains(&t.domain))
+        .map(|(i, t)| (i as u64, t.clone()))
+        .collect();
     let progress = progress_bar(portfolio.targets.len() as u64, args.quiet);
+    progress.set_position(plan.done.len() as u64);
     let baseline = Arc::new(baseline);
-    let domains = runtime.block_on(scan_all(
+    let (sink, sender) = super::scan_sink::DbSink::start(store, plan.id);
+    runtime.block_on(scan_all(
         prober,
-        &portfolio.targets,
+        todo,
         Arc::new(checks),
         Arc::clone(&baseline),
         context,
         args.concurrency as usize,
         progress.clone(),
+        sender,
     ));
     progress.finish_and_clear();
+    let (mut store, written) = sink.finish().map_err(|e| CliError::runtime(anyhow!(e)))?;
+    written.map_err(super::history_cmd::store_error)?;
+    store
+        .complete_scan(plan.id, &now_rfc3339())
+        .map_err(super::history_cmd::store_error)?;
+    drop(runtime);
 
-    let result = ScanResult {
-        schema_version: SCHEMA_VERSION,
-        govscan_version: env!("CARGO_PKG_VERSION").to_owned(),
-        scoring_version: SCORING_VERSION,
-        started_at,
-        finished_at: now_rfc3339(),
-        baseline: baseline.reference(),
-        organisations: portfolio.organisations.clone(),
-        domains,
-    };
-
-    // One transaction for the whole scan: header, then each domain, then commit.
-    let saved = match store.as_mut() {
-        Some(store) => Some(save_scan(store, &result)?),
-        None => None,
-    };
+    // Everything below reads the scan back: a light view for roll-ups, exit code and summary,
+    // and one whole domain at a time for results.json and the detail pages.
+    let light = store
+        .load_scan_light(plan.id)
+        .map_err(super::history_cmd::store_error)?;
     if let Some(out) = &args.out {
-        match (&store, saved) {
-            (Some(store), Some(id)) => {
-                super::report_cmd::write_with_history(store, id, &result, &baseline, out)?;
-            }
-            _ => govscan_report::write_report(
-                &govscan_report::ReportInput::new(&result, &baseline),
-                out,
-            )
-            .with_context(|| format!("writing the report to {}", out.display()))
-            .map_err(CliError::runtime)?,
-        }
+        super::report_stream::write_report(&store, plan.id, &light, &baseline, out, !args.no_db)?;
     }
     match args.format {
-        Format::Json => {
-            let json = serde_json::to_string_pretty(&result).map_err(CliError::runtime)?;
-            println!("{json}");
-        }
-        Format::Text if !args.quiet => summary::print(&result, args.out.as_deref()),
+        Format::Json => super::report_stream::print_json(&store, plan.id, &light)?,
+        Format::Text if !args.quiet => summary::print(&light, args.out.as_deref()),
         Format::Text => {}
     }
-    Ok(exit_code(&result, args.fail_on))
+    drop(store);
+    drop(temp_db);
+    Ok(exit_code(&light, args.fail_on))
 }
 
-/// Saves the scan in one transaction (begin, one row set per domain, commit); a failure
-/// leaves nothing behind.
-fn save_scan(
-    store: &mut govscan_store::Store,
-    result: &ScanResult,
-) -> Result<govscan_store::ScanId, CliError> {
-    let header = govscan_store::ScanHeader::from(result);
-    let mut writer = store
-        .begin_scan(&header)
-        .map_err(super::history_cmd::store_error)?;
-    for domain in &result.domains {
-        writer
-            .add_domain(domain)
-            .map_err(super::history_cmd::store_error)?;
+/// A scan database in the temporary directory for `--no-db`, deleted (with its WAL) on drop.
+struct TempDb {
+    path: std::path::PathBuf,
+}
+
+impl TempDb {
+    fn new() -> anyhow::Result<TempDb> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path =
+            std::env::temp_dir().join(format!("govscan-scan-{}-{nanos}.db", std::process::id()));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("creating the temporary scan database {}", path.display()))?;
+        Ok(TempDb { path })
     }
-    writer.commit().map_err(super::history_cmd::store_error)
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = self.path.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+    }
 }
 
 fn exit_code(result: &ScanResult, fail_on: Option<FailOn>) -> u8 {
@@ -140,61 +165,91 @@ fn exit_code(result: &ScanResult, fail_on: Option<FailOn>) -> u8 {
     }
 }
 
+/// Probes the targets with at most `domains_in_flight` domains (and as many tasks) at a time;
+/// judges and scores each on rayon; sends each result to the database writer as soon as it is
+/// ready. Stops starting domains if the writer has stopped (a database error).
+#[allow(clippy::too_many_arguments)]
 async fn scan_all(
     prober: Prober,
-    targets: &[Target],
+    targets: Vec<(u64, Target)>,
     checks: Arc<CheckSet>,
     baseline: Arc<Baseline>,
     context: Arc<Context>,
     domains_in_flight: usize,
     progress: ProgressBar,
-) -> Vec<DomainResult> {
+    sink: tokio::sync::mpsc::Sender<super::scan_sink::Judged>,
+) {
     let limit = Arc::new(tokio::sync::Semaphore::new(domains_in_flight.max(1)));
     let mut tasks = JoinSet::new();
-    for (index, target) in targets.iter().cloned().enumerate() {
+    for (index, target) in targets {
+        // A task is spawned only once a slot is free, so at most `domains_in_flight` exist.
+        let Ok(permit) = Arc::clone(&limit).acquire_owned().await else {
+            break;
+        };
+        if sink.is_closed() {
+            break;
+        }
+        while let Some(joined) = tasks.try_join_next() {
+            report_join(joined);
+        }
         let prober = prober.clone();
         let baseline = Arc::clone(&baseline);
         let checks = Arc::clone(&checks);
         let context = Arc::clone(&context);
-        let limit = Arc::clone(&limit);
         let progress = progress.clone();
+        let sink = sink.clone();
         tasks.spawn(async move {
-            // The semaphore is never closed, so acquiring can only fail if it were; then the
-            // domain is probed without waiting rather than dropped.
-            let _permit = limit.acquire_owned().await.ok();
+            let _permit = permit;
             let observations = prober.probe_domain(&target.domain).await;
-            // Judging and scoring are CPU work: keep them off the async worker threads.
-            let judged = tokio::task::spawn_blocking(move || {
-                let outcomes = checks.evaluate_all(&observations, &context);
-                let score = score_domain(&outcomes, &baseline);
-                DomainResult {
-                    domain: target.domain.clone(),
-                    organisation: target.organisation.clone(),
-                    score: score.score,
-                    grade: score.grade,
-                    grade_cap: score.cap,
-                    coverage: score.coverage,
-                    families: score.families,
-                    outcomes,
-                    observations,
+            let domain = target.domain.clone();
+            // Judging and scoring are CPU work: on rayon, never on the async executor's
+            // threads (nor tokio's blocking pool).
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            rayon::spawn(move || {
+                let _ = tx.send(judge(target, observations, &checks, &baseline, &context));
+            });
+            match rx.await {
+                Ok(result) => {
+                    // A closed channel means the writer failed; its error is reported at the end.
+                    let _ = sink.send((index, result)).await;
                 }
-            })
-            .await;
+                Err(_) => eprintln!("govscan: judging {domain} failed"),
+            }
             progress.inc(1);
-            (index, judged)
         });
     }
-    let mut slots: Vec<Option<DomainResult>> = targets.iter().map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((index, Ok(result))) => slots[index] = Some(result),
-            Ok((index, Err(e))) => {
-                eprintln!("govscan: judging {} failed: {e}", targets[index].domain)
-            }
-            Err(e) => eprintln!("govscan: a scan task failed: {e}"),
-        }
+        report_join(joined);
     }
-    slots.into_iter().flatten().collect()
+}
+
+fn report_join(joined: Result<(), tokio::task::JoinError>) {
+    if let Err(e) = joined {
+        eprintln!("govscan: a scan task failed: {e}");
+    }
+}
+
+/// Runs every check on one domain's observations and scores the outcomes (CPU work).
+fn judge(
+    target: Target,
+    observations: govscan_model::Observations,
+    checks: &CheckSet,
+    baseline: &Baseline,
+    context: &Context,
+) -> DomainResult {
+    let outcomes = checks.evaluate_all(&observations, context);
+    let score = score_domain(&outcomes, baseline);
+    DomainResult {
+        domain: target.domain,
+        organisation: target.organisation,
+        score: score.score,
+        grade: score.grade,
+        grade_cap: score.cap,
+        coverage: score.coverage,
+        families: score.families,
+        outcomes,
+        observations,
+    }
 }
 
 fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {

@@ -1,0 +1,112 @@
+//! The report and `--format json` of a scan read back from the history database one domain at a
+//! time (with a light view of the whole scan for roll-ups), so a large scan is never held whole.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use govscan_model::ScanResult;
+use govscan_report::{DomainLoader, ReportInput};
+use govscan_score::Baseline;
+use govscan_store::{DiffBuilder, ScanDiff, ScanId, Store, StoreError};
+
+use super::CliError;
+use super::history_cmd::{store_error, trend_entries};
+
+/// Reads whole domains of one scan; each rayon worker opens its own connection.
+struct StoreLoader {
+    store: Store,
+    id: ScanId,
+}
+
+impl DomainLoader for StoreLoader {
+    fn load(&mut self, domain: &str) -> Result<govscan_model::DomainResult, String> {
+        self.store
+            .load_domain(self.id, domain)
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn open_loader(path: &Path, id: ScanId) -> Result<StoreLoader, String> {
+    Store::open(path)
+        .map(|store| StoreLoader { store, id })
+        .map_err(|e| e.to_string())
+}
+
+/// Writes the report of complete scan `id` (light form `light`) into `out`; with `history`, the
+/// trend over every saved scan and the changes since the scan before it.
+pub(super) fn write_report(
+    store: &Store,
+    id: ScanId,
+    light: &ScanResult,
+    baseline: &Baseline,
+    out: &Path,
+    history: bool,
+) -> Result<(), CliError> {
+    let mut input = ReportInput::new(light, baseline);
+    let previous = match history {
+        true => store.previous_scan_id(id).map_err(store_error)?,
+        false => None,
+    };
+    let previous_light;
+    if history {
+        input = input.with_history(trend_entries(&store.list_scans().map_err(store_error)?));
+    }
+    if let Some(prev) = previous {
+        previous_light = store.load_scan_light(prev).map_err(store_error)?;
+        let diff = diff_from_store(store, prev, &previous_light, id, light).map_err(store_error)?;
+        let previous_baseline = super::report_cmd::baseline_for(&previous_light, Some(baseline))
+            .unwrap_or_else(|_| baseline.clone());
+        input = input.with_previous_diff(&previous_light, &previous_baseline, diff);
+    }
+    let path: PathBuf = store.path().to_path_buf();
+    govscan_report::write_report_streamed(&input, || open_loader(&path, id), out)
+        .with_context(|| format!("writing the report to {}", out.display()))
+        .map_err(CliError::runtime)
+}
+
+/// Prints the whole results.json document of scan `id` on stdout, one domain at a time.
+pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Result<(), CliError> {
+    let mut loader =
+        open_loader(store.path(), id).map_err(|e| CliError::runtime(anyhow::anyhow!(e)))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    govscan_report::write_results_json(light, &mut loader, &mut out)
+        .context("printing results")
+        .map_err(CliError::runtime)?;
+    std::io::Write::flush(&mut out)
+        .context("printing results")
+        .map_err(CliError::runtime)
+}
+
+/// The diff from scan `old` to scan `new`, one domain at a time: whole results are loaded only
+/// for domains whose light results show a change.
+fn diff_from_store(
+    store: &Store,
+    old_id: ScanId,
+    old: &ScanResult,
+    new_id: ScanId,
+    new: &ScanResult,
+) -> Result<ScanDiff, StoreError> {
+    let old_by_name: std::collections::HashMap<&str, &govscan_model::DomainResult> =
+        old.domains.iter().map(|d| (d.domain.as_str(), d)).collect();
+    let mut builder = DiffBuilder::new(old, new);
+    for now in &new.domains {
+        match old_by_name.get(now.domain.as_str()) {
+            None => builder.domain(None, now),
+            Some(before) if DiffBuilder::would_change(before, now) => {
+                let before = store.load_domain(old_id, &before.domain)?;
+                let now = store.load_domain(new_id, &now.domain)?;
+                builder.domain(Some(&before), &now);
+            }
+            Some(_) => {}
+        }
+    }
+    let new_names: std::collections::HashSet<&str> =
+        new.domains.iter().map(|d| d.domain.as_str()).collect();
+    for gone in &old.domains {
+        if !new_names.contains(gone.domain.as_str()) {
+            builder.removed(gone);
+        }
+    }
+    Ok(builder.finish())
+}

@@ -1,0 +1,90 @@
+//! `scan --resume`: which scan to continue and which domains are already done; and, without
+//! `--resume`, a note when an interrupted scan is left behind.
+
+use std::collections::HashSet;
+
+use anyhow::anyhow;
+use govscan_model::Portfolio;
+use govscan_store::{ScanHeader, ScanId, Store};
+use sha2::{Digest, Sha256};
+
+use super::CliError;
+use super::history_cmd::store_error;
+
+/// The scan to write into and the domains it already has.
+pub(super) struct Plan {
+    /// The running scan.
+    pub(super) id: ScanId,
+    /// Domains already committed (not probed again).
+    pub(super) done: HashSet<String>,
+}
+
+/// SHA-256 of the target set: each target's domain and organisation, in order.
+pub(super) fn targets_sha256(portfolio: &Portfolio) -> String {
+    let mut hash = Sha256::new();
+    for target in &portfolio.targets {
+        hash.update(target.domain.as_bytes());
+        hash.update([0]);
+        hash.update(target.organisation.as_deref().unwrap_or("").as_bytes());
+        hash.update([b'\n']);
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Starts a new running scan, or with `resume` finds the one to continue. Without `resume`,
+/// an interrupted scan left in the database is mentioned on stderr (it stays resumable until a
+/// newer scan completes).
+pub(super) fn plan(
+    store: &mut Store,
+    resume: bool,
+    header: &ScanHeader,
+    portfolio: &Portfolio,
+    announce: bool,
+) -> Result<Plan, CliError> {
+    let targets = targets_sha256(portfolio);
+    let running = store.resumable_scan().map_err(store_error)?;
+    if !resume {
+        if let (Some(old), true) = (&running, announce) {
+            eprintln!(
+                "govscan: scan #{} (started {}, {} of {} domains saved) was interrupted; starting \
+                 a new scan (continue the old one instead with `govscan scan --resume`)",
+                old.id, old.started_at, old.stored_domains, old.target_count
+            );
+        }
+        let id = store
+            .start_scan(header, &targets, portfolio.targets.len() as u64)
+            .map_err(store_error)?;
+        return Ok(Plan {
+            id,
+            done: HashSet::new(),
+        });
+    }
+    let path = store.path().display().to_string();
+    let Some(old) = running else {
+        return Err(CliError::usage(anyhow!(
+            "{path}: no interrupted scan to resume (run `govscan scan` without --resume)"
+        )));
+    };
+    if old.targets_sha256 != targets {
+        return Err(CliError::usage(anyhow!(
+            "{path}: the interrupted scan #{} was of a different target set ({} targets); give \
+             the same targets to resume it, or scan without --resume",
+            old.id,
+            old.target_count
+        )));
+    }
+    if old.baseline_sha256 != header.baseline.sha256 {
+        return Err(CliError::usage(anyhow!(
+            "{path}: the interrupted scan #{} was judged under another baseline (SHA-256 {}); \
+             give that baseline to resume it, or scan without --resume",
+            old.id,
+            old.baseline_sha256
+        )));
+    }
+    let done = store
+        .stored_domains(old.id)
+        .map_err(store_error)?
+        .into_iter()
+        .collect();
+    Ok(Plan { id: old.id, done })
+}
