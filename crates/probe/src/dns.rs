@@ -1,6 +1,7 @@
 //! DNS probes with a non-validating hickory resolver: address, NS, MX, TXT, CAA (climbed), DMARC, SOA.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use govscan_model::{CaaObservation, CaaRecord, FailureKind, MxRecord, Probed, SoaRecord};
 use hickory_resolver::TokioResolver;
@@ -15,12 +16,13 @@ use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
 
 use crate::ProbeConfig;
 use crate::error::ProbeError;
+use crate::zone_cache::ZoneFacts;
 
 /// Most names queried while climbing for CAA (a name has at most 127 labels; real ones few).
 const MAX_CAA_CLIMB: usize = 16;
 
 /// What one query returned when it did not fail.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Answer {
     /// Answer records of the queried type (CNAMEs and signatures filtered out).
     pub(crate) records: Vec<Record>,
@@ -39,7 +41,12 @@ pub(crate) struct Dns {
     resolver: TokioResolver,
     /// "IP:PORT" of the configured server, or "system".
     pub(crate) description: String,
+    /// Zone-level facts shared by every domain of the scan.
+    pub(crate) facts: Arc<ZoneFacts>,
 }
+
+/// One domain's SOA answer, asked once and shared by the probes that need the zone.
+pub(crate) type SharedSoa = tokio::sync::OnceCell<Result<Answer, QueryFailure>>;
 
 impl Dns {
     /// Builds a non-validating, non-caching resolver as configured.
@@ -77,6 +84,7 @@ impl Dns {
         Ok(Dns {
             resolver,
             description,
+            facts: Arc::new(ZoneFacts::default()),
         })
     }
 
@@ -115,13 +123,108 @@ impl Dns {
                 authority_soa: None,
                 nxdomain: false,
             }),
-            Err(NetError::Dns(DnsError::NoRecordsFound(no))) => Ok(Answer {
-                records: Vec::new(),
-                nxdomain: no.response_code == ResponseCode::NXDomain,
-                authority_soa: no.soa.map(|soa| (soa.name.clone(), soa.data.clone())),
-            }),
+            Err(NetError::Dns(DnsError::NoRecordsFound(no))) => {
+                let answer = Answer {
+                    records: Vec::new(),
+                    nxdomain: no.response_code == ResponseCode::NXDomain,
+                    authority_soa: no.soa.map(|soa| (soa.name.clone(), soa.data.clone())),
+                };
+                // hickory follows a CNAME loop to its depth limit and reports "no records";
+                // a real empty answer carries the zone's SOA, so only one without is checked.
+                if answer.authority_soa.is_none()
+                    && rtype != RecordType::CNAME
+                    && let Some(why) = Box::pin(self.cname_chain_trouble(name)).await
+                {
+                    return Err((
+                        FailureKind::Dns,
+                        format!("{rtype} query for {} failed: {why}", name_text(name)),
+                    ));
+                }
+                Ok(answer)
+            }
             Err(e) => Err(classify_error(&e, name, rtype)),
         }
+    }
+
+    /// Follows `name`'s CNAME chain with explicit CNAME queries (at most `MAX_CNAME_CHAIN`):
+    /// why it cannot lead to data (a loop, or too long), or `None` when it ends at a name.
+    async fn cname_chain_trouble(&self, name: &Name) -> Option<String> {
+        let mut records: Vec<Record> = Vec::new();
+        let mut asked: Vec<Name> = Vec::new();
+        let mut current = name.clone();
+        for _ in 0..=MAX_CNAME_CHAIN {
+            let lookup = self
+                .resolver
+                .lookup(current.clone(), RecordType::CNAME)
+                .await
+                .ok()?;
+            asked.push(current);
+            records.extend(
+                lookup
+                    .answers()
+                    .iter()
+                    .filter(|r| r.record_type() == RecordType::CNAME)
+                    .cloned(),
+            );
+            match cname_walk(name, &records) {
+                Err(why) => return Some(why),
+                Ok(end) if asked.contains(&end) => return None,
+                Ok(end) => current = end,
+            }
+        }
+        Some(format!(
+            "CNAME chain longer than {MAX_CNAME_CHAIN} names from {}",
+            name_text(name)
+        ))
+    }
+
+    /// A query for a fact shared by many domains (DNSKEY, DS, NS of a zone; a name server's
+    /// addresses; a parent's CAA set; the organisational DMARC record), answered once per
+    /// scan and shared by every domain that asks. Never for the scanned name's own records.
+    pub(crate) async fn zone_query(
+        &self,
+        name: &Name,
+        rtype: RecordType,
+    ) -> Result<Answer, QueryFailure> {
+        let key = (name.to_lowercase(), rtype);
+        self.facts
+            .queries
+            .get_or_fetch(key, || Box::pin(self.query(name, rtype)))
+            .await
+    }
+
+    /// The domain's SOA answer, asked once per domain (`shared`) whoever asks first.
+    pub(crate) async fn soa_answer(
+        &self,
+        shared: &SharedSoa,
+        name: &Name,
+    ) -> Result<Answer, QueryFailure> {
+        shared
+            .get_or_init(|| Box::pin(self.query(name, RecordType::SOA)))
+            .await
+            .clone()
+    }
+
+    /// The zone containing `name`, from its SOA answer (answer or authority section).
+    pub(crate) async fn zone_of(
+        &self,
+        shared: &SharedSoa,
+        name: &Name,
+    ) -> Result<Name, QueryFailure> {
+        let answer = self.soa_answer(shared, name).await?;
+        let from_answer = answer
+            .records
+            .iter()
+            .find(|r| matches!(r.data, RData::SOA(_)))
+            .map(|r| r.name.clone());
+        from_answer
+            .or(answer.authority_soa.map(|(zone, _)| zone))
+            .ok_or_else(|| {
+                (
+                    FailureKind::NoData,
+                    format!("no SOA found for {} to find its zone", name_text(name)),
+                )
+            })
     }
 
     /// A or AAAA addresses, and whether the answer was NXDOMAIN.
@@ -170,12 +273,26 @@ impl Dns {
         )
     }
 
+    /// TXT records of a name shared by many domains (see `zone_query`), each joined.
+    pub(crate) async fn shared_txt(&self, name: &Name) -> Probed<Vec<String>> {
+        self.zone_query(name, RecordType::TXT).await.map_or_else(
+            |(k, d)| Probed::failed(k, d),
+            |a| Probed::ok(txt_strings(&a.records)),
+        )
+    }
+
     /// The relevant CAA set, climbing from `name` towards (not including) the root.
     pub(crate) async fn caa(&self, name: &Name) -> Probed<CaaObservation> {
         let mut queried = Vec::new();
-        for candidate in caa_candidates(name) {
+        for (i, candidate) in caa_candidates(name).into_iter().enumerate() {
             queried.push(name_text(&candidate));
-            match self.query(&candidate, RecordType::CAA).await {
+            // The parents' CAA sets are shared by every domain under them: asked once a scan.
+            let answer = if i == 0 {
+                self.query(&candidate, RecordType::CAA).await
+            } else {
+                self.zone_query(&candidate, RecordType::CAA).await
+            };
+            match answer {
                 Ok(answer) => {
                     let records = caa_records(&answer.records);
                     if !records.is_empty() {
@@ -204,9 +321,9 @@ impl Dns {
         })
     }
 
-    /// The SOA of the zone containing `name`.
-    pub(crate) async fn soa(&self, name: &Name) -> Probed<SoaRecord> {
-        match self.query(name, RecordType::SOA).await {
+    /// The SOA of the zone containing `name` (the answer shared with the zone probes).
+    pub(crate) async fn soa(&self, shared: &SharedSoa, name: &Name) -> Probed<SoaRecord> {
+        match self.soa_answer(shared, name).await {
             Ok(answer) => {
                 let from_answer = answer.records.iter().find_map(|r| match &r.data {
                     RData::SOA(soa) => Some((r.name.clone(), soa.clone())),
@@ -233,6 +350,12 @@ const MAX_CNAME_CHAIN: usize = 16;
 
 /// Why the CNAME chain in an answer cannot lead to data: it loops, or it is absurdly long.
 fn cname_trouble(name: &Name, answers: &[Record]) -> Option<String> {
+    cname_walk(name, answers).err()
+}
+
+/// Walks the CNAME chain from `name` through `answers`: the last name reached, or why the
+/// chain cannot lead to data ("CNAME loop: a -> b -> a", or longer than `MAX_CNAME_CHAIN`).
+fn cname_walk(name: &Name, answers: &[Record]) -> Result<Name, String> {
     let target_of = |owner: &Name| {
         answers.iter().find_map(|r| match &r.data {
             RData::CNAME(cname) if r.name == *owner => Some(cname.0.clone()),
@@ -244,14 +367,14 @@ fn cname_trouble(name: &Name, answers: &[Record]) -> Option<String> {
     while let Some(next) = target_of(&current) {
         if seen.contains(&next) {
             let chain: Vec<String> = seen.iter().map(name_text).collect();
-            return Some(format!(
+            return Err(format!(
                 "CNAME loop: {} -> {}",
                 chain.join(" -> "),
                 name_text(&next)
             ));
         }
         if seen.len() > MAX_CNAME_CHAIN {
-            return Some(format!(
+            return Err(format!(
                 "CNAME chain longer than {MAX_CNAME_CHAIN} names from {}",
                 name_text(name)
             ));
@@ -259,7 +382,7 @@ fn cname_trouble(name: &Name, answers: &[Record]) -> Option<String> {
         seen.push(next.clone());
         current = next;
     }
-    None
+    Ok(current)
 }
 
 /// Classifies a resolver error into a failure kind and a precise message.

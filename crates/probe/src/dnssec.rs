@@ -19,7 +19,7 @@ use hickory_resolver::proto::dnssec::{Proof, PublicKey, TrustAnchors};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
 use crate::ProbeConfig;
-use crate::dns::{Dns, name_text};
+use crate::dns::{Dns, SharedSoa, name_text};
 use crate::error::ProbeError;
 
 /// The validating resolver and a description of its trust anchors.
@@ -83,30 +83,29 @@ impl Validator {
         })
     }
 
-    /// The DNSSEC status of the zone containing `name`, with DNSKEY and DS facts.
-    pub(crate) async fn probe(&self, dns: &Dns, name: &Name) -> Probed<DnssecObservation> {
-        let zone = match dns.query(name, RecordType::SOA).await {
-            Ok(answer) => {
-                let from_answer = answer
-                    .records
-                    .iter()
-                    .find(|r| matches!(r.data, RData::SOA(_)))
-                    .map(|r| r.name.clone());
-                match from_answer.or(answer.authority_soa.map(|(zone, _)| zone)) {
-                    Some(zone) => zone,
-                    None => {
-                        return Probed::failed(
-                            FailureKind::NoData,
-                            format!("no SOA found for {} to find its zone", name_text(name)),
-                        );
-                    }
-                }
-            }
+    /// The DNSSEC status of the zone containing `name`, with DNSKEY and DS facts; judged once
+    /// per zone and scan (`Dns::facts`), the zone found from the domain's shared SOA answer.
+    pub(crate) async fn probe(
+        &self,
+        dns: &Dns,
+        soa: &SharedSoa,
+        name: &Name,
+    ) -> Probed<DnssecObservation> {
+        let zone = match dns.zone_of(soa, name).await {
+            Ok(zone) => zone,
             Err((kind, detail)) => return Probed::failed(kind, detail),
         };
+        dns.facts
+            .dnssec
+            .get_or_fetch(zone.to_lowercase(), || Box::pin(self.judge_zone(dns, zone)))
+            .await
+    }
+
+    /// Validates the zone's SOA and reads its DNSKEY and DS records.
+    async fn judge_zone(&self, dns: &Dns, zone: Name) -> Probed<DnssecObservation> {
         let (dnskey, ds, verdict) = tokio::join!(
-            dns.query(&zone, RecordType::DNSKEY),
-            dns.query(&zone, RecordType::DS),
+            dns.zone_query(&zone, RecordType::DNSKEY),
+            dns.zone_query(&zone, RecordType::DS),
             self.resolver.lookup(zone.clone(), RecordType::SOA)
         );
         let dnskey_algorithms = match dnskey {

@@ -15,6 +15,7 @@ mod offsite;
 mod partial;
 mod session;
 mod trust;
+mod zone_cache;
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -156,6 +157,8 @@ impl Prober {
             }
         };
         let dns = &self.inner.dns;
+        // The SOA answer is asked once and shared by the SOA, DNSSEC and name-server probes.
+        let soa = dns::SharedSoa::new();
         let addresses_then_endpoints = async {
             let ((a, a_nxdomain), (aaaa, aaaa_nxdomain)) = tokio::join!(
                 dns.addresses(&name, RecordType::A),
@@ -206,24 +209,30 @@ impl Prober {
                 store(&|s| s.dns.dmarc = Some(v.clone()))
             },
             async {
-                let v = dns.soa(&name).await;
+                let v = dns.soa(&soa, &name).await;
                 store(&|s| s.dns.soa = Some(v.clone()))
             },
-            self.mail_and_zone(domain, &name, state),
+            self.mail_and_zone(domain, &name, &soa, state),
         );
     }
 
     /// DNSSEC, name servers, MTA-STS (TXT then policy), TLS-RPT and the organisational DMARC.
-    async fn mail_and_zone(&self, domain: &str, name: &Name, state: &Mutex<Partial>) {
+    async fn mail_and_zone(
+        &self,
+        domain: &str,
+        name: &Name,
+        soa: &dns::SharedSoa,
+        state: &Mutex<Partial>,
+    ) {
         let inner = &*self.inner;
         let store = |f: &dyn Fn(&mut Partial)| f(&mut lock(state));
         tokio::join!(
             async {
-                let v = inner.validator.probe(&inner.dns, name).await;
+                let v = inner.validator.probe(&inner.dns, soa, name).await;
                 store(&|s| s.dns.dnssec = Some(v.clone()))
             },
             async {
-                let v = nameservers::probe(&inner.dns, &inner.config, name).await;
+                let v = nameservers::probe(&inner.dns, &inner.config, soa, name).await;
                 store(&|s| s.dns.nameservers = Some(v.clone()))
             },
             async {

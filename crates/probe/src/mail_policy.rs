@@ -51,7 +51,8 @@ pub(crate) async fn organisational_dmarc(
             return Probed::failed(FailureKind::Dns, format!("cannot form _dmarc.{org}: {e}"));
         }
     };
-    match inner.dns.txt(&name).await {
+    // Shared by every domain under the organisational domain: asked once a scan.
+    match inner.dns.shared_txt(&name).await {
         Probed::Ok { value } => Probed::ok(OrganisationalDmarc {
             domain: org,
             records: value,

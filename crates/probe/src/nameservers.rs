@@ -16,39 +16,36 @@ use hickory_resolver::proto::op::{DnsRequestOptions, Query};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
 use crate::ProbeConfig;
-use crate::dns::{Dns, addresses_of, name_text};
+use crate::dns::{Dns, SharedSoa, addresses_of, name_text};
 
 /// Most NS names examined.
 const MAX_NAME_SERVERS: usize = 8;
 /// Most addresses asked per NS name.
 const MAX_ADDRESSES: usize = 4;
 
-/// Reads the zone's NS set and asks every address of every name server for the SOA.
+/// Reads the zone's NS set and asks every address of every name server for the SOA; once
+/// per zone and scan (`Dns::facts`), the zone found from the domain's shared SOA answer.
 pub(crate) async fn probe(
     dns: &Dns,
     config: &ProbeConfig,
+    soa: &SharedSoa,
     name: &Name,
 ) -> Probed<NameServersObservation> {
-    let zone = match dns.query(name, RecordType::SOA).await {
-        Ok(answer) => {
-            let from_answer = answer
-                .records
-                .iter()
-                .find(|r| matches!(r.data, RData::SOA(_)))
-                .map(|r| r.name.clone());
-            match from_answer.or(answer.authority_soa.map(|(zone, _)| zone)) {
-                Some(zone) => zone,
-                None => {
-                    return Probed::failed(
-                        FailureKind::NoData,
-                        format!("no SOA found for {} to find its zone", name_text(name)),
-                    );
-                }
-            }
-        }
+    let zone = match dns.zone_of(soa, name).await {
+        Ok(zone) => zone,
         Err((kind, detail)) => return Probed::failed(kind, detail),
     };
-    let ns_names: Vec<Name> = match dns.query(&zone, RecordType::NS).await {
+    dns.facts
+        .nameservers
+        .get_or_fetch(zone.to_lowercase(), || {
+            Box::pin(probe_zone(dns, config, zone))
+        })
+        .await
+}
+
+/// The name-server observation of one zone.
+async fn probe_zone(dns: &Dns, config: &ProbeConfig, zone: Name) -> Probed<NameServersObservation> {
+    let ns_names: Vec<Name> = match dns.zone_query(&zone, RecordType::NS).await {
         Ok(answer) => answer
             .records
             .iter()
@@ -71,8 +68,8 @@ pub(crate) async fn probe(
 /// One name server: its addresses, each asked for the SOA.
 async fn server(dns: &Dns, config: &ProbeConfig, zone: &Name, ns: &Name) -> NameServer {
     let (a, aaaa) = tokio::join!(
-        dns.query(ns, RecordType::A),
-        dns.query(ns, RecordType::AAAA)
+        dns.zone_query(ns, RecordType::A),
+        dns.zone_query(ns, RecordType::AAAA)
     );
     let mut ips: Vec<IpAddr> = Vec::new();
     let mut errors: Vec<String> = Vec::new();

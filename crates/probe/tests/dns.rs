@@ -169,3 +169,41 @@ async fn a_silent_resolver_is_a_timeout() {
     );
     drop(socket);
 }
+
+#[tokio::test]
+async fn a_cname_loop_is_a_dns_failure_not_an_empty_answer() {
+    let dns = common::start_dns().await;
+    let prober = Prober::new(common::config(dns.addr)).expect("prober");
+    let obs = prober.probe_domain("loop.test").await;
+    // hickory alone follows the loop to its depth limit and reports "no TXT records".
+    match &obs.dns.txt {
+        Probed::Failed {
+            kind: FailureKind::Dns,
+            detail,
+        } => assert!(
+            detail.contains("CNAME loop: loop.test -> loop2.test -> loop.test"),
+            "{detail}"
+        ),
+        other => panic!("TXT of a CNAME loop: {other:?}"),
+    }
+    assert!(
+        matches!(&obs.dns.a, Probed::Failed { detail, .. } if detail.contains("CNAME loop")),
+        "{:?}",
+        obs.dns.a
+    );
+    assert!(obs.endpoints.is_empty());
+}
+
+#[tokio::test]
+async fn domains_of_one_zone_share_its_zone_facts() {
+    let dns = common::start_dns().await;
+    let prober = Prober::new(common::config(dns.addr)).expect("prober");
+    let (a, b) = tokio::join!(
+        prober.probe_domain("good.test"),
+        prober.probe_domain("nullmx.test")
+    );
+    let ns_a = a.dns.nameservers.value().expect("name servers of test.");
+    assert_eq!(ns_a.zone, "test");
+    assert_eq!(a.dns.nameservers, b.dns.nameservers);
+    assert_eq!(a.dns.dnssec, b.dns.dnssec);
+}

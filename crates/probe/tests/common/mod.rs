@@ -35,6 +35,8 @@ nullmx   IN MX   0 .
 caa      IN CAA  0 issue "ca.example.net"
 caa      IN CAA  128 iodef "mailto:sec@caa.test"
 a.b.caa  IN A    127.0.0.1
+loop     IN CNAME loop2.test.
+loop2    IN CNAME loop.test.
 "#;
 
 /// A running in-process DNS server; dropping it stops it.
