@@ -2,6 +2,11 @@
 
 use crate::Check;
 use crate::cert::{
+    chain_complete::ChainComplete, expiry_soon::ExpirySoon, key_strength::KeyStrength,
+    lifetime::Lifetime, ocsp_stapling::OcspStapling, signature_algorithm::SignatureAlgorithm,
+    transparency::Transparency,
+};
+use crate::cert::{
     hostname_match::HostnameMatch, not_expired::NotExpired, trusted_chain::TrustedChain,
 };
 use crate::dns::{
@@ -16,18 +21,13 @@ use crate::http::{
     x_content_type_options::XContentTypeOptions,
 };
 use crate::mail::{dmarc::Dmarc, mta_sts::MtaSts, null_mx::NullMx, spf::Spf, tls_rpt::TlsRpt};
-use crate::tls::{https_available::HttpsAvailable, tls13_supported::Tls13Supported};
-use crate::cert::{
-    chain_complete::ChainComplete, expiry_soon::ExpirySoon, key_strength::KeyStrength,
-    lifetime::Lifetime, ocsp_stapling::OcspStapling, signature_algorithm::SignatureAlgorithm,
-    transparency::Transparency,
-};
 use crate::tls::{
     cipher_suites::CipherSuites, compression_disabled::CompressionDisabled,
     extended_master_secret::ExtendedMasterSecret, forward_secrecy::ForwardSecrecy,
     key_exchange_groups::KeyExchangeGroups, legacy_protocols_disabled::LegacyProtocolsDisabled,
     secure_renegotiation::SecureRenegotiation,
 };
+use crate::tls::{https_available::HttpsAvailable, tls13_supported::Tls13Supported};
 
 /// Every built-in check, sorted by id.
 pub static ALL: &[&dyn Check] = &[
