@@ -17,7 +17,10 @@ fuzz_target!(|bytes: &[u8]| {
         }
         Err(error) => {
             let message = error.to_string();
-            assert!(message.contains("fuzz.yaml"), "error does not name the file: {message}");
+            assert!(
+                message.contains("fuzz.yaml"),
+                "error does not name the file: {message}"
+            );
         }
     }
 });

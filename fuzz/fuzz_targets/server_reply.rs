@@ -15,18 +15,31 @@ fn check_bounds(bytes: &[u8], reply: &ServerReply) {
         ServerReply::Incomplete { needed } => {
             assert!(*needed >= 1, "Incomplete asks for no bytes");
             assert!(bytes.len() <= MAX_REPLY_BYTES, "Incomplete beyond the cap");
-            assert!(*needed <= MAX_REPLY_BYTES + 32 * 1024, "absurd need {needed}");
+            assert!(
+                *needed <= MAX_REPLY_BYTES + 32 * 1024,
+                "absurd need {needed}"
+            );
         }
         ServerReply::ServerHello { extensions, .. }
         | ServerReply::HelloRetryRequest { extensions, .. } => {
-            assert!(extensions.len() * 4 <= bytes.len(), "more extensions than bytes");
+            assert!(
+                extensions.len() * 4 <= bytes.len(),
+                "more extensions than bytes"
+            );
         }
         ServerReply::Ssl2ServerHello { cipher_specs, .. } => {
-            assert!(cipher_specs.len() * 3 <= bytes.len(), "more specs than bytes");
+            assert!(
+                cipher_specs.len() * 3 <= bytes.len(),
+                "more specs than bytes"
+            );
         }
         ServerReply::Alert { name, .. } => assert!(!name.is_empty()),
         ServerReply::Garbage { reason } => {
-            assert!(!reason.is_empty() && reason.len() <= 4096, "reason of {} bytes", reason.len());
+            assert!(
+                !reason.is_empty() && reason.len() <= 4096,
+                "reason of {} bytes",
+                reason.len()
+            );
         }
         ServerReply::Ssl2Error { .. } => {}
     }

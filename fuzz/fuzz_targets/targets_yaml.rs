@@ -24,7 +24,11 @@ fuzz_target!(|bytes: &[u8]| {
                     Ok(target.domain.as_str()),
                     "accepted domain is not normalised"
                 );
-                assert!(seen.insert(&target.domain), "{} listed twice", target.domain);
+                assert!(
+                    seen.insert(&target.domain),
+                    "{} listed twice",
+                    target.domain
+                );
                 if let Some(org) = &target.organisation {
                     assert!(
                         portfolio.organisations.iter().any(|o| &o.name == org),
