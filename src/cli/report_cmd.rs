@@ -2,16 +2,13 @@
 //! and the exports of a saved scan (the latest by default), with the trend over every saved
 //! scan and the changes since the scan before it. `scan --out --db` uses the same path.
 
-use std::path::Path;
-
-use anyhow::{Context as _, anyhow};
+use anyhow::anyhow;
 use govscan_model::ScanResult;
-use govscan_report::ReportInput;
 use govscan_score::Baseline;
-use govscan_store::{ScanId, Store};
+use govscan_store::ScanId;
 
 use super::args::ReportArgs;
-use super::history_cmd::{open_existing, store_error, trend_entries};
+use super::history_cmd::{open_existing, store_error};
 use super::{CliError, exit};
 
 /// Runs `govscan report`.
@@ -24,13 +21,15 @@ pub(super) fn run(args: ReportArgs) -> Result<u8, CliError> {
             .map_err(store_error)?
             .ok_or_else(|| CliError::usage(anyhow!("{}: no scans saved yet", args.db.display())))?,
     };
-    let result = store.load_scan(id).map_err(store_error)?;
+    // The light scan (scores and statuses, no observations) is all the dashboard needs; the
+    // domain pages and exports load one domain at a time, so memory stays bounded.
+    let result = store.load_scan_light(id).map_err(store_error)?;
     let given = match &args.baseline {
         Some(path) => Some(Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?),
         None => None,
     };
     let baseline = baseline_for(&result, given.as_ref())?;
-    write_with_history(&store, id, &result, &baseline, &args.out)?;
+    super::report_stream::write_report(&store, id, &result, &baseline, &args.out, true)?;
     if !args.quiet {
         println!(
             "Report for scan #{} written to {}",
@@ -58,29 +57,4 @@ pub(super) fn baseline_for(
             result.baseline.sha256
         ))
     })
-}
-
-/// Writes the report of scan `id` with the trend over all saved scans and the changes since
-/// the scan before it (re-scored under `baseline` when it was judged under another one).
-pub(super) fn write_with_history(
-    store: &Store,
-    id: ScanId,
-    result: &ScanResult,
-    baseline: &Baseline,
-    out: &Path,
-) -> Result<(), CliError> {
-    let scans = store.list_scans().map_err(store_error)?;
-    let previous = match store.previous_scan_id(id).map_err(store_error)? {
-        Some(prev) => Some(store.load_scan(prev).map_err(store_error)?),
-        None => None,
-    };
-    let mut input = ReportInput::new(result, baseline).with_history(trend_entries(&scans));
-    let previous_baseline;
-    if let Some(prev) = &previous {
-        previous_baseline = baseline_for(prev, Some(baseline)).unwrap_or_else(|_| baseline.clone());
-        input = input.with_previous(prev, &previous_baseline);
-    }
-    govscan_report::write_report(&input, out)
-        .with_context(|| format!("writing the report to {}", out.display()))
-        .map_err(CliError::runtime)
 }
