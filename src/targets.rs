@@ -118,14 +118,36 @@ fn kind_from(text: &str) -> Option<OrgKind> {
 
 /// Loads and validates a target file.
 pub fn load_file(path: &Path) -> Result<Portfolio, TargetError> {
+    use std::io::Read as _;
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| TargetError {
+    let cannot = |message: String| TargetError {
         origin: origin.clone(),
         line: None,
-        message: format!("cannot read: {e}"),
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot(format!("cannot read: {e}")))?;
+    // Read at most one byte past the cap, so a huge file costs bounded memory and time.
+    let mut bytes = Vec::new();
+    file.take(MAX_TARGET_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_TARGET_FILE_BYTES {
+        return Err(cannot(format!(
+            "larger than {} MiB; split the portfolio into several files",
+            MAX_TARGET_FILE_BYTES >> 20
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        cannot(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     parse(&origin, &text)
 }
+
+/// The largest target file read (16 MiB: about 200,000 domains with notes).
+pub const MAX_TARGET_FILE_BYTES: u64 = 16 << 20;
 
 /// Parses and validates target-file text; `origin` names it in errors.
 pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
@@ -274,6 +296,22 @@ pub fn add_command_line(portfolio: &mut Portfolio, domains: &[String]) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_oversized_file_is_refused_without_reading_it_all() {
+        let dir = std::env::temp_dir().join(format!("govscan-targets-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("huge.yaml");
+        let file = std::fs::File::create(&path).expect("create");
+        file.set_len(MAX_TARGET_FILE_BYTES + 10)
+            .expect("sparse file");
+        let e = load_file(&path).expect_err("too large");
+        assert!(e.to_string().contains("larger than 16 MiB"), "{e}");
+        std::fs::write(&path, b"organisations: [\xff]\n").expect("write");
+        let e = load_file(&path).expect_err("not utf-8");
+        assert!(e.to_string().contains("not UTF-8"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn normalises_case_dot_and_idn() {
