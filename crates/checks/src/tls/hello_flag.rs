@@ -1,10 +1,10 @@
 //! Shared judgement for the ServerHello extensions that TLS 1.0–1.2 must carry
 //! (renegotiation_info, extended_master_secret); TLS 1.3 builds both protections in.
 
-use govscan_model::{Status, TlsScan, VersionProbe};
+use govscan_model::{Observations, Outcome, Status, TlsScan, VersionProbe};
 use serde_json::json;
 
-use crate::endpoints::EndpointVerdict;
+use crate::endpoints::{EndpointVerdict, combine};
 use crate::tls::scan_view::{CLASSIC_TLS, accepted, effort, label, tls13_only, version};
 
 /// Findings for one flag.
@@ -14,9 +14,24 @@ pub(crate) struct FlagWords {
     pub(crate) missing: &'static str,
 }
 
+/// The outcome of check `id`: every endpoint's TLS scan judged by [`judge`].
+pub(crate) fn evaluate(
+    id: &str,
+    obs: &Observations,
+    words: &FlagWords,
+    flag: fn(&VersionProbe) -> Option<bool>,
+) -> Outcome {
+    combine(
+        id,
+        &obs.endpoints,
+        |ep| &ep.tls_scan,
+        |_, scan| judge(scan, words, flag),
+    )
+}
+
 /// Pass when every accepted TLS 1.0–1.2 ServerHello carries the flag (or only TLS 1.3 is
 /// spoken), fail when one lacks it, inconclusive when unknown.
-pub(crate) fn judge(
+fn judge(
     scan: &TlsScan,
     words: &FlagWords,
     flag: fn(&VersionProbe) -> Option<bool>,

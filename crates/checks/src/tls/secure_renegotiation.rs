@@ -2,8 +2,7 @@
 
 use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference};
 
-use crate::endpoints::combine;
-use crate::tls::hello_flag::{FlagWords, judge};
+use crate::tls::hello_flag::{FlagWords, evaluate};
 use crate::{Check, Context};
 
 /// The check.
@@ -49,12 +48,7 @@ impl Check for SecureRenegotiation {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.tls_scan,
-            |_, scan| judge(scan, &WORDS, |v| v.secure_renegotiation),
-        )
+        evaluate(META.id, obs, &WORDS, |v| v.secure_renegotiation)
     }
 }
 
