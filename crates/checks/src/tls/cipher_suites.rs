@@ -6,8 +6,8 @@ use govscan_model::{
 use govscan_tls_hello::{Tier, suites};
 use serde_json::{Value, json};
 
-use crate::endpoints::{EndpointVerdict, combine};
-use crate::tls::scan_view::{accepted, effort, label, tier_name};
+use crate::endpoints::EndpointVerdict;
+use crate::tls::scan_view::{accepted, effort, label, per_tls_scan, tier_name};
 use crate::{Check, Context};
 
 /// The check.
@@ -170,12 +170,7 @@ impl Check for CipherSuites {
             Some("fail") => Status::Fail,
             _ => Status::Warn,
         };
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.tls_scan,
-            |_, scan| judge(scan, phase_out),
-        )
+        per_tls_scan(META.id, obs, |scan| judge(scan, phase_out))
     }
 }
 

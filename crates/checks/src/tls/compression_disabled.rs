@@ -5,8 +5,8 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
-use crate::tls::scan_view::{effort, tls13_only};
+use crate::endpoints::EndpointVerdict;
+use crate::tls::scan_view::{effort, per_tls_scan, tls13_only};
 use crate::{Check, Context};
 
 /// The check.
@@ -78,12 +78,7 @@ impl Check for CompressionDisabled {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.tls_scan,
-            |_, scan| judge(scan),
-        )
+        per_tls_scan(META.id, obs, judge)
     }
 }
 

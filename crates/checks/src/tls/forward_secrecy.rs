@@ -6,8 +6,8 @@ use govscan_model::{
 use govscan_tls_hello::suites;
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
-use crate::tls::scan_view::{accepted, effort, label};
+use crate::endpoints::EndpointVerdict;
+use crate::tls::scan_view::{accepted, effort, label, per_tls_scan};
 use crate::{Check, Context};
 
 /// The check.
@@ -97,12 +97,7 @@ impl Check for ForwardSecrecy {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.tls_scan,
-            |_, scan| judge(scan),
-        )
+        per_tls_scan(META.id, obs, judge)
     }
 }
 

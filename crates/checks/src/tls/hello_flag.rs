@@ -4,8 +4,10 @@
 use govscan_model::{Observations, Outcome, Status, TlsScan, VersionProbe};
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
-use crate::tls::scan_view::{CLASSIC_TLS, accepted, effort, label, tls13_only, version};
+use crate::endpoints::EndpointVerdict;
+use crate::tls::scan_view::{
+    CLASSIC_TLS, accepted, effort, label, per_tls_scan, tls13_only, version,
+};
 
 /// Findings for one flag.
 pub(crate) struct FlagWords {
@@ -21,12 +23,7 @@ pub(crate) fn evaluate(
     words: &FlagWords,
     flag: fn(&VersionProbe) -> Option<bool>,
 ) -> Outcome {
-    combine(
-        id,
-        &obs.endpoints,
-        |ep| &ep.tls_scan,
-        |_, scan| judge(scan, words, flag),
-    )
+    per_tls_scan(id, obs, |scan| judge(scan, words, flag))
 }
 
 /// Pass when every accepted TLS 1.0–1.2 ServerHello carries the flag (or only TLS 1.3 is

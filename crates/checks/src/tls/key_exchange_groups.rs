@@ -6,8 +6,8 @@ use govscan_model::{
 use govscan_tls_hello::{Tier, groups};
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
-use crate::tls::scan_view::{effort, label, tier_name};
+use crate::endpoints::EndpointVerdict;
+use crate::tls::scan_view::{effort, label, per_tls_scan, tier_name};
 use crate::{Check, Context};
 
 /// The check.
@@ -133,12 +133,7 @@ impl Check for KeyExchangeGroups {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.tls_scan,
-            |_, scan| judge(scan),
-        )
+        per_tls_scan(META.id, obs, judge)
     }
 }
 

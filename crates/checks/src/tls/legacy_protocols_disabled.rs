@@ -5,8 +5,10 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
-use crate::tls::scan_view::{LEGACY, effort, label, labels, verdict, versions_evidence};
+use crate::endpoints::EndpointVerdict;
+use crate::tls::scan_view::{
+    LEGACY, effort, label, labels, per_tls_scan, verdict, versions_evidence,
+};
 use crate::{Check, Context};
 
 /// The check.
@@ -92,12 +94,7 @@ impl Check for LegacyProtocolsDisabled {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.tls_scan,
-            |_, scan| judge(scan),
-        )
+        per_tls_scan(META.id, obs, judge)
     }
 }
 

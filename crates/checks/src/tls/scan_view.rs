@@ -1,8 +1,20 @@
 //! Read helpers over a `TlsScan` shared by the hand-built-hello checks.
 
-use govscan_model::{TlsScan, VersionProbe};
+use govscan_model::{Observations, Outcome, TlsScan, VersionProbe};
 use govscan_tls_hello::Tier;
 use serde_json::{Value, json};
+
+use crate::endpoints::{EndpointVerdict, combine};
+
+/// The outcome of check `id`: every endpoint's hand-built-hello scan judged by `judge`; an
+/// endpoint whose scan is missing is inconclusive with the scan's own reason.
+pub(crate) fn per_tls_scan(
+    id: &str,
+    obs: &Observations,
+    judge: impl Fn(&TlsScan) -> EndpointVerdict,
+) -> Outcome {
+    combine(id, &obs.endpoints, |ep| &ep.tls_scan, |_, scan| judge(scan))
+}
 
 /// The legacy versions, oldest first.
 pub(crate) const LEGACY: [&str; 4] = ["ssl2", "ssl3", "tls10", "tls11"];
