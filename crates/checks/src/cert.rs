@@ -15,15 +15,58 @@ pub mod trusted_chain;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use govscan_model::CertificateDer;
+use govscan_model::{CertificateDer, Status, TlsObservation};
+use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use crate::cert::facts::{CertFacts, chain_facts, facts};
+use crate::endpoints::EndpointVerdict;
 
 /// Decodes a certificate's base64 DER; the error names what was wrong.
 pub(crate) fn der_bytes(cert: &CertificateDer) -> Result<Vec<u8>, String> {
     STANDARD
         .decode(cert.der_base64.trim())
         .map_err(|e| format!("certificate is not valid base64: {e}"))
+}
+
+/// The facts of every certificate the server sent, or the Fail verdict for the first one that
+/// did not parse; its message reads "certificate {position}{place}: {error}".
+pub(crate) fn parsed_chain(
+    tls: &TlsObservation,
+    place: &str,
+) -> Result<Vec<CertFacts>, EndpointVerdict> {
+    chain_facts(tls).map_err(|(i, e)| {
+        EndpointVerdict::new(
+            Status::Fail,
+            "certificate_unparseable",
+            format!("certificate {i}{place}: {e}"),
+            json!({ "position": i, "error": e }),
+        )
+    })
+}
+
+/// The facts of the leaf certificate, or the Fail verdict for a missing or unparseable leaf.
+pub(crate) fn parsed_leaf(tls: &TlsObservation) -> Result<CertFacts, EndpointVerdict> {
+    let der = tls.chain.first().ok_or_else(|| no_certificate(json!({})))?;
+    facts(der, 0).map_err(|e| {
+        EndpointVerdict::new(
+            Status::Fail,
+            "certificate_unparseable",
+            format!("the leaf {e}"),
+            json!({ "error": e }),
+        )
+    })
+}
+
+/// The Fail verdict for a server that sent no certificate.
+pub(crate) fn no_certificate(evidence: Value) -> EndpointVerdict {
+    EndpointVerdict::new(
+        Status::Fail,
+        "certificate_unparseable",
+        "the server sent no certificate",
+        evidence,
+    )
 }
 
 /// Unix seconds as RFC 3339 UTC; out-of-range values are shown as the raw number.

@@ -5,7 +5,7 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::cert::facts::chain_facts;
+use crate::cert::parsed_chain;
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -42,16 +42,9 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 fn judge(tls: &TlsObservation) -> EndpointVerdict {
-    let chain = match chain_facts(tls) {
+    let chain = match parsed_chain(tls, " of the chain") {
         Ok(c) => c,
-        Err((i, e)) => {
-            return EndpointVerdict::new(
-                Status::Fail,
-                "certificate_unparseable",
-                format!("certificate {i} of the chain: {e}"),
-                json!({ "position": i, "error": e }),
-            );
-        }
+        Err(verdict) => return verdict,
     };
     let chain_only = tls.trust.chain_only.as_ref();
     let evidence = json!({

@@ -5,8 +5,7 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::cert::facts::facts;
-use crate::cert::{days_between, rfc3339};
+use crate::cert::{days_between, parsed_leaf, rfc3339};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -48,24 +47,9 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 fn judge(tls: &TlsObservation, now: i64, warn_days: i64, fail_days: i64) -> EndpointVerdict {
-    let Some(der) = tls.chain.first() else {
-        return EndpointVerdict::new(
-            Status::Fail,
-            "certificate_unparseable",
-            "the server sent no certificate",
-            json!({}),
-        );
-    };
-    let leaf = match facts(der, 0) {
+    let leaf = match parsed_leaf(tls) {
         Ok(f) => f,
-        Err(e) => {
-            return EndpointVerdict::new(
-                Status::Fail,
-                "certificate_unparseable",
-                format!("the leaf {e}"),
-                json!({ "error": e }),
-            );
-        }
+        Err(verdict) => return verdict,
     };
     let days = days_between(now, leaf.not_after);
     let evidence = json!({

@@ -5,7 +5,8 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::cert::facts::{CertFacts, chain_facts, judged};
+use crate::cert::facts::{CertFacts, judged};
+use crate::cert::{no_certificate, parsed_chain};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -63,16 +64,9 @@ fn weakness(c: &CertFacts, min_rsa: usize) -> Result<Option<String>, String> {
 }
 
 fn judge(tls: &TlsObservation, min_rsa: usize) -> EndpointVerdict {
-    let chain = match chain_facts(tls) {
+    let chain = match parsed_chain(tls, "") {
         Ok(c) => c,
-        Err((i, e)) => {
-            return EndpointVerdict::new(
-                Status::Fail,
-                "certificate_unparseable",
-                format!("certificate {i}: {e}"),
-                json!({ "position": i, "error": e }),
-            );
-        }
+        Err(verdict) => return verdict,
     };
     let mut weak = Vec::new();
     let mut unknown = Vec::new();
@@ -89,12 +83,7 @@ fn judge(tls: &TlsObservation, min_rsa: usize) -> EndpointVerdict {
     }
     let evidence = json!({ "keys": rows, "min_rsa_bits": min_rsa });
     if rows.is_empty() {
-        EndpointVerdict::new(
-            Status::Fail,
-            "certificate_unparseable",
-            "the server sent no certificate",
-            evidence,
-        )
+        no_certificate(evidence)
     } else if !weak.is_empty() {
         EndpointVerdict::new(Status::Fail, "weak_key", weak.join("; "), evidence)
     } else if !unknown.is_empty() {

@@ -5,8 +5,7 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::cert::facts::facts;
-use crate::cert::rfc3339;
+use crate::cert::{parsed_leaf, rfc3339};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -45,24 +44,9 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 fn judge(tls: &TlsObservation, max_days: i64) -> EndpointVerdict {
-    let Some(der) = tls.chain.first() else {
-        return EndpointVerdict::new(
-            Status::Fail,
-            "certificate_unparseable",
-            "the server sent no certificate",
-            json!({}),
-        );
-    };
-    let leaf = match facts(der, 0) {
+    let leaf = match parsed_leaf(tls) {
         Ok(f) => f,
-        Err(e) => {
-            return EndpointVerdict::new(
-                Status::Fail,
-                "certificate_unparseable",
-                format!("the leaf {e}"),
-                json!({ "error": e }),
-            );
-        }
+        Err(verdict) => return verdict,
     };
     // Validity is inclusive of both ends (RFC 5280 §4.1.2.5); count whole days, rounding up.
     let seconds = leaf

@@ -5,7 +5,8 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::cert::facts::{chain_facts, judged};
+use crate::cert::facts::judged;
+use crate::cert::{no_certificate, parsed_chain};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -65,16 +66,9 @@ fn classify(oid: &str) -> (&'static str, Option<Status>) {
 }
 
 fn judge(tls: &TlsObservation) -> EndpointVerdict {
-    let chain = match chain_facts(tls) {
+    let chain = match parsed_chain(tls, "") {
         Ok(c) => c,
-        Err((i, e)) => {
-            return EndpointVerdict::new(
-                Status::Fail,
-                "certificate_unparseable",
-                format!("certificate {i}: {e}"),
-                json!({ "position": i, "error": e }),
-            );
-        }
+        Err(verdict) => return verdict,
     };
     let mut rows = Vec::new();
     let (mut fail, mut warn, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
@@ -97,12 +91,7 @@ fn judge(tls: &TlsObservation) -> EndpointVerdict {
     }
     let evidence = json!({ "signatures": rows });
     if rows.is_empty() {
-        EndpointVerdict::new(
-            Status::Fail,
-            "certificate_unparseable",
-            "the server sent no certificate",
-            evidence,
-        )
+        no_certificate(evidence)
     } else if !fail.is_empty() {
         EndpointVerdict::new(Status::Fail, "weak_signature", fail.join("; "), evidence)
     } else if !warn.is_empty() {

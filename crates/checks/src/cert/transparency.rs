@@ -6,7 +6,8 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::cert::facts::{CertFacts, chain_facts};
+use crate::cert::facts::CertFacts;
+use crate::cert::{no_certificate, parsed_chain};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -73,24 +74,12 @@ fn publicly_anchored(chain: &[CertFacts]) -> bool {
 }
 
 fn judge(tls: &TlsObservation) -> EndpointVerdict {
-    let chain = match chain_facts(tls) {
+    let chain = match parsed_chain(tls, "") {
         Ok(c) => c,
-        Err((i, e)) => {
-            return EndpointVerdict::new(
-                Status::Fail,
-                "certificate_unparseable",
-                format!("certificate {i}: {e}"),
-                json!({ "position": i, "error": e }),
-            );
-        }
+        Err(verdict) => return verdict,
     };
     let Some(leaf) = chain.first() else {
-        return EndpointVerdict::new(
-            Status::Fail,
-            "certificate_unparseable",
-            "the server sent no certificate",
-            json!({}),
-        );
+        return no_certificate(json!({}));
     };
     let public = publicly_anchored(&chain);
     let scts = leaf.sct_count.unwrap_or(0);
