@@ -9,7 +9,8 @@ pub mod spf;
 pub(crate) mod spf_record;
 pub mod tls_rpt;
 
-use govscan_model::{MxRecord, Observations};
+use govscan_model::{MxRecord, Observations, Outcome, Probed, Status};
+use serde_json::json;
 
 use crate::dns::answered;
 
@@ -18,4 +19,30 @@ use crate::dns::answered;
 pub(crate) fn receives_mail(obs: &Observations) -> Result<(bool, Vec<MxRecord>), String> {
     let mx = answered(&obs.dns.mx)?;
     Ok((mx.iter().any(|m| !m.exchange.is_empty()), mx.to_vec()))
+}
+
+/// For check `id` of a policy published for the domain's mail servers: the MX records and the
+/// TXT records at `name` (looked up as `txt`). Or the outcome that ends the check early:
+/// inconclusive when a lookup failed, not applicable when there is no MX host to `purpose`.
+pub(crate) fn mail_policy_txt<'a>(
+    id: &str,
+    obs: &Observations,
+    name: &str,
+    txt: &'a Probed<Vec<String>>,
+    purpose: &str,
+) -> Result<(Vec<MxRecord>, &'a [String]), Outcome> {
+    let (receives, mx) = receives_mail(obs)
+        .map_err(|reason| Outcome::inconclusive(id, format!("MX lookup: {reason}")))?;
+    if !receives {
+        return Err(Outcome::new(
+            id,
+            Status::NotApplicable,
+            "no_mail_servers",
+            format!("{} has no MX host to {purpose}", obs.domain),
+            json!({ "mx": mx }),
+        ));
+    }
+    let txt = answered(txt)
+        .map_err(|reason| Outcome::inconclusive(id, format!("{name} TXT lookup: {reason}")))?;
+    Ok((mx, txt))
 }

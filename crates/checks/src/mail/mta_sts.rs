@@ -5,9 +5,8 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::dns::answered;
+use crate::mail::mail_policy_txt;
 use crate::mail::mta_sts_policy::{self, mx_matches};
-use crate::mail::receives_mail;
 use crate::{Check, Context};
 
 /// The check.
@@ -47,24 +46,9 @@ impl Check for MtaSts {
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
         let name = format!("_mta-sts.{}", obs.domain);
-        let (receives, mx) = match receives_mail(obs) {
-            Ok(r) => r,
-            Err(reason) => return Outcome::inconclusive(META.id, format!("MX lookup: {reason}")),
-        };
-        if !receives {
-            return Outcome::new(
-                META.id,
-                Status::NotApplicable,
-                "no_mail_servers",
-                format!("{} has no MX host to protect", obs.domain),
-                json!({ "mx": mx }),
-            );
-        }
-        let txt = match answered(&obs.dns.mta_sts) {
-            Ok(txt) => txt,
-            Err(reason) => {
-                return Outcome::inconclusive(META.id, format!("{name} TXT lookup: {reason}"));
-            }
+        let (mx, txt) = match mail_policy_txt(META.id, obs, &name, &obs.dns.mta_sts, "protect") {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
         };
         let records: Vec<&String> = txt.iter().filter(|t| t.starts_with("v=STSv1")).collect();
         let mut evidence = json!({ "name": name, "txt_records": txt, "mx": mx });

@@ -3,8 +3,7 @@
 use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Reference, Status};
 use serde_json::json;
 
-use crate::dns::answered;
-use crate::mail::receives_mail;
+use crate::mail::mail_policy_txt;
 use crate::{Check, Context};
 
 /// The check.
@@ -61,24 +60,9 @@ impl Check for TlsRpt {
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
         let name = format!("_smtp._tls.{}", obs.domain);
-        let (receives, mx) = match receives_mail(obs) {
-            Ok(r) => r,
-            Err(reason) => return Outcome::inconclusive(META.id, format!("MX lookup: {reason}")),
-        };
-        if !receives {
-            return Outcome::new(
-                META.id,
-                Status::NotApplicable,
-                "no_mail_servers",
-                format!("{} has no MX host to report on", obs.domain),
-                json!({ "mx": mx }),
-            );
-        }
-        let txt = match answered(&obs.dns.tls_rpt) {
-            Ok(txt) => txt,
-            Err(reason) => {
-                return Outcome::inconclusive(META.id, format!("{name} TXT lookup: {reason}"));
-            }
+        let (_, txt) = match mail_policy_txt(META.id, obs, &name, &obs.dns.tls_rpt, "report on") {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
         };
         let records: Vec<&String> = txt.iter().filter(|t| t.starts_with("v=TLSRPTv1")).collect();
         let evidence = json!({ "name": name, "txt_records": txt });
