@@ -3,9 +3,11 @@
 use govscan_model::{
     CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::cert::parsed_chain;
+use crate::cert::facts::CertFacts;
+use crate::cert::transparency::is_mozilla_root_subject;
+use crate::cert::{no_certificate, parsed_chain};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -121,13 +123,65 @@ fn judge(tls: &TlsObservation) -> EndpointVerdict {
             ),
             evidence,
         ),
-        Some(kind) => EndpointVerdict::new(
-            Status::Inconclusive,
-            "trust_not_judged",
-            format!("the verifier stopped with `{kind}`, so completeness could not be judged"),
-            evidence,
-        ),
+        Some(kind) => judge_structurally(kind, &chain, evidence),
     }
+}
+
+/// Verifier verdicts that webpki only reaches after it has matched the chain, by name, to one
+/// of its trust anchors: signatures and revocation are checked on a complete candidate path.
+const PATH_TO_ANCHOR_FOUND: &[&str] = &["bad_signature", "revoked"];
+
+/// Judges completeness from the certificates alone when the verifier stopped for a reason that
+/// says nothing about structure (a SHA-1 signature, revocation, a bad encoding): the chain is
+/// already known to be in order, so it is complete when it ends at a root, at a certificate a
+/// Mozilla root issued, or where the verifier found its anchor.
+fn judge_structurally(kind: &str, chain: &[CertFacts], evidence: Value) -> EndpointVerdict {
+    let Some(last) = chain.last() else {
+        return no_certificate(evidence);
+    };
+    let sent = chain.len();
+    if last.self_issued() {
+        return EndpointVerdict::new(
+            Status::Pass,
+            "chain_complete",
+            format!(
+                "{sent} certificate(s) sent, in order, up to the root {} (the verifier stopped with `{kind}`: see cert.trusted-chain)",
+                last.subject
+            ),
+            evidence,
+        );
+    }
+    if is_mozilla_root_subject(&last.issuer_raw) {
+        return EndpointVerdict::new(
+            Status::Pass,
+            "chain_complete",
+            format!(
+                "{sent} certificate(s) sent, in order, up to {}, issued by the Mozilla root {} (the verifier stopped with `{kind}`: see cert.trusted-chain)",
+                last.subject, last.issuer
+            ),
+            evidence,
+        );
+    }
+    if PATH_TO_ANCHOR_FOUND.contains(&kind) {
+        return EndpointVerdict::new(
+            Status::Pass,
+            "chain_complete",
+            format!(
+                "{sent} certificate(s) sent, in order; the verifier matched {} to a trusted root before it stopped with `{kind}` (see cert.trusted-chain)",
+                last.issuer
+            ),
+            evidence,
+        );
+    }
+    EndpointVerdict::new(
+        Status::Inconclusive,
+        "trust_not_judged",
+        format!(
+            "the verifier stopped with `{kind}` and the chain ends at {}, whose issuer {} is not a known root, so completeness could not be judged",
+            last.subject, last.issuer
+        ),
+        evidence,
+    )
 }
 
 impl Check for ChainComplete {

@@ -48,7 +48,7 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 /// Strips the outer tag and length of a DER element (the trust store keeps Name contents).
-fn der_contents(der: &[u8]) -> Option<&[u8]> {
+pub(crate) fn der_contents(der: &[u8]) -> Option<&[u8]> {
     let len_byte = *der.get(1)?;
     let header = if len_byte < 0x80 {
         2
@@ -60,7 +60,7 @@ fn der_contents(der: &[u8]) -> Option<&[u8]> {
 
 /// Whether `name` (full DER of a Name) is the subject of a root in the Mozilla program
 /// (webpki-roots, compiled in).
-fn is_mozilla_root_subject(name: &[u8]) -> bool {
+pub(crate) fn is_mozilla_root_subject(name: &[u8]) -> bool {
     let inner = der_contents(name);
     webpki_roots::TLS_SERVER_ROOTS.iter().any(|root| {
         let subject: &[u8] = root.subject.as_ref();
