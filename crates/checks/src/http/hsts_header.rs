@@ -249,4 +249,52 @@ mod tests {
         let long_digits = format!("max-age={}", "9".repeat(100_000));
         assert_eq!(ok(&long_digits).max_age, u64::MAX);
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// One HSTS directive, valid or nearly so.
+        fn directive() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "(max-age|MAX-AGE|Max-Age) ?= ?\"?[0-9]{0,25}\"?",
+                prop::sample::select(vec![
+                    "includeSubDomains",
+                    "preload",
+                    "report-uri=\"a;b\"",
+                    "x"
+                ])
+                .prop_map(str::to_owned),
+                "[ -~]{0,16}",
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_input_never_panics(text in ".{0,300}") {
+                let _ = parse(&text);
+            }
+
+            #[test]
+            fn near_valid_headers_never_panic(
+                directives in prop::collection::vec(directive(), 0..6),
+                separator in prop::sample::select(vec![";", "; ", " ;", ";;"]),
+            ) {
+                let text = directives.join(separator);
+                if let Ok(policy) = parse(&text) {
+                    prop_assert!(text.to_ascii_lowercase().contains("max-age"));
+                    prop_assert!(!policy.unknown.iter().any(|n| n == "max-age"));
+                }
+            }
+
+            #[test]
+            fn digit_max_age_round_trips(max_age in any::<u64>(), quoted in any::<bool>()) {
+                let value = if quoted { format!("max-age=\"{max_age}\"") } else { format!("max-age={max_age}") };
+                prop_assert_eq!(parse(&value).map(|p| p.max_age), Ok(max_age));
+                let with_flags = format!("{value}; includeSubDomains; preload");
+                let policy = parse(&with_flags);
+                prop_assert!(policy.as_ref().is_ok_and(|p| p.max_age == max_age && p.include_subdomains && p.preload));
+            }
+        }
+    }
 }

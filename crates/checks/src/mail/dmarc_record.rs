@@ -225,4 +225,60 @@ mod tests {
         );
         assert_eq!(ok(&long).tags.len(), 20_002);
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// One DMARC tag, valid or nearly so.
+        fn tag() -> impl Strategy<Value = String> {
+            let name = prop::sample::select(vec![
+                "p", "sp", "pct", "rua", "ruf", "adkim", "aspf", "fo", "ri", "x_new", "1bad", "",
+            ]);
+            let value = prop_oneof![
+                prop::sample::select(vec!["none", "quarantine", "reject", "Reject", ""])
+                    .prop_map(str::to_owned),
+                "[+-]?[0-9]{1,4}",
+                "[ -~]{0,20}",
+            ];
+            let equals = prop::sample::select(vec!["=", " = ", ""]);
+            (name, equals, value).prop_map(|(n, e, v)| format!("{n}{e}{v}"))
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_input_never_panics(text in ".{0,300}") {
+                let _ = is_dmarc(&text);
+                if let Ok(record) = parse(&text) {
+                    prop_assert!(record.pct <= 100);
+                }
+            }
+
+            #[test]
+            fn near_valid_records_keep_their_invariants(
+                tags in prop::collection::vec(tag(), 0..8),
+                separator in prop::sample::select(vec![";", "; ", " ;", ";;"]),
+            ) {
+                let text = format!("v=DMARC1{separator}{}", tags.join(separator));
+                if let Ok(record) = parse(&text) {
+                    prop_assert!(record.pct <= 100);
+                    prop_assert!(record.tags.iter().any(|(n, _)| n == "p"));
+                    let mut names: Vec<&str> = record.tags.iter().map(|(n, _)| n.as_str()).collect();
+                    names.sort_unstable();
+                    let before = names.len();
+                    names.dedup();
+                    prop_assert_eq!(before, names.len(), "duplicate tags accepted: {}", text);
+                }
+            }
+
+            #[test]
+            fn pct_round_trips_within_range(pct in 0u32..1000) {
+                let parsed = parse(&format!("v=DMARC1; p=reject; pct={pct}"));
+                match parsed {
+                    Ok(record) => prop_assert_eq!(u32::from(record.pct), pct),
+                    Err(_) => prop_assert!(pct > 100),
+                }
+            }
+        }
+    }
 }

@@ -370,4 +370,58 @@ mod tests {
         let long = format!("v=spf1 {}", "include:x.example ".repeat(10_000));
         assert_eq!(ok(&long).top_level_lookups(), 10_000);
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// One SPF term, valid or nearly so.
+        fn term() -> impl Strategy<Value = String> {
+            let qualifier = prop::sample::select(vec!["", "+", "-", "~", "?", "!"]);
+            let mechanism = prop::sample::select(vec![
+                "all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists", "redirect", "exp",
+                "x-custom", "",
+            ]);
+            let separator = prop::sample::select(vec!["", ":", "=", "/"]);
+            (qualifier, mechanism, separator, "[a-z0-9.:/%{}_-]{0,24}")
+                .prop_map(|(q, m, s, arg)| format!("{q}{m}{s}{arg}"))
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_input_never_panics(text in ".{0,300}") {
+                let _ = is_spf(&text);
+                if let Ok(record) = parse(&text) {
+                    let _ = record.all();
+                    let _ = record.top_level_lookups();
+                }
+            }
+
+            #[test]
+            fn near_valid_records_never_panic(
+                prefix in prop::sample::select(vec!["v=spf1", "V=SPF1", "v=spf1 ", "v=spf10"]),
+                terms in prop::collection::vec(term(), 0..12),
+            ) {
+                let text = format!("{prefix} {}", terms.join(" "));
+                if let Ok(record) = parse(&text) {
+                    // Lookups counted are DNS-querying directives plus at most one redirect.
+                    let querying = record.directives.iter().filter(|d| d.queries_dns()).count();
+                    prop_assert!(record.top_level_lookups() <= querying + 1);
+                    prop_assert!(record.directives.len() <= terms.len());
+                    for d in &record.directives {
+                        prop_assert_eq!(d.mechanism.clone(), d.mechanism.to_ascii_lowercase());
+                    }
+                }
+            }
+
+            #[test]
+            fn ip4_mechanisms_with_any_prefix_parse_or_fail_cleanly(
+                a in any::<[u8; 4]>(),
+                cidr in 0u8..=40,
+            ) {
+                let text = format!("v=spf1 ip4:{}.{}.{}.{}/{cidr} -all", a[0], a[1], a[2], a[3]);
+                prop_assert_eq!(parse(&text).is_ok(), cidr <= 32, "{}", text);
+            }
+        }
+    }
 }
