@@ -6,6 +6,7 @@
 mod changes;
 mod csv;
 mod dashboard;
+mod inline;
 mod input;
 mod links;
 mod orgs;
@@ -188,7 +189,7 @@ fn registry() -> Result<Handlebars<'static>, ReportError> {
     }
     for (name, text) in TEMPLATES {
         registry
-            .register_template_string(name, text)
+            .register_template_string(name, inline::inline_partials(text, &PARTIALS))
             .map_err(Box::new)?;
     }
     Ok(registry)
@@ -200,6 +201,20 @@ fn render(
     view: &impl serde::Serialize,
 ) -> Result<String, ReportError> {
     Ok(registry.render(name, view).map_err(Box::new)?)
+}
+
+/// Like [`render`], but the view is turned into the template context and dropped before
+/// rendering, so a large view and its JSON form are not held at once.
+fn render_owned(
+    registry: &Handlebars<'_>,
+    name: &str,
+    view: impl serde::Serialize,
+) -> Result<String, ReportError> {
+    let context = handlebars::Context::from(serde_json::to_value(&view)?);
+    drop(view);
+    Ok(registry
+        .render_with_context(name, &context)
+        .map_err(Box::new)?)
 }
 
 /// A path for messages.

@@ -12,7 +12,9 @@ use govscan_model::{DomainResult, ScanResult};
 use rayon::prelude::*;
 
 use crate::links::Links;
-use crate::{ReportError, ReportInput, csv, dashboard, io_error, page, registry, render, sarif};
+use crate::{
+    ReportError, ReportInput, csv, dashboard, io_error, page, registry, render, render_owned, sarif,
+};
 
 /// Reads whole domains (with observations, messages and evidence) of the scan being reported.
 pub trait DomainLoader {
@@ -117,14 +119,17 @@ where
     let dashboard = dashboard::DashboardView::new(input, &links);
     write_atomically(
         &dir.join("index.html"),
-        render(&registry, "index", &dashboard)?.as_bytes(),
+        render_owned(&registry, "index", dashboard)?.as_bytes(),
     )?;
     for (index, org) in input.rollups.organisations.iter().enumerate() {
         if let (Some(path), Some(view)) = (
             links.org(&org.name),
             page::OrgPage::new(input, &links, index),
         ) {
-            write_atomically(&dir.join(path), render(&registry, "org", &view)?.as_bytes())?;
+            write_atomically(
+                &dir.join(path),
+                render_owned(&registry, "org", view)?.as_bytes(),
+            )?;
             written.push(path.to_owned());
         }
     }

@@ -66,6 +66,7 @@ impl Store {
                 domain,
             });
         }
+        domains.shrink_to_fit();
         Ok(scan_from(header, domains))
     }
 
@@ -139,6 +140,8 @@ impl Store {
                 check,
             });
         }
+        // A light scan holds every domain's outcomes at once: no spare capacity.
+        outcomes.shrink_to_fit();
         Ok(outcomes)
     }
 }
