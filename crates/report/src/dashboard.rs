@@ -114,8 +114,16 @@ pub(crate) struct FixView {
     pub(crate) after: String,
     pub(crate) how: String,
     pub(crate) domain_count: usize,
+    /// The domains that gain most, at most [`FIX_DOMAINS_SHOWN`].
     pub(crate) domains: Vec<LinkView>,
+    /// How many more domains the fix applies to than are listed (the domain table and the
+    /// detail pages have them all).
+    pub(crate) more_domains: usize,
 }
+
+/// Domains named under one fix on the dashboard; a minister reads a short list, and a
+/// 10,000-domain portfolio would otherwise put every domain on the page five times.
+const FIX_DOMAINS_SHOWN: usize = 12;
 
 /// A link with its text.
 #[derive(Debug, Serialize)]
@@ -345,9 +353,11 @@ fn fixes(rollups: &Rollups, links: &Links) -> Vec<FixView> {
                     .map(|m| first_sentence(m.remediation))
                     .unwrap_or_default(),
                 domain_count: fix.domains.len(),
+                more_domains: fix.domains.len().saturating_sub(FIX_DOMAINS_SHOWN),
                 domains: fix
                     .domains
                     .iter()
+                    .take(FIX_DOMAINS_SHOWN)
                     .map(|d| LinkView {
                         text: d.domain.clone(),
                         href: links.domain(&d.domain).unwrap_or_default().to_owned(),

@@ -454,3 +454,51 @@ fn a_hostile_header_from_a_server_is_shown_as_text() {
         "the CSV carries the raw text (it is data, not HTML)"
     );
 }
+
+/// A fix that applies to many domains names the first twelve (largest gains first) and says
+/// how many more there are, so a large portfolio does not list every domain five times.
+#[test]
+fn a_fix_on_many_domains_lists_twelve_and_counts_the_rest() {
+    let baseline = Baseline::builtin_estonia();
+    let mut result = sample_result();
+    let template = result.domains[0].clone();
+    result.domains.clear();
+    for i in 0..20 {
+        let mut domain = template.clone();
+        domain.domain = format!("site{i:02}.example.test");
+        domain.observations.domain = domain.domain.clone();
+        domain.organisation = None;
+        let hsts = domain
+            .outcomes
+            .iter_mut()
+            .find(|o| o.check == "http.hsts")
+            .expect("hsts outcome");
+        hsts.status = Status::Fail;
+        let score = govscan_score::score_domain(&domain.outcomes, &baseline);
+        domain.score = score.score;
+        domain.grade = score.grade;
+        domain.grade_cap = score.cap;
+        domain.families = score.families;
+        result.domains.push(domain);
+    }
+    let input = ReportInput::new(&result, &baseline);
+    let pages = files(&input);
+    let index = &pages["index.html"];
+    let fixes_start = index.find("fixes-heading").expect("fixes section");
+    let fixes_end = index[fixes_start..]
+        .find("</section>")
+        .map(|i| fixes_start + i)
+        .expect("end of fixes section");
+    let fixes = &index[fixes_start..fixes_end];
+    assert!(fixes.contains("Fix this on 20 domains"), "{fixes}");
+    assert!(fixes.contains("and 8 more"), "{fixes}");
+    let hsts_item = fixes
+        .split("<li>")
+        .find(|item| item.contains("20 domains"))
+        .expect("the HSTS fix");
+    assert_eq!(
+        hsts_item.matches("<a href=\"domains/").count(),
+        12,
+        "{hsts_item}"
+    );
+}
