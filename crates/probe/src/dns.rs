@@ -4,7 +4,6 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use govscan_model::{CaaObservation, CaaRecord, FailureKind, MxRecord, Probed, SoaRecord};
-use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
@@ -13,6 +12,7 @@ use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::rdata::SOA;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
+use hickory_resolver::{ResolverBuilder, TokioResolver};
 
 use crate::ProbeConfig;
 use crate::error::ProbeError;
@@ -48,36 +48,47 @@ pub(crate) struct Dns {
 /// One domain's SOA answer, asked once and shared by the probes that need the zone.
 pub(crate) type SharedSoa = tokio::sync::OnceCell<Result<Answer, QueryFailure>>;
 
+/// A resolver builder asking `--resolver` (or the system's servers), with the options every
+/// govscan resolver shares: no cache, no hosts file, the scan's timeout and retries; `validate`
+/// turns DNSSEC validation on. Returns the builder and a description of the server asked.
+pub(crate) fn resolver_builder(
+    config: &ProbeConfig,
+    validate: bool,
+) -> Result<(ResolverBuilder<TokioRuntimeProvider>, String), ProbeError> {
+    let provider = TokioRuntimeProvider::default();
+    let (mut builder, description) = match config.resolver {
+        Some(addr) => {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = addr.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = addr.port();
+            let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
+            let cfg = ResolverConfig::from_parts(None, vec![], vec![server]);
+            (
+                TokioResolver::builder_with_config(cfg, provider),
+                addr.to_string(),
+            )
+        }
+        None => {
+            let builder = TokioResolver::builder(provider)
+                .map_err(|e| ProbeError::Resolver(format!("reading system DNS config: {e}")))?;
+            (builder, "system".to_string())
+        }
+    };
+    let opts: &mut ResolverOpts = builder.options_mut();
+    opts.cache_size = 0;
+    opts.validate = validate;
+    opts.timeout = config.dns_timeout;
+    opts.attempts = (config.retries as usize).saturating_add(1);
+    opts.use_hosts_file = ResolveHosts::Never;
+    opts.ndots = 0;
+    Ok((builder, description))
+}
+
 impl Dns {
     /// Builds a non-validating, non-caching resolver as configured.
     pub(crate) fn new(config: &ProbeConfig) -> Result<Dns, ProbeError> {
-        let provider = TokioRuntimeProvider::default();
-        let (mut builder, description) = match config.resolver {
-            Some(addr) => {
-                let mut udp = ConnectionConfig::udp();
-                udp.port = addr.port();
-                let mut tcp = ConnectionConfig::tcp();
-                tcp.port = addr.port();
-                let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
-                let cfg = ResolverConfig::from_parts(None, vec![], vec![server]);
-                (
-                    TokioResolver::builder_with_config(cfg, provider),
-                    addr.to_string(),
-                )
-            }
-            None => {
-                let builder = TokioResolver::builder(provider)
-                    .map_err(|e| ProbeError::Resolver(format!("reading system DNS config: {e}")))?;
-                (builder, "system".to_string())
-            }
-        };
-        let opts: &mut ResolverOpts = builder.options_mut();
-        opts.cache_size = 0;
-        opts.validate = false;
-        opts.timeout = config.dns_timeout;
-        opts.attempts = (config.retries as usize).saturating_add(1);
-        opts.use_hosts_file = ResolveHosts::Never;
-        opts.ndots = 0;
+        let (builder, description) = resolver_builder(config, false)?;
         let resolver = builder
             .build()
             .map_err(|e| ProbeError::Resolver(format!("building resolver: {e}")))?;

@@ -9,17 +9,13 @@ use std::sync::Arc;
 
 use govscan_model::{DnssecObservation, DnssecStatus, FailureKind, Probed};
 use hickory_resolver::TokioResolver;
-use hickory_resolver::config::{
-    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
-};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::dnssec::rdata::DNSSECRData;
 use hickory_resolver::proto::dnssec::{Proof, PublicKey, TrustAnchors};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
 use crate::ProbeConfig;
-use crate::dns::{Dns, SharedSoa, name_text};
+use crate::dns::{Dns, SharedSoa, name_text, resolver_builder};
 use crate::error::ProbeError;
 
 /// The validating resolver and a description of its trust anchors.
@@ -42,27 +38,7 @@ pub(crate) fn load_trust_anchors(path: &Path) -> Result<TrustAnchors, ProbeError
 impl Validator {
     /// Builds a validating, non-caching resolver that asks the same server as the probe.
     pub(crate) fn new(config: &ProbeConfig) -> Result<Validator, ProbeError> {
-        let provider = TokioRuntimeProvider::default();
-        let mut builder = match config.resolver {
-            Some(addr) => {
-                let mut udp = ConnectionConfig::udp();
-                udp.port = addr.port();
-                let mut tcp = ConnectionConfig::tcp();
-                tcp.port = addr.port();
-                let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
-                let cfg = ResolverConfig::from_parts(None, vec![], vec![server]);
-                TokioResolver::builder_with_config(cfg, provider)
-            }
-            None => TokioResolver::builder(provider)
-                .map_err(|e| ProbeError::Resolver(format!("reading system DNS config: {e}")))?,
-        };
-        let opts: &mut ResolverOpts = builder.options_mut();
-        opts.cache_size = 0;
-        opts.validate = true;
-        opts.timeout = config.dns_timeout;
-        opts.attempts = (config.retries as usize).saturating_add(1);
-        opts.use_hosts_file = ResolveHosts::Never;
-        opts.ndots = 0;
+        let (builder, _) = resolver_builder(config, true)?;
         let (anchors, description) = match &config.trust_anchor {
             Some(path) => (
                 load_trust_anchors(path)?,
