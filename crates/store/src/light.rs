@@ -34,38 +34,7 @@ impl Store {
     /// [`Store::load_domain`].
     pub fn load_scan_light(&self, id: ScanId) -> Result<ScanResult, StoreError> {
         let header = self.header(id, true)?;
-        let fail = |e| StoreError::sqlite(&self.path, "reading domain results", e);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT domain, organisation, score, grade, grade_cap, coverage, families_json
-                 FROM domain_results WHERE scan_id = ?1 ORDER BY position",
-            )
-            .map_err(fail)?;
-        let mut rows = stmt.query([id.0]).map_err(fail)?;
-        let mut domains = Vec::new();
-        while let Some(row) = rows.next().map_err(fail)? {
-            let domain: String = row.get(0).map_err(fail)?;
-            let families: String = row.get(6).map_err(fail)?;
-            let observations =
-                stub_observations(&domain).map_err(|detail| StoreError::BadStoredValue {
-                    path: self.path.clone(),
-                    what: format!("light observations of {domain}"),
-                    detail,
-                })?;
-            domains.push(DomainResult {
-                organisation: row.get(1).map_err(fail)?,
-                score: row.get(2).map_err(fail)?,
-                grade: row.get(3).map_err(fail)?,
-                grade_cap: row.get(4).map_err(fail)?,
-                coverage: row.get(5).map_err(fail)?,
-                families: self
-                    .decode(&families, || format!("families of {domain} in scan {id}"))?,
-                outcomes: self.load_light_outcomes(id, &domain)?,
-                observations,
-                domain,
-            });
-        }
+        let mut domains = self.load_domain_rows(id, true)?;
         domains.shrink_to_fit();
         Ok(scan_from(header, domains))
     }
@@ -118,7 +87,11 @@ impl Store {
         })
     }
 
-    fn load_light_outcomes(&self, id: ScanId, domain: &str) -> Result<Vec<Outcome>, StoreError> {
+    pub(crate) fn load_light_outcomes(
+        &self,
+        id: ScanId,
+        domain: &str,
+    ) -> Result<Vec<Outcome>, StoreError> {
         let fail = |e| StoreError::sqlite(&self.path, "reading outcomes", e);
         let mut stmt = self
             .conn

@@ -207,21 +207,48 @@ impl Store {
     }
 
     fn load_domains(&self, id: ScanId) -> Result<Vec<DomainResult>, StoreError> {
+        self.load_domain_rows(id, false)
+    }
+
+    /// Every domain of scan `id` in target order. `light`: observations are
+    /// [`crate::light::stub_observations`] (the stored JSON is not even read) and outcomes
+    /// keep only check, status and finding; otherwise everything is decoded.
+    pub(crate) fn load_domain_rows(
+        &self,
+        id: ScanId,
+        light: bool,
+    ) -> Result<Vec<DomainResult>, StoreError> {
         let fail = |e| StoreError::sqlite(&self.path, "reading domain results", e);
+        let observations_column = if light { "NULL" } else { "observations_json" };
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT domain, organisation, score, grade, grade_cap, coverage, families_json,
-                        observations_json
-                 FROM domain_results WHERE scan_id = ?1 ORDER BY position",
-            )
+                        {observations_column}
+                 FROM domain_results WHERE scan_id = ?1 ORDER BY position"
+            ))
             .map_err(fail)?;
         let mut rows = stmt.query([id.0]).map_err(fail)?;
         let mut domains = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
             let domain: String = row.get(0).map_err(fail)?;
             let families: String = row.get(6).map_err(fail)?;
-            let observations: String = row.get(7).map_err(fail)?;
+            let (observations, outcomes) = if light {
+                let stub = crate::light::stub_observations(&domain).map_err(|detail| {
+                    StoreError::BadStoredValue {
+                        path: self.path.clone(),
+                        what: format!("light observations of {domain}"),
+                        detail,
+                    }
+                })?;
+                (stub, self.load_light_outcomes(id, &domain)?)
+            } else {
+                let observations: String = row.get(7).map_err(fail)?;
+                let observations = self.decode(&observations, || {
+                    format!("observations of {domain} in scan {id}")
+                })?;
+                (observations, self.load_outcomes(id, &domain)?)
+            };
             domains.push(DomainResult {
                 organisation: row.get(1).map_err(fail)?,
                 score: row.get(2).map_err(fail)?,
@@ -230,10 +257,8 @@ impl Store {
                 coverage: row.get(5).map_err(fail)?,
                 families: self
                     .decode(&families, || format!("families of {domain} in scan {id}"))?,
-                observations: self.decode(&observations, || {
-                    format!("observations of {domain} in scan {id}")
-                })?,
-                outcomes: self.load_outcomes(id, &domain)?,
+                observations,
+                outcomes,
                 domain,
             });
         }
