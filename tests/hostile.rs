@@ -4,13 +4,15 @@
 //!
 //! Needs the lab (`ci/lab/start`, as root) and `GOVSCAN_LAB=1`, like tests/lab_scan.rs.
 
+mod common;
+
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use common::{lab_dir, lab_enabled};
 use serde_json::Value;
 
 /// The hostile DNS server: answers hostile.test. and forwards the rest to the lab's Knot.
@@ -213,27 +215,13 @@ struct HostileScan {
 
 static SCAN: OnceLock<Result<HostileScan, String>> = OnceLock::new();
 
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
 fn scan(test: &str) -> Option<&'static HostileScan> {
-    if std::env::var_os("GOVSCAN_LAB").is_none_or(|v| v.is_empty()) {
-        say(&format!(
-            "hostile::{test}: lab not running, skipped (run ci/lab/start as root and set GOVSCAN_LAB=1, or run ci/test)"
-        ));
+    if !lab_enabled(&format!("hostile::{test}")) {
         return None;
     }
     match SCAN.get_or_init(run_scan) {
         Ok(scan) => Some(scan),
         Err(e) => panic!("GOVSCAN_LAB is set but the hostile scan failed: {e}"),
-    }
-}
-
-fn lab_dir() -> PathBuf {
-    match std::env::var_os("GOVSCAN_LAB_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/lab/run"),
     }
 }
 

@@ -5,11 +5,13 @@
 //! Gated like `lab_scan`: without `GOVSCAN_LAB` the test prints "lab not running, skipped" and
 //! returns; with it, a lab that does not answer fails the test.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use common::{lab_dir, lab_enabled};
 use govscan_model::{ScanResult, Status};
 use govscan_score::Baseline;
 
@@ -24,19 +26,8 @@ const DOMAINS: &[&str] = &[
     "tls12only.lab.test",
 ];
 
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn lab_dir() -> PathBuf {
-    match std::env::var_os("GOVSCAN_LAB_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => root().join("ci/lab/run"),
-    }
 }
 
 /// Runs govscan in `dir`; the scan's own timeouts bound it (four domains, 20 s each at most).
@@ -87,10 +78,7 @@ fn counts(scan: &ScanResult, checks: &[String]) -> BTreeMap<String, (u32, u32, u
 
 #[test]
 fn derive_then_rescore_round_trips_on_a_lab_scan() {
-    if std::env::var_os("GOVSCAN_LAB").is_none_or(|v| v.is_empty()) {
-        say(
-            "lab_baseline: lab not running, skipped (run ci/lab/start as root and set GOVSCAN_LAB=1, or run ci/test)",
-        );
+    if !lab_enabled("lab_baseline") {
         return;
     }
     let lab = lab_dir();

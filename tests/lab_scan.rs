@@ -4,14 +4,16 @@
 //! both. Without `GOVSCAN_LAB` the lab tests print "lab not running, skipped" and return; with
 //! it, a lab that does not answer fails them. The scan runs once and is shared by every test.
 
+mod common;
+
 use std::fs;
-use std::io::Write;
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use common::{lab_dir, lab_enabled, say};
 use serde_json::Value;
 
 /// The lab's DNS server (ci/lab/knot).
@@ -343,30 +345,15 @@ struct LabScan {
 
 static SCAN: OnceLock<Result<LabScan, String>> = OnceLock::new();
 
-/// Writes past the test harness's output capture so the skip is always visible.
-fn say(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
 /// The lab scan, or `None` (after saying so) when GOVSCAN_LAB is unset. Panics when the lab
 /// was promised (GOVSCAN_LAB set) but the scan could not be made.
 fn lab_scan(test: &str) -> Option<&'static LabScan> {
-    if std::env::var_os("GOVSCAN_LAB").is_none_or(|v| v.is_empty()) {
-        say(&format!(
-            "lab_scan::{test}: lab not running, skipped (run ci/lab/start as root and set GOVSCAN_LAB=1, or run ci/test)"
-        ));
+    if !lab_enabled(&format!("lab_scan::{test}")) {
         return None;
     }
     match SCAN.get_or_init(run_lab_scan) {
         Ok(scan) => Some(scan),
         Err(e) => panic!("GOVSCAN_LAB is set but the lab scan failed: {e}"),
-    }
-}
-
-fn lab_dir() -> PathBuf {
-    match std::env::var_os("GOVSCAN_LAB_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/lab/run"),
     }
 }
 
