@@ -45,8 +45,19 @@ pub enum FailureKind {
     Http,
     /// A size or count limit was exceeded (giant header, endless body, too many records).
     TooLarge,
+    /// The scanner's own side failed, not the target: no route from this host (e.g. no IPv6),
+    /// no free file descriptors, the domain's budget spent waiting for a connection slot, a
+    /// local connect error. Never judged as a failure of the target.
+    Scanner,
     /// Anything else.
     Other,
+}
+
+impl FailureKind {
+    /// True when the failure lies with the scanner or the machine it runs on, not the target.
+    pub fn is_scanner_side(self) -> bool {
+        matches!(self, FailureKind::Scanner)
+    }
 }
 
 impl<T> Probed<T> {
