@@ -36,13 +36,16 @@ type Validating = DnssecDnsHandle<CdHandle>;
 /// A primed anchor: the validator for names under it, or why the anchor's zone is bogus.
 type Primed = Result<Validating, BogusReason>;
 
+/// Priming an anchor: primed, or the query for its DNSKEY set failed.
+type Priming = Result<Primed, (FailureKind, String)>;
+
 /// The trust anchors and the validators primed from them.
 #[derive(Clone)]
 pub(crate) struct Validator {
     anchors: Arc<AnchorSet>,
     cd: CdHandle,
     /// One validator per anchor zone, primed once per scan.
-    primed: Arc<ZoneCache<Name, Result<Primed, (FailureKind, String)>>>,
+    primed: Arc<ZoneCache<Name, Priming>>,
 }
 
 /// Reads a `--trust-anchor` file (see `anchors.rs` for the formats).
@@ -90,7 +93,7 @@ impl Validator {
     }
 
     /// The validator for names under `anchor_zone`, primed once per scan.
-    async fn primed(&self, anchor_zone: &Name) -> Result<Primed, (FailureKind, String)> {
+    async fn primed(&self, anchor_zone: &Name) -> Priming {
         self.primed
             .get_or_fetch(anchor_zone.clone(), || Box::pin(self.prime(anchor_zone)))
             .await
@@ -98,7 +101,7 @@ impl Validator {
 
     /// RFC 4035 §5: the anchor zone's DNSKEY set must be signed, inside its validity period,
     /// by a zone key that an anchor pins (by DS digest or as the key itself).
-    async fn prime(&self, zone: &Name) -> Result<Primed, (FailureKind, String)> {
+    async fn prime(&self, zone: &Name) -> Priming {
         let set = read_signed(&self.cd, zone, RecordType::DNSKEY)
             .await
             .map_err(|e| (FailureKind::Dns, format!("priming the trust anchor: {e}")))?;

@@ -2,6 +2,7 @@
 //! into `govscan_model::Observations`. A failure is recorded as data; nothing here panics on
 //! hostile input.
 
+mod anchor_file;
 mod anchors;
 mod bogus;
 mod cd;
