@@ -26,6 +26,7 @@ const KNOT: &str = "127.10.0.53:53";
 /// addresses, and three secure ones (one below an unsigned parent).
 const THROUGH_UNBOUND: &[&str] = &[
     "expiredweb.test",
+    "www.expiredweb.test",
     "badsig.test",
     "dsmismatch.test",
     "expiredsig.test",
@@ -194,6 +195,18 @@ fn bogus_zones_behind_unbound_fail_dnssec_with_their_reason() {
         assert_eq!(reason["kind"], kind, "{domain}: {reason}");
         assert_eq!(reason["zone"], domain, "{domain}: {reason}");
     }
+    // A name below the apex of a bogus zone: the zone is found from the NODATA answer's
+    // authority section, read with CD.
+    let (status, finding, message) = scan.verdict("www.expiredweb.test", "dns.dnssec");
+    assert_eq!(
+        (status.as_str(), finding.as_str()),
+        ("fail", "bogus"),
+        "{message}"
+    );
+    assert_eq!(
+        scan.dnssec("www.expiredweb.test")["zone"],
+        "expiredweb.test"
+    );
 }
 
 #[test]
@@ -202,7 +215,12 @@ fn a_bogus_zone_is_probed_and_judged_on_the_data_read_with_cd() {
     else {
         return;
     };
-    for domain in ["expiredweb.test", "badsig.test", "dsmismatch.test"] {
+    for domain in [
+        "expiredweb.test",
+        "www.expiredweb.test",
+        "badsig.test",
+        "dsmismatch.test",
+    ] {
         let d = scan.domain(domain);
         let reads: Vec<&str> = d["observations"]["dns"]["read_with_cd"]
             .as_array()

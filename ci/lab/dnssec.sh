@@ -134,7 +134,7 @@ make_dnssec_pki() {
     local dir=$1
     _lab_key "$dir/dnssec.key"
     _lab_csr "$dir" dnssec "/O=govscan lab/CN=expiredweb.test"
-    LEAF_SAN="DNS:expiredweb.test,DNS:badsig.test,DNS:dsmismatch.test" \
+    LEAF_SAN="DNS:expiredweb.test,DNS:badsig.test,DNS:dsmismatch.test,DNS:www.expiredweb.test" \
         _lab_sign "$dir" "$dir/db/dnssec.csr" "$dir/dnssec.pem" v3_leaf intermediate \
         -startdate "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" -enddate "$(date -u -d '+1 year' +%Y%m%d%H%M%SZ)"
     cat "$dir/dnssec.pem" "$dir/intermediate.pem" >"$dir/dnssec.chain.pem"

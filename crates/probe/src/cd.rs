@@ -16,7 +16,7 @@ use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::xfer::{DnsHandle, FirstAnswer};
 use hickory_resolver::net::{DnsError, NetError, RetryDnsHandle};
 use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions, Query, ResponseCode};
-use hickory_resolver::proto::rr::{Name, RecordType};
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::{NameServerPool, PoolContext, TlsConfig};
 
 use crate::ProbeConfig;
@@ -112,6 +112,11 @@ pub(crate) async fn cd_query(
                     format!("{rtype} query for {} failed: {why}", name_text(name)),
                 ));
             }
+            // The pool hands NODATA/NXDOMAIN over as a response: its SOA is in the authority section.
+            let authority_soa = response.authorities.iter().find_map(|r| match &r.data {
+                RData::SOA(soa) => Some((r.name.clone(), soa.clone())),
+                _ => None,
+            });
             Ok(Answer {
                 records: response
                     .answers
@@ -119,8 +124,8 @@ pub(crate) async fn cd_query(
                     .filter(|r| r.record_type() == rtype)
                     .cloned()
                     .collect(),
-                authority_soa: None,
-                nxdomain: false,
+                authority_soa,
+                nxdomain: response.response_code == ResponseCode::NXDomain,
                 checking_disabled: true,
             })
         }
