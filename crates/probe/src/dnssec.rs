@@ -204,7 +204,20 @@ impl Validator {
                 bogus_reason: None,
             });
         };
-        let validating = match self.primed(&anchor_zone).await? {
+        let primed = match self.primed(&anchor_zone).await {
+            Ok(primed) => primed,
+            // The anchor's DNSKEY set could not be read (e.g. a root the resolver cannot
+            // reach): undecided, but the zone's own DNSKEY and DS facts are still recorded.
+            Err((_, detail)) => {
+                return Ok(Verdict {
+                    status: DnssecStatus::Indeterminate,
+                    detail,
+                    anchor_zone: Some(anchor_zone),
+                    bogus_reason: None,
+                });
+            }
+        };
+        let validating = match primed {
             Ok(validating) => validating,
             Err(reason) => {
                 return Ok(Verdict {

@@ -87,14 +87,19 @@ impl Check for Dnssec {
             ),
             // A zone with no DNSKEY and no DS at its parent is unsigned, whatever the
             // validator says: a validator that cannot fetch a key of an ancestor (e.g. a
-            // private root that is not served) reports bogus, which would blame the domain.
-            DnssecStatus::Bogus if !signed && dnssec.ds_records.is_empty() => (
-                Status::Fail,
-                "unsigned",
-                format!(
-                    "the zone {zone} publishes no DNSKEY and its parent no DS, so it is not protected by DNSSEC"
-                ),
-            ),
+            // private root that is not served) reports bogus or cannot decide, which would
+            // blame the domain or hide that it is unsigned.
+            DnssecStatus::Bogus | DnssecStatus::Indeterminate
+                if !signed && dnssec.ds_records.is_empty() =>
+            {
+                (
+                    Status::Fail,
+                    "unsigned",
+                    format!(
+                        "the zone {zone} publishes no DNSKEY and its parent no DS, so it is not protected by DNSSEC"
+                    ),
+                )
+            }
             DnssecStatus::Bogus => (Status::Fail, "bogus", bogus_message(dnssec, read_with_cd)),
             DnssecStatus::Insecure if dnssec.no_anchor && signed => {
                 let mut outcome = Outcome::inconclusive(
