@@ -12,13 +12,14 @@ pub mod target;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use observation::{
+    BogusKind, BogusReason, DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer,
+    NameServerAddress, NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch,
+    not_probed,
+};
+pub use observation::{
     CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,
     EndpointObservations, HttpExchange, HttpHeader, MxRecord, Observations, RedirectChain,
     RedirectEnd, SoaRecord, TlsObservation, TrustVerdict, VerifierError,
-};
-pub use observation::{
-    DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer, NameServerAddress,
-    NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch, not_probed,
 };
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};

@@ -2,6 +2,10 @@
 //! into `govscan_model::Observations`. A failure is recorded as data; nothing here panics on
 //! hostile input.
 
+mod anchor_file;
+mod anchors;
+mod bogus;
+mod cd;
 mod config;
 mod dns;
 mod dnssec;
@@ -111,9 +115,9 @@ impl Prober {
         let domain = name.as_ref().map(dns::name_text).unwrap_or(raw);
         let state = Mutex::new(Partial::default());
         let budget = self.inner.config.domain_timeout;
-        let finished = tokio::time::timeout(budget, self.run(&domain, name, &state))
-            .await
-            .is_ok();
+        let cd_reads = Arc::new(Mutex::new(Vec::new()));
+        let probe = cd::reads_of(Arc::clone(&cd_reads), self.run(&domain, name, &state));
+        let finished = tokio::time::timeout(budget, probe).await.is_ok();
         let why = if finished {
             "internal: probe ended without a result".to_string()
         } else {
@@ -122,7 +126,8 @@ impl Prober {
             )
         };
         let partial = state.into_inner().unwrap_or_else(|p| p.into_inner());
-        let (dns, endpoints) = partial.finish(self.inner.dns.description.clone(), &why);
+        let (mut dns, endpoints) = partial.finish(self.inner.dns.description.clone(), &why);
+        dns.read_with_cd = std::mem::take(&mut *cd_reads.lock().unwrap_or_else(|p| p.into_inner()));
         Observations {
             domain,
             probed_at,

@@ -80,6 +80,7 @@ impl Partial {
             mta_sts_policy: done(d.mta_sts_policy, why),
             tls_rpt: done(d.tls_rpt, why),
             dmarc_organisational: done(d.dmarc_organisational, why),
+            read_with_cd: Vec::new(),
         };
         let endpoints = self
             .endpoints

@@ -67,6 +67,7 @@ fn good_dns() -> DnsObservations {
         mta_sts_policy: Probed::skipped("not probed in this fixture"),
         tls_rpt: Probed::skipped("not probed in this fixture"),
         dmarc_organisational: Probed::skipped("not probed in this fixture"),
+        read_with_cd: Vec::new(),
         nxdomain: false,
     }
 }
@@ -368,6 +369,7 @@ pub(crate) fn sample_result() -> ScanResult {
         mta_sts_policy: Probed::skipped("not probed in this fixture"),
         tls_rpt: Probed::skipped("not probed in this fixture"),
         dmarc_organisational: Probed::skipped("not probed in this fixture"),
+        read_with_cd: Vec::new(),
         nxdomain: true,
     };
     let dead_outcomes: Vec<Outcome> = baseline
