@@ -4,6 +4,7 @@
 pub mod cookies;
 pub mod cors;
 pub mod csp;
+pub(crate) mod csp_effect;
 pub(crate) mod csp_policy;
 pub mod frame_protection;
 pub mod hsts;
