@@ -7,6 +7,7 @@ pub mod csp;
 pub(crate) mod csp_effect;
 pub(crate) mod csp_policy;
 pub mod frame_protection;
+pub(crate) mod header_list;
 pub mod hsts;
 pub(crate) mod hsts_header;
 pub mod hsts_preload_ready;
