@@ -18,6 +18,7 @@ pub mod security_txt;
 pub(crate) mod security_txt_file;
 pub mod server_banner;
 pub(crate) mod set_cookie;
+pub(crate) mod transport_trust;
 pub mod x_content_type_options;
 
 use govscan_model::{HttpExchange, Observations, Outcome, Status};
