@@ -6,6 +6,7 @@ pub mod cors;
 pub mod csp;
 pub(crate) mod csp_effect;
 pub(crate) mod csp_policy;
+pub(crate) mod csp_source;
 pub mod frame_protection;
 pub(crate) mod header_list;
 pub mod hsts;

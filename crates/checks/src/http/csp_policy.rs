@@ -1,12 +1,13 @@
 //! Content-Security-Policy parsing (W3C CSP Level 3 §2.2) and what one enforced policy lets
 //! injected markup do, read as a browser reads it: the fetch-directive fallback lists (§6.8.3),
-//! the inline rule (§6.7.3.2: a nonce, a hash or `'strict-dynamic'` makes `'unsafe-inline'`
-//! ignored), `'strict-dynamic'` (§8.2: host and scheme sources ignored for scripts) and host
-//! wildcards (§6.7.2 URL matching: `*`, `*:443`, `https:`, `http:`, `data:`, `blob:`).
+//! the inline rule (§6.7.3.2) and `'strict-dynamic'` (§8.2: host and scheme sources ignored for
+//! scripts); what each source expression reaches is in `csp_source`.
 
 use std::collections::BTreeMap;
 
-use crate::public_suffix;
+use crate::http::csp_source::{
+    SourceReach, allows_all_inline, frame_ancestors_allow_anyone, reach,
+};
 
 /// Most directives kept from one policy (real ones have a few dozen at most).
 const MAX_DIRECTIVES: usize = 128;
@@ -118,77 +119,6 @@ impl Grant {
     }
 }
 
-/// What one source expression matches, as far as an attacker is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SourceReach {
-    /// Any https host (`*`, `https:`, `http:`, `https://*`, `*:443`, `*.<public suffix>`).
-    AnyHost,
-    /// `data:` URLs.
-    Data,
-    /// `blob:` or `filesystem:` URLs.
-    Blob,
-    /// Something narrower (a named host, `'self'`, a keyword, a nonce or hash).
-    Narrow,
-}
-
-/// Classifies one (lower-case) source expression for a page served over https.
-fn reach(source: &str) -> SourceReach {
-    if source.starts_with('\'') {
-        return SourceReach::Narrow;
-    }
-    // scheme-source: `scheme ":"` alone (§2.3.1). `http:` matches https too (§6.7.2 scheme-part
-    // match).
-    if let Some(scheme) = source.strip_suffix(':')
-        && !scheme.contains([':', '/'])
-    {
-        return match scheme {
-            "https" | "http" => SourceReach::AnyHost,
-            "data" => SourceReach::Data,
-            "blob" | "filesystem" => SourceReach::Blob,
-            _ => SourceReach::Narrow,
-        };
-    }
-    // host-source: [ scheme "://" ] host [ ":" port ] [ path ].
-    let (scheme, rest) = match source.split_once("://") {
-        Some((scheme, rest)) => (Some(scheme), rest),
-        None => (None, source),
-    };
-    // Without a scheme the page's own (https) applies; "http" also matches https.
-    if !matches!(scheme, None | Some("https" | "http")) {
-        return SourceReach::Narrow;
-    }
-    let host_end = rest.find([':', '/']).unwrap_or(rest.len());
-    let host = &rest[..host_end];
-    if host == "*" {
-        return SourceReach::AnyHost;
-    }
-    // `*.com` or `*.github.io`: anyone can register a name under a public suffix.
-    if let Some(base) = host.strip_prefix("*.")
-        && public_suffix::is_public_suffix(base)
-    {
-        return SourceReach::AnyHost;
-    }
-    SourceReach::Narrow
-}
-
-/// True for a nonce-source or hash-source (§2.3.1).
-fn is_nonce_or_hash(source: &str) -> bool {
-    source.len() > 2
-        && source.ends_with('\'')
-        && ["'nonce-", "'sha256-", "'sha384-", "'sha512-"]
-            .iter()
-            .any(|p| source.starts_with(p))
-}
-
-/// §6.7.3.2 "does a source list allow all inline behavior" for scripts: `'unsafe-inline'`
-/// counts only without a nonce, a hash or `'strict-dynamic'`.
-fn allows_all_inline(list: &[String]) -> bool {
-    list.iter().any(|s| s == "'unsafe-inline'")
-        && !list
-            .iter()
-            .any(|s| is_nonce_or_hash(s) || s == "'strict-dynamic'")
-}
-
 impl CspPolicy {
     /// The directive that governs a fetch or inline check: the first one of `fallback` the
     /// policy has (§6.8.4 "should fetch directive execute"), with its name.
@@ -245,12 +175,6 @@ impl CspPolicy {
     pub(crate) fn grant_set(&self) -> Vec<Grant> {
         Grant::ALL.into_iter().filter(|g| self.grants(*g)).collect()
     }
-}
-
-/// True when a frame-ancestors source list lets any https site frame the page. An empty list
-/// matches nothing (§6.7.2), like `'none'`.
-pub(crate) fn frame_ancestors_allow_anyone(list: &[String]) -> bool {
-    list.iter().any(|s| reach(s) == SourceReach::AnyHost)
 }
 
 #[cfg(test)]
@@ -343,35 +267,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn host_wildcards_are_any_host() {
-        for source in [
-            "*",
-            "*:443",
-            "*:*",
-            "https:",
-            "http:",
-            "https://*",
-            "http://*",
-            "https://*:443/js/",
-            "*.com",
-            "https://*.github.io",
-        ] {
-            assert_eq!(reach(source), SourceReach::AnyHost, "{source}");
-        }
-        for source in [
-            "'self'",
-            "cdn.example.ee",
-            "*.ria.ee",
-            "https://*.gov.uk.example",
-            "wss://*",
-            "ws:",
-            "'none'",
-            "mediastream:",
-        ] {
-            assert_eq!(reach(source), SourceReach::Narrow, "{source}");
-        }
-        assert_eq!(reach("data:"), SourceReach::Data);
-        assert_eq!(reach("blob:"), SourceReach::Blob);
+    fn data_and_blob_script_sources_are_granted() {
         assert_eq!(
             grants("script-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'"),
             ["script_from_data_url", "script_from_blob_url"]
@@ -399,20 +295,6 @@ pub(crate) mod tests {
                 "framing_by_anyone"
             ]
         );
-    }
-
-    #[test]
-    fn frame_ancestors_is_judged_by_its_sources() {
-        assert!(!frame_ancestors_allow_anyone(&[]));
-        assert!(!frame_ancestors_allow_anyone(&[
-            "'self'".into(),
-            "https://portal.gov.je".into()
-        ]));
-        assert!(frame_ancestors_allow_anyone(&[
-            "'self'".into(),
-            "https:".into()
-        ]));
-        assert!(frame_ancestors_allow_anyone(&["*".into()]));
     }
 
     proptest! {

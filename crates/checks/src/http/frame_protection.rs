@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
 use crate::http::csp_policy::{self, CspPolicy};
-use crate::http::{header_list, judge_home_page};
+use crate::http::{csp_source, header_list, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -123,7 +123,7 @@ fn judge_response(last: &HttpExchange) -> EndpointVerdict {
         };
         return if ancestors
             .iter()
-            .all(|list| csp_policy::frame_ancestors_allow_anyone(list))
+            .all(|list| csp_source::frame_ancestors_allow_anyone(list))
         {
             EndpointVerdict::new(
                 Status::Fail,
