@@ -18,7 +18,7 @@ pub struct HttpsRedirect;
 pub static META: CheckMeta = CheckMeta {
     id: "http.https-redirect",
     family: Family::Http,
-    title: "Plain HTTP visits are redirected straight to HTTPS on the same host, and stay on HTTPS",
+    title: "Plain HTTP visits are redirected straight to HTTPS on the same host",
     level: Level::Should,
     rationale: "Visitors who type the address or follow an old http:// link start unencrypted. \
                 A permanent redirect to https:// on the same host as the very first step moves \
