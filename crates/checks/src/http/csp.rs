@@ -114,16 +114,16 @@ fn judge_response(last: &HttpExchange) -> EndpointVerdict {
             .collect::<Vec<_>>()
     );
     evidence["effect"] = effect.evidence();
-    let removed = if effect.removed.is_empty() {
+    let removed = if effect.removed_issues.is_empty() {
         String::new()
     } else {
         format!(
-            " ({} enforced policies; what one allows and another blocks is blocked: {})",
+            " ({} enforced policies; weaknesses of one that another removes: {})",
             policies.len(),
             effect
-                .removed
+                .removed_issues
                 .iter()
-                .map(|(g, _, _)| g.key())
+                .map(|(i, _)| i.key())
                 .collect::<Vec<_>>()
                 .join(", ")
         )

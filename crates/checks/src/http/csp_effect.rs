@@ -66,6 +66,9 @@ pub(crate) struct PageEffect {
     /// Grants some policy allows that another policy removes: (grant, policies that allow it,
     /// policies that block it), policies numbered from 1 in header order.
     pub(crate) removed: Vec<(Grant, Vec<usize>, Vec<usize>)>,
+    /// Weaknesses a policy has on its own that the page does not have (another policy
+    /// removes them), with the policies that have them.
+    pub(crate) removed_issues: Vec<(CspIssue, Vec<usize>)>,
 }
 
 impl PageEffect {
@@ -76,6 +79,9 @@ impl PageEffect {
             "removed_by_another_policy": self.removed.iter().map(|(g, allowed, blocked)| json!({
                 "grant": g.key(), "allowed_by_policies": allowed, "blocked_by_policies": blocked,
             })).collect::<Vec<_>>(),
+            "weaknesses_removed_by_another_policy": self.removed_issues.iter().map(|(i, by)| json!({
+                "issue": i.key(), "of_policies": by,
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -83,6 +89,26 @@ impl PageEffect {
 /// Combines the enforced policies of one response. With no policy at all, everything is
 /// allowed (the caller reports a missing policy before asking).
 pub(crate) fn combine(policies: &[CspPolicy]) -> PageEffect {
+    let mut effect = combine_only(policies);
+    if policies.len() > 1 {
+        for (n, policy) in policies.iter().enumerate() {
+            for issue in combine_only(std::slice::from_ref(policy)).issues {
+                if effect.issues.contains(&issue) {
+                    continue;
+                }
+                match effect.removed_issues.iter_mut().find(|(i, _)| *i == issue) {
+                    Some((_, by)) => by.push(n + 1),
+                    None => effect.removed_issues.push((issue, vec![n + 1])),
+                }
+            }
+        }
+        effect.removed_issues.sort();
+    }
+    effect
+}
+
+/// The grants and issues of `policies` together, without the per-policy comparison.
+fn combine_only(policies: &[CspPolicy]) -> PageEffect {
     let per_policy: Vec<Vec<Grant>> = policies.iter().map(CspPolicy::grant_set).collect();
     let mut grants = Vec::new();
     let mut removed = Vec::new();
@@ -131,6 +157,7 @@ pub(crate) fn combine(policies: &[CspPolicy]) -> PageEffect {
         grants,
         issues,
         removed,
+        removed_issues: Vec::new(),
     }
 }
 
@@ -242,6 +269,16 @@ mod tests {
                 .contains(&(Grant::InlineScript, vec![1], vec![2]))
         );
         assert!(!effect.grants.contains(&Grant::InlineScript));
+        // frame-ancestors is missing from both, so it stays a weakness of the page.
+        assert_eq!(effect.issues, [CspIssue::FrameAncestorsMissing]);
+        assert_eq!(
+            effect.removed_issues,
+            [
+                (CspIssue::UnsafeInline, vec![1]),
+                (CspIssue::UnsafeInlineHandlers, vec![1]),
+                (CspIssue::ObjectSrcMissing, vec![2]),
+            ]
+        );
     }
 
     proptest! {
