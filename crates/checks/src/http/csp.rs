@@ -167,4 +167,16 @@ mod tests {
     fn fixtures() {
         assert_fixtures(&Csp);
     }
+
+    #[test]
+    fn fuzz_seeds_keep_the_harness_invariants() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/csp");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/csp exists") {
+            let bytes = std::fs::read(entry.expect("dir entry").path()).expect("seed is readable");
+            crate::fuzzing::csp(&String::from_utf8_lossy(&bytes));
+            seen += 1;
+        }
+        assert!(seen > 0, "no CSP seeds in {}", dir.display());
+    }
 }
