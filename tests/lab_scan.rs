@@ -61,9 +61,21 @@ const PROFILES: &[&str] = &[
     "dmarcreject.lab.test",
     "nullmx.lab.test",
     "mtasts.lab.test",
+    // Web-policy profiles on 127.10.13.x (ci/lab/nginx/webpolicy.conf.tmpl).
+    "wpcspsplit.lab.test",
+    "wpcspweak.lab.test",
+    "wphstsname.lab.test",
+    "wpxfo.lab.test",
+    "wpfaself.lab.test",
+    "wpfastar.lab.test",
+    "wpdowngrade.lab.test",
+    "wpcrosssign.lab.test",
+    "wpexpiredinter.lab.test",
 ];
 
-/// The twelve checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
+/// The checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
+/// http.hsts-preload-ready is not among them: good.lab.test is a subdomain of the registrable
+/// domain lab.test, so preloading does not apply to it (see WEBPOLICY_EXPECTATIONS).
 const GOOD_CHECKS: &[&str] = &[
     "tls.https-available",
     "tls.tls13-supported",
@@ -84,7 +96,6 @@ const GOOD_CHECKS: &[&str] = &[
     "http.frame-protection",
     "http.referrer-policy",
     "http.permissions-policy",
-    "http.hsts-preload-ready",
     "http.security-txt",
     "http.cors",
     "mail.null-mx",
@@ -112,7 +123,12 @@ const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("signed.test", "dns.ipv6-nameservers", "fail"),
     // Web profiles: each differs from good in one property.
     ("shorthsts.lab.test", "http.hsts", "warn"),
-    ("shorthsts.lab.test", "http.hsts-preload-ready", "fail"),
+    // Preloading applies to registrable domains only; every lab name is under lab.test.
+    (
+        "shorthsts.lab.test",
+        "http.hsts-preload-ready",
+        "not_applicable",
+    ),
     ("shorthsts.lab.test", "http.csp", "pass"),
     ("shorthsts.lab.test", "cert.trusted-chain", "pass"),
     ("unsafecsp.lab.test", "http.csp", "fail"),
@@ -121,7 +137,11 @@ const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("cookies.lab.test", "http.cookies", "fail"),
     ("cookies.lab.test", "http.csp", "pass"),
     ("offsite.lab.test", "http.https-redirect", "fail"),
-    ("offsite.lab.test", "http.hsts-preload-ready", "fail"),
+    (
+        "offsite.lab.test",
+        "http.hsts-preload-ready",
+        "not_applicable",
+    ),
     ("offsite.lab.test", "http.hsts", "pass"),
     ("loop.lab.test", "http.https-redirect", "fail"),
     ("loop.lab.test", "http.hsts", "pass"),
@@ -828,4 +848,147 @@ fn failed_probe_detector_sees_nested_failures() {
     assert!(evidence_shows_failed_probe(&skipped));
     let inconclusive = serde_json::json!({ "endpoints": [{ "status": "inconclusive" }] });
     assert!(evidence_shows_failed_probe(&inconclusive));
+}
+
+/// (domain, check, expected status, finding) for the web-policy profiles of issue 10 §4
+/// (ci/lab/nginx/webpolicy.conf.tmpl): verdicts that follow from how a browser reads the headers
+/// and chains, not from how they are spelled.
+const WEBPOLICY_EXPECTATIONS: &[(&str, &str, &str, &str)] = &[
+    // CSP split over two headers: the second removes the first's 'unsafe-inline' (CSP3 §8.1).
+    ("wpcspsplit.lab.test", "http.csp", "pass", "csp_strict"),
+    // ... or it does not: script-src-elem leaves inline handlers to script-src-attr's fallback.
+    (
+        "wpcspweak.lab.test",
+        "http.csp",
+        "fail",
+        "unsafe_inline_handlers",
+    ),
+    // HSTS over a certificate browsers reject is ignored (RFC 6797 §8.1).
+    (
+        "wphstsname.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+    (
+        "wphstsname.lab.test",
+        "cert.hostname-match",
+        "fail",
+        "name_mismatch",
+    ),
+    (
+        "wrongname.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+    (
+        "expired.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+    ("good.lab.test", "http.hsts", "pass", "hsts_enabled"),
+    // Preloading applies to registrable domains only.
+    (
+        "good.lab.test",
+        "http.hsts-preload-ready",
+        "not_applicable",
+        "not_registrable_domain",
+    ),
+    // X-Frame-Options DENY and nosniff, each sent twice: valid (HTML, Fetch).
+    (
+        "wpxfo.lab.test",
+        "http.frame-protection",
+        "pass",
+        "framing_restricted",
+    ),
+    (
+        "wpxfo.lab.test",
+        "http.x-content-type-options",
+        "pass",
+        "nosniff",
+    ),
+    // frame-ancestors replaces X-Frame-Options, whichever way they disagree.
+    (
+        "wpfaself.lab.test",
+        "http.frame-protection",
+        "pass",
+        "framing_restricted",
+    ),
+    (
+        "wpfastar.lab.test",
+        "http.frame-protection",
+        "fail",
+        "frame_ancestors_allows_any_site",
+    ),
+    // A good first hop, then back to http:// on a later hop.
+    (
+        "wpdowngrade.lab.test",
+        "http.https-redirect",
+        "fail",
+        "downgrade",
+    ),
+    (
+        "good.lab.test",
+        "http.https-redirect",
+        "pass",
+        "permanent_redirect",
+    ),
+    // An expired cross-sign beside a valid path is not an expired certificate ...
+    (
+        "wpcrosssign.lab.test",
+        "cert.not-expired",
+        "pass",
+        "unused_certificate_out_of_validity",
+    ),
+    (
+        "wpcrosssign.lab.test",
+        "cert.trusted-chain",
+        "pass",
+        "chain_trusted",
+    ),
+    ("wpcrosssign.lab.test", "http.hsts", "pass", "hsts_enabled"),
+    // ... an expired issuing CA on the only path is.
+    (
+        "wpexpiredinter.lab.test",
+        "cert.not-expired",
+        "fail",
+        "intermediate_expired",
+    ),
+    (
+        "wpexpiredinter.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+];
+
+#[test]
+fn webpolicy_profiles_are_judged_as_browsers_read_them() {
+    let Some(scan) = lab_scan("webpolicy_profiles_are_judged_as_browsers_read_them") else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    for &(domain, check, expect, finding) in WEBPOLICY_EXPECTATIONS {
+        let outcome = scan
+            .outcomes(domain)
+            .iter()
+            .find(|o| o["check"] == check)
+            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"));
+        let (status, got) = (&outcome["status"], &outcome["finding"]);
+        if status != expect || got != finding {
+            wrong.push(format!(
+                "{domain} {check}: got {status} {got}, want {expect} {finding} ({})",
+                outcome["message"]
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong verdict(s):\n{}\n(scan output: {})",
+        wrong.len(),
+        wrong.join("\n"),
+        scan.out.display()
+    );
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::declarative::DeclarativeCheck;
-use crate::http::{csp_policy, hsts_header, security_txt_file, set_cookie};
+use crate::http::{csp_effect, csp_policy, hsts_header, security_txt_file, set_cookie};
 use crate::mail::{dmarc_record, spf_record};
 use crate::{Context, find, runner::evaluate_one};
 
@@ -150,9 +150,14 @@ pub fn csp(text: &str) {
                 "directive names are lower case"
             );
         }
-        let _ = policy.issues().iter().map(|i| (i.key(), i.is_severe()));
+        let _ = policy.grant_set().iter().map(|g| g.key());
     }
-    let _ = csp_policy::combined_issues(&policies);
+    let effect = csp_effect::combine(&policies);
+    assert!(
+        effect.issues.windows(2).all(|w| w[0] < w[1]),
+        "issues sorted, unique"
+    );
+    let _ = effect.issues.iter().map(|i| (i.key(), i.is_severe()));
     if let Some(obs) = https_with_header("content-security-policy", text) {
         judge("http.csp", &obs, text.len());
     }
