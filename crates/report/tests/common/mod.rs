@@ -67,6 +67,8 @@ fn good_dns() -> DnsObservations {
         mta_sts_policy: Probed::skipped("not probed in this fixture"),
         tls_rpt: Probed::skipped("not probed in this fixture"),
         dmarc_organisational: Probed::skipped("not probed in this fixture"),
+        organisational_domain: None,
+        spf: Probed::skipped("not probed in this fixture"),
         nxdomain: false,
     }
 }
@@ -368,6 +370,8 @@ pub(crate) fn sample_result() -> ScanResult {
         mta_sts_policy: Probed::skipped("not probed in this fixture"),
         tls_rpt: Probed::skipped("not probed in this fixture"),
         dmarc_organisational: Probed::skipped("not probed in this fixture"),
+        organisational_domain: None,
+        spf: Probed::skipped("not probed in this fixture"),
         nxdomain: true,
     };
     let dead_outcomes: Vec<Outcome> = baseline

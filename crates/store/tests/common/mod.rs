@@ -64,6 +64,8 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             mta_sts_policy: not_probed(),
             tls_rpt: not_probed(),
             dmarc_organisational: not_probed(),
+            organisational_domain: None,
+            spf: not_probed(),
         },
         endpoints: vec![EndpointObservations {
             address: address.into(),
