@@ -6,6 +6,7 @@ pub mod mta_sts;
 pub(crate) mod mta_sts_policy;
 pub mod null_mx;
 pub mod spf;
+pub(crate) mod spf_eval;
 pub(crate) mod spf_record;
 pub mod tls_rpt;
 
