@@ -1,6 +1,7 @@
 //! E-mail checks: SPF, DMARC, MTA-STS, TLS-RPT and null MX, with the record parsers they use.
 
 pub mod dmarc;
+pub(crate) mod dmarc_policy;
 pub(crate) mod dmarc_record;
 pub mod mta_sts;
 pub(crate) mod mta_sts_policy;
