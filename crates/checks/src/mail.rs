@@ -9,6 +9,7 @@ pub mod null_mx;
 pub mod spf;
 pub(crate) mod spf_eval;
 pub(crate) mod spf_record;
+pub(crate) mod spf_result;
 pub mod tls_rpt;
 
 use govscan_model::{MxRecord, Observations, Outcome, Probed, Status};
