@@ -65,15 +65,20 @@ fn classify(term: &str, current: &str) -> Term {
     }
     let mechanism = body[..name_len].to_ascii_lowercase();
     let rest = &body[name_len..];
-    let domain = rest
-        .strip_prefix(':')
-        .map(|d| d.split('/').next().unwrap_or_default().to_owned());
-    match (mechanism.as_str(), domain) {
+    // include: and exists: take the whole rest as their domain-spec; a and mx end it at the
+    // CIDR lengths (RFC 7208 §5.2–§5.4, §5.7).
+    let spec = rest.strip_prefix(':').map(str::to_owned);
+    let host = || {
+        rest.strip_prefix(':')
+            .map(|d| d.split('/').next().unwrap_or_default().to_owned())
+            .unwrap_or_else(|| current.to_owned())
+    };
+    match (mechanism.as_str(), spec) {
         ("all", _) => Term::All,
         ("include", Some(d)) => Term::Include(d),
         ("exists", Some(d)) => Term::Exists(d),
-        ("a", d) => Term::A(d.unwrap_or_else(|| current.to_owned())),
-        ("mx", d) => Term::Mx(d.unwrap_or_else(|| current.to_owned())),
+        ("a", _) => Term::A(host()),
+        ("mx", _) => Term::Mx(host()),
         ("ptr", _) => Term::Ptr,
         _ => Term::Other,
     }
@@ -335,6 +340,11 @@ mod tests {
         assert_eq!(classify("exp=explain.x.test", at), Term::Other);
         assert_eq!(classify("ip4:192.0.2.0/24", at), Term::Other);
         assert_eq!(classify("include", at), Term::Other);
+        // Only a and mx carry CIDR lengths; elsewhere a '/' is part of the domain-spec.
+        assert_eq!(
+            classify("include:odd.test/24", at),
+            Term::Include("odd.test/24".into())
+        );
     }
 
     #[test]

@@ -101,10 +101,17 @@ fn ip_prefix(argument: &str, max: u8) -> u8 {
         .unwrap_or(max)
 }
 
-/// True when a domain name has only non-empty labels of at most 63 octets, 253 in all.
+/// True when a domain name has only non-empty labels of at most 63 letters, digits, `-` or
+/// `_` (SPF names are ASCII; `_spf` labels are common), 253 octets in all.
 fn is_domain(name: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
-    !name.is_empty() && name.len() <= 253 && name.split('.').all(|l| (1..=63).contains(&l.len()))
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 impl Evaluator<'_> {

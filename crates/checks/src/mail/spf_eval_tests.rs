@@ -377,6 +377,8 @@ fn argument_parts_are_read_as_written() {
     assert_eq!(ip_prefix(":2001:db8::/32", 128), 32);
     assert!(is_domain("a.example.test."));
     assert!(!is_domain("a..test"));
+    assert!(!is_domain("odd.test/24"));
+    assert!(is_domain("_spf.Example-1.test"));
     assert!(!is_domain(&format!("{}.test", "x".repeat(64))));
 }
 
