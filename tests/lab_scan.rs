@@ -71,6 +71,26 @@ const PROFILES: &[&str] = &[
     "wpdowngrade.lab.test",
     "wpcrosssign.lab.test",
     "wpexpiredinter.lab.test",
+    // mailpolicy (issue 10 §4): effective SPF, CAA, DMARC and MTA-STS policies (DNS in the
+    // lab.test zone's mailpolicy block and the mporg.test zone; MTA-STS hosts on 127.10.14.x).
+    "mpspflimit.lab.test",
+    "mpspfvoid.lab.test",
+    "mpspfincall.lab.test",
+    "mpspfbroad.lab.test",
+    "mpspfredirect.lab.test",
+    "mpspftemp.lab.test",
+    "mpcaawild.lab.test",
+    "mpcaacrit.lab.test",
+    "mpcaacname.lab.test",
+    "mpcaaparent.lab.test",
+    "mpststesting.lab.test",
+    "mpstsmx.lab.test",
+    "mpststype.lab.test",
+    "mpstsshort.lab.test",
+    "mpstsnx.lab.test",
+    "mpstsdnsfail.lab.test",
+    "mporg.test",
+    "sub.mporg.test",
 ];
 
 /// The checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
@@ -983,6 +1003,161 @@ fn webpolicy_profiles_are_judged_as_browsers_read_them() {
                 outcome["message"]
             ));
         }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong verdict(s):\n{}\n(scan output: {})",
+        wrong.len(),
+        wrong.join("\n"),
+        scan.out.display()
+    );
+}
+
+/// (domain, check, expected status, expected finding) for the effective mail and DNS policies
+/// of issue 10 §4: what a receiver or a CA would do with the published records.
+const MAILPOLICY_EXPECTATIONS: &[(&str, &str, &str, &str)] = &[
+    // SPF, expanded through include: and redirect= (RFC 7208 §4.6.4, §5.2, §6.1).
+    (
+        "mpspflimit.lab.test",
+        "mail.spf",
+        "fail",
+        "too_many_lookups",
+    ),
+    (
+        "mpspfvoid.lab.test",
+        "mail.spf",
+        "fail",
+        "too_many_void_lookups",
+    ),
+    (
+        "mpspfincall.lab.test",
+        "mail.spf",
+        "fail",
+        "include_permits_all",
+    ),
+    ("mpspfbroad.lab.test", "mail.spf", "fail", "broad_range"),
+    ("mpspfredirect.lab.test", "mail.spf", "pass", "fail_all"),
+    (
+        "mpspftemp.lab.test",
+        "mail.spf",
+        "inconclusive",
+        "expansion_failed",
+    ),
+    ("good.lab.test", "mail.spf", "pass", "fail_all"),
+    // CAA as a CA processes it (RFC 8659 §3, §4).
+    ("mpcaawild.lab.test", "dns.caa", "fail", "only_issuewild"),
+    (
+        "mpcaacrit.lab.test",
+        "dns.caa",
+        "warn",
+        "unknown_critical_tag",
+    ),
+    ("mpcaacname.lab.test", "dns.caa", "fail", "caa_missing"),
+    ("mpcaaparent.lab.test", "dns.caa", "pass", "caa_present"),
+    // MTA-STS policy files (RFC 8461 §3.2, §3.3, §4.1).
+    (
+        "mpststesting.lab.test",
+        "mail.mta-sts",
+        "warn",
+        "mode_testing",
+    ),
+    (
+        "mpstsmx.lab.test",
+        "mail.mta-sts",
+        "fail",
+        "mx_not_in_policy",
+    ),
+    (
+        "mpststype.lab.test",
+        "mail.mta-sts",
+        "fail",
+        "policy_not_text_plain",
+    ),
+    (
+        "mpstsshort.lab.test",
+        "mail.mta-sts",
+        "warn",
+        "max_age_short",
+    ),
+    (
+        "mpstsnx.lab.test",
+        "mail.mta-sts",
+        "fail",
+        "policy_unavailable",
+    ),
+    (
+        "mpstsdnsfail.lab.test",
+        "mail.mta-sts",
+        "inconclusive",
+        "probe_incomplete",
+    ),
+    (
+        "mtasts.lab.test",
+        "mail.mta-sts",
+        "pass",
+        "mta_sts_enforced",
+    ),
+    // DMARC on an organisational domain and its subdomain (RFC 7489 §6.3, §6.6.3).
+    ("mporg.test", "mail.dmarc", "warn", "subdomain_policy_none"),
+    (
+        "mporg.test",
+        "mail.dmarc-aggregate-reports",
+        "pass",
+        "txt_match",
+    ),
+    ("sub.mporg.test", "mail.dmarc", "warn", "policy_none"),
+    (
+        "sub.mporg.test",
+        "mail.dmarc-aggregate-reports",
+        "pass",
+        "txt_match",
+    ),
+    (
+        "sub.mporg.test",
+        "mail.null-mx",
+        "fail",
+        "null_mx_incomplete",
+    ),
+];
+
+#[test]
+fn mail_and_dns_policies_are_judged_as_receivers_and_cas_apply_them() {
+    let Some(scan) = lab_scan("mail_and_dns_policies_are_judged_as_receivers_and_cas_apply_them")
+    else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    for &(domain, check, status, finding) in MAILPOLICY_EXPECTATIONS {
+        let outcome = scan
+            .outcomes(domain)
+            .iter()
+            .find(|o| o["check"] == check)
+            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"));
+        if outcome["status"] != status || outcome["finding"] != finding {
+            wrong.push(format!(
+                "{domain} {check}: got {} {}, want {status} {finding} ({})",
+                outcome["status"], outcome["finding"], outcome["message"]
+            ));
+        }
+    }
+    // The SPF evidence counts what the evaluation counted, and the tree is in the observations.
+    let limit = scan
+        .outcomes("mpspflimit.lab.test")
+        .iter()
+        .find(|o| o["check"] == "mail.spf")
+        .expect("mail.spf outcome");
+    if limit["evidence"]["dns_lookups"] != 11 {
+        wrong.push(format!(
+            "mpspflimit.lab.test mail.spf counted {} lookups, want 11",
+            limit["evidence"]["dns_lookups"]
+        ));
+    }
+    let tree = &scan.domain("mpspflimit.lab.test")["observations"]["dns"]["spf"];
+    let asked = tree["value"]["queries"].as_array().map_or(0, Vec::len);
+    if tree["state"] != "ok" || asked != 10 {
+        wrong.push(format!(
+            "mpspflimit.lab.test: the SPF tree should hold the 10 includes within the limit, got {tree}"
+        ));
     }
     assert!(
         wrong.is_empty(),

@@ -8,6 +8,7 @@ pub mod outcome;
 pub mod probed;
 pub mod result;
 pub mod score;
+pub mod spf_tree;
 pub mod target;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
@@ -29,4 +30,5 @@ pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
     OrganisationScore, Rollups, Score, TopFix,
 };
+pub use spf_tree::{SpfAnswer, SpfQuery, SpfQueryType, SpfTree};
 pub use target::{OrgKind, Organisation, Portfolio, Target};

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Probed;
+use crate::spf_tree::SpfTree;
 
 /// Everything probed for one domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +74,16 @@ pub struct DnsObservations {
     /// Empty (absent in JSON) when no answer needed it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub read_with_cd: Vec<String>,
+    /// The organisational domain of the name (RFC 7489 §3.2: the public suffix plus one
+    /// label, from the public suffix list compiled into govscan). `None` when the name is a
+    /// public suffix itself, and in results written before this field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisational_domain: Option<String>,
+    /// The DNS answers needed to evaluate the domain's SPF record: `include:` and `redirect=`
+    /// targets, and the A/AAAA/MX/`exists` lookups counted against the limits of
+    /// RFC 7208 §4.6.4. Skipped when the domain has no single SPF record to expand.
+    #[serde(default = "not_probed")]
+    pub spf: Probed<SpfTree>,
 }
 
 /// One MX record.

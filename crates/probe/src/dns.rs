@@ -341,6 +341,18 @@ impl Dns {
                 }
             }
         }
+        if usize::from(name.num_labels()) > MAX_CAA_CLIMB {
+            // The ancestors nearest the root (where a registrant's CAA set often is) were not
+            // asked: "no CAA" cannot be claimed.
+            return Probed::failed(
+                FailureKind::TooLarge,
+                format!(
+                    "{} has more than {MAX_CAA_CLIMB} labels; CAA was asked at {} only, not at the ancestors nearer the root",
+                    name_text(name),
+                    queried.join(", ")
+                ),
+            );
+        }
         Probed::ok(CaaObservation {
             found_at: None,
             records: Vec::new(),

@@ -18,6 +18,7 @@ mod net;
 mod offsite;
 mod partial;
 mod session;
+mod spf_tree;
 mod trust;
 mod zone_cache;
 
@@ -156,6 +157,7 @@ impl Prober {
                     d.mx = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.caa = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.soa = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                    d.spf = Some(Probed::failed(FailureKind::Dns, why.clone()));
                 }
                 self.endpoints(domain, Vec::new(), state).await;
                 return;
@@ -203,7 +205,9 @@ impl Prober {
             },
             async {
                 let v = dns.txt(&name).await;
-                store(&|s| s.dns.txt = Some(v.clone()))
+                store(&|s| s.dns.txt = Some(v.clone()));
+                let tree = spf_tree::gather(dns, &name, &v).await;
+                store(&|s| s.dns.spf = Some(tree.clone()))
             },
             async {
                 let v = dns.caa(&name).await;
@@ -221,7 +225,8 @@ impl Prober {
         );
     }
 
-    /// DNSSEC, name servers, MTA-STS (TXT then policy), TLS-RPT and the organisational DMARC.
+    /// DNSSEC, name servers, MTA-STS (TXT then policy), TLS-RPT, the organisational domain and
+    /// its DMARC record.
     async fn mail_and_zone(
         &self,
         domain: &str,
@@ -251,6 +256,8 @@ impl Prober {
                 store(&|s| s.dns.tls_rpt = Some(v.clone()))
             },
             async {
+                let org = mail_policy::organisational_domain(domain);
+                store(&|s| s.dns.organisational_domain = org.clone());
                 let v = mail_policy::organisational_dmarc(inner, domain).await;
                 store(&|s| s.dns.dmarc_organisational = Some(v.clone()))
             },

@@ -65,6 +65,8 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             tls_rpt: not_probed(),
             dmarc_organisational: not_probed(),
             read_with_cd: Vec::new(),
+            organisational_domain: None,
+            spf: not_probed(),
         },
         endpoints: vec![EndpointObservations {
             address: address.into(),
