@@ -9,6 +9,7 @@ pub mod probed;
 pub mod result;
 pub mod score;
 pub mod target;
+pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use observation::{
@@ -29,3 +30,4 @@ pub use score::{
     OrganisationScore, Rollups, Score, TopFix,
 };
 pub use target::{OrgKind, Organisation, Portfolio, Target};
+pub use tls_scan::{DhGroup, DheHello, DheProbe};

@@ -37,6 +37,19 @@ pub fn rfc7919_group(prime: &[u8], generator: &[u8]) -> Option<u16> {
         .map(|(id, _, _)| *id)
 }
 
+/// The prime of RFC 7919 group `id` (0x0100–0x0104), big-endian; `None` for any other id.
+pub fn rfc7919_prime(id: u16) -> Option<Vec<u8>> {
+    let (_, _, hex) = ffdhe::FFDHE_PRIMES.iter().find(|(g, _, _)| *g == id)?;
+    hex.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+        })
+        .collect()
+}
+
 /// Whether upper-case `hex` spells `bytes`.
 fn hex_equals(hex: &str, bytes: &[u8]) -> bool {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
@@ -59,17 +72,10 @@ pub fn dh_tier(named: Option<u16>) -> Tier {
 mod tests {
     use super::*;
 
-    fn decode(hex: &str) -> Vec<u8> {
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-            .collect()
-    }
-
     #[test]
     fn named_primes_are_recognised_and_sized() {
-        for (id, name, hex) in ffdhe::FFDHE_PRIMES {
-            let prime = decode(hex);
+        for (id, name, _) in ffdhe::FFDHE_PRIMES {
+            let prime = rfc7919_prime(id).expect("a table group");
             let bits: u32 = name[5..].parse().expect("bits in the name");
             assert_eq!(prime_bits(&prime), bits, "{name}");
             assert_eq!(rfc7919_group(&prime, &[2]), Some(id), "{name}");
@@ -86,6 +92,7 @@ mod tests {
 
     #[test]
     fn sizes_and_tiers() {
+        assert_eq!(rfc7919_prime(groups::X25519), None);
         assert_eq!(prime_bits(&[]), 0);
         assert_eq!(prime_bits(&[0, 0]), 0);
         assert_eq!(prime_bits(&[1]), 1);
