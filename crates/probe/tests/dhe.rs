@@ -10,13 +10,15 @@ use std::time::Duration;
 use govscan_model::{DheProbe, TlsScan};
 use govscan_probe::legacy::{ScanOptions, scan};
 use govscan_tls_hello::dh::rfc7919_prime;
-use govscan_tls_hello::groups::{FFDHE2048, FFDHE3072, SECP256R1, X25519};
+use govscan_tls_hello::groups::{FFDHE2048, FFDHE3072, SECP256R1, SECP384R1, X25519};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 /// TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and TLS_DHE_RSA_WITH_AES_128_GCM_SHA256.
 const ECDHE_RSA: u16 = 0xC02F;
 const DHE_RSA: u16 = 0x009E;
+/// TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256.
+const ECDHE_ECDSA: u16 = 0xC02B;
 
 /// How the scripted server picks its DH group.
 #[derive(Clone)]
@@ -32,8 +34,13 @@ enum DhPolicy {
 struct Server {
     /// Suites in server preference.
     suites: Vec<u16>,
-    /// Curves in server preference.
+    /// Curves the server knows, in its preference.
     curves: Vec<u16>,
+    /// Pick the curve by the server's preference (else the client's, OpenSSL's default).
+    server_order: bool,
+    /// The curve of an ECDSA certificate: ECDHE suites only when the client offers it
+    /// (RFC 8422 §5.1, as OpenSSL enforces it).
+    cert_curve: Option<u16>,
     dh: DhPolicy,
 }
 
@@ -148,17 +155,21 @@ impl Server {
                     ske.extend(vec16(&[5; 32]));
                     ske
                 })
+            } else if self.cert_curve.is_some_and(|c| !hello.groups.contains(&c)) {
+                None
             } else {
-                self.curves
-                    .iter()
-                    .find(|c| hello.groups.contains(c))
-                    .map(|c| {
-                        let mut ske = vec![3];
-                        ske.extend_from_slice(&c.to_be_bytes());
-                        ske.extend_from_slice(&[32]);
-                        ske.extend_from_slice(&[9; 32]);
-                        ske
-                    })
+                let pick = if self.server_order {
+                    self.curves.iter().find(|c| hello.groups.contains(c))
+                } else {
+                    hello.groups.iter().find(|c| self.curves.contains(c))
+                };
+                pick.map(|c| {
+                    let mut ske = vec![3];
+                    ske.extend_from_slice(&c.to_be_bytes());
+                    ske.extend_from_slice(&[32]);
+                    ske.extend_from_slice(&[9; 32]);
+                    ske
+                })
             };
             let Some(mut ske) = params else { continue };
             ske.extend_from_slice(&[4, 1]);
@@ -252,6 +263,8 @@ async fn a_fixed_1024_bit_group_is_measured_and_curves_are_read_from_the_key_exc
     let scan = scan_of(Server {
         suites: vec![ECDHE_RSA, DHE_RSA],
         curves: vec![X25519, SECP256R1],
+        server_order: false,
+        cert_curve: None,
         dh: DhPolicy::Fixed(prime_1024()),
     })
     .await;
@@ -272,7 +285,7 @@ async fn a_fixed_1024_bit_group_is_measured_and_curves_are_read_from_the_key_exc
         .filter(|g| g.accepted == Some(true))
         .map(|g| g.name.as_str())
         .collect();
-    assert_eq!(accepted, ["x25519", "secp256r1"], "{:#?}", scan.groups);
+    assert_eq!(accepted, ["secp256r1", "x25519"], "{:#?}", scan.groups);
     assert!(
         scan.groups
             .iter()
@@ -300,6 +313,8 @@ async fn an_rfc7919_server_is_enumerated_through_its_named_groups() {
     let scan = scan_of(Server {
         suites: vec![DHE_RSA],
         curves: vec![],
+        server_order: false,
+        cert_curve: None,
         dh: DhPolicy::Rfc7919 {
             known: vec![FFDHE3072, FFDHE2048],
             fallback: prime_2048(),
@@ -344,17 +359,67 @@ async fn a_dhe_probe_cut_by_the_budget_is_incomplete() {
     let addr = start(Server {
         suites: vec![ECDHE_RSA, DHE_RSA],
         curves: vec![X25519],
+        server_order: false,
+        cert_curve: None,
         dh: DhPolicy::Fixed(prime_1024()),
     })
     .await;
     // Versions (6), suites (2: one more and a refusal), order (1), compression (1), curves
-    // (2): 12; one DHE hello more, then the budget is spent.
+    // (3: x25519, a refusal, the same with x25519 offered last): 13; one DHE hello more, then
+    // the budget is spent.
     let mut opts = options();
-    opts.max_handshakes = 13;
+    opts.max_handshakes = 14;
     let result = scan(addr, "dhe.test", &opts).await;
     let scan = result.value().unwrap_or_else(|| panic!("{result:?}"));
     assert!(scan.budget_exhausted);
     let probe = dhe(scan);
     assert!(!probe.complete, "{probe:#?}");
     assert_eq!(probe.hellos.len(), 1);
+}
+
+/// The TLS 1.2 curves accepted by a server whose ECDSA certificate is on P-256.
+async fn ecdsa_curves(server_order: bool) -> Vec<(String, Option<bool>)> {
+    let scan = scan_of(Server {
+        suites: vec![ECDHE_ECDSA],
+        curves: vec![SECP256R1, X25519, SECP384R1],
+        server_order,
+        cert_curve: Some(SECP256R1),
+        dh: DhPolicy::Fixed(prime_1024()),
+    })
+    .await;
+    let mut seen: Vec<(String, Option<bool>)> = scan
+        .groups
+        .iter()
+        .filter(|g| ["x25519", "secp256r1", "secp384r1", "secp224r1"].contains(&g.name.as_str()))
+        .map(|g| (g.name.clone(), g.accepted))
+        .collect();
+    seen.sort();
+    seen
+}
+
+#[tokio::test]
+async fn an_ecdsa_certificate_curve_does_not_hide_the_other_curves() {
+    // P-256 is picked first (it comes before x25519 in the offer); without it the ECDSA
+    // certificate is unusable, so the next hellos offer it last, and the client's order
+    // brings x25519 and P-384 out.
+    assert_eq!(
+        ecdsa_curves(false).await,
+        [
+            ("secp224r1".into(), Some(false)),
+            ("secp256r1".into(), Some(true)),
+            ("secp384r1".into(), Some(true)),
+            ("x25519".into(), Some(true)),
+        ]
+    );
+    // A server that prefers P-256 never uses another curve with a client that can verify its
+    // certificate (every such client offers P-256).
+    assert_eq!(
+        ecdsa_curves(true).await,
+        [
+            ("secp224r1".into(), Some(false)),
+            ("secp256r1".into(), Some(true)),
+            ("secp384r1".into(), Some(false)),
+            ("x25519".into(), Some(false)),
+        ]
+    );
 }

@@ -1,7 +1,9 @@
 //! The named-group steps of the scan: TLS 1.3 groups, and the curves of the highest accepted
 //! TLS 1.0–1.2 version (read from the ServerKeyExchange), both enumerated the way suites are:
 //! offer every group not yet seen, record the one the server picks, and ask again until it
-//! refuses. That costs one handshake per accepted group plus one, instead of one per group.
+//! refuses. That costs one handshake per accepted group plus one (plus one more for TLS 1.0–1.2,
+//! to tell a refusal from an ECDSA certificate's curve no longer offered), instead of one per
+//! group.
 
 use govscan_model::{GroupProbe, TlsScan};
 use govscan_tls_hello::groups::{self, GroupKind, NamedGroup};
@@ -106,9 +108,15 @@ impl Scanner<'_> {
             .into_iter()
             .filter(|id| suites::lookup(*id).is_some_and(|s| s.key_exchange == KeyExchange::Ecdhe))
             .collect();
+        // TLS 1.0–1.2 only: a curve the server needs in the list, offered last. An ECDSA
+        // certificate is only usable when its curve is among the client's groups (RFC 8422
+        // §5.1; OpenSSL enforces it), so once that curve is picked and removed, every later
+        // hello would be refused although other curves are accepted.
+        let mut anchor: Option<u16> = None;
+        let mut last_pick: Option<u16> = None;
         while !open.is_empty() {
             let mut spec = self.spec(version);
-            spec.groups = open.iter().map(|g| g.id).collect();
+            spec.groups = open.iter().map(|g| g.id).chain(anchor).collect();
             let until = if version == ProtocolVersion::Tls13 {
                 ReadUntil::ServerHello
             } else {
@@ -128,7 +136,21 @@ impl Scanner<'_> {
                 Pick::Group(id) if open.iter().any(|g| g.id == id) => {
                     record(scan, id, Some(true));
                     open.retain(|g| g.id != id);
+                    last_pick = Some(id);
                     continue;
+                }
+                Pick::Group(id) if Some(id) == anchor => {
+                    // Every client must offer the anchor to use the certificate, and with it
+                    // offered the server prefers it (or knows none of the others): the others
+                    // are never used.
+                    (
+                        Some(false),
+                        format!(
+                            "{key}: the server chose {} (offered last, as its certificate needs \
+                             it) over every curve left, so it never uses them",
+                            group_name(id)
+                        ),
+                    )
                 }
                 Pick::Group(id) => {
                     let seen = scan
@@ -155,6 +177,15 @@ impl Scanner<'_> {
                             ),
                         )
                     }
+                }
+                Pick::Refused if version != ProtocolVersion::Tls13 && anchor.is_none() => {
+                    // Refused once the last curve picked was removed: that may be the curve of
+                    // an ECDSA certificate. Ask again with it offered last.
+                    if let Some(id) = last_pick {
+                        anchor = Some(id);
+                        continue;
+                    }
+                    (Some(false), String::new())
                 }
                 Pick::Refused => (Some(false), String::new()),
                 Pick::Unknown(why) => (None, format!("{key}: no clear answer ({why})")),
