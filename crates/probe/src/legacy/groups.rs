@@ -142,15 +142,8 @@ impl Scanner<'_> {
                 Pick::Group(id) if Some(id) == anchor => {
                     // Every client must offer the anchor to use the certificate, and with it
                     // offered the server prefers it (or knows none of the others): the others
-                    // are never used.
-                    (
-                        Some(false),
-                        format!(
-                            "{key}: the server chose {} (offered last, as its certificate needs \
-                             it) over every curve left, so it never uses them",
-                            group_name(id)
-                        ),
-                    )
+                    // are never used. The usual end of the enumeration, so no note.
+                    (Some(false), String::new())
                 }
                 Pick::Group(id) => {
                     let seen = scan
