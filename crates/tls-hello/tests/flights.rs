@@ -186,3 +186,92 @@ fn check_splits(until: ReadUntil, bytes: &[u8], mut cuts: Vec<usize>) -> Result<
     }
     Ok(())
 }
+
+/// The `server_reply` fuzz target's invariants (fuzz/fuzz_targets/server_reply.rs), checked on
+/// the committed fuzz seeds and on random inputs, since the parser under them is now the
+/// incremental reader.
+fn check_reply_invariants(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let whole = parse_server_reply(bytes);
+    if let ServerReply::Incomplete { needed } = whole {
+        prop_assert!(needed >= 1);
+    }
+    if bytes.len() < 2 {
+        return Ok(());
+    }
+    let prefix = &bytes[..bytes.len() / 2];
+    match parse_server_reply(prefix) {
+        ServerReply::Incomplete { needed } => {
+            let short = (prefix.len() + needed - 1).min(bytes.len());
+            if short > prefix.len() {
+                let reply = parse_server_reply(&bytes[..short]);
+                prop_assert!(
+                    matches!(
+                        reply,
+                        ServerReply::Incomplete { .. } | ServerReply::Garbage { .. }
+                    ),
+                    "{needed} needed after {} but {short} gave {reply:?}",
+                    prefix.len()
+                );
+            }
+        }
+        decided => prop_assert_eq!(
+            std::mem::discriminant(&decided),
+            std::mem::discriminant(&whole),
+            "prefix gave {:?}, whole {:?}",
+            decided,
+            whole
+        ),
+    }
+    Ok(())
+}
+
+#[test]
+fn the_fuzz_seeds_keep_the_reply_invariants() {
+    let dir = format!(
+        "{}/../../fuzz/seeds/server_reply",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("seed");
+        check_reply_invariants(&bytes).expect("invariants");
+        seen += 1;
+    }
+    assert!(seen > 0);
+}
+
+proptest! {
+    #[test]
+    fn tls_shaped_records_keep_the_reply_invariants(
+        records in proptest::collection::vec(
+            (20u8..=23, 0u8..=4, proptest::collection::vec(any::<u8>(), 0..300)),
+            1..6,
+        ),
+        first_byte in prop::sample::select(vec![2u8, 11, 12, 14]),
+    ) {
+        let mut bytes = Vec::new();
+        for (i, (t, minor, mut body)) in records.into_iter().enumerate() {
+            if i == 0 && t == 22 && !body.is_empty() {
+                body[0] = first_byte;
+            }
+            bytes.extend_from_slice(&[t, 3, minor]);
+            bytes.extend_from_slice(&(body.len() as u16).to_be_bytes());
+            bytes.extend_from_slice(&body);
+        }
+        check_reply_invariants(&bytes)?;
+    }
+
+    #[test]
+    fn mutated_fixtures_keep_the_reply_invariants(
+        which in 0usize..FIXTURES.len(),
+        index in 0usize..10_000,
+        value in any::<u8>(),
+        cut in 0usize..2000,
+    ) {
+        let mut bytes = fixture(FIXTURES[which]);
+        let i = index % bytes.len();
+        bytes[i] = value;
+        bytes.truncate(bytes.len().saturating_sub(cut));
+        check_reply_invariants(&bytes)?;
+    }
+}
