@@ -156,7 +156,8 @@ impl Scanner<'_> {
                         (
                             Some(false),
                             format!(
-                                "{key}: the server chose {} again although it was no longer offered, so it ignores the client's groups",
+                                "{key}: the server chose {} again although it was no longer \
+                                 offered, so it ignores the client's groups",
                                 group_name(id)
                             ),
                         )
