@@ -91,6 +91,11 @@ const PROFILES: &[&str] = &[
     "mpstsdnsfail.lab.test",
     "mporg.test",
     "sub.mporg.test",
+    // DHE and TLS 1.0-only profiles on 127.10.12.x (ci/lab/nginx/tls-dhe.conf.tmpl).
+    "dhe1024.lab.test",
+    "dhe2048.lab.test",
+    "dhe3072.lab.test",
+    "tlsx10.lab.test",
 ];
 
 /// The checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
@@ -743,7 +748,11 @@ fn no_pass_rests_on_a_failed_probe() {
                     "{name} {check}: pass, but its evidence records a failed probe"
                 ));
             }
-            let missing = if TLS_SCAN_CHECKS.contains(&check) {
+            let missing = if check == "tls.tls13-supported" {
+                // Judged from the modern handshake, or from the hand-built hellos when it failed.
+                (no_tls && no_tls_scan)
+                    .then_some("neither a TLS handshake nor a TLS scan completed")
+            } else if TLS_SCAN_CHECKS.contains(&check) {
                 // Judged from the hand-built-hello scan, not the modern handshake.
                 no_tls_scan.then_some("no hand-built-hello scan completed")
             } else if (check.starts_with("tls.") || check.starts_with("cert.")) && no_tls {
@@ -1166,4 +1175,133 @@ fn mail_and_dns_policies_are_judged_as_receivers_and_cas_apply_them() {
         wrong.join("\n"),
         scan.out.display()
     );
+}
+
+// --- tls (issue 10 §3): DHE groups, curves per version, TLS 1.3 from the hello scan ---------
+
+/// (domain, check, expected status) for the DHE and TLS 1.0-only profiles. Every DHE profile
+/// accepts DHE-RSA-AES-GCM next to ECDHE, so tls.cipher-suites warns (phase-out suites) and
+/// tls.forward-secrecy passes; the DH group decides tls.key-exchange-groups: a 1024-bit prime
+/// fails as too small, ffdhe2048 fails as insufficient (NCSC-NL 2025 rates only the RFC 7919
+/// groups from ffdhe3072 up, as phase-out), ffdhe3072 warns.
+const DHE_EXPECTATIONS: &[(&str, &str, &str)] = &[
+    ("dhe1024.lab.test", "tls.key-exchange-groups", "fail"),
+    ("dhe1024.lab.test", "tls.cipher-suites", "warn"),
+    ("dhe1024.lab.test", "tls.forward-secrecy", "pass"),
+    ("dhe1024.lab.test", "tls.tls13-supported", "pass"),
+    ("dhe2048.lab.test", "tls.key-exchange-groups", "fail"),
+    ("dhe2048.lab.test", "tls.cipher-suites", "warn"),
+    ("dhe2048.lab.test", "tls.forward-secrecy", "pass"),
+    ("dhe3072.lab.test", "tls.key-exchange-groups", "warn"),
+    ("dhe3072.lab.test", "tls.cipher-suites", "warn"),
+    // A TLS 1.0-only server: rustls cannot complete a handshake, the hand-built TLS 1.3
+    // ClientHello is refused while TLS 1.0 is accepted.
+    ("tlsx10.lab.test", "tls.tls13-supported", "fail"),
+    ("tlsx10.lab.test", "tls.legacy-protocols-disabled", "fail"),
+    ("tlsx10.lab.test", "tls.cipher-suites", "fail"),
+    ("tlsx10.lab.test", "tls.key-exchange-groups", "pass"),
+];
+
+/// The finding of one check on one domain.
+fn finding(scan: &LabScan, domain: &str, check: &str) -> String {
+    scan.outcomes(domain)
+        .iter()
+        .find(|o| o["check"] == check)
+        .and_then(|o| o["finding"].as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The hand-built-hello scan of a domain's first endpoint.
+fn tls_scan_of<'a>(scan: &'a LabScan, domain: &str) -> &'a Value {
+    let scan_value = &scan.domain(domain)["observations"]["endpoints"][0]["tls_scan"];
+    assert_eq!(scan_value["state"], "ok", "{domain}: {scan_value}");
+    &scan_value["value"]
+}
+
+#[test]
+fn dhe_and_tls10_profiles_get_the_expected_verdicts() {
+    let Some(scan) = lab_scan("dhe_and_tls10_profiles_get_the_expected_verdicts") else {
+        return;
+    };
+    check_all(scan, DHE_EXPECTATIONS);
+    for (domain, check, want) in [
+        (
+            "dhe1024.lab.test",
+            "tls.key-exchange-groups",
+            "dh_group_too_small",
+        ),
+        (
+            "dhe2048.lab.test",
+            "tls.key-exchange-groups",
+            "insufficient_groups",
+        ),
+        (
+            "dhe3072.lab.test",
+            "tls.key-exchange-groups",
+            "phase_out_groups",
+        ),
+        ("tlsx10.lab.test", "tls.tls13-supported", "tls13_refused"),
+    ] {
+        assert_eq!(finding(scan, domain, check), want, "{domain} {check}");
+    }
+}
+
+#[test]
+fn the_dh_group_is_measured_from_the_server_key_exchange() {
+    let Some(scan) = lab_scan("the_dh_group_is_measured_from_the_server_key_exchange") else {
+        return;
+    };
+    for (domain, bits, named) in [
+        ("dhe1024.lab.test", 1024, Value::Null),
+        ("dhe2048.lab.test", 2048, Value::from("ffdhe2048")),
+        ("dhe3072.lab.test", 3072, Value::from("ffdhe3072")),
+    ] {
+        let dhe = &tls_scan_of(scan, domain)["dhe"];
+        assert_eq!(dhe["state"], "ok", "{domain}: {dhe}");
+        let probe = &dhe["value"];
+        assert_eq!(probe["version"], "tls12", "{domain}");
+        assert_eq!(probe["complete"], true, "{domain}: {probe}");
+        let hellos = probe["hellos"].as_array().expect("hellos");
+        // OpenSSL uses its ssl_dhparam group whatever the client offers (no RFC 7919
+        // negotiation in TLS 1.2): the hello without supported_groups and the one offering the
+        // RFC 7919 groups see the same group. A custom prime ends the probe there; a named one
+        // is removed from the offer once more, and comes back although no longer offered.
+        let expected_hellos = if named.is_null() { 2 } else { 3 };
+        assert_eq!(hellos.len(), expected_hellos, "{domain}: {probe}");
+        for hello in hellos {
+            assert_eq!(hello["group"]["prime_bits"], bits, "{domain}: {hello}");
+            assert_eq!(hello["group"]["named"], named, "{domain}: {hello}");
+        }
+    }
+    for domain in ["good.lab.test", "legacy.lab.test", "tlsx10.lab.test"] {
+        let dhe = &tls_scan_of(scan, domain)["dhe"];
+        assert_eq!(dhe["state"], "skipped", "{domain}: {dhe}");
+    }
+}
+
+#[test]
+fn tls12_curves_are_probed_next_to_tls13_groups() {
+    let Some(scan) = lab_scan("tls12_curves_are_probed_next_to_tls13_groups") else {
+        return;
+    };
+    // good has an ECDSA P-256 certificate: the TLS 1.2 curves are still all found.
+    let value = tls_scan_of(scan, "good.lab.test");
+    let accepted = |version: &str| -> Vec<String> {
+        let mut names: Vec<String> = value["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .filter(|g| g["version"] == version && g["accepted"] == true)
+            .filter_map(|g| g["name"].as_str().map(str::to_owned))
+            .collect();
+        names.sort();
+        names
+    };
+    let expected = ["secp256r1", "secp384r1", "x25519"];
+    assert_eq!(accepted("tls13"), expected);
+    assert_eq!(accepted("tls12"), expected);
+    // Enumerating groups (not one hello per group) keeps a full scan of good small.
+    let handshakes = value["handshakes"].as_u64().expect("handshakes");
+    assert!(handshakes <= 30, "good took {handshakes} hand-built hellos");
 }

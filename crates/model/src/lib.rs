@@ -10,6 +10,7 @@ pub mod result;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
+pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use observation::{
@@ -32,3 +33,4 @@ pub use score::{
 };
 pub use spf_tree::{SpfAnswer, SpfQuery, SpfQueryType, SpfTree};
 pub use target::{OrgKind, Organisation, Portfolio, Target};
+pub use tls_scan::{DhGroup, DheHello, DheProbe};

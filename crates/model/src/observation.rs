@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Probed;
 use crate::spf_tree::SpfTree;
+use crate::tls_scan::{DheProbe, dhe_absent};
 
 /// Everything probed for one domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,13 +208,15 @@ pub struct TlsObservation {
 
 /// What hand-built ClientHellos learned about one endpoint (no handshake is completed).
 /// Version names: `ssl2`, `ssl3`, `tls10`, `tls11`, `tls12`, `tls13`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TlsScan {
     /// One entry per protocol version probed, newest first.
     pub versions: Vec<VersionProbe>,
-    /// Named groups probed one at a time (empty when not probed; see `groups_note`).
+    /// Named groups probed (empty when not probed; see `groups_note`): with TLS 1.3 and with
+    /// the highest accepted TLS 1.0–1.2 version (curves), each entry naming its version.
     pub groups: Vec<GroupProbe>,
-    /// The version the groups were probed with, if any.
+    /// The newest version the groups were probed with, if any (in results written before
+    /// groups carried their own version, the only one).
     pub groups_version: Option<String>,
     /// Why groups were not (fully) probed, if so.
     pub groups_note: Option<String>,
@@ -226,6 +229,10 @@ pub struct TlsScan {
     pub budget_exhausted: bool,
     /// Wall time of the whole scan, in milliseconds.
     pub duration_ms: u64,
+    /// The finite-field groups used with DHE suites, from the ServerKeyExchange; skipped when
+    /// no DHE suite is accepted (absent in results written before this probe existed: skipped).
+    #[serde(default = "dhe_absent")]
+    pub dhe: Probed<DheProbe>,
 }
 
 /// What the server did with hellos offering one protocol version.
@@ -270,6 +277,9 @@ pub struct GroupProbe {
     pub name: String,
     /// `Some(true)` accepted, `Some(false)` refused, `None` unknown.
     pub accepted: Option<bool>,
+    /// The version the group was probed with (absent in older results: `groups_version`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// One certificate as sent by the server.
