@@ -130,6 +130,7 @@ fn good_endpoint(address: &str) -> EndpointObservations {
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
         connections: Default::default(),
+        revocation: govscan_model::Probed::skipped("not probed in this test"),
     }
 }
 
@@ -182,6 +183,7 @@ fn hostile_endpoint() -> EndpointObservations {
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
         connections: Default::default(),
+        revocation: govscan_model::Probed::skipped("not probed in this test"),
     }
 }
 
@@ -350,6 +352,7 @@ pub(crate) fn sample_result() -> ScanResult {
             tls_scan: Probed::skipped("no HTTPS"),
             paths: Vec::new(),
             connections: Default::default(),
+            revocation: govscan_model::Probed::skipped("not probed in this test"),
         });
     }
     let dead_dns = DnsObservations {
