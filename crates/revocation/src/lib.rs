@@ -27,5 +27,18 @@ pub fn time_text(unix: i64) -> String {
         .unwrap_or_else(|| format!("@{unix}"))
 }
 
+/// The verifier error that makes the chain untrusted, judged apart from time (`chain_only`):
+/// `None` when the chain is trusted (a name mismatch or a time error does not count here).
+pub fn chain_untrusted(
+    trust: &govscan_model::TrustVerdict,
+) -> Option<&govscan_model::VerifierError> {
+    trust.chain_only.as_ref().filter(|e| {
+        !matches!(
+            e.kind.as_str(),
+            "not_valid_for_name" | "expired" | "not_valid_yet"
+        )
+    })
+}
+
 #[cfg(test)]
 mod vector_tests;
