@@ -177,7 +177,12 @@ fn answers(
                 if let Some(answer) = answer {
                     let source = match q.source {
                         RevocationSource::Crl => format!("the CRL at {}", q.url),
-                        RevocationSource::Ocsp => format!("the OCSP responder at {}", q.url),
+                        RevocationSource::Ocsp => match evidence["response"]["signer"].as_str() {
+                            Some(signer) => {
+                                format!("the OCSP responder at {} (signed by {signer})", q.url)
+                            }
+                            None => format!("the OCSP responder at {}", q.url),
+                        },
                     };
                     found.push(SourceAnswer {
                         source,
@@ -308,10 +313,20 @@ fn judge(ep: &EndpointObservations, now: i64) -> EndpointVerdict {
             "the server did not send the certificate of the leaf's issuer, so no CA answer about it could be checked".to_string(),
         );
     }
+    // The staple (if any) and then every source asked or not asked, each with its outcome.
     let mut reasons: Vec<String> = found
         .iter()
+        .filter(|a| a.evidence["source"] == "staple")
         .map(|a| format!("{}: {}", a.source, answer_label(&a.answer)))
         .collect();
+    reasons.extend(asked.iter().map(|q| {
+        format!(
+            "{} {}: {}",
+            q["source"].as_str().unwrap_or_default().to_uppercase(),
+            q["url"].as_str().unwrap_or_default(),
+            q["outcome"].as_str().unwrap_or_default()
+        )
+    }));
     reasons.extend(probe_note.map(|n| format!("the CA was not asked ({n})")));
     if reasons.is_empty() {
         reasons.push("no source could be asked".to_string());
