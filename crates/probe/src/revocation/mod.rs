@@ -22,7 +22,7 @@ use url::Url;
 pub(crate) use cache::FetchCache;
 
 use crate::Inner;
-use crate::revocation::fetch::{Ask, Fetched, fetch};
+use crate::revocation::fetch::{Ask, fetch};
 
 /// Most CRL locations and most OCSP responders asked per certificate.
 pub(crate) const MAX_SOURCES_PER_KIND: usize = 2;
@@ -203,7 +203,9 @@ async fn ask_crl(inner: &Inner, url: &Url, leaf: &Cert, issuer: &Cert) -> Revoca
         })
         .await;
     let crl = match fetched.value() {
-        Some(f) if f.record.status == 200 => Some(read_crl(f, leaf, issuer, url).await),
+        Some(f) if f.record.status == 200 => {
+            Some(read_crl(fetched.clone(), leaf, issuer, url).await)
+        }
         _ => None,
     };
     RevocationQuery {
@@ -216,19 +218,20 @@ async fn ask_crl(inner: &Inner, url: &Url, leaf: &Cert, issuer: &Cert) -> Revoca
     }
 }
 
-/// Reads a CRL off the async executor (a large one takes tens of milliseconds).
-async fn read_crl(fetched: &Fetched, leaf: &Cert, issuer: &Cert, url: &Url) -> CrlRead {
-    let (body, leaf, issuer, url) = (
-        fetched.body.clone(),
-        leaf.clone(),
-        issuer.clone(),
-        url.to_string(),
-    );
-    tokio::task::spawn_blocking(move || crl::read(&body, &leaf, &issuer, &url))
-        .await
-        .unwrap_or_else(|e| CrlRead::Unreadable {
-            detail: format!("reading the CRL failed inside the scanner: {e}"),
-        })
+/// Reads a fetched CRL off the async executor (a large one takes tens of milliseconds); the
+/// body is shared with the cache, not copied.
+async fn read_crl(fetched: cache::Shared, leaf: &Cert, issuer: &Cert, url: &Url) -> CrlRead {
+    let (leaf, issuer, url) = (leaf.clone(), issuer.clone(), url.to_string());
+    tokio::task::spawn_blocking(move || match fetched.value() {
+        Some(f) => crl::read(&f.body, &leaf, &issuer, &url),
+        None => CrlRead::Unreadable {
+            detail: "no body was fetched".to_string(),
+        },
+    })
+    .await
+    .unwrap_or_else(|e| CrlRead::Unreadable {
+        detail: format!("reading the CRL failed inside the scanner: {e}"),
+    })
 }
 
 /// Asks (or shares) one OCSP responder; the error says why no request could be made.
