@@ -10,8 +10,8 @@ use govscan_revocation::{Answer, Problem, ProblemKind, chain_untrusted, crl, tim
 use serde_json::{Value, json};
 
 use crate::cert::staple::{
-    LeafAndIssuer, answer_label, leaf_and_issuer, ocsp_evidence, read_staple, revoked_words,
-    staple_bytes,
+    LeafAndIssuer, answer_label, judged_at, leaf_and_issuer, ocsp_evidence, read_staple,
+    revoked_words, staple_bytes,
 };
 use crate::endpoints::{EndpointVerdict, combine_each, missing_probe_verdict};
 use crate::{Check, Context};
@@ -348,7 +348,8 @@ impl Check for NotRevoked {
     }
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
-        combine_each(META.id, &obs.endpoints, |ep| judge(ep, ctx.now_unix))
+        let at = judged_at(obs, ctx.now_unix);
+        combine_each(META.id, &obs.endpoints, |ep| judge(ep, at))
     }
 }
 

@@ -8,7 +8,7 @@ use govscan_revocation::ocsp::read_response;
 use govscan_revocation::{Answer, ProblemKind, time_text};
 use serde_json::json;
 
-use crate::cert::staple::{leaf_and_issuer, ocsp_evidence, revoked_words, staple_bytes};
+use crate::cert::staple::{judged_at, leaf_and_issuer, ocsp_evidence, revoked_words, staple_bytes};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -192,11 +192,12 @@ impl Check for OcspStapling {
     }
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
+        let at = judged_at(obs, ctx.now_unix);
         combine(
             META.id,
             &obs.endpoints,
             |ep| &ep.tls,
-            |_, tls| judge(tls, ctx.now_unix),
+            |_, tls| judge(tls, at),
         )
     }
 }

@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use govscan_model::TlsObservation;
+use govscan_model::{Observations, TlsObservation};
 use govscan_revocation::ocsp::{OcspFacts, OcspReading, read_response};
 use govscan_revocation::{Answer, Cert, find_issuer, time_text};
 use serde_json::{Value, json};
@@ -72,6 +72,23 @@ pub(crate) fn ocsp_evidence(facts: &OcspFacts) -> Value {
         "signer": facts.signer,
         "single_responses": facts.single_responses,
     })
+}
+
+/// The moment revocation answers are judged at: the end of the domain's probe (when the staple
+/// and the CA's answers were received), or the context's "now" if that is later. A scan's
+/// "now" is its start, and a responder asked an hour into a long scan answers with an hour-old
+/// thisUpdate relative to it, which is not "not yet valid".
+pub(crate) fn judged_at(obs: &Observations, now: i64) -> i64 {
+    let probe_end = time::OffsetDateTime::parse(
+        &obs.probed_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()
+    .map(|t| {
+        let secs = i64::try_from(obs.duration_ms.div_ceil(1000)).unwrap_or(i64::MAX);
+        t.unix_timestamp().saturating_add(secs)
+    });
+    probe_end.map_or(now, |end| end.max(now))
 }
 
 /// "revoked on DATE (reason: R)" for messages.
