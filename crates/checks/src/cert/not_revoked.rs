@@ -139,6 +139,10 @@ fn read_query(q: &RevocationQuery, pair: &LeafAndIssuer, now: i64) -> (Option<An
                     Err(e) => Answer::Problem(Problem::new(ProblemKind::Unparseable, e)),
                 }
             }
+            (RevocationSource::Ocsp, _, Some(_), None) => Answer::Problem(Problem::new(
+                ProblemKind::Unverifiable,
+                "the issuer's certificate was not sent, so the answer cannot be checked",
+            )),
             _ => Answer::Problem(Problem::new(
                 ProblemKind::Unparseable,
                 "no body was recorded for this answer",

@@ -36,22 +36,25 @@ const MAX_URL_LEN: usize = 2048;
 /// Asks the CA about `tls`'s leaf, or says why it was not asked.
 pub(crate) async fn probe(inner: &Inner, tls: &TlsObservation) -> Probed<RevocationObservation> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let certs: Vec<Cert> = tls
-        .chain
-        .iter()
-        .map(|c| {
-            STANDARD
-                .decode(c.der_base64.trim())
-                .map_err(|e| e.to_string())
-                .and_then(|d| Cert::parse(&d))
-        })
-        .collect::<Result<_, _>>()
-        .unwrap_or_default();
-    let Some((leaf, rest)) = certs.split_first() else {
+    let parse = |c: &govscan_model::CertificateDer| {
+        STANDARD
+            .decode(c.der_base64.trim())
+            .map_err(|e| e.to_string())
+            .and_then(|d| Cert::parse(&d))
+    };
+    let Some(Ok(leaf)) = tls.chain.first().map(parse) else {
         return Probed::skipped(
-            "the certificates sent do not parse, so there is nothing to ask about",
+            "the leaf certificate does not parse, so there is nothing to ask about",
         );
     };
+    // Certificates after the leaf that do not parse cannot be its issuer; the others can.
+    let rest: Vec<Cert> = tls
+        .chain
+        .iter()
+        .skip(1)
+        .filter_map(|c| parse(c).ok())
+        .collect();
+    let leaf = &leaf;
     if leaf.self_issued() {
         return Probed::skipped("the certificate is self-signed: no CA answers for it");
     }
@@ -66,7 +69,7 @@ pub(crate) async fn probe(inner: &Inner, tls: &TlsObservation) -> Probed<Revocat
             "the certificate has expired; CAs keep revocation status only until expiry",
         );
     }
-    let Some(issuer) = find_issuer(leaf, rest) else {
+    let Some(issuer) = find_issuer(leaf, &rest) else {
         return Probed::skipped(
             "the issuer's certificate was not sent, so no CA answer could be checked",
         );
