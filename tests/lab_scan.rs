@@ -865,6 +865,9 @@ const REVOCATION_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("ocspdown.lab.test", "cert.ocsp-stapling", "fail"),
     // Other profiles: trusted chains are checked against the CRL; the rest are not judged.
     ("nohsts.lab.test", "cert.not-revoked", "pass"),
+    ("tls13only.lab.test", "cert.not-revoked", "pass"),
+    ("weakkey.lab.test", "cert.not-revoked", "pass"),
+    ("shorthsts.lab.test", "cert.not-revoked", "pass"),
     ("wrongname.lab.test", "cert.not-revoked", "pass"),
     ("expired.lab.test", "cert.not-revoked", "not_applicable"),
     ("selfsigned.lab.test", "cert.not-revoked", "not_applicable"),
