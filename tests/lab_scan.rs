@@ -96,6 +96,12 @@ const PROFILES: &[&str] = &[
     "dhe2048.lab.test",
     "dhe3072.lab.test",
     "tlsx10.lab.test",
+    // Revocation profiles on 127.10.10.x (ci/lab/nginx/revocation.conf.tmpl).
+    "revokedstaple.lab.test",
+    "revokedcrl.lab.test",
+    "ocspstaple.lab.test",
+    "ocspdown.lab.test",
+    "revokedocsp.lab.test",
 ];
 
 /// The checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
@@ -114,6 +120,8 @@ const GOOD_CHECKS: &[&str] = &[
     "mail.spf",
     "mail.dmarc",
     "dns.ipv6-web",
+    // Issue 10 §1: the leaf is not in the lab CA's CRL (fetched from crl.lab.test).
+    "cert.not-revoked",
     // Issue 4: DNS, mail and web hygiene.
     "dns.dnssec",
     "dns.nameservers",
@@ -503,6 +511,8 @@ fn run_lab_scan() -> Result<LabScan, String> {
     let mut args = vec![
         "scan",
         "--no-db",
+        // The lab lives on loopback, and so do its CRL and OCSP servers.
+        "--allow-private",
         "--resolver",
         LAB_RESOLVER,
         "--ca-file",
@@ -1304,4 +1314,140 @@ fn tls12_curves_are_probed_next_to_tls13_groups() {
     // Enumerating groups (not one hello per group) keeps a full scan of good small.
     let handshakes = value["handshakes"].as_u64().expect("handshakes");
     assert!(handshakes <= 30, "good took {handshakes} hand-built hellos");
+}
+
+/// (domain, check, expected status) for revocation (issue 10 §1): the lab CA's CRL on
+/// crl.lab.test, its live OCSP responder on ocsp.lab.test, staples made by `openssl ocsp`.
+const REVOCATION_EXPECTATIONS: &[(&str, &str, &str)] = &[
+    // Revoked (keyCompromise), the CA-signed "revoked" response stapled by nginx.
+    ("revokedstaple.lab.test", "cert.not-revoked", "fail"),
+    ("revokedstaple.lab.test", "cert.ocsp-stapling", "fail"),
+    ("revokedstaple.lab.test", "cert.trusted-chain", "pass"),
+    // Revoked (superseded), nothing stapled: found in the CRL.
+    ("revokedcrl.lab.test", "cert.not-revoked", "fail"),
+    (
+        "revokedcrl.lab.test",
+        "cert.ocsp-stapling",
+        "not_applicable",
+    ),
+    // Revoked (keyCompromise), nothing stapled, no CRL: the OCSP responder says so.
+    ("revokedocsp.lab.test", "cert.not-revoked", "fail"),
+    ("revokedocsp.lab.test", "cert.ocsp-stapling", "fail"),
+    // Good, with a good staple.
+    ("ocspstaple.lab.test", "cert.not-revoked", "pass"),
+    ("ocspstaple.lab.test", "cert.ocsp-stapling", "pass"),
+    // The only source is an OCSP responder that does not answer: never a pass.
+    ("ocspdown.lab.test", "cert.not-revoked", "inconclusive"),
+    ("ocspdown.lab.test", "cert.ocsp-stapling", "fail"),
+    // Other profiles: trusted chains are checked against the CRL; the rest are not judged.
+    ("nohsts.lab.test", "cert.not-revoked", "pass"),
+    ("tls13only.lab.test", "cert.not-revoked", "pass"),
+    ("weakkey.lab.test", "cert.not-revoked", "pass"),
+    ("shorthsts.lab.test", "cert.not-revoked", "pass"),
+    ("wrongname.lab.test", "cert.not-revoked", "pass"),
+    ("expired.lab.test", "cert.not-revoked", "not_applicable"),
+    ("selfsigned.lab.test", "cert.not-revoked", "not_applicable"),
+    ("nointer.lab.test", "cert.not-revoked", "not_applicable"),
+    ("httponly.lab.test", "cert.not-revoked", "inconclusive"),
+];
+
+#[test]
+fn revocation_profiles_get_the_expected_verdicts() {
+    let Some(scan) = lab_scan("revocation_profiles_get_the_expected_verdicts") else {
+        return;
+    };
+    check_all(scan, REVOCATION_EXPECTATIONS);
+    // The failures say what revoked the certificate, when and why.
+    for (domain, needles) in [
+        (
+            "revokedstaple.lab.test",
+            ["keyCompromise", "stapled OCSP response"],
+        ),
+        (
+            "revokedcrl.lab.test",
+            ["superseded", "CRL at http://crl.lab.test/issuing.crl"],
+        ),
+        (
+            "revokedocsp.lab.test",
+            ["keyCompromise", "OCSP responder at http://ocsp.lab.test/"],
+        ),
+    ] {
+        let (_, message) = scan.status(domain, "cert.not-revoked");
+        for needle in needles {
+            assert!(
+                message.contains(needle),
+                "{domain}: {needle:?} not in {message}"
+            );
+        }
+    }
+    let (_, message) = scan.status("ocspdown.lab.test", "cert.not-revoked");
+    assert!(message.contains("ocspdead.lab.test"), "{message}");
+}
+
+/// Every revocation query recorded in the scan, as (domain, query).
+fn revocation_queries(scan: &LabScan) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for domain in scan.results["domains"].as_array().expect("domains[]") {
+        let name = domain["domain"].as_str().unwrap_or_default().to_string();
+        for ep in domain["observations"]["endpoints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for q in ep["revocation"]["value"]["queries"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                out.push((name.clone(), q.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn revocation_sources_are_asked_once_per_scan() {
+    let Some(scan) = lab_scan("revocation_sources_are_asked_once_per_scan") else {
+        return;
+    };
+    let queries = revocation_queries(scan);
+    for url in [
+        "http://crl.lab.test/issuing.crl",
+        "http://ocspdead.lab.test/",
+    ] {
+        let asked: Vec<&(String, Value)> =
+            queries.iter().filter(|(_, q)| q["url"] == url).collect();
+        let sent = asked.iter().filter(|(_, q)| q["shared"] == false).count();
+        assert_eq!(
+            sent, 1,
+            "{url}: {} request(s) sent, want one per scan: {asked:?}",
+            sent
+        );
+    }
+    // Many profiles name the lab CRL: all but one of them were answered from the cache.
+    let crl_askers = queries
+        .iter()
+        .filter(|(_, q)| q["url"] == "http://crl.lab.test/issuing.crl")
+        .count();
+    assert!(crl_askers > 5, "only {crl_askers} endpoints asked the CRL");
+    // Stapled answers are not asked again: revokedstaple and ocspstaple sent nothing.
+    for domain in ["revokedstaple.lab.test", "ocspstaple.lab.test"] {
+        let revocation = &scan.domain(domain)["observations"]["endpoints"][0]["revocation"];
+        assert_eq!(revocation["state"], "skipped", "{domain}: {revocation}");
+    }
+    // What was asked and what came back is recorded.
+    let (_, ocsp) = queries
+        .iter()
+        .find(|(d, _)| d == "revokedocsp.lab.test")
+        .expect("revokedocsp asked its responder");
+    assert_eq!(ocsp["source"], "ocsp");
+    assert_eq!(ocsp["method"], "GET");
+    assert_eq!(ocsp["response"]["value"]["status"], 200);
+    assert!(ocsp["response"]["value"]["body_base64"].is_string());
+    let (_, dead) = queries
+        .iter()
+        .find(|(d, _)| d == "ocspdown.lab.test")
+        .expect("ocspdown asked its responder");
+    assert_eq!(dead["response"]["state"], "failed", "{dead}");
 }

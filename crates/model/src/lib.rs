@@ -7,6 +7,7 @@ pub mod observation;
 pub mod outcome;
 pub mod probed;
 pub mod result;
+pub mod revocation;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
@@ -27,6 +28,10 @@ pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};
+pub use revocation::{
+    CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
+    RevocationResponse, RevocationSource,
+};
 pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
     OrganisationScore, Rollups, Score, TopFix,

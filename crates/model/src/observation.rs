@@ -155,6 +155,10 @@ pub struct EndpointObservations {
     /// How many connections the probe made for this endpoint (absent in older results: zero).
     #[serde(default)]
     pub connections: ConnectionCount,
+    /// The leaf certificate's revocation status asked of its CA (CRL / OCSP over http://) when
+    /// no usable OCSP response was stapled (absent in older results: read as skipped).
+    #[serde(default = "crate::revocation::revocation_absent")]
+    pub revocation: Probed<crate::RevocationObservation>,
 }
 
 /// The connections one endpoint's probe made: the politeness record (issue 7).

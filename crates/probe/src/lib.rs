@@ -17,6 +17,7 @@ mod nameservers;
 mod net;
 mod offsite;
 mod partial;
+mod revocation;
 mod session;
 mod spf_tree;
 mod trust;
@@ -56,6 +57,8 @@ pub(crate) struct Inner {
     pub(crate) validator: dnssec::Validator,
     pub(crate) trust: TrustStore,
     pub(crate) limits: Limits,
+    /// Revocation fetches of this scan (CRLs, OCSP answers), shared by every domain.
+    pub(crate) revocation: revocation::FetchCache,
 }
 
 /// Probes domains. Cheap to clone; clones share the resolver, roots and connection limits.
@@ -97,6 +100,7 @@ impl Prober {
                 validator,
                 trust,
                 limits,
+                revocation: revocation::FetchCache::default(),
             }),
         })
     }
@@ -326,9 +330,12 @@ impl Prober {
             origin: None,
         };
         let mut modern_tls_failure = None;
+        let mut ask_ca = None;
         match session.open_tls().await {
             Ok(tls) => {
                 set(&|e| e.tls = Some(Probed::ok(tls.clone())));
+                // The CA is asked about the certificate while this endpoint's requests go on.
+                ask_ca = Some(revocation::spawn(Arc::clone(&self.inner), tls.clone()));
                 let https = match session.url_for(Scheme::Https, "/") {
                     Ok(url) => session.redirect_chain(url, home).await,
                     Err(f) => Err(f),
@@ -362,6 +369,7 @@ impl Prober {
                 );
                 set(&|e| {
                     e.tls = Some(failure.probed());
+                    e.revocation = Some(revocation::not_attempted(failure.kind, &failure.detail));
                     e.https = Some(Probed::failed(failure.kind, why.clone()));
                     e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
                     e.paths = self
@@ -383,6 +391,10 @@ impl Prober {
         };
         let http = http.map_or_else(|f| f.probed(), Probed::ok);
         set(&|e| e.http = Some(http.clone()));
+        if let Some(asked) = ask_ca {
+            let revocation = asked.await_result().await;
+            set(&|e| e.revocation = Some(revocation.clone()));
+        }
         // The hand-built-hello scan runs last, with no other connection of this endpoint open.
         session.conn = None;
         let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;

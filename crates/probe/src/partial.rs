@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::net::ConnCounter;
 use govscan_model::{
     DnssecObservation, MtaStsPolicyFetch, NameServersObservation, OrganisationalDmarc, PathFetch,
-    SpfTree,
+    RevocationObservation, SpfTree,
 };
 
 /// DNS results, `None` while unfinished.
@@ -44,6 +44,7 @@ pub(crate) struct PartialEndpoint {
     pub(crate) security_txt: Option<Probed<HttpExchange>>,
     pub(crate) tls_scan: Option<Probed<TlsScan>>,
     pub(crate) paths: Vec<PathFetch>,
+    pub(crate) revocation: Option<Probed<RevocationObservation>>,
     /// Connections made so far for this endpoint (kept when the domain's budget runs out).
     pub(crate) counter: Arc<ConnCounter>,
 }
@@ -99,6 +100,7 @@ impl Partial {
                 tls_scan: done(e.tls_scan, why),
                 paths: e.paths,
                 connections: e.counter.snapshot(),
+                revocation: done(e.revocation, why),
             })
             .collect();
         (dns, endpoints)

@@ -165,6 +165,7 @@ fn good_endpoint(address: &str) -> EndpointObservations {
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
         connections: Default::default(),
+        revocation: govscan_model::Probed::skipped("not probed in this test"),
     }
 }
 
@@ -217,6 +218,7 @@ fn hostile_endpoint() -> EndpointObservations {
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
         connections: Default::default(),
+        revocation: govscan_model::Probed::skipped("not probed in this test"),
     }
 }
 
@@ -385,6 +387,7 @@ pub(crate) fn sample_result() -> ScanResult {
             tls_scan: Probed::skipped("no HTTPS"),
             paths: Vec::new(),
             connections: Default::default(),
+            revocation: govscan_model::Probed::skipped("not probed in this test"),
         });
     }
     let dead_dns = DnsObservations {
