@@ -3,6 +3,7 @@
 
 pub mod cert;
 pub mod context;
+pub mod coverage;
 pub mod declarative;
 pub mod dns;
 pub mod endpoints;

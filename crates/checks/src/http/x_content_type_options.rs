@@ -3,7 +3,8 @@
 use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
+use crate::endpoints::EndpointVerdict;
+use crate::http::judge_home_page;
 use crate::{Check, Context};
 
 /// The check.
@@ -61,51 +62,38 @@ impl Check for XContentTypeOptions {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.https,
-            |_, chain| {
-                let Some(last) = chain.last() else {
-                    return EndpointVerdict::new(
-                        Status::Inconclusive,
-                        "probe_incomplete",
-                        "no HTTPS response recorded",
-                        json!({}),
-                    );
-                };
-                let values: Vec<&str> = last.header_values("x-content-type-options").collect();
-                let finding = match values.first() {
-                    None => Finding::Missing,
-                    Some(v) if v.trim().eq_ignore_ascii_case("nosniff") => Finding::Nosniff,
-                    Some(_) => Finding::InvalidValue,
-                };
-                let evidence = json!({ "url": last.url, "status": last.status, "values": values });
-                match finding {
-                    Finding::Nosniff => EndpointVerdict::new(
-                        Status::Pass,
-                        finding.key(),
-                        format!("{} sends X-Content-Type-Options: nosniff", last.url),
-                        evidence,
+        judge_home_page(META.id, obs, |last| {
+            let values: Vec<&str> = last.header_values("x-content-type-options").collect();
+            let finding = match values.first() {
+                None => Finding::Missing,
+                Some(v) if v.trim().eq_ignore_ascii_case("nosniff") => Finding::Nosniff,
+                Some(_) => Finding::InvalidValue,
+            };
+            let evidence = json!({ "url": last.url, "status": last.status, "values": values });
+            match finding {
+                Finding::Nosniff => EndpointVerdict::new(
+                    Status::Pass,
+                    finding.key(),
+                    format!("{} sends X-Content-Type-Options: nosniff", last.url),
+                    evidence,
+                ),
+                Finding::Missing => EndpointVerdict::new(
+                    Status::Fail,
+                    finding.key(),
+                    format!("{} does not send X-Content-Type-Options", last.url),
+                    evidence,
+                ),
+                Finding::InvalidValue => EndpointVerdict::new(
+                    Status::Fail,
+                    finding.key(),
+                    format!(
+                        "{} sends X-Content-Type-Options with a value other than nosniff",
+                        last.url
                     ),
-                    Finding::Missing => EndpointVerdict::new(
-                        Status::Fail,
-                        finding.key(),
-                        format!("{} does not send X-Content-Type-Options", last.url),
-                        evidence,
-                    ),
-                    Finding::InvalidValue => EndpointVerdict::new(
-                        Status::Fail,
-                        finding.key(),
-                        format!(
-                            "{} sends X-Content-Type-Options with a value other than nosniff",
-                            last.url
-                        ),
-                        evidence,
-                    ),
-                }
-            },
-        )
+                    evidence,
+                ),
+            }
+        })
     }
 }
 
