@@ -49,6 +49,11 @@ fn answered_empty(probe: &Probed<Vec<String>>) -> bool {
     }
 }
 
+/// True when the A lookup answered (addresses, or "no such records").
+pub fn a_lookup_answered(obs: &Observations) -> bool {
+    answered(&obs.dns.a)
+}
+
 /// The address families whose lookup failed or was skipped (not "no such records").
 pub fn unknown_families(dns: &DnsObservations) -> Vec<UnknownFamily> {
     [("IPv4", "A", &dns.a), ("IPv6", "AAAA", &dns.aaaa)]
@@ -233,4 +238,120 @@ pub fn mark_scanner_failure(mut outcome: Outcome) -> Outcome {
         outcome.finding = SCANNER_FAILURE.to_owned();
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{FIXTURE_NOW, base_observations, load, merge_patch};
+    use crate::registry::{ALL, find};
+    use crate::runner::evaluate_one;
+    use std::path::PathBuf;
+
+    fn fixture(rel: &str) -> (Observations, crate::Context) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/checks")
+            .join(rel);
+        let (obs, ctx, _) = load(&path);
+        (obs, ctx)
+    }
+
+    fn run(id: &str, rel: &str) -> Outcome {
+        let (obs, ctx) = fixture(rel);
+        evaluate_one(find(id).expect("registered"), &obs, &ctx)
+    }
+
+    #[test]
+    fn a_failed_aaaa_lookup_names_the_unknown_family() {
+        let outcome = run(
+            "tls.https-available",
+            "tls/https_available/inconclusive_aaaa_lookup_failed.json",
+        );
+        assert_eq!(outcome.status, Status::Inconclusive);
+        assert_eq!(outcome.finding, "address_family_unknown");
+        assert!(outcome.message.contains("AAAA"), "{}", outcome.message);
+        assert!(outcome.message.contains("IPv6"), "{}", outcome.message);
+        assert_eq!(outcome.evidence["on_known_endpoints"]["status"], "pass");
+    }
+
+    #[test]
+    fn a_redirect_to_another_host_names_the_target() {
+        for id in [
+            "http.csp",
+            "http.frame-protection",
+            "http.referrer-policy",
+            "http.permissions-policy",
+            "http.x-content-type-options",
+            "http.server-banner",
+        ] {
+            let dir = id.trim_start_matches("http.").replace('-', "_");
+            let outcome = run(id, &format!("http/{dir}/na_redirects_to_another_host.json"));
+            assert_eq!(outcome.status, Status::NotApplicable, "{id}");
+            assert!(
+                outcome.message.contains("https://www.example.org/"),
+                "{id}: {}",
+                outcome.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_site_without_https_is_judged_on_its_plain_http_page() {
+        let outcome = run("http.csp", "http/csp/fail_no_https_plain_http.json");
+        assert_eq!(outcome.status, Status::Fail);
+        assert!(
+            outcome.message.contains("plain HTTP"),
+            "{}",
+            outcome.message
+        );
+        assert_eq!(
+            outcome.evidence["endpoints"][0]["evidence"]["scheme"],
+            "http"
+        );
+    }
+
+    #[test]
+    fn every_endpoint_check_is_not_applicable_on_a_mail_only_domain() {
+        let mut value = base_observations();
+        merge_patch(
+            &mut value,
+            &serde_json::json!({"dns": {"mx": {"state": "ok", "value": [
+                {"preference": 10, "exchange": "mail.example.test"}]}}}),
+        );
+        let obs: Observations = serde_json::from_value(value).expect("observations");
+        let ctx = crate::Context::with_now(FIXTURE_NOW);
+        let mut endpoint_checks = 0;
+        for check in ALL {
+            if !judges_endpoints(check.meta().needs) {
+                continue;
+            }
+            endpoint_checks += 1;
+            let outcome = evaluate_one(*check, &obs, &ctx);
+            assert_eq!(outcome.status, Status::NotApplicable, "{}", check.meta().id);
+            assert!(outcome.message.contains("mail.example.test"));
+        }
+        assert!(endpoint_checks >= 30, "{endpoint_checks}");
+        // A null MX is no mail service: the domain is neither web nor mail, so nothing is
+        // "not applicable" by reason of mail (the checks say there is no address).
+        let mut value = base_observations();
+        merge_patch(
+            &mut value,
+            &serde_json::json!({"dns": {"mx": {"state": "ok", "value": [
+                {"preference": 0, "exchange": ""}]}}}),
+        );
+        let obs: Observations = serde_json::from_value(value).expect("observations");
+        assert!(mail_only(&obs).is_none());
+    }
+
+    #[test]
+    fn an_inconclusive_outcome_quoting_a_scanner_failure_is_marked() {
+        let probe: Probed<()> = Probed::failed(FailureKind::Scanner, "no route to IPv6");
+        let outcome = Outcome::inconclusive(
+            "x.y",
+            format!("MX lookup: {}", probe.missing_reason().unwrap_or_default()),
+        );
+        assert_eq!(mark_scanner_failure(outcome).finding, SCANNER_FAILURE);
+        let other = Outcome::inconclusive("x.y", "Timeout failure: 5s");
+        assert_eq!(mark_scanner_failure(other).finding, PROBE_INCOMPLETE);
+    }
 }

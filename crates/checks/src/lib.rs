@@ -34,3 +34,5 @@ pub trait Check: Sync {
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod runner_properties;

@@ -97,7 +97,10 @@ impl Check for Ipv6Nameservers {
                 META.id,
                 Status::Pass,
                 "ipv6_name_servers",
-                format!("{} name servers of {zone} answer over IPv6", reachable.len()),
+                format!(
+                    "{} name servers of {zone} answer over IPv6",
+                    reachable.len()
+                ),
                 evidence,
             );
         }

@@ -6,7 +6,7 @@ use govscan_model::{
 };
 use serde_json::{Value, json};
 
-use crate::coverage::{MAIL_ONLY, mail_only};
+use crate::coverage::{self, MAIL_ONLY, mail_only};
 use crate::dns::answered;
 use crate::endpoints::{PROBE_INCOMPLETE, SCANNER_FAILURE};
 use crate::{Check, Context};
@@ -89,6 +89,34 @@ impl Check for Ipv6Web {
                 why,
                 json!({ "aaaa": aaaa, "mx": obs.dns.mx.value() }),
             );
+        }
+        let no_address = aaaa.is_empty() && obs.endpoints.is_empty();
+        if no_address && coverage::a_lookup_answered(obs) && answered(&obs.dns.mx).is_err() {
+            // No address at all, and whether the domain handles mail instead is unknown.
+            let mut outcome = Outcome::inconclusive(
+                META.id,
+                format!(
+                    "{} has no A or AAAA record, and its MX lookup gave no answer, so whether \
+                     it is a mail-only domain is unknown",
+                    obs.domain
+                ),
+            );
+            outcome.evidence = json!({ "aaaa": aaaa, "mx": obs.dns.mx });
+            return outcome;
+        }
+        if no_address && !coverage::a_lookup_answered(obs) {
+            // No AAAA, and whether there is a website at all (an A record) is unknown: a
+            // website without IPv6 fails, a mail-only domain does not apply.
+            let mut outcome = Outcome::inconclusive(
+                META.id,
+                format!(
+                    "{} has no AAAA record, and its A lookup gave no answer, so whether it \
+                     serves a website at all is unknown",
+                    obs.domain
+                ),
+            );
+            outcome.evidence = json!({ "aaaa": aaaa, "a": obs.dns.a });
+            return outcome;
         }
         if aaaa.is_empty() {
             return Outcome::new(

@@ -90,6 +90,11 @@ impl Check for MtaSts {
             } => {
                 return Outcome::inconclusive(META.id, format!("policy fetch timed out: {detail}"));
             }
+            // This host could not fetch it (no route, no descriptors): not the domain's fault.
+            failed @ Probed::Failed { kind, .. } if kind.is_scanner_side() => {
+                let reason = failed.missing_reason().unwrap_or_default();
+                return Outcome::inconclusive(META.id, format!("policy fetch: {reason}"));
+            }
             Probed::Failed { kind, detail } => {
                 evidence["policy_error"] = json!(format!("{kind:?}: {detail}"));
                 return out(
