@@ -13,6 +13,8 @@ mod nameservers;
 mod net;
 mod offsite;
 mod partial;
+mod resolver_health;
+mod scanner_side;
 mod session;
 mod trust;
 mod zone_cache;
