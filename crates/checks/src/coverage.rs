@@ -73,9 +73,12 @@ pub fn unknown_families(dns: &DnsObservations) -> Vec<UnknownFamily> {
 
 /// True for a check that judges data collected per endpoint (TLS, HTTP, security.txt).
 pub fn judges_endpoints(needs: &[Need]) -> bool {
-    needs
-        .iter()
-        .any(|n| matches!(n, Need::Tls | Need::Http | Need::Https | Need::SecurityTxt))
+    needs.iter().any(|n| {
+        matches!(
+            n,
+            Need::Tls | Need::Http | Need::Https | Need::SecurityTxt | Need::Paths
+        )
+    })
 }
 
 /// Why the domain has no web presence to judge: no A and no AAAA record (both lookups

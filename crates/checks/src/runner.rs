@@ -42,7 +42,7 @@ fn missing_need(obs: &Observations, need: Need) -> Option<(String, &'static str)
         Need::DnsNs => record_reason("NS", &dns.ns),
         Need::DnsSoa => reason("SOA", &dns.soa),
         // Endpoint-level data is judged per endpoint by the check (see `endpoints::combine`).
-        Need::Tls | Need::Http | Need::Https | Need::SecurityTxt => None,
+        Need::Tls | Need::Http | Need::Https | Need::SecurityTxt | Need::Paths => None,
     }
 }
 

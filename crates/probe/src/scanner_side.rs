@@ -26,14 +26,17 @@ pub(crate) fn route_missing(ip: IpAddr) -> Option<String> {
 }
 
 /// Why an error of a connect (TCP) or send (UDP) to `ip` lies with this host, if it does:
-/// no route from here for the address (`ENETUNREACH` with no local route), no local address
+/// no route from here for the address (`ENETUNREACH` or `EHOSTUNREACH` while this host has no
+/// route to it), no local address
 /// or port (`EADDRNOTAVAIL`), the local network down, a local firewall (`EPERM`/`EACCES`),
 /// no free descriptors (`EMFILE`, `ENFILE`) or buffers (`ENOBUFS`, `ENOMEM`). A "network
 /// unreachable" for which this host does have a route was reported by the network: the
 /// target's side.
 pub(crate) fn local_cause(e: &io::Error, ip: IpAddr) -> Option<String> {
     match e.kind() {
-        io::ErrorKind::NetworkUnreachable => route_missing(ip),
+        // No route from here (no default route for the family, or a local `unreachable`
+        // route) fails locally; the same errors reported by a router come with a route.
+        io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable => route_missing(ip),
         io::ErrorKind::AddrNotAvailable => {
             Some(format!("no local address or port available for {ip} ({e})"))
         }
@@ -71,7 +74,7 @@ mod tests {
         }
         let descriptors = local_cause(&io::Error::from_raw_os_error(libc::EMFILE), ip);
         assert!(descriptors.is_some_and(|why| why.contains("file descriptors")));
-        for errno in [libc::ECONNREFUSED, libc::ETIMEDOUT, libc::EHOSTUNREACH] {
+        for errno in [libc::ECONNREFUSED, libc::ETIMEDOUT] {
             let e = io::Error::from_raw_os_error(errno);
             assert_eq!(local_cause(&e, ip), None, "{e}");
         }
@@ -82,7 +85,9 @@ mod tests {
         assert_eq!(route_missing("127.0.0.1".parse().expect("ip")), None);
         // "Network unreachable" towards an address this host can route to came from the
         // network, so it is not the scanner's.
-        let e = io::Error::from_raw_os_error(libc::ENETUNREACH);
-        assert_eq!(local_cause(&e, "127.0.0.1".parse().expect("ip")), None);
+        for errno in [libc::ENETUNREACH, libc::EHOSTUNREACH] {
+            let e = io::Error::from_raw_os_error(errno);
+            assert_eq!(local_cause(&e, "127.0.0.1".parse().expect("ip")), None);
+        }
     }
 }

@@ -350,7 +350,7 @@ pub(super) fn needs_of(rule: &Rule) -> &'static [Need] {
         Rule::DnsTxt {
             at: TxtAt::Dmarc, ..
         } => &[Need::DnsDmarc],
-        Rule::Path { .. } => &[Need::DnsAddresses],
+        Rule::Path { .. } => &[Need::DnsAddresses, Need::Paths],
     }
 }
 
