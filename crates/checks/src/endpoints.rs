@@ -17,7 +17,7 @@ use serde_json::json;
 /// The finding of an outcome that could not be judged because the scanner's own side failed
 /// (no route from this host, no free descriptors, a local connect error, an unreachable
 /// resolver): never the target's fault, and counted by the scan's health.
-pub const SCANNER_FAILURE: &str = "scanner_failure";
+pub const SCANNER_FAILURE: &str = govscan_model::SCANNER_FAILURE;
 
 /// The finding of an outcome that could not be judged because a probe gave no data.
 pub const PROBE_INCOMPLETE: &str = "probe_incomplete";

@@ -3,6 +3,7 @@
 //! to disk and replayed; nothing here performs I/O.
 
 pub mod check;
+pub mod health;
 pub mod observation;
 pub mod outcome;
 pub mod probed;
@@ -11,6 +12,7 @@ pub mod score;
 pub mod target;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
+pub use health::{SCANNER_FAILURE, ScanHealth};
 pub use observation::{
     CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,
     EndpointObservations, HttpExchange, HttpHeader, MxRecord, Observations, RedirectChain,
