@@ -439,3 +439,29 @@ fn a_scan_that_measured_only_this_host_exits_3_and_says_so() {
         fs::read_to_string(tmp.path().join("history-logs/govscan.stdout")).expect("history output");
     assert!(listed.contains("not measured"), "{listed}");
 }
+
+#[test]
+fn the_failures_scan_results_match_the_schema() {
+    let Some(scan) = failures_scan("the_failures_scan_results_match_the_schema") else {
+        return;
+    };
+    // The chain that broke off records the class of the failed hop (hop_failed.failure).
+    let end =
+        &scan.domain("pfhopfail.lab.test")["observations"]["endpoints"][0]["https"]["value"]["end"];
+    assert!(end["failure"].is_string(), "{end}");
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/results.schema.json");
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(&schema_path).expect("schema file is readable"))
+            .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&scan.results)
+        .take(20)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "results.json violates the schema:\n{}",
+        errors.join("\n")
+    );
+}
