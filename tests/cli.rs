@@ -223,3 +223,28 @@ fn a_closed_stdout_ends_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(output.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn a_bad_trust_anchor_file_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("anchors.txt");
+    std::fs::write(
+        &path,
+        "; a DS anchor is fine, an A record is not\nlab.test. DS 1 13 2 AA\nlab.test. 60 IN A 127.0.0.1\n",
+    )
+    .expect("write");
+    let path_text = path.to_str().expect("UTF-8 path");
+    let out = govscan(&[
+        "scan",
+        "--no-db",
+        "--trust-anchor",
+        path_text,
+        "example.test",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(path_text) && err.contains("line 3: A record"),
+        "{err}"
+    );
+}

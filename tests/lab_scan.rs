@@ -61,9 +61,41 @@ const PROFILES: &[&str] = &[
     "dmarcreject.lab.test",
     "nullmx.lab.test",
     "mtasts.lab.test",
+    // Web-policy profiles on 127.10.13.x (ci/lab/nginx/webpolicy.conf.tmpl).
+    "wpcspsplit.lab.test",
+    "wpcspweak.lab.test",
+    "wphstsname.lab.test",
+    "wpxfo.lab.test",
+    "wpfaself.lab.test",
+    "wpfastar.lab.test",
+    "wpdowngrade.lab.test",
+    "wpcrosssign.lab.test",
+    "wpexpiredinter.lab.test",
+    // mailpolicy (issue 10 §4): effective SPF, CAA, DMARC and MTA-STS policies (DNS in the
+    // lab.test zone's mailpolicy block and the mporg.test zone; MTA-STS hosts on 127.10.14.x).
+    "mpspflimit.lab.test",
+    "mpspfvoid.lab.test",
+    "mpspfincall.lab.test",
+    "mpspfbroad.lab.test",
+    "mpspfredirect.lab.test",
+    "mpspftemp.lab.test",
+    "mpcaawild.lab.test",
+    "mpcaacrit.lab.test",
+    "mpcaacname.lab.test",
+    "mpcaaparent.lab.test",
+    "mpststesting.lab.test",
+    "mpstsmx.lab.test",
+    "mpststype.lab.test",
+    "mpstsshort.lab.test",
+    "mpstsnx.lab.test",
+    "mpstsdnsfail.lab.test",
+    "mporg.test",
+    "sub.mporg.test",
 ];
 
 /// The checks that the good profile passes (dns.ipv6-web only when the lab has IPv6).
+/// http.hsts-preload-ready is not among them: good.lab.test is a subdomain of the registrable
+/// domain lab.test, so preloading does not apply to it (see WEBPOLICY_EXPECTATIONS).
 const GOOD_CHECKS: &[&str] = &[
     "tls.https-available",
     "tls.tls13-supported",
@@ -84,7 +116,6 @@ const GOOD_CHECKS: &[&str] = &[
     "http.frame-protection",
     "http.referrer-policy",
     "http.permissions-policy",
-    "http.hsts-preload-ready",
     "http.security-txt",
     "http.cors",
     "mail.null-mx",
@@ -111,7 +142,12 @@ const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("signed.test", "dns.nameservers", "fail"),
     // Web profiles: each differs from good in one property.
     ("shorthsts.lab.test", "http.hsts", "warn"),
-    ("shorthsts.lab.test", "http.hsts-preload-ready", "fail"),
+    // Preloading applies to registrable domains only; every lab name is under lab.test.
+    (
+        "shorthsts.lab.test",
+        "http.hsts-preload-ready",
+        "not_applicable",
+    ),
     ("shorthsts.lab.test", "http.csp", "pass"),
     ("shorthsts.lab.test", "cert.trusted-chain", "pass"),
     ("unsafecsp.lab.test", "http.csp", "fail"),
@@ -120,7 +156,11 @@ const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("cookies.lab.test", "http.cookies", "fail"),
     ("cookies.lab.test", "http.csp", "pass"),
     ("offsite.lab.test", "http.https-redirect", "fail"),
-    ("offsite.lab.test", "http.hsts-preload-ready", "fail"),
+    (
+        "offsite.lab.test",
+        "http.hsts-preload-ready",
+        "not_applicable",
+    ),
     ("offsite.lab.test", "http.hsts", "pass"),
     ("loop.lab.test", "http.https-redirect", "fail"),
     ("loop.lab.test", "http.hsts", "pass"),
@@ -832,6 +872,304 @@ fn failed_probe_detector_sees_nested_failures() {
     assert!(evidence_shows_failed_probe(&skipped));
     let inconclusive = serde_json::json!({ "endpoints": [{ "status": "inconclusive" }] });
     assert!(evidence_shows_failed_probe(&inconclusive));
+}
+
+/// (domain, check, expected status, finding) for the web-policy profiles of issue 10 §4
+/// (ci/lab/nginx/webpolicy.conf.tmpl): verdicts that follow from how a browser reads the headers
+/// and chains, not from how they are spelled.
+const WEBPOLICY_EXPECTATIONS: &[(&str, &str, &str, &str)] = &[
+    // CSP split over two headers: the second removes the first's 'unsafe-inline' (CSP3 §8.1).
+    ("wpcspsplit.lab.test", "http.csp", "pass", "csp_strict"),
+    // ... or it does not: script-src-elem leaves inline handlers to script-src-attr's fallback.
+    (
+        "wpcspweak.lab.test",
+        "http.csp",
+        "fail",
+        "unsafe_inline_handlers",
+    ),
+    // HSTS over a certificate browsers reject is ignored (RFC 6797 §8.1).
+    (
+        "wphstsname.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+    (
+        "wphstsname.lab.test",
+        "cert.hostname-match",
+        "fail",
+        "name_mismatch",
+    ),
+    (
+        "wrongname.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+    (
+        "expired.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+    ("good.lab.test", "http.hsts", "pass", "hsts_enabled"),
+    // Preloading applies to registrable domains only.
+    (
+        "good.lab.test",
+        "http.hsts-preload-ready",
+        "not_applicable",
+        "not_registrable_domain",
+    ),
+    // X-Frame-Options DENY and nosniff, each sent twice: valid (HTML, Fetch).
+    (
+        "wpxfo.lab.test",
+        "http.frame-protection",
+        "pass",
+        "framing_restricted",
+    ),
+    (
+        "wpxfo.lab.test",
+        "http.x-content-type-options",
+        "pass",
+        "nosniff",
+    ),
+    // frame-ancestors replaces X-Frame-Options, whichever way they disagree.
+    (
+        "wpfaself.lab.test",
+        "http.frame-protection",
+        "pass",
+        "framing_restricted",
+    ),
+    (
+        "wpfastar.lab.test",
+        "http.frame-protection",
+        "fail",
+        "frame_ancestors_allows_any_site",
+    ),
+    // A good first hop, then back to http:// on a later hop.
+    (
+        "wpdowngrade.lab.test",
+        "http.https-redirect",
+        "fail",
+        "downgrade",
+    ),
+    (
+        "good.lab.test",
+        "http.https-redirect",
+        "pass",
+        "permanent_redirect",
+    ),
+    // An expired cross-sign beside a valid path is not an expired certificate ...
+    (
+        "wpcrosssign.lab.test",
+        "cert.not-expired",
+        "pass",
+        "unused_certificate_out_of_validity",
+    ),
+    (
+        "wpcrosssign.lab.test",
+        "cert.trusted-chain",
+        "pass",
+        "chain_trusted",
+    ),
+    ("wpcrosssign.lab.test", "http.hsts", "pass", "hsts_enabled"),
+    // ... an expired issuing CA on the only path is.
+    (
+        "wpexpiredinter.lab.test",
+        "cert.not-expired",
+        "fail",
+        "intermediate_expired",
+    ),
+    (
+        "wpexpiredinter.lab.test",
+        "http.hsts",
+        "fail",
+        "certificate_rejected",
+    ),
+];
+
+#[test]
+fn webpolicy_profiles_are_judged_as_browsers_read_them() {
+    let Some(scan) = lab_scan("webpolicy_profiles_are_judged_as_browsers_read_them") else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    for &(domain, check, expect, finding) in WEBPOLICY_EXPECTATIONS {
+        let outcome = scan
+            .outcomes(domain)
+            .iter()
+            .find(|o| o["check"] == check)
+            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"));
+        let (status, got) = (&outcome["status"], &outcome["finding"]);
+        if status != expect || got != finding {
+            wrong.push(format!(
+                "{domain} {check}: got {status} {got}, want {expect} {finding} ({})",
+                outcome["message"]
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong verdict(s):\n{}\n(scan output: {})",
+        wrong.len(),
+        wrong.join("\n"),
+        scan.out.display()
+    );
+}
+
+/// (domain, check, expected status, expected finding) for the effective mail and DNS policies
+/// of issue 10 §4: what a receiver or a CA would do with the published records.
+const MAILPOLICY_EXPECTATIONS: &[(&str, &str, &str, &str)] = &[
+    // SPF, expanded through include: and redirect= (RFC 7208 §4.6.4, §5.2, §6.1).
+    (
+        "mpspflimit.lab.test",
+        "mail.spf",
+        "fail",
+        "too_many_lookups",
+    ),
+    (
+        "mpspfvoid.lab.test",
+        "mail.spf",
+        "fail",
+        "too_many_void_lookups",
+    ),
+    (
+        "mpspfincall.lab.test",
+        "mail.spf",
+        "fail",
+        "include_permits_all",
+    ),
+    ("mpspfbroad.lab.test", "mail.spf", "fail", "broad_range"),
+    ("mpspfredirect.lab.test", "mail.spf", "pass", "fail_all"),
+    (
+        "mpspftemp.lab.test",
+        "mail.spf",
+        "inconclusive",
+        "expansion_failed",
+    ),
+    ("good.lab.test", "mail.spf", "pass", "fail_all"),
+    // CAA as a CA processes it (RFC 8659 §3, §4).
+    ("mpcaawild.lab.test", "dns.caa", "fail", "only_issuewild"),
+    (
+        "mpcaacrit.lab.test",
+        "dns.caa",
+        "warn",
+        "unknown_critical_tag",
+    ),
+    ("mpcaacname.lab.test", "dns.caa", "fail", "caa_missing"),
+    ("mpcaaparent.lab.test", "dns.caa", "pass", "caa_present"),
+    // MTA-STS policy files (RFC 8461 §3.2, §3.3, §4.1).
+    (
+        "mpststesting.lab.test",
+        "mail.mta-sts",
+        "warn",
+        "mode_testing",
+    ),
+    (
+        "mpstsmx.lab.test",
+        "mail.mta-sts",
+        "fail",
+        "mx_not_in_policy",
+    ),
+    (
+        "mpststype.lab.test",
+        "mail.mta-sts",
+        "fail",
+        "policy_not_text_plain",
+    ),
+    (
+        "mpstsshort.lab.test",
+        "mail.mta-sts",
+        "warn",
+        "max_age_short",
+    ),
+    (
+        "mpstsnx.lab.test",
+        "mail.mta-sts",
+        "fail",
+        "policy_unavailable",
+    ),
+    (
+        "mpstsdnsfail.lab.test",
+        "mail.mta-sts",
+        "inconclusive",
+        "probe_incomplete",
+    ),
+    (
+        "mtasts.lab.test",
+        "mail.mta-sts",
+        "pass",
+        "mta_sts_enforced",
+    ),
+    // DMARC on an organisational domain and its subdomain (RFC 7489 §6.3, §6.6.3).
+    ("mporg.test", "mail.dmarc", "warn", "subdomain_policy_none"),
+    (
+        "mporg.test",
+        "mail.dmarc-aggregate-reports",
+        "pass",
+        "txt_match",
+    ),
+    ("sub.mporg.test", "mail.dmarc", "warn", "policy_none"),
+    (
+        "sub.mporg.test",
+        "mail.dmarc-aggregate-reports",
+        "pass",
+        "txt_match",
+    ),
+    (
+        "sub.mporg.test",
+        "mail.null-mx",
+        "fail",
+        "null_mx_incomplete",
+    ),
+];
+
+#[test]
+fn mail_and_dns_policies_are_judged_as_receivers_and_cas_apply_them() {
+    let Some(scan) = lab_scan("mail_and_dns_policies_are_judged_as_receivers_and_cas_apply_them")
+    else {
+        return;
+    };
+    let mut wrong = Vec::new();
+    for &(domain, check, status, finding) in MAILPOLICY_EXPECTATIONS {
+        let outcome = scan
+            .outcomes(domain)
+            .iter()
+            .find(|o| o["check"] == check)
+            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"));
+        if outcome["status"] != status || outcome["finding"] != finding {
+            wrong.push(format!(
+                "{domain} {check}: got {} {}, want {status} {finding} ({})",
+                outcome["status"], outcome["finding"], outcome["message"]
+            ));
+        }
+    }
+    // The SPF evidence counts what the evaluation counted, and the tree is in the observations.
+    let limit = scan
+        .outcomes("mpspflimit.lab.test")
+        .iter()
+        .find(|o| o["check"] == "mail.spf")
+        .expect("mail.spf outcome");
+    if limit["evidence"]["dns_lookups"] != 11 {
+        wrong.push(format!(
+            "mpspflimit.lab.test mail.spf counted {} lookups, want 11",
+            limit["evidence"]["dns_lookups"]
+        ));
+    }
+    let tree = &scan.domain("mpspflimit.lab.test")["observations"]["dns"]["spf"];
+    let asked = tree["value"]["queries"].as_array().map_or(0, Vec::len);
+    if tree["state"] != "ok" || asked != 10 {
+        wrong.push(format!(
+            "mpspflimit.lab.test: the SPF tree should hold the 10 includes within the limit, got {tree}"
+        ));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong verdict(s):\n{}\n(scan output: {})",
+        wrong.len(),
+        wrong.join("\n"),
+        scan.out.display()
+    );
 }
 
 // Failed, partial and foreign pages, and the scanner's own failures (issue 10 §5/§6): their own

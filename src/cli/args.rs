@@ -96,7 +96,9 @@ pub struct ScanArgs {
     /// Extra trusted root certificates (PEM), added to the built-in Mozilla roots. Repeatable.
     #[arg(long = "ca-file", value_name = "PEM")]
     pub ca_files: Vec<PathBuf>,
-    /// DNSSEC trust anchors for a private root (DNSKEY records in zone-file syntax).
+    /// DNSSEC trust anchors replacing the IANA root: DS or DNSKEY records at any zones, in
+    /// unbound's trust-anchor-file format (zone-file syntax) or IANA's root-anchors XML. Names
+    /// are validated from their closest enclosing anchor; a name under none is insecure.
     #[arg(long, value_name = "FILE")]
     pub trust_anchor: Option<PathBuf>,
     /// Connect to IP for HOST instead of resolving it. Repeatable.

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::declarative::DeclarativeCheck;
-use crate::http::{csp_policy, hsts_header, security_txt_file, set_cookie};
-use crate::mail::{dmarc_record, spf_record};
+use crate::http::{csp_effect, csp_policy, hsts_header, security_txt_file, set_cookie};
+use crate::mail::{dmarc_record, spf_eval, spf_record};
 use crate::{Context, find, runner::evaluate_one};
 
 /// 2026-11-27T00:00:00Z, the "now" used when judging fuzzed observations.
@@ -76,7 +76,14 @@ pub fn spf(text: &str) {
             + record.unknown_modifiers.len();
         // The first term is `v=spf1` itself; every other term is one part or an error.
         assert_eq!(parts + 1, terms, "{parts} parts from {terms} terms");
-        assert!(record.top_level_lookups() <= record.directives.len() + 1);
+        for family in [spf_eval::Family::V4, spf_eval::Family::V6] {
+            let ev = spf_eval::evaluate("fuzz.test", text, None, family);
+            assert!(
+                ev.lookups <= spf_eval::LOOKUP_LIMIT + 1,
+                "{} lookups",
+                ev.lookups
+            );
+        }
         let _ = record.all().map(|d| d.qualifier.symbol());
     }
     if let Some(obs) = observations(json!({"txt": {"state": "ok", "value": [text]}}), json!({})) {
@@ -150,9 +157,14 @@ pub fn csp(text: &str) {
                 "directive names are lower case"
             );
         }
-        let _ = policy.issues().iter().map(|i| (i.key(), i.is_severe()));
+        let _ = policy.grant_set().iter().map(|g| g.key());
     }
-    let _ = csp_policy::combined_issues(&policies);
+    let effect = csp_effect::combine(&policies);
+    assert!(
+        effect.issues.windows(2).all(|w| w[0] < w[1]),
+        "issues sorted, unique"
+    );
+    let _ = effect.issues.iter().map(|i| (i.key(), i.is_severe()));
     if let Some(obs) = https_with_header("content-security-policy", text) {
         judge("http.csp", &obs, text.len());
     }

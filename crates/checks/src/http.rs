@@ -4,8 +4,11 @@
 pub mod cookies;
 pub mod cors;
 pub mod csp;
+pub(crate) mod csp_effect;
 pub(crate) mod csp_policy;
+pub(crate) mod csp_source;
 pub mod frame_protection;
+pub(crate) mod header_list;
 pub mod hsts;
 pub(crate) mod hsts_header;
 pub mod hsts_preload_ready;
@@ -16,6 +19,7 @@ pub mod security_txt;
 pub(crate) mod security_txt_file;
 pub mod server_banner;
 pub(crate) mod set_cookie;
+pub(crate) mod transport_trust;
 pub mod x_content_type_options;
 
 use govscan_model::{

@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod fuzzing;
 pub mod http;
 pub mod mail;
+pub(crate) mod public_suffix;
 pub mod registry;
 pub mod runner;
 pub mod tls;

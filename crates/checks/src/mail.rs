@@ -1,12 +1,15 @@
 //! E-mail checks: SPF, DMARC, MTA-STS, TLS-RPT and null MX, with the record parsers they use.
 
 pub mod dmarc;
+pub(crate) mod dmarc_policy;
 pub(crate) mod dmarc_record;
 pub mod mta_sts;
 pub(crate) mod mta_sts_policy;
 pub mod null_mx;
 pub mod spf;
+pub(crate) mod spf_eval;
 pub(crate) mod spf_record;
+pub(crate) mod spf_result;
 pub mod tls_rpt;
 
 use govscan_model::{MxRecord, Observations, Outcome, Probed, Status};

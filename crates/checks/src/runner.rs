@@ -80,6 +80,15 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
         outcome = cap_for_unknown_families(outcome, &obs.dns);
         outcome = cap_for_broken_chains(outcome, obs, meta.needs);
     }
+    // Data a validating resolver refused (SERVFAIL) and the probe read again with the CD bit:
+    // every verdict of the domain rests on it, so every evidence says so.
+    if !obs.dns.read_with_cd.is_empty()
+        && let Some(evidence) = outcome.evidence.as_object_mut()
+    {
+        evidence
+            .entry("read_with_cd")
+            .or_insert_with(|| serde_json::json!(obs.dns.read_with_cd));
+    }
     mark_scanner_failure(outcome)
 }
 
@@ -106,5 +115,25 @@ mod tests {
             assert_eq!(outcome.finding, "domain_does_not_exist");
             assert!(outcome.message.contains("NXDOMAIN"));
         }
+    }
+
+    #[test]
+    fn evidence_says_which_records_were_read_with_cd() {
+        let mut value = base_observations();
+        merge_patch(
+            &mut value,
+            &serde_json::json!({"dns": {"read_with_cd": ["A example.test", "TXT example.test"],
+                "txt": {"state": "ok", "value": ["v=spf1 -all"]}}}),
+        );
+        let obs: Observations = serde_json::from_value(value).expect("observations");
+        let ctx = Context::with_now(FIXTURE_NOW);
+        let spf = crate::find("mail.spf").expect("mail.spf");
+        let outcome = evaluate_one(spf, &obs, &ctx);
+        assert_eq!(
+            outcome.evidence["read_with_cd"],
+            serde_json::json!(["A example.test", "TXT example.test"]),
+            "{}",
+            outcome.evidence
+        );
     }
 }

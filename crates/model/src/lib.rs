@@ -9,18 +9,20 @@ pub mod outcome;
 pub mod probed;
 pub mod result;
 pub mod score;
+pub mod spf_tree;
 pub mod target;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use health::{SCANNER_FAILURE, ScanHealth};
 pub use observation::{
+    BogusKind, BogusReason, DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer,
+    NameServerAddress, NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch,
+    not_probed,
+};
+pub use observation::{
     CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,
     EndpointObservations, HttpExchange, HttpHeader, MxRecord, Observations, RedirectChain,
     RedirectEnd, SoaRecord, TlsObservation, TrustVerdict, VerifierError,
-};
-pub use observation::{
-    DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer, NameServerAddress,
-    NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch, not_probed,
 };
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
@@ -30,4 +32,5 @@ pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
     OrganisationScore, Rollups, Score, TopFix,
 };
+pub use spf_tree::{SpfAnswer, SpfQuery, SpfQueryType, SpfTree};
 pub use target::{OrgKind, Organisation, Portfolio, Target};

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::spf_tree::SpfTree;
 use crate::{FailureKind, Probed};
 
 /// Everything probed for one domain.
@@ -67,6 +68,22 @@ pub struct DnsObservations {
     /// domain is its own organisational domain.
     #[serde(default = "not_probed")]
     pub dmarc_organisational: Probed<OrganisationalDmarc>,
+    /// Record sets (`TYPE name`) that the resolver answered SERVFAIL and that govscan read
+    /// again with the CD (checking disabled) bit, RFC 4035 §3.2.2: a validating resolver
+    /// refused them (usually a bogus zone), and the checks judge the data read that way.
+    /// Empty (absent in JSON) when no answer needed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_with_cd: Vec<String>,
+    /// The organisational domain of the name (RFC 7489 §3.2: the public suffix plus one
+    /// label, from the public suffix list compiled into govscan). `None` when the name is a
+    /// public suffix itself, and in results written before this field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisational_domain: Option<String>,
+    /// The DNS answers needed to evaluate the domain's SPF record: `include:` and `redirect=`
+    /// targets, and the A/AAAA/MX/`exists` lookups counted against the limits of
+    /// RFC 7208 §4.6.4. Skipped when the domain has no single SPF record to expand.
+    #[serde(default = "not_probed")]
+    pub spf: Probed<SpfTree>,
 }
 
 /// One MX record.
@@ -425,6 +442,67 @@ pub struct DnssecObservation {
     pub ds_records: Vec<String>,
     /// Which trust anchors were used ("IANA root KSKs (built in)" or the `--trust-anchor` file).
     pub trust_anchor: String,
+    /// The closest trust anchor enclosing the zone, from which it was validated (RFC 4035 §5,
+    /// as unbound does); `None` when no anchor of the set covers the zone (then `insecure`).
+    /// Absent in results written before anchors at any zone were supported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor_zone: Option<String>,
+    /// True when no anchor of the set covers the zone: validators with these anchors treat it
+    /// as insecure whatever it publishes (absent in JSON when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_anchor: bool,
+    /// Why validation failed, when `status` is `bogus` and the cause was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bogus_reason: Option<BogusReason>,
+}
+
+/// Why a zone is bogus: the first broken link found walking from the zone towards its anchor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BogusReason {
+    /// What is broken.
+    pub kind: BogusKind,
+    /// The zone whose data is broken (the scanned zone, an ancestor, or the anchor's zone).
+    pub zone: String,
+    /// Which record set and signature, with dates and key tags.
+    pub detail: String,
+}
+
+/// The kinds of broken chains of trust (RFC 4035 §5: the checks a validator makes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BogusKind {
+    /// Every signature that could validate the record set has expired (RFC 4035 §5.3.1).
+    ExpiredSignature,
+    /// The signatures are not valid yet (inception in the future, RFC 4035 §5.3.1).
+    SignatureNotYetValid,
+    /// A signature within its validity period does not verify with the key (RFC 4035 §5.3.3).
+    BadSignature,
+    /// The parent's DS records match no DNSKEY of the zone (RFC 4035 §5.2).
+    DsMatchesNoDnskey,
+    /// The parent has DS records but the zone serves no DNSKEY (RFC 4035 §5.2).
+    NoDnskey,
+    /// A record set that must be signed carries no signature (RFC 4035 §5.3).
+    MissingSignatures,
+    /// No DNSKEY of the anchor's zone matches the configured trust anchor (RFC 4035 §5).
+    AnchorMismatch,
+    /// The validator said bogus and no single broken link was identified.
+    Unidentified,
+}
+
+impl BogusKind {
+    /// The words for a message ("expired signatures").
+    pub fn words(self) -> &'static str {
+        match self {
+            BogusKind::ExpiredSignature => "expired signatures (RRSIG)",
+            BogusKind::SignatureNotYetValid => "signatures that are not valid yet (RRSIG)",
+            BogusKind::BadSignature => "a bad signature (RRSIG does not verify)",
+            BogusKind::DsMatchesNoDnskey => "a DS record at the parent that matches no DNSKEY",
+            BogusKind::NoDnskey => "DS records at the parent but no DNSKEY in the zone",
+            BogusKind::MissingSignatures => "missing signatures (no RRSIG)",
+            BogusKind::AnchorMismatch => "no DNSKEY matching the trust anchor",
+            BogusKind::Unidentified => "a broken chain of trust",
+        }
+    }
 }
 
 /// The name servers of a zone and what each said when asked directly.

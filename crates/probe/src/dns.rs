@@ -8,7 +8,7 @@ use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::net::{DnsError, NetError, NoRecords};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::rdata::SOA;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType};
@@ -31,6 +31,8 @@ pub(crate) struct Answer {
     pub(crate) authority_soa: Option<(Name, SOA)>,
     /// True when the server answered NXDOMAIN (the name does not exist at all).
     pub(crate) nxdomain: bool,
+    /// True when the resolver answered SERVFAIL and this was read again with the CD bit.
+    pub(crate) checking_disabled: bool,
 }
 
 /// A query that failed, already classified.
@@ -46,20 +48,20 @@ pub(crate) struct Dns {
     pub(crate) facts: Arc<ZoneFacts>,
     /// Whether the resolver is there at all (asked when a query times out).
     health: Arc<ResolverHealth>,
+    /// The same servers asked with the CD bit, after a SERVFAIL (`cd.rs`).
+    pub(crate) cd: crate::cd::CdHandle,
 }
 
 /// One domain's SOA answer, asked once and shared by the probes that need the zone.
 pub(crate) type SharedSoa = tokio::sync::OnceCell<Result<Answer, QueryFailure>>;
 
-/// A resolver builder asking `--resolver` (or the system's servers), with the options every
-/// govscan resolver shares: no cache, no hosts file, the scan's timeout and retries; `validate`
-/// turns DNSSEC validation on. Returns the builder and a description of the server asked.
-pub(crate) fn resolver_builder(
+/// Where govscan's resolvers send queries (`--resolver`, or the system's servers) and the
+/// options every one of them shares: no cache, no hosts file, the scan's timeout and retries.
+/// Returns the servers, the options and a description of the server asked.
+pub(crate) fn resolver_parts(
     config: &ProbeConfig,
-    validate: bool,
-) -> Result<(ResolverBuilder<TokioRuntimeProvider>, String), ProbeError> {
-    let provider = TokioRuntimeProvider::default();
-    let (mut builder, description) = match config.resolver {
+) -> Result<(ResolverConfig, ResolverOpts, String), ProbeError> {
+    let (servers, mut opts, description) = match config.resolver {
         Some(addr) => {
             let mut udp = ConnectionConfig::udp();
             udp.port = addr.port();
@@ -67,24 +69,30 @@ pub(crate) fn resolver_builder(
             tcp.port = addr.port();
             let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
             let cfg = ResolverConfig::from_parts(None, vec![], vec![server]);
-            (
-                TokioResolver::builder_with_config(cfg, provider),
-                addr.to_string(),
-            )
+            (cfg, ResolverOpts::default(), addr.to_string())
         }
         None => {
-            let builder = TokioResolver::builder(provider)
+            let (cfg, opts) = hickory_resolver::system_conf::read_system_conf()
                 .map_err(|e| ProbeError::Resolver(format!("reading system DNS config: {e}")))?;
-            (builder, "system".to_string())
+            (cfg, opts, "system".to_string())
         }
     };
-    let opts: &mut ResolverOpts = builder.options_mut();
     opts.cache_size = 0;
-    opts.validate = validate;
+    opts.validate = false;
     opts.timeout = config.dns_timeout;
     opts.attempts = (config.retries as usize).saturating_add(1);
     opts.use_hosts_file = ResolveHosts::Never;
     opts.ndots = 0;
+    Ok((servers, opts, description))
+}
+
+/// A non-validating resolver builder with `resolver_parts`' servers and options.
+pub(crate) fn resolver_builder(
+    config: &ProbeConfig,
+) -> Result<(ResolverBuilder<TokioRuntimeProvider>, String), ProbeError> {
+    let (servers, opts, description) = resolver_parts(config)?;
+    let mut builder = TokioResolver::builder_with_config(servers, TokioRuntimeProvider::default());
+    *builder.options_mut() = opts;
     Ok((builder, description))
 }
 
@@ -109,7 +117,7 @@ fn resolver_addresses(config: &ProbeConfig) -> Vec<std::net::SocketAddr> {
 impl Dns {
     /// Builds a non-validating, non-caching resolver as configured.
     pub(crate) fn new(config: &ProbeConfig) -> Result<Dns, ProbeError> {
-        let (builder, description) = resolver_builder(config, false)?;
+        let (builder, description) = resolver_builder(config)?;
         let resolver = builder
             .build()
             .map_err(|e| ProbeError::Resolver(format!("building resolver: {e}")))?;
@@ -121,6 +129,7 @@ impl Dns {
                 resolver_addresses(config),
                 config.connect_timeout,
             )),
+            cd: crate::cd::cd_handle(config)?,
         })
     }
 
@@ -147,6 +156,7 @@ impl Dns {
                         .collect(),
                     authority_soa: None,
                     nxdomain: false,
+                    checking_disabled: false,
                 })
             }
             Ok(lookup) => Ok(Answer {
@@ -158,13 +168,10 @@ impl Dns {
                     .collect(),
                 authority_soa: None,
                 nxdomain: false,
+                checking_disabled: false,
             }),
             Err(NetError::Dns(DnsError::NoRecordsFound(no))) => {
-                let answer = Answer {
-                    records: Vec::new(),
-                    nxdomain: no.response_code == ResponseCode::NXDomain,
-                    authority_soa: no.soa.map(|soa| (soa.name.clone(), soa.data.clone())),
-                };
+                let answer = empty_answer(no);
                 // hickory follows a CNAME loop to its depth limit and reports "no records";
                 // a real empty answer carries the zone's SOA, so only one without is checked.
                 if answer.authority_soa.is_none()
@@ -178,6 +185,8 @@ impl Dns {
                 }
                 Ok(answer)
             }
+            // A validating resolver refuses a bogus zone with SERVFAIL: ask again with CD.
+            Err(e) if crate::cd::is_servfail(&e) => self.read_with_cd(name, rtype, &e).await,
             Err(e) => {
                 let (kind, detail) = classify_error(&e, name, rtype);
                 if kind == FailureKind::Timeout
@@ -231,10 +240,17 @@ impl Dns {
         rtype: RecordType,
     ) -> Result<Answer, QueryFailure> {
         let key = (name.to_lowercase(), rtype);
-        self.facts
+        let answer = self
+            .facts
             .queries
             .get_or_fetch(key, || Box::pin(self.query(name, rtype)))
-            .await
+            .await;
+        if let Ok(read) = &answer
+            && read.checking_disabled
+        {
+            crate::cd::note(name, rtype);
+        }
+        answer
     }
 
     /// The domain's SOA answer, asked once per domain (`shared`) whoever asks first.
@@ -358,6 +374,18 @@ impl Dns {
                 }
             }
         }
+        if usize::from(name.num_labels()) > MAX_CAA_CLIMB {
+            // The ancestors nearest the root (where a registrant's CAA set often is) were not
+            // asked: "no CAA" cannot be claimed.
+            return Probed::failed(
+                FailureKind::TooLarge,
+                format!(
+                    "{} has more than {MAX_CAA_CLIMB} labels; CAA was asked at {} only, not at the ancestors nearer the root",
+                    name_text(name),
+                    queried.join(", ")
+                ),
+            );
+        }
         Probed::ok(CaaObservation {
             found_at: None,
             records: Vec::new(),
@@ -399,7 +427,7 @@ fn cname_trouble(name: &Name, answers: &[Record]) -> Option<String> {
 
 /// Walks the CNAME chain from `name` through `answers`: the last name reached, or why the
 /// chain cannot lead to data ("CNAME loop: a -> b -> a", or longer than `MAX_CNAME_CHAIN`).
-fn cname_walk(name: &Name, answers: &[Record]) -> Result<Name, String> {
+pub(crate) fn cname_walk(name: &Name, answers: &[Record]) -> Result<Name, String> {
     let target_of = |owner: &Name| {
         answers.iter().find_map(|r| match &r.data {
             RData::CNAME(cname) if r.name == *owner => Some(cname.0.clone()),
@@ -429,11 +457,21 @@ fn cname_walk(name: &Name, answers: &[Record]) -> Result<Name, String> {
     Ok(current)
 }
 
+/// The answer for "no such name" or "no records of this type".
+pub(crate) fn empty_answer(no: NoRecords) -> Answer {
+    Answer {
+        records: Vec::new(),
+        nxdomain: no.response_code == ResponseCode::NXDomain,
+        authority_soa: no.soa.map(|soa| (soa.name.clone(), soa.data.clone())),
+        checking_disabled: false,
+    }
+}
+
 /// Classifies a resolver error into a failure kind and a precise message.
 /// Every query here goes to the configured resolver, so a resolver that cannot be reached at
 /// all (refused, no route from this host, no descriptors, no connection) is the scanner's
 /// failure, not the domain's; its answers (SERVFAIL, REFUSED) and its silence are not.
-fn classify_error(e: &NetError, name: &Name, rtype: RecordType) -> QueryFailure {
+pub(crate) fn classify_error(e: &NetError, name: &Name, rtype: RecordType) -> QueryFailure {
     let query = format!("{rtype} query for {}", name_text(name));
     match e {
         NetError::Timeout => (FailureKind::Timeout, format!("{query} failed: {e}")),

@@ -2,6 +2,10 @@
 //! into `govscan_model::Observations`. A failure is recorded as data; nothing here panics on
 //! hostile input.
 
+mod anchor_file;
+mod anchors;
+mod bogus;
+mod cd;
 mod config;
 mod dns;
 mod dnssec;
@@ -16,6 +20,7 @@ mod partial;
 mod resolver_health;
 mod scanner_side;
 mod session;
+mod spf_tree;
 mod trust;
 mod zone_cache;
 
@@ -113,9 +118,9 @@ impl Prober {
         let domain = name.as_ref().map(dns::name_text).unwrap_or(raw);
         let state = Mutex::new(Partial::default());
         let budget = self.inner.config.domain_timeout;
-        let finished = tokio::time::timeout(budget, self.run(&domain, name, &state))
-            .await
-            .is_ok();
+        let cd_reads = Arc::new(Mutex::new(Vec::new()));
+        let probe = cd::reads_of(Arc::clone(&cd_reads), self.run(&domain, name, &state));
+        let finished = tokio::time::timeout(budget, probe).await.is_ok();
         let why = if finished {
             "internal: probe ended without a result".to_string()
         } else {
@@ -124,7 +129,8 @@ impl Prober {
             )
         };
         let partial = state.into_inner().unwrap_or_else(|p| p.into_inner());
-        let (dns, endpoints) = partial.finish(self.inner.dns.description.clone(), &why);
+        let (mut dns, endpoints) = partial.finish(self.inner.dns.description.clone(), &why);
+        dns.read_with_cd = std::mem::take(&mut *cd_reads.lock().unwrap_or_else(|p| p.into_inner()));
         Observations {
             domain,
             probed_at,
@@ -153,6 +159,7 @@ impl Prober {
                     d.mx = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.caa = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.soa = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                    d.spf = Some(Probed::failed(FailureKind::Dns, why.clone()));
                 }
                 self.endpoints(domain, Vec::new(), state).await;
                 return;
@@ -200,7 +207,9 @@ impl Prober {
             },
             async {
                 let v = dns.txt(&name).await;
-                store(&|s| s.dns.txt = Some(v.clone()))
+                store(&|s| s.dns.txt = Some(v.clone()));
+                let tree = spf_tree::gather(dns, &name, &v).await;
+                store(&|s| s.dns.spf = Some(tree.clone()))
             },
             async {
                 let v = dns.caa(&name).await;
@@ -218,7 +227,8 @@ impl Prober {
         );
     }
 
-    /// DNSSEC, name servers, MTA-STS (TXT then policy), TLS-RPT and the organisational DMARC.
+    /// DNSSEC, name servers, MTA-STS (TXT then policy), TLS-RPT, the organisational domain and
+    /// its DMARC record.
     async fn mail_and_zone(
         &self,
         domain: &str,
@@ -248,6 +258,8 @@ impl Prober {
                 store(&|s| s.dns.tls_rpt = Some(v.clone()))
             },
             async {
+                let org = mail_policy::organisational_domain(domain);
+                store(&|s| s.dns.organisational_domain = org.clone());
                 let v = mail_policy::organisational_dmarc(inner, domain).await;
                 store(&|s| s.dns.dmarc_organisational = Some(v.clone()))
             },

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::net::ConnCounter;
 use govscan_model::{
     DnssecObservation, MtaStsPolicyFetch, NameServersObservation, OrganisationalDmarc, PathFetch,
+    SpfTree,
 };
 
 /// DNS results, `None` while unfinished.
@@ -29,6 +30,8 @@ pub(crate) struct PartialDns {
     pub(crate) mta_sts_policy: Option<Probed<MtaStsPolicyFetch>>,
     pub(crate) tls_rpt: Option<Probed<Vec<String>>>,
     pub(crate) dmarc_organisational: Option<Probed<OrganisationalDmarc>>,
+    pub(crate) organisational_domain: Option<String>,
+    pub(crate) spf: Option<Probed<SpfTree>>,
 }
 
 /// One endpoint's results, `None` while unfinished.
@@ -80,6 +83,9 @@ impl Partial {
             mta_sts_policy: done(d.mta_sts_policy, why),
             tls_rpt: done(d.tls_rpt, why),
             dmarc_organisational: done(d.dmarc_organisational, why),
+            read_with_cd: Vec::new(),
+            organisational_domain: d.organisational_domain,
+            spf: done(d.spf, why),
         };
         let endpoints = self
             .endpoints

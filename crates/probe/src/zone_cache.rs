@@ -1,5 +1,6 @@
 //! A per-scan, bounded cache of zone-level DNS facts (DNSKEY, DS, NS, name-server addresses,
-//! DNSSEC verdicts, name-server answers) shared by every domain of a scan, with in-flight
+//! DNSSEC verdicts, name-server answers, and the SPF records and hosts that SPF policies name,
+//! e.g. a provider's `_spf` record) shared by every domain of a scan, with in-flight
 //! de-duplication: two domains asking for the same fact at once send one query.
 //!
 //! Failures are cached too, for the life of the scan: a zone whose server answered SERVFAIL or

@@ -233,3 +233,111 @@ async fn a_resolver_that_is_not_there_is_the_scanners_failure() {
         );
     }
 }
+
+/// A stand-in for a validating resolver in front of a bogus zone: every query without the CD
+/// bit is answered SERVFAIL; with CD it is forwarded to `upstream` and the answer relayed.
+async fn servfail_unless_cd(upstream: std::net::SocketAddr) -> std::net::SocketAddr {
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = socket.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let relay = tokio::net::UdpSocket::bind("127.0.0.1:0")
+            .await
+            .expect("bind relay");
+        let mut buf = vec![0u8; 4096];
+        loop {
+            let Ok((n, client)) = socket.recv_from(&mut buf).await else {
+                return;
+            };
+            let query = &buf[..n];
+            if n < 12 {
+                continue;
+            }
+            let checking_disabled = query[3] & 0x10 != 0;
+            let reply = if checking_disabled {
+                if relay.send_to(query, upstream).await.is_err() {
+                    continue;
+                }
+                let mut answer = vec![0u8; 4096];
+                match tokio::time::timeout(
+                    std::time::Duration::from_secs(2),
+                    relay.recv_from(&mut answer),
+                )
+                .await
+                {
+                    Ok(Ok((m, _))) => answer[..m].to_vec(),
+                    _ => continue,
+                }
+            } else {
+                // Header and question only: QR, RA, RCODE 2 (SERVFAIL), no other records.
+                let mut end = 12;
+                while end < n && query[end] != 0 {
+                    end += usize::from(query[end]) + 1;
+                }
+                let end = (end + 5).min(n);
+                let mut reply = query[..end].to_vec();
+                reply[2] |= 0x80;
+                reply[3] = 0x80 | 0x02;
+                reply[6..12].fill(0);
+                reply
+            };
+            let _ = socket.send_to(&reply, client).await;
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_servfail_is_read_again_with_cd_and_the_domain_is_probed() {
+    let dns = common::start_dns().await;
+    let validating = servfail_unless_cd(dns.addr).await;
+    // An anchor for another zone only: test. is under no anchor (insecure, nothing to prime).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let anchor = dir.path().join("anchor.txt");
+    std::fs::write(&anchor, "example.org. DS 1 13 2 AA\n").expect("write");
+    let mut config = common::config(validating);
+    config.trust_anchor = Some(anchor);
+    let prober = Prober::new(config).expect("prober");
+    let obs = prober.probe_domain("good.test").await;
+    assert_eq!(obs.dns.a, Probed::ok(vec!["127.0.0.1".to_string()]));
+    assert!(
+        matches!(&obs.dns.mx, Probed::Ok { value } if value.len() == 1),
+        "{:?}",
+        obs.dns.mx
+    );
+    for read in [
+        "A good.test",
+        "MX good.test",
+        "TXT good.test",
+        "SOA good.test",
+    ] {
+        assert!(
+            obs.dns.read_with_cd.iter().any(|r| r == read),
+            "{read} not in {:?}",
+            obs.dns.read_with_cd
+        );
+    }
+    let addresses: Vec<&str> = obs.endpoints.iter().map(|e| e.address.as_str()).collect();
+    assert_eq!(
+        addresses,
+        ["127.0.0.1"],
+        "the web is probed at the address read with CD"
+    );
+    // The zone was found from the SOA read with CD; no anchor covers it: insecure.
+    let dnssec = obs.dns.dnssec.value().expect("dnssec observed");
+    assert_eq!(dnssec.zone, "test");
+    assert!(dnssec.no_anchor, "{dnssec:?}");
+    assert_eq!(dnssec.status, govscan_model::DnssecStatus::Insecure);
+
+    // Without SERVFAIL nothing is read with CD.
+    let direct = Prober::new(common::config(dns.addr)).expect("prober");
+    assert!(
+        direct
+            .probe_domain("good.test")
+            .await
+            .dns
+            .read_with_cd
+            .is_empty()
+    );
+}

@@ -16,6 +16,7 @@ mod sarif;
 mod stream;
 mod text;
 mod trend;
+mod validators;
 mod write;
 
 use std::path::{Path, PathBuf};

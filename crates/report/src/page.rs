@@ -13,6 +13,7 @@ use crate::orgs::{kind_word, league_order};
 use crate::text::{
     Segment, day_time, grade_of, group_letter, percent, score_text, segments, status_style,
 };
+use crate::validators::ValidatorNotice;
 
 /// Header and footer facts of a page.
 #[derive(Debug, Serialize)]
@@ -63,6 +64,9 @@ pub(crate) struct DomainPage {
     pub(crate) grade_class: String,
     pub(crate) coverage: String,
     pub(crate) cap: String,
+    /// Set when validating resolvers cannot reach the domain (its zone is bogus).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) unreachable: Option<ValidatorNotice>,
     pub(crate) counts: Vec<CountView>,
     pub(crate) families: Vec<FamilyRow>,
     pub(crate) outcomes: Vec<OutcomeView>,
@@ -143,6 +147,7 @@ impl DomainPage {
             grade_class: grade_class.to_owned(),
             coverage: percent(d.coverage),
             cap: d.grade_cap.clone().unwrap_or_default(),
+            unreachable: ValidatorNotice::of(d),
             counts: counts(&d.outcomes),
             families: d
                 .families

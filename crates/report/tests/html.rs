@@ -504,3 +504,45 @@ fn a_fix_on_many_domains_lists_twelve_and_counts_the_rest() {
         "{hsts_item}"
     );
 }
+
+#[test]
+fn a_bogus_zone_says_validating_resolvers_cannot_reach_the_domain() {
+    use govscan_model::{BogusKind, BogusReason, DnssecObservation, DnssecStatus, Probed};
+    let mut result = sample_result();
+    let baseline = Baseline::builtin_estonia();
+    let d = &mut result.domains[0];
+    let domain = d.domain.clone();
+    let dnssec = d
+        .outcomes
+        .iter_mut()
+        .find(|o| o.check == "dns.dnssec")
+        .expect("dnssec outcome");
+    dnssec.status = Status::Fail;
+    dnssec.finding = "bogus".to_owned();
+    d.observations.dns.dnssec = Probed::ok(DnssecObservation {
+        zone: "lab.test".to_owned(),
+        status: DnssecStatus::Bogus,
+        detail: "bogus".to_owned(),
+        dnskey_algorithms: vec![13],
+        ds_records: vec!["1 13 2 AA".to_owned()],
+        trust_anchor: "IANA root KSKs (built in)".to_owned(),
+        anchor_zone: Some(".".to_owned()),
+        no_anchor: false,
+        bogus_reason: Some(BogusReason {
+            kind: BogusKind::ExpiredSignature,
+            zone: "lab.test".to_owned(),
+            detail: "the RRSIG over the DNSKEY set expired on 2025-02-01 <b>".to_owned(),
+        }),
+    });
+    d.observations.dns.read_with_cd = vec![format!("A {domain}"), format!("MX {domain}")];
+    let files = files(&ReportInput::new(&result, &baseline));
+    let page = &files[&format!("domains/{domain}.html")];
+    assert!(page.contains("Validating resolvers cannot reach this domain"));
+    assert!(page.contains("expired signatures (RRSIG) in lab.test"));
+    assert!(page.contains("2025-02-01 &lt;b&gt;"), "escaped");
+    assert!(page.contains(&format!(
+        "<code>A {domain}</code>, <code>MX {domain}</code>"
+    )));
+    let other = &files["domains/nohsts.lab.test.html"];
+    assert!(!other.contains("Validating resolvers cannot reach"));
+}

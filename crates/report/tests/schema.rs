@@ -58,6 +58,19 @@ fn invalid_documents_are_rejected() {
     bad_state["domains"][0]["observations"]["dns"]["a"] = serde_json::json!({ "state": "ok" });
     assert!(!validator.is_valid(&bad_state), "ok without value");
 
+    let spf = &good["domains"][0]["observations"]["dns"]["spf"];
+    assert_eq!(
+        spf["state"], "ok",
+        "the sample's first domain has an SPF tree"
+    );
+    let mut bad_answer = good.clone();
+    bad_answer["domains"][0]["observations"]["dns"]["spf"]["value"]["queries"][0]["answer"] =
+        serde_json::json!({ "answer": "maybe" });
+    assert!(
+        !validator.is_valid(&bad_answer),
+        "an SPF answer must be records, no_data, nx_domain or failed"
+    );
+
     let mut extra_field = good.clone();
     extra_field["domains"][0]["surprise"] = Value::from(1);
     assert!(!validator.is_valid(&extra_field), "unknown field");

@@ -1,4 +1,6 @@
-//! The leaf certificate and every certificate the server sends with it are inside their validity period.
+//! A certificate path valid at scan time exists: the leaf and the certificates on the path the
+//! verifier builds are inside their validity period. An extra expired certificate the server
+//! sends (an old cross-sign) that no path needs is noted, not failed.
 
 use govscan_model::{
     CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
@@ -20,8 +22,11 @@ pub static META: CheckMeta = CheckMeta {
     title: "The certificate is within its validity period",
     level: Level::Must,
     rationale: "Browsers refuse an expired or not-yet-valid certificate with a full-page \
-                warning. An expired intermediate sent by the server breaks older clients even \
-                when the leaf is fine.",
+                warning, and an expired intermediate when no other path to a trusted root \
+                exists. Browsers build their own path (RFC 5280 §6, RFC 4158), so an extra \
+                expired certificate the server sends alongside a valid path (an old \
+                cross-sign) does not break them; it is noted because very old clients that \
+                use the chain as sent may still fail.",
     remediation: "Renew the certificate before it expires and automate renewal (ACME, e.g. \
                   certbot or the web server's own ACME module); remove expired intermediates \
                   from the chain file. After renewing, reload the server so it sends the new \
@@ -34,6 +39,10 @@ pub static META: CheckMeta = CheckMeta {
         Reference {
             title: "RFC 5280 §4.1.2.5 (validity) and §6.1.3 (path validation uses the current time)",
             url: "https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5",
+        },
+        Reference {
+            title: "RFC 4158 §2 (a relying party builds its own path; certificates it does not need are ignored)",
+            url: "https://www.rfc-editor.org/rfc/rfc4158#section-2",
         },
         Reference {
             title: "CA/Browser Forum Baseline Requirements (certificate validity period)",
@@ -52,23 +61,31 @@ enum Finding {
     Expired,
     /// The leaf's notBefore is in the future.
     NotYetValid,
-    /// A certificate after the leaf has expired.
+    /// A valid path exists; the server also sends a certificate outside its validity period
+    /// that no path needs (an old cross-sign).
+    UnusedCertificateOutOfValidity,
+    /// A certificate after the leaf has expired and no valid path exists without it.
     IntermediateExpired,
     /// A certificate after the leaf is not yet valid.
     IntermediateNotYetValid,
     /// The leaf could not be decoded or parsed, or there was none.
     CertificateUnparseable,
+    /// The verifier found no path valid at scan time for a time reason, but every certificate
+    /// sent is inside its window (the expired one is not sent).
+    PathExpired,
 }
 
 impl Finding {
     fn key(self) -> &'static str {
         match self {
             Finding::Valid => "valid",
+            Finding::UnusedCertificateOutOfValidity => "unused_certificate_out_of_validity",
             Finding::Expired => "expired",
             Finding::NotYetValid => "not_yet_valid",
             Finding::IntermediateExpired => "intermediate_expired",
             Finding::IntermediateNotYetValid => "intermediate_not_yet_valid",
             Finding::CertificateUnparseable => "certificate_unparseable",
+            Finding::PathExpired => "path_expired",
         }
     }
 }
@@ -145,6 +162,11 @@ fn judge(tls: &TlsObservation, now: i64) -> EndpointVerdict {
     });
     let expired_other = others.iter().find(|(_, w)| now > w.not_after);
     let future_other = others.iter().find(|(_, w)| now < w.not_before);
+    let out_of_window = expired_other.or(future_other);
+    let leaf_valid = format!(
+        "the certificate is valid until {} ({days_remaining} days)",
+        rfc3339(leaf.not_after)
+    );
     let (status, finding, message) = if now > leaf.not_after {
         (
             Status::Fail,
@@ -164,37 +186,88 @@ fn judge(tls: &TlsObservation, now: i64) -> EndpointVerdict {
                 rfc3339(leaf.not_before)
             ),
         )
-    } else if let Some((i, w)) = expired_other {
+    } else if path_fails_on_time(verifier_at_scan_time) {
+        // No path is valid now, and time is why: name the certificate sent out of its window.
+        match (expired_other, future_other) {
+            (Some((i, w)), _) => (
+                Status::Fail,
+                Finding::IntermediateExpired,
+                format!(
+                    "no valid certificate path at scan time: chain certificate {i} ({}) expired on {}",
+                    w.subject,
+                    rfc3339(w.not_after)
+                ),
+            ),
+            (None, Some((i, w))) => (
+                Status::Fail,
+                Finding::IntermediateNotYetValid,
+                format!(
+                    "no valid certificate path at scan time: chain certificate {i} ({}) is not valid until {}",
+                    w.subject,
+                    rfc3339(w.not_before)
+                ),
+            ),
+            (None, None) => (
+                Status::Fail,
+                Finding::PathExpired,
+                format!(
+                    "the verifier found no certificate path valid at scan time ({}), although every certificate sent is inside its validity period",
+                    verifier_at_scan_time.unwrap_or_default()
+                ),
+            ),
+        }
+    } else if let Some((i, w)) =
+        out_of_window.filter(|_| verifier_judged_time(verifier_at_scan_time))
+    {
+        // The verifier built a path (or stopped for a reason it only reaches after checking
+        // every candidate's time): the certificate out of its window is on no path it needs.
         (
-            Status::Fail,
-            Finding::IntermediateExpired,
+            Status::Pass,
+            Finding::UnusedCertificateOutOfValidity,
             format!(
-                "chain certificate {i} ({}) expired on {}",
+                "{leaf_valid}; the server also sends chain certificate {i} ({}, valid {} to {}), which is on no certificate path the verifier builds: browsers ignore it, very old clients may not, so remove it from the chain file",
                 w.subject,
+                rfc3339(w.not_before),
                 rfc3339(w.not_after)
             ),
         )
-    } else if let Some((i, w)) = future_other {
+    } else if let Some((i, w)) = out_of_window {
+        // The verifier stopped for a reason that says nothing about time: judge as sent.
+        let finding = if now > w.not_after {
+            Finding::IntermediateExpired
+        } else {
+            Finding::IntermediateNotYetValid
+        };
         (
             Status::Fail,
-            Finding::IntermediateNotYetValid,
+            finding,
             format!(
-                "chain certificate {i} ({}) is not valid until {}",
+                "chain certificate {i} ({}) is outside its validity period ({} to {}) and the verifier could not build a path to judge whether it is needed",
                 w.subject,
-                rfc3339(w.not_before)
+                rfc3339(w.not_before),
+                rfc3339(w.not_after)
             ),
         )
     } else {
-        (
-            Status::Pass,
-            Finding::Valid,
-            format!(
-                "the certificate is valid until {} ({days_remaining} days)",
-                rfc3339(leaf.not_after)
-            ),
-        )
+        (Status::Pass, Finding::Valid, leaf_valid)
     };
     EndpointVerdict::new(status, finding.key(), message, evidence)
+}
+
+/// True when the verifier found no path valid at scan time because of a validity period.
+fn path_fails_on_time(at_scan_time: Option<&str>) -> bool {
+    matches!(at_scan_time, Some("expired" | "not_valid_yet"))
+}
+
+/// True when the verifier's verdict at scan time shows that every candidate path it tried was
+/// inside its validity period: it accepted a path (`None`); the name is checked only after a
+/// path is found (`not_valid_for_name`); or webpki ranks a time error above these failures, so
+/// any candidate path that failed on time would have been reported as `expired` instead.
+fn verifier_judged_time(at_scan_time: Option<&str>) -> bool {
+    matches!(
+        at_scan_time,
+        None | Some("not_valid_for_name" | "unknown_issuer" | "bad_signature" | "revoked")
+    )
 }
 
 impl Check for NotExpired {

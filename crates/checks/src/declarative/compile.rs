@@ -270,8 +270,12 @@ impl Validator<'_> {
         let at = match t.at.value.trim() {
             "domain" => TxtAt::Domain,
             "dmarc" => TxtAt::Dmarc,
+            "dmarc_record" => TxtAt::DmarcRecord,
             other => {
-                return Err(self.error(&t.at, format!("at {other:?}: expected domain or dmarc")));
+                return Err(self.error(
+                    &t.at,
+                    format!("at {other:?}: expected domain, dmarc or dmarc_record"),
+                ));
             }
         };
         let expect = match t.expect.value.trim() {
@@ -348,7 +352,8 @@ pub(super) fn needs_of(rule: &Rule) -> &'static [Need] {
             at: TxtAt::Domain, ..
         } => &[Need::DnsTxt],
         Rule::DnsTxt {
-            at: TxtAt::Dmarc, ..
+            at: TxtAt::Dmarc | TxtAt::DmarcRecord,
+            ..
         } => &[Need::DnsDmarc],
         Rule::Path { .. } => &[Need::DnsAddresses, Need::Paths],
     }

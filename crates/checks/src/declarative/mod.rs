@@ -3,7 +3,8 @@
 //!
 //! A file carries the same metadata as a built-in check and one narrow rule: a response header
 //! of the HTTPS home page (present / absent / matching a regex), TXT records at the domain or
-//! `_dmarc` (some / none matching a regex), or a declared same-origin path's status and body.
+//! `_dmarc`, or the DMARC record that applies to the domain as `mail.dmarc` finds it (some /
+//! none matching a regex), or a declared same-origin path's status and body.
 //! Files are validated when loaded (unknown keys, bad values and regexes, duplicate ids, ids
 //! that clash with built-in checks, bad family prefixes, non-https references), and every error
 //! names the file and the line. The metadata is leaked to `&'static` so that it is the same

@@ -7,6 +7,7 @@ use regex::Regex;
 use serde_json::json;
 
 use crate::endpoints::{EndpointVerdict, combine, combine_each, missing_probe_verdict};
+use crate::mail::dmarc_policy::{self, Discovery};
 
 /// What a header rule expects.
 #[derive(Debug, Clone)]
@@ -26,6 +27,10 @@ pub enum TxtAt {
     Domain,
     /// TXT records at `_dmarc.<domain>`.
     Dmarc,
+    /// The DMARC record that applies to the domain, found and validated as `mail.dmarc` does
+    /// (RFC 7489 §6.6.3): its own `_dmarc` record, else the organisational domain's; none when
+    /// there is no single valid record.
+    DmarcRecord,
 }
 
 /// What a TXT rule expects.
@@ -47,7 +52,7 @@ pub enum Rule {
         /// Expectation.
         expect: HeaderExpect,
     },
-    /// TXT records at the domain or `_dmarc`.
+    /// TXT records at the domain or `_dmarc`, or the DMARC record that applies.
     DnsTxt {
         /// Where.
         at: TxtAt,
@@ -163,21 +168,9 @@ fn judge_txt(
     on_mismatch: Status,
     obs: &Observations,
 ) -> Outcome {
-    let (probe, name) = match at {
-        TxtAt::Domain => (&obs.dns.txt, obs.domain.clone()),
-        TxtAt::Dmarc => (&obs.dns.dmarc, format!("_dmarc.{}", obs.domain)),
-    };
-    let records: &[String] = match probe {
-        Probed::Ok { value } => value,
-        // "No such records" is an answer: the set is empty.
-        Probed::Failed {
-            kind: FailureKind::NoData,
-            ..
-        } => &[],
-        other => {
-            let reason = other.missing_reason().unwrap_or_default();
-            return Outcome::inconclusive(id, format!("TXT lookup of {name}: {reason}"));
-        }
+    let (records, name, applies) = match txt_source(at, obs) {
+        Ok(source) => source,
+        Err(reason) => return Outcome::inconclusive(id, reason),
     };
     let matching: Vec<&String> = records.iter().filter(|r| pattern.is_match(r)).collect();
     let evidence = json!({
@@ -186,6 +179,7 @@ fn judge_txt(
         "matching": matching,
         "pattern": pattern.as_str(),
         "resolver": obs.dns.resolver,
+        "applies": applies,
     });
     let (holds, finding, message) = match (expect, matching.len()) {
         (TxtExpect::Matches, 0) => (
@@ -210,7 +204,56 @@ fn judge_txt(
         ),
     };
     let status = if holds { Status::Pass } else { on_mismatch };
+    let message = match &applies {
+        Some(why) if at == TxtAt::DmarcRecord => format!("{message} ({why})"),
+        _ => message,
+    };
     Outcome::new(id, status, finding, message, evidence)
+}
+
+/// The records a TXT rule reads, the name they are at, and (for `dmarc_record`) which record
+/// applies and why; or why they are not known (a lookup failed).
+fn txt_source(
+    at: TxtAt,
+    obs: &Observations,
+) -> Result<(Vec<String>, String, Option<String>), String> {
+    let (probe, name) = match at {
+        TxtAt::Domain => (&obs.dns.txt, obs.domain.clone()),
+        TxtAt::Dmarc => (&obs.dns.dmarc, format!("_dmarc.{}", obs.domain)),
+        TxtAt::DmarcRecord => {
+            return match dmarc_policy::discover(obs) {
+                Discovery::Found(found) => {
+                    let why = match &found.inherited_from {
+                        Some(from) => format!(
+                            "{from} has no DMARC record, so the organisational domain's applies"
+                        ),
+                        None => "the domain's own DMARC record".to_owned(),
+                    };
+                    Ok((vec![found.record.clone()], found.name.clone(), Some(why)))
+                }
+                Discovery::Missing { message, .. }
+                | Discovery::Multiple { message, .. }
+                | Discovery::Invalid { message, .. } => Ok((
+                    Vec::new(),
+                    format!("_dmarc.{}", obs.domain),
+                    Some(format!("no valid DMARC record applies: {message}")),
+                )),
+                Discovery::Unknown(reason) => Err(reason),
+            };
+        }
+    };
+    match probe {
+        Probed::Ok { value } => Ok((value.clone(), name, None)),
+        // "No such records" is an answer: the set is empty.
+        Probed::Failed {
+            kind: FailureKind::NoData,
+            ..
+        } => Ok((Vec::new(), name, None)),
+        other => {
+            let reason = other.missing_reason().unwrap_or_default();
+            Err(format!("TXT lookup of {name}: {reason}"))
+        }
+    }
 }
 
 fn judge_path(

@@ -57,7 +57,7 @@ pub(super) struct RawHeaderRule {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTxtRule {
-    /// `domain` or `dmarc`.
+    /// `domain`, `dmarc` or `dmarc_record`.
     pub(super) at: Spanned<String>,
     /// `matches` (some record matches) or `no_match` (no record matches).
     pub(super) expect: Spanned<String>,

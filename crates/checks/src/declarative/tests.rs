@@ -315,3 +315,26 @@ fn check_set_evaluates_builtins_and_declarative_checks() {
         .expect("outcome");
     assert_eq!(powered.status, Status::Warn);
 }
+
+#[test]
+fn a_dns_txt_rule_can_read_the_dmarc_record_that_applies() {
+    let mail = VALID
+        .replace("id: http.example-header", "id: mail.example-dmarc")
+        .replace("family: http", "family: mail");
+    let rule = |at: &str| {
+        let head = mail.split("rule:\n").next().unwrap_or_default();
+        format!("{head}rule:\n  dns_txt:\n    at: {at}\n    expect: matches\n    pattern: rua\n")
+    };
+    let check = DeclarativeCheck::from_yaml("t.yaml", &rule("dmarc_record")).expect("valid");
+    assert!(matches!(
+        check.rule(),
+        Rule::DnsTxt {
+            at: TxtAt::DmarcRecord,
+            ..
+        }
+    ));
+    assert_eq!(check.meta().needs, &[govscan_model::Need::DnsDmarc]);
+    let err = load_err(&rule("dmarc_policy"));
+    assert_eq!(err.line, Some(12), "{err}");
+    assert!(err.message.contains("dmarc_record"), "{err}");
+}

@@ -25,12 +25,19 @@ pub static META: CheckMeta = CheckMeta {
                   `example.ee. CAA 0 issue \"letsencrypt.org\"`\n\
                   `example.ee. CAA 0 issuewild \";\"` (no wildcard certificates)\n\
                   `example.ee. CAA 0 iodef \"mailto:security@example.ee\"`\n\
+                  `issuewild` alone restricts only wildcard certificates: always publish \
+                  `issue` too. Mark no property critical (flag 128) unless every CA knows it: \
+                  an unknown critical property stops all issuance.\n\
                   This is a DNS change at your DNS host, not a web-server setting (nginx, \
                   Apache and IIS need no change).",
     references: &[
         Reference {
-            title: "RFC 8659 (DNS Certification Authority Authorization)",
-            url: "https://www.rfc-editor.org/rfc/rfc8659",
+            title: "RFC 8659 §3 (the relevant RRset: the closest ancestor with CAA; no climbing from a CNAME target)",
+            url: "https://www.rfc-editor.org/rfc/rfc8659#section-3",
+        },
+        Reference {
+            title: "RFC 8659 §4.1–§4.3 (critical flag; issue governs ordinary names, issuewild only wildcards)",
+            url: "https://www.rfc-editor.org/rfc/rfc8659#section-4",
         },
         Reference {
             title: "CA/Browser Forum Baseline Requirements §3.2.2.8 (CAA records processing)",
@@ -43,14 +50,20 @@ pub static META: CheckMeta = CheckMeta {
 /// What was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Finding {
-    /// A CAA set with at least one well-formed issue/issuewild property.
+    /// Ordinary (and wildcard) issuance is restricted to the CAs named.
     CaaPresent,
     /// No CAA set at the domain or any parent.
     CaaMissing,
-    /// A CAA set, but no issue/issuewild property (e.g. only iodef).
+    /// A CAA set, but no issue/issuewild property (e.g. only iodef): no restriction.
     NoIssueProperty,
-    /// issue/issuewild properties present, but some record is malformed or an unknown
-    /// property is marked critical (CAs then refuse to issue at all).
+    /// Only issuewild properties: wildcard certificates are restricted, ordinary ones are not
+    /// (RFC 8659 §4.3).
+    OnlyIssuewild,
+    /// A property the CA does not know is marked critical: no CA may issue at all
+    /// (RFC 8659 §4.1), including the one the domain uses.
+    UnknownCriticalTag,
+    /// Some issue/issuewild/iodef value is malformed (a malformed issue value forbids
+    /// issuance, RFC 8659 §4.2).
     MalformedRecord,
 }
 
@@ -60,10 +73,24 @@ impl Finding {
             Finding::CaaPresent => "caa_present",
             Finding::CaaMissing => "caa_missing",
             Finding::NoIssueProperty => "no_issue_property",
+            Finding::OnlyIssuewild => "only_issuewild",
+            Finding::UnknownCriticalTag => "unknown_critical_tag",
             Finding::MalformedRecord => "malformed_record",
         }
     }
 }
+
+/// Property tags registered with IANA (RFC 8659, RFC 8657, RFC 9495, CA/Browser Forum BR
+/// §3.2.2.8, BIMI's issuevmc): a critical one of these is understood, any other blocks issuance.
+const KNOWN_TAGS: &[&str] = &[
+    "issue",
+    "issuewild",
+    "iodef",
+    "contactemail",
+    "contactphone",
+    "issuevmc",
+    "issuemail",
+];
 
 /// RFC 8659 §4.2 issuer-domain-name: LDH labels separated by dots.
 fn is_issuer_domain(name: &str) -> bool {
@@ -108,11 +135,20 @@ fn issue_value_problem(value: &str) -> Option<String> {
     None
 }
 
+/// True for a critical property whose tag govscan (and so, presumably, a CA) does not know.
+fn is_unknown_critical(record: &CaaRecord) -> bool {
+    record.critical
+        && !KNOWN_TAGS
+            .iter()
+            .any(|known| record.tag.eq_ignore_ascii_case(known))
+}
+
 /// A problem with one record, if any.
 fn record_problem(record: &CaaRecord) -> Option<String> {
     let tag = record.tag.to_ascii_lowercase();
     match tag.as_str() {
-        "issue" | "issuewild" => issue_value_problem(&record.value),
+        "issue" | "issuewild" => issue_value_problem(&record.value)
+            .map(|p| format!("{p}; a malformed {tag} value forbids issuance (RFC 8659 §4.2)")),
         "iodef" => {
             let v = record.value.trim().to_ascii_lowercase();
             (!(v.starts_with("mailto:") || v.starts_with("https://") || v.starts_with("http://")))
@@ -123,7 +159,7 @@ fn record_problem(record: &CaaRecord) -> Option<String> {
                     )
                 })
         }
-        _ if record.critical => Some(format!(
+        _ if is_unknown_critical(record) => Some(format!(
             "unknown property {:?} is marked critical, so no CA may issue",
             record.tag
         )),
@@ -131,6 +167,22 @@ fn record_problem(record: &CaaRecord) -> Option<String> {
     }
 }
 
+/// Who may issue under a set of issue (or issuewild) properties, in words.
+fn issuers(records: &[&CaaRecord]) -> String {
+    let names: Vec<&str> = records
+        .iter()
+        .filter(|r| issue_value_problem(&r.value).is_none())
+        .map(|r| r.value.split(';').next().unwrap_or_default().trim())
+        .filter(|issuer| !issuer.is_empty())
+        .collect();
+    if names.is_empty() {
+        "no CA".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Judges the relevant CAA set as a CA processing it would (RFC 8659 §4).
 fn judge(caa: &CaaObservation) -> Outcome {
     let records: Vec<_> = caa
         .records
@@ -138,58 +190,75 @@ fn judge(caa: &CaaObservation) -> Outcome {
         .map(|r| json!({ "critical": r.critical, "tag": r.tag, "value": r.value, "problem": record_problem(r) }))
         .collect();
     let evidence = json!({ "found_at": caa.found_at, "queried": caa.queried, "records": records });
+    let out = |finding: Finding, status: Status, message: String| {
+        Outcome::new(META.id, status, finding.key(), message, evidence.clone())
+    };
     let Some(found_at) = caa.found_at.as_deref().filter(|_| !caa.records.is_empty()) else {
-        return Outcome::new(
-            META.id,
+        return out(
+            Finding::CaaMissing,
             Status::Fail,
-            Finding::CaaMissing.key(),
             format!(
                 "no CAA record set at {} or its parents",
                 caa.queried.join(", ")
             ),
-            evidence,
         );
     };
-    let issue_records: Vec<&CaaRecord> = caa
-        .records
-        .iter()
-        .filter(|r| r.tag.eq_ignore_ascii_case("issue") || r.tag.eq_ignore_ascii_case("issuewild"))
-        .collect();
-    let problems: Vec<String> = caa.records.iter().filter_map(record_problem).collect();
-    if issue_records.is_empty() {
-        return Outcome::new(
-            META.id,
+    let tagged = |tag: &str| -> Vec<&CaaRecord> {
+        caa.records
+            .iter()
+            .filter(|r| r.tag.eq_ignore_ascii_case(tag))
+            .collect()
+    };
+    let (issue, issuewild) = (tagged("issue"), tagged("issuewild"));
+    if let Some(critical) = caa.records.iter().find(|r| is_unknown_critical(r)) {
+        return out(
+            Finding::UnknownCriticalTag,
+            Status::Warn,
+            format!(
+                "the CAA set at {found_at} marks the unknown property {:?} critical, so no CA may issue any certificate for the name (RFC 8659 §4.1), including the CA it uses",
+                critical.tag
+            ),
+        );
+    }
+    if issue.is_empty() && issuewild.is_empty() {
+        return out(
+            Finding::NoIssueProperty,
             Status::Fail,
-            Finding::NoIssueProperty.key(),
             format!(
                 "the CAA set at {found_at} has no issue or issuewild property, so it restricts no CA"
             ),
-            evidence,
         );
     }
-    if let Some(problem) = problems.first() {
-        return Outcome::new(
-            META.id,
+    if issue.is_empty() {
+        return out(
+            Finding::OnlyIssuewild,
+            Status::Fail,
+            format!(
+                "the CAA set at {found_at} has only issuewild, which governs wildcard certificates alone (RFC 8659 §4.3): any CA may issue an ordinary certificate for the name"
+            ),
+        );
+    }
+    if let Some(problem) = caa.records.iter().find_map(record_problem) {
+        return out(
+            Finding::MalformedRecord,
             Status::Warn,
-            Finding::MalformedRecord.key(),
             format!("the CAA set at {found_at} has a problem: {problem}"),
-            evidence,
         );
     }
-    let issuers: Vec<String> = issue_records
-        .iter()
-        .map(|r| {
-            let issuer = r.value.split(';').next().unwrap_or_default().trim();
-            let issuer = if issuer.is_empty() { "no CA" } else { issuer };
-            format!("{} {issuer}", r.tag.to_ascii_lowercase())
-        })
-        .collect();
-    Outcome::new(
-        META.id,
+    // RFC 8659 §4.3: with an issuewild property, issue no longer governs wildcards.
+    let wildcard = if issuewild.is_empty() {
+        &issue
+    } else {
+        &issuewild
+    };
+    out(
+        Finding::CaaPresent,
         Status::Pass,
-        Finding::CaaPresent.key(),
-        format!("CAA at {found_at} allows: {}", issuers.join(", ")),
-        evidence,
+        format!(
+            "CAA at {found_at} allows ordinary certificates from {} and wildcard certificates from {}",
+            issuers(&issue),
+            issuers(wildcard)
+        ),
     )
 }
 

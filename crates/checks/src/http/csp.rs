@@ -1,11 +1,14 @@
-//! A Content-Security-Policy restricts scripts without unsafe-inline or wildcards.
+//! A Content-Security-Policy restricts scripts without unsafe-inline or wildcards, judged over
+//! every enforced policy together (a request is allowed only if every policy allows it).
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, HttpExchange, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::http::csp_policy;
-use crate::http::judge_home_page;
+use crate::http::csp_policy::{self, CspPolicy};
+use crate::http::{csp_effect, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -31,8 +34,20 @@ pub static META: CheckMeta = CheckMeta {
                   IIS: a customHeaders entry `Content-Security-Policy`.",
     references: &[
         Reference {
-            title: "W3C Content Security Policy Level 3",
-            url: "https://www.w3.org/TR/CSP3/",
+            title: "W3C CSP Level 3 §2.2.2 (one policy per comma-separated header token) and §8.1 (the effect of multiple policies)",
+            url: "https://www.w3.org/TR/CSP3/#multiple-policies",
+        },
+        Reference {
+            title: "W3C CSP Level 3 §6.8.3 (fetch directive fallback lists: script-src-elem, script-src-attr, default-src)",
+            url: "https://www.w3.org/TR/CSP3/#directive-fallback-list",
+        },
+        Reference {
+            title: "W3C CSP Level 3 §6.7.3.2 ('unsafe-inline' is ignored with a nonce, hash or 'strict-dynamic') and §8.2 ('strict-dynamic')",
+            url: "https://www.w3.org/TR/CSP3/#allow-all-inline",
+        },
+        Reference {
+            title: "W3C CSP Level 3 §3.2 (Content-Security-Policy-Report-Only enforces nothing)",
+            url: "https://www.w3.org/TR/CSP3/#cspro-header",
         },
         Reference {
             title: "MDN HTTP Observatory scoring: Content Security Policy",
@@ -48,75 +63,98 @@ impl Check for Csp {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        judge_home_page(META.id, obs, |last| {
-            let enforced: Vec<&str> = last.header_values("content-security-policy").collect();
-            let report_only: Vec<&str> = last
-                .header_values("content-security-policy-report-only")
-                .collect();
-            let policies: Vec<csp_policy::CspPolicy> = enforced
-                .iter()
-                .flat_map(|v| csp_policy::parse_header(v))
-                .collect();
-            let mut evidence = json!({
-                "url": last.url,
-                "content_security_policy": enforced,
-                "report_only": report_only,
-            });
-            if policies.is_empty() {
-                let (finding, message) = if report_only.is_empty() {
-                    (
-                        "csp_missing",
-                        format!("{} sends no Content-Security-Policy", last.url),
-                    )
-                } else {
-                    (
-                        "report_only",
-                        format!(
-                            "{} sends only Content-Security-Policy-Report-Only, which enforces nothing",
-                            last.url
-                        ),
-                    )
-                };
-                return EndpointVerdict::new(Status::Fail, finding, message, evidence);
-            }
-            let issues = csp_policy::combined_issues(&policies);
-            let keys: Vec<&str> = issues.iter().map(|i| i.key()).collect();
-            evidence["issues"] = json!(keys);
-            evidence["directives"] = json!(
-                policies
-                    .iter()
-                    .map(|p| p.directives.clone())
-                    .collect::<Vec<_>>()
-            );
-            match issues.iter().find(|i| i.is_severe()).or(issues.first()) {
-                None => EndpointVerdict::new(
-                    Status::Pass,
-                    "csp_strict",
-                    format!(
-                        "{} sends a Content-Security-Policy without known weaknesses",
-                        last.url
-                    ),
-                    evidence,
+        judge_home_page(META.id, obs, judge_response)
+    }
+}
+
+/// Judges the enforced policies of one response together.
+fn judge_response(last: &HttpExchange) -> EndpointVerdict {
+    let enforced: Vec<&str> = last.header_values("content-security-policy").collect();
+    let report_only: Vec<&str> = last
+        .header_values("content-security-policy-report-only")
+        .collect();
+    let policies: Vec<CspPolicy> = enforced
+        .iter()
+        .flat_map(|v| csp_policy::parse_header(v))
+        .collect();
+    let mut evidence = json!({
+        "url": last.url,
+        "content_security_policy": enforced,
+        "report_only": report_only,
+    });
+    if policies.is_empty() {
+        let (finding, message) = if report_only.is_empty() {
+            (
+                "csp_missing",
+                format!("{} sends no Content-Security-Policy", last.url),
+            )
+        } else {
+            (
+                "report_only",
+                format!(
+                    "{} sends only Content-Security-Policy-Report-Only, which enforces nothing",
+                    last.url
                 ),
-                Some(worst) => {
-                    let status = if worst.is_severe() {
-                        Status::Fail
-                    } else {
-                        Status::Warn
-                    };
-                    EndpointVerdict::new(
-                        status,
-                        worst.key(),
-                        format!(
-                            "the Content-Security-Policy of {} has weaknesses: {}",
-                            last.url,
-                            keys.join(", ")
-                        ),
-                        evidence,
-                    )
-                }
-            }
-        })
+            )
+        };
+        return EndpointVerdict::new(Status::Fail, finding, message, evidence);
+    }
+    let effect = csp_effect::combine(&policies);
+    let keys: Vec<&str> = effect.issues.iter().map(|i| i.key()).collect();
+    evidence["issues"] = json!(keys);
+    evidence["policies"] = json!(
+        policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| json!({
+                "policy": i + 1,
+                "directives": p.directives,
+                "allows": p.grant_set().iter().map(|g| g.key()).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>()
+    );
+    evidence["effect"] = effect.evidence();
+    let removed = if effect.removed_issues.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} enforced policies; weaknesses of one that another removes: {})",
+            policies.len(),
+            effect
+                .removed_issues
+                .iter()
+                .map(|(i, _)| i.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    match effect.issues.first() {
+        None => EndpointVerdict::new(
+            Status::Pass,
+            "csp_strict",
+            format!(
+                "{} sends a Content-Security-Policy without known weaknesses{removed}",
+                last.url
+            ),
+            evidence,
+        ),
+        Some(worst) => {
+            let status = if worst.is_severe() {
+                Status::Fail
+            } else {
+                Status::Warn
+            };
+            EndpointVerdict::new(
+                status,
+                worst.key(),
+                format!(
+                    "the Content-Security-Policy of {} has weaknesses that every enforced policy allows: {}{removed}",
+                    last.url,
+                    keys.join(", ")
+                ),
+                evidence,
+            )
+        }
     }
 }
 
@@ -128,5 +166,17 @@ mod tests {
     #[test]
     fn fixtures() {
         assert_fixtures(&Csp);
+    }
+
+    #[test]
+    fn fuzz_seeds_keep_the_harness_invariants() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/csp");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/csp exists") {
+            let bytes = std::fs::read(entry.expect("dir entry").path()).expect("seed is readable");
+            crate::fuzzing::csp(&String::from_utf8_lossy(&bytes));
+            seen += 1;
+        }
+        assert!(seen > 0, "no CSP seeds in {}", dir.display());
     }
 }

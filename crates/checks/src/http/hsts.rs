@@ -1,4 +1,5 @@
-//! HTTPS responses send a valid Strict-Transport-Security header with a long max-age.
+//! HTTPS responses send a valid Strict-Transport-Security header with a long max-age, over a
+//! certificate browsers accept (RFC 6797 §8.1: otherwise they ignore the header).
 
 use govscan_model::{
     CheckMeta, Family, HttpExchange, Level, Need, Observations, Outcome, Reference, Status,
@@ -7,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::http::hsts_header::{self, HstsPolicy};
+use crate::http::transport_trust::{CertificateAcceptance, rejection_reason};
 use crate::{Check, Context};
 
 /// The check.
@@ -34,8 +36,12 @@ pub static META: CheckMeta = CheckMeta {
                   `require_include_subdomains` (default false).",
     references: &[
         Reference {
-            title: "RFC 6797 §6.1 (Strict-Transport-Security header syntax) and §8.1",
+            title: "RFC 6797 §6.1 (Strict-Transport-Security header syntax)",
             url: "https://www.rfc-editor.org/rfc/rfc6797#section-6.1",
+        },
+        Reference {
+            title: "RFC 6797 §8.1 (only the first header is processed, and only over secure transport without errors: HSTS over a rejected certificate is ignored)",
+            url: "https://www.rfc-editor.org/rfc/rfc6797#section-8.1",
         },
         Reference {
             title: "RIA: Configuring two-way SSL in the Ubuntu Nginx web server (HSTS one year)",
@@ -46,7 +52,7 @@ pub static META: CheckMeta = CheckMeta {
             url: "https://developer.mozilla.org/en-US/observatory/docs/tests_and_scoring",
         },
     ],
-    needs: &[Need::DnsAddresses, Need::Https],
+    needs: &[Need::DnsAddresses, Need::Https, Need::Tls],
 };
 
 /// What was found on one response.
@@ -64,6 +70,8 @@ enum Finding {
     HeaderInvalid,
     /// max-age=0: the policy is switched off.
     MaxAgeZero,
+    /// A valid header over a certificate browsers reject: they ignore it (RFC 6797 §8.1).
+    CertificateRejected,
 }
 
 impl Finding {
@@ -75,6 +83,7 @@ impl Finding {
             Finding::HeaderMissing => "header_missing",
             Finding::HeaderInvalid => "header_invalid",
             Finding::MaxAgeZero => "max_age_zero",
+            Finding::CertificateRejected => "certificate_rejected",
         }
     }
 
@@ -82,7 +91,10 @@ impl Finding {
         match self {
             Finding::HstsEnabled => Status::Pass,
             Finding::MaxAgeBelowMinimum | Finding::IncludeSubdomainsMissing => Status::Warn,
-            Finding::HeaderMissing | Finding::HeaderInvalid | Finding::MaxAgeZero => Status::Fail,
+            Finding::HeaderMissing
+            | Finding::HeaderInvalid
+            | Finding::MaxAgeZero
+            | Finding::CertificateRejected => Status::Fail,
         }
     }
 }
@@ -180,7 +192,7 @@ impl Check for Hsts {
             META.id,
             &obs.endpoints,
             |ep| &ep.https,
-            |_, chain| {
+            |ep, chain| {
                 // The first response (the home page as requested) and the final HTTPS response.
                 let https_hops: Vec<&HttpExchange> = chain
                     .hops
@@ -207,17 +219,49 @@ impl Check for Hsts {
                         _ => 2,
                     })
                     .map(|(f, m, _)| (*f, m.clone()));
+                let acceptance = CertificateAcceptance::of(ep);
                 let evidence = json!({
                     "responses": judged.iter().map(|(f, _, e)| json!({ "finding": f.key(), "evidence": e })).collect::<Vec<_>>(),
+                    "certificate": acceptance.evidence(),
                 });
-                match worst {
-                    Some((finding, message)) => {
-                        EndpointVerdict::new(finding.status(), finding.key(), message, evidence)
-                    }
-                    None => EndpointVerdict::new(
+                let Some((finding, message)) = worst else {
+                    return EndpointVerdict::new(
                         Status::Inconclusive,
                         "probe_incomplete",
                         "no HTTPS response judged",
+                        evidence,
+                    );
+                };
+                if finding.status() == Status::Fail {
+                    return EndpointVerdict::new(
+                        finding.status(),
+                        finding.key(),
+                        message,
+                        evidence,
+                    );
+                }
+                // RFC 6797 §8.1: the header counts only over a certificate browsers accept.
+                match acceptance {
+                    CertificateAcceptance::Accepted => {
+                        EndpointVerdict::new(finding.status(), finding.key(), message, evidence)
+                    }
+                    CertificateAcceptance::Rejected(error) => EndpointVerdict::new(
+                        Status::Fail,
+                        Finding::CertificateRejected.key(),
+                        format!(
+                            "{} sends HSTS, but browsers ignore it: {} (RFC 6797 §8.1)",
+                            first.url,
+                            rejection_reason(&error)
+                        ),
+                        evidence,
+                    ),
+                    CertificateAcceptance::Unknown(reason) => EndpointVerdict::new(
+                        Status::Inconclusive,
+                        "certificate_not_judged",
+                        format!(
+                            "{} sends HSTS, but whether browsers accept its certificate (and so the header) is unknown: {reason}",
+                            first.url
+                        ),
                         evidence,
                     ),
                 }

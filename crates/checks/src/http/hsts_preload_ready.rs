@@ -1,4 +1,5 @@
-//! The domain meets the HSTS preload list's entry requirements (hstspreload.org, pshtt).
+//! The domain meets the HSTS preload list's entry requirements (hstspreload.org, pshtt): a
+//! registrable domain, over a certificate browsers accept, with the right header and redirect.
 
 use govscan_model::{
     CheckMeta, FailureKind, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
@@ -7,6 +8,8 @@ use serde_json::json;
 
 use crate::endpoints::{EndpointVerdict, combine_each, missing_probe_verdict};
 use crate::http::hsts_header;
+use crate::http::transport_trust::{CertificateAcceptance, rejection_reason};
+use crate::public_suffix;
 use crate::{Check, Context};
 
 /// The check.
@@ -22,10 +25,11 @@ pub static META: CheckMeta = CheckMeta {
     title: "HSTS is ready for the browsers' preload list",
     level: Level::May,
     rationale: "A preloaded domain is HTTPS-only in browsers from the very first visit, so \
-                not even the first request can be downgraded. The list accepts a domain whose \
-                https:// home page sends HSTS with max-age of at least one year, \
-                includeSubDomains and preload, and whose http:// home page redirects to \
-                https:// on the same host.",
+                not even the first request can be downgraded. The list accepts a registrable \
+                domain (`example.ee`, not `www.example.ee`: subdomains are covered by its \
+                includeSubDomains) whose https:// home page, over a certificate browsers \
+                accept, sends HSTS with max-age of at least one year, includeSubDomains and \
+                preload, and whose http:// home page redirects to https:// on the same host.",
     remediation: "Once every subdomain serves HTTPS, send \
                   `Strict-Transport-Security: max-age=63072000; includeSubDomains; preload` and \
                   submit the registrable domain at hstspreload.org.\n\
@@ -34,7 +38,7 @@ pub static META: CheckMeta = CheckMeta {
                   IIS: the HSTS settings of the site (IIS 10.0 1709+).",
     references: &[
         Reference {
-            title: "HSTS preload list submission requirements",
+            title: "HSTS preload list submission requirements (a valid certificate; the registrable domain, not a subdomain)",
             url: "https://hstspreload.org/#submission-requirements",
         },
         Reference {
@@ -42,11 +46,19 @@ pub static META: CheckMeta = CheckMeta {
             url: "https://www.rfc-editor.org/rfc/rfc6797#section-6.1",
         },
         Reference {
+            title: "RFC 6797 §8.1 (HSTS over a certificate with errors is ignored)",
+            url: "https://www.rfc-editor.org/rfc/rfc6797#section-8.1",
+        },
+        Reference {
+            title: "Public Suffix List (registrable domain = public suffix + one label)",
+            url: "https://publicsuffix.org/list/",
+        },
+        Reference {
             title: "pshtt: HSTS preload ready",
             url: "https://github.com/cisagov/pshtt#readme",
         },
     ],
-    needs: &[Need::DnsAddresses, Need::Https, Need::Http],
+    needs: &[Need::DnsAddresses, Need::Https, Need::Http, Need::Tls],
 };
 
 impl Check for HstsPreloadReady {
@@ -55,6 +67,9 @@ impl Check for HstsPreloadReady {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
+        if let Some(outcome) = not_a_registrable_domain(&obs.domain) {
+            return outcome;
+        }
         combine_each(META.id, &obs.endpoints, |ep| {
             let chain = match ep.https.value() {
                 Some(chain) => chain,
@@ -87,34 +102,53 @@ impl Check for HstsPreloadReady {
                 } => Some(true),
                 _ => None,
             };
-            let mut problems: Vec<&str> = Vec::new();
+            let acceptance = CertificateAcceptance::of(ep);
+            let mut problems: Vec<String> = Vec::new();
+            if let CertificateAcceptance::Rejected(error) = &acceptance {
+                problems.push(format!(
+                    "{}, so browsers ignore its HSTS header",
+                    rejection_reason(error)
+                ));
+            }
             match &policy {
-                None => problems.push("no Strict-Transport-Security header"),
+                None => problems.push("no Strict-Transport-Security header".into()),
                 Some(Err(_)) => {
-                    problems.push("the Strict-Transport-Security header does not parse")
+                    problems.push("the Strict-Transport-Security header does not parse".into())
                 }
                 Some(Ok(p)) => {
                     if p.max_age < PRELOAD_MIN_MAX_AGE {
-                        problems.push("max-age below one year");
+                        problems.push("max-age below one year".into());
                     }
                     if !p.include_subdomains {
-                        problems.push("no includeSubDomains");
+                        problems.push("no includeSubDomains".into());
                     }
                     if !p.preload {
-                        problems.push("no preload directive");
+                        problems.push("no preload directive".into());
                     }
                 }
             }
             match redirects_to_https {
-                Some(false) => {
-                    problems.push("http:// does not redirect to https:// on the same host first")
-                }
+                Some(false) => problems
+                    .push("http:// does not redirect to https:// on the same host first".into()),
                 Some(true) => {}
                 None => {
                     if problems.is_empty() {
                         return missing_probe_verdict(&ep.http);
                     }
                 }
+            }
+            if let (CertificateAcceptance::Unknown(reason), true) =
+                (&acceptance, problems.is_empty())
+            {
+                return EndpointVerdict::new(
+                    Status::Inconclusive,
+                    "certificate_not_judged",
+                    format!(
+                        "{} could not be judged: whether browsers accept its certificate is unknown ({reason})",
+                        first.url
+                    ),
+                    json!({ "certificate": acceptance.evidence() }),
+                );
             }
             let evidence = json!({
                 "url": first.url,
@@ -123,6 +157,7 @@ impl Check for HstsPreloadReady {
                 "include_subdomains": policy.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.include_subdomains),
                 "preload": policy.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.preload),
                 "http_redirects_to_https": redirects_to_https,
+                "certificate": acceptance.evidence(),
                 "problems": problems,
             });
             if problems.is_empty() {
@@ -146,6 +181,30 @@ impl Check for HstsPreloadReady {
             }
         })
     }
+}
+
+/// The not-applicable outcome for a name that is not a registrable domain (public suffix + one
+/// label): the preload list accepts only those (a subdomain is covered by its registrable
+/// domain's includeSubDomains).
+fn not_a_registrable_domain(domain: &str) -> Option<Outcome> {
+    let registrable = public_suffix::registrable_domain(domain);
+    let name = domain.trim_end_matches('.').to_ascii_lowercase();
+    if registrable.as_deref() == Some(name.as_str()) {
+        return None;
+    }
+    let message = match &registrable {
+        Some(parent) => format!(
+            "{domain} is a subdomain of {parent}: the HSTS preload list takes registrable domains only (preload {parent} with includeSubDomains to cover it)"
+        ),
+        None => format!("{domain} is a public suffix, which cannot be preloaded"),
+    };
+    Some(Outcome::new(
+        META.id,
+        Status::NotApplicable,
+        "not_registrable_domain",
+        message,
+        json!({ "domain": domain, "registrable_domain": registrable }),
+    ))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Plain http:// requests are redirected, on the first hop, to https:// on the same host.
+//! Plain http:// requests are redirected, on the first hop, to https:// on the same host, and no
+//! later hop of the chain leads back to http:// (the whole chain and its landing are judged).
 
 use govscan_model::{
     CheckMeta, EndpointObservations, FailureKind, Family, Level, Need, Observations, Outcome,
@@ -22,9 +23,12 @@ pub static META: CheckMeta = CheckMeta {
     rationale: "Visitors who type the address or follow an old http:// link start unencrypted. \
                 A permanent redirect to https:// on the same host as the very first step moves \
                 them to HTTPS before anything else happens, and lets the HTTPS host set HSTS \
-                for that name. Closing port 80 entirely is also acceptable.",
+                for that name. Every later redirect must stay on https://: one hop back to \
+                http:// (on this or another host) hands the visit to a network attacker again. \
+                Closing port 80 entirely is also acceptable.",
     remediation: "Answer every http:// request with `301 Moved Permanently` (or 308) to the \
-                  same host over https://, before any redirect to another host (e.g. `www.`).\n\
+                  same host over https://, before any redirect to another host (e.g. `www.`); \
+                  every later redirect must point to an https:// URL.\n\
                   nginx: `server { listen 80; listen [::]:80; server_name example.ee; \
                   return 301 https://$host$request_uri; }`\n\
                   Apache: `<VirtualHost *:80>` with `Redirect permanent / https://example.ee/`\n\
@@ -40,8 +44,12 @@ pub static META: CheckMeta = CheckMeta {
             url: "https://www.rfc-editor.org/rfc/rfc6797#section-7.2",
         },
         Reference {
-            title: "RFC 9110 §15.4 (redirection status codes)",
+            title: "RFC 9110 §15.4 (redirection status codes) and §10.2.2 (Location, resolved against the request URL)",
             url: "https://www.rfc-editor.org/rfc/rfc9110#section-15.4",
+        },
+        Reference {
+            title: "Fetch Living Standard §4.4 HTTP-redirect fetch (browsers follow 301, 302, 303, 307 and 308, each hop in turn)",
+            url: "https://fetch.spec.whatwg.org/#http-redirect-fetch",
         },
         Reference {
             title: "internet.nl website test (HTTPS redirect, same host first)",
@@ -74,6 +82,10 @@ enum Finding {
     RedirectLoop,
     /// More redirects than the probe's limit.
     TooManyRedirects,
+    /// A later hop redirects back to http:// (on this or another host).
+    Downgrade,
+    /// The chain ends on a page that is not served over https://.
+    FinalNotHttps,
 }
 
 impl Finding {
@@ -89,6 +101,8 @@ impl Finding {
             Finding::BadLocation => "bad_location",
             Finding::RedirectLoop => "redirect_loop",
             Finding::TooManyRedirects => "too_many_redirects",
+            Finding::Downgrade => "downgrade",
+            Finding::FinalNotHttps => "final_not_https",
         }
     }
 
@@ -196,13 +210,130 @@ fn judge_chain(chain: &RedirectChain) -> EndpointVerdict {
     let finding = match first.status {
         301 | 308 => Finding::PermanentRedirect,
         302 | 303 | 307 => Finding::TemporaryRedirect,
-        _ => Finding::UnusualRedirectStatus,
+        // Fetch follows only 301, 302, 303, 307 and 308: the visit stays on http://.
+        _ => {
+            return verdict(
+                Finding::UnusualRedirectStatus,
+                format!(
+                    "{} answers {}, which browsers do not follow as a redirect",
+                    first.url, first.status
+                ),
+                evidence,
+            );
+        }
     };
+    if let Some(later) = judge_later_hops(chain, &mut evidence) {
+        return later;
+    }
+    let landing = evidence["final_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     verdict(
         finding,
-        format!("{} answers {} to {target}", first.url, first.status),
+        format!(
+            "{} answers {} to {target}, and the chain stays on HTTPS to {landing}",
+            first.url, first.status
+        ),
         evidence,
     )
+}
+
+/// Judges every hop after the first and the chain's end: a hop to http:// (here or on another
+/// host) fails, as does a landing that is not https://; a later hop that could not be fetched
+/// leaves the landing unknown (inconclusive). `None` when the rest of the chain is sound.
+fn judge_later_hops(
+    chain: &RedirectChain,
+    evidence: &mut serde_json::Value,
+) -> Option<EndpointVerdict> {
+    let verdict = |finding: Finding, message: String, evidence: &serde_json::Value| {
+        Some(EndpointVerdict::new(
+            finding.status(),
+            finding.key(),
+            message,
+            evidence.clone(),
+        ))
+    };
+    for (i, hop) in chain.hops.iter().enumerate().skip(1) {
+        let Some(location) = hop.header("location").filter(|_| hop.is_redirect()) else {
+            continue;
+        };
+        let Ok(target) = Url::parse(&hop.url).and_then(|base| base.join(location.trim())) else {
+            continue; // the chain end says BadLocation
+        };
+        if target.scheme() != "https" {
+            evidence["downgrade"] =
+                json!({ "hop": i + 1, "url": hop.url, "location": target.as_str() });
+            return verdict(
+                Finding::Downgrade,
+                format!(
+                    "hop {} of the chain ({}) redirects back to plain HTTP: {target}",
+                    i + 1,
+                    hop.url
+                ),
+                evidence,
+            );
+        }
+    }
+    let last = chain.hops.last()?;
+    match &chain.end {
+        RedirectEnd::BadLocation { location } => verdict(
+            Finding::BadLocation,
+            format!(
+                "{} redirects to an unusable Location {:?}",
+                last.url,
+                location.as_deref().unwrap_or("")
+            ),
+            evidence,
+        ),
+        RedirectEnd::HopFailed {
+            url,
+            detail,
+            failure,
+        } => {
+            evidence["failed_hop"] = json!({ "url": url, "detail": detail, "failure": failure });
+            let finding = match failure {
+                Some(kind) if kind.is_scanner_side() => crate::endpoints::SCANNER_FAILURE,
+                _ => "later_hop_failed",
+            };
+            Some(EndpointVerdict::new(
+                Status::Inconclusive,
+                finding,
+                format!(
+                    "the redirect chain could not be followed to its end: {url} failed ({detail})"
+                ),
+                evidence.clone(),
+            ))
+        }
+        RedirectEnd::Offsite { location, .. } => {
+            evidence["final_url"] = json!(location);
+            None
+        }
+        // A chain recorded up to a redirect whose target was not fetched: its (https, as
+        // checked above) target is where the visit lands.
+        RedirectEnd::Final if last.is_redirect() => {
+            let target = Url::parse(&last.url)
+                .and_then(|base| base.join(last.header("location").unwrap_or_default().trim()))
+                .map_or_else(|_| last.url.clone(), |u| u.to_string());
+            evidence["final_url"] = json!(target);
+            None
+        }
+        RedirectEnd::Final if !last.url.starts_with("https://") => {
+            evidence["final_url"] = json!(last.url);
+            verdict(
+                Finding::FinalNotHttps,
+                format!(
+                    "the redirect chain ends on {}, which is not HTTPS",
+                    last.url
+                ),
+                evidence,
+            )
+        }
+        _ => {
+            evidence["final_url"] = json!(last.url);
+            None
+        }
+    }
 }
 
 fn judge_endpoint(ep: &EndpointObservations) -> EndpointVerdict {

@@ -1,10 +1,11 @@
-//! `X-Content-Type-Options: nosniff` is sent on the HTTPS home page.
+//! `X-Content-Type-Options: nosniff` is sent on the HTTPS home page, read as Fetch's
+//! "determine nosniff" reads it (the first value of all the fields, split on commas).
 
 use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::http::judge_home_page;
+use crate::http::{header_list, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -24,8 +25,8 @@ pub static META: CheckMeta = CheckMeta {
                   IIS: add a customHeaders entry `X-Content-Type-Options` = `nosniff`.",
     references: &[
         Reference {
-            title: "Fetch Standard §X-Content-Type-Options",
-            url: "https://fetch.spec.whatwg.org/#x-content-type-options-header",
+            title: "Fetch Living Standard, X-Content-Type-Options header: \"determine nosniff\" reads the first value after get, decode, and split (§2.2.2)",
+            url: "https://fetch.spec.whatwg.org/#determine-nosniff",
         },
         Reference {
             title: "MDN HTTP Observatory scoring: X-Content-Type-Options",
@@ -63,13 +64,21 @@ impl Check for XContentTypeOptions {
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
         judge_home_page(META.id, obs, |last| {
-            let values: Vec<&str> = last.header_values("x-content-type-options").collect();
-            let finding = match values.first() {
+            let fields: Vec<&str> = last.header_values("x-content-type-options").collect();
+            // Fetch "determine nosniff": only the first split value counts, so
+            // `nosniff, nosniff` and two `nosniff` headers are nosniff.
+            let values = header_list::get_decode_split(last, "x-content-type-options");
+            let finding = match values.as_ref().and_then(|v| v.first()) {
                 None => Finding::Missing,
-                Some(v) if v.trim().eq_ignore_ascii_case("nosniff") => Finding::Nosniff,
+                Some(v) if v.eq_ignore_ascii_case("nosniff") => Finding::Nosniff,
                 Some(_) => Finding::InvalidValue,
             };
-            let evidence = json!({ "url": last.url, "status": last.status, "values": values });
+            let evidence = json!({
+                "url": last.url,
+                "status": last.status,
+                "fields": fields,
+                "values": values,
+            });
             match finding {
                 Finding::Nosniff => EndpointVerdict::new(
                     Status::Pass,
@@ -87,7 +96,7 @@ impl Check for XContentTypeOptions {
                     Status::Fail,
                     finding.key(),
                     format!(
-                        "{} sends X-Content-Type-Options with a value other than nosniff",
+                        "{} sends X-Content-Type-Options whose first value is not nosniff (browsers read only the first)",
                         last.url
                     ),
                     evidence,

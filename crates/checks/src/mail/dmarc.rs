@@ -1,12 +1,10 @@
 //! The domain publishes one valid DMARC record with an enforcing policy (quarantine or reject).
 
-use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
-};
+use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
 use serde_json::json;
 
-use crate::dns::answered;
-use crate::mail::dmarc_record::{self, DmarcError, Policy};
+use crate::mail::dmarc_policy::{self, Discovery};
+use crate::mail::dmarc_record::{DmarcError, Policy};
 use crate::{Check, Context};
 
 /// The check.
@@ -24,16 +22,22 @@ pub static META: CheckMeta = CheckMeta {
     remediation: "Publish one TXT record at `_dmarc.<domain>`, e.g. \
                   `v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.ee`. Start with \
                   `p=none` and a `rua` address to see who sends as you, then move to \
-                  `quarantine` and `reject` with `pct=100`. This is a DNS change; web servers \
-                  (nginx, Apache, IIS) need no change.",
+                  `quarantine` and `reject` with `pct=100`. On an organisational domain, leave \
+                  out `sp=` (subdomains then get `p=`) or set `sp=reject`: `sp=none` leaves \
+                  every subdomain without its own record open to forgery. This is a DNS \
+                  change; web servers (nginx, Apache, IIS) need no change.",
     references: &[
         Reference {
             title: "RFC 7489 §6.3–§6.4 (DMARC record format)",
             url: "https://www.rfc-editor.org/rfc/rfc7489#section-6.3",
         },
         Reference {
-            title: "RFC 7489 §6.6.3 (policy discovery)",
+            title: "RFC 7489 §6.6.3 (policy discovery: the organisational domain's sp=, else p=)",
             url: "https://www.rfc-editor.org/rfc/rfc7489#section-6.6.3",
+        },
+        Reference {
+            title: "RFC 7489 §6.3 (sp: the policy for subdomains of the organisational domain)",
+            url: "https://www.rfc-editor.org/rfc/rfc7489#section-6.3",
         },
         Reference {
             title: "internet.nl e-mail test (DMARC policy)",
@@ -52,6 +56,8 @@ enum Finding {
     PartialPct,
     /// `p=none`.
     PolicyNone,
+    /// An organisational domain whose `sp=none` leaves its subdomains unprotected.
+    SubdomainPolicyNone,
     /// No DMARC record.
     DmarcMissing,
     /// More than one DMARC record (receivers then apply none).
@@ -68,6 +74,7 @@ impl Finding {
             Finding::PolicyEnforced => "policy_enforced",
             Finding::PartialPct => "partial_pct",
             Finding::PolicyNone => "policy_none",
+            Finding::SubdomainPolicyNone => "subdomain_policy_none",
             Finding::DmarcMissing => "dmarc_missing",
             Finding::MultipleDmarcRecords => "multiple_dmarc_records",
             Finding::PolicyMissing => "policy_missing",
@@ -78,7 +85,9 @@ impl Finding {
     fn status(self) -> Status {
         match self {
             Finding::PolicyEnforced => Status::Pass,
-            Finding::PartialPct | Finding::PolicyNone => Status::Warn,
+            Finding::PartialPct | Finding::PolicyNone | Finding::SubdomainPolicyNone => {
+                Status::Warn
+            }
             _ => Status::Fail,
         }
     }
@@ -90,138 +99,83 @@ impl Check for Dmarc {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        let name = format!("_dmarc.{}", obs.domain);
-        let txt = match answered(&obs.dns.dmarc) {
-            Ok(txt) => txt,
-            Err(reason) => {
-                return Outcome::inconclusive(META.id, format!("{name} TXT lookup: {reason}"));
-            }
-        };
         let outcome = |finding: Finding, message: String, evidence: serde_json::Value| {
             Outcome::new(META.id, finding.status(), finding.key(), message, evidence)
         };
-        let records: Vec<&String> = txt.iter().filter(|t| dmarc_record::is_dmarc(t)).collect();
-        // RFC 7489 §6.6.3: with no record at the domain, the organisational domain's record
-        // applies (its `sp=` if present, as the domain is below it).
-        let mut fallback = json!(null);
-        let mut name = name;
-        let org_records: Vec<String>;
-        let record = match records.as_slice() {
-            [] => {
-                let org = match &obs.dns.dmarc_organisational {
-                    Probed::Ok { value } => value,
-                    Probed::Skipped { why } => {
-                        return outcome(
-                            Finding::DmarcMissing,
-                            format!("{name} has no DMARC record"),
-                            json!({ "name": name, "txt_records": txt, "organisational_domain": why }),
-                        );
-                    }
-                    failed => {
-                        return Outcome::inconclusive(
-                            META.id,
-                            format!(
-                                "{name} has no DMARC record and the organisational domain's lookup failed: {}",
-                                failed.missing_reason().unwrap_or_default()
-                            ),
-                        );
-                    }
-                };
-                org_records = org
-                    .records
-                    .iter()
-                    .filter(|t| dmarc_record::is_dmarc(t))
-                    .cloned()
-                    .collect();
-                let org_name = format!("_dmarc.{}", org.domain);
-                match org_records.as_slice() {
-                    [one] => {
-                        fallback = json!({ "from": name, "to": org_name });
-                        name = org_name;
-                        one
-                    }
-                    [] => {
-                        return outcome(
-                            Finding::DmarcMissing,
-                            format!(
-                                "neither {name} nor {org_name} (organisational domain) has a DMARC record"
-                            ),
-                            json!({ "name": name, "txt_records": txt, "organisational_domain": org }),
-                        );
-                    }
-                    many => {
-                        return outcome(
-                            Finding::MultipleDmarcRecords,
-                            format!(
-                                "{name} has no DMARC record and {org_name} has {}; receivers then apply no policy",
-                                many.len()
-                            ),
-                            json!({ "name": org_name, "records": many }),
-                        );
-                    }
-                }
+        let found = match dmarc_policy::discover(obs) {
+            Discovery::Found(found) => found,
+            Discovery::Missing { message, evidence } => {
+                return outcome(Finding::DmarcMissing, message, evidence);
             }
-            [one] => *one,
-            many => {
-                return outcome(
-                    Finding::MultipleDmarcRecords,
-                    format!(
-                        "{name} has {} DMARC records; receivers then apply no policy",
-                        many.len()
-                    ),
-                    json!({ "name": name, "records": many }),
-                );
+            Discovery::Multiple { message, evidence } => {
+                return outcome(Finding::MultipleDmarcRecords, message, evidence);
             }
-        };
-        let parsed = match dmarc_record::parse(record) {
-            Ok(parsed) => parsed,
-            Err(error) => {
+            Discovery::Invalid {
+                error,
+                message,
+                evidence,
+            } => {
                 let finding = match error {
                     DmarcError::MissingPolicy => Finding::PolicyMissing,
                     DmarcError::Invalid(_) => Finding::RecordInvalid,
                 };
-                return outcome(
-                    finding,
-                    format!("the DMARC record at {name} is invalid: {error}"),
-                    json!({ "name": name, "record": record, "error": error.to_string() }),
-                );
+                return outcome(finding, message, evidence);
             }
+            Discovery::Unknown(reason) => return Outcome::inconclusive(META.id, reason),
         };
+        let parsed = &found.parsed;
+        let name = &found.name;
+        let organisational = found.inherited_from.is_none() && dmarc_policy::is_organisational(obs);
+        // RFC 7489 §6.3: sp= governs the subdomains of an organisational domain that publish
+        // no record of their own (absent: p= does).
+        let subdomains = organisational.then(|| parsed.subdomain_policy.unwrap_or(parsed.policy));
         let evidence = json!({
             "name": name,
-            "record": record,
+            "record": found.record,
             "p": parsed.policy.as_str(),
             "sp": parsed.subdomain_policy.map(Policy::as_str),
             "pct": parsed.pct,
             "rua": parsed.rua,
             "ruf": parsed.ruf,
-            "organisational_domain_fallback": fallback,
+            "applied_policy": found.policy.as_str(),
+            "organisational_domain_fallback": found.inherited_from.as_ref().map(|from| json!({ "from": from, "to": name })),
+            "organisational_domain": obs.dns.organisational_domain,
+            "subdomain_policy": subdomains.map(Policy::as_str),
         });
-        let effective = if fallback.is_null() {
-            parsed.policy
+        let p = found.policy.as_str();
+        let tag = if found.inherited_from.is_some() && parsed.subdomain_policy.is_some() {
+            "sp"
         } else {
-            parsed.subdomain_policy.unwrap_or(parsed.policy)
+            "p"
         };
-        let p = effective.as_str();
-        match effective {
+        match found.policy {
             Policy::None => outcome(
                 Finding::PolicyNone,
                 format!(
-                    "the DMARC policy at {name} is p=none: forged mail is monitored, not stopped"
+                    "the DMARC policy at {name} is {tag}=none for {}: forged mail is monitored, not stopped",
+                    obs.domain
                 ),
                 evidence,
             ),
             _ if parsed.pct < 100 => outcome(
                 Finding::PartialPct,
                 format!(
-                    "the DMARC policy at {name} is p={p} but applies to only {}% of failing mail",
+                    "the DMARC policy at {name} is {tag}={p} but applies to only {}% of failing mail",
                     parsed.pct
+                ),
+                evidence,
+            ),
+            _ if subdomains == Some(Policy::None) => outcome(
+                Finding::SubdomainPolicyNone,
+                format!(
+                    "the DMARC policy at {name} is p={p} for {d} but sp=none for its subdomains: mail forged from any name under {d} that publishes no DMARC record of its own is not stopped",
+                    d = obs.domain
                 ),
                 evidence,
             ),
             _ => outcome(
                 Finding::PolicyEnforced,
-                format!("the DMARC policy at {name} is p={p}"),
+                format!("the DMARC policy at {name} is {tag}={p} for {}", obs.domain),
                 evidence,
             ),
         }

@@ -1,7 +1,8 @@
 //! MTA-STS is published: a `_mta-sts` TXT record and an HTTPS policy in mode enforce.
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, Level, Observations, Outcome, Probed, Reference, Status,
+    CheckMeta, FailureKind, Family, Level, MtaStsPolicyFetch, MxRecord, Observations, Outcome,
+    Probed, Reference, Status,
 };
 use serde_json::json;
 
@@ -11,6 +12,10 @@ use crate::{Check, Context};
 
 /// The check.
 pub struct MtaSts;
+
+/// A `max_age` below one week weakens the policy: RFC 8461 §3.2 expects it "in the range of
+/// weeks or greater" to limit attacks at policy refresh time.
+const MAX_AGE_LOWER_BOUND: u64 = 604_800;
 
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
@@ -23,13 +28,23 @@ pub static META: CheckMeta = CheckMeta {
                 TLS with a valid certificate for the listed MX hosts.",
     remediation: "Publish `_mta-sts.<domain> TXT \"v=STSv1; id=20260101\"` and serve \
                   `https://mta-sts.<domain>/.well-known/mta-sts.txt` (valid certificate) with \
-                  `version: STSv1`, `mode: enforce`, one `mx:` line per MX host and \
-                  `max_age: 604800`; start with `mode: testing` plus TLS-RPT.\n\
+                  `version: STSv1`, `mode: enforce`, one `mx:` line (or `*.` pattern) per MX \
+                  host and a `max_age` of at least one week (604800) and at most 31557600, \
+                  as `Content-Type: text/plain` with status 200 (no redirect); start with \
+                  `mode: testing` plus TLS-RPT.\n\
                   nginx: `location = /.well-known/mta-sts.txt { default_type text/plain; return 200 \"version: STSv1\\nmode: enforce\\nmx: mx.example.ee\\nmax_age: 604800\\n\"; }`",
     references: &[
         Reference {
-            title: "RFC 8461 (SMTP MTA Strict Transport Security)",
-            url: "https://www.rfc-editor.org/rfc/rfc8461",
+            title: "RFC 8461 §3.2 (policy fields: version STSv1, mode, max_age up to 31557600, \"weeks or greater\", mx)",
+            url: "https://www.rfc-editor.org/rfc/rfc8461#section-3.2",
+        },
+        Reference {
+            title: "RFC 8461 §3.3 (policy fetch: HTTPS with a valid certificate, text/plain, no redirects)",
+            url: "https://www.rfc-editor.org/rfc/rfc8461#section-3.3",
+        },
+        Reference {
+            title: "RFC 8461 §4.1 (MX host validation: every MX must match an mx pattern)",
+            url: "https://www.rfc-editor.org/rfc/rfc8461#section-4.1",
         },
         Reference {
             title: "NCSC UK Mail Check: MTA-STS",
@@ -84,11 +99,19 @@ impl Check for MtaSts {
         }
         let fetch = match &obs.dns.mta_sts_policy {
             Probed::Ok { value } => value,
-            Probed::Failed {
-                kind: FailureKind::Timeout,
-                detail,
-            } => {
-                return Outcome::inconclusive(META.id, format!("policy fetch timed out: {detail}"));
+            // The resolver failing, a timeout or the scanner's own trouble say nothing about
+            // the policy: inconclusive. No address for mta-sts.<domain> (NXDOMAIN/NODATA) while
+            // the TXT record announces a policy is the domain's own fault.
+            Probed::Failed { kind, detail }
+                if matches!(
+                    kind,
+                    FailureKind::Timeout | FailureKind::Dns | FailureKind::Scanner
+                ) =>
+            {
+                return Outcome::inconclusive(
+                    META.id,
+                    format!("the MTA-STS policy could not be fetched ({kind:?}): {detail}"),
+                );
             }
             // This host could not fetch it (no route, no descriptors): not the domain's fault.
             failed @ Probed::Failed { kind, .. } if kind.is_scanner_side() => {
@@ -111,80 +134,139 @@ impl Check for MtaSts {
                 return Outcome::inconclusive(META.id, format!("policy not fetched: {why}"));
             }
         };
-        let body = fetch.response.body_text.as_deref().unwrap_or("");
-        let policy = mta_sts_policy::parse_policy(body);
-        evidence["policy_url"] = json!(fetch.response.url);
-        evidence["policy_status"] = json!(fetch.response.status);
-        evidence["certificate_error"] = json!(fetch.certificate_error);
-        evidence["policy"] = json!({
-            "version": policy.version, "mode": policy.mode, "mx": policy.mx, "max_age": policy.max_age,
-        });
-        if let Some(err) = &fetch.certificate_error {
-            return out(
-                Status::Fail,
-                "policy_certificate_invalid",
-                format!(
-                    "the certificate of mta-sts.{} is not valid ({}), so senders ignore the policy",
-                    obs.domain, err.kind
-                ),
-                &evidence,
-            );
-        }
-        if fetch.response.status != 200 || policy.version.as_deref() != Some("STSv1") {
-            return out(
-                Status::Fail,
-                "policy_invalid",
-                format!(
-                    "{} does not serve a valid STSv1 policy (status {})",
-                    fetch.response.url, fetch.response.status
-                ),
-                &evidence,
-            );
-        }
-        let uncovered: Vec<&str> = mx
-            .iter()
-            .filter(|m| !m.exchange.is_empty())
-            .filter(|m| !policy.mx.iter().any(|p| mx_matches(p, &m.exchange)))
-            .map(|m| m.exchange.as_str())
-            .collect();
-        evidence["mx_not_in_policy"] = json!(uncovered);
-        match policy.mode.as_deref() {
-            Some("enforce") if uncovered.is_empty() => out(
-                Status::Pass,
-                "mta_sts_enforced",
-                format!("{} publishes an MTA-STS policy in enforce mode", obs.domain),
-                &evidence,
+        judge_policy(obs, &mx, fetch, evidence)
+    }
+}
+
+/// Judges a fetched policy file (RFC 8461 §3.2, §3.3, §4.1) against the domain's MX hosts.
+fn judge_policy(
+    obs: &Observations,
+    mx: &[MxRecord],
+    fetch: &MtaStsPolicyFetch,
+    mut evidence: serde_json::Value,
+) -> Outcome {
+    let out = |status, finding, message: String, evidence: &serde_json::Value| {
+        Outcome::new(META.id, status, finding, message, evidence.clone())
+    };
+    let d = &obs.domain;
+    let body = fetch.response.body_text.as_deref().unwrap_or("");
+    let policy = mta_sts_policy::parse_policy(body);
+    let content_type = fetch.response.header("content-type");
+    let problems = policy.problems();
+    evidence["policy_url"] = json!(fetch.response.url);
+    evidence["policy_status"] = json!(fetch.response.status);
+    evidence["content_type"] = json!(content_type);
+    evidence["certificate_error"] = json!(fetch.certificate_error);
+    evidence["policy"] = json!({
+        "version": policy.version, "mode": policy.mode, "mx": policy.mx, "max_age": policy.max_age,
+    });
+    evidence["policy_problems"] = json!(problems);
+    evidence["max_age_lower_bound"] = json!(MAX_AGE_LOWER_BOUND);
+    if let Some(err) = &fetch.certificate_error {
+        return out(
+            Status::Fail,
+            "policy_certificate_invalid",
+            format!(
+                "the certificate of mta-sts.{d} is not valid ({}), so senders ignore the policy (RFC 8461 §3.3)",
+                err.kind
             ),
-            Some("enforce") => out(
-                Status::Fail,
-                "mx_not_in_policy",
-                format!(
-                    "the MTA-STS policy of {} does not list MX host(s) {}; mail to them would fail",
-                    obs.domain,
-                    uncovered.join(", ")
-                ),
-                &evidence,
+            &evidence,
+        );
+    }
+    if fetch.response.status != 200 {
+        return out(
+            Status::Fail,
+            "policy_invalid",
+            format!(
+                "{} answers status {} instead of the policy (senders follow no redirect, RFC 8461 §3.3)",
+                fetch.response.url, fetch.response.status
             ),
-            Some("testing") => out(
-                Status::Warn,
-                "mode_testing",
-                format!(
-                    "the MTA-STS policy of {} is in testing mode: failures are reported, not prevented",
-                    obs.domain
-                ),
-                &evidence,
+            &evidence,
+        );
+    }
+    if !content_type.is_some_and(mta_sts_policy::is_text_plain) {
+        return out(
+            Status::Fail,
+            "policy_not_text_plain",
+            format!(
+                "{} is served as {}, not text/plain, so senders that validate the media type ignore it (RFC 8461 §3.3)",
+                fetch.response.url,
+                content_type.unwrap_or("(no Content-Type)")
             ),
-            other => out(
-                Status::Fail,
-                "mode_not_enforce",
-                format!(
-                    "the MTA-STS policy of {} has mode {:?}",
-                    obs.domain,
-                    other.unwrap_or("(none)")
-                ),
-                &evidence,
+            &evidence,
+        );
+    }
+    if !problems.is_empty() {
+        return out(
+            Status::Fail,
+            "policy_invalid",
+            format!(
+                "the MTA-STS policy at {} is invalid, so senders ignore it: {} (RFC 8461 §3.2)",
+                fetch.response.url,
+                problems.join("; ")
             ),
-        }
+            &evidence,
+        );
+    }
+    let uncovered: Vec<&str> = mx
+        .iter()
+        .filter(|m| !m.exchange.is_empty())
+        .filter(|m| !policy.mx.iter().any(|p| mx_matches(p, &m.exchange)))
+        .map(|m| m.exchange.as_str())
+        .collect();
+    evidence["mx_not_in_policy"] = json!(uncovered);
+    let max_age = policy.max_age_seconds().unwrap_or_default();
+    match policy.mode.as_deref() {
+        Some("none") => out(
+            Status::Fail,
+            "mode_none",
+            format!(
+                "the MTA-STS policy of {d} has mode none: it withdraws MTA-STS, senders apply no protection"
+            ),
+            &evidence,
+        ),
+        Some("enforce") if !uncovered.is_empty() => out(
+            Status::Fail,
+            "mx_not_in_policy",
+            format!(
+                "the MTA-STS policy of {d} does not list MX host(s) {} (RFC 8461 §4.1): senders that enforce it refuse to deliver there",
+                uncovered.join(", ")
+            ),
+            &evidence,
+        ),
+        Some("testing") if !uncovered.is_empty() => out(
+            Status::Warn,
+            "mx_not_in_policy",
+            format!(
+                "the MTA-STS policy of {d} is in testing mode and does not list MX host(s) {}: switching to enforce would stop mail to them",
+                uncovered.join(", ")
+            ),
+            &evidence,
+        ),
+        Some("testing") => out(
+            Status::Warn,
+            "mode_testing",
+            format!(
+                "the MTA-STS policy of {d} is in testing mode: failures are reported, not prevented"
+            ),
+            &evidence,
+        ),
+        _ if max_age < MAX_AGE_LOWER_BOUND => out(
+            Status::Warn,
+            "max_age_short",
+            format!(
+                "the MTA-STS policy of {d} is enforced but cached for only {max_age} s (below one week): RFC 8461 §3.2 expects weeks or more, so an attacker at refresh time has more chances"
+            ),
+            &evidence,
+        ),
+        _ => out(
+            Status::Pass,
+            "mta_sts_enforced",
+            format!(
+                "{d} publishes a valid MTA-STS policy in enforce mode covering every MX host, cached for {max_age} s"
+            ),
+            &evidence,
+        ),
     }
 }
 

@@ -4,7 +4,8 @@ use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Reference, 
 use serde_json::json;
 
 use crate::dns::answered;
-use crate::mail::dmarc_record::{self, Policy};
+use crate::mail::dmarc_policy::{self, Discovery};
+use crate::mail::dmarc_record::Policy;
 use crate::mail::{receives_mail, spf_record};
 use crate::{Check, Context};
 
@@ -29,6 +30,10 @@ pub static META: CheckMeta = CheckMeta {
             url: "https://www.rfc-editor.org/rfc/rfc7505",
         },
         Reference {
+            title: "RFC 7489 §6.6.3 (the DMARC policy that applies: own record, else the organisational domain's sp=)",
+            url: "https://www.rfc-editor.org/rfc/rfc7489#section-6.6.3",
+        },
+        Reference {
             title: "internet.nl e-mail test: null MX",
             url: "https://internet.nl/",
         },
@@ -46,13 +51,16 @@ impl Check for NullMx {
             Ok(r) => r,
             Err(reason) => return Outcome::inconclusive(META.id, format!("MX lookup: {reason}")),
         };
-        let (txt, dmarc) = match (answered(&obs.dns.txt), answered(&obs.dns.dmarc)) {
-            (Ok(t), Ok(d)) => (t, d),
-            (Err(r), _) => return Outcome::inconclusive(META.id, format!("TXT lookup: {r}")),
-            (_, Err(r)) => {
-                return Outcome::inconclusive(META.id, format!("_dmarc TXT lookup: {r}"));
-            }
+        let txt = match answered(&obs.dns.txt) {
+            Ok(t) => t,
+            Err(r) => return Outcome::inconclusive(META.id, format!("TXT lookup: {r}")),
         };
+        // The DMARC record receivers apply: the domain's own, else its organisational
+        // domain's sp= (RFC 7489 §6.6.3).
+        let dmarc = dmarc_policy::discover(obs);
+        if let Discovery::Unknown(reason) = &dmarc {
+            return Outcome::inconclusive(META.id, reason.clone());
+        }
         let spf: Vec<&String> = txt.iter().filter(|t| spf_record::is_spf(t)).collect();
         let spf_sends_nothing = spf.len() == 1
             && spf_record::parse(spf[0]).is_ok_and(|r| {
@@ -60,13 +68,16 @@ impl Check for NullMx {
                     && r.redirect.is_none()
                     && r.all().is_some_and(|d| d.qualifier.symbol() == '-')
             });
-        let dmarc_records: Vec<&String> =
-            dmarc.iter().filter(|t| dmarc_record::is_dmarc(t)).collect();
-        let dmarc_reject = dmarc_records.len() == 1
-            && dmarc_record::parse(dmarc_records[0]).is_ok_and(|d| d.policy == Policy::Reject);
+        let (dmarc_record, dmarc_reject) = match &dmarc {
+            Discovery::Found(found) => (
+                json!({ "name": found.name, "record": found.record, "applied_policy": found.policy.as_str() }),
+                found.policy == Policy::Reject && found.parsed.pct == 100,
+            ),
+            _ => (json!(null), false),
+        };
         let null_mx = !mx.is_empty() && mx.iter().all(|m| m.exchange.is_empty());
         let evidence = json!({
-            "mx": mx, "spf": spf, "dmarc": dmarc_records,
+            "mx": mx, "spf": spf, "dmarc": dmarc_record,
             "null_mx": null_mx, "spf_sends_nothing": spf_sends_nothing, "dmarc_reject": dmarc_reject,
         });
         let d = &obs.domain;

@@ -1,17 +1,21 @@
-//! The domain publishes exactly one valid SPF record that ends in `-all` or `~all`.
+//! The domain's SPF policy, evaluated as a receiver would (`include:` and `redirect=`
+//! expanded, RFC 7208 §4.6.4 limits counted), rejects or soft-fails senders it does not list.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, SpfTree, Status,
+};
 use serde_json::json;
 
 use crate::dns::answered;
-use crate::mail::spf_record::{self, Qualifier};
+use crate::mail::spf_eval::{
+    self, BROAD_IPV4_PREFIX, BROAD_IPV6_PREFIX, Evaluation, GrantKind, LOOKUP_LIMIT, PermKind,
+    SpfResult, VOID_LIMIT,
+};
+use crate::mail::spf_record;
 use crate::{Check, Context};
 
 /// The check.
 pub struct Spf;
-
-/// RFC 7208 §4.6.4: at most 10 DNS-querying terms per evaluation.
-const LOOKUP_LIMIT: usize = 10;
 
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
@@ -20,22 +24,33 @@ pub static META: CheckMeta = CheckMeta {
     title: "An SPF record lists the allowed mail senders and rejects the rest",
     level: Level::Should,
     rationale: "SPF tells receiving mail servers which hosts may send mail for the domain. \
-                Without it, or with a policy that ends in `+all` or `?all`, anyone can send \
-                mail that appears to come from a government address. Domains that send no \
-                mail should publish `v=spf1 -all`.",
+                Without it, with a policy that ends in `+all` or `?all`, with an include of a \
+                record that lets everybody pass, or with a range covering a large part of the \
+                Internet, anyone can send mail that appears to come from a government address. \
+                A policy that needs more than 10 DNS lookups (or meets more than 2 names that do \
+                not exist) is an error that receivers ignore. Domains that send no mail should \
+                publish `v=spf1 -all`.",
     remediation: "Publish one TXT record at the domain, e.g. `v=spf1 mx include:_spf.provider.example -all` \
                   (or `v=spf1 -all` for a domain that sends no mail); end it with `-all` \
-                  (or `~all` while testing); keep the DNS-querying terms (include, a, mx, ptr, \
-                  exists, redirect) at 10 or fewer; merge several SPF records into one. This is \
-                  a DNS change; web servers (nginx, Apache, IIS) need no change.",
+                  (or `~all` while testing); include only providers whose records end in \
+                  `-all`/`~all`; list your own ranges, never ranges shorter than /8 (IPv4) or \
+                  /16 (IPv6); keep the DNS-querying terms (include, a, mx, ptr, exists, \
+                  redirect), counted through every include, at 10 or fewer (replace includes \
+                  by the ip4/ip6 ranges they resolve to); remove terms that point at names \
+                  that do not exist; merge several SPF records into one. This is a DNS change; \
+                  web servers (nginx, Apache, IIS) need no change.",
     references: &[
         Reference {
-            title: "RFC 7208 (Sender Policy Framework)",
-            url: "https://www.rfc-editor.org/rfc/rfc7208",
+            title: "RFC 7208 §4.6.4 (DNS lookup limits: 10 terms, 2 void lookups, 10 MX names)",
+            url: "https://www.rfc-editor.org/rfc/rfc7208#section-4.6.4",
         },
         Reference {
-            title: "RFC 7208 §4.5 (selecting records) and §4.6.4 (DNS lookup limits)",
-            url: "https://www.rfc-editor.org/rfc/rfc7208#section-4.6.4",
+            title: "RFC 7208 §5.2 (include: the target's pass is a match) and §6.1 (redirect)",
+            url: "https://www.rfc-editor.org/rfc/rfc7208#section-5.2",
+        },
+        Reference {
+            title: "RFC 7208 §4.5 (selecting records), §4.7 (default result) and §2.6 (results)",
+            url: "https://www.rfc-editor.org/rfc/rfc7208#section-4.5",
         },
         Reference {
             title: "internet.nl e-mail test (SPF)",
@@ -48,26 +63,40 @@ pub static META: CheckMeta = CheckMeta {
 /// What was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Finding {
-    /// Ends in `-all`.
+    /// An unlisted sender gets fail (`-all`).
     FailAll,
-    /// Ends in `~all` (accepted, as internet.nl does).
+    /// An unlisted sender gets softfail (`~all`, accepted, as internet.nl does).
     SoftfailAll,
-    /// No `all` but a `redirect=`, which this check does not follow.
-    RedirectNotFollowed,
     /// No SPF record.
     SpfMissing,
     /// More than one SPF record (permerror).
     MultipleSpfRecords,
-    /// The record does not parse (permerror).
+    /// A record in the tree does not parse, or names no domain (permerror).
     SpfSyntaxError,
-    /// More than 10 DNS-querying terms at the top level (permerror).
+    /// More than 10 DNS-querying terms in the evaluation (permerror).
     TooManyLookups,
-    /// `+all`: everyone passes.
+    /// More than 2 void lookups (permerror).
+    TooManyVoidLookups,
+    /// An `mx` term with more than 10 MX names (permerror).
+    TooManyMxNames,
+    /// An `include:`/`redirect=` target without exactly one SPF record (permerror).
+    TargetWithoutSpf,
+    /// `+all` (at the domain or a redirect target): everyone passes.
     PermissiveAll,
+    /// An include of a record that lets everybody pass.
+    IncludePermitsAll,
+    /// A range that admits a huge share of the address space.
+    BroadRange,
+    /// An `exists:` name that resolves for every sender.
+    ExistsMatchesAll,
     /// `?all`: no assertion.
     NeutralAll,
     /// Neither `all` nor `redirect`: the default result is neutral.
     NoAllMechanism,
+    /// A DNS lookup of the expansion failed (temperror).
+    ExpansionFailed,
+    /// An answer the expansion needs was not recorded.
+    NotExpanded,
 }
 
 impl Finding {
@@ -75,22 +104,85 @@ impl Finding {
         match self {
             Finding::FailAll => "fail_all",
             Finding::SoftfailAll => "softfail_all",
-            Finding::RedirectNotFollowed => "redirect_not_followed",
             Finding::SpfMissing => "spf_missing",
             Finding::MultipleSpfRecords => "multiple_spf_records",
             Finding::SpfSyntaxError => "spf_syntax_error",
             Finding::TooManyLookups => "too_many_lookups",
+            Finding::TooManyVoidLookups => "too_many_void_lookups",
+            Finding::TooManyMxNames => "too_many_mx_names",
+            Finding::TargetWithoutSpf => "target_without_spf",
             Finding::PermissiveAll => "permissive_all",
+            Finding::IncludePermitsAll => "include_permits_all",
+            Finding::BroadRange => "broad_range",
+            Finding::ExistsMatchesAll => "exists_matches_all",
             Finding::NeutralAll => "neutral_all",
             Finding::NoAllMechanism => "no_all_mechanism",
+            Finding::ExpansionFailed => "expansion_failed",
+            Finding::NotExpanded => "not_expanded",
         }
     }
 
     fn status(self) -> Status {
         match self {
             Finding::FailAll | Finding::SoftfailAll => Status::Pass,
-            Finding::RedirectNotFollowed => Status::Inconclusive,
+            Finding::ExpansionFailed | Finding::NotExpanded => Status::Inconclusive,
             _ => Status::Fail,
+        }
+    }
+
+    fn of(result: &SpfResult) -> Finding {
+        match result {
+            SpfResult::Fail(_) => Finding::FailAll,
+            SpfResult::SoftFail(_) => Finding::SoftfailAll,
+            SpfResult::Pass(GrantKind::All, _) => Finding::PermissiveAll,
+            SpfResult::Pass(GrantKind::Include, _) => Finding::IncludePermitsAll,
+            SpfResult::Pass(GrantKind::Broad, _) => Finding::BroadRange,
+            SpfResult::Pass(GrantKind::Exists, _) => Finding::ExistsMatchesAll,
+            SpfResult::Neutral { default: true, .. } => Finding::NoAllMechanism,
+            SpfResult::Neutral { default: false, .. } => Finding::NeutralAll,
+            SpfResult::PermError(kind, _) => match kind {
+                PermKind::TooManyLookups => Finding::TooManyLookups,
+                PermKind::TooManyVoids => Finding::TooManyVoidLookups,
+                PermKind::TooManyMxNames => Finding::TooManyMxNames,
+                PermKind::Syntax | PermKind::BadDomain => Finding::SpfSyntaxError,
+                PermKind::TargetWithoutRecord => Finding::TargetWithoutSpf,
+            },
+            SpfResult::TempError(_) => Finding::ExpansionFailed,
+            SpfResult::Unknown(_) => Finding::NotExpanded,
+        }
+    }
+}
+
+/// What the evaluation means, in a sentence about `domain`.
+fn sentence(domain: &str, ev: &Evaluation, sender: &str) -> String {
+    let lookups = format!(
+        "{} DNS-querying term(s), {} void lookup(s)",
+        ev.lookups, ev.voids
+    );
+    match &ev.result {
+        SpfResult::Fail(at) => {
+            format!("the SPF policy of {domain} rejects {sender} ({at}; {lookups})")
+        }
+        SpfResult::SoftFail(at) => {
+            format!("the SPF policy of {domain} soft-fails {sender} ({at}; {lookups})")
+        }
+        SpfResult::Pass(_, why) => {
+            format!("the SPF policy of {domain} lets {sender} pass: {why}")
+        }
+        SpfResult::Neutral { at, default } => {
+            let how = if *default { "by default" } else { "explicitly" };
+            format!(
+                "the SPF policy of {domain} asserts nothing about {sender} (neutral {how}: {at})"
+            )
+        }
+        SpfResult::PermError(_, why) => {
+            format!("the SPF policy of {domain} is a permerror that receivers ignore: {why}")
+        }
+        SpfResult::TempError(why) => format!(
+            "the SPF policy of {domain} could not be expanded because a DNS lookup failed: {why}"
+        ),
+        SpfResult::Unknown(why) => {
+            format!("the SPF policy of {domain} could not be expanded: {why}")
         }
     }
 }
@@ -134,77 +226,46 @@ impl Check for Spf {
                 );
             }
         };
-        let parsed = match spf_record::parse(record) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                return outcome(
-                    Finding::SpfSyntaxError,
-                    format!(
-                        "the SPF record of {} is invalid (permerror): {error}",
-                        obs.domain
-                    ),
-                    json!({ "record": record, "error": error }),
-                );
-            }
+        let (tree, tree_note): (Option<&SpfTree>, Option<String>) = match &obs.dns.spf {
+            Probed::Ok { value } => (Some(value), None),
+            other => (None, other.missing_reason()),
         };
-        let lookups = parsed.top_level_lookups();
-        let all = parsed.all();
+        let v4 = spf_eval::evaluate(&obs.domain, record, tree, spf_eval::Family::V4);
+        let v6 = spf_eval::evaluate(&obs.domain, record, tree, spf_eval::Family::V6);
+        // The verdict follows the worse of the two sender families.
+        let (worse, sender) = if v6.result.severity() > v4.result.severity() {
+            (&v6, "an unlisted IPv6 sender")
+        } else {
+            (&v4, "an unlisted sender")
+        };
+        let finding = Finding::of(&worse.result);
+        let mut notes = v4.notes.clone();
+        notes.extend(v6.notes.iter().filter(|n| !v4.notes.contains(n)).cloned());
+        let records: Vec<serde_json::Value> = worse
+            .records
+            .iter()
+            .map(|(name, record)| json!({ "name": name, "record": record }))
+            .collect();
         let evidence = json!({
             "record": record,
-            "all": all.map(|d| format!("{}all", d.qualifier.symbol())),
-            "redirect": parsed.redirect,
-            "top_level_dns_lookups": lookups,
+            "result_ipv4": v4.result.name(),
+            "result_ipv6": v6.result.name(),
+            "decided_by": worse.result.to_string(),
+            "dns_lookups": worse.lookups,
             "lookup_limit": LOOKUP_LIMIT,
-            "note": "include: and redirect= targets were not fetched or expanded; the lookup count covers this record only",
+            "void_lookups": worse.voids,
+            "void_limit": VOID_LIMIT,
+            "broad_prefix_limits": { "ip4": BROAD_IPV4_PREFIX, "ip6": BROAD_IPV6_PREFIX },
+            "records_evaluated": records,
+            "notes": notes,
+            "spf_tree": tree_note.unwrap_or_else(|| "recorded".to_owned()),
         });
-        if lookups > LOOKUP_LIMIT {
-            return outcome(
-                Finding::TooManyLookups,
-                format!(
-                    "the SPF record of {} has {lookups} DNS-querying terms (limit {LOOKUP_LIMIT}), a permerror",
-                    obs.domain
-                ),
-                evidence,
-            );
+        let mut message = sentence(&obs.domain, worse, sender);
+        if finding == Finding::NotExpanded
+            && let Some(why) = evidence["spf_tree"].as_str().filter(|s| *s != "recorded")
+        {
+            message.push_str(&format!(" (SPF tree: {why})"));
         }
-        let (finding, message) = match (all.map(|d| d.qualifier), &parsed.redirect) {
-            (Some(Qualifier::Fail), _) => (
-                Finding::FailAll,
-                format!("the SPF record of {} ends in -all", obs.domain),
-            ),
-            (Some(Qualifier::SoftFail), _) => (
-                Finding::SoftfailAll,
-                format!("the SPF record of {} ends in ~all", obs.domain),
-            ),
-            (Some(Qualifier::Pass), _) => (
-                Finding::PermissiveAll,
-                format!(
-                    "the SPF record of {} ends in +all, so any host may send its mail",
-                    obs.domain
-                ),
-            ),
-            (Some(Qualifier::Neutral), _) => (
-                Finding::NeutralAll,
-                format!(
-                    "the SPF record of {} ends in ?all, which asserts nothing about other senders",
-                    obs.domain
-                ),
-            ),
-            (None, Some(target)) => (
-                Finding::RedirectNotFollowed,
-                format!(
-                    "the SPF policy of {} is delegated with redirect={target}, which this check does not follow",
-                    obs.domain
-                ),
-            ),
-            (None, None) => (
-                Finding::NoAllMechanism,
-                format!(
-                    "the SPF record of {} has no all mechanism, so other senders get a neutral result",
-                    obs.domain
-                ),
-            ),
-        };
         outcome(finding, message, evidence)
     }
 }

@@ -38,16 +38,6 @@ pub(crate) struct Directive {
     pub(crate) argument: String,
 }
 
-impl Directive {
-    /// True for mechanisms that cost a DNS lookup (RFC 7208 §4.6.4).
-    pub(crate) fn queries_dns(&self) -> bool {
-        matches!(
-            self.mechanism.as_str(),
-            "include" | "a" | "mx" | "ptr" | "exists"
-        )
-    }
-}
-
 /// A syntactically valid SPF record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SpfRecord {
@@ -65,16 +55,6 @@ impl SpfRecord {
     /// The first `all` directive (evaluation never passes it).
     pub(crate) fn all(&self) -> Option<&Directive> {
         self.directives.iter().find(|d| d.mechanism == "all")
-    }
-
-    /// DNS-querying terms of this record alone (includes not expanded): mechanisms up to the
-    /// first `all`, plus `redirect` when no `all` makes it unreachable.
-    pub(crate) fn top_level_lookups(&self) -> usize {
-        let until_all = self.directives.iter().position(|d| d.mechanism == "all");
-        let evaluated = &self.directives[..until_all.map_or(self.directives.len(), |i| i + 1)];
-        let mechanisms = evaluated.iter().filter(|d| d.queries_dns()).count();
-        let redirect = usize::from(self.redirect.is_some() && until_all.is_none());
-        mechanisms + redirect
     }
 }
 
@@ -289,10 +269,8 @@ mod tests {
         assert_eq!(r.directives.len(), 6);
         assert_eq!(r.all().map(|d| d.qualifier), Some(Qualifier::SoftFail));
         assert_eq!(r.exp.as_deref(), Some("explain.%{d}"));
-        assert_eq!(r.top_level_lookups(), 3);
         let r = ok("v=spf1  redirect=_spf.example.net  ");
         assert_eq!(r.redirect.as_deref(), Some("_spf.example.net"));
-        assert_eq!(r.top_level_lookups(), 1);
         assert_eq!(
             ok("v=spf1 -ALL").all().map(|d| d.qualifier),
             Some(Qualifier::Fail)
@@ -304,23 +282,14 @@ mod tests {
         assert_eq!(ok("v=spf1").all(), None);
         assert_eq!(
             ok("v=spf1 ptr ptr:x.example a/24 a//64 exists:%{i}._spf.%{d} -all")
-                .top_level_lookups(),
-            5
+                .directives
+                .len(),
+            6
         );
         assert_eq!(
             ok("v=spf1 foo=bar -all").unknown_modifiers,
             vec!["foo".to_owned()]
         );
-    }
-
-    #[test]
-    fn redirect_and_mechanisms_after_all_are_not_counted() {
-        assert_eq!(
-            ok("v=spf1 -all include:a.example redirect=b.example").top_level_lookups(),
-            0
-        );
-        let many = format!("v=spf1 {} -all", "a ".repeat(11));
-        assert_eq!(ok(&many).top_level_lookups(), 11);
     }
 
     #[test]
@@ -368,7 +337,7 @@ mod tests {
             let _ = parse(s);
         }
         let long = format!("v=spf1 {}", "include:x.example ".repeat(10_000));
-        assert_eq!(ok(&long).top_level_lookups(), 10_000);
+        assert_eq!(ok(&long).directives.len(), 10_000);
     }
 
     mod properties {
@@ -393,7 +362,6 @@ mod tests {
                 let _ = is_spf(&text);
                 if let Ok(record) = parse(&text) {
                     let _ = record.all();
-                    let _ = record.top_level_lookups();
                 }
             }
 
@@ -404,9 +372,6 @@ mod tests {
             ) {
                 let text = format!("{prefix} {}", terms.join(" "));
                 if let Ok(record) = parse(&text) {
-                    // Lookups counted are DNS-querying directives plus at most one redirect.
-                    let querying = record.directives.iter().filter(|d| d.queries_dns()).count();
-                    prop_assert!(record.top_level_lookups() <= querying + 1);
                     prop_assert!(record.directives.len() <= terms.len());
                     for d in &record.directives {
                         prop_assert_eq!(d.mechanism.clone(), d.mechanism.to_ascii_lowercase());

@@ -47,8 +47,13 @@ pub struct DnsFixture {
 
 /// Starts the test zone on a random loopback port (UDP and TCP on the same port).
 pub async fn start_dns() -> DnsFixture {
+    start_dns_zone(ZONE).await
+}
+
+/// Starts `zone` (master-file text for `test.`) on a random loopback port.
+pub async fn start_dns_zone(zone: &str) -> DnsFixture {
     let origin = Name::from_ascii("test.").expect("origin");
-    let (_, records) = Parser::new(ZONE, None, Some(origin.clone()))
+    let (_, records) = Parser::new(zone, None, Some(origin.clone()))
         .parse()
         .expect("zone parses");
     let zone = InMemoryZoneHandler::<hickory_server::net::runtime::TokioRuntimeProvider>::new(

@@ -7,7 +7,8 @@ use govscan_model::{
     BaselineRef, CaaObservation, CaaRecord, CertificateDer, DnsObservations, DomainResult,
     EndpointObservations, FailureKind, HttpExchange, HttpHeader, MxRecord, Observations, OrgKind,
     Organisation, Outcome, Probed, RedirectChain, RedirectEnd, SCHEMA_VERSION, ScanResult,
-    SoaRecord, Status, TlsObservation, TrustVerdict, VerifierError,
+    SoaRecord, SpfAnswer, SpfQuery, SpfQueryType, SpfTree, Status, TlsObservation, TrustVerdict,
+    VerifierError,
 };
 use govscan_score::{Baseline, SCORING_VERSION, score_domain};
 use serde_json::json;
@@ -31,6 +32,37 @@ fn exchange(url: &str, status: u16, headers: &[(&str, &str)]) -> HttpExchange {
         body_len: 512,
         body_truncated: false,
         body_text: None,
+    }
+}
+
+/// An SPF tree with one answer of each kind, so the schema's variants are exercised.
+fn spf_tree() -> SpfTree {
+    let query = |name: &str, rtype, answer| SpfQuery {
+        name: name.to_owned(),
+        rtype,
+        answer,
+    };
+    SpfTree {
+        queries: vec![
+            query(
+                "_spf.provider.test",
+                SpfQueryType::Txt,
+                SpfAnswer::Records {
+                    records: vec!["v=spf1 ip4:192.0.2.0/24 -all".to_owned()],
+                },
+            ),
+            query("old.lab.test", SpfQueryType::A, SpfAnswer::NxDomain),
+            query("old.lab.test", SpfQueryType::Aaaa, SpfAnswer::NoData),
+            query(
+                "lab.test",
+                SpfQueryType::Mx,
+                SpfAnswer::Failed {
+                    kind: FailureKind::Timeout,
+                    detail: "5s".to_owned(),
+                },
+            ),
+        ],
+        stopped: None,
     }
 }
 
@@ -67,6 +99,9 @@ fn good_dns() -> DnsObservations {
         mta_sts_policy: Probed::skipped("not probed in this fixture"),
         tls_rpt: Probed::skipped("not probed in this fixture"),
         dmarc_organisational: Probed::skipped("not probed in this fixture"),
+        read_with_cd: Vec::new(),
+        organisational_domain: Some("lab.test".to_owned()),
+        spf: Probed::ok(spf_tree()),
         nxdomain: false,
     }
 }
@@ -369,6 +404,9 @@ pub(crate) fn sample_result() -> ScanResult {
         mta_sts_policy: Probed::skipped("not probed in this fixture"),
         tls_rpt: Probed::skipped("not probed in this fixture"),
         dmarc_organisational: Probed::skipped("not probed in this fixture"),
+        read_with_cd: Vec::new(),
+        organisational_domain: None,
+        spf: Probed::skipped("not probed in this fixture"),
         nxdomain: true,
     };
     let dead_outcomes: Vec<Outcome> = baseline

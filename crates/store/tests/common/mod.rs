@@ -64,6 +64,9 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             mta_sts_policy: not_probed(),
             tls_rpt: not_probed(),
             dmarc_organisational: not_probed(),
+            read_with_cd: Vec::new(),
+            organisational_domain: None,
+            spf: not_probed(),
         },
         endpoints: vec![EndpointObservations {
             address: address.into(),
