@@ -11,7 +11,9 @@ Exit codes:
   1  done, and --fail-on was tripped
   2  usage or input error (bad flag, target file, baseline, CA file, unwritable --out,
      missing/corrupt/too-new history database, unknown scan id)
-  3  runtime failure (history database locked, output write failed, internal error)";
+  3  runtime failure (history database locked, output write failed, internal error), or an
+     unhealthy scan: most domains could not be checked because of the scanning computer
+     (offline, resolver down, no route); the scan is saved, marked, and left out of the trend";
 
 /// Benchmarks the security hygiene of a government's internet domains.
 #[derive(Debug, Parser)]

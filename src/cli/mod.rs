@@ -30,6 +30,10 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Runtime failure: output could not be written, internal error.
     pub const RUNTIME: u8 = 3;
+    /// The scan completed, but most domains could not be measured because of the scanning
+    /// side (offline, resolver down, no route): the same code as a runtime failure, since the
+    /// scan measured this host, not the domains.
+    pub const UNHEALTHY: u8 = 3;
 }
 
 /// An error that ends the command, with the exit code it maps to.

@@ -92,6 +92,14 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     progress.finish_and_clear();
     let (mut store, written) = sink.finish().map_err(|e| CliError::runtime(anyhow!(e)))?;
     written.map_err(super::history_cmd::store_error)?;
+    // The scan's health is recorded before it becomes visible, so no reader sees an unhealthy
+    // scan as a real measurement.
+    let health = store
+        .assess_health(plan.id)
+        .map_err(super::history_cmd::store_error)?;
+    store
+        .set_health(plan.id, &health)
+        .map_err(super::history_cmd::store_error)?;
     store
         .complete_scan(plan.id, &now_rfc3339())
         .map_err(super::history_cmd::store_error)?;
@@ -112,7 +120,23 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     }
     drop(store);
     drop(temp_db);
+    if health.unhealthy {
+        // Loud, on stderr, whatever --quiet or --format says: this scan measured this host.
+        eprintln!("{}", unhealthy_banner(&health));
+        return Ok(exit::UNHEALTHY);
+    }
     Ok(exit_code(&light, args.fail_on))
+}
+
+/// The terminal's warning for a scan that did not measure the domains.
+fn unhealthy_banner(health: &govscan_model::ScanHealth) -> String {
+    let rule = "=".repeat(78);
+    format!(
+        "{rule}\ngovscan: THIS SCAN DID NOT MEASURE THE DOMAINS (exit code 3)\n\
+         What happened: {}\nWhat to try: {}\n{rule}",
+        health.what_happened(),
+        govscan_model::ScanHealth::what_to_try()
+    )
 }
 
 /// A scan database in the temporary directory for `--no-db`, deleted (with its WAL) on drop.

@@ -1,18 +1,25 @@
-//! Runs checks over observations: answers `Inconclusive` for missing domain-level probe data,
-//! then calls the check's pure `evaluate`.
+//! Runs checks over observations: answers `Inconclusive` for missing domain-level probe data
+//! and `NotApplicable` for endpoint checks on a mail-only domain, calls the check's pure
+//! `evaluate`, then caps a pass that rests on incomplete data (an address family whose lookup
+//! failed, a redirect chain that broke off; see `crate::coverage`).
 
 use govscan_model::{FailureKind, Need, Observations, Outcome, Probed};
 
+use crate::coverage::{
+    cap_for_broken_chains, cap_for_unknown_families, judges_endpoints, mail_only,
+    mail_only_outcome, mark_scanner_failure, missing_need_finding,
+};
 use crate::{Check, Context, registry::ALL};
 
-/// Why a needed domain-level probe gives no data, if it does not.
-fn missing_need(obs: &Observations, need: Need) -> Option<String> {
-    fn reason<T>(label: &str, p: &Probed<T>) -> Option<String> {
-        p.missing_reason().map(|r| format!("{label} lookup: {r}"))
+/// Why a needed domain-level probe gives no data, if it does not, with the finding to report.
+fn missing_need(obs: &Observations, need: Need) -> Option<(String, &'static str)> {
+    fn reason<T>(label: &str, p: &Probed<T>) -> Option<(String, &'static str)> {
+        p.missing_reason()
+            .map(|r| (format!("{label} lookup: {r}"), missing_need_finding(p)))
     }
     // For a record-set need, "the name has no such records" (NXDOMAIN/NODATA) is an answer the
     // check judges (e.g. "no SPF record" is a failure), not a missing probe.
-    fn record_reason<T>(label: &str, p: &Probed<T>) -> Option<String> {
+    fn record_reason<T>(label: &str, p: &Probed<T>) -> Option<(String, &'static str)> {
         match p {
             Probed::Failed {
                 kind: FailureKind::NoData,
@@ -35,7 +42,7 @@ fn missing_need(obs: &Observations, need: Need) -> Option<String> {
         Need::DnsNs => record_reason("NS", &dns.ns),
         Need::DnsSoa => reason("SOA", &dns.soa),
         // Endpoint-level data is judged per endpoint by the check (see `endpoints::combine`).
-        Need::Tls | Need::Http | Need::Https | Need::SecurityTxt => None,
+        Need::Tls | Need::Http | Need::Https | Need::SecurityTxt | Need::Paths => None,
     }
 }
 
@@ -56,13 +63,23 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
         outcome.finding = "domain_does_not_exist".to_owned();
         return outcome;
     }
+    let endpoint_check = judges_endpoints(meta.needs);
+    if endpoint_check && let Some(why) = mail_only(obs) {
+        return mail_only_outcome(meta.id, obs, why);
+    }
     for need in meta.needs {
-        if let Some(reason) = missing_need(obs, *need) {
-            return Outcome::inconclusive(meta.id, reason);
+        if let Some((reason, finding)) = missing_need(obs, *need) {
+            let mut outcome = Outcome::inconclusive(meta.id, reason);
+            outcome.finding = finding.to_owned();
+            return outcome;
         }
     }
     let mut outcome = check.evaluate(obs, ctx);
     outcome.check = meta.id.to_owned();
+    if endpoint_check {
+        outcome = cap_for_unknown_families(outcome, &obs.dns);
+        outcome = cap_for_broken_chains(outcome, obs, meta.needs);
+    }
     // Data a validating resolver refused (SERVFAIL) and the probe read again with the CD bit:
     // every verdict of the domain rests on it, so every evidence says so.
     if !obs.dns.read_with_cd.is_empty()
@@ -72,7 +89,7 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
             .entry("read_with_cd")
             .or_insert_with(|| serde_json::json!(obs.dns.read_with_cd));
     }
-    outcome
+    mark_scanner_failure(outcome)
 }
 
 /// Runs every registered check, in registry order.

@@ -3,6 +3,7 @@
 //! to disk and replayed; nothing here performs I/O.
 
 pub mod check;
+pub mod health;
 pub mod observation;
 pub mod outcome;
 pub mod probed;
@@ -14,6 +15,7 @@ pub mod target;
 pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
+pub use health::{SCANNER_FAILURE, ScanHealth};
 pub use observation::{
     BogusKind, BogusReason, DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer,
     NameServerAddress, NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch,

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Probed;
 use crate::spf_tree::SpfTree;
 use crate::tls_scan::{DheProbe, dhe_absent};
+use crate::{FailureKind, Probed};
 
 /// Everything probed for one domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -368,6 +368,10 @@ pub enum RedirectEnd {
         url: String,
         /// Why.
         detail: String,
+        /// The class of the failure (absent in results written before it was recorded), so a
+        /// failure on the scanner's side is told apart from the target's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<FailureKind>,
     },
 }
 

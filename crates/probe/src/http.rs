@@ -275,6 +275,7 @@ impl Session<'_> {
                     let end = RedirectEnd::HopFailed {
                         url: url.to_string(),
                         detail: failure.detail,
+                        failure: Some(failure.kind),
                     };
                     return Ok(RedirectChain { hops, end });
                 }

@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use govscan_model::{
     FailureKind, NameServer, NameServerAddress, NameServerAnswer, NameServersObservation, Probed,
 };
+use hickory_resolver::net::NetError;
 use hickory_resolver::net::client::Client;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::udp::UdpClientStream;
@@ -15,8 +16,8 @@ use hickory_resolver::net::xfer::DnsHandle;
 use hickory_resolver::proto::op::{DnsRequestOptions, Query};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 
-use crate::ProbeConfig;
 use crate::dns::{Dns, SharedSoa, addresses_of, name_text};
+use crate::{ProbeConfig, scanner_side};
 
 /// Most NS names examined.
 const MAX_NAME_SERVERS: usize = 8;
@@ -106,13 +107,30 @@ pub(crate) fn port_for(config: &ProbeConfig, ip: IpAddr) -> u16 {
 /// One direct UDP query, RD=0, for the zone's SOA.
 async fn ask_soa(config: &ProbeConfig, ip: IpAddr, zone: &Name) -> Probed<NameServerAnswer> {
     let addr = SocketAddr::new(ip, port_for(config, ip));
+    // A server this host cannot route to (e.g. an IPv6 server from a host without IPv6) is
+    // not asked: its silence would say nothing about the zone.
+    if let Some(why) = scanner_side::route_missing(ip) {
+        return Probed::failed(
+            FailureKind::Scanner,
+            format!("SOA {} not asked of {addr}: {why}", name_text(zone)),
+        );
+    }
     let timeout: Duration = config.dns_timeout;
     let attempts = config.retries.saturating_add(1);
     let mut last = String::new();
     for _ in 0..attempts {
         match tokio::time::timeout(timeout, query_once(addr, zone, timeout)).await {
             Ok(Ok(answer)) => return Probed::ok(answer),
-            Ok(Err(e)) => last = e,
+            Ok(Err(QueryError::Local(why))) => {
+                return Probed::failed(
+                    FailureKind::Scanner,
+                    format!(
+                        "SOA {} asked of {addr} failed on this host's side: {why}",
+                        name_text(zone)
+                    ),
+                );
+            }
+            Ok(Err(QueryError::Other(e))) => last = e,
             Err(_) => last = format!("no answer from {addr} within {timeout:?} (dns_timeout)"),
         }
     }
@@ -127,11 +145,19 @@ async fn ask_soa(config: &ProbeConfig, ip: IpAddr, zone: &Name) -> Probed<NameSe
     )
 }
 
+/// Why one direct query gave no answer.
+enum QueryError {
+    /// An error on this host's side (no descriptors, no local address): see `scanner_side`.
+    Local(String),
+    /// Anything else, as text.
+    Other(String),
+}
+
 async fn query_once(
     addr: SocketAddr,
     zone: &Name,
     timeout: Duration,
-) -> Result<NameServerAnswer, String> {
+) -> Result<NameServerAnswer, QueryError> {
     let stream = UdpClientStream::builder(addr, TokioRuntimeProvider::default())
         .with_timeout(Some(timeout))
         .build();
@@ -153,8 +179,14 @@ async fn query_once(
                 _ => None,
             }),
         }),
-        Some(Err(e)) => Err(e.to_string()),
-        None => Err("the connection closed without a response".to_string()),
+        Some(Err(NetError::Io(io))) => match scanner_side::local_cause(&io, addr.ip()) {
+            Some(why) => Err(QueryError::Local(why)),
+            None => Err(QueryError::Other(format!("io error: {io}"))),
+        },
+        Some(Err(e)) => Err(QueryError::Other(e.to_string())),
+        None => Err(QueryError::Other(
+            "the connection closed without a response".to_string(),
+        )),
     }
 }
 

@@ -223,8 +223,15 @@ pub(crate) async fn connect_tcp(
     Err(last)
 }
 
-/// Maps an OS connect error to a failure kind.
+/// Maps an OS connect error to a failure kind; an error that lies with this host (no route
+/// for the family, no descriptors, no local address) is the scanner's, never the target's.
 fn classify_connect_error(e: &io::Error, addr: SocketAddr) -> Failure {
+    if let Some(why) = crate::scanner_side::local_cause(e, addr.ip()) {
+        return Failure::new(
+            FailureKind::Scanner,
+            format!("TCP connect to {addr} failed on this host's side: {why}"),
+        );
+    }
     match e.kind() {
         io::ErrorKind::ConnectionRefused => Failure::new(
             FailureKind::Refused,

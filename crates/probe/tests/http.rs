@@ -216,9 +216,14 @@ async fn http_to_https_on_the_same_host_is_fetched_and_a_failing_hop_keeps_earli
     let c = chain(&obs);
     assert_eq!(c.hops.len(), 1);
     match &c.end {
-        RedirectEnd::HopFailed { url, detail } => {
+        RedirectEnd::HopFailed {
+            url,
+            detail,
+            failure,
+        } => {
             assert_eq!(url, "https://good.test/");
             assert!(detail.contains("refused"), "{detail}");
+            assert_eq!(*failure, Some(FailureKind::Refused));
         }
         other => panic!("expected HopFailed, got {other:?}"),
     }

@@ -8,6 +8,7 @@ use govscan_model::{
 };
 use serde_json::json;
 
+use crate::endpoints::{PROBE_INCOMPLETE, SCANNER_FAILURE};
 use crate::{Check, Context};
 
 /// The check.
@@ -53,6 +54,9 @@ pub(crate) struct Summary {
     pub(crate) lame: Vec<String>,
     /// Addresses that did not answer.
     pub(crate) silent: Vec<String>,
+    /// Addresses this host could not ask (a failure on the scanner's side, e.g. no IPv6 route
+    /// from here), with the reason: they say nothing about the server.
+    pub(crate) unasked: Vec<String>,
     /// Distinct serials seen.
     pub(crate) serials: BTreeSet<u32>,
 }
@@ -66,6 +70,7 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
         without_address: Vec::new(),
         lame: Vec::new(),
         silent: Vec::new(),
+        unasked: Vec::new(),
         serials: BTreeSet::new(),
     };
     for server in &ns.servers {
@@ -85,6 +90,9 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
                     } else if let Some(serial) = value.serial {
                         s.serials.insert(serial);
                     }
+                }
+                Probed::Failed { kind, detail } if kind.is_scanner_side() => {
+                    s.unasked.push(format!("{who}: {detail}"));
                 }
                 _ => s.silent.push(who),
             }
@@ -111,6 +119,7 @@ impl Check for Nameservers {
             "servers": ns.servers,
             "lame": s.lame,
             "silent": s.silent,
+            "not_asked_from_here": s.unasked,
             "without_address": s.without_address,
             "serials": s.serials,
         });
@@ -118,13 +127,22 @@ impl Check for Nameservers {
         let out = |status, finding, message: String| {
             Outcome::new(META.id, status, finding, message, evidence.clone())
         };
+        let inconclusive = |finding: &str, message: String| {
+            let mut outcome = Outcome::inconclusive(META.id, message);
+            outcome.finding = finding.to_owned();
+            outcome.evidence = evidence.clone();
+            outcome
+        };
         if s.asked > 0 && s.answered == 0 {
-            let mut outcome = Outcome::inconclusive(
-                META.id,
+            let finding = if s.silent.is_empty() {
+                SCANNER_FAILURE
+            } else {
+                PROBE_INCOMPLETE
+            };
+            return inconclusive(
+                finding,
                 format!("none of the name servers of {zone} answered from here"),
             );
-            outcome.evidence = evidence;
-            return outcome;
         }
         if ns.servers.len() < 2 {
             return out(
@@ -173,6 +191,16 @@ impl Check for Nameservers {
                 format!(
                     "the name servers of {zone} report different SOA serials: {:?}",
                     s.serials
+                ),
+            );
+        }
+        if !s.unasked.is_empty() {
+            return inconclusive(
+                SCANNER_FAILURE,
+                format!(
+                    "the name servers of {zone} that were asked agree, but this host could not \
+                     ask {} (a failure on the scanning side, not the zone's)",
+                    s.unasked.join("; ")
                 ),
             );
         }

@@ -212,6 +212,7 @@ fn hostile_endpoint() -> EndpointObservations {
             end: RedirectEnd::HopFailed {
                 url: "https://nohsts.lab.test/next".to_owned(),
                 detail: "reset".to_owned(),
+                failure: Some(FailureKind::Http),
             },
         }),
         security_txt: Probed::failed(FailureKind::Http, "malformed response"),
