@@ -11,6 +11,7 @@ pub mod score;
 pub mod target;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
+pub use observation::{AddressSelection, BlockedAddress};
 pub use observation::{
     CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,
     EndpointObservations, HttpExchange, HttpHeader, MxRecord, Observations, RedirectChain,

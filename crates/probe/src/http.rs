@@ -1,5 +1,5 @@
 //! HTTP exchanges and hand-walked redirect chains on one endpoint; a hop to another host is
-//! followed only when `offsite::hop_address` allows it (target set, no private addresses).
+//! followed only when `offsite::hop_address` allows it (target set, address policy).
 
 use std::collections::HashSet;
 use std::error::Error as _;
@@ -231,6 +231,24 @@ impl Session<'_> {
                 break;
             }
         }
+        let kept_bytes = headers
+            .iter()
+            .map(|h| h.name.len() + h.value.len())
+            .sum::<usize>()
+            + kept.len();
+        if let Some(share) = self.counter.share()
+            && !share.keep(kept_bytes)
+        {
+            return Err(late(Failure::new(
+                FailureKind::TooLarge,
+                format!(
+                    "the response from {url} ({} bytes of headers and text) is not kept: the \
+                     domain's budget of {} MiB of kept response data is spent",
+                    kept_bytes,
+                    crate::fair::KEPT_BYTES_PER_DOMAIN >> 20
+                ),
+            )));
+        }
         let exchange = HttpExchange {
             url: url.to_string(),
             status,
@@ -263,6 +281,10 @@ impl Session<'_> {
                 None => self.exchange(&url, body).await,
                 Some(ip) => {
                     // One fresh connection per hop to another host; its SNI/Host is that host.
+                    // This endpoint's connection is closed first, freeing its slots: holding
+                    // one slot while waiting for another deadlocks when both are on one
+                    // address (--per-address 1, or apex -> www pairs on shared hosting).
+                    self.conn = None;
                     let host = url.host_str().unwrap_or_default().to_string();
                     let mut other = Session::new(self.inner, &host, ip, self.counter);
                     other.exchange(&url, body).await

@@ -1,10 +1,11 @@
-//! Connection budgets: global and per-address limits, a minimum gap between connections to
-//! one address, a scan-wide rate of new connections, and TCP connect with bounded retries.
+//! Connection budgets: global, per-domain and per-address limits, a minimum gap between
+//! connections to one address, a scan-wide rate of new connections, and TCP connect with
+//! bounded retries behind the address policy (`policy.rs`), checked at connect time.
 
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,6 +13,9 @@ use govscan_model::{ConnectionCount, FailureKind, Probed};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+
+use crate::fair::{self, DomainShare};
+use crate::policy::AddressPolicy;
 
 /// A failed step, classified, with a precise message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +51,12 @@ pub(crate) struct Limits {
     next_start: Mutex<HashMap<IpAddr, Instant>>,
     /// The scan-wide rate of new connections, if limited.
     rate: Option<RateLimit>,
+    /// Which addresses may be contacted at all.
+    policy: AddressPolicy,
+    /// Connections one domain may hold at once (its fair share of `global`).
+    per_domain: usize,
+    /// The global limit, for messages.
+    global_limit: usize,
 }
 
 /// A token bucket in its GCRA form: one token per `interval`, at most `burst` saved up.
@@ -85,14 +95,72 @@ impl RateLimit {
     }
 }
 
-/// Connections made for one endpoint, counted as they start (shared by its probes).
+/// Connections made for one endpoint, counted as they start (shared by its probes), and the
+/// domain they are charged to (its fair share of the slots; none for a default counter).
 #[derive(Debug, Default)]
 pub(crate) struct ConnCounter {
     tcp: AtomicU32,
     tls: AtomicU32,
+    /// Which slot a request of this endpoint is waiting for now ([`WaitStage`] as a byte).
+    waiting_on: AtomicU8,
+    share: Option<Arc<DomainShare>>,
+}
+
+/// The slot a waiting connection request needs next (slots are taken in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WaitStage {
+    /// One of the domain's own slots (its fair share), all busy with its other probes.
+    Domain,
+    /// A slot of the address (`--per-address`), held by other probes of that address.
+    Address,
+    /// A slot of the whole scan (`--concurrency`), held by other domains.
+    Global,
+}
+
+impl WaitStage {
+    fn code(stage: Option<WaitStage>) -> u8 {
+        match stage {
+            None => 0,
+            Some(WaitStage::Domain) => 1,
+            Some(WaitStage::Address) => 2,
+            Some(WaitStage::Global) => 3,
+        }
+    }
+
+    fn from_code(code: u8) -> Option<WaitStage> {
+        match code {
+            1 => Some(WaitStage::Domain),
+            2 => Some(WaitStage::Address),
+            3 => Some(WaitStage::Global),
+            _ => None,
+        }
+    }
 }
 
 impl ConnCounter {
+    /// A counter whose connections are charged to `share`.
+    pub(crate) fn for_domain(share: &Arc<DomainShare>) -> ConnCounter {
+        ConnCounter {
+            share: Some(Arc::clone(share)),
+            ..ConnCounter::default()
+        }
+    }
+
+    /// The domain this endpoint's connections are charged to, if any.
+    pub(crate) fn share(&self) -> Option<&Arc<DomainShare>> {
+        self.share.as_ref()
+    }
+
+    /// The slot a request of this endpoint is waiting for now, if any.
+    pub(crate) fn waiting_for(&self) -> Option<WaitStage> {
+        WaitStage::from_code(self.waiting_on.load(Ordering::Relaxed))
+    }
+
+    fn set_waiting(&self, stage: Option<WaitStage>) {
+        self.waiting_on
+            .store(WaitStage::code(stage), Ordering::Relaxed);
+    }
+
     /// One more TCP connect attempt.
     pub(crate) fn tcp(&self) {
         self.tcp.fetch_add(1, Ordering::Relaxed);
@@ -121,9 +189,11 @@ pub(crate) struct Pacing<'a> {
     pub(crate) counter: Option<&'a ConnCounter>,
 }
 
-/// Held while a connection is open; dropping it frees both slots.
+/// Held while a connection is open; dropping it frees its slots.
 #[derive(Debug)]
 pub(crate) struct ConnPermit {
+    _open: Option<fair::Open>,
+    _domain: Option<OwnedSemaphorePermit>,
     _address: OwnedSemaphorePermit,
     _global: OwnedSemaphorePermit,
 }
@@ -138,7 +208,44 @@ impl Limits {
             min_gap: Duration::ZERO,
             next_start: Mutex::new(HashMap::new()),
             rate: None,
+            policy: AddressPolicy::default(),
+            per_domain: fair::per_domain_limit(global),
+            global_limit: global,
         }
+    }
+
+    /// What a request waiting at `stage` waits for, in words with the limits' values.
+    pub(crate) fn describe_wait(&self, stage: WaitStage) -> String {
+        match stage {
+            WaitStage::Domain => format!(
+                "one of the domain's own {} connection slots (a quarter of --concurrency), all busy with its other probes",
+                self.per_domain
+            ),
+            WaitStage::Address => format!(
+                "a connection slot of the address (--per-address {}), held by other probes of that address",
+                self.per_address_limit
+            ),
+            WaitStage::Global => format!(
+                "one of the scan's {} connection slots (--concurrency), all held by other domains",
+                self.global_limit
+            ),
+        }
+    }
+
+    /// Puts `policy` in front of every connection.
+    pub(crate) fn with_policy(mut self, policy: AddressPolicy) -> Limits {
+        self.policy = policy;
+        self
+    }
+
+    /// The address policy.
+    pub(crate) fn policy(&self) -> &AddressPolicy {
+        &self.policy
+    }
+
+    /// A fresh fair share for one domain.
+    pub(crate) fn domain_share(&self) -> Arc<DomainShare> {
+        DomainShare::new(self.per_domain)
     }
 
     /// Adds a least gap between connection starts to one address and a scan-wide rate.
@@ -168,8 +275,29 @@ impl Limits {
         }
     }
 
-    /// Waits for a slot for `ip` (per-address first, so a waiting connection holds no global slot).
-    pub(crate) async fn acquire(&self, ip: IpAddr) -> Result<ConnPermit, Failure> {
+    /// Waits for a slot for `ip` charged to `counter`'s domain (none for a default counter):
+    /// one of the domain's own slots first, then the address's, then a global one (so a waiting
+    /// connection holds no global slot). Every connection takes them in this order
+    /// and no probe asks for a second connection while it holds one, so no cycle of waits can
+    /// form (docs/design/politeness.md, "Slot order").
+    pub(crate) async fn acquire_for(
+        &self,
+        ip: IpAddr,
+        counter: &ConnCounter,
+    ) -> Result<ConnPermit, Failure> {
+        // The mark stays set if this future is dropped while waiting (the domain's budget ran
+        // out), so the unfinished probe can say it was waiting for a slot.
+        let waiting = counter.share.as_ref().map(DomainShare::wait);
+        let closed = || {
+            counter.set_waiting(None);
+            Failure::new(FailureKind::Other, "connection limiter closed")
+        };
+        counter.set_waiting(Some(WaitStage::Domain));
+        let domain = match &counter.share {
+            Some(share) => Some(share.slot().await.ok_or_else(closed)?),
+            None => None,
+        };
+        counter.set_waiting(Some(WaitStage::Address));
         let address_sem = {
             // A poisoned map is still a valid map; keep going.
             let mut map = self.per_address.lock().unwrap_or_else(|p| p.into_inner());
@@ -177,24 +305,50 @@ impl Limits {
                 .or_insert_with(|| Arc::new(Semaphore::new(self.per_address_limit)))
                 .clone()
         };
-        let closed = |_| Failure::new(FailureKind::Other, "connection limiter closed");
-        let address = address_sem.acquire_owned().await.map_err(closed)?;
-        let global = self.global.clone().acquire_owned().await.map_err(closed)?;
+        let address = address_sem.acquire_owned().await.map_err(|_| closed())?;
+        counter.set_waiting(Some(WaitStage::Global));
+        let global = self
+            .global
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| closed())?;
+        counter.set_waiting(None);
         Ok(ConnPermit {
+            _open: waiting.map(fair::Waiting::granted),
+            _domain: domain,
             _address: address,
             _global: global,
         })
     }
+
+    /// The address policy's verdict on `ip` as a probe failure.
+    pub(crate) fn admit(&self, ip: IpAddr) -> Result<(), Failure> {
+        admit(&self.policy, ip)
+    }
+}
+
+/// `policy`'s verdict on `ip`: a refusal is a `Blocked` failure (nothing was sent).
+fn admit(policy: &AddressPolicy, ip: IpAddr) -> Result<(), Failure> {
+    policy
+        .check(ip)
+        .map_err(|refusal| Failure::new(FailureKind::Blocked, refusal.reason))
 }
 
 /// Connects with `timeout` per attempt and `retries` extra attempts for refused/timed-out
-/// connects; every attempt is paced and counted.
+/// connects; every attempt is paced and counted. The address policy of `pacing.limits` (the
+/// strict default policy without limits) is checked on the exact address first: a blocked
+/// address is never contacted.
 pub(crate) async fn connect_tcp(
     addr: SocketAddr,
     timeout: Duration,
     retries: u32,
     pacing: Pacing<'_>,
 ) -> Result<TcpStream, Failure> {
+    match pacing.limits {
+        Some(limits) => limits.admit(addr.ip())?,
+        None => admit(&AddressPolicy::default(), addr.ip())?,
+    }
     let attempts = retries.saturating_add(1);
     let mut last = Failure::new(FailureKind::Other, "no connect attempt made");
     for attempt in 1..=attempts {
@@ -223,8 +377,23 @@ pub(crate) async fn connect_tcp(
     Err(last)
 }
 
+/// errno values that say the scanner's host ran out of a resource: EMFILE, ENFILE (file
+/// descriptors), ENOBUFS, ENOMEM.
+const LOCAL_RESOURCE_ERRNOS: [i32; 4] = [24, 23, 105, 12];
+
 /// Maps an OS connect error to a failure kind.
 fn classify_connect_error(e: &io::Error, addr: SocketAddr) -> Failure {
+    if e.raw_os_error()
+        .is_some_and(|errno| LOCAL_RESOURCE_ERRNOS.contains(&errno))
+    {
+        return Failure::new(
+            FailureKind::Scanner,
+            format!(
+                "TCP connect to {addr} failed on the scanner's side, not the target's: {e} \
+                 (raise the open-files limit, lower --concurrency)"
+            ),
+        );
+    }
     match e.kind() {
         io::ErrorKind::ConnectionRefused => Failure::new(
             FailureKind::Refused,
@@ -258,8 +427,9 @@ mod tests {
         let addr = listener.local_addr().expect("addr");
         drop(listener);
         let counter = ConnCounter::default();
+        let limits = Limits::new(1, 1).with_policy(AddressPolicy::only(addr.ip()));
         let pacing = Pacing {
-            limits: None,
+            limits: Some(&limits),
             counter: Some(&counter),
         };
         let err = connect_tcp(addr, Duration::from_secs(2), 1, pacing)
@@ -272,6 +442,82 @@ mod tests {
             2,
             "both attempts are counted"
         );
+    }
+
+    #[tokio::test]
+    async fn a_blocked_address_is_never_contacted() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let counter = ConnCounter::default();
+        for limits in [None, Some(&Limits::new(1, 1))] {
+            let pacing = Pacing {
+                limits,
+                counter: Some(&counter),
+            };
+            let err = connect_tcp(addr, Duration::from_secs(2), 1, pacing)
+                .await
+                .expect_err("loopback is blocked by default");
+            assert_eq!(err.kind, FailureKind::Blocked);
+            assert!(err.detail.contains("loopback"), "{}", err.detail);
+        }
+        assert_eq!(counter.snapshot().tcp_connects, 0, "no attempt was made");
+        let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(accepted.is_err(), "the listener saw a connection");
+    }
+
+    #[test]
+    fn running_out_of_descriptors_is_the_scanner_s_failure() {
+        let addr: SocketAddr = "192.0.2.1:443".parse().expect("addr");
+        for errno in [24, 23] {
+            let failure = classify_connect_error(&io::Error::from_raw_os_error(errno), addr);
+            assert_eq!(failure.kind, FailureKind::Scanner, "errno {errno}");
+            assert!(
+                failure.detail.contains("scanner's side"),
+                "{}",
+                failure.detail
+            );
+        }
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        assert_eq!(
+            classify_connect_error(&refused, addr).kind,
+            FailureKind::Refused
+        );
+    }
+
+    #[tokio::test]
+    async fn a_domain_holds_at_most_its_share_and_says_what_it_waits_for() {
+        // 8 global slots: a domain may hold 2 of them at once.
+        let limits = Limits::new(8, 8);
+        let share = limits.domain_share();
+        let counter = ConnCounter::for_domain(&share);
+        let ip = |last: u8| IpAddr::from([192, 0, 2, last]);
+        let first = limits.acquire_for(ip(1), &counter).await.expect("first");
+        let _second = limits.acquire_for(ip(2), &counter).await.expect("second");
+        let third = limits.acquire_for(ip(3), &counter);
+        let mut third = std::pin::pin!(third);
+        let waited = tokio::time::timeout(Duration::from_millis(100), &mut third).await;
+        assert!(
+            waited.is_err(),
+            "a third connection of the domain must wait"
+        );
+        assert_eq!(counter.waiting_for(), Some(WaitStage::Domain));
+        assert!(limits.describe_wait(WaitStage::Domain).contains("own 2"));
+        // Another domain is not held up by the first one's share.
+        let other = ConnCounter::for_domain(&limits.domain_share());
+        let got = tokio::time::timeout(
+            Duration::from_millis(100),
+            limits.acquire_for(ip(4), &other),
+        );
+        assert!(got.await.is_ok(), "another domain gets its own slots");
+        drop(first);
+        let third = tokio::time::timeout(Duration::from_millis(100), &mut third).await;
+        assert!(
+            third.is_ok(),
+            "the freed slot goes to the waiting connection"
+        );
+        assert_eq!(counter.waiting_for(), None);
     }
 
     #[tokio::test(start_paused = true)]
@@ -321,21 +567,23 @@ mod tests {
     async fn per_address_limit_blocks_the_next_connection() {
         let limits = Limits::new(4, 1);
         let ip: IpAddr = "127.0.0.1".parse().expect("ip");
-        let held = limits.acquire(ip).await.expect("first");
-        let second = tokio::time::timeout(Duration::from_millis(100), limits.acquire(ip)).await;
+        let none = ConnCounter::default();
+        let held = limits.acquire_for(ip, &none).await.expect("first");
+        let second =
+            tokio::time::timeout(Duration::from_millis(100), limits.acquire_for(ip, &none)).await;
         assert!(
             second.is_err(),
             "second connection to the same address must wait"
         );
         let other = tokio::time::timeout(
             Duration::from_millis(100),
-            limits.acquire("127.0.0.2".parse().expect("ip")),
+            limits.acquire_for("127.0.0.2".parse().expect("ip"), &none),
         )
         .await;
         assert!(other.is_ok(), "another address is not blocked");
         drop(held);
         assert!(
-            tokio::time::timeout(Duration::from_millis(100), limits.acquire(ip))
+            tokio::time::timeout(Duration::from_millis(100), limits.acquire_for(ip, &none))
                 .await
                 .is_ok()
         );

@@ -247,6 +247,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 812,
             dns: good_dns(),
             endpoints: vec![good_endpoint("127.10.0.1"), good_endpoint("::1")],
+            addresses: Default::default(),
         },
         &baseline,
     );
@@ -334,6 +335,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 2203,
             dns: hostile_dns,
             endpoints: vec![hostile_endpoint()],
+            addresses: Default::default(),
         },
         &baseline,
     );
@@ -385,6 +387,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 5004,
             dns: dead_dns,
             endpoints,
+            addresses: Default::default(),
         },
         &baseline,
     );

@@ -100,6 +100,7 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             paths: vec![],
             connections: Default::default(),
         }],
+        addresses: Default::default(),
     }
 }
 
