@@ -5,7 +5,7 @@
 //! domain inconclusive; only when every endpoint passed does the domain pass. A domain with no
 //! endpoint at all is inconclusive.
 
-use govscan_model::{EndpointObservations, Outcome, Probed, Status};
+use govscan_model::{EndpointObservations, FailureKind, Outcome, Probed, Status};
 use serde_json::json;
 
 /// One endpoint's verdict.
@@ -63,11 +63,19 @@ pub fn combine<T>(
     })
 }
 
-/// The verdict for an endpoint whose probe gave no data: inconclusive, with the probe's reason.
+/// The verdict for an endpoint whose probe gave no data: inconclusive, with the probe's reason
+/// (`address_blocked` when the address policy kept govscan from connecting).
 pub fn missing_probe_verdict<T>(probe: &Probed<T>) -> EndpointVerdict {
+    let finding = match probe {
+        Probed::Failed {
+            kind: FailureKind::Blocked,
+            ..
+        } => "address_blocked",
+        _ => "probe_incomplete",
+    };
     EndpointVerdict::new(
         Status::Inconclusive,
-        "probe_incomplete",
+        finding,
         probe.missing_reason().unwrap_or_default(),
         json!({ "reason": probe.missing_reason() }),
     )

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use govscan_model::{
-    CheckMeta, Family, Level, NameServersObservation, Observations, Outcome, Probed, Reference,
-    Status,
+    CheckMeta, FailureKind, Family, Level, NameServersObservation, Observations, Outcome, Probed,
+    Reference, Status,
 };
 use serde_json::json;
 
@@ -53,6 +53,8 @@ pub(crate) struct Summary {
     pub(crate) lame: Vec<String>,
     /// Addresses that did not answer.
     pub(crate) silent: Vec<String>,
+    /// Addresses govscan's address policy kept it from asking (special-purpose, excluded).
+    pub(crate) blocked: Vec<String>,
     /// Distinct serials seen.
     pub(crate) serials: BTreeSet<u32>,
 }
@@ -66,6 +68,7 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
         without_address: Vec::new(),
         lame: Vec::new(),
         silent: Vec::new(),
+        blocked: Vec::new(),
         serials: BTreeSet::new(),
     };
     for server in &ns.servers {
@@ -75,8 +78,16 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
         }
         s.named += 1;
         for addr in &server.addresses {
-            s.asked += 1;
             let who = format!("{} ({})", server.name, addr.address);
+            if let Probed::Failed {
+                kind: FailureKind::Blocked,
+                ..
+            } = &addr.answer
+            {
+                s.blocked.push(who);
+                continue;
+            }
+            s.asked += 1;
             match &addr.answer {
                 Probed::Ok { value } => {
                     s.answered += 1;
@@ -111,6 +122,7 @@ impl Check for Nameservers {
             "servers": ns.servers,
             "lame": s.lame,
             "silent": s.silent,
+            "blocked": s.blocked,
             "without_address": s.without_address,
             "serials": s.serials,
         });
@@ -118,6 +130,21 @@ impl Check for Nameservers {
         let out = |status, finding, message: String| {
             Outcome::new(META.id, status, finding, message, evidence.clone())
         };
+        let blocked = |lead: &str| {
+            let mut outcome = Outcome::inconclusive(
+                META.id,
+                format!(
+                    "{lead}: {} (special-purpose or excluded addresses govscan does not contact)",
+                    s.blocked.join(", ")
+                ),
+            );
+            outcome.finding = "address_blocked".to_owned();
+            outcome.evidence = evidence.clone();
+            outcome
+        };
+        if s.answered == 0 && !s.blocked.is_empty() {
+            return blocked(&format!("no name server of {zone} was asked"));
+        }
         if s.asked > 0 && s.answered == 0 {
             let mut outcome = Outcome::inconclusive(
                 META.id,
@@ -175,6 +202,9 @@ impl Check for Nameservers {
                     s.serials
                 ),
             );
+        }
+        if !s.blocked.is_empty() {
+            return blocked(&format!("not every name server of {zone} was asked"));
         }
         out(
             Status::Pass,
