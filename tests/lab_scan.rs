@@ -458,6 +458,7 @@ fn run_lab_scan() -> Result<LabScan, String> {
     let mut args = vec![
         "scan",
         "--no-db",
+        common::LAB_ALLOW,
         "--resolver",
         LAB_RESOLVER,
         "--ca-file",
