@@ -350,7 +350,8 @@ pub(super) fn needs_of(rule: &Rule) -> &'static [Need] {
         Rule::DnsTxt {
             at: TxtAt::Dmarc, ..
         } => &[Need::DnsDmarc],
-        Rule::Path { .. } => &[Need::DnsAddresses],
+        // Paths are fetched on the HTTPS endpoints.
+        Rule::Path { .. } => &[Need::DnsAddresses, Need::Https],
     }
 }
 
