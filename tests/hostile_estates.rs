@@ -41,7 +41,7 @@ const ALLOW: &[&str] = &[
 /// The address the server watches: every connection to it is logged (none may come).
 const WATCHED: &str = "127.10.16.200";
 
-/// A domain whose one answer holds 2,000 A records over 110 silent addresses.
+/// A domain whose one answer holds 2,000 A records over 100 silent addresses.
 const MANY: &str = "many.hostile.test";
 /// Targets at blocked addresses and the class each blocked address must be reported as.
 const BLOCKED: &[(&str, &[&str])] = &[
@@ -80,6 +80,12 @@ const PAIRS: &[&str] = &[
 ];
 /// Answers hand-built hellos with one-byte records, one a millisecond.
 const SLOWTLS: &str = "slowtls.hostile.test";
+/// 16 addresses of 60 KB redirect headers (non-UTF-8) and 64 KiB security.txt files of
+/// control characters: 67 MB of results.json before the caps.
+const BLOAT: &str = "bloat.hostile.test";
+/// What one domain's result may take in results.json: the 4 MiB kept-data budget, the
+/// certificates and the rest of the record.
+const MAX_DOMAIN_RESULT_BYTES: usize = 6 * 1024 * 1024;
 /// The good lab domain.
 const GOOD: &str = "good.lab.test";
 
@@ -119,7 +125,7 @@ fn contacted_log() -> Vec<String> {
 }
 
 fn run_estate() -> Result<EstateScan, String> {
-    let mut domains = vec![GOOD, MANY, STS_BLOCKED, SLOWTLS];
+    let mut domains = vec![GOOD, MANY, STS_BLOCKED, SLOWTLS, BLOAT];
     domains.extend(BLOCKED.iter().map(|(d, _)| *d));
     domains.extend(PAIRS);
     let before = contacted_log().len();
@@ -182,7 +188,9 @@ fn endpoints(domain: &Value) -> &Vec<Value> {
 
 /// True for a check judged on endpoint data (TLS, certificate, HTTP).
 fn endpoint_check(check: &str) -> bool {
-    ["tls.", "cert.", "http."].iter().any(|p| check.starts_with(p))
+    ["tls.", "cert.", "http."]
+        .iter()
+        .any(|p| check.starts_with(p))
 }
 
 #[test]
@@ -209,7 +217,11 @@ fn good_domain_is_judged_as_when_scanned_alone() {
         .map(|(a, b)| format!("alone {a:?}, beside the hostile estate {b:?}"))
         .collect();
     assert_eq!(together.len(), by_itself.len());
-    assert!(changed.is_empty(), "{GOOD} changed:\n{}", changed.join("\n"));
+    assert!(
+        changed.is_empty(),
+        "{GOOD} changed:\n{}",
+        changed.join("\n")
+    );
     // And it was judged whole: its endpoints were probed, nothing was left out.
     let good = estate.scan.domain(GOOD);
     assert_eq!(good["observations"]["addresses"]["blocked_total"], 0);
@@ -227,19 +239,21 @@ fn thousands_of_a_records_cost_a_bounded_share() {
     let addresses = &many["observations"]["addresses"];
     assert_eq!(eps.len(), 8, "8 IPv4 addresses at most: {addresses}");
     assert_eq!(addresses["max_per_family"], 8);
-    // 110 distinct silent addresses behind 2,000 records: 102 left unprobed and recorded.
-    assert_eq!(addresses["not_probed"], 102, "{addresses}");
+    // 100 distinct silent addresses behind 2,000 records: 92 left unprobed and recorded.
+    assert_eq!(addresses["not_probed"], 92, "{addresses}");
     for ep in eps {
         let tcp = ep["connections"]["tcp_connects"].as_u64().unwrap_or(0);
         assert!(tcp <= 10, "{}: {tcp} connections", ep["address"]);
     }
-    let duration = many["observations"]["duration_ms"].as_u64().unwrap_or(u64::MAX);
+    let duration = many["observations"]["duration_ms"]
+        .as_u64()
+        .unwrap_or(u64::MAX);
     assert!(duration <= DOMAIN_BOUND_MS, "{MANY} took {duration} ms");
     // The verdicts say they rest on 8 of the addresses.
     let https = estate.scan.outcome(MANY, "tls.https-available");
     let message = https["message"].as_str().unwrap_or_default();
-    assert!(message.contains("102 more over the cap of 8"), "{message}");
-    assert_eq!(https["evidence"]["addresses_not_probed"]["not_probed"], 102);
+    assert!(message.contains("92 more over the cap of 8"), "{message}");
+    assert_eq!(https["evidence"]["addresses_not_probed"]["not_probed"], 92);
 }
 
 #[test]
@@ -262,7 +276,9 @@ fn targets_at_blocked_addresses_are_reported_and_never_contacted() {
         let blocked = domain["observations"]["addresses"]["blocked"].to_string();
         for class in *classes {
             if !blocked.contains(class) {
-                wrong.push(format!("{name}: no blocked address reported as {class:?}: {blocked}"));
+                wrong.push(format!(
+                    "{name}: no blocked address reported as {class:?}: {blocked}"
+                ));
             }
         }
         for outcome in estate.scan.outcomes(name) {
@@ -290,7 +306,10 @@ fn an_mta_sts_host_at_a_blocked_address_is_not_contacted() {
     assert_eq!(outcome["status"], "inconclusive", "{outcome}");
     assert_eq!(outcome["finding"], "address_blocked", "{outcome}");
     let message = outcome["message"].as_str().unwrap_or_default();
-    assert!(message.contains(WATCHED) && message.contains("loopback"), "{message}");
+    assert!(
+        message.contains(WATCHED) && message.contains("loopback"),
+        "{message}"
+    );
     // The domain's own (allowed) address was probed as usual.
     let domain = estate.scan.domain(STS_BLOCKED);
     assert_eq!(endpoints(domain).len(), 1);
@@ -314,7 +333,9 @@ fn redirect_pairs_on_one_address_do_not_deadlock() {
                 .as_array()
                 .map(|hops| hops.iter().filter_map(|h| h["status"].as_u64()).collect())
                 .unwrap_or_default();
-            let last_url = chain["value"]["hops"][1]["url"].as_str().unwrap_or_default();
+            let last_url = chain["value"]["hops"][1]["url"]
+                .as_str()
+                .unwrap_or_default();
             if chain["state"] != "ok"
                 || chain["value"]["end"]["kind"] != "final"
                 || statuses != [301, 200]
@@ -363,12 +384,29 @@ fn a_byte_at_a_time_tls_server_costs_bounded_handshakes_and_time() {
 }
 
 #[test]
+fn a_domain_cannot_inflate_the_results() {
+    let Some(estate) = estate("a_domain_cannot_inflate_the_results") else {
+        return;
+    };
+    let domain = estate.scan.domain(BLOAT);
+    let size = domain.to_string().len();
+    assert!(size < MAX_DOMAIN_RESULT_BYTES, "{BLOAT}: {size} bytes");
+    assert_eq!(endpoints(domain).len(), 8);
+    // The responses past the domain's budget are refused as too large, not kept.
+    let text = domain["observations"].to_string();
+    assert!(
+        text.contains("4 MiB of kept response data"),
+        "the budget never applied"
+    );
+}
+
+#[test]
 fn the_estate_scan_is_bounded_in_time_memory_and_output() {
     let Some(estate) = estate("the_estate_scan_is_bounded_in_time_memory_and_output") else {
         return;
     };
     let scan = &estate.scan;
-    // 14 domains < --concurrency 16: one round; each domain within its budget plus one more.
+    // 15 domains < --concurrency 16: one round; each domain within its budget plus one more.
     let bound = Duration::from_secs(DOMAIN_TIMEOUT_S * 3);
     assert!(scan.elapsed < bound, "the scan took {:?}", scan.elapsed);
     assert!(scan.peak_rss_kb > 0, "VmHWM of the scan was never read");

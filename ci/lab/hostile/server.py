@@ -38,7 +38,7 @@ HUGE_A = "127.10.3.250"
 
 # ---- issue 11 profiles (127.10.16.x) --------------------------------------------------------
 # Silent servers that many.hostile.test's thousands of A records point at (80/443 tarpits).
-MANY_ADDRESSES = ["127.10.16.%d" % i for i in range(10, 120)]
+MANY_ADDRESSES = ["127.10.16.%d" % i for i in range(10, 110)]
 MANY_RECORDS = 2000  # A records in one answer (TCP), cycling over MANY_ADDRESSES
 # The "blocked" address: the hostile scan allows 127.10.16.0/25 but not this one; 80/443 log
 # every connection to RUN_DIR/contacted.log (the scan must make none).
@@ -46,6 +46,10 @@ WATCHED = "127.10.16.200"
 PLAIN = "127.10.16.2"  # an ordinary web server (sts-blocked's own address)
 PAIRS = "127.10.16.3"  # apex -> www redirect pairs, all four names on this one address
 SLOWTLS = "127.10.16.4"  # answers hand-built hellos one byte-sized record a millisecond
+# bloat.hostile.test: 16 addresses, each a redirect chain of 60 KB headers of non-UTF-8 bytes
+# and a 64 KiB security.txt of control characters (which JSON escapes six-fold).
+BLOAT_ADDRESSES = ["127.10.16.%d" % i for i in range(110, 126)]
+BLOAT_HEADER = 60_000
 # Exact names answered by the hostile DNS server: name -> {qtype: [rdata, ...]}.
 A, AAAA, MX, TXT = 1, 28, 15, 16
 EXACT = {
@@ -72,6 +76,7 @@ EXACT = {
     "pair2.hostile.test": {A: [PAIRS]},
     "www.pair2.hostile.test": {A: [PAIRS]},
     "slowtls.hostile.test": {A: [SLOWTLS]},
+    "bloat.hostile.test": {A: BLOAT_ADDRESSES},
 }
 SLOWTLS_SECONDS = 30  # longest drip of one connection
 SLOWTLS_BYTES = 64 * 1024  # and at most this many bytes
@@ -179,6 +184,28 @@ async def pair(reader, writer):
             writer.write(
                 b"HTTP/1.1 301 Moved Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n"
                 % location.encode()
+            )
+        await writer.drain()
+
+
+async def bloat(reader, writer):
+    """Keep-alive: every path redirects to the next with a 60 KB header; security.txt is 64 KiB
+    of control characters."""
+    for _ in range(PAIR_REQUESTS):
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            return
+        parts = head.split(b" ", 2)
+        path = parts[1] if len(parts) > 1 else b"/"
+        if path.startswith(b"/.well-known/security.txt"):
+            body = bytes([1]) * 65536
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        else:
+            n = int(path[3:]) if path.startswith(b"/b/") and path[3:].isdigit() else 0
+            writer.write(
+                b"HTTP/1.1 301 Moved Permanently\r\nLocation: /b/%d\r\nX-Bloat: %s\r\n"
+                b"Content-Length: 0\r\n\r\n" % (n + 1, b"\xff" * BLOAT_HEADER)
             )
         await writer.drain()
 
@@ -438,6 +465,16 @@ async def dns_tcp(reader, writer):
         await close(writer)
 
 
+async def guarded(handler, reader, writer):
+    """Runs a connection handler, closing the connection whatever happens."""
+    try:
+        await handler(reader, writer)
+    except (OSError, ssl.SSLError, asyncio.TimeoutError):
+        pass
+    finally:
+        await close(writer)
+
+
 async def issue11_servers(plain_ctx):
     """Listeners of the issue 11 profiles on 127.10.16.x."""
     servers = []
@@ -457,6 +494,12 @@ async def issue11_servers(plain_ctx):
     servers.append(
         await asyncio.start_server(pairs, PAIRS, 443, ssl=plain_ctx, ssl_handshake_timeout=10)
     )
+    for address in BLOAT_ADDRESSES:
+        handler = lambda r, w: guarded(bloat, r, w)
+        servers.append(await asyncio.start_server(handler, address, 80))
+        servers.append(
+            await asyncio.start_server(handler, address, 443, ssl=plain_ctx, ssl_handshake_timeout=10)
+        )
     servers.append(await asyncio.start_server(plain, SLOWTLS, 80))
     servers.append(await asyncio.start_server(slowtls, SLOWTLS, 443))
     return servers

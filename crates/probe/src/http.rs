@@ -231,11 +231,14 @@ impl Session<'_> {
                 break;
             }
         }
+        let body_text = body
+            .keep_text
+            .then(|| String::from_utf8_lossy(&kept).into_owned());
         let kept_bytes = headers
             .iter()
-            .map(|h| h.name.len() + h.value.len())
+            .map(|h| json_size(&h.name) + json_size(&h.value))
             .sum::<usize>()
-            + kept.len();
+            + body_text.as_deref().map_or(0, json_size);
         if let Some(share) = self.counter.share()
             && !share.keep(kept_bytes)
         {
@@ -255,9 +258,7 @@ impl Session<'_> {
             headers,
             body_len: total,
             body_truncated: truncated,
-            body_text: body
-                .keep_text
-                .then(|| String::from_utf8_lossy(&kept).into_owned()),
+            body_text,
         };
         Ok((exchange, !truncated && !closes))
     }
@@ -349,6 +350,12 @@ impl Session<'_> {
             url = next;
         }
     }
+}
+
+/// About how many bytes `text` takes in results.json: control characters are written as
+/// six-byte `\u00XX` escapes (invalid UTF-8 is already three-byte U+FFFD here).
+fn json_size(text: &str) -> usize {
+    text.len() + 5 * text.bytes().filter(|b| *b < 0x20).count()
 }
 
 /// The scheme of an http(s) URL.
