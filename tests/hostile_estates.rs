@@ -109,7 +109,7 @@ fn estate(test: &str) -> Option<&'static EstateScan> {
 }
 
 fn alone() -> &'static Measured {
-    match ALONE.get_or_init(|| run_scan("good_alone", &[GOOD])) {
+    match ALONE.get_or_init(|| run_scan("good_alone", &[GOOD], &[])) {
         Ok(scan) => scan,
         Err(e) => panic!("GOVSCAN_LAB is set but the scan of {GOOD} alone failed: {e}"),
     }
@@ -129,13 +129,14 @@ fn run_estate() -> Result<EstateScan, String> {
     domains.extend(BLOCKED.iter().map(|(d, _)| *d));
     domains.extend(PAIRS);
     let before = contacted_log().len();
-    let scan = run_scan("estate", &domains)?;
+    let scan = run_scan("estate", &domains, &[])?;
     let contacted = contacted_log().into_iter().skip(before).collect();
     Ok(EstateScan { scan, contacted })
 }
 
-/// One scan of `domains` with the suite's flags, written to `CARGO_TARGET_TMPDIR/<name>`.
-fn run_scan(name: &str, domains: &[&str]) -> Result<Measured, String> {
+/// One scan of `domains` with the suite's flags and `extra`, written to
+/// `CARGO_TARGET_TMPDIR/hostile_estates_<name>`.
+fn run_scan(name: &str, domains: &[&str], extra: &[String]) -> Result<Measured, String> {
     let dir = lab_dir();
     if !dir.join("hostile/ready").is_file() {
         return Err(format!(
@@ -176,6 +177,7 @@ fn run_scan(name: &str, domains: &[&str]) -> Result<Measured, String> {
     for cidr in ALLOW {
         args.extend(["--allow-cidr".to_string(), cidr.to_string()]);
     }
+    args.extend_from_slice(extra);
     args.extend(domains.iter().map(|d| d.to_string()));
     measured::run(&args, &out, Duration::from_secs(DOMAIN_TIMEOUT_S * 8))
 }
@@ -381,6 +383,62 @@ fn a_byte_at_a_time_tls_server_costs_bounded_handshakes_and_time() {
             assert_ne!(version["accepted"], true, "{version}");
         }
     }
+}
+
+#[test]
+fn excluded_domains_and_ranges_are_listed_and_never_contacted() {
+    if !lab_enabled("hostile_estates::excluded_domains_and_ranges_are_listed_and_never_contacted") {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile_estates_exclude_list");
+    fs::create_dir_all(&dir).expect("mkdir");
+    let list = dir.join("skip.txt");
+    fs::write(
+        &list,
+        format!("# owners who asked not to be scanned\n{WATCHED}/32\n{STS_BLOCKED}  # 2026-12\n"),
+    )
+    .expect("write the exclude list");
+    let before = contacted_log().len();
+    // --allow-private would allow the watched address; the exclude list wins.
+    let extra = [
+        "--allow-private".to_string(),
+        "--exclude".to_string(),
+        list.to_str().expect("utf-8").to_string(),
+    ];
+    let scan = run_scan(
+        "exclude",
+        &[GOOD, "blocked-loopback.hostile.test", STS_BLOCKED],
+        &extra,
+    )
+    .unwrap_or_else(|e| panic!("the scan with --exclude failed: {e}"));
+    let contacted: Vec<String> = contacted_log().into_iter().skip(before).collect();
+    assert!(
+        contacted.is_empty(),
+        "{WATCHED} was contacted: {contacted:?}"
+    );
+    let blocked = scan.domain("blocked-loopback.hostile.test");
+    assert!(endpoints(blocked).is_empty());
+    let reason = blocked["observations"]["addresses"]["blocked"][0]["reason"].to_string();
+    assert!(
+        reason.contains("exclude list") && reason.contains("skip.txt:2"),
+        "{reason}"
+    );
+    for outcome in scan.outcomes(STS_BLOCKED) {
+        assert_eq!(outcome["status"], "inconclusive", "{outcome}");
+        assert_eq!(outcome["finding"], "excluded", "{outcome}");
+        let message = outcome["message"].as_str().unwrap_or_default();
+        assert!(message.contains("skip.txt:3"), "{message}");
+    }
+    assert_eq!(scan.outcome(GOOD, "tls.https-available")["status"], "pass");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile_estates_exclude");
+    let dashboard = fs::read_to_string(out.join("index.html")).expect("index.html");
+    let note = dashboard
+        .split("id=\"excluded\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .unwrap_or_else(|| panic!("the dashboard does not list the excluded domains"));
+    assert!(note.contains(STS_BLOCKED), "{note}");
+    assert!(!note.contains(GOOD), "{note}");
 }
 
 #[test]
