@@ -3,6 +3,7 @@
 //! hostile input.
 
 mod config;
+mod counter;
 mod dns;
 mod dnssec;
 mod error;
@@ -17,6 +18,7 @@ mod partial;
 mod policy;
 mod select;
 mod session;
+mod special;
 mod trust;
 mod zone_cache;
 
