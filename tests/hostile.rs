@@ -169,11 +169,13 @@ const EXPECTATIONS: &[(&str, &str, &str, &str)] = &[
         "inconclusive",
         "Server Failure",
     ),
+    // The TCP answer is cut short: hickory reports it as truncated, or, for the queries that
+    // shared the broken connection, as a connection that broke with the query in flight.
     (
         "dns-truncated.hostile.test",
         "mail.spf",
         "inconclusive",
-        "truncated",
+        "truncated|connection broke",
     ),
     (
         "dns-late.hostile.test",
@@ -296,7 +298,8 @@ fn each_hostile_profile_ends_with_a_precise_reason() {
         let outcome = scan.outcome(domain, check);
         let got = outcome["status"].as_str().unwrap_or_default();
         let message = outcome["message"].as_str().unwrap_or_default();
-        if got != status || !message.contains(reason) {
+        // `reason` may list alternatives separated by `|`.
+        if got != status || !reason.split('|').any(|r| message.contains(r)) {
             wrong.push(format!(
                 "{domain} {check}: expected {status} with {reason:?}, got {got}: {message}"
             ));

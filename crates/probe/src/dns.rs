@@ -105,7 +105,13 @@ impl Dns {
         name: &Name,
         rtype: RecordType,
     ) -> Result<Answer, QueryFailure> {
-        match self.resolver.lookup(name.clone(), rtype).await {
+        let mut result = self.resolver.lookup(name.clone(), rtype).await;
+        // A TCP connection to the server that another answer broke (cut short) cancels every
+        // query in flight on it; that says nothing about this name, so it is asked once more.
+        if matches!(&result, Err(e) if e.to_string().contains("receiver was canceled")) {
+            result = self.resolver.lookup(name.clone(), rtype).await;
+        }
+        match result {
             Ok(lookup) if rtype != RecordType::CNAME => {
                 if let Some(why) = cname_trouble(name, lookup.answers()) {
                     return Err((
@@ -402,9 +408,17 @@ fn classify_error(e: &NetError, name: &Name, rtype: RecordType) -> QueryFailure 
         NetError::Timeout => FailureKind::Timeout,
         _ => FailureKind::Dns,
     };
+    let text = e.to_string();
+    let why = if text.contains("receiver was canceled") {
+        format!(
+            "the server's connection broke with the query in flight (an answer cut short?): {text}"
+        )
+    } else {
+        text
+    };
     (
         kind,
-        format!("{rtype} query for {} failed: {e}", name_text(name)),
+        format!("{rtype} query for {} failed: {why}", name_text(name)),
     )
 }
 
