@@ -509,7 +509,7 @@ fn run_lab_scan() -> Result<LabScan, String> {
         "scan",
         "--no-db",
         // The lab lives on loopback, and so do its CRL and OCSP servers.
-        "--allow-private",
+        common::LAB_ALLOW,
         "--resolver",
         LAB_RESOLVER,
         "--ca-file",

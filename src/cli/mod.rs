@@ -6,6 +6,7 @@ mod checks_cmd;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
+mod open_files;
 mod report_cmd;
 mod report_stream;
 mod rescore_cmd;

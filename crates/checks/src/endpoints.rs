@@ -22,10 +22,12 @@ pub const SCANNER_FAILURE: &str = govscan_model::SCANNER_FAILURE;
 /// The finding of an outcome that could not be judged because a probe gave no data.
 pub const PROBE_INCOMPLETE: &str = "probe_incomplete";
 
-/// The finding for a failed probe: [`SCANNER_FAILURE`] when the scanner's side failed, else
-/// [`PROBE_INCOMPLETE`].
+/// The finding for a failed probe: `address_blocked` when the address policy kept govscan from
+/// connecting, [`SCANNER_FAILURE`] when the scanner's side failed, else [`PROBE_INCOMPLETE`].
 pub fn incomplete_finding(kind: Option<FailureKind>) -> &'static str {
     match kind {
+        // The address policy kept govscan from connecting: nothing was asked of the target.
+        Some(FailureKind::Blocked) => "address_blocked",
         Some(kind) if kind.is_scanner_side() => SCANNER_FAILURE,
         _ => PROBE_INCOMPLETE,
     }
@@ -120,7 +122,7 @@ pub fn combine<T: Completeness>(
 }
 
 /// The verdict for an endpoint whose probe gave no data: inconclusive, with the probe's reason
-/// (finding [`SCANNER_FAILURE`] when the scanner's side failed).
+/// (finding `address_blocked` or [`SCANNER_FAILURE`] as [`incomplete_finding`] says).
 pub fn missing_probe_verdict<T>(probe: &Probed<T>) -> EndpointVerdict {
     let kind = match probe {
         Probed::Failed { kind, .. } => Some(*kind),

@@ -139,7 +139,13 @@ impl Dns {
         name: &Name,
         rtype: RecordType,
     ) -> Result<Answer, QueryFailure> {
-        match self.resolver.lookup(name.clone(), rtype).await {
+        let mut result = self.resolver.lookup(name.clone(), rtype).await;
+        // A TCP connection to the server that another answer broke (cut short) cancels every
+        // query in flight on it; that says nothing about this name, so it is asked once more.
+        if matches!(&result, Err(e) if e.to_string().contains("receiver was canceled")) {
+            result = self.resolver.lookup(name.clone(), rtype).await;
+        }
+        match result {
             Ok(lookup) if rtype != RecordType::CNAME => {
                 if let Some(why) = cname_trouble(name, lookup.answers()) {
                     return Err((
@@ -483,7 +489,18 @@ pub(crate) fn classify_error(e: &NetError, name: &Name, rtype: RecordType) -> Qu
             FailureKind::Scanner,
             format!("{query} failed: the resolver could not be reached from this host ({io})"),
         ),
-        _ => (FailureKind::Dns, format!("{query} failed: {e}")),
+        _ => {
+            let text = e.to_string();
+            let why = if text.contains("receiver was canceled") {
+                format!(
+                    "the server's connection broke with the query in flight (an answer cut \
+                     short?): {text}"
+                )
+            } else {
+                text
+            };
+            (FailureKind::Dns, format!("{query} failed: {why}"))
+        }
     }
 }
 

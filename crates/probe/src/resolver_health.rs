@@ -12,7 +12,7 @@ use govscan_model::FailureKind;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::net::{Pacing, connect_tcp};
+use crate::net::connect_resolver;
 
 /// How long a verdict on the resolver is reused.
 const RECHECK_AFTER: Duration = Duration::from_secs(5);
@@ -55,7 +55,7 @@ impl ResolverHealth {
         }
         let mut reasons = Vec::new();
         for server in &self.servers {
-            match connect_tcp(*server, self.timeout, 0, Pacing::default()).await {
+            match connect_resolver(*server, self.timeout).await {
                 Ok(_) => return None,
                 Err(f) if f.kind == FailureKind::Refused => {
                     reasons.push(format!("nothing listens on {server} (TCP connect refused)"));

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use govscan_model::{
-    CheckMeta, Family, Level, NameServersObservation, Observations, Outcome, Probed, Reference,
-    Status,
+    CheckMeta, FailureKind, Family, Level, NameServersObservation, Observations, Outcome, Probed,
+    Reference, Status,
 };
 use serde_json::json;
 
@@ -57,6 +57,8 @@ pub(crate) struct Summary {
     /// Addresses this host could not ask (a failure on the scanner's side, e.g. no IPv6 route
     /// from here), with the reason: they say nothing about the server.
     pub(crate) unasked: Vec<String>,
+    /// Addresses govscan's address policy kept it from asking (special-purpose, excluded).
+    pub(crate) blocked: Vec<String>,
     /// Distinct serials seen.
     pub(crate) serials: BTreeSet<u32>,
 }
@@ -71,6 +73,7 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
         lame: Vec::new(),
         silent: Vec::new(),
         unasked: Vec::new(),
+        blocked: Vec::new(),
         serials: BTreeSet::new(),
     };
     for server in &ns.servers {
@@ -80,8 +83,16 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
         }
         s.named += 1;
         for addr in &server.addresses {
-            s.asked += 1;
             let who = format!("{} ({})", server.name, addr.address);
+            if let Probed::Failed {
+                kind: FailureKind::Blocked,
+                ..
+            } = &addr.answer
+            {
+                s.blocked.push(who);
+                continue;
+            }
+            s.asked += 1;
             match &addr.answer {
                 Probed::Ok { value } => {
                     s.answered += 1;
@@ -120,6 +131,7 @@ impl Check for Nameservers {
             "lame": s.lame,
             "silent": s.silent,
             "not_asked_from_here": s.unasked,
+            "blocked": s.blocked,
             "without_address": s.without_address,
             "serials": s.serials,
         });
@@ -133,6 +145,21 @@ impl Check for Nameservers {
             outcome.evidence = evidence.clone();
             outcome
         };
+        let blocked = |lead: &str| {
+            let mut outcome = Outcome::inconclusive(
+                META.id,
+                format!(
+                    "{lead}: {} (special-purpose or excluded addresses govscan does not contact)",
+                    s.blocked.join(", ")
+                ),
+            );
+            outcome.finding = "address_blocked".to_owned();
+            outcome.evidence = evidence.clone();
+            outcome
+        };
+        if s.answered == 0 && !s.blocked.is_empty() {
+            return blocked(&format!("no name server of {zone} was asked"));
+        }
         if s.asked > 0 && s.answered == 0 {
             let finding = if s.silent.is_empty() {
                 SCANNER_FAILURE
@@ -203,6 +230,9 @@ impl Check for Nameservers {
                     s.unasked.join("; ")
                 ),
             );
+        }
+        if !s.blocked.is_empty() {
+            return blocked(&format!("not every name server of {zone} was asked"));
         }
         out(
             Status::Pass,

@@ -118,6 +118,20 @@ impl Check for MtaSts {
                 let reason = failed.missing_reason().unwrap_or_default();
                 return Outcome::inconclusive(META.id, format!("policy fetch: {reason}"));
             }
+            Probed::Failed {
+                kind: FailureKind::Blocked,
+                detail,
+            } => {
+                // Not contacted by govscan's address policy: nothing is known about the policy.
+                let mut outcome = Outcome::inconclusive(
+                    META.id,
+                    format!("the MTA-STS policy was not fetched: {detail}"),
+                );
+                outcome.finding = "address_blocked".to_owned();
+                evidence["policy_error"] = json!(detail);
+                outcome.evidence = evidence;
+                return outcome;
+            }
             Probed::Failed { kind, detail } => {
                 evidence["policy_error"] = json!(format!("{kind:?}: {detail}"));
                 return out(

@@ -366,14 +366,14 @@ mod byte_at_a_time {
             reply_timeout: Duration::from_secs(20),
             retries: 0,
         };
-        let (answer, stats) = exchange(
-            addr,
-            &hello,
-            ReadUntil::KeyExchange,
-            budget,
-            Pacing::default(),
-        )
-        .await;
+        // The test server is on loopback, which only an explicit policy allows.
+        let limits = crate::net::Limits::new(1, 1)
+            .with_policy(crate::policy::AddressPolicy::only(addr.ip()));
+        let pacing = Pacing {
+            limits: Some(&limits),
+            counter: None,
+        };
+        let (answer, stats) = exchange(addr, &hello, ReadUntil::KeyExchange, budget, pacing).await;
         assert_dhe_1024(&answer);
         assert!(stats.feeds > 1, "the server dribbled: {stats:?}");
         assert!(stats.bytes_examined <= FLIGHT.len(), "{stats:?}");

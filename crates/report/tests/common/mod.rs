@@ -285,6 +285,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 812,
             dns: good_dns(),
             endpoints: vec![good_endpoint("127.10.0.1"), good_endpoint("::1")],
+            addresses: Default::default(),
         },
         &baseline,
     );
@@ -372,6 +373,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 2203,
             dns: hostile_dns,
             endpoints: vec![hostile_endpoint()],
+            addresses: Default::default(),
         },
         &baseline,
     );
@@ -427,6 +429,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 5004,
             dns: dead_dns,
             endpoints,
+            addresses: Default::default(),
         },
         &baseline,
     );

@@ -104,6 +104,7 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             connections: Default::default(),
             revocation: govscan_model::Probed::skipped("not probed in this test"),
         }],
+        addresses: Default::default(),
     }
 }
 
