@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::CliError;
 use super::history_cmd::store_error;
+use super::terminal::errln;
 
 /// The scan to write into and the domains it already has.
 pub(super) struct Plan {
@@ -45,10 +46,13 @@ pub(super) fn plan(
     let running = store.resumable_scan().map_err(store_error)?;
     if !resume {
         if let (Some(old), true) = (&running, announce) {
-            eprintln!(
+            errln!(
                 "govscan: scan #{} (started {}, {} of {} domains saved) was interrupted; starting \
                  a new scan (continue the old one instead with `govscan scan --resume`)",
-                old.id, old.started_at, old.stored_domains, old.target_count
+                old.id,
+                old.started_at,
+                old.stored_domains,
+                old.target_count
             );
         }
         let id = store

@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
 use super::args::{FailOn, Format, ScanArgs};
+use super::terminal::errln;
 use super::{CliError, exit, summary};
 use crate::targets;
 
@@ -213,7 +214,7 @@ async fn scan_all(
                     // A closed channel means the writer failed; its error is reported at the end.
                     let _ = sink.send((index, result)).await;
                 }
-                Err(_) => eprintln!("govscan: judging {domain} failed"),
+                Err(_) => errln!("govscan: judging {domain} failed"),
             }
             progress.inc(1);
         });
@@ -225,7 +226,7 @@ async fn scan_all(
 
 fn report_join(joined: Result<(), tokio::task::JoinError>) {
     if let Err(e) = joined {
-        eprintln!("govscan: a scan task failed: {e}");
+        errln!("govscan: a scan task failed: {e}");
     }
 }
 

@@ -9,6 +9,7 @@ pub mod probed;
 pub mod result;
 pub mod score;
 pub mod target;
+pub mod terminal;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use observation::{
