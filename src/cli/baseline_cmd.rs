@@ -339,15 +339,10 @@ fn check_same_domains(
     )))
 }
 
-/// Writes a sibling temporary file and renames it over the destination.
+/// Writes a new sibling temporary file and renames it over the destination (never through a
+/// symbolic link; the old file stays whole on any error).
 fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "baseline.yaml".to_owned());
-    let temporary = path.with_file_name(format!(".{file_name}.govscan-tmp"));
-    std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::rename(&temporary, path))
+    govscan_report::write_file_atomically(path, text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
         .map_err(CliError::runtime)
 }

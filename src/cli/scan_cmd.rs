@@ -373,8 +373,12 @@ fn prepare_out_dir(out: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output directory {}", out.display()))
         .map_err(CliError::usage)?;
-    let probe = out.join(".govscan-write-test");
-    std::fs::write(&probe, b"")
+    // A new file of our own (exclusive create: a file or link of that name is never opened).
+    let probe = out.join(format!(".govscan-write-test-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
         .with_context(|| format!("output directory {} is not writable", out.display()))
         .map_err(CliError::usage)?;
     let _ = std::fs::remove_file(probe);
