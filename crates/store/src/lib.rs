@@ -5,6 +5,7 @@
 
 pub mod diff;
 mod error;
+mod inspect;
 mod light;
 mod migrate;
 mod read;
@@ -22,6 +23,7 @@ pub use diff::{
     ScoreMove, diff_scans,
 };
 pub use error::StoreError;
+pub use inspect::APPLICATION_ID;
 pub use light::stub_observations;
 pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
 pub use resume::RunningScan;
