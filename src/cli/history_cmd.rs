@@ -89,6 +89,10 @@ pub(super) fn store_error(error: StoreError) -> CliError {
         StoreError::Locked { .. } => CliError::runtime(anyhow!(
             "{error}\n(another govscan is probably writing a scan; try again when it has finished)"
         )),
+        StoreError::ScanInProgress { .. } => CliError::runtime(anyhow!(
+            "{error}\n(scans on one database never run side by side: run this one later, or \
+             let it wait with `--wait-lock DURATION`, e.g. `--wait-lock 2h`)"
+        )),
         other => CliError::runtime(anyhow!("{other}")),
     }
 }

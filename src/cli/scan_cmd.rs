@@ -44,6 +44,16 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         .as_ref()
         .map_or(args.db.as_path(), |t| t.path.as_path());
     let mut store = govscan_store::Store::open(db_path).map_err(super::history_cmd::store_error)?;
+    // One scan per database at a time: held until this command returns (or the process dies),
+    // through probing, saving and writing the report. A private --no-db database needs none.
+    let _scan_lock = match temp_db {
+        Some(_) => None,
+        None => Some(
+            store
+                .lock_for_scan(args.wait_lock)
+                .map_err(super::history_cmd::store_error)?,
+        ),
+    };
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();

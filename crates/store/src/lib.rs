@@ -7,6 +7,7 @@ pub mod diff;
 mod error;
 mod inspect;
 mod light;
+mod lock;
 mod migrate;
 mod read;
 mod resume;
@@ -25,6 +26,7 @@ pub use diff::{
 pub use error::StoreError;
 pub use inspect::APPLICATION_ID;
 pub use light::stub_observations;
+pub use lock::{Liveness, ScanLock, ScanOwner};
 pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
 pub use resume::RunningScan;
 pub use store::{DEFAULT_BUSY_TIMEOUT, Store};
