@@ -12,7 +12,8 @@
 //!   report wrote; a page of that list that the new report does not write is deleted, anything
 //!   else (a user's own `*.html`) is left alone. Before any page is written the manifest is
 //!   widened to the old and new lists together, so a run killed at any point leaves a
-//!   manifest that still names every file govscan wrote.
+//!   manifest that still names every file govscan wrote. A temporary file left by a killed
+//!   run (its pid no longer running) is removed by the next one.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -78,6 +79,9 @@ impl OutputDir {
                     .map_err(|e| io_error("create directory", &path, e))?,
             }
         }
+        for sub in ["", "domains", "orgs"] {
+            remove_dead_temporaries(&dir.join(sub));
+        }
         let previous = read_manifest(dir);
         let out = OutputDir {
             dir: dir.to_path_buf(),
@@ -141,6 +145,38 @@ impl OutputDir {
         }
         write_file_atomically(&self.dir.join(MANIFEST), text.as_bytes())
     }
+}
+
+/// Removes temporary files that a killed govscan left in `dir`: regular files named
+/// `.<name>.govscan-tmp-<pid>-<n>` whose process no longer runs (`/proc/<pid>` is gone). A
+/// live writer's files, and anything not of that form, are left alone.
+fn remove_dead_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = temporary_pid(&name) else {
+            continue;
+        };
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The writer's pid in a temporary file name `.<name>.govscan-tmp-<pid>-<n>`.
+fn temporary_pid(name: &str) -> Option<u32> {
+    if !name.starts_with('.') {
+        return None;
+    }
+    let (_, tail) = name.rsplit_once(".govscan-tmp-")?;
+    let (pid, n) = tail.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(pid) && digits(n))
+        .then(|| pid.parse().ok())
+        .flatten()
 }
 
 /// The previous manifest's entries that name a report file; empty when there is none, it is
@@ -262,6 +298,25 @@ mod tests {
         write_file_atomically(&target, b"new").expect("written beside the links");
         assert_eq!(std::fs::read_to_string(&outside).expect("read"), "precious");
         assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
+    }
+
+    #[test]
+    fn a_dead_writers_temporary_files_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dead = dir.path().join(".index.html.govscan-tmp-4294967294-0");
+        let live = dir
+            .path()
+            .join(format!(".index.html.govscan-tmp-{}-0", std::process::id()));
+        let mine = dir.path().join(".notes.govscan-tmp-x-1");
+        for file in [&dead, &live, &mine] {
+            std::fs::write(file, "x").expect("write");
+        }
+        remove_dead_temporaries(dir.path());
+        assert!(!dead.exists(), "a dead writer's temporary file is removed");
+        assert!(live.exists() && mine.exists());
+        assert_eq!(temporary_pid(".a.govscan-tmp-12-3"), Some(12));
+        assert_eq!(temporary_pid("a.govscan-tmp-12-3"), None);
+        assert_eq!(temporary_pid(".a.govscan-tmp-12"), None);
     }
 
     #[test]
