@@ -137,7 +137,7 @@ impl Store {
             if waited >= wait {
                 return Err(StoreError::ScanInProgress {
                     path: self.path.clone(),
-                    detail: self.writer_detail(&path, waited),
+                    detail: self.writer_detail(&path, wait),
                 });
             }
             std::thread::sleep(POLL.min(wait - waited));
@@ -178,6 +178,7 @@ impl Store {
 
     /// Who holds the lock, in words: the most recent running scan's recorded writer.
     fn writer_detail(&self, lock: &Path, waited: Duration) -> String {
+        // `waited` is the wait that was allowed (and used up).
         let writer = self
             .conn
             .query_row(
@@ -198,7 +199,7 @@ impl Store {
         let waited = if waited.is_zero() {
             String::from("did not wait")
         } else {
-            format!("waited {} s", waited.as_secs())
+            format!("gave up after waiting {}", humanise(waited))
         };
         format!("{who}; it holds {}; {waited}", lock.display())
     }
@@ -215,6 +216,19 @@ pub(crate) fn owner_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Re
             .map(|t| u64::try_from(t).unwrap_or(0)),
         since: row.get::<_, Option<String>>(at + 4)?.unwrap_or_default(),
     })
+}
+
+/// `90 s` as `1 min 30 s`, `2 h`, `500 ms`.
+fn humanise(d: Duration) -> String {
+    let secs = d.as_secs();
+    match (secs / 3600, secs % 3600 / 60, secs % 60) {
+        (0, 0, 0) => format!("{} ms", d.as_millis()),
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, 0) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
 }
 
 fn lock_io(db: &Path, lock: &Path, e: std::io::Error) -> StoreError {
@@ -253,6 +267,15 @@ fn start_ticks(pid: u32) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_read_plainly() {
+        let d = Duration::from_secs;
+        assert_eq!(humanise(Duration::from_millis(500)), "500 ms");
+        assert_eq!(humanise(d(90)), "1 min 30 s");
+        assert_eq!(humanise(d(7200)), "2 h");
+        assert_eq!(humanise(d(7290)), "2 h 1 min");
+    }
 
     #[test]
     fn this_process_is_alive_and_a_recorded_stranger_is_not() {
