@@ -235,11 +235,12 @@ fn merge_target(
             if existing.organisation.is_none() {
                 existing.organisation = organisation;
             } else if organisation.is_some() && existing.organisation != organisation {
-                eprintln!(
-                    "warning: {domain} is listed under {:?} and {:?}; keeping the first",
+                let warning = format!(
+                    "warning: {domain} is listed under {:?} and {:?}; keeping the first\n",
                     existing.organisation.as_deref().unwrap_or_default(),
                     organisation.as_deref().unwrap_or_default()
                 );
+                eprint!("{}", govscan_model::terminal::terminal_safe(&warning));
             }
         }
         None => {

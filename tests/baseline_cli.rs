@@ -101,6 +101,28 @@ fn validate_names_file_and_line_and_exits_2() {
         text(&out.stderr)
     );
 
+    // Weights of 1e308 validated once and made every score NaN: now refused at their line.
+    let huge = std::fs::read_to_string(root().join("baselines/estonia.yaml"))
+        .expect("read")
+        .replace("weight: 10", "weight: 1e308");
+    std::fs::write(&bad, &huge).expect("write");
+    let out = govscan(dir.path(), &["baseline", "validate", "bad.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let line: usize = stderr
+        .strip_prefix("bad.yaml:")
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no file:line in {stderr}"));
+    assert_eq!(
+        huge.lines().nth(line - 1).map(str::trim),
+        Some("weight: 1e308")
+    );
+    assert!(
+        stderr.contains("weight 1e308 must be a number from 0.001 to 1000"),
+        "{stderr}"
+    );
+
     let show = govscan(&root(), &["baseline", "show", "estonia"]);
     assert_eq!(show.status.code(), Some(0));
     let shown = text(&show.stdout);

@@ -32,9 +32,11 @@ const MAX_RSS_KB: u64 = 300 * 1024;
 /// results.json bound for the whole scan.
 const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
 /// The lab's ranges the scans allow: the blocked targets' 127.10.16.200 is not among them.
+/// `fd00:10:15::/48` is the lab's unique-local IPv6 range (good.lab.test's AAAA, the name
+/// servers' AAAA), present when the lab could add its IPv6 addresses.
 const ALLOW: &[&str] = &[
     "127.10.0.0/24",
-    "::1/128",
+    "fd00:10:15::/48",
     "127.10.3.0/24",
     "127.10.16.0/25",
 ];

@@ -11,9 +11,10 @@ Exit codes:
   1  done, and --fail-on was tripped
   2  usage or input error (bad flag, target file, baseline, CA file, unwritable --out,
      missing/corrupt/too-new history database, unknown scan id)
-  3  runtime failure (history database locked, output write failed, internal error), or an
-     unhealthy scan: most domains could not be checked because of the scanning computer
-     (offline, resolver down, no route); the scan is saved, marked, and left out of the trend";
+  3  runtime failure (another scan is writing to the same --db, history database locked,
+     output write failed, internal error), or an unhealthy scan: most domains could not be
+     checked because of the scanning computer (offline, resolver down, no route); the scan is
+     saved, marked, and left out of the trend";
 
 /// Benchmarks the security hygiene of a government's internet domains.
 #[derive(Debug, Parser)]
@@ -190,6 +191,11 @@ pub struct ScanArgs {
     /// database: domains already saved are not probed again.
     #[arg(long, conflicts_with = "no_db")]
     pub resume: bool,
+    /// When another scan is writing to the same --db (a scheduled run that overlaps a slow
+    /// one), wait up to this long for it to finish; without it, exit 3 at once saying which
+    /// scan and process holds the database. Scans on one database never run side by side.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration, conflicts_with = "no_db")]
+    pub wait_lock: Duration,
 }
 
 /// `govscan checks`.

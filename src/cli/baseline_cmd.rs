@@ -12,6 +12,7 @@ use govscan_score::{
 
 use super::args::{BaselineAction, BaselineArgs, Format};
 use super::rescore_cmd::{known_check_ids, read_scan, rejudge};
+use super::terminal::{errln, outln};
 use super::{CliError, exit};
 use crate::targets;
 
@@ -59,11 +60,13 @@ fn reference_summary(b: &Baseline) -> String {
 
 fn list(dir: &Path) -> Result<u8, CliError> {
     let builtin = Baseline::builtin_estonia();
-    println!(
+    outln!(
         "{:<14} {:<10} {:>5}  where / reference",
-        "id", "version", "rules"
+        "id",
+        "version",
+        "rules"
     );
-    println!(
+    outln!(
         "{:<14} {:<10} {:>5}  built in (embedded {}); {}",
         builtin.id,
         builtin.version,
@@ -74,7 +77,7 @@ fn list(dir: &Path) -> Result<u8, CliError> {
     let mut code = exit::DONE;
     for path in baseline_files(dir) {
         match Baseline::load(&path) {
-            Ok(b) => println!(
+            Ok(b) => outln!(
                 "{:<14} {:<10} {:>5}  {}; {}",
                 b.id,
                 b.version,
@@ -83,7 +86,7 @@ fn list(dir: &Path) -> Result<u8, CliError> {
                 reference_summary(&b)
             ),
             Err(e) => {
-                eprintln!("govscan: invalid baseline: {e}");
+                errln!("govscan: invalid baseline: {e}");
                 code = exit::USAGE;
             }
         }
@@ -130,31 +133,31 @@ fn show(baseline: &str, dir: &Path, format: Format) -> Result<u8, CliError> {
     let b = resolve(baseline, dir)?;
     if format == Format::Json {
         let json = serde_json::to_string_pretty(&b).map_err(CliError::runtime)?;
-        println!("{json}");
+        super::terminal::print_json(&json);
         return Ok(exit::DONE);
     }
-    println!("{} {} ({})", b.id, b.version, b.file);
+    outln!("{} {} ({})", b.id, b.version, b.file);
     if let Some(title) = &b.title {
-        println!("{title}");
+        outln!("{title}");
     }
-    println!("sha256 {}", b.sha256);
-    println!();
+    outln!("sha256 {}", b.sha256);
+    outln!();
     for (check, rule) in &b.rules {
         let origin = match rule.origin {
             Origin::Estonia => "Estonian source",
             Origin::External => "external source (not Estonian)",
         };
-        println!(
+        outln!(
             "{check}: {} weight {} — {origin}",
             level_word(rule.level),
             rule.weight
         );
         if let Some(params) = &rule.params {
-            println!("  params: {params}");
+            outln!("  params: {params}");
         }
         let s = &rule.source;
-        println!("  source: {} — {}", s.issuer, s.title);
-        println!(
+        outln!("  source: {} — {}", s.issuer, s.title);
+        outln!(
             "          {} § {} (wording: {}, read {})",
             s.url,
             s.section,
@@ -162,25 +165,29 @@ fn show(baseline: &str, dir: &Path, format: Format) -> Result<u8, CliError> {
             s.read_on
         );
         if let Some(note) = &s.note {
-            println!("  note: {note}");
+            outln!("  note: {note}");
         }
     }
-    println!();
-    println!("{}", reference_summary(&b));
+    outln!();
+    outln!("{}", reference_summary(&b));
     for (check, rate) in &b.reference.per_check {
         let share = rate
             .share
             .map_or_else(|| "-".to_owned(), |s| format!("{:.0}%", s * 100.0));
-        println!(
+        outln!(
             "  {check}: {share} pass ({} pass, {} warn, {} fail, {} inconclusive of {})",
-            rate.pass, rate.warn, rate.fail, rate.inconclusive, rate.n
+            rate.pass,
+            rate.warn,
+            rate.fail,
+            rate.inconclusive,
+            rate.n
         );
     }
     if !b.context.is_empty() {
-        println!();
-        println!("Third-party context (not this baseline's measurement, never scored against):");
+        outln!();
+        outln!("Third-party context (not this baseline's measurement, never scored against):");
         for c in &b.context {
-            println!(
+            outln!(
                 "  {:.0}% {} — {}, {} ({}; confidence {})",
                 c.value * 100.0,
                 c.label,
@@ -198,7 +205,7 @@ fn show(baseline: &str, dir: &Path, format: Format) -> Result<u8, CliError> {
 fn validate_one(path: &Path, known: &[&str]) -> bool {
     match Baseline::load(path).and_then(|b| b.validate_against(known).map(|()| b)) {
         Ok(b) => {
-            println!(
+            outln!(
                 "ok {} ({} {}, {} rules)",
                 path.display(),
                 b.id,
@@ -209,7 +216,7 @@ fn validate_one(path: &Path, known: &[&str]) -> bool {
             true
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             false
         }
     }
@@ -218,7 +225,7 @@ fn validate_one(path: &Path, known: &[&str]) -> bool {
 fn report_unruled(b: &Baseline, known: &[&str]) {
     let unruled = b.unruled_checks(known);
     if !unruled.is_empty() {
-        println!(
+        outln!(
             "  note: no rule for {} (these run and are reported, not scored)",
             unruled.join(", ")
         );
@@ -232,11 +239,11 @@ fn validate(files: &[PathBuf], dir: &Path) -> Result<u8, CliError> {
         let builtin = Baseline::builtin_estonia();
         match builtin.validate_against(&known) {
             Ok(()) => {
-                println!("ok built-in {} {}", builtin.id, builtin.version);
+                outln!("ok built-in {} {}", builtin.id, builtin.version);
                 report_unruled(&builtin, &known);
             }
             Err(e) => {
-                eprintln!("built-in: {e}");
+                errln!("built-in: {e}");
                 ok = false;
             }
         }
@@ -296,7 +303,7 @@ fn derive(
         .map_err(|e: BaselineError| CliError::usage(anyhow!("{e}")))?;
     let destination = out.map_or_else(|| baseline_path.clone(), Path::to_path_buf);
     write_atomically(&destination, &written)?;
-    println!(
+    outln!(
         "wrote the reference of {} ({} domain(s), measured {}) to {}",
         baseline.id,
         judged.domains.len(),
@@ -332,15 +339,10 @@ fn check_same_domains(
     )))
 }
 
-/// Writes a sibling temporary file and renames it over the destination.
+/// Writes a new sibling temporary file and renames it over the destination (never through a
+/// symbolic link; the old file stays whole on any error).
 fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "baseline.yaml".to_owned());
-    let temporary = path.with_file_name(format!(".{file_name}.govscan-tmp"));
-    std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::rename(&temporary, path))
+    govscan_report::write_file_atomically(path, text.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))
         .map_err(CliError::runtime)
 }

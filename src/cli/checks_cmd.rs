@@ -9,6 +9,7 @@ use govscan_model::{CheckMeta, Level};
 use govscan_score::Baseline;
 
 use super::args::{ChecksAction, ChecksArgs, Format};
+use super::terminal::outln;
 use super::{CliError, exit};
 
 fn level_word(level: Level) -> &'static str {
@@ -37,7 +38,7 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
             format: Format::Json,
         } => {
             let json = serde_json::to_string_pretty(&metas).map_err(CliError::runtime)?;
-            println!("{json}");
+            super::terminal::print_json(&json);
         }
         ChecksAction::List {
             format: Format::Text,
@@ -47,7 +48,7 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
                     Some(check) => format!("  [declarative: {}]", check.source()),
                     None => String::new(),
                 };
-                println!(
+                outln!(
                     "{:<32} {:<7} {}{origin}",
                     meta.id,
                     level_word(meta.level),
@@ -70,34 +71,34 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
                         "declared_in": source,
                     });
                     let text = serde_json::to_string_pretty(&json).map_err(CliError::runtime)?;
-                    println!("{text}");
+                    super::terminal::print_json(&text);
                 }
                 Format::Text => {
-                    println!("{} — {}", meta.id, meta.title);
-                    println!("level in its source: {}", level_word(meta.level));
+                    outln!("{} — {}", meta.id, meta.title);
+                    outln!("level in its source: {}", level_word(meta.level));
                     if let Some(check) = set.find_declarative(meta.id) {
-                        println!("declarative check from {}", check.source());
+                        outln!("declarative check from {}", check.source());
                     }
                     match rule {
                         Some(rule) => {
                             let rule = serde_json::to_string(rule).unwrap_or_default();
-                            println!("Estonia baseline rule: {rule}");
+                            outln!("Estonia baseline rule: {rule}");
                         }
                         None => {
-                            println!("Estonia baseline rule: none (run and reported, not scored)")
+                            outln!("Estonia baseline rule: none (run and reported, not scored)")
                         }
                     }
-                    println!(
+                    outln!(
                         "\nWhy it matters\n  {}",
                         meta.rationale.replace('\n', "\n  ")
                     );
-                    println!(
+                    outln!(
                         "\nHow to fix it\n  {}",
                         meta.remediation.replace('\n', "\n  ")
                     );
-                    println!("\nReferences");
+                    outln!("\nReferences");
                     for r in meta.references {
-                        println!("  - {}: {}", r.title, r.url);
+                        outln!("  - {}: {}", r.title, r.url);
                     }
                 }
             }

@@ -12,6 +12,7 @@ use govscan_store::Store;
 
 use super::args::DemoArgs;
 use super::history_cmd::store_error;
+use super::terminal::outln;
 use super::{CliError, exit};
 
 /// The recorded week, oldest first (see `fixtures/demo/README.md` for each day's change).
@@ -57,12 +58,12 @@ pub(super) fn run(args: DemoArgs) -> Result<u8, CliError> {
         .with_context(|| format!("writing the demo report to {}", args.out.display()))
         .map_err(CliError::runtime)?;
     if !args.quiet {
-        println!(
+        outln!(
             "Demo dashboard (a week of lab scans) written to {}",
             args.out.join("index.html").display()
         );
         if let Some(db) = &args.db {
-            println!(
+            outln!(
                 "The week is saved in {}: try `govscan history --db {}`",
                 db.display(),
                 db.display()

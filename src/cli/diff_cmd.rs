@@ -12,6 +12,7 @@ use govscan_store::{ScanId, Store};
 
 use super::args::{DiffArgs, Format};
 use super::history_cmd::{open_existing, short_time, store_error};
+use super::terminal::out;
 use super::{CliError, exit};
 
 /// Runs `govscan diff`.
@@ -42,9 +43,9 @@ pub(super) fn run(args: DiffArgs) -> Result<u8, CliError> {
     match args.format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&diff).map_err(CliError::runtime)?;
-            println!("{json}");
+            super::terminal::print_json(&json);
         }
-        Format::Text => print!("{}", render_text(&diff, &old.label, &new.label)),
+        Format::Text => out!("{}", render_text(&diff, &old.label, &new.label)),
     }
     Ok(exit::DONE)
 }

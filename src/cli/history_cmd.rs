@@ -8,6 +8,7 @@ use anyhow::anyhow;
 use govscan_store::{ScanSummary, Store, StoreError};
 
 use super::args::{Format, HistoryArgs};
+use super::terminal::out;
 use super::{CliError, exit};
 
 /// Runs `govscan history`.
@@ -17,9 +18,9 @@ pub(super) fn run(args: HistoryArgs) -> Result<u8, CliError> {
     match args.format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&scans).map_err(CliError::runtime)?;
-            println!("{json}");
+            super::terminal::print_json(&json);
         }
-        Format::Text => print!("{}", history_table(&scans, &args.db)),
+        Format::Text => out!("{}", history_table(&scans, &args.db)),
     }
     Ok(exit::DONE)
 }
@@ -96,6 +97,10 @@ pub(super) fn store_error(error: StoreError) -> CliError {
         | StoreError::ScanNotFound { .. } => CliError::usage(anyhow!("{error}")),
         StoreError::Locked { .. } => CliError::runtime(anyhow!(
             "{error}\n(another govscan is probably writing a scan; try again when it has finished)"
+        )),
+        StoreError::ScanInProgress { .. } => CliError::runtime(anyhow!(
+            "{error}\n(scans on one database never run side by side: run this one later, or \
+             let it wait with `--wait-lock DURATION`, e.g. `--wait-lock 2h`)"
         )),
         other => CliError::runtime(anyhow!("{other}")),
     }

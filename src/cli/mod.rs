@@ -14,6 +14,7 @@ mod resume;
 mod scan_cmd;
 mod scan_sink;
 mod summary;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -118,7 +119,7 @@ fn run_command() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("govscan: error: {:#}", e.error);
+            terminal::errln!("govscan: error: {:#}", e.error);
             ExitCode::from(e.code)
         }
     }

@@ -9,6 +9,7 @@ use govscan_store::ScanId;
 
 use super::args::ReportArgs;
 use super::history_cmd::{open_existing, store_error};
+use super::terminal::outln;
 use super::{CliError, exit};
 
 /// Runs `govscan report`.
@@ -31,7 +32,7 @@ pub(super) fn run(args: ReportArgs) -> Result<u8, CliError> {
     let baseline = baseline_for(&result, given.as_ref())?;
     super::report_stream::write_report(&store, id, &result, &baseline, &args.out, true)?;
     if !args.quiet {
-        println!(
+        outln!(
             "Report for scan #{} written to {}",
             id.0,
             args.out.join("index.html").display()

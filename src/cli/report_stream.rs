@@ -70,7 +70,7 @@ pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Resul
     let mut loader =
         open_loader(store.path(), id).map_err(|e| CliError::runtime(anyhow::anyhow!(e)))?;
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(super::terminal::JsonTerminalWriter::new(stdout.lock()));
     govscan_report::write_results_json(light, &mut loader, &mut out)
         .context("printing results")
         .map_err(CliError::runtime)?;

@@ -11,6 +11,7 @@ use govscan_model::{DomainResult, Rollups, ScanResult};
 use govscan_score::{Baseline, SCORING_VERSION, roll_up, score_domain};
 
 use super::args::{Format, RescoreArgs};
+use super::terminal::{errln, outln};
 use super::{CliError, exit, summary};
 
 /// Runs the rescore command and returns its exit code.
@@ -28,7 +29,7 @@ pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
     match args.format {
         Format::Json => {
             let json = serde_json::to_string_pretty(&after).map_err(CliError::runtime)?;
-            println!("{json}");
+            super::terminal::print_json(&json);
         }
         Format::Text => {
             print_changes(&before, &after);
@@ -64,7 +65,7 @@ fn load_baseline(path: Option<&Path>, known: &[&str]) -> Result<Baseline, CliErr
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
     let unruled = baseline.unruled_checks(known);
     if !unruled.is_empty() {
-        eprintln!(
+        errln!(
             "govscan: note: baseline {} has no rule for {}; these run and are reported but not scored",
             baseline.id,
             unruled.join(", ")
@@ -144,7 +145,7 @@ fn show(score: Option<f64>) -> String {
 
 /// One line per domain: score and grade before and after.
 fn print_changes(before: &ScanResult, after: &ScanResult) {
-    println!(
+    outln!(
         "rescored {} domain(s): baseline {} {} -> {} {} (scoring version {} -> {})",
         after.domains.len(),
         before.baseline.id,
@@ -154,12 +155,16 @@ fn print_changes(before: &ScanResult, after: &ScanResult) {
         before.scoring_version,
         after.scoring_version
     );
-    println!(
+    outln!(
         "{:<40} {:>7} {:>5}   {:>7} {:>5}",
-        "domain", "before", "grade", "after", "grade"
+        "domain",
+        "before",
+        "grade",
+        "after",
+        "grade"
     );
     for (old, new) in before.domains.iter().zip(&after.domains) {
-        println!(
+        outln!(
             "{:<40} {:>7} {:>5}   {:>7} {:>5}",
             new.domain,
             show(old.score),
@@ -173,7 +178,7 @@ fn print_changes(before: &ScanResult, after: &ScanResult) {
 /// The portfolio roll-up and the five fixes that gain most.
 fn print_rollups(rollups: &Rollups) {
     let p = &rollups.portfolio;
-    println!(
+    outln!(
         "portfolio: {} (gap {}), worst {} {}, coverage {:.0}%, {}/{} domains scored",
         show(p.score),
         show(p.gap),
@@ -185,7 +190,7 @@ fn print_rollups(rollups: &Rollups) {
     );
     for fix in rollups.top_fixes.iter().take(5) {
         let domains: Vec<&str> = fix.domains.iter().map(|d| d.domain.as_str()).collect();
-        println!(
+        outln!(
             "fix {} on {} domain(s): +{:.1} points ({})",
             fix.check,
             domains.len(),

@@ -1,15 +1,17 @@
 //! `scan --resume`: which scan to continue and which domains are already done; and, without
-//! `--resume`, a note when an interrupted scan is left behind.
+//! `--resume`, a note when an interrupted scan is left behind. The caller holds the database's
+//! scan lock; the scan written here records this process as its writer.
 
 use std::collections::HashSet;
 
 use anyhow::anyhow;
 use govscan_model::Portfolio;
-use govscan_store::{ScanHeader, ScanId, Store};
+use govscan_store::{Liveness, ScanHeader, ScanId, ScanOwner, Store};
 use sha2::{Digest, Sha256};
 
 use super::CliError;
 use super::history_cmd::store_error;
+use super::terminal::errln;
 
 /// The scan to write into and the domains it already has.
 pub(super) struct Plan {
@@ -43,17 +45,35 @@ pub(super) fn plan(
 ) -> Result<Plan, CliError> {
     let targets = targets_sha256(portfolio);
     let running = store.resumable_scan().map_err(store_error)?;
+    // The caller holds the scan lock, so a recorded writer still alive is a process that did
+    // not take it (a govscan from before the lock): never write into its scan.
+    let live_writer = running.as_ref().and_then(|old| {
+        old.owner
+            .as_ref()
+            .filter(|o| o.liveness() == Liveness::Alive)
+            .map(|o| (old.id, o.describe()))
+    });
+    let me = ScanOwner::this_process(&header.started_at);
     if !resume {
-        if let (Some(old), true) = (&running, announce) {
-            eprintln!(
+        match (&running, &live_writer, announce) {
+            (Some(old), Some((_, who)), true) => errln!(
+                "govscan: scan #{} is still being written by {who}; starting a new scan beside it",
+                old.id
+            ),
+            (Some(old), None, true) => errln!(
                 "govscan: scan #{} (started {}, {} of {} domains saved) was interrupted; starting \
                  a new scan (continue the old one instead with `govscan scan --resume`)",
-                old.id, old.started_at, old.stored_domains, old.target_count
-            );
+                old.id,
+                old.started_at,
+                old.stored_domains,
+                old.target_count
+            ),
+            _ => {}
         }
         let id = store
             .start_scan(header, &targets, portfolio.targets.len() as u64)
             .map_err(store_error)?;
+        store.set_scan_owner(id, &me).map_err(store_error)?;
         return Ok(Plan {
             id,
             done: HashSet::new(),
@@ -65,6 +85,12 @@ pub(super) fn plan(
             "{path}: no interrupted scan to resume (run `govscan scan` without --resume)"
         )));
     };
+    if let Some((id, who)) = &live_writer {
+        return Err(CliError::runtime(anyhow!(
+            "{path}: scan #{id} is still being written by {who}, a process that does not hold \
+             the scan lock; wait for it to end (or stop it) before resuming"
+        )));
+    }
     if old.targets_sha256 != targets {
         return Err(CliError::usage(anyhow!(
             "{path}: the interrupted scan #{} was of a different target set ({} targets); give \
@@ -86,5 +112,7 @@ pub(super) fn plan(
         .map_err(store_error)?
         .into_iter()
         .collect();
+    // Its writer is gone (the lock is ours and no live process is recorded): take it over.
+    store.set_scan_owner(old.id, &me).map_err(store_error)?;
     Ok(Plan { id: old.id, done })
 }

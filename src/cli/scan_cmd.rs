@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
 use super::args::{FailOn, Format, ScanArgs};
+use super::terminal::errln;
 use super::{CliError, exit, summary};
 use crate::targets;
 
@@ -25,7 +26,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     if let Some(files) = super::open_files::raise()
         && let Some(warning) = super::open_files::warning(files.now, args.concurrency)
     {
-        eprintln!("{warning}");
+        errln!("{warning}");
     }
     let portfolio = load_portfolio(&args)?;
     let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
@@ -48,6 +49,16 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         .as_ref()
         .map_or(args.db.as_path(), |t| t.path.as_path());
     let mut store = govscan_store::Store::open(db_path).map_err(super::history_cmd::store_error)?;
+    // One scan per database at a time: held until this command returns (or the process dies),
+    // through probing, saving and writing the report. A private --no-db database needs none.
+    let _scan_lock = match temp_db {
+        Some(_) => None,
+        None => Some(
+            store
+                .lock_for_scan(args.wait_lock)
+                .map_err(super::history_cmd::store_error)?,
+        ),
+    };
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -127,7 +138,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     drop(temp_db);
     if health.unhealthy {
         // Loud, on stderr, whatever --quiet or --format says: this scan measured this host.
-        eprintln!("{}", unhealthy_banner(&health));
+        errln!("{}", unhealthy_banner(&health));
         return Ok(exit::UNHEALTHY);
     }
     Ok(exit_code(&light, args.fail_on))
@@ -242,7 +253,7 @@ async fn scan_all(
                     // A closed channel means the writer failed; its error is reported at the end.
                     let _ = sink.send((index, result)).await;
                 }
-                Err(_) => eprintln!("govscan: judging {domain} failed"),
+                Err(_) => errln!("govscan: judging {domain} failed"),
             }
             progress.inc(1);
         });
@@ -254,7 +265,7 @@ async fn scan_all(
 
 fn report_join(joined: Result<(), tokio::task::JoinError>) {
     if let Err(e) = joined {
-        eprintln!("govscan: a scan task failed: {e}");
+        errln!("govscan: a scan task failed: {e}");
     }
 }
 
@@ -428,8 +439,12 @@ fn prepare_out_dir(out: &Path) -> Result<(), CliError> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output directory {}", out.display()))
         .map_err(CliError::usage)?;
-    let probe = out.join(".govscan-write-test");
-    std::fs::write(&probe, b"")
+    // A new file of our own (exclusive create: a file or link of that name is never opened).
+    let probe = out.join(format!(".govscan-write-test-{}", std::process::id()));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
         .with_context(|| format!("output directory {} is not writable", out.display()))
         .map_err(CliError::usage)?;
     let _ = std::fs::remove_file(probe);

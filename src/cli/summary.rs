@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::terminal::outln;
 use govscan_model::{ScanResult, Status};
 
 fn count(result: &govscan_model::DomainResult, status: Status) -> usize {
@@ -14,22 +15,28 @@ fn count(result: &govscan_model::DomainResult, status: Status) -> usize {
 
 /// Prints one line per domain and the portfolio mean.
 pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
-    println!(
+    outln!(
         "govscan {} — baseline {} {} — {} domain(s)",
         result.govscan_version,
         result.baseline.id,
         result.baseline.version,
         result.domains.len()
     );
-    println!(
+    outln!(
         "{:<40} {:>5} {:>5} {:>8} {:>4} {:>4} {:>6}",
-        "domain", "score", "grade", "coverage", "fail", "warn", "unsure"
+        "domain",
+        "score",
+        "grade",
+        "coverage",
+        "fail",
+        "warn",
+        "unsure"
     );
     for d in &result.domains {
         let score = d
             .score
             .map_or_else(|| "-".to_owned(), |s| format!("{s:.0}"));
-        println!(
+        outln!(
             "{:<40} {:>5} {:>5} {:>7.0}% {:>4} {:>4} {:>6}",
             d.domain,
             score,
@@ -40,7 +47,7 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
             count(d, Status::Inconclusive)
         );
         if let Some(cap) = &d.grade_cap {
-            println!("    grade capped: {cap}");
+            outln!("    grade capped: {cap}");
         }
     }
     let excluded: Vec<&str> = result
@@ -50,7 +57,7 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
         .map(|d| d.domain.as_str())
         .collect();
     if !excluded.is_empty() {
-        println!(
+        outln!(
             "not scanned, at their owners' request (--exclude): {}",
             excluded.join(", ")
         );
@@ -58,13 +65,13 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
     let scored: Vec<f64> = result.domains.iter().filter_map(|d| d.score).collect();
     if !scored.is_empty() {
         let mean = scored.iter().sum::<f64>() / scored.len() as f64;
-        println!(
+        outln!(
             "mean score over {} scored domain(s): {mean:.1}",
             scored.len()
         );
     }
     if let Some(dir) = out {
-        println!(
+        outln!(
             "wrote {} and {}",
             dir.join("results.json").display(),
             dir.join("index.html").display()

@@ -12,6 +12,7 @@ pub mod revocation;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
+pub mod terminal;
 pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};

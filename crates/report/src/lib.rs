@@ -11,6 +11,7 @@ mod inline;
 mod input;
 mod links;
 mod orgs;
+mod outdir;
 mod page;
 mod sarif;
 mod stream;
@@ -29,6 +30,7 @@ use crate::health::WithHealth;
 
 pub use csv::{CSV_COLUMNS, render_findings_csv};
 pub use input::{HistoryEntry, PreviousScan, ReportInput};
+pub use outdir::{MANIFEST, write_file_atomically};
 pub use sarif::{SARIF_VERSION, render_sarif};
 pub use stream::{DomainLoader, write_report_streamed, write_results_json};
 pub use write::{write_outputs, write_report};
@@ -92,6 +94,15 @@ pub enum ReportError {
     /// A domain of the scan could not be loaded (streamed reports).
     #[error("cannot load a domain of the scan: {0}")]
     Load(String),
+    /// govscan refused to write there: a sub-directory of the report is a symbolic link or not
+    /// a directory.
+    #[error("refusing to write into {path}: {reason}")]
+    Refused {
+        /// The path concerned.
+        path: PathBuf,
+        /// Why, in plain words.
+        reason: String,
+    },
     /// A file or directory could not be written.
     #[error("cannot {action} {path}: {source}")]
     Io {

@@ -4,15 +4,16 @@
 //! domain by domain in target order; the domain pages are rendered in parallel on rayon, each
 //! worker with its own loader. Memory: the light scan plus one domain per worker.
 
-use std::fs;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
 
 use govscan_model::{DomainResult, ScanResult};
 use rayon::prelude::*;
 
 use crate::health::WithHealth;
 use crate::links::Links;
+use crate::outdir::OutputDir;
 use crate::{
     ReportError, ReportInput, csv, dashboard, io_error, page, registry, render, render_owned, sarif,
 };
@@ -62,8 +63,8 @@ pub fn write_results_json(
 
 /// Renders and writes every report file into `dir` from `input` (whose `result` may be light)
 /// and whole domains read through loaders made by `open_loader` (one per rayon worker).
-/// Each file is written to a temporary name and renamed; stale domain and organisation pages
-/// are removed.
+/// Each file is written to a temporary name and renamed; pages of the previous report that
+/// this one does not write are removed (only those: see `outdir.rs`).
 pub fn write_report_streamed<L, F>(
     input: &ReportInput<'_>,
     open_loader: F,
@@ -73,19 +74,34 @@ where
     L: DomainLoader,
     F: Fn() -> Result<L, String> + Sync,
 {
-    for sub in ["", "domains", "orgs"] {
-        let path = dir.join(sub);
-        fs::create_dir_all(&path).map_err(|e| io_error("create directory", &path, e))?;
-    }
     let registry = registry()?;
     let links = Links::new(input.result, &input.rollups);
-    let mut written: Vec<String> = Vec::new();
+    let out = OutputDir::prepare(
+        dir,
+        [
+            "results.json",
+            "findings.csv",
+            "results.sarif",
+            "index.html",
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .chain(links.paths().map(str::to_owned)),
+    )?;
+    let mut written: Vec<String> = [
+        "results.json",
+        "findings.csv",
+        "results.sarif",
+        "index.html",
+    ]
+    .map(str::to_owned)
+    .to_vec();
 
     let mut loader = open_loader().map_err(loader_error)?;
-    stream_file(dir, "results.json", |out| {
+    out.stream("results.json", |out| {
         write_results_json(input.result, &mut loader, out)
     })?;
-    stream_file(dir, "findings.csv", |out| {
+    out.stream("findings.csv", |out| {
         let io = |e| io_error("write", Path::new("findings.csv"), e);
         out.write_all(csv::header_row().as_bytes()).map_err(io)?;
         for d in &input.result.domains {
@@ -99,7 +115,7 @@ where
         }
         Ok(())
     })?;
-    stream_file(dir, "results.sarif", |out| {
+    out.stream("results.sarif", |out| {
         let io = |e| io_error("write", Path::new("results.sarif"), e);
         let (head, tail, rules) = sarif::sarif_around_results(input.result)?;
         out.write_all(head.as_bytes()).map_err(io)?;
@@ -118,8 +134,8 @@ where
     drop(loader);
 
     let dashboard = dashboard::DashboardView::new(input, &links);
-    write_atomically(
-        &dir.join("index.html"),
+    out.write(
+        "index.html",
         render_owned(&registry, "index", WithHealth::new(dashboard, input))?.as_bytes(),
     )?;
     for (index, org) in input.rollups.organisations.iter().enumerate() {
@@ -127,8 +143,8 @@ where
             links.org(&org.name),
             page::OrgPage::new(input, &links, index),
         ) {
-            write_atomically(
-                &dir.join(path),
+            out.write(
+                path,
                 render_owned(&registry, "org", WithHealth::new(view, input))?.as_bytes(),
             )?;
             written.push(path.to_owned());
@@ -149,10 +165,7 @@ where
                     .map_err(|e| ReportError::Load(e.to_string()))?;
                 let full = load(loader, &d.domain)?;
                 let view = WithHealth::new(page::DomainPage::new(input, &links, &full), input);
-                write_atomically(
-                    &dir.join(path),
-                    render(&registry, "domain", &view)?.as_bytes(),
-                )?;
+                out.write(path, render(&registry, "domain", &view)?.as_bytes())?;
                 Ok(Some(path.to_owned()))
             },
         )
@@ -161,11 +174,8 @@ where
         .flatten()
         .collect();
     written.extend(pages);
-    let current: std::collections::BTreeSet<&str> = written.iter().map(String::as_str).collect();
-    for sub in ["domains", "orgs"] {
-        crate::write::remove_stale(dir, sub, &current);
-    }
-    Ok(())
+    let written: BTreeSet<String> = written.into_iter().collect();
+    out.finish(&written)
 }
 
 fn load(loader: &mut dyn DomainLoader, domain: &str) -> Result<DomainResult, ReportError> {
@@ -176,38 +186,6 @@ fn load(loader: &mut dyn DomainLoader, domain: &str) -> Result<DomainResult, Rep
 
 fn loader_error(e: String) -> ReportError {
     ReportError::Load(e)
-}
-
-/// Streams a file into `.<name>.tmp-<pid>` in `dir` through a buffer, syncs, renames.
-fn stream_file(
-    dir: &Path,
-    name: &str,
-    write: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
-) -> Result<(), ReportError> {
-    let path = dir.join(name);
-    let temp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fs::File::create(&temp)
-        .map_err(|e| io_error("write", &temp, e))
-        .and_then(|file| {
-            let mut out = BufWriter::new(file);
-            write(&mut out)?;
-            let file = out
-                .into_inner()
-                .map_err(|e| io_error("write", &temp, e.into_error()))?;
-            file.sync_all().map_err(|e| io_error("write", &temp, e))
-        });
-    if let Err(err) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(err);
-    }
-    fs::rename(&temp, &path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        io_error("rename a temporary file to", &path, e)
-    })
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    crate::write::write_atomically(path, bytes)
 }
 
 /// The header fields of a scan (no domains).

@@ -1,7 +1,5 @@
 //! Formatting shared by every page: numbers as text, grade and status styles chosen from fixed
-//! lists (never from scan data), safe file-name slugs, and plain-words dates.
-
-use std::collections::BTreeMap;
+//! lists (never from scan data), and plain-words dates (page names: `links.rs`).
 
 use govscan_model::Status;
 
@@ -186,70 +184,11 @@ pub(crate) fn segments(text: &str) -> Vec<Segment> {
         .collect()
 }
 
-/// Safe, unique file-name stems for names taken from scan data: lower-case ASCII letters,
-/// digits, `.` and `-` only, no leading dot, at most 80 bytes; a name that had to be changed
-/// or collides gets `-2`, `-3` … Returns stems in input order.
-pub(crate) fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-    let mut out = Vec::new();
-    for name in names {
-        let base = slug(name);
-        let n = taken.entry(base.clone()).or_insert(0);
-        *n += 1;
-        out.push(if *n == 1 { base } else { format!("{base}-{n}") });
-    }
-    out
-}
-
-/// One safe stem (not unique): see [`unique_slugs`].
-pub(crate) fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let keep = c.is_ascii_alphanumeric() || c == '.' || c == '-';
-        let c = if keep { c } else { '-' };
-        if c == '-' && out.ends_with('-') {
-            continue;
-        }
-        out.push(c);
-        if out.len() >= 80 {
-            break;
-        }
-    }
-    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
-    if trimmed.is_empty() {
-        "unnamed".to_owned()
-    } else {
-        trimmed.replace("..", "-")
-    }
-}
+pub(crate) use crate::links::unique_slugs;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_safe_and_unique() {
-        assert_eq!(slug("good.lab.test"), "good.lab.test");
-        assert_eq!(slug("Ministry of the Interior"), "ministry-of-the-interior");
-        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slug("<script>"), "script");
-        assert_eq!(slug("..."), "unnamed");
-        assert_eq!(slug(""), "unnamed");
-        assert_eq!(slug("Õiguskantsler"), "iguskantsler");
-        assert!(slug(&"a".repeat(500)).len() <= 80);
-        let names = ["A b", "a-b", "a b", "x"];
-        assert_eq!(unique_slugs(names), ["a-b", "a-b-2", "a-b-3", "x"]);
-        for s in unique_slugs(["..", "/", "a/../b", "c\0d"]) {
-            assert!(
-                !s.contains('/') && !s.starts_with('.') && !s.contains(".."),
-                "{s}"
-            );
-            assert!(
-                s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            );
-        }
-    }
 
     #[test]
     fn backticks_become_code_segments() {

@@ -327,14 +327,20 @@ fn empty_scan_renders() {
 }
 
 #[test]
-fn write_report_writes_every_file_and_removes_stale_pages() {
+fn write_report_writes_every_file_and_removes_its_own_stale_pages() {
     let base = std::env::temp_dir().join(format!("govscan-report-test-{}", std::process::id()));
     let dir = base.join("nested/out");
     let result = sample_result();
     let baseline = Baseline::builtin_estonia();
     let input = ReportInput::new(&result, &baseline);
     std::fs::create_dir_all(dir.join("domains")).expect("mkdir");
-    std::fs::write(dir.join("domains/gone.lab.test.html"), "old").expect("stale page");
+    std::fs::write(dir.join("domains/mine.html"), "a user's own page").expect("user page");
+    // A report of the day before, with one more domain: its page is govscan's, and stale now.
+    let mut before = result.clone();
+    before.domains.push(before.domains[0].clone());
+    before.domains[3].domain = "gone.lab.test".to_owned();
+    write_report(&ReportInput::new(&before, &baseline), &dir).expect("writes the day before");
+    assert!(dir.join("domains/gone.lab.test.html").exists());
     write_report(&input, &dir).expect("writes");
     let expected = files(&input);
     for (name, text) in &expected {
@@ -347,6 +353,10 @@ fn write_report_writes_every_file_and_removes_stale_pages() {
     assert!(
         !dir.join("domains/gone.lab.test.html").exists(),
         "stale page removed"
+    );
+    assert!(
+        dir.join("domains/mine.html").exists(),
+        "a user's page is kept"
     );
     let json = std::fs::read_to_string(dir.join("results.json")).expect("results.json");
     let back: ScanResult = serde_json::from_str(&json).expect("parses back");
@@ -361,14 +371,17 @@ fn write_report_writes_every_file_and_removes_stale_pages() {
                 .file_name()
                 .to_string_lossy()
                 .into_owned();
-            assert!(!name.starts_with('.'), "temporary file left: {name}");
+            assert!(
+                !name.starts_with('.') || name == govscan_report::MANIFEST,
+                "temporary file left: {name}"
+            );
             count += 1;
         }
     }
     assert_eq!(
         count,
-        expected.len() + 2,
-        "files plus the two sub-directories"
+        expected.len() + 4,
+        "files plus the two sub-directories, the manifest and the user's page"
     );
     std::fs::remove_dir_all(&base).expect("cleanup");
 }

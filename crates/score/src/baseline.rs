@@ -14,6 +14,13 @@ use sha2::{Digest, Sha256};
 use crate::error::{BaselineError, Location};
 use crate::scoring::SCORING_VERSION;
 
+/// The smallest weight a rule may have. With [`MAX_WEIGHT`] it bounds every sum the scoring
+/// makes (at most `MAX_WEIGHT` × the number of rules), so every score is a finite number;
+/// a ratio of a million between two rules is more than any baseline needs.
+pub const MIN_WEIGHT: f64 = 0.001;
+/// The largest weight a rule may have (see [`MIN_WEIGHT`]).
+pub const MAX_WEIGHT: f64 = 1000.0;
+
 /// The Estonia baseline shipped with govscan.
 const BUILTIN_ESTONIA: &str = include_str!("../../../baselines/estonia.yaml");
 
@@ -51,7 +58,7 @@ pub struct Baseline {
 pub struct Rule {
     /// Required, recommended or optional.
     pub level: RuleLevel,
-    /// Weight in the score; finite and greater than zero.
+    /// Weight in the score, from [`MIN_WEIGHT`] to [`MAX_WEIGHT`].
     pub weight: f64,
     /// Parameters handed to the check (an object), e.g. `{ min_max_age: 31536000 }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -488,12 +495,13 @@ fn validate_rule(check: &str, rule: &Rule, finder: &LineFinder<'_>) -> Result<()
             format!("{check:?} is not a check id (<family>.<kebab-slug>, family one of tls, cert, dns, mail, http)"),
         ));
     }
-    if !(rule.weight.is_finite() && rule.weight > 0.0) {
+    if !(MIN_WEIGHT..=MAX_WEIGHT).contains(&rule.weight) {
         return Err(finder.invalid(
             finder.rule_field_line(check, "weight"),
             format!(
-                "{check}: weight {} must be a number greater than 0",
-                rule.weight
+                "{check}: weight {} must be a number from {MIN_WEIGHT} to {MAX_WEIGHT} \
+                 (weights are relative; the bounds keep every score finite)",
+                short_number(rule.weight)
             ),
         ));
     }
@@ -545,6 +553,15 @@ fn validate_rule(check: &str, rule: &Rule, finder: &LineFinder<'_>) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// A number as written in messages: `1e308` rather than 309 digits.
+fn short_number(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// Lower-case ASCII letters, digits and inner dashes.

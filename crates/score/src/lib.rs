@@ -9,14 +9,16 @@ mod rollup;
 mod scoring;
 
 pub use baseline::{
-    Baseline, ContextFigure, MeasuredRate, MeasuredReference, Origin, Rule, RuleLevel, Source,
-    Strength,
+    Baseline, ContextFigure, MAX_WEIGHT, MIN_WEIGHT, MeasuredRate, MeasuredReference, Origin, Rule,
+    RuleLevel, Source, Strength,
 };
 pub use error::{BaselineError, Location};
 pub use reference::{ReferenceProvenance, measure, sha256_hex, write_reference};
 pub use rollup::{ROLLUP_RULE, by_name, roll_up};
 pub use scoring::{DomainScore, SCORING_VERSION, score_domain, score_domain_detailed};
 
+#[cfg(test)]
+mod finite_tests;
 #[cfg(test)]
 mod rollup_tests;
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::{
 const ESTONIA_TEXT: &str = include_str!("../../../baselines/estonia.yaml");
 const NETHERLANDS_TEXT: &str = include_str!("../../../baselines/netherlands.yaml");
 
-fn empty_observations(domain: &str) -> Observations {
+pub(crate) fn empty_observations(domain: &str) -> Observations {
     let empty = json!({"state": "ok", "value": []});
     let value = json!({
         "domain": domain, "probed_at": "2026-11-27T00:00:00Z", "duration_ms": 0,

@@ -5,7 +5,7 @@
 
 use govscan_model::{Family, FamilyScore, Outcome, Score, Status};
 
-use crate::baseline::{Baseline, RuleLevel};
+use crate::baseline::{Baseline, MAX_WEIGHT, MIN_WEIGHT, RuleLevel};
 
 /// Version of the scoring algorithm, stored with every result; bumped whenever the same
 /// outcomes and baseline could give a different score.
@@ -27,7 +27,10 @@ pub fn score_domain(outcomes: &[Outcome], baseline: &Baseline) -> Score {
     score_domain_detailed(outcomes, baseline).score
 }
 
-/// Running sums for the whole domain or one family.
+/// Running sums for the whole domain or one family. Every weight added is first brought into
+/// [`MIN_WEIGHT`]..=[`MAX_WEIGHT`] (a validated baseline's weights already are; a `Baseline`
+/// changed in code may not be), so each sum is at most `MAX_WEIGHT` × the number of rules and
+/// `judged`, when not zero, is at least `MIN_WEIGHT`: every quotient below is finite.
 #[derive(Debug, Default, Clone, Copy)]
 struct Tally {
     /// Σ credit × weight over judged checks.
@@ -42,6 +45,7 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, weight: f64, credit: Option<f64>) {
+        let weight = bounded_weight(weight);
         self.scored += weight;
         self.scored_count += 1;
         if let Some(credit) = credit {
@@ -63,6 +67,16 @@ impl Tally {
         } else {
             0.0
         }
+    }
+}
+
+/// The weight brought into the documented bounds; a weight that is not a number counts as the
+/// smallest.
+fn bounded_weight(weight: f64) -> f64 {
+    if weight.is_nan() {
+        MIN_WEIGHT
+    } else {
+        weight.clamp(MIN_WEIGHT, MAX_WEIGHT)
     }
 }
 

@@ -80,6 +80,24 @@ pub enum StoreError {
         /// Why.
         detail: String,
     },
+    /// Another process holds the scan lock of this database (a scan is being written).
+    #[error("{path}: another govscan scan is writing to this database ({detail})")]
+    ScanInProgress {
+        /// The database file.
+        path: PathBuf,
+        /// Who holds it (scan, pid, host, since when), the lock file and how long was waited.
+        detail: String,
+    },
+    /// The scan lock file could not be opened or locked.
+    #[error("{path}: cannot take the scan lock {lock}: {source}")]
+    LockFile {
+        /// The database file.
+        path: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// No scan with that id.
     #[error("{path}: no scan with id {id}")]
     ScanNotFound {

@@ -6,7 +6,9 @@
 pub mod diff;
 mod error;
 mod health;
+mod inspect;
 mod light;
+mod lock;
 mod migrate;
 mod read;
 mod resume;
@@ -23,7 +25,9 @@ pub use diff::{
     ScoreMove, diff_scans,
 };
 pub use error::StoreError;
+pub use inspect::APPLICATION_ID;
 pub use light::stub_observations;
+pub use lock::{Liveness, ScanLock, ScanOwner};
 pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
 pub use resume::RunningScan;
 pub use store::{DEFAULT_BUSY_TIMEOUT, Store};

@@ -5,12 +5,14 @@ use std::path::Path;
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::StoreError;
+use crate::inspect::APPLICATION_ID;
 
 /// Every migration, in order; entry `i` brings the schema to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_running_scans.sql"),
     include_str!("../migrations/0003_scan_health.sql"),
+    include_str!("../migrations/0004_scan_owner.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -38,7 +40,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
             continue;
         }
         // Checked under the lock, so a concurrent opener's fresh tables are not "foreign".
-        if now == 0 && has_tables(&tx, path)? {
+        if now == 0 && (has_tables(&tx, path)? || application_id(&tx, path)? != 0) {
             return Err(StoreError::ForeignDatabase {
                 path: path.to_path_buf(),
             });
@@ -52,6 +54,10 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
             classified => classified,
         };
         tx.execute_batch(sql).map_err(fail)?;
+        // govscan's mark in the header, in the same transaction (so from migration 1 on for a
+        // new file, from migration 3 for a file made before the mark existed).
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(fail)?;
         tx.pragma_update(None, "user_version", version)
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
@@ -74,6 +80,11 @@ fn check_not_newer(found: i64, path: &Path) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+fn application_id(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    conn.pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(|e| StoreError::sqlite(path, "reading the application id", e))
 }
 
 fn has_tables(conn: &Connection, path: &Path) -> Result<bool, StoreError> {

@@ -28,6 +28,8 @@ pub struct RunningScan {
     pub target_count: u64,
     /// How many domains are already committed.
     pub stored_domains: u64,
+    /// The process that last wrote it, as it recorded itself (none before schema 4).
+    pub owner: Option<crate::ScanOwner>,
 }
 
 impl Store {
@@ -121,7 +123,9 @@ impl Store {
             .query_row(
                 "SELECT s.id, s.started_at, s.baseline_sha256, r.targets_sha256,
                             r.target_count,
-                            (SELECT COUNT(*) FROM domain_results d WHERE d.scan_id = s.id)
+                            (SELECT COUNT(*) FROM domain_results d WHERE d.scan_id = s.id),
+                            r.owner_pid, r.owner_host, r.owner_boot_id, r.owner_start_ticks,
+                            r.owner_since
                      FROM scans s JOIN running_scans r ON r.scan_id = s.id
                      WHERE NOT EXISTS (SELECT 1 FROM scans c
                          WHERE c.id NOT IN (SELECT scan_id FROM running_scans)
@@ -137,6 +141,10 @@ impl Store {
                         targets_sha256: row.get(3)?,
                         target_count: row.get::<_, i64>(4)?.max(0) as u64,
                         stored_domains: row.get::<_, i64>(5)?.max(0) as u64,
+                        owner: match row.get::<_, Option<i64>>(6)? {
+                            Some(_) => Some(crate::lock::owner_from_row(row, 6)?),
+                            None => None,
+                        },
                     })
                 },
             )

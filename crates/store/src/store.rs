@@ -23,7 +23,8 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if missing) the database at `path`, switches it to WAL, turns foreign
-    /// keys on, sets a 5 s busy timeout and applies any pending schema migrations.
+    /// keys on, sets a 5 s busy timeout and applies any pending schema migrations — but first
+    /// decides, without changing anything, that the file is govscan's (`inspect.rs`).
     ///
     /// Fails with [`StoreError::NotADatabase`] for a file that is not SQLite,
     /// [`StoreError::TooNew`] for a database from a newer govscan,
@@ -31,6 +32,8 @@ impl Store {
     /// [`StoreError::Locked`] when another process holds the lock for too long.
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
+        // Decide first, read-only: a file that is not govscan's is refused unchanged.
+        crate::inspect::inspect(&path)?;
         let mut conn =
             Connection::open(&path).map_err(|e| StoreError::sqlite(&path, "opening", e))?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)
