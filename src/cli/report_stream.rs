@@ -44,12 +44,15 @@ pub(super) fn write_report(
 ) -> Result<(), CliError> {
     let mut input = ReportInput::new(light, baseline);
     let previous = match history {
-        true => store.previous_scan_id(id).map_err(store_error)?,
+        // Like with like: the latest earlier scan judged by the same baseline, scoring and
+        // govscan version (scans judged differently in between are not compared).
+        true => store.previous_comparable_scan_id(id).map_err(store_error)?,
         false => None,
     };
     let previous_light;
     if history {
-        input = input.with_history(trend_entries(&store.list_scans().map_err(store_error)?));
+        let scans = store.list_scans().map_err(store_error)?;
+        input = input.with_history(trend_entries(store, &scans).map_err(store_error)?);
     }
     if let Some(prev) = previous {
         previous_light = store.load_scan_light(prev).map_err(store_error)?;

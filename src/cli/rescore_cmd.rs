@@ -124,6 +124,7 @@ fn rejudge_with(
                 grade_cap: score.cap,
                 coverage: score.coverage,
                 families: score.families,
+                provisional: score.provisional,
                 outcomes,
                 observations: d.observations.clone(),
             }

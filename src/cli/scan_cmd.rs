@@ -247,6 +247,7 @@ fn judge(
         grade_cap: score.cap,
         coverage: score.coverage,
         families: score.families,
+        provisional: score.provisional,
         outcomes,
         observations,
     }

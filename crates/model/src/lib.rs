@@ -25,7 +25,7 @@ pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};
 pub use score::{
-    CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
-    OrganisationScore, Rollups, Score, TopFix,
+    CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GainBound,
+    GroupScore, OrganisationScore, Rollups, Score, TopFix,
 };
 pub use target::{OrgKind, Organisation, Portfolio, Target};

@@ -1,24 +1,85 @@
 //! What a report is made from: the scan, its roll-ups, past scans for the trend and the previous
 //! scan for "what changed". `scan --out`, `report --db` and `demo` all build one of these, so
-//! they produce the same pages.
+//! they produce the same pages. Comparisons are like for like (`docs/scoring.md`): only with a
+//! scan judged the same way, and only over the domains both scans scored.
 
 use govscan_model::{Rollups, ScanResult};
-use govscan_score::Baseline;
+use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
 use govscan_store::ScanDiff;
 
-/// One past scan, for the trend chart.
+use crate::text::day_time;
+
+/// One past scan, for the trend chart: what judged it and every domain's stored score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
     /// A short label, e.g. the store's scan id (`#12`).
     pub label: String,
     /// Scan start, RFC 3339.
     pub started_at: String,
-    /// The portfolio score (mean of scored domains), if any domain had a score.
-    pub portfolio_score: Option<f64>,
-    /// Domains in the scan.
-    pub domains: u64,
-    /// Baseline id and version, e.g. `estonia 2026.1`.
-    pub baseline: String,
+    /// The baseline, scoring version and govscan version that judged it.
+    pub basis: Basis,
+    /// Every domain with its stored score, in target order.
+    pub domain_scores: Vec<(String, Option<f64>)>,
+    /// How many of its domains had a provisional score.
+    pub provisional: u32,
+}
+
+impl HistoryEntry {
+    /// A point from a whole (or light) scan.
+    pub fn from_scan(label: impl Into<String>, scan: &ScanResult) -> HistoryEntry {
+        HistoryEntry {
+            label: label.into(),
+            started_at: scan.started_at.clone(),
+            basis: Basis::of(scan),
+            domain_scores: scan
+                .domains
+                .iter()
+                .map(|d| (d.domain.clone(), d.score))
+                .collect(),
+            provisional: count(
+                scan.domains
+                    .iter()
+                    .filter(|d| d.provisional.is_some())
+                    .count(),
+            ),
+        }
+    }
+
+    /// A point from stored rows (domain, score, provisional), e.g. `Store::domain_scores`.
+    pub fn from_rows(
+        label: impl Into<String>,
+        started_at: impl Into<String>,
+        basis: Basis,
+        rows: Vec<(String, Option<f64>, bool)>,
+    ) -> HistoryEntry {
+        HistoryEntry {
+            label: label.into(),
+            started_at: started_at.into(),
+            basis,
+            provisional: count(rows.iter().filter(|(_, _, p)| *p).count()),
+            domain_scores: rows.into_iter().map(|(d, s, _)| (d, s)).collect(),
+        }
+    }
+
+    /// The portfolio score: the mean of the scored domains, rounded once (the roll-up rule).
+    pub fn portfolio_score(&self) -> Option<f64> {
+        mean_score(self.domain_scores.iter().filter_map(|(_, s)| *s))
+    }
+
+    /// Domains with a score.
+    pub fn domains_scored(&self) -> usize {
+        self.domain_scores
+            .iter()
+            .filter(|(_, s)| s.is_some())
+            .count()
+    }
+
+    fn compare_with(&self, older: &HistoryEntry) -> Comparison {
+        like_for_like(
+            older.domain_scores.iter().map(|(d, s)| (d.as_str(), *s)),
+            self.domain_scores.iter().map(|(d, s)| (d.as_str(), *s)),
+        )
+    }
 }
 
 /// The previous scan, to explain what changed.
@@ -41,8 +102,45 @@ pub struct ReportInput<'a> {
     pub rollups: Rollups,
     /// Past scans, oldest first; the current scan is added if missing.
     pub history: Vec<HistoryEntry>,
-    /// The scan before this one, if there is one.
+    /// The scan to compare with: it should be the latest earlier scan judged the same way
+    /// (`Store::previous_comparable_scan_id`); one judged differently is shown as "not
+    /// compared", never as a move.
     pub previous: Option<PreviousScan<'a>>,
+}
+
+/// How one trend point (or the headline) compares with an earlier scan.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PointChange {
+    /// No earlier scan at all.
+    First,
+    /// There are earlier scans, but none judged the same way; the reason concerns the scan
+    /// just before.
+    NotCompared {
+        /// Why, finishing "not compared: …".
+        reason: String,
+    },
+    /// Compared like for like with an earlier scan.
+    Compared {
+        /// That scan's label.
+        against: String,
+        /// Its start, RFC 3339.
+        against_started_at: String,
+        /// Whether it is the scan just before (else scans judged differently lie between).
+        adjacent: bool,
+        /// The comparison.
+        comparison: Comparison,
+    },
+}
+
+/// One point of the trend, with its comparison.
+#[derive(Debug, Clone)]
+pub(crate) struct TrendPoint {
+    pub(crate) entry: HistoryEntry,
+    pub(crate) score: Option<f64>,
+    pub(crate) grade: &'static str,
+    pub(crate) change: PointChange,
+    /// The baseline or scoring version differs from the point before: the line breaks here.
+    pub(crate) new_scale: bool,
 }
 
 impl<'a> ReportInput<'a> {
@@ -91,31 +189,139 @@ impl<'a> ReportInput<'a> {
         self
     }
 
-    /// The history with the current scan as its last point (added when missing, its score
-    /// taken from the roll-ups), oldest first, only scans that started no later than this one.
-    pub(crate) fn trend_points(&self) -> Vec<HistoryEntry> {
+    /// Why the previous scan given is not compared with this one, if it is not.
+    pub(crate) fn previous_incomparable(&self) -> Option<String> {
+        let previous = self.previous.as_ref()?;
+        Basis::of(self.result).incomparable_with(&Basis::of(previous.result))
+    }
+
+    /// The previous scan when it can be compared like for like.
+    pub(crate) fn comparable_previous(&self) -> Option<&PreviousScan<'a>> {
+        self.previous
+            .as_ref()
+            .filter(|_| self.previous_incomparable().is_none())
+    }
+
+    /// This scan as a trend point (scores from the roll-ups, the numbers every page shows).
+    fn current_entry(&self) -> HistoryEntry {
         let now = &self.result.started_at;
-        let mut points: Vec<HistoryEntry> = self
-            .history
-            .iter()
-            .filter(|h| h.started_at.as_str() <= now.as_str() && h.started_at != *now)
-            .cloned()
-            .collect();
         let label = self
             .history
             .iter()
             .find(|h| h.started_at == *now)
             .map_or_else(|| "this scan".to_owned(), |h| h.label.clone());
-        points.push(HistoryEntry {
+        HistoryEntry {
             label,
             started_at: now.clone(),
-            portfolio_score: self.rollups.portfolio.score,
-            domains: self.result.domains.len() as u64,
-            baseline: format!(
-                "{} {}",
-                self.result.baseline.id, self.result.baseline.version
-            ),
-        });
+            basis: Basis::of(self.result),
+            domain_scores: self
+                .rollups
+                .domains
+                .iter()
+                .map(|d| (d.domain.clone(), d.score))
+                .collect(),
+            provisional: self.rollups.portfolio.domains_provisional,
+        }
+    }
+
+    /// The label of a scan in the history (by start), or its date and time.
+    fn label_of(&self, started_at: &str) -> String {
+        self.history
+            .iter()
+            .find(|h| h.started_at == started_at)
+            .map_or_else(|| day_time(started_at), |h| h.label.clone())
+    }
+
+    /// The trend: earlier scans, then this one (scores from its roll-ups), oldest first, each
+    /// compared like for like with the latest earlier point judged the same way. This scan's
+    /// comparison is the headline's: with the previous scan given, else from the history.
+    pub(crate) fn trend_points(&self) -> Vec<TrendPoint> {
+        let now = &self.result.started_at;
+        let mut entries: Vec<HistoryEntry> = self
+            .history
+            .iter()
+            .filter(|h| h.started_at.as_str() < now.as_str())
+            .cloned()
+            .collect();
+        entries.push(self.current_entry());
+        let last = entries.len() - 1;
+        let mut points: Vec<TrendPoint> = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.iter().enumerate() {
+            let change = if i == last && self.previous.is_some() {
+                self.headline_change(entry)
+            } else {
+                history_change(&entries[..i], entry)
+            };
+            points.push(TrendPoint {
+                score: entry.portfolio_score(),
+                grade: grade_for(entry.portfolio_score(), entry.provisional),
+                new_scale: i > 0 && !entries[i - 1].basis.same_scale(&entry.basis),
+                change,
+                entry: entry.clone(),
+            });
+        }
         points
     }
+
+    /// This scan against the previous scan given.
+    fn headline_change(&self, current: &HistoryEntry) -> PointChange {
+        let Some(previous) = &self.previous else {
+            return PointChange::First;
+        };
+        if let Some(reason) = self.previous_incomparable() {
+            return PointChange::NotCompared { reason };
+        }
+        let before = HistoryEntry {
+            label: self.label_of(&previous.result.started_at),
+            started_at: previous.result.started_at.clone(),
+            basis: Basis::of(previous.result),
+            domain_scores: previous
+                .rollups
+                .domains
+                .iter()
+                .map(|d| (d.domain.clone(), d.score))
+                .collect(),
+            provisional: previous.rollups.portfolio.domains_provisional,
+        };
+        let adjacent = !self.history.iter().any(|h| {
+            h.started_at.as_str() > before.started_at.as_str()
+                && h.started_at.as_str() < current.started_at.as_str()
+        });
+        PointChange::Compared {
+            against: before.label.clone(),
+            against_started_at: before.started_at.clone(),
+            adjacent,
+            comparison: current.compare_with(&before),
+        }
+    }
+}
+
+/// A point against the latest earlier point judged the same way.
+fn history_change(earlier: &[HistoryEntry], entry: &HistoryEntry) -> PointChange {
+    let Some(just_before) = earlier.last() else {
+        return PointChange::First;
+    };
+    match earlier
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, h)| entry.basis.incomparable_with(&h.basis).is_none())
+    {
+        Some((j, against)) => PointChange::Compared {
+            against: against.label.clone(),
+            against_started_at: against.started_at.clone(),
+            adjacent: j + 1 == earlier.len(),
+            comparison: entry.compare_with(against),
+        },
+        None => PointChange::NotCompared {
+            reason: entry
+                .basis
+                .incomparable_with(&just_before.basis)
+                .unwrap_or_default(),
+        },
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

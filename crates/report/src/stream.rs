@@ -13,7 +13,8 @@ use rayon::prelude::*;
 
 use crate::links::Links;
 use crate::{
-    ReportError, ReportInput, csv, dashboard, io_error, page, registry, render, render_owned, sarif,
+    ReportError, ReportInput, csv, dashboard, io_error, org_page, page, registry, render,
+    render_owned, sarif,
 };
 
 /// Reads whole domains (with observations, messages and evidence) of the scan being reported.
@@ -124,7 +125,7 @@ where
     for (index, org) in input.rollups.organisations.iter().enumerate() {
         if let (Some(path), Some(view)) = (
             links.org(&org.name),
-            page::OrgPage::new(input, &links, index),
+            org_page::OrgPage::new(input, &links, index),
         ) {
             write_atomically(
                 &dir.join(path),
@@ -137,9 +138,10 @@ where
         .result
         .domains
         .par_iter()
+        .zip(input.rollups.domains.par_iter())
         .map_init(
             || open_loader().map_err(loader_error),
-            |loader, d| -> Result<Option<String>, ReportError> {
+            |loader, (d, gap)| -> Result<Option<String>, ReportError> {
                 let Some(path) = links.domain(&d.domain) else {
                     return Ok(None);
                 };
@@ -147,7 +149,7 @@ where
                     .as_mut()
                     .map_err(|e| ReportError::Load(e.to_string()))?;
                 let full = load(loader, &d.domain)?;
-                let view = page::DomainPage::new(input, &links, &full);
+                let view = page::DomainPage::new(input, &links, &full, Some(gap));
                 write_atomically(
                     &dir.join(path),
                     render(&registry, "domain", &view)?.as_bytes(),

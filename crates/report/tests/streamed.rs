@@ -22,13 +22,16 @@ impl DomainLoader for MapLoader {
     }
 }
 
-/// What `Store::load_scan_light` returns: no observations, messages or evidence.
+/// What `Store::load_scan_light` returns: no observations or evidence, and messages only on
+/// inconclusive outcomes.
 fn light(scan: &ScanResult) -> ScanResult {
     let mut light = scan.clone();
     for d in &mut light.domains {
         d.observations = govscan_store::stub_observations(&d.domain).expect("stub");
         for o in &mut d.outcomes {
-            o.message.clear();
+            if o.status != govscan_model::Status::Inconclusive {
+                o.message.clear();
+            }
             o.evidence = serde_json::Value::Null;
         }
     }

@@ -1,29 +1,39 @@
 //! Roll-ups: domain scores to organisations, parents (a ministry and its agencies) and the
 //! portfolio; the comparison with the baseline's reference; and the fixes that would raise
-//! the portfolio score most, computed exactly by re-scoring. Pure: no I/O.
+//! the portfolio score most, computed by re-scoring. Pure: no I/O.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use govscan_model::{
-    CheckComparison, CheckShare, DomainFix, DomainGap, Family, FamilyComparison, GroupScore,
-    Organisation, OrganisationScore, Outcome, Rollups, ScanResult, Score, Status, TopFix,
+    CheckComparison, CheckShare, DomainFix, DomainGap, Family, FamilyComparison, GainBound,
+    GroupScore, Organisation, OrganisationScore, Outcome, Rollups, ScanResult, Status, TopFix,
 };
 
-use crate::baseline::{Baseline, RuleLevel};
-use crate::scoring::score_domain;
+use crate::baseline::{Baseline, Origin, RuleLevel, Strength};
+use crate::scoring::{
+    DomainScore, difference, letter, round1, score_domain, score_domain_detailed,
+};
 
 /// The rule, stored with the roll-ups and explained in `docs/scoring.md`.
-pub const ROLLUP_RULE: &str = "group score = mean of its domains' scores (each scored domain \
-weighs the same; domains with no score are left out of the mean but counted in coverage as 0); \
-an organisation's with_children group adds every organisation below it; the worst domain is \
-shown beside the mean; gap = 100 - score; top fixes re-score each domain with the check passing";
+pub const ROLLUP_RULE: &str = "group score = mean of its domains' scores, rounded once to one \
+decimal (each scored domain weighs the same, provisional ones with their provisional score; \
+domains with no score are left out of the mean but counted in coverage as 0); an \
+organisation's with_children group adds every organisation below it; the worst domain is the \
+lowest score, ties broken by name; gap = 100 - score; top fixes re-score each domain with the \
+check passing, gain = rounded score after - rounded score before";
 
 /// One domain's score under the baseline, recomputed from its outcomes.
 struct Scored<'a> {
     domain: &'a str,
     organisation: Option<&'a str>,
     outcomes: &'a [Outcome],
-    score: Score,
+    detail: DomainScore,
+}
+
+impl Scored<'_> {
+    fn score(&self) -> Option<f64> {
+        self.detail.score.score
+    }
 }
 
 /// Computes every roll-up of a scan under a baseline (domain scores are recomputed from the
@@ -36,7 +46,7 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
             domain: &d.domain,
             organisation: d.organisation.as_deref(),
             outcomes: &d.outcomes,
-            score: score_domain(&d.outcomes, baseline),
+            detail: score_domain_detailed(&d.outcomes, baseline),
         })
         .collect();
     let all: Vec<&Scored<'_>> = scored.iter().collect();
@@ -51,9 +61,17 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
         .map(|s| DomainGap {
             domain: s.domain.to_owned(),
             organisation: s.organisation.map(str::to_owned),
-            score: s.score.score,
-            gap: s.score.score.map(|v| round1(100.0 - v)),
-            coverage: s.score.coverage,
+            score: s.score(),
+            gap: s.score().map(|v| difference(100.0, v)),
+            coverage: s.detail.score.coverage,
+            grade: s.detail.score.grade.clone(),
+            provisional: s.detail.score.provisional.clone(),
+            failed_required: s.detail.failed_required.clone(),
+            unjudged_required: s.detail.unjudged_required.clone(),
+            not_scored: s
+                .score()
+                .is_none()
+                .then(|| not_scored_reason(s.outcomes, baseline)),
         })
         .collect();
     Rollups {
@@ -67,28 +85,119 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
     }
 }
 
+/// The letter of a group (organisation, portfolio): the points' letter, never A or A+ while a
+/// domain of the group is provisional (`docs/scoring.md`).
+pub fn group_grade(group: &GroupScore) -> &'static str {
+    grade_for(group.score, group.domains_provisional)
+}
+
+/// The letter of a group score with `provisional` provisional domains in it (see
+/// [`group_grade`]); `?` without a score.
+pub fn grade_for(score: Option<f64>, provisional: u32) -> &'static str {
+    match score {
+        None => "?",
+        Some(score) => {
+            let by_points = letter(score);
+            if provisional > 0 && matches!(by_points, "A+" | "A") {
+                "B"
+            } else {
+                by_points
+            }
+        }
+    }
+}
+
+/// The mean of some domain scores, rounded once: the group score rule. `None` when empty.
+pub fn mean_score(scores: impl IntoIterator<Item = f64>) -> Option<f64> {
+    mean(scores.into_iter()).map(round1)
+}
+
+/// Why a domain has no score, in a few words taken from its outcomes: the reason most of its
+/// ruled checks give for not being judged (the first in baseline order on a tie).
+fn not_scored_reason(outcomes: &[Outcome], baseline: &Baseline) -> String {
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    let mut scored_rules = 0;
+    for check in baseline.rules.keys() {
+        let Some(outcome) = outcomes.iter().find(|o| &o.check == check) else {
+            continue;
+        };
+        if outcome.status != Status::Inconclusive {
+            continue;
+        }
+        scored_rules += 1;
+        let reason = if outcome.finding == "domain_does_not_exist" {
+            "the name does not exist (NXDOMAIN)".to_owned()
+        } else {
+            outcome
+                .message
+                .strip_prefix("Could not be judged: ")
+                .unwrap_or(&outcome.message)
+                .to_owned()
+        };
+        match reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((reason, 1)),
+        }
+    }
+    let most = reasons
+        .iter()
+        .fold(None::<&(String, usize)>, |best, r| match best {
+            Some(b) if b.1 >= r.1 => best,
+            _ => Some(r),
+        });
+    match most {
+        Some((reason, _)) => reason.clone(),
+        None if scored_rules == 0
+            && outcomes
+                .iter()
+                .any(|o| baseline.rules.contains_key(&o.check)) =>
+        {
+            "no rule of the baseline applies to it".to_owned()
+        }
+        None => "no check of the baseline ran on it".to_owned(),
+    }
+}
+
 /// Mean, worst and coverage over some domains.
 fn group(domains: &[&Scored<'_>]) -> GroupScore {
-    let scores: Vec<(usize, f64)> = domains
+    let scores: Vec<(&str, f64)> = domains
         .iter()
-        .enumerate()
-        .filter_map(|(i, d)| d.score.score.map(|s| (i, s)))
+        .filter_map(|d| d.score().map(|s| (d.domain, s)))
         .collect();
-    let average = mean(scores.iter().map(|(_, s)| *s));
+    let score = mean_score(scores.iter().map(|(_, s)| *s));
+    // Lowest score; on a tie the first by name, and the tie is counted.
     let worst = scores
         .iter()
-        .fold(None::<(usize, f64)>, |worst, &(i, s)| match worst {
-            Some((_, w)) if w <= s => worst,
-            _ => Some((i, s)),
-        });
+        .copied()
+        .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
+    let worst_ties = worst.map_or(0, |(_, w)| {
+        scores
+            .iter()
+            .filter(|(_, s)| difference(*s, w) == 0.0)
+            .count()
+            - 1
+    });
     GroupScore {
-        score: average.map(round1),
-        gap: average.map(|m| round1(100.0 - round1(m))),
-        worst_domain: worst.map(|(i, _)| domains[i].domain.to_owned()),
+        score,
+        gap: score.map(|m| difference(100.0, m)),
+        worst_domain: worst.map(|(d, _)| d.to_owned()),
         worst_score: worst.map(|(_, s)| s),
-        coverage: mean(domains.iter().map(|d| d.score.coverage)).unwrap_or(0.0),
+        worst_ties: count(worst_ties),
+        coverage: mean(domains.iter().map(|d| d.detail.score.coverage)).unwrap_or(0.0),
         domains: count(domains.len()),
         domains_scored: count(scores.len()),
+        domains_provisional: count(
+            domains
+                .iter()
+                .filter(|d| d.detail.score.provisional.is_some())
+                .count(),
+        ),
+        domains_failing_required: count(
+            domains
+                .iter()
+                .filter(|d| !d.detail.failed_required.is_empty())
+                .count(),
+        ),
     }
 }
 
@@ -157,16 +266,16 @@ fn families(scored: &[Scored<'_>]) -> Vec<FamilyComparison> {
         .filter_map(|family| {
             let subs: Vec<_> = scored
                 .iter()
-                .filter_map(|s| s.score.families.iter().find(|f| f.family == family))
+                .filter_map(|s| s.detail.score.families.iter().find(|f| f.family == family))
                 .collect();
             if subs.is_empty() {
                 return None;
             }
-            let score = mean(subs.iter().filter_map(|f| f.score));
+            let score = mean_score(subs.iter().filter_map(|f| f.score));
             Some(FamilyComparison {
                 family,
-                score: score.map(round1),
-                gap: score.map(|m| round1(100.0 - round1(m))),
+                score,
+                gap: score.map(|m| difference(100.0, m)),
                 coverage: mean(subs.iter().map(|f| f.coverage)).unwrap_or(0.0),
                 domains_scored: count(subs.iter().filter(|f| f.score.is_some()).count()),
             })
@@ -183,6 +292,8 @@ fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
                 check: check.clone(),
                 level: level_name(rule.level).to_owned(),
                 weight: rule.weight,
+                strength: strength_name(rule.source.strength).to_owned(),
+                origin: origin_name(rule.origin).to_owned(),
                 pass: 0,
                 warn: 0,
                 fail: 0,
@@ -212,14 +323,16 @@ fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
 }
 
 /// For each ruled check: make it pass on every domain where it warns or fails, re-score those
-/// domains, and measure the portfolio mean again.
+/// domains, and measure the portfolio mean again. The gain is the difference of the two
+/// rounded means, so "score + gain = score after" holds for the numbers printed.
 fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFix> {
-    let current: Vec<Option<f64>> = scored.iter().map(|s| s.score.score).collect();
-    let before_mean = mean(current.iter().flatten().copied());
+    let current: Vec<Option<f64>> = scored.iter().map(Scored::score).collect();
+    let before_mean = mean_score(current.iter().flatten().copied());
     let mut fixes: Vec<TopFix> = Vec::new();
     for check in baseline.rules.keys() {
         let mut after_scores = current.clone();
         let mut domains: Vec<DomainFix> = Vec::new();
+        let (mut provisional, mut partly_judged) = (0u32, 0u32);
         for (i, s) in scored.iter().enumerate() {
             if !matches!(status_of(s.outcomes, check), Status::Warn | Status::Fail) {
                 continue;
@@ -227,19 +340,24 @@ fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFix> {
             let fixed = with_pass(s.outcomes, check);
             let after = score_domain(&fixed, baseline).score;
             after_scores[i] = after;
+            if s.detail.score.provisional.is_some() {
+                provisional += 1;
+            } else if s.detail.score.coverage < 1.0 {
+                partly_judged += 1;
+            }
             domains.push(DomainFix {
                 domain: s.domain.to_owned(),
-                before: s.score.score,
+                before: s.score(),
                 after,
             });
         }
         if domains.is_empty() {
             continue;
         }
-        let after_mean = mean(after_scores.iter().flatten().copied());
+        let after_mean = mean_score(after_scores.iter().flatten().copied());
         let gain = match (before_mean, after_mean) {
-            (Some(b), Some(a)) => round1(a - b),
-            (None, Some(a)) => round1(a),
+            (Some(b), Some(a)) => difference(a, b),
+            (None, Some(a)) => a,
             _ => 0.0,
         };
         if gain <= 0.0 {
@@ -247,12 +365,22 @@ fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFix> {
         }
         domains.sort_by(|a, b| {
             let gain_of = |d: &DomainFix| d.after.unwrap_or(0.0) - d.before.unwrap_or(0.0);
-            gain_of(b).total_cmp(&gain_of(a))
+            gain_of(b)
+                .total_cmp(&gain_of(a))
+                .then_with(|| a.domain.cmp(&b.domain))
         });
         fixes.push(TopFix {
             check: check.clone(),
             gain,
-            portfolio_after: after_mean.map(round1),
+            portfolio_after: after_mean,
+            bound: if partly_judged > 0 {
+                GainBound::Uncertain
+            } else if provisional > 0 {
+                GainBound::AtLeast
+            } else {
+                GainBound::Exact
+            },
+            domains_not_fully_judged: provisional + partly_judged,
             domains,
         });
     }
@@ -292,11 +420,27 @@ fn status_of(outcomes: &[Outcome], check: &str) -> Status {
         .map_or(Status::Inconclusive, |o| o.status)
 }
 
-fn level_name(level: RuleLevel) -> &'static str {
+/// The word for a rule level, as stored in roll-ups.
+pub fn level_name(level: RuleLevel) -> &'static str {
     match level {
         RuleLevel::Required => "required",
         RuleLevel::Recommended => "recommended",
         RuleLevel::Optional => "optional",
+    }
+}
+
+fn strength_name(strength: Strength) -> &'static str {
+    match strength {
+        Strength::Must => "must",
+        Strength::Should => "should",
+        Strength::May => "may",
+    }
+}
+
+fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Estonia => "estonia",
+        Origin::External => "external",
     }
 }
 
@@ -307,10 +451,6 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 /// Per-organisation map used by tests and callers that want lookup by name.
