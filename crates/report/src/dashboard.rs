@@ -236,8 +236,9 @@ pub(crate) fn provisional_text(group: &GroupScore) -> String {
     format!(
         "Provisional: {} of the {} scored could not be fully checked (a required rule could \
          not be checked, or less than {:.0} % of the baseline's weight could). What could not \
-         be checked counts as not met, so the score can only rise once it is checked, and the \
-         grade is never A or A+.",
+         be checked counts as not met, so the score and grade can only rise once it is \
+         checked; a provisional grade is never A or A+, and at most C while a required rule is \
+         unchecked.",
         plural(group.domains_provisional as usize, "domain", "domains"),
         group.domains_scored,
         govscan_score::COVERAGE_FLOOR * 100.0

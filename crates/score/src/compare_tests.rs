@@ -38,7 +38,8 @@ fn an_unjudged_required_check_makes_the_score_provisional_and_a_floor() {
     let b = first_cut();
     // Everything passes except the required redirect, which could not be judged: over the
     // judged weight this was 62/62 = 100 A+; provisional, it counts as not met: 62/68 = 91.2,
-    // and the grade is never A or A+.
+    // and the grade is at most C (the redirect may fail, and a failed required check caps at
+    // C), so judging it can only raise the grade.
     let d = score_domain_detailed(
         &outcomes(
             Status::Pass,
@@ -50,7 +51,7 @@ fn an_unjudged_required_check_makes_the_score_provisional_and_a_floor() {
     assert!(d.failed_required.is_empty());
     let s = &d.score;
     assert_eq!(s.score, Some(91.2));
-    assert_eq!(s.grade, "B");
+    assert_eq!(s.grade, "C");
     assert_eq!(
         s.provisional.as_deref(),
         Some("1 required check could not be judged (http.https-redirect)")
@@ -58,8 +59,8 @@ fn an_unjudged_required_check_makes_the_score_provisional_and_a_floor() {
     assert_eq!(
         s.cap.as_deref(),
         Some(
-            "a provisional grade is never A or A+: 1 required check could not be judged \
-             (http.https-redirect)"
+            "a required check that could not be judged may fail, and a failed one caps the \
+             grade at C: http.https-redirect"
         )
     );
     // Judged as a pass it is 100 A+; judged as a fail, 91.2 capped at C: the provisional score
@@ -110,6 +111,9 @@ fn coverage_below_the_floor_is_provisional_even_with_every_required_check_judged
     assert!(s.coverage < COVERAGE_FLOOR);
     assert_eq!(s.score, Some(67.6), "46/68 = 67.6, not 46/46 = 100");
     assert_eq!(s.grade, "D");
+    // A provisional score counts everything not judged as not met, so below the floor it is
+    // below 80 as well: such a grade is C or lower by its points alone.
+    assert!(s.score.is_some_and(|v| v < COVERAGE_FLOOR * 100.0));
     assert_eq!(
         s.provisional.as_deref(),
         Some("coverage 67 % is below the 80 % floor")
@@ -223,8 +227,9 @@ fn any_status() -> impl proptest::strategy::Strategy<Value = Status> {
 }
 
 proptest::proptest! {
-    /// A provisional score is a floor: judging the checks that were not judged, whatever they
-    /// turn out to be, never gives a lower score; and a provisional grade is never A or A+.
+    /// A provisional score and grade are floors: judging the checks that were not judged,
+    /// whatever they turn out to be, never gives a lower score or grade; and a provisional
+    /// grade is never A or A+.
     #[test]
     fn a_provisional_score_is_a_floor(
         statuses in proptest::collection::vec(any_status(), 12),
@@ -248,6 +253,8 @@ proptest::proptest! {
                 .collect();
             let after = score_domain(&seen, &b);
             proptest::prop_assert!(after.score >= s.score, "{:?} -> {:?}", s.score, after.score);
+            let rank = |g: &str| ["A+", "A", "B", "C", "D", "E", "F"].iter().position(|x| *x == g);
+            proptest::prop_assert!(rank(&after.grade) <= rank(&s.grade), "{} -> {}", s.grade, after.grade);
         }
     }
 }

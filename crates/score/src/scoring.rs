@@ -10,8 +10,9 @@ use crate::baseline::{Baseline, RuleLevel};
 
 /// Version of the scoring algorithm, stored with every result; bumped whenever the same
 /// outcomes and baseline could give a different score. Version 2: a domain with a required
-/// check not judged, or coverage below [`COVERAGE_FLOOR`], is provisional (checks not judged
-/// count as not met, and the grade is never A or A+).
+/// check not judged, or coverage below [`COVERAGE_FLOOR`], is provisional: checks not judged
+/// count as not met, and the grade is at most C (a required check not judged) or B (coverage
+/// only), never A or A+.
 pub const SCORING_VERSION: u32 = 2;
 
 /// The scoring versions whose baseline files this build reads. The file format did not change
@@ -164,6 +165,7 @@ pub fn score_domain_detailed(outcomes: &[Outcome], baseline: &Baseline) -> Domai
         score,
         &failed_required,
         &warned_required,
+        &unjudged_required,
         provisional.as_deref(),
     );
     let families = Family::ALL
@@ -222,10 +224,14 @@ fn provisional_reason(total: &Tally, unjudged_required: &[String]) -> Option<Str
 }
 
 /// The letter for a score, and why it was capped below what the points give, if it was.
+/// A provisional grade is a floor like its score: a required check not judged might fail,
+/// and a failed one caps at C, so it caps at C too; a coverage below the floor alone keeps
+/// A and A+ away. Either way, judging what was not judged can only raise the grade.
 fn grade(
     score: Option<f64>,
     failed_required: &[String],
     warned_required: &[&str],
+    unjudged_required: &[String],
     provisional: Option<&str>,
 ) -> (String, Option<String>) {
     let Some(score) = score else {
@@ -234,6 +240,14 @@ fn grade(
     let by_points = letter(score);
     if !failed_required.is_empty() && rank(by_points) < rank("C") {
         let reason = format!("required check failed: {}", failed_required.join(", "));
+        return ("C".to_owned(), Some(reason));
+    }
+    if !unjudged_required.is_empty() && rank(by_points) < rank("C") {
+        let reason = format!(
+            "a required check that could not be judged may fail, and a failed one caps the \
+             grade at C: {}",
+            unjudged_required.join(", ")
+        );
         return ("C".to_owned(), Some(reason));
     }
     if let Some(why) = provisional

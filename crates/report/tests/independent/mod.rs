@@ -118,7 +118,7 @@ pub fn score(
         None => "?".to_owned(),
         Some(v) => {
             let by_points = letter(v);
-            if failed_required && better_than(by_points, "C") {
+            if (failed_required || unjudged_required) && better_than(by_points, "C") {
                 "C".to_owned()
             } else if provisional && better_than(by_points, "B") {
                 "B".to_owned()
