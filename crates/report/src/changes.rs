@@ -74,7 +74,7 @@ impl ChangesView {
     ) -> ChangesView {
         let Some(previous) = input.comparable_previous() else {
             let mut view = ChangesView::none();
-            view.not_compared = input.previous_incomparable().unwrap_or_default();
+            view.not_compared = input.not_compared_reason().unwrap_or_default();
             return view;
         };
         let skipped = input

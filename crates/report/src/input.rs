@@ -195,6 +195,29 @@ impl<'a> ReportInput<'a> {
         Basis::of(self.result).incomparable_with(&Basis::of(previous.result))
     }
 
+    /// Why this scan is not compared with the scan before it, when it is not: the previous
+    /// scan given was judged differently, or (none given) no earlier scan of the history was
+    /// judged the same way.
+    pub(crate) fn not_compared_reason(&self) -> Option<String> {
+        if self.previous.is_some() {
+            return self.previous_incomparable();
+        }
+        let basis = Basis::of(self.result);
+        let earlier: Vec<&HistoryEntry> = self
+            .history
+            .iter()
+            .filter(|h| h.started_at.as_str() < self.result.started_at.as_str())
+            .collect();
+        let just_before = earlier.last()?;
+        if earlier
+            .iter()
+            .any(|h| basis.incomparable_with(&h.basis).is_none())
+        {
+            return None;
+        }
+        basis.incomparable_with(&just_before.basis)
+    }
+
     /// The previous scan when it can be compared like for like.
     pub(crate) fn comparable_previous(&self) -> Option<&PreviousScan<'a>> {
         self.previous
