@@ -34,22 +34,36 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
             d.domain,
             score,
             d.grade,
-            d.coverage * 100.0,
+            // Rounded down, like every percentage in the reports.
+            (d.coverage * 100.0 + 1e-9).floor(),
             count(d, Status::Fail),
             count(d, Status::Warn),
             count(d, Status::Inconclusive)
         );
+        if let Some(why) = &d.provisional {
+            println!("    provisional: {why}");
+        }
         if let Some(cap) = &d.grade_cap {
             println!("    grade capped: {cap}");
         }
     }
     let scored: Vec<f64> = result.domains.iter().filter_map(|d| d.score).collect();
-    if !scored.is_empty() {
-        let mean = scored.iter().sum::<f64>() / scored.len() as f64;
-        println!(
-            "mean score over {} scored domain(s): {mean:.1}",
-            scored.len()
-        );
+    let unscored = result.domains.len() - scored.len();
+    let provisional = result
+        .domains
+        .iter()
+        .filter(|d| d.provisional.is_some())
+        .count();
+    print!(
+        "{} checked, {} scored, {unscored} could not be scored",
+        result.domains.len(),
+        scored.len()
+    );
+    match govscan_score::mean_score(scored.iter().copied()) {
+        Some(mean) => {
+            println!("; mean score {mean:.1} over the scored ({provisional} of them provisional)")
+        }
+        None => println!(),
     }
     if let Some(dir) = out {
         println!(
