@@ -11,37 +11,37 @@ use serde_json::Value;
 
 /// One rule: required or not, and its weight.
 #[derive(Debug, Clone, Copy)]
-pub struct RuleData {
-    pub required: bool,
-    pub weight: f64,
+pub(crate) struct RuleData {
+    pub(crate) required: bool,
+    pub(crate) weight: f64,
 }
 
 /// A domain as recomputed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Domain {
-    pub name: String,
-    pub organisation: Option<String>,
-    pub score: Option<f64>,
-    pub grade: String,
-    pub provisional: bool,
-    pub fails_required: bool,
-    pub coverage: f64,
+pub(crate) struct Domain {
+    pub(crate) name: String,
+    pub(crate) organisation: Option<String>,
+    pub(crate) score: Option<f64>,
+    pub(crate) grade: String,
+    pub(crate) provisional: bool,
+    pub(crate) fails_required: bool,
+    pub(crate) coverage: f64,
 }
 
 /// The portfolio as recomputed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Portfolio {
-    pub domains: Vec<Domain>,
-    pub checked: usize,
-    pub scored: usize,
-    pub unscored: usize,
-    pub provisional: usize,
-    pub failing_required: usize,
-    pub score: Option<f64>,
-    pub grade: String,
+pub(crate) struct Portfolio {
+    pub(crate) domains: Vec<Domain>,
+    pub(crate) checked: usize,
+    pub(crate) scored: usize,
+    pub(crate) unscored: usize,
+    pub(crate) provisional: usize,
+    pub(crate) failing_required: usize,
+    pub(crate) score: Option<f64>,
+    pub(crate) grade: String,
 }
 
-pub fn round1(x: f64) -> f64 {
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
@@ -50,7 +50,7 @@ fn tenths(x: f64) -> i64 {
 }
 
 /// `a − b` of two one-decimal numbers, exactly.
-pub fn minus(a: f64, b: f64) -> f64 {
+pub(crate) fn minus(a: f64, b: f64) -> f64 {
     (tenths(a) - tenths(b)) as f64 / 10.0
 }
 
@@ -81,7 +81,7 @@ fn status<'a>(outcomes: &'a [Value], check: &str) -> Option<&'a str> {
 }
 
 /// Scores one domain's outcomes (a JSON array) by the documented rules.
-pub fn score(
+pub(crate) fn score(
     outcomes: &[Value],
     rules: &BTreeMap<String, RuleData>,
 ) -> (Option<f64>, String, bool, bool, f64) {
@@ -133,13 +133,13 @@ pub fn score(
 }
 
 /// The mean of some scores, rounded once.
-pub fn mean(scores: impl IntoIterator<Item = f64>) -> Option<f64> {
+pub(crate) fn mean(scores: impl IntoIterator<Item = f64>) -> Option<f64> {
     let all: Vec<f64> = scores.into_iter().collect();
     (!all.is_empty()).then(|| round1(all.iter().sum::<f64>() / all.len() as f64))
 }
 
 /// A group's letter: never A or A+ with a provisional domain in it.
-pub fn group_grade(score: Option<f64>, provisional: usize) -> String {
+pub(crate) fn group_grade(score: Option<f64>, provisional: usize) -> String {
     match score {
         None => "?".to_owned(),
         Some(s) if provisional > 0 && better_than(letter(s), "B") => "B".to_owned(),
@@ -148,7 +148,7 @@ pub fn group_grade(score: Option<f64>, provisional: usize) -> String {
 }
 
 /// The whole portfolio of a `results.json` document.
-pub fn portfolio(results: &Value, rules: &BTreeMap<String, RuleData>) -> Portfolio {
+pub(crate) fn portfolio(results: &Value, rules: &BTreeMap<String, RuleData>) -> Portfolio {
     let domains: Vec<Domain> = results["domains"]
         .as_array()
         .map(Vec::as_slice)
@@ -184,7 +184,7 @@ pub fn portfolio(results: &Value, rules: &BTreeMap<String, RuleData>) -> Portfol
 }
 
 /// The like-for-like comparison: (shared, added, removed, scored once, before, now, delta).
-pub fn compare(
+pub(crate) fn compare(
     before: &Portfolio,
     now: &Portfolio,
 ) -> (u32, u32, u32, u32, Option<f64>, Option<f64>, Option<f64>) {
@@ -223,7 +223,10 @@ pub fn compare(
 }
 
 /// The best single fix: (check, gain), the largest gain, ties to the first check by name.
-pub fn best_fix(results: &Value, rules: &BTreeMap<String, RuleData>) -> Option<(String, f64)> {
+pub(crate) fn best_fix(
+    results: &Value,
+    rules: &BTreeMap<String, RuleData>,
+) -> Option<(String, f64)> {
     let before = portfolio(results, rules).score;
     let mut best: Option<(String, f64)> = None;
     for check in rules.keys() {
@@ -257,7 +260,10 @@ pub fn best_fix(results: &Value, rules: &BTreeMap<String, RuleData>) -> Option<(
 }
 
 /// Each organisation's subtree mean, for the paragraph's strongest and weakest.
-pub fn organisation_means(results: &Value, p: &Portfolio) -> Vec<(String, Option<f64>, bool)> {
+pub(crate) fn organisation_means(
+    results: &Value,
+    p: &Portfolio,
+) -> Vec<(String, Option<f64>, bool)> {
     let orgs: Vec<(String, Option<String>)> = results["organisations"]
         .as_array()
         .map(Vec::as_slice)
