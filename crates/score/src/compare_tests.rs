@@ -258,3 +258,82 @@ proptest::proptest! {
         }
     }
 }
+
+/// `docs/scoring.md` prints the numbers these functions compute (whitespace aside).
+#[test]
+fn the_numbers_on_this_page_are_the_tests_numbers() {
+    let page = include_str!("../../../docs/scoring.md")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let b = first_cut();
+    let says = |text: String| assert!(page.contains(&text), "docs/scoring.md should say {text:?}");
+
+    let redirect = score_domain(
+        &outcomes(
+            Status::Pass,
+            &[("http.https-redirect", Status::Inconclusive)],
+        ),
+        &b,
+    );
+    says(format!(
+        "62 ÷ 68 = {:.1}, grade {}",
+        redirect.score.unwrap_or_default(),
+        redirect.grade
+    ));
+    let web: Vec<(&str, Status)> = ESTONIA_CHECKS
+        .iter()
+        .filter(|c| !c.starts_with("dns.") && !c.starts_with("mail."))
+        .map(|c| (*c, Status::Inconclusive))
+        .collect();
+    let unreachable = score_domain(&outcomes(Status::Pass, &web), &b);
+    says(format!(
+        "11 ÷ 68 = {:.1}, grade {}",
+        unreachable.score.unwrap_or_default(),
+        unreachable.grade
+    ));
+    let others: Vec<(&str, Status)> = ESTONIA_CHECKS
+        .iter()
+        .filter(|c| !REQUIRED.contains(c))
+        .map(|c| (*c, Status::Inconclusive))
+        .collect();
+    let starved = score_domain(&outcomes(Status::Pass, &others), &b);
+    says(format!(
+        "coverage 46 ÷ 68 = {:.2}, below the floor: {:.1}, grade {}",
+        starved.coverage,
+        starved.score.unwrap_or_default(),
+        starved.grade
+    ));
+    let c = like_for_like(
+        [
+            ("a", Some(50.0)),
+            ("b", Some(70.0)),
+            ("gone", Some(10.0)),
+            ("c", None),
+        ],
+        [
+            ("a", Some(52.0)),
+            ("b", Some(70.3)),
+            ("new", Some(5.0)),
+            ("c", Some(80.0)),
+        ],
+    );
+    says(format!(
+        "{:.1} → {:.1}, +{:.1}",
+        c.before.unwrap_or_default(),
+        c.now.unwrap_or_default(),
+        c.delta.unwrap_or_default()
+    ));
+    says(format!(
+        "{} added, {} removed, {} scored in only one scan",
+        c.added, c.removed, c.scored_once
+    ));
+    let rounding = like_for_like([("a", Some(71.74))], [("a", Some(76.15))]);
+    says(format!(
+        "\"{:.1} → {:.1}\" gains {:.1}",
+        rounding.before.unwrap_or_default(),
+        rounding.now.unwrap_or_default(),
+        rounding.delta.unwrap_or_default()
+    ));
+    says(format!("floor of {:.0} %", COVERAGE_FLOOR * 100.0));
+}
