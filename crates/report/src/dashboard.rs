@@ -52,6 +52,8 @@ pub(crate) struct Headline {
     pub(crate) grade_class: String,
     /// Scored domains whose score is provisional.
     pub(crate) provisional: u32,
+    /// Whether the portfolio's grade is provisional (a domain provisional or not scored).
+    pub(crate) grade_provisional: bool,
     /// What "provisional" means here, when any domain is; empty otherwise.
     pub(crate) provisional_text: String,
     pub(crate) trend: Trend,
@@ -152,6 +154,7 @@ impl DashboardView {
             grade: grade.to_owned(),
             grade_class: grade_of(grade).1.to_owned(),
             provisional: portfolio.domains_provisional,
+            grade_provisional: govscan_score::not_fully_seen(portfolio) > 0,
             provisional_text: provisional_text(portfolio),
             trend: trend_of(&change),
             domains: portfolio.domains,
@@ -230,19 +233,32 @@ pub(crate) fn counts_text(group: &GroupScore) -> String {
 
 /// What a provisional group score means, or empty.
 pub(crate) fn provisional_text(group: &GroupScore) -> String {
-    if group.domains_provisional == 0 {
+    let unscored = group.domains - group.domains_scored;
+    if group.domains_provisional == 0 && unscored == 0 {
         return String::new();
     }
-    format!(
-        "Provisional: {} of the {} scored could not be fully checked (a required rule could \
-         not be checked, or less than {:.0} % of the baseline's weight could). What could not \
-         be checked counts as not met, so the score and grade can only rise once it is \
-         checked; a provisional grade is never A or A+, and at most C while a required rule is \
-         unchecked.",
-        plural(group.domains_provisional as usize, "domain", "domains"),
-        group.domains_scored,
-        govscan_score::COVERAGE_FLOOR * 100.0
-    )
+    let mut text = String::from("Provisional: ");
+    if group.domains_provisional > 0 {
+        text.push_str(&format!(
+            "{} of the {} scored could not be fully checked (a required rule could not be \
+             checked, or less than {:.0} % of the baseline's weight could); what could not be \
+             checked counts as not met, so those scores and grades can only rise once it is \
+             checked, and their grades are never A or A+, and at most C while a required rule \
+             is unchecked. ",
+            group.domains_provisional,
+            group.domains_scored,
+            govscan_score::COVERAGE_FLOOR * 100.0
+        ));
+    }
+    if unscored > 0 {
+        text.push_str(&format!(
+            "{} could not be scored at all and {} left out of the score. ",
+            plural(unscored as usize, "domain", "domains"),
+            if unscored == 1 { "is" } else { "are" }
+        ));
+    }
+    text.push_str("The group's grade is therefore never A or A+.");
+    text
 }
 
 /// The weakest domain, with the tie rule applied ("first by name") and said.
@@ -319,7 +335,7 @@ fn league_rows(input: &ReportInput<'_>, links: &Links) -> Vec<LeagueRow> {
                 score: score_text(group.score),
                 grade: letter.to_owned(),
                 grade_class: grade_of(letter).1.to_owned(),
-                provisional: group.domains_provisional > 0,
+                provisional: govscan_score::not_fully_seen(group) > 0,
                 trend: org_trend(input, org),
                 coverage: percent(group.coverage),
                 domains: group.domains,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::links::Links;
 use crate::plain::plain_words;
-use crate::text::{plural, score_text};
+use crate::text::score_text;
 
 /// Fixes shown on the dashboard.
 pub(crate) const TOP_FIXES: usize = 5;
@@ -106,16 +106,17 @@ pub(crate) fn gain_words(fix: &TopFix) -> String {
 
 /// What the gain assumes, in one sentence.
 fn caveat(fix: &TopFix) -> String {
-    let n = plural(fix.domains_not_fully_judged as usize, "domain", "domains");
+    let n = fix.domains_not_fully_judged;
+    let has = if n == 1 { "has" } else { "have" };
     match fix.bound {
         GainBound::Exact => "This assumes nothing else changes on the servers.".to_owned(),
         GainBound::AtLeast => format!(
-            "A floor: on {n} of these, checks that could not be judged count as not met; the \
-             fix may let them be judged, which can only add."
+            "A floor: on {n} of these domains, checks that could not be judged count as not \
+             met; the fix may let them be judged, which can only add."
         ),
         GainBound::Uncertain => format!(
-            "An estimate: {n} of these have checks that could not be judged, and the fix may \
-             let them be judged either way."
+            "An estimate: {n} of these domains {has} checks that could not be judged, and the \
+             fix may let them be judged either way."
         ),
     }
 }

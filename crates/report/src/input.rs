@@ -277,7 +277,10 @@ impl<'a> ReportInput<'a> {
             };
             points.push(TrendPoint {
                 score: entry.portfolio_score(),
-                grade: grade_for(entry.portfolio_score(), entry.provisional),
+                grade: grade_for(
+                    entry.portfolio_score(),
+                    entry.provisional + count(entry.domain_scores.len() - entry.domains_scored()),
+                ),
                 new_scale: i > 0 && !entries[i - 1].basis.same_scale(&entry.basis),
                 change,
                 entry: entry.clone(),

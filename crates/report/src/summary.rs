@@ -40,6 +40,8 @@ pub(crate) enum Fact {
         grade: String,
         provisional: u32,
         scored: u32,
+        /// Domains that could not be scored (the grade is provisional while any is).
+        unscored: u32,
     },
     /// No earlier scan.
     FirstScan,
@@ -124,6 +126,7 @@ pub(crate) fn facts(
         grade: govscan_score::group_grade(portfolio).to_owned(),
         provisional: portfolio.domains_provisional,
         scored: portfolio.domains_scored,
+        unscored: portfolio.domains - portfolio.domains_scored,
     });
     facts.push(match change {
         PointChange::First => Fact::FirstScan,
@@ -243,6 +246,7 @@ pub(crate) fn sentence(fact: &Fact, top_fix: Option<&TopFix>) -> String {
             grade,
             provisional,
             scored,
+            unscored,
         } => {
             let together = if *scored == 1 {
                 "It scores"
@@ -253,12 +257,16 @@ pub(crate) fn sentence(fact: &Fact, top_fix: Option<&TopFix>) -> String {
                 "{together} {} out of 100, grade {grade}",
                 score_text(Some(*score))
             );
-            if *provisional > 0 {
-                text.push_str(&format!(
-                    " (provisional: {} of the {scored} could not be fully checked, and what \
-                     could not be checked counts as not met)",
-                    provisional
-                ));
+            match (*provisional, *unscored) {
+                (0, 0) => {}
+                (0, u) => text.push_str(&format!(
+                    " (provisional, since {} could not be scored)",
+                    plural(u as usize, "domain", "domains")
+                )),
+                (p, _) => text.push_str(&format!(
+                    " (provisional: {p} of the {scored} could not be fully checked, and what \
+                     could not be checked counts as not met)"
+                )),
             }
             text.push('.');
             text

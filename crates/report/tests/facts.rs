@@ -316,7 +316,11 @@ fn check_dashboard(now: &ScanResult, previous: Option<&ScanResult>, baseline: &B
                 assert_eq!(fact["score"].as_f64(), expected.score);
                 assert_eq!(fact["grade"], expected.grade.as_str());
                 assert_eq!(fact["provisional"], expected.provisional);
-                assert_eq!(text.contains("provisional"), expected.provisional > 0);
+                assert_eq!(fact["unscored"], expected.unscored);
+                assert_eq!(
+                    text.contains("provisional"),
+                    expected.provisional + expected.unscored > 0
+                );
             }
             "first_scan" => assert!(previous.is_none()),
             "not_compared" => assert!(previous.is_some() && comparable.is_none()),

@@ -17,7 +17,9 @@ pub use baseline::{
 pub use compare::{Basis, Comparison, compare_scans, like_for_like};
 pub use error::{BaselineError, Location};
 pub use reference::{ReferenceProvenance, measure, sha256_hex, write_reference};
-pub use rollup::{ROLLUP_RULE, by_name, grade_for, group_grade, level_name, mean_score, roll_up};
+pub use rollup::{
+    ROLLUP_RULE, by_name, grade_for, group_grade, level_name, mean_score, not_fully_seen, roll_up,
+};
 pub use scoring::{
     BASELINE_SCORING_VERSIONS, COVERAGE_FLOOR, DomainScore, SCORING_VERSION, difference, letter,
     round1, score_domain, score_domain_detailed,

@@ -86,19 +86,25 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
 }
 
 /// The letter of a group (organisation, portfolio): the points' letter, never A or A+ while a
-/// domain of the group is provisional (`docs/scoring.md`).
+/// domain of the group is provisional or could not be scored (`docs/scoring.md`).
 pub fn group_grade(group: &GroupScore) -> &'static str {
-    grade_for(group.score, group.domains_provisional)
+    grade_for(group.score, not_fully_seen(group))
 }
 
-/// The letter of a group score with `provisional` provisional domains in it (see
-/// [`group_grade`]); `?` without a score.
-pub fn grade_for(score: Option<f64>, provisional: u32) -> &'static str {
+/// Domains of a group that were not fully seen: provisional, or not scored at all. While any
+/// is, the group's grade is provisional.
+pub fn not_fully_seen(group: &GroupScore) -> u32 {
+    group.domains_provisional + group.domains.saturating_sub(group.domains_scored)
+}
+
+/// The letter of a group score with `not_fully_seen` domains provisional or unscored in it
+/// (see [`group_grade`]); `?` without a score.
+pub fn grade_for(score: Option<f64>, not_fully_seen: u32) -> &'static str {
     match score {
         None => "?",
         Some(score) => {
             let by_points = letter(score);
-            if provisional > 0 && matches!(by_points, "A+" | "A") {
+            if not_fully_seen > 0 && matches!(by_points, "A+" | "A") {
                 "B"
             } else {
                 by_points

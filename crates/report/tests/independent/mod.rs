@@ -138,7 +138,7 @@ pub(crate) fn mean(scores: impl IntoIterator<Item = f64>) -> Option<f64> {
     (!all.is_empty()).then(|| round1(all.iter().sum::<f64>() / all.len() as f64))
 }
 
-/// A group's letter: never A or A+ with a provisional domain in it.
+/// A group's letter: never A or A+ with a provisional or unscored domain in it.
 pub(crate) fn group_grade(score: Option<f64>, provisional: usize) -> String {
     match score {
         None => "?".to_owned(),
@@ -177,7 +177,8 @@ pub(crate) fn portfolio(results: &Value, rules: &BTreeMap<String, RuleData>) -> 
         unscored: domains.len() - scored,
         provisional,
         failing_required: domains.iter().filter(|d| d.fails_required).count(),
-        grade: group_grade(score, provisional),
+        // A group with a provisional or an unscored domain is never A or A+.
+        grade: group_grade(score, provisional + (domains.len() - scored)),
         score,
         domains,
     }
