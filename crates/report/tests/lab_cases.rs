@@ -425,6 +425,17 @@ fn a_domain_that_could_not_be_scored_is_counted_and_explained_everywhere() {
         model["headline"]["counts_text"],
         "9 checked, 8 scored, 1 could not be scored"
     );
+    // The board's only scored domain is tls12only.lab.test; the other could not be scored, so
+    // its grade is provisional and never A or A+, whatever the points say.
+    let board = model["league"]
+        .as_array()
+        .expect("league")
+        .iter()
+        .find(|r| r["name"] == "Tax and Customs Board")
+        .expect("row");
+    assert_eq!(board["domains_text"], "2 (1 scored)");
+    assert_eq!(board["provisional"], true);
+    assert!(board["grade"] != "A+" && board["grade"] != "A", "{board}");
     let files: BTreeMap<String, String> =
         render_report(&input).expect("report").into_iter().collect();
     let org = &files["orgs/tax-and-customs-board.html"];
