@@ -189,10 +189,21 @@ impl<'a> ReportInput<'a> {
         self
     }
 
+    /// What judged the numbers on the pages: the scan's baseline and govscan version, and this
+    /// build's scoring version (the roll-ups are computed with it, also for a scan stored under
+    /// an older one, whose trend points and previous scans are then not compared).
+    pub(crate) fn current_basis(&self) -> Basis {
+        Basis {
+            scoring_version: govscan_score::SCORING_VERSION,
+            ..Basis::of(self.result)
+        }
+    }
+
     /// Why the previous scan given is not compared with this one, if it is not.
     pub(crate) fn previous_incomparable(&self) -> Option<String> {
         let previous = self.previous.as_ref()?;
-        Basis::of(self.result).incomparable_with(&Basis::of(previous.result))
+        self.current_basis()
+            .incomparable_with(&Basis::of(previous.result))
     }
 
     /// Why this scan is not compared with the scan before it, when it is not: the previous
@@ -202,7 +213,7 @@ impl<'a> ReportInput<'a> {
         if self.previous.is_some() {
             return self.previous_incomparable();
         }
-        let basis = Basis::of(self.result);
+        let basis = self.current_basis();
         let earlier: Vec<&HistoryEntry> = self
             .history
             .iter()
@@ -236,7 +247,7 @@ impl<'a> ReportInput<'a> {
         HistoryEntry {
             label,
             started_at: now.clone(),
-            basis: Basis::of(self.result),
+            basis: self.current_basis(),
             domain_scores: self
                 .rollups
                 .domains

@@ -23,7 +23,10 @@ pub(crate) struct PageMeta {
     pub(crate) started_at: String,
     pub(crate) finished_at: String,
     pub(crate) govscan_version: String,
+    /// The scoring version of the numbers on the page (this build's).
     pub(crate) scoring_version: u32,
+    /// Said when the scan was stored under another scoring version and is recomputed here.
+    pub(crate) scoring_note: String,
     pub(crate) schema_version: u32,
     pub(crate) baseline_id: String,
     pub(crate) baseline_version: String,
@@ -41,7 +44,16 @@ impl PageMeta {
             started_at: result.started_at.clone(),
             finished_at: result.finished_at.clone(),
             govscan_version: result.govscan_version.clone(),
-            scoring_version: result.scoring_version,
+            scoring_version: govscan_score::SCORING_VERSION,
+            scoring_note: if result.scoring_version == govscan_score::SCORING_VERSION {
+                String::new()
+            } else {
+                format!(
+                    " (the scan was stored with scoring version {}; its scores are recomputed \
+                     here, so they may differ from results.json)",
+                    result.scoring_version
+                )
+            },
             schema_version: result.schema_version,
             baseline_id: crate::text::capitalise(&result.baseline.id),
             baseline_version: result.baseline.version.clone(),

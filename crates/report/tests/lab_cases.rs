@@ -523,3 +523,33 @@ fn a_fix_on_a_provisional_domain_is_a_floor() {
         }
     }
 }
+
+#[test]
+fn a_scan_stored_under_scoring_version_1_is_recomputed_and_not_compared_with_version_1_scans() {
+    let baseline = Baseline::builtin_estonia();
+    let mut before = judge(recorded(), &baseline);
+    before.started_at = "2026-12-02T12:00:00Z".to_owned();
+    before.scoring_version = 1;
+    let mut now = judge(recorded(), &baseline);
+    now.scoring_version = 1;
+    // Both stored by version 1: the store pairs them; the page's numbers are version 2.
+    let input = ReportInput::new(&now, &baseline)
+        .with_history(vec![
+            HistoryEntry::from_scan("#1", &before),
+            HistoryEntry::from_scan("#2", &now),
+        ])
+        .with_previous(&before, &baseline);
+    let model = dashboard_model(&input).expect("model");
+    let not = fact(&model, "not_compared").expect("not compared");
+    assert_eq!(
+        not["reason"],
+        "the scoring rules changed (scoring version 1 then, 2 now)"
+    );
+    assert_eq!(model["meta"]["scoring_version"], SCORING_VERSION);
+    assert!(
+        model["meta"]["scoring_note"]
+            .as_str()
+            .is_some_and(|n| n.contains("stored with scoring version 1"))
+    );
+    assert_eq!(model["chart"]["breaks"].as_array().map(Vec::len), Some(1));
+}
