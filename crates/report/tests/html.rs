@@ -218,7 +218,7 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
         "the title needs no escaping"
     );
     assert!(html.contains(&format!(
-        "<p class=\"fix-check\">The check: {title} (<code>{}</code>)</p>",
+        "<p class=\"fix-check\">The check: {title} (<code class=\"check-id\">{}</code>)</p>",
         first.check
     )));
     let before = rollups.portfolio.score.expect("score");
