@@ -344,10 +344,13 @@ pub(crate) fn sentence(fact: &Fact, top_fix: Option<&TopFix>) -> String {
             new_problems,
             fixed,
         } => format!(
-            "Since then {} appeared and {} {} fixed.",
+            "Since then {} appeared and {} fixed.",
             plural(*new_problems, "new problem", "new problems"),
-            fixed,
-            if *fixed == 1 { "was" } else { "were" }
+            match fixed {
+                0 => "none was".to_owned(),
+                1 => "1 was".to_owned(),
+                n => format!("{n} were"),
+            }
         ),
         Fact::TopFix { check, domains, .. } => {
             let what = plain_words(check).map_or_else(

@@ -201,25 +201,45 @@ impl TrendChart {
     }
 }
 
-/// The date of each point; the date and time where several points share a date, so labels
-/// never repeat.
+/// The date of each point; where several points share a date, the date and time; where they
+/// share the minute too, the time to the second; and where even that repeats, the scan's label
+/// as well. Labels never repeat.
 fn point_labels(points: &[TrendPoint]) -> Vec<String> {
-    points
-        .iter()
-        .map(|p| {
-            let date = day(&p.entry.started_at);
-            let shared = points
-                .iter()
-                .filter(|q| day(&q.entry.started_at) == date)
-                .count()
-                > 1;
-            if shared {
-                day_time(&p.entry.started_at)
-            } else {
-                date
+    let seconds = |p: &TrendPoint| {
+        let t = &p.entry.started_at;
+        match t.get(11..19) {
+            Some(hms) if t.as_bytes().get(13) == Some(&b':') => {
+                format!(
+                    "{} {hms}{}",
+                    day(t),
+                    if t.ends_with('Z') { " UTC" } else { "" }
+                )
             }
-        })
-        .collect()
+            _ => day_time(t),
+        }
+    };
+    let formats: [&dyn Fn(&TrendPoint) -> String; 4] = [
+        &|p| day(&p.entry.started_at),
+        &|p| day_time(&p.entry.started_at),
+        &seconds,
+        &|p| format!("{} ({})", seconds(p), p.entry.label),
+    ];
+    let mut labels = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        // The first form under which no other point reads the same.
+        let label = formats
+            .iter()
+            .find(|f| {
+                let mine = f(p);
+                points
+                    .iter()
+                    .enumerate()
+                    .all(|(j, q)| j == i || f(q) != mine)
+            })
+            .map_or_else(|| format!("{} ({i})", seconds(p)), |f| f(p));
+        labels.push(label);
+    }
+    labels
 }
 
 /// Why the line breaks between two points.
@@ -324,6 +344,19 @@ fn describe(history: &[TrendPoint], labels: &[String]) -> String {
         ),
         _ => "No scan had a score yet.".to_owned(),
     };
+    if let Some(last) = history.last()
+        && let PointChange::Compared { comparison, .. } = &last.change
+        && !comparison.same_domains()
+        && let Some(delta) = comparison.delta
+    {
+        text.push_str(&format!(
+            " The latest point covers other domains than the one it is compared with ({}); \
+             over the {} scored in both it moved {}.",
+            crate::moves::set_change(comparison),
+            crate::text::plural(comparison.shared as usize, "domain", "domains"),
+            signed(delta)
+        ));
+    }
     let breaks = history.iter().filter(|p| p.new_scale).count();
     if breaks > 0 {
         text.push_str(&format!(

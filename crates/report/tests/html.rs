@@ -306,7 +306,7 @@ fn changes_since_the_previous_scan_are_shown_new_failures_first() {
         ministry.1.contains("New problems (1)"),
         "the ministry page includes its domains' changes"
     );
-    assert!(index.contains("Since then 1 new problem appeared and 0 were fixed."));
+    assert!(index.contains("Since then 1 new problem appeared and none was fixed."));
     // The trend arrow of the ministry points down.
     assert!(index.contains("<span class=\"trend trend-down\"><span aria-hidden=\"true\">▼</span>"));
 }

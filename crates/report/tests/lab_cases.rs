@@ -553,3 +553,40 @@ fn a_scan_stored_under_scoring_version_1_is_recomputed_and_not_compared_with_ver
     );
     assert_eq!(model["chart"]["breaks"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn trend_labels_never_repeat_a_date_for_several_scans_of_a_day() {
+    let baseline = Baseline::builtin_estonia();
+    let now = judge(recorded(), &baseline);
+    let at = |ts: &str| {
+        let mut scan = now.clone();
+        scan.started_at = ts.to_owned();
+        scan
+    };
+    let (a, b, c) = (
+        at("2026-12-01T09:00:00Z"),
+        at("2026-12-02T14:00:05Z"),
+        at("2026-12-02T14:00:40Z"),
+    );
+    let input = ReportInput::new(&now, &baseline).with_history(vec![
+        HistoryEntry::from_scan("#1", &a),
+        HistoryEntry::from_scan("#2", &b),
+        HistoryEntry::from_scan("#3", &c),
+    ]);
+    let model = dashboard_model(&input).expect("model");
+    let dates: Vec<&str> = model["chart"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["date"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "1 Dec 2026",
+            "2 Dec 2026 14:00:05 UTC",
+            "2 Dec 2026 14:00:40 UTC",
+            "3 Dec 2026"
+        ]
+    );
+}

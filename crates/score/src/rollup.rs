@@ -132,7 +132,7 @@ fn not_scored_reason(outcomes: &[Outcome], baseline: &Baseline) -> String {
         }
         scored_rules += 1;
         let reason = if outcome.finding == "domain_does_not_exist" {
-            "the name does not exist (NXDOMAIN)".to_owned()
+            "NXDOMAIN: the name does not exist".to_owned()
         } else {
             outcome
                 .message
