@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use govscan_model::{Family, GroupScore, OrganisationScore, Rollups, Status};
-use govscan_score::{Comparison, group_grade, like_for_like};
+use govscan_model::{GroupScore, Rollups, Status};
+use govscan_score::group_grade;
 use serde::Serialize;
 
 use crate::changes::ChangesView;
@@ -14,10 +14,11 @@ use crate::fixes::{FixView, fixes};
 use crate::input::{PointChange, ReportInput};
 use crate::links::Links;
 use crate::moves::Trend;
-use crate::orgs::{kind_word, league_order};
+use crate::orgs::league_order;
 use crate::page::PageMeta;
 use crate::rules::{BaselineFacts, ReferenceView, baseline_facts, reference};
-use crate::summary::{Ranked, Sentence, facts, sentence, unscored};
+use crate::sentences::sentence;
+use crate::summary::{Ranked, Sentence, facts, unscored};
 use crate::text::{capitalise, grade_of, percent, plural, score_text};
 use crate::trend::TrendChart;
 
@@ -32,10 +33,10 @@ pub(crate) struct DashboardView {
     pub(crate) read_aloud_facts: Vec<Sentence>,
     pub(crate) reference: ReferenceView,
     pub(crate) baseline_facts: BaselineFacts,
-    pub(crate) league: Vec<LeagueRow>,
+    pub(crate) league: Vec<crate::league::LeagueRow>,
     pub(crate) has_league: bool,
     pub(crate) heat_families: Vec<String>,
-    pub(crate) heat_rows: Vec<HeatRow>,
+    pub(crate) heat_rows: Vec<crate::heat::HeatRow>,
     pub(crate) chart: TrendChart,
     pub(crate) fixes: Vec<FixView>,
     pub(crate) has_fixes: bool,
@@ -78,44 +79,6 @@ pub(crate) struct Unscored {
     pub(crate) domain: String,
     pub(crate) href: String,
     pub(crate) why: String,
-}
-
-/// One organisation in the league table.
-#[derive(Debug, Serialize)]
-pub(crate) struct LeagueRow {
-    pub(crate) rank: String,
-    pub(crate) depth: usize,
-    pub(crate) name: String,
-    pub(crate) href: String,
-    pub(crate) indent_class: String,
-    pub(crate) kind: String,
-    pub(crate) score: String,
-    pub(crate) grade: String,
-    pub(crate) grade_class: String,
-    pub(crate) provisional: bool,
-    pub(crate) trend: Trend,
-    pub(crate) coverage: String,
-    pub(crate) domains: u32,
-    /// "3 (2 scored)" or "3".
-    pub(crate) domains_text: String,
-    pub(crate) worst: String,
-}
-
-/// One organisation's row of the heat map.
-#[derive(Debug, Serialize)]
-pub(crate) struct HeatRow {
-    pub(crate) name: String,
-    pub(crate) href: String,
-    pub(crate) indent_class: String,
-    pub(crate) cells: Vec<HeatCell>,
-}
-
-/// One cell: the share of judged checks that passed, as text and a colour band.
-#[derive(Debug, Serialize)]
-pub(crate) struct HeatCell {
-    pub(crate) text: String,
-    pub(crate) detail: String,
-    pub(crate) class: &'static str,
 }
 
 /// One domain in the full list. Counts are over the checks the baseline scores; checks it has
@@ -175,8 +138,8 @@ impl DashboardView {
             worst: worst_text(portfolio, 1),
             failing_required: portfolio.domains_failing_required,
         };
-        let league = league_rows(input, links);
-        let (heat_families, heat_rows) = heat_map(rollups, links);
+        let league = crate::league::league_rows(input, links);
+        let (heat_families, heat_rows) = crate::heat::heat_map(rollups, links);
         let fixes = fixes(rollups, links);
         let changes = ChangesView::new(input, links, "", None);
         let ranked = ranked(rollups);
@@ -310,172 +273,12 @@ fn ranked(rollups: &Rollups) -> Vec<Ranked<'_>> {
         .collect()
 }
 
-fn league_rows(input: &ReportInput<'_>, links: &Links) -> Vec<LeagueRow> {
-    let rollups = &input.rollups;
-    let mut rank = 0;
-    league_order(rollups)
-        .into_iter()
-        .map(|entry| {
-            let org = entry.score;
-            let group = &org.with_children;
-            let letter = group_grade(group);
-            let rank_text = if entry.depth == 0 {
-                rank += 1;
-                rank.to_string()
-            } else {
-                String::new()
-            };
-            LeagueRow {
-                rank: rank_text,
-                depth: entry.depth,
-                name: org.name.clone(),
-                href: links.org(&org.name).unwrap_or_default().to_owned(),
-                indent_class: indent_class(entry.depth).to_owned(),
-                kind: kind_word(org.kind).to_owned(),
-                score: score_text(group.score),
-                grade: letter.to_owned(),
-                grade_class: grade_of(letter).1.to_owned(),
-                provisional: govscan_score::not_fully_seen(group) > 0,
-                trend: org_trend(input, org),
-                coverage: percent(group.coverage),
-                domains: group.domains,
-                domains_text: if group.domains_scored == group.domains {
-                    group.domains.to_string()
-                } else {
-                    format!("{} ({} scored)", group.domains, group.domains_scored)
-                },
-                worst: worst_text(group, 1),
-            }
-        })
-        .collect()
-}
-
-/// An organisation's move: its subtree's domains now against the same organisations' domains
-/// in the previous comparable scan, over the domains scored in both.
-fn org_trend(input: &ReportInput<'_>, org: &OrganisationScore) -> Trend {
-    let Some(previous) = &input.previous else {
-        return Trend::first_scan();
-    };
-    if let Some(reason) = input.previous_incomparable() {
-        return Trend::not_compared(&reason);
-    }
-    let subtree: BTreeSet<&str> = subtree(&input.result.organisations, &org.name);
-    let pick = |domains: &[govscan_model::DomainGap]| -> Vec<(String, Option<f64>)> {
-        domains
-            .iter()
-            .filter(|d| {
-                d.organisation
-                    .as_deref()
-                    .is_some_and(|o| subtree.contains(o))
-            })
-            .map(|d| (d.domain.clone(), d.score))
-            .collect()
-    };
-    let before = pick(&previous.rollups.domains);
-    if before.is_empty() {
-        return Trend::new_since_previous();
-    }
-    let now = pick(&input.rollups.domains);
-    let comparison: Comparison = like_for_like(
-        before.iter().map(|(d, s)| (d.as_str(), *s)),
-        now.iter().map(|(d, s)| (d.as_str(), *s)),
-    );
-    Trend::of(&comparison)
-}
-
-/// An organisation and every organisation below it (bounded: each name is visited once).
-pub(crate) fn subtree<'a>(
-    orgs: &'a [govscan_model::Organisation],
-    root: &'a str,
-) -> BTreeSet<&'a str> {
-    let mut found: BTreeSet<&str> = BTreeSet::from([root]);
-    let mut frontier = vec![root];
-    while let Some(current) = frontier.pop() {
-        for child in orgs.iter().filter(|o| o.parent.as_deref() == Some(current)) {
-            if found.insert(&child.name) {
-                frontier.push(&child.name);
-            }
-        }
-    }
-    found
-}
-
 /// CSS class for nesting depth (fixed list).
 pub(crate) fn indent_class(depth: usize) -> &'static str {
     match depth {
         0 => "depth-0",
         1 => "depth-1",
         _ => "depth-2",
-    }
-}
-
-fn heat_map(rollups: &Rollups, links: &Links) -> (Vec<String>, Vec<HeatRow>) {
-    let families = Family::ALL.iter().map(|f| f.label().to_owned()).collect();
-    let mut rows = vec![HeatRow {
-        name: "Whole portfolio".to_owned(),
-        href: String::new(),
-        indent_class: "depth-0 portfolio-row".to_owned(),
-        cells: Family::ALL
-            .iter()
-            .map(|family| {
-                let (pass, judged) = rollups
-                    .checks
-                    .iter()
-                    .filter(|c| family_of(&c.check) == Some(*family))
-                    .fold((0, 0), |(p, j), c| {
-                        (p + c.pass, j + c.pass + c.warn + c.fail)
-                    });
-                heat_cell(pass, judged)
-            })
-            .collect(),
-    }];
-    for entry in league_order(rollups) {
-        let org = entry.score;
-        rows.push(HeatRow {
-            name: org.name.clone(),
-            href: links.org(&org.name).unwrap_or_default().to_owned(),
-            indent_class: indent_class(entry.depth).to_owned(),
-            cells: Family::ALL
-                .iter()
-                .map(|family| {
-                    let (pass, judged) = org
-                        .checks
-                        .iter()
-                        .filter(|c| family_of(&c.check) == Some(*family))
-                        .fold((0, 0), |(p, j), c| (p + c.pass, j + c.judged));
-                    heat_cell(pass, judged)
-                })
-                .collect(),
-        });
-    }
-    (families, rows)
-}
-
-/// The family of a check id, from its prefix.
-pub(crate) fn family_of(check: &str) -> Option<Family> {
-    check.split('.').next().and_then(Family::from_prefix)
-}
-
-fn heat_cell(pass: u32, judged: u32) -> HeatCell {
-    if judged == 0 {
-        return HeatCell {
-            text: "–".to_owned(),
-            detail: "nothing could be judged".to_owned(),
-            class: "heat-none",
-        };
-    }
-    let share = f64::from(pass) / f64::from(judged);
-    let class = match share {
-        s if s >= 0.9 => "heat-4",
-        s if s >= 0.75 => "heat-3",
-        s if s >= 0.5 => "heat-2",
-        s if s >= 0.25 => "heat-1",
-        _ => "heat-0",
-    };
-    HeatCell {
-        text: percent(share),
-        detail: format!("{pass} of {judged} judged checks passed, each counted once"),
-        class,
     }
 }
 

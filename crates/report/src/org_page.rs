@@ -9,8 +9,9 @@ use govscan_score::group_grade;
 use serde::Serialize;
 
 use crate::changes::ChangesView;
-use crate::dashboard::{counts_text, domain_note, indent_class, provisional_text, subtree};
+use crate::dashboard::{counts_text, domain_note, indent_class, provisional_text};
 use crate::input::ReportInput;
+use crate::league::subtree;
 use crate::links::Links;
 use crate::orgs::{kind_word, league_order};
 use crate::page::PageMeta;

@@ -8,7 +8,7 @@ use govscan_model::{
 use serde::Serialize;
 
 use crate::changes::ChangesView;
-use crate::dashboard::family_of;
+use crate::heat::family_of;
 use crate::input::ReportInput;
 use crate::links::Links;
 use crate::plain::plain_words;

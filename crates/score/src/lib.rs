@@ -5,6 +5,7 @@
 mod baseline;
 mod compare;
 mod error;
+mod fixes;
 mod params;
 mod reference;
 mod rollup;

@@ -1,18 +1,16 @@
 //! Roll-ups: domain scores to organisations, parents (a ministry and its agencies) and the
-//! portfolio; the comparison with the baseline's reference; and the fixes that would raise
-//! the portfolio score most, computed by re-scoring. Pure: no I/O.
+//! portfolio; the comparison with the baseline's reference; and (in `fixes`) the fixes that
+//! would raise the portfolio score most, computed by re-scoring. Pure: no I/O.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use govscan_model::{
-    CheckComparison, CheckShare, DomainFix, DomainGap, Family, FamilyComparison, GainBound,
-    GroupScore, Organisation, OrganisationScore, Outcome, Rollups, ScanResult, Status, TopFix,
+    CheckComparison, CheckShare, DomainGap, Family, FamilyComparison, GroupScore, Organisation,
+    OrganisationScore, Outcome, Rollups, ScanResult, Status,
 };
 
 use crate::baseline::{Baseline, Origin, RuleLevel, Strength};
-use crate::scoring::{
-    DomainScore, difference, letter, round1, score_domain, score_domain_detailed,
-};
+use crate::scoring::{DomainScore, difference, letter, round1, score_domain_detailed};
 
 /// The rule, stored with the roll-ups and explained in `docs/scoring.md`.
 pub const ROLLUP_RULE: &str = "group score = mean of its domains' scores, rounded once to one \
@@ -23,15 +21,15 @@ lowest score, ties broken by name; gap = 100 - score; top fixes re-score each do
 check passing, gain = rounded score after - rounded score before";
 
 /// One domain's score under the baseline, recomputed from its outcomes.
-struct Scored<'a> {
-    domain: &'a str,
-    organisation: Option<&'a str>,
-    outcomes: &'a [Outcome],
-    detail: DomainScore,
+pub(crate) struct Scored<'a> {
+    pub(crate) domain: &'a str,
+    pub(crate) organisation: Option<&'a str>,
+    pub(crate) outcomes: &'a [Outcome],
+    pub(crate) detail: DomainScore,
 }
 
 impl Scored<'_> {
-    fn score(&self) -> Option<f64> {
+    pub(crate) fn score(&self) -> Option<f64> {
         self.detail.score.score
     }
 }
@@ -78,7 +76,7 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
         rule: ROLLUP_RULE.to_owned(),
         families: families(&scored),
         checks: checks(&scored, baseline),
-        top_fixes: top_fixes(&scored, baseline),
+        top_fixes: crate::fixes::top_fixes(&scored, baseline),
         portfolio,
         organisations,
         domains,
@@ -328,98 +326,8 @@ fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
         .collect()
 }
 
-/// For each ruled check: make it pass on every domain where it warns or fails, re-score those
-/// domains, and measure the portfolio mean again. The gain is the difference of the two
-/// rounded means, so "score + gain = score after" holds for the numbers printed.
-fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFix> {
-    let current: Vec<Option<f64>> = scored.iter().map(Scored::score).collect();
-    let before_mean = mean_score(current.iter().flatten().copied());
-    let mut fixes: Vec<TopFix> = Vec::new();
-    for check in baseline.rules.keys() {
-        let mut after_scores = current.clone();
-        let mut domains: Vec<DomainFix> = Vec::new();
-        let (mut provisional, mut partly_judged) = (0u32, 0u32);
-        for (i, s) in scored.iter().enumerate() {
-            if !matches!(status_of(s.outcomes, check), Status::Warn | Status::Fail) {
-                continue;
-            }
-            let fixed = with_pass(s.outcomes, check);
-            let after = score_domain(&fixed, baseline).score;
-            after_scores[i] = after;
-            if s.detail.score.provisional.is_some() {
-                provisional += 1;
-            } else if s.detail.score.coverage < 1.0 {
-                partly_judged += 1;
-            }
-            domains.push(DomainFix {
-                domain: s.domain.to_owned(),
-                before: s.score(),
-                after,
-            });
-        }
-        if domains.is_empty() {
-            continue;
-        }
-        let after_mean = mean_score(after_scores.iter().flatten().copied());
-        let gain = match (before_mean, after_mean) {
-            (Some(b), Some(a)) => difference(a, b),
-            (None, Some(a)) => a,
-            _ => 0.0,
-        };
-        if gain <= 0.0 {
-            continue;
-        }
-        domains.sort_by(|a, b| {
-            let gain_of = |d: &DomainFix| d.after.unwrap_or(0.0) - d.before.unwrap_or(0.0);
-            gain_of(b)
-                .total_cmp(&gain_of(a))
-                .then_with(|| a.domain.cmp(&b.domain))
-        });
-        fixes.push(TopFix {
-            check: check.clone(),
-            gain,
-            portfolio_after: after_mean,
-            bound: if partly_judged > 0 {
-                GainBound::Uncertain
-            } else if provisional > 0 {
-                GainBound::AtLeast
-            } else {
-                GainBound::Exact
-            },
-            domains_not_fully_judged: provisional + partly_judged,
-            domains,
-        });
-    }
-    fixes.sort_by(|a, b| {
-        b.gain
-            .total_cmp(&a.gain)
-            .then_with(|| a.check.cmp(&b.check))
-    });
-    fixes
-}
-
-/// The outcomes with `check` replaced by a pass.
-fn with_pass(outcomes: &[Outcome], check: &str) -> Vec<Outcome> {
-    outcomes
-        .iter()
-        .map(|o| {
-            if o.check == check {
-                Outcome::new(
-                    check,
-                    Status::Pass,
-                    "what_if_fixed",
-                    "assumed fixed",
-                    serde_json::Value::Null,
-                )
-            } else {
-                o.clone()
-            }
-        })
-        .collect()
-}
-
 /// The status that counts for a check (the first outcome), inconclusive when absent.
-fn status_of(outcomes: &[Outcome], check: &str) -> Status {
+pub(crate) fn status_of(outcomes: &[Outcome], check: &str) -> Status {
     outcomes
         .iter()
         .find(|o| o.check == check)

@@ -3,6 +3,7 @@
 //! back whole, light or one domain at a time, listed, traced per domain, and compared
 //! scan to scan with [`diff::diff_scans`]. Schema and guarantees: `docs/design/store.md`.
 
+mod cause;
 pub mod diff;
 mod error;
 mod light;
