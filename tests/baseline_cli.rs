@@ -206,6 +206,7 @@ fn fixture_scan() -> ScanResult {
                 grade_cap: None,
                 coverage: 0.0,
                 families: Vec::new(),
+                provisional: None,
                 outcomes: Vec::new(),
                 observations,
             });

@@ -3,7 +3,7 @@
 //! `--wait-lock` waits for it and then runs; `--resume` never writes into a scan whose writer
 //! is alive; the scan of the first process comes out whole either way.
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -13,9 +13,30 @@ use govscan_store::{ScanOwner, Store};
 const DOMAINS: usize = 20;
 
 /// A DNS server that never answers: every query of the scan waits for `--dns-timeout`, so a
-/// scan of `DOMAINS` domains one at a time takes a while (no timing is asserted).
-fn silent_resolver() -> UdpSocket {
-    UdpSocket::bind("127.0.0.1:0").expect("bind")
+/// scan of `DOMAINS` domains one at a time takes a while (no timing is asserted). Its TCP port
+/// listens too (never accepting), so the scan sees a silent resolver — timeouts the domains
+/// could cause — rather than one that is not there (the scanner's own failure, exit 3).
+struct SilentResolver {
+    udp: UdpSocket,
+    _tcp: TcpListener,
+}
+
+impl SilentResolver {
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.udp.local_addr()
+    }
+}
+
+fn silent_resolver() -> SilentResolver {
+    for _ in 0..100 {
+        let udp = UdpSocket::bind("127.0.0.1:0").expect("bind");
+        let port = udp.local_addr().expect("addr").port();
+        // The same port on TCP; another process may hold it, then try a new one.
+        if let Ok(tcp) = TcpListener::bind(("127.0.0.1", port)) {
+            return SilentResolver { udp, _tcp: tcp };
+        }
+    }
+    panic!("no loopback port free on both UDP and TCP in 100 tries");
 }
 
 fn write_targets(dir: &Path) -> PathBuf {
@@ -30,7 +51,7 @@ fn write_targets(dir: &Path) -> PathBuf {
     path
 }
 
-fn scan(db: &Path, targets: &Path, resolver: &UdpSocket, extra: &[&str]) -> Command {
+fn scan(db: &Path, targets: &Path, resolver: &SilentResolver, extra: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_govscan"));
     cmd.args(["scan", "--quiet", "--concurrency", "1", "--retries", "0"])
         .arg("--resolver")

@@ -160,6 +160,7 @@ fn wait_then_probe(port: u16) -> govscan_model::DomainResult {
         grade: score.grade,
         grade_cap: score.cap,
         coverage: score.coverage,
+        provisional: score.provisional,
         families: score.families,
         outcomes,
         observations,

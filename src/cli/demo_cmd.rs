@@ -39,14 +39,7 @@ pub(super) fn run(args: DemoArgs) -> Result<u8, CliError> {
     let history: Vec<HistoryEntry> = week
         .iter()
         .enumerate()
-        .map(|(i, scan)| HistoryEntry {
-            label: format!("day {}", i + 1),
-            started_at: scan.started_at.clone(),
-            portfolio_score: govscan_score::roll_up(scan, &baseline).portfolio.score,
-            domains: scan.domains.len() as u64,
-            baseline: format!("{} {}", scan.baseline.id, scan.baseline.version),
-            unhealthy: false,
-        })
+        .map(|(i, scan)| HistoryEntry::from_scan(format!("day {}", i + 1), scan))
         .collect();
     let (Some(latest), Some(previous)) = (week.last(), week.get(week.len().wrapping_sub(2))) else {
         return Err(CliError::runtime(anyhow!("the demo week is empty")));

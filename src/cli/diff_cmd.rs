@@ -234,10 +234,5 @@ fn score(s: Option<f64>) -> String {
 }
 
 fn cause(c: MoveCause) -> &'static str {
-    match c {
-        MoveCause::Servers => "the servers changed",
-        MoveCause::Baseline => "the baseline changed (same observations)",
-        MoveCause::Both => "the servers and the baseline changed",
-        MoveCause::Checks => "govscan's checks judged differently (same observations and baseline)",
-    }
+    c.words()
 }

@@ -106,17 +106,31 @@ pub(super) fn store_error(error: StoreError) -> CliError {
     }
 }
 
-/// The report's trend points from the scan list.
-pub(super) fn trend_entries(scans: &[ScanSummary]) -> Vec<govscan_report::HistoryEntry> {
-    scans
+/// The report's trend points: the latest [`govscan_report::TREND_POINTS`] scans of the list,
+/// each with its domains' stored scores (the report computes every score and comparison from
+/// them with the roll-up rule, so the trend and the headline agree).
+pub(super) fn trend_entries(
+    store: &Store,
+    scans: &[ScanSummary],
+) -> Result<Vec<govscan_report::HistoryEntry>, StoreError> {
+    let recent = &scans[scans.len().saturating_sub(govscan_report::TREND_POINTS)..];
+    recent
         .iter()
-        .map(|s| govscan_report::HistoryEntry {
-            label: format!("#{}", s.id.0),
-            started_at: s.started_at.clone(),
-            portfolio_score: s.mean_score,
-            domains: s.domain_count,
-            baseline: format!("{} {}", s.baseline_id, s.baseline_version),
-            unhealthy: s.unhealthy(),
+        .map(|s| {
+            let basis = govscan_score::Basis {
+                baseline_id: s.baseline_id.clone(),
+                baseline_version: s.baseline_version.clone(),
+                baseline_sha256: s.baseline_sha256.clone(),
+                scoring_version: s.scoring_version,
+                govscan_version: s.govscan_version.clone(),
+            };
+            Ok(govscan_report::HistoryEntry::from_rows(
+                format!("#{}", s.id.0),
+                s.started_at.clone(),
+                basis,
+                store.domain_scores(s.id)?,
+            )
+            .with_unhealthy(s.unhealthy()))
         })
         .collect()
 }

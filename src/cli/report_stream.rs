@@ -45,12 +45,16 @@ pub(super) fn write_report(
     let mut input =
         ReportInput::new(light, baseline).with_health(store.scan_health(id).map_err(store_error)?);
     let previous = match history {
-        true => store.previous_measured_scan_id(id).map_err(store_error)?,
+        // Like with like: the latest earlier scan judged by the same baseline, scoring and
+        // govscan version that measured the domains (unhealthy scans and scans judged
+        // differently in between are not compared).
+        true => store.previous_comparable_scan_id(id).map_err(store_error)?,
         false => None,
     };
     let previous_light;
     if history {
-        input = input.with_history(trend_entries(&store.list_scans().map_err(store_error)?));
+        let scans = store.list_scans().map_err(store_error)?;
+        input = input.with_history(trend_entries(store, &scans).map_err(store_error)?);
     }
     if let Some(prev) = previous {
         previous_light = store.load_scan_light(prev).map_err(store_error)?;

@@ -125,6 +125,7 @@ fn rejudge_with(
                 grade_cap: score.cap,
                 coverage: score.coverage,
                 families: score.families,
+                provisional: score.provisional,
                 outcomes,
                 observations: d.observations.clone(),
             }
@@ -179,19 +180,29 @@ fn print_changes(before: &ScanResult, after: &ScanResult) {
 fn print_rollups(rollups: &Rollups) {
     let p = &rollups.portfolio;
     outln!(
-        "portfolio: {} (gap {}), worst {} {}, coverage {:.0}%, {}/{} domains scored",
+        "portfolio: {} grade {} (gap {}), worst {} {}, coverage {:.0}%; {} checked, {} scored, \
+         {} could not be scored, {} provisional, {} failing a required rule",
         show(p.score),
+        govscan_score::group_grade(p),
         show(p.gap),
         p.worst_domain.as_deref().unwrap_or("-"),
         show(p.worst_score),
-        p.coverage * 100.0,
+        (p.coverage * 100.0 + 1e-9).floor(),
+        p.domains,
         p.domains_scored,
-        p.domains
+        p.domains - p.domains_scored,
+        p.domains_provisional,
+        p.domains_failing_required
     );
     for fix in rollups.top_fixes.iter().take(5) {
         let domains: Vec<&str> = fix.domains.iter().map(|d| d.domain.as_str()).collect();
+        let bound = match fix.bound {
+            govscan_model::GainBound::Exact => "",
+            govscan_model::GainBound::AtLeast => "at least ",
+            govscan_model::GainBound::Uncertain => "about ",
+        };
         outln!(
-            "fix {} on {} domain(s): +{:.1} points ({})",
+            "fix {} on {} domain(s): {bound}+{:.1} points ({})",
             fix.check,
             domains.len(),
             fix.gain,

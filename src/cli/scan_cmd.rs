@@ -287,6 +287,7 @@ fn judge(
         grade_cap: score.cap,
         coverage: score.coverage,
         families: score.families,
+        provisional: score.provisional,
         outcomes,
         observations,
     }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::terminal::outln;
+use super::terminal::{out, outln};
 use govscan_model::{ScanResult, Status};
 
 fn count(result: &govscan_model::DomainResult, status: Status) -> usize {
@@ -41,11 +41,15 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
             d.domain,
             score,
             d.grade,
-            d.coverage * 100.0,
+            // Rounded down, like every percentage in the reports.
+            (d.coverage * 100.0 + 1e-9).floor(),
             count(d, Status::Fail),
             count(d, Status::Warn),
             count(d, Status::Inconclusive)
         );
+        if let Some(why) = &d.provisional {
+            outln!("    provisional: {why}");
+        }
         if let Some(cap) = &d.grade_cap {
             outln!("    grade capped: {cap}");
         }
@@ -63,12 +67,22 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
         );
     }
     let scored: Vec<f64> = result.domains.iter().filter_map(|d| d.score).collect();
-    if !scored.is_empty() {
-        let mean = scored.iter().sum::<f64>() / scored.len() as f64;
-        outln!(
-            "mean score over {} scored domain(s): {mean:.1}",
-            scored.len()
-        );
+    let unscored = result.domains.len() - scored.len();
+    let provisional = result
+        .domains
+        .iter()
+        .filter(|d| d.provisional.is_some())
+        .count();
+    out!(
+        "{} checked, {} scored, {unscored} could not be scored",
+        result.domains.len(),
+        scored.len()
+    );
+    match govscan_score::mean_score(scored.iter().copied()) {
+        Some(mean) => {
+            outln!("; mean score {mean:.1} over the scored ({provisional} of them provisional)")
+        }
+        None => outln!(),
     }
     if let Some(dir) = out {
         outln!(

@@ -36,8 +36,8 @@ pub use revocation::{
     RevocationResponse, RevocationSource,
 };
 pub use score::{
-    CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
-    OrganisationScore, Rollups, Score, TopFix,
+    CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GainBound,
+    GroupScore, OrganisationScore, Rollups, Score, TopFix,
 };
 pub use spf_tree::{SpfAnswer, SpfQuery, SpfQueryType, SpfTree};
 pub use target::{OrgKind, Organisation, Portfolio, Target};

@@ -56,6 +56,9 @@ pub struct DomainResult {
     pub coverage: f64,
     /// Per-family sub-scores.
     pub families: Vec<FamilyScore>,
+    /// Why the score and grade are provisional, if they are (see [`crate::Score::provisional`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<String>,
     /// One outcome per check, in registry order.
     pub outcomes: Vec<Outcome>,
     /// What the probe saw.

@@ -17,6 +17,12 @@ pub struct Score {
     pub coverage: f64,
     /// Per-family sub-scores.
     pub families: Vec<FamilyScore>,
+    /// Why the score and grade are provisional (a required check was not judged, or coverage
+    /// is below the floor), `None` when they rest on everything the baseline asks. A
+    /// provisional score counts every check not judged as not met, and its grade is never A
+    /// or A+ (`docs/scoring.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisional: Option<String>,
 }
 
 /// A family sub-score.
@@ -74,12 +80,15 @@ pub struct GroupScore {
     /// 100 − score: the distance to full compliance.
     #[serde(default)]
     pub gap: Option<f64>,
-    /// The domain with the lowest score (first in scan order on a tie).
+    /// The domain with the lowest score; on a tie, the first by name.
     #[serde(default)]
     pub worst_domain: Option<String>,
     /// Its score.
     #[serde(default)]
     pub worst_score: Option<f64>,
+    /// How many other domains of the group have the same (lowest) score.
+    #[serde(default)]
+    pub worst_ties: u32,
     /// Mean coverage over all domains of the group (a domain with no score counts 0).
     #[serde(default)]
     pub coverage: f64,
@@ -89,6 +98,13 @@ pub struct GroupScore {
     /// Domains in the group that have a score.
     #[serde(default)]
     pub domains_scored: u32,
+    /// Scored domains whose score is provisional (a required check not judged, or coverage
+    /// below the floor).
+    #[serde(default)]
+    pub domains_provisional: u32,
+    /// Domains with at least one required check at status fail, whatever their grade.
+    #[serde(default)]
+    pub domains_failing_required: u32,
 }
 
 /// An organisation's roll-up.
@@ -142,6 +158,21 @@ pub struct DomainGap {
     /// Its coverage.
     #[serde(default)]
     pub coverage: f64,
+    /// Its grade under the baseline.
+    #[serde(default)]
+    pub grade: String,
+    /// Why its score is provisional, if it is.
+    #[serde(default)]
+    pub provisional: Option<String>,
+    /// Required checks at status fail.
+    #[serde(default)]
+    pub failed_required: Vec<String>,
+    /// Required checks that could not be judged (inconclusive or no outcome).
+    #[serde(default)]
+    pub unjudged_required: Vec<String>,
+    /// Why there is no score, when there is none.
+    #[serde(default)]
+    pub not_scored: Option<String>,
 }
 
 /// A family over the portfolio.
@@ -172,6 +203,12 @@ pub struct CheckComparison {
     pub level: String,
     /// The rule's weight.
     pub weight: f64,
+    /// How the rule's source words the point (`must`, `should`, `may`): not the level.
+    #[serde(default)]
+    pub strength: String,
+    /// Where the source comes from: `estonia` or `external`.
+    #[serde(default)]
+    pub origin: String,
     /// Domains that passed.
     pub pass: u32,
     /// Domains that warned.
@@ -196,11 +233,17 @@ pub struct CheckComparison {
 pub struct TopFix {
     /// Check id.
     pub check: String,
-    /// Portfolio score points gained (re-scored exactly, rounded to 0.1).
+    /// Portfolio score points gained: the rounded score after minus the rounded score before.
     pub gain: f64,
     /// The portfolio score after the fix.
     #[serde(default)]
     pub portfolio_after: Option<f64>,
+    /// How far the gain can be trusted (see [`GainBound`]).
+    #[serde(default)]
+    pub bound: GainBound,
+    /// Domains of the fix with checks that could not be judged.
+    #[serde(default)]
+    pub domains_not_fully_judged: u32,
     /// The domains to fix, largest individual gain first.
     pub domains: Vec<DomainFix>,
 }
@@ -216,4 +259,19 @@ pub struct DomainFix {
     /// Its score with the check passing.
     #[serde(default)]
     pub after: Option<f64>,
+}
+
+/// How far a fix's gain can be trusted. Every gain assumes nothing else changes on the servers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GainBound {
+    /// Every domain of the fix was fully judged: the re-score is the gain.
+    #[default]
+    Exact,
+    /// Some domains are provisional (checks not judged count as not met): checks that the fix
+    /// lets be judged can only add, so the gain is a floor.
+    AtLeast,
+    /// Some fully scored domains have checks that could not be judged; the fix may let them be
+    /// judged either way, so the gain may be higher or lower.
+    Uncertain,
 }

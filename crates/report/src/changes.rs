@@ -17,6 +17,11 @@ const SHOWN: usize = 50;
 pub(crate) struct ChangesView {
     pub(crate) has_previous: bool,
     pub(crate) previous_date: String,
+    /// Why the previous scan given is not compared (another baseline, scoring or govscan
+    /// version); empty when it is, or when there is none.
+    pub(crate) not_compared: String,
+    /// Scans judged differently lie between the compared scan and this one.
+    pub(crate) skipped_note: String,
     pub(crate) baseline_changed: bool,
     pub(crate) new_failure_count: usize,
     pub(crate) fixed_count: usize,
@@ -67,9 +72,19 @@ impl ChangesView {
         prefix: &str,
         only: Option<&[&str]>,
     ) -> ChangesView {
-        let Some(previous) = &input.previous else {
-            return ChangesView::none();
+        let Some(previous) = input.comparable_previous() else {
+            let mut view = ChangesView::none();
+            view.not_compared = input.not_compared_reason().unwrap_or_default();
+            return view;
         };
+        let skipped = input
+            .history
+            .iter()
+            .filter(|h| {
+                h.started_at.as_str() > previous.result.started_at.as_str()
+                    && h.started_at.as_str() < input.result.started_at.as_str()
+            })
+            .count();
         let diff = &previous.diff;
         let keep = |domain: &str| only.is_none_or(|list| list.contains(&domain));
         let rows = |list: &[CheckChange]| -> Vec<ChangeRow> {
@@ -103,7 +118,7 @@ impl ChangesView {
                     grade_class: grade_class.to_owned(),
                     cause: cause_words(m.cause).to_owned(),
                     because: if m.checks.is_empty() {
-                        "no check changed status; the weights did".to_owned()
+                        "no check changed status".to_owned()
                     } else {
                         m.checks
                             .iter()
@@ -130,6 +145,18 @@ impl ChangesView {
         let mut view = ChangesView {
             has_previous: true,
             previous_date: day_time(&previous.result.started_at),
+            not_compared: String::new(),
+            skipped_note: if skipped > 0 {
+                format!(
+                    "{} in between {} judged under another baseline, scoring version or \
+                     govscan version, so {} not compared.",
+                    crate::text::plural(skipped, "scan", "scans"),
+                    if skipped == 1 { "was" } else { "were" },
+                    if skipped == 1 { "it is" } else { "they are" }
+                )
+            } else {
+                String::new()
+            },
             baseline_changed: diff.baseline_changed,
             new_failure_count: new_failures.len(),
             fixed_count: fixed.len(),
@@ -160,6 +187,8 @@ impl ChangesView {
         ChangesView {
             has_previous: false,
             previous_date: String::new(),
+            not_compared: String::new(),
+            skipped_note: String::new(),
             baseline_changed: false,
             new_failure_count: 0,
             fixed_count: 0,
@@ -213,12 +242,7 @@ fn arrow(old: Option<Status>, new: Option<Status>) -> String {
     format!("{} → {}", word(old), word(new))
 }
 
-/// Why a score moved, in plain words.
+/// Why a score moved, in plain words; named only when it is known.
 pub(crate) fn cause_words(cause: MoveCause) -> &'static str {
-    match cause {
-        MoveCause::Servers => "the servers changed",
-        MoveCause::Baseline => "the baseline changed",
-        MoveCause::Both => "the servers and the baseline changed",
-        MoveCause::Checks => "govscan's checks changed",
-    }
+    cause.words()
 }

@@ -1,27 +1,97 @@
 //! What a report is made from: the scan, its roll-ups, past scans for the trend and the previous
 //! scan for "what changed". `scan --out`, `report --db` and `demo` all build one of these, so
-//! they produce the same pages.
+//! they produce the same pages. Comparisons are like for like (`docs/scoring.md`): only with a
+//! scan judged the same way, and only over the domains both scans scored.
 
 use govscan_model::{Rollups, ScanHealth, ScanResult};
-use govscan_score::Baseline;
+use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
 use govscan_store::ScanDiff;
 
-/// One past scan, for the trend chart.
+use crate::text::day_time;
+
+/// One past scan, for the trend chart: what judged it and every domain's stored score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
     /// A short label, e.g. the store's scan id (`#12`).
     pub label: String,
     /// Scan start, RFC 3339.
     pub started_at: String,
-    /// The portfolio score (mean of scored domains), if any domain had a score.
-    pub portfolio_score: Option<f64>,
-    /// Domains in the scan.
-    pub domains: u64,
-    /// Baseline id and version, e.g. `estonia 2026.1`.
-    pub baseline: String,
+    /// The baseline, scoring version and govscan version that judged it.
+    pub basis: Basis,
+    /// Every domain with its stored score, in target order.
+    pub domain_scores: Vec<(String, Option<f64>)>,
+    /// How many of its domains had a provisional score.
+    pub provisional: u32,
     /// True when most domains of the scan could not be measured because of the scanning side
-    /// (see `govscan_model::health`): the trend leaves its score out and marks the scan.
+    /// (see `govscan_model::health`): the trend leaves its score out, marks the scan, and
+    /// compares no scan with it.
     pub unhealthy: bool,
+}
+
+impl HistoryEntry {
+    /// A point from a whole (or light) scan.
+    pub fn from_scan(label: impl Into<String>, scan: &ScanResult) -> HistoryEntry {
+        HistoryEntry {
+            label: label.into(),
+            started_at: scan.started_at.clone(),
+            basis: Basis::of(scan),
+            domain_scores: scan
+                .domains
+                .iter()
+                .map(|d| (d.domain.clone(), d.score))
+                .collect(),
+            provisional: count(
+                scan.domains
+                    .iter()
+                    .filter(|d| d.provisional.is_some())
+                    .count(),
+            ),
+            unhealthy: false,
+        }
+    }
+
+    /// A point from stored rows (domain, score, provisional), e.g. `Store::domain_scores`.
+    pub fn from_rows(
+        label: impl Into<String>,
+        started_at: impl Into<String>,
+        basis: Basis,
+        rows: Vec<(String, Option<f64>, bool)>,
+    ) -> HistoryEntry {
+        HistoryEntry {
+            label: label.into(),
+            started_at: started_at.into(),
+            basis,
+            provisional: count(rows.iter().filter(|(_, _, p)| *p).count()),
+            domain_scores: rows.into_iter().map(|(d, s, _)| (d, s)).collect(),
+            unhealthy: false,
+        }
+    }
+
+    /// Marks the scan as unhealthy (it measured the scanning host, not the domains).
+    pub fn with_unhealthy(mut self, unhealthy: bool) -> HistoryEntry {
+        self.unhealthy = unhealthy;
+        self
+    }
+
+    /// The portfolio score: the mean of the scored domains, rounded once (the roll-up rule).
+    pub fn portfolio_score(&self) -> Option<f64> {
+        mean_score(self.domain_scores.iter().filter_map(|(_, s)| *s))
+    }
+
+    /// Domains with a score.
+    pub fn domains_scored(&self) -> usize {
+        self.domain_scores
+            .iter()
+            .filter(|(_, s)| s.is_some())
+            .count()
+    }
+
+    fn compare_with(&self, older: &HistoryEntry) -> Comparison {
+        like_for_like(
+            older.domain_scores.iter().map(|(d, s)| (d.as_str(), *s)),
+            self.domain_scores.iter().map(|(d, s)| (d.as_str(), *s)),
+        )
+    }
 }
 
 /// The previous scan, to explain what changed.
@@ -44,10 +114,47 @@ pub struct ReportInput<'a> {
     pub rollups: Rollups,
     /// Past scans, oldest first; the current scan is added if missing.
     pub history: Vec<HistoryEntry>,
-    /// The scan before this one, if there is one.
+    /// The scan to compare with: it should be the latest earlier scan judged the same way
+    /// (`Store::previous_comparable_scan_id`); one judged differently is shown as "not
+    /// compared", never as a move.
     pub previous: Option<PreviousScan<'a>>,
     /// The scan's health, if assessed: an unhealthy scan gets a banner on every page.
     pub health: Option<ScanHealth>,
+}
+
+/// How one trend point (or the headline) compares with an earlier scan.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PointChange {
+    /// No earlier scan at all.
+    First,
+    /// There are earlier scans, but none judged the same way; the reason concerns the scan
+    /// just before.
+    NotCompared {
+        /// Why, finishing "not compared: …".
+        reason: String,
+    },
+    /// Compared like for like with an earlier scan.
+    Compared {
+        /// That scan's label.
+        against: String,
+        /// Its start, RFC 3339.
+        against_started_at: String,
+        /// Whether it is the scan just before (else scans judged differently lie between).
+        adjacent: bool,
+        /// The comparison.
+        comparison: Comparison,
+    },
+}
+
+/// One point of the trend, with its comparison.
+#[derive(Debug, Clone)]
+pub(crate) struct TrendPoint {
+    pub(crate) entry: HistoryEntry,
+    pub(crate) score: Option<f64>,
+    pub(crate) grade: &'static str,
+    pub(crate) change: PointChange,
+    /// The baseline or scoring version differs from the point before: the line breaks here.
+    pub(crate) new_scale: bool,
 }
 
 impl<'a> ReportInput<'a> {
@@ -104,50 +211,196 @@ impl<'a> ReportInput<'a> {
         self
     }
 
-    /// The history with the current scan as its last point (added when missing, its score
-    /// taken from the roll-ups), oldest first, only scans that started no later than this one.
-    /// A scan that did not measure the domains (unhealthy) is kept as a row but has no score:
-    /// it is not drawn as a point of the line, and its label says why.
-    pub(crate) fn trend_points(&self) -> Vec<HistoryEntry> {
-        self.trend_points_with_unhealthy()
-            .into_iter()
-            .map(|mut point| {
-                if point.unhealthy {
-                    point.portfolio_score = None;
-                    point.label = format!(
-                        "{} (not counted: the scanner failed, not the domains)",
-                        point.label
-                    );
-                }
-                point
-            })
-            .collect()
+    /// What judged the numbers on the pages: the scan's baseline and govscan version, and this
+    /// build's scoring version (the roll-ups are computed with it, also for a scan stored under
+    /// an older one, whose trend points and previous scans are then not compared).
+    pub(crate) fn current_basis(&self) -> Basis {
+        Basis {
+            scoring_version: govscan_score::SCORING_VERSION,
+            ..Basis::of(self.result)
+        }
     }
 
-    fn trend_points_with_unhealthy(&self) -> Vec<HistoryEntry> {
-        let now = &self.result.started_at;
-        let mut points: Vec<HistoryEntry> = self
+    /// Why the previous scan given is not compared with this one, if it is not.
+    pub(crate) fn previous_incomparable(&self) -> Option<String> {
+        let previous = self.previous.as_ref()?;
+        self.current_basis()
+            .incomparable_with(&Basis::of(previous.result))
+    }
+
+    /// Why this scan is not compared with the scan before it, when it is not: the previous
+    /// scan given was judged differently, or (none given) no earlier scan of the history was
+    /// judged the same way.
+    pub(crate) fn not_compared_reason(&self) -> Option<String> {
+        if self.previous.is_some() {
+            return self.previous_incomparable();
+        }
+        let basis = self.current_basis();
+        let earlier: Vec<&HistoryEntry> = self
             .history
             .iter()
-            .filter(|h| h.started_at.as_str() <= now.as_str() && h.started_at != *now)
-            .cloned()
+            .filter(|h| h.started_at.as_str() < self.result.started_at.as_str())
             .collect();
+        let just_before = earlier.last()?;
+        if earlier
+            .iter()
+            .any(|h| basis.incomparable_with(&h.basis).is_none())
+        {
+            return None;
+        }
+        basis.incomparable_with(&just_before.basis)
+    }
+
+    /// The previous scan when it can be compared like for like.
+    pub(crate) fn comparable_previous(&self) -> Option<&PreviousScan<'a>> {
+        self.previous
+            .as_ref()
+            .filter(|_| self.previous_incomparable().is_none())
+    }
+
+    /// This scan as a trend point (scores from the roll-ups, the numbers every page shows).
+    fn current_entry(&self) -> HistoryEntry {
+        let now = &self.result.started_at;
         let label = self
             .history
             .iter()
             .find(|h| h.started_at == *now)
             .map_or_else(|| "this scan".to_owned(), |h| h.label.clone());
-        points.push(HistoryEntry {
+        HistoryEntry {
             label,
             started_at: now.clone(),
-            portfolio_score: self.rollups.portfolio.score,
-            domains: self.result.domains.len() as u64,
-            baseline: format!(
-                "{} {}",
-                self.result.baseline.id, self.result.baseline.version
-            ),
+            basis: self.current_basis(),
+            domain_scores: self
+                .rollups
+                .domains
+                .iter()
+                .map(|d| (d.domain.clone(), d.score))
+                .collect(),
+            provisional: self.rollups.portfolio.domains_provisional,
             unhealthy: self.health.as_ref().is_some_and(|h| h.unhealthy),
-        });
+        }
+    }
+
+    /// The label of a scan in the history (by start), or its date and time.
+    fn label_of(&self, started_at: &str) -> String {
+        self.history
+            .iter()
+            .find(|h| h.started_at == started_at)
+            .map_or_else(|| day_time(started_at), |h| h.label.clone())
+    }
+
+    /// The trend: earlier scans, then this one (scores from its roll-ups), oldest first, each
+    /// compared like for like with the latest earlier point judged the same way. This scan's
+    /// comparison is the headline's: with the previous scan given, else from the history.
+    pub(crate) fn trend_points(&self) -> Vec<TrendPoint> {
+        let now = &self.result.started_at;
+        let mut entries: Vec<HistoryEntry> = self
+            .history
+            .iter()
+            .filter(|h| h.started_at.as_str() < now.as_str())
+            .cloned()
+            .collect();
+        entries.push(self.current_entry());
+        let last = entries.len() - 1;
+        let mut points: Vec<TrendPoint> = Vec::with_capacity(entries.len());
+        for (i, entry) in entries.iter().enumerate() {
+            if entry.unhealthy {
+                // Kept as a row, never drawn or compared: it measured the scanning host.
+                let mut entry = entry.clone();
+                entry.label = format!(
+                    "{} (not counted: the scanner failed, not the domains)",
+                    entry.label
+                );
+                points.push(TrendPoint {
+                    score: None,
+                    grade: grade_for(None, 0),
+                    new_scale: false,
+                    change: PointChange::NotCompared {
+                        reason: "the scanner failed, not the domains".to_owned(),
+                    },
+                    entry,
+                });
+                continue;
+            }
+            let change = if i == last && self.previous.is_some() {
+                self.headline_change(entry)
+            } else {
+                history_change(&entries[..i], entry)
+            };
+            points.push(TrendPoint {
+                score: entry.portfolio_score(),
+                grade: grade_for(
+                    entry.portfolio_score(),
+                    entry.provisional + count(entry.domain_scores.len() - entry.domains_scored()),
+                ),
+                new_scale: i > 0 && !entries[i - 1].basis.same_scale(&entry.basis),
+                change,
+                entry: entry.clone(),
+            });
+        }
         points
     }
+
+    /// This scan against the previous scan given.
+    fn headline_change(&self, current: &HistoryEntry) -> PointChange {
+        let Some(previous) = &self.previous else {
+            return PointChange::First;
+        };
+        if let Some(reason) = self.previous_incomparable() {
+            return PointChange::NotCompared { reason };
+        }
+        let before = HistoryEntry {
+            label: self.label_of(&previous.result.started_at),
+            started_at: previous.result.started_at.clone(),
+            basis: Basis::of(previous.result),
+            domain_scores: previous
+                .rollups
+                .domains
+                .iter()
+                .map(|d| (d.domain.clone(), d.score))
+                .collect(),
+            provisional: previous.rollups.portfolio.domains_provisional,
+            unhealthy: false,
+        };
+        let adjacent = !self.history.iter().any(|h| {
+            h.started_at.as_str() > before.started_at.as_str()
+                && h.started_at.as_str() < current.started_at.as_str()
+        });
+        PointChange::Compared {
+            against: before.label.clone(),
+            against_started_at: before.started_at.clone(),
+            adjacent,
+            comparison: current.compare_with(&before),
+        }
+    }
+}
+
+/// A point against the latest earlier point judged the same way.
+fn history_change(earlier: &[HistoryEntry], entry: &HistoryEntry) -> PointChange {
+    let Some(just_before) = earlier.last() else {
+        return PointChange::First;
+    };
+    match earlier
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, h)| !h.unhealthy && entry.basis.incomparable_with(&h.basis).is_none())
+    {
+        Some((j, against)) => PointChange::Compared {
+            against: against.label.clone(),
+            against_started_at: against.started_at.clone(),
+            adjacent: j + 1 == earlier.len(),
+            comparison: entry.compare_with(against),
+        },
+        None => PointChange::NotCompared {
+            reason: entry
+                .basis
+                .incomparable_with(&just_before.basis)
+                .unwrap_or_default(),
+        },
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -6,15 +6,24 @@
 mod changes;
 mod csv;
 mod dashboard;
+mod fixes;
 mod health;
+mod heat;
 mod inline;
 mod input;
+mod league;
 mod links;
+mod moves;
+mod org_page;
 mod orgs;
 mod outdir;
 mod page;
+mod plain;
+mod rules;
 mod sarif;
+mod sentences;
 mod stream;
+mod summary;
 mod text;
 mod trend;
 mod validators;
@@ -33,6 +42,7 @@ pub use input::{HistoryEntry, PreviousScan, ReportInput};
 pub use outdir::{MANIFEST, write_file_atomically};
 pub use sarif::{SARIF_VERSION, render_sarif};
 pub use stream::{DomainLoader, write_report_streamed, write_results_json};
+pub use trend::MAX_POINTS as TREND_POINTS;
 pub use write::{write_outputs, write_report};
 
 /// The templates, embedded at build time: (name, text).
@@ -156,9 +166,9 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
         "index.html".to_owned(),
         render(&registry, "index", &WithHealth::new(&dashboard, input))?,
     ));
-    for d in &input.result.domains {
+    for (i, d) in input.result.domains.iter().enumerate() {
         if let Some(path) = links.domain(&d.domain) {
-            let view = page::DomainPage::new(input, &links, d);
+            let view = page::DomainPage::new(input, &links, d, input.rollups.domains.get(i));
             let view = WithHealth::new(view, input);
             files.push((path.to_owned(), render(&registry, "domain", &view)?));
         }
@@ -166,7 +176,7 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
     for (index, org) in input.rollups.organisations.iter().enumerate() {
         if let (Some(path), Some(view)) = (
             links.org(&org.name),
-            page::OrgPage::new(input, &links, index),
+            org_page::OrgPage::new(input, &links, index),
         ) {
             let view = WithHealth::new(view, input);
             files.push((path.to_owned(), render(&registry, "org", &view)?));
@@ -196,8 +206,16 @@ pub fn domain_model(
         .result
         .domains
         .iter()
-        .find(|d| d.domain == domain)
-        .map(|d| serde_json::to_value(page::DomainPage::new(input, &links, d)))
+        .position(|d| d.domain == domain)
+        .map(|i| {
+            let d = &input.result.domains[i];
+            serde_json::to_value(page::DomainPage::new(
+                input,
+                &links,
+                d,
+                input.rollups.domains.get(i),
+            ))
+        })
         .transpose()
         .map_err(ReportError::from)
 }

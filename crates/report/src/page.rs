@@ -1,18 +1,18 @@
-//! What every page shows in its header and footer, and the detail pages for the security
-//! team: one per domain (every outcome with evidence, remediation and references) and one
-//! per organisation.
+//! What every page shows in its header and footer, and the detail page of one domain for the
+//! security team: every outcome with evidence, remediation and references, the checks the
+//! baseline scores apart from those only reported.
 
-use govscan_model::{DomainResult, Outcome, Probed, ScanResult, Status};
+use govscan_model::{
+    CheckComparison, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
+};
 use serde::Serialize;
 
 use crate::changes::ChangesView;
-use crate::dashboard::{family_of, indent_class};
+use crate::heat::family_of;
 use crate::input::ReportInput;
 use crate::links::Links;
-use crate::orgs::{kind_word, league_order};
-use crate::text::{
-    Segment, day_time, grade_of, group_letter, percent, score_text, segments, status_style,
-};
+use crate::plain::plain_words;
+use crate::text::{Segment, day_time, grade_of, percent, score_text, segments, status_style};
 use crate::validators::ValidatorNotice;
 
 /// Header and footer facts of a page.
@@ -24,7 +24,10 @@ pub(crate) struct PageMeta {
     pub(crate) started_at: String,
     pub(crate) finished_at: String,
     pub(crate) govscan_version: String,
+    /// The scoring version of the numbers on the page (this build's).
     pub(crate) scoring_version: u32,
+    /// Said when the scan was stored under another scoring version and is recomputed here.
+    pub(crate) scoring_note: String,
     pub(crate) schema_version: u32,
     pub(crate) baseline_id: String,
     pub(crate) baseline_version: String,
@@ -42,7 +45,16 @@ impl PageMeta {
             started_at: result.started_at.clone(),
             finished_at: result.finished_at.clone(),
             govscan_version: result.govscan_version.clone(),
-            scoring_version: result.scoring_version,
+            scoring_version: govscan_score::SCORING_VERSION,
+            scoring_note: if result.scoring_version == govscan_score::SCORING_VERSION {
+                String::new()
+            } else {
+                format!(
+                    " (the scan was stored with scoring version {}; its scores are recomputed \
+                     here, so they may differ from results.json)",
+                    result.scoring_version
+                )
+            },
             schema_version: result.schema_version,
             baseline_id: crate::text::capitalise(&result.baseline.id),
             baseline_version: result.baseline.version.clone(),
@@ -67,7 +79,16 @@ pub(crate) struct DomainPage {
     /// Set when validating resolvers cannot reach the domain (its zone is bogus).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) unreachable: Option<ValidatorNotice>,
+    /// Why the score is provisional, if it is.
+    pub(crate) provisional: String,
+    /// Why there is no score, if there is none.
+    pub(crate) not_scored: String,
+    /// Counts over the checks the baseline scores.
     pub(crate) counts: Vec<CountView>,
+    /// Checks run and shown but not scored (the baseline has no rule for them).
+    pub(crate) reported_not_scored: usize,
+    /// Rules of the baseline whose check did not run at all (they count as not judged).
+    pub(crate) not_run: usize,
     pub(crate) families: Vec<FamilyRow>,
     pub(crate) outcomes: Vec<OutcomeView>,
     pub(crate) probe_problems: Vec<ProbeProblem>,
@@ -96,14 +117,23 @@ pub(crate) struct FamilyRow {
 pub(crate) struct OutcomeView {
     pub(crate) check: String,
     pub(crate) title: String,
+    /// What it means, in plain words.
+    pub(crate) plain: String,
     pub(crate) family: String,
+    /// Whether the baseline scores it; otherwise it is "reported, not scored".
+    pub(crate) scored: bool,
+    /// govscan's level under the baseline (required, recommended, optional), or empty.
     pub(crate) level: String,
+    /// How the rule's source (or, without a rule, the check's own references) words it.
+    pub(crate) source_says: String,
     pub(crate) status_word: String,
     pub(crate) status_symbol: String,
     pub(crate) status_class: String,
     pub(crate) open: bool,
     pub(crate) finding: String,
     pub(crate) message: String,
+    /// The check's own message when `message` had to be made readable (kept for experts).
+    pub(crate) raw_message: String,
     pub(crate) evidence: String,
     pub(crate) rationale: Vec<Segment>,
     pub(crate) remediation: Vec<Vec<Segment>>,
@@ -125,12 +155,33 @@ pub(crate) struct ProbeProblem {
 }
 
 impl DomainPage {
-    /// The page of one domain.
-    pub(crate) fn new(input: &ReportInput<'_>, links: &Links, d: &DomainResult) -> DomainPage {
-        let (grade, grade_class) = grade_of(&d.grade);
+    /// The page of one domain; `gap` is its entry in the roll-ups (the numbers every page
+    /// shows).
+    pub(crate) fn new(
+        input: &ReportInput<'_>,
+        links: &Links,
+        d: &DomainResult,
+        gap: Option<&DomainGap>,
+    ) -> DomainPage {
+        let grade = gap.map_or(d.grade.as_str(), |g| g.grade.as_str());
+        let (grade, grade_class) = grade_of(grade);
+        let rules = &input.rollups.checks;
+        let rule = |check: &str| rules.iter().find(|c| c.check == check);
         let mut outcomes: Vec<&Outcome> = d.outcomes.iter().collect();
-        outcomes.sort_by_key(|o| (severity_rank(o.status), o.check.clone()));
+        outcomes.sort_by_key(|o| {
+            (
+                rule(&o.check).is_none(),
+                severity_rank(o.status),
+                o.check.clone(),
+            )
+        });
         let organisation = d.organisation.clone().unwrap_or_default();
+        let scored: Vec<Outcome> = d
+            .outcomes
+            .iter()
+            .filter(|o| rule(&o.check).is_some())
+            .cloned()
+            .collect();
         DomainPage {
             meta: PageMeta::new(
                 input.result,
@@ -142,13 +193,23 @@ impl DomainPage {
                 .org(&organisation)
                 .map_or_else(String::new, |p| format!("../{p}")),
             organisation,
-            score: score_text(d.score),
+            score: score_text(gap.map_or(d.score, |g| g.score)),
             grade: grade.to_owned(),
             grade_class: grade_class.to_owned(),
-            coverage: percent(d.coverage),
+            coverage: percent(gap.map_or(d.coverage, |g| g.coverage)),
             cap: d.grade_cap.clone().unwrap_or_default(),
             unreachable: ValidatorNotice::of(d),
-            counts: counts(&d.outcomes),
+            provisional: gap
+                .and_then(|g| g.provisional.clone())
+                .or_else(|| d.provisional.clone())
+                .unwrap_or_default(),
+            not_scored: gap.and_then(|g| g.not_scored.clone()).unwrap_or_default(),
+            counts: counts(&scored),
+            reported_not_scored: d.outcomes.len() - scored.len(),
+            not_run: rules
+                .iter()
+                .filter(|r| !d.outcomes.iter().any(|o| o.check == r.check))
+                .count(),
             families: d
                 .families
                 .iter()
@@ -159,7 +220,10 @@ impl DomainPage {
                     judged: format!("{} of {}", f.checks_judged, f.checks_total),
                 })
                 .collect(),
-            outcomes: outcomes.into_iter().map(OutcomeView::new).collect(),
+            outcomes: outcomes
+                .into_iter()
+                .map(|o| OutcomeView::new(o, rule(&o.check)))
+                .collect(),
             probe_problems: probe_problems(d),
             changes: ChangesView::new(input, links, "../", Some(&[d.domain.as_str()])),
         }
@@ -201,31 +265,44 @@ fn counts(outcomes: &[Outcome]) -> Vec<CountView> {
 }
 
 impl OutcomeView {
-    fn new(o: &Outcome) -> OutcomeView {
+    fn new(o: &Outcome, rule: Option<&CheckComparison>) -> OutcomeView {
         let (word, symbol, class) = status_style(o.status);
         let meta = govscan_checks::find(&o.check).map(|c| c.meta());
+        let level_word = |level: govscan_model::Level| match level {
+            govscan_model::Level::Must => "must",
+            govscan_model::Level::Should => "should",
+            govscan_model::Level::May => "may",
+        };
+        // A check this build has no description of (e.g. one from a checks directory): its
+        // message may hold a raw pattern, so the page says what the finding means instead.
+        let readable = meta.is_none().then(|| readable_message(o));
         OutcomeView {
             check: o.check.clone(),
             title: meta.map_or_else(
-                || "(not a check of this govscan version)".to_owned(),
+                || format!("{} (a check not described in this report)", o.check),
                 |m| m.title.to_owned(),
             ),
+            plain: plain_words(&o.check).unwrap_or_default().to_owned(),
             family: family_of(&o.check)
                 .map_or("Other", |f| f.label())
                 .to_owned(),
-            level: meta
-                .map_or("", |m| match m.level {
-                    govscan_model::Level::Must => "must",
-                    govscan_model::Level::Should => "should",
-                    govscan_model::Level::May => "may",
-                })
-                .to_owned(),
+            scored: rule.is_some(),
+            level: rule.map_or_else(String::new, |r| r.level.clone()),
+            source_says: match rule {
+                Some(r) => r.strength.clone(),
+                None => meta.map_or_else(String::new, |m| level_word(m.level).to_owned()),
+            },
             status_word: word.to_owned(),
             status_symbol: symbol.to_owned(),
             status_class: class.to_owned(),
-            open: matches!(o.status, Status::Fail | Status::Warn),
+            open: matches!(o.status, Status::Fail | Status::Warn) && rule.is_some(),
             finding: o.finding.clone(),
-            message: o.message.clone(),
+            raw_message: if readable.is_some() {
+                o.message.clone()
+            } else {
+                String::new()
+            },
+            message: readable.unwrap_or_else(|| o.message.clone()),
             evidence: serde_json::to_string_pretty(&o.evidence)
                 .unwrap_or_else(|_| "(evidence could not be shown)".to_owned()),
             rationale: meta.map_or_else(Vec::new, |m| segments(m.rationale)),
@@ -241,6 +318,32 @@ impl OutcomeView {
                     .collect()
             }),
         }
+    }
+}
+
+/// A sentence for the outcome of a check without a description in this build: its status in
+/// words and what its finding code says, never its raw message (which may be a pattern).
+fn readable_message(o: &Outcome) -> String {
+    let finding = match o.finding.as_str() {
+        "header_missing" => "the response does not send the header the check looks for",
+        "header_present" => "the response sends the header the check looks for",
+        "header_absent" => "the response does not send the header, as the check expects",
+        "header_matches" => "the header has a value the check accepts",
+        "header_mismatch" => "the header's value is not one the check accepts",
+        "txt_match" => "a DNS text record of the kind the check looks for is published",
+        "txt_no_match" => "no DNS text record of the kind the check looks for is published",
+        "path_mismatch" => "the address the check fetches does not answer as expected",
+        "path_as_expected" => "the address the check fetches answers as expected",
+        "path_not_fetched" => "the address the check needs was not fetched in this scan",
+        "body_truncated" => "the page was too long to judge in full",
+        "probe_incomplete" => "the data the check needs could not be collected",
+        _ => "",
+    };
+    let status = status_style(o.status).0;
+    if finding.is_empty() {
+        format!("{status} (finding: {}).", o.finding)
+    } else {
+        format!("{status}: {finding}.")
     }
 }
 
@@ -284,170 +387,4 @@ fn probe_problems(d: &DomainResult) -> Vec<ProbeProblem> {
 
 fn missing<T>(probed: &Probed<T>) -> Option<String> {
     probed.missing_reason()
-}
-
-/// An organisation's page.
-#[derive(Debug, Serialize)]
-pub(crate) struct OrgPage {
-    pub(crate) meta: PageMeta,
-    pub(crate) name: String,
-    pub(crate) kind: String,
-    pub(crate) parent: String,
-    pub(crate) parent_href: String,
-    pub(crate) score: String,
-    pub(crate) grade: String,
-    pub(crate) grade_class: String,
-    pub(crate) own_score: String,
-    pub(crate) coverage: String,
-    pub(crate) domain_count: u32,
-    pub(crate) children: Vec<ChildOrg>,
-    pub(crate) domains: Vec<OrgDomain>,
-    pub(crate) checks: Vec<CheckRow>,
-    pub(crate) changes: ChangesView,
-}
-
-/// An organisation below this one.
-#[derive(Debug, Serialize)]
-pub(crate) struct ChildOrg {
-    pub(crate) name: String,
-    pub(crate) href: String,
-    pub(crate) indent_class: String,
-    pub(crate) score: String,
-    pub(crate) grade: String,
-    pub(crate) grade_class: String,
-}
-
-/// A domain of the organisation (or of one below it).
-#[derive(Debug, Serialize)]
-pub(crate) struct OrgDomain {
-    pub(crate) domain: String,
-    pub(crate) href: String,
-    pub(crate) organisation: String,
-    pub(crate) score: String,
-    pub(crate) grade: String,
-    pub(crate) grade_class: String,
-    pub(crate) coverage: String,
-    pub(crate) failing: String,
-}
-
-/// Pass share of one check over the organisation's domains.
-#[derive(Debug, Serialize)]
-pub(crate) struct CheckRow {
-    pub(crate) check: String,
-    pub(crate) title: String,
-    pub(crate) passed: String,
-}
-
-impl OrgPage {
-    /// The page of one organisation (by index into the roll-ups).
-    pub(crate) fn new(input: &ReportInput<'_>, links: &Links, index: usize) -> Option<OrgPage> {
-        let org = input.rollups.organisations.get(index)?;
-        let subtree = subtree_names(input, &org.name);
-        let letter = group_letter(org.with_children.score);
-        let children = league_order(&input.rollups)
-            .into_iter()
-            .filter(|e| e.score.name != org.name && subtree.contains(&e.score.name.as_str()))
-            .map(|e| {
-                let l = group_letter(e.score.with_children.score);
-                ChildOrg {
-                    name: e.score.name.clone(),
-                    href: format!("{}.html", e.slug),
-                    indent_class: indent_class(e.depth).to_owned(),
-                    score: score_text(e.score.with_children.score),
-                    grade: l.to_owned(),
-                    grade_class: grade_of(l).1.to_owned(),
-                }
-            })
-            .collect();
-        let domains: Vec<&DomainResult> = input
-            .result
-            .domains
-            .iter()
-            .filter(|d| {
-                d.organisation
-                    .as_deref()
-                    .is_some_and(|o| subtree.contains(&o))
-            })
-            .collect();
-        let domain_names: Vec<&str> = domains.iter().map(|d| d.domain.as_str()).collect();
-        let parent = org.parent.clone().unwrap_or_default();
-        Some(OrgPage {
-            meta: PageMeta::new(
-                input.result,
-                "../",
-                format!("{}: security detail", org.name),
-            ),
-            name: org.name.clone(),
-            kind: kind_word(org.kind).to_owned(),
-            parent_href: links
-                .org(&parent)
-                .map_or_else(String::new, |p| format!("../{p}")),
-            parent,
-            score: score_text(org.with_children.score),
-            grade: letter.to_owned(),
-            grade_class: grade_of(letter).1.to_owned(),
-            own_score: score_text(org.own.score),
-            coverage: percent(org.with_children.coverage),
-            domain_count: org.with_children.domains,
-            children,
-            domains: domains
-                .iter()
-                .map(|d| {
-                    let (g, c) = grade_of(&d.grade);
-                    let failing: Vec<&str> = d
-                        .outcomes
-                        .iter()
-                        .filter(|o| o.status == Status::Fail)
-                        .map(|o| o.check.as_str())
-                        .collect();
-                    OrgDomain {
-                        domain: d.domain.clone(),
-                        href: links
-                            .domain(&d.domain)
-                            .map_or_else(String::new, |p| format!("../{p}")),
-                        organisation: d.organisation.clone().unwrap_or_default(),
-                        score: score_text(d.score),
-                        grade: g.to_owned(),
-                        grade_class: c.to_owned(),
-                        coverage: percent(d.coverage),
-                        failing: if failing.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            failing.join(", ")
-                        },
-                    }
-                })
-                .collect(),
-            checks: org
-                .checks
-                .iter()
-                .map(|c| CheckRow {
-                    check: c.check.clone(),
-                    title: govscan_checks::find(&c.check)
-                        .map_or_else(String::new, |m| m.meta().title.to_owned()),
-                    passed: match c.share {
-                        Some(s) => format!("{} of {} ({})", c.pass, c.judged, percent(s)),
-                        None => "not judged".to_owned(),
-                    },
-                })
-                .collect(),
-            changes: ChangesView::new(input, links, "../", Some(&domain_names)),
-        })
-    }
-}
-
-/// The organisation and every organisation below it, by name.
-fn subtree_names<'r>(input: &'r ReportInput<'_>, root: &'r str) -> Vec<&'r str> {
-    let mut names = vec![root];
-    let mut i = 0;
-    while i < names.len() && names.len() <= input.rollups.organisations.len() {
-        let parent = names[i];
-        for org in &input.rollups.organisations {
-            if org.parent.as_deref() == Some(parent) && !names.contains(&org.name.as_str()) {
-                names.push(org.name.as_str());
-            }
-        }
-        i += 1;
-    }
-    names
 }

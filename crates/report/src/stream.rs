@@ -15,7 +15,8 @@ use crate::health::WithHealth;
 use crate::links::Links;
 use crate::outdir::OutputDir;
 use crate::{
-    ReportError, ReportInput, csv, dashboard, io_error, page, registry, render, render_owned, sarif,
+    ReportError, ReportInput, csv, dashboard, io_error, org_page, page, registry, render,
+    render_owned, sarif,
 };
 
 /// Reads whole domains (with observations, messages and evidence) of the scan being reported.
@@ -141,7 +142,7 @@ where
     for (index, org) in input.rollups.organisations.iter().enumerate() {
         if let (Some(path), Some(view)) = (
             links.org(&org.name),
-            page::OrgPage::new(input, &links, index),
+            org_page::OrgPage::new(input, &links, index),
         ) {
             out.write(
                 path,
@@ -154,9 +155,10 @@ where
         .result
         .domains
         .par_iter()
+        .zip(input.rollups.domains.par_iter())
         .map_init(
             || open_loader().map_err(loader_error),
-            |loader, d| -> Result<Option<String>, ReportError> {
+            |loader, (d, gap)| -> Result<Option<String>, ReportError> {
                 let Some(path) = links.domain(&d.domain) else {
                     return Ok(None);
                 };
@@ -164,7 +166,10 @@ where
                     .as_mut()
                     .map_err(|e| ReportError::Load(e.to_string()))?;
                 let full = load(loader, &d.domain)?;
-                let view = WithHealth::new(page::DomainPage::new(input, &links, &full), input);
+                let view = WithHealth::new(
+                    page::DomainPage::new(input, &links, &full, Some(gap)),
+                    input,
+                );
                 out.write(path, render(&registry, "domain", &view)?.as_bytes())?;
                 Ok(Some(path.to_owned()))
             },

@@ -24,22 +24,6 @@ pub(crate) fn grade_of(grade: &str) -> (&'static str, &'static str) {
         .unwrap_or(("?", "grade-unknown"))
 }
 
-/// The letter a group score's points give. Groups (organisations, the portfolio) have no cap;
-/// the boundaries are those of `docs/scoring.md` (A+ ≥ 95, A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60,
-/// E ≥ 50, else F) and must follow `govscan_score` if they change.
-pub(crate) fn group_letter(score: Option<f64>) -> &'static str {
-    match score {
-        None => "?",
-        Some(s) if s >= 95.0 => "A+",
-        Some(s) if s >= 90.0 => "A",
-        Some(s) if s >= 80.0 => "B",
-        Some(s) if s >= 70.0 => "C",
-        Some(s) if s >= 60.0 => "D",
-        Some(s) if s >= 50.0 => "E",
-        Some(_) => "F",
-    }
-}
-
 /// Word, symbol and CSS class of a status: colour is never the only cue.
 pub(crate) fn status_style(status: Status) -> (&'static str, &'static str, &'static str) {
     match status {
@@ -57,12 +41,16 @@ pub(crate) fn score_text(score: Option<f64>) -> String {
     score.map_or_else(|| "no score".to_owned(), |s| format!("{s:.1}"))
 }
 
-/// A 0–1 share as a whole percentage.
+/// A 0–1 share as a whole percentage, rounded down (so 99.6 % of the weight judged never
+/// reads as 100 %, and a coverage under the floor never reads as the floor; the scoring
+/// crate words coverage the same way).
 pub(crate) fn percent(share: f64) -> String {
-    format!("{:.0} %", (share * 100.0).clamp(0.0, 100.0))
+    // The small epsilon keeps 0.29 × 100 = 28.999… at 29.
+    format!("{:.0} %", (share * 100.0 + 1e-9).floor().clamp(0.0, 100.0))
 }
 
-/// A signed change in points, e.g. `+2.5`, `−1.0`, `±0.0`.
+/// A signed change in points, e.g. `+2.5`, `−1.0`, `±0.0` (deltas are differences of
+/// rounded scores, so they are already multiples of 0.1).
 pub(crate) fn signed(delta: f64) -> String {
     if delta.abs() < 0.05 {
         "±0.0".to_owned()
@@ -73,47 +61,13 @@ pub(crate) fn signed(delta: f64) -> String {
     }
 }
 
-/// Arrow, words and CSS class for a move between two scores.
-pub(crate) fn trend(now: Option<f64>, before: Option<f64>) -> Trend {
-    match (now, before) {
-        (Some(now), Some(before)) => {
-            let delta = now - before;
-            let (arrow, word, class) = if delta >= 0.05 {
-                ("▲", "up", "trend-up")
-            } else if delta <= -0.05 {
-                ("▼", "down", "trend-down")
-            } else {
-                ("▶", "no change", "trend-flat")
-            };
-            Trend {
-                arrow,
-                text: format!("{word} {} since the previous scan", signed(delta)),
-                short: signed(delta),
-                class,
-            }
-        }
-        (Some(_), None) => Trend {
-            arrow: "★",
-            text: "new since the previous scan".to_owned(),
-            short: "new".to_owned(),
-            class: "trend-flat",
-        },
-        _ => Trend {
-            arrow: "·",
-            text: "no comparison".to_owned(),
-            short: "–".to_owned(),
-            class: "trend-flat",
-        },
+/// "1 domain", "3 domains", "no domains".
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
     }
-}
-
-/// A move as arrow + text; the text always says what the arrow shows.
-#[derive(Debug, Clone, serde::Serialize)]
-pub(crate) struct Trend {
-    pub(crate) arrow: &'static str,
-    pub(crate) text: String,
-    pub(crate) short: String,
-    pub(crate) class: &'static str,
 }
 
 /// The date part of an RFC 3339 timestamp as "27 Nov 2026"; the input unchanged if it does not
@@ -146,6 +100,18 @@ pub(crate) fn day_time(timestamp: &str) -> String {
         Some(t) if timestamp.ends_with('Z') => format!("{} {t} UTC", day(timestamp)),
         Some(t) => format!("{} {t}", day(timestamp)),
         None => day(timestamp),
+    }
+}
+
+/// The first letter in lower case, for a title inside a sentence, unless the first word is an
+/// acronym or a name written with capitals inside it ("DNS answers…" stays as it is).
+pub(crate) fn lower_first(text: &str) -> String {
+    let first_word = text.split_whitespace().next().unwrap_or("");
+    let acronym = first_word.chars().skip(1).any(char::is_uppercase);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if !acronym => c.to_lowercase().chain(chars).collect(),
+        _ => text.to_owned(),
     }
 }
 
@@ -222,11 +188,23 @@ mod tests {
         assert_eq!(signed(2.345), "+2.3");
         assert_eq!(signed(-1.0), "−1.0");
         assert_eq!(signed(0.01), "±0.0");
-        assert_eq!(trend(Some(80.0), Some(70.0)).arrow, "▲");
-        assert_eq!(trend(Some(60.0), Some(70.0)).class, "trend-down");
-        assert_eq!(trend(Some(60.0), None).short, "new");
-        assert_eq!(group_letter(Some(95.0)), "A+");
-        assert_eq!(group_letter(Some(49.9)), "F");
-        assert_eq!(group_letter(None), "?");
+        assert_eq!(
+            lower_first("DNS answers are signed"),
+            "DNS answers are signed"
+        );
+        assert_eq!(lower_first("TLS 1.3 is supported"), "TLS 1.3 is supported");
+        assert_eq!(
+            lower_first("OCSP responses are stapled"),
+            "OCSP responses are stapled"
+        );
+        assert_eq!(
+            lower_first("The website is reachable"),
+            "the website is reachable"
+        );
+        assert_eq!(lower_first("A DMARC policy"), "a DMARC policy");
+        assert_eq!(
+            plural(0, "organisation", "organisations"),
+            "no organisations"
+        );
     }
 }

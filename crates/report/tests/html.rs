@@ -36,6 +36,7 @@ fn next_day(result: &ScanResult) -> ScanResult {
     spf.status = Status::Fail;
     spf.finding = "spf_allows_all".to_owned();
     spf.message = "The SPF record ends in +all.".to_owned();
+    spf.evidence = serde_json::json!({ "seen": "v=spf1 +all" });
     good.observations.dns.txt = govscan_model::Probed::ok(vec!["v=spf1 +all".to_owned()]);
     let score = govscan_score::score_domain(&good.outcomes, &baseline);
     good.score = score.score;
@@ -153,24 +154,20 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
     let result = sample_result();
     let baseline = Baseline::builtin_estonia();
     let rollups = govscan_score::roll_up(&result, &baseline);
-    let history = vec![
-        HistoryEntry {
-            label: "#1".to_owned(),
-            started_at: "2026-11-25T08:00:00Z".to_owned(),
-            portfolio_score: Some(40.0),
-            domains: 3,
-            baseline: "estonia 2026.1".to_owned(),
-            unhealthy: false,
-        },
-        HistoryEntry {
-            label: "#2".to_owned(),
-            started_at: "2026-11-26T08:00:00Z".to_owned(),
-            portfolio_score: Some(55.5),
-            domains: 3,
-            baseline: "estonia 2026.1".to_owned(),
-            unhealthy: false,
-        },
-    ];
+    // Two earlier scans of the same domains, judged the same way, with made-up scores.
+    let past = |label: &str, day: &str, score: f64| HistoryEntry {
+        label: label.to_owned(),
+        started_at: format!("2026-11-{day}T08:00:00Z"),
+        basis: govscan_score::Basis::of(&result),
+        domain_scores: result
+            .domains
+            .iter()
+            .map(|d| (d.domain.clone(), d.score.map(|_| score)))
+            .collect(),
+        provisional: 0,
+        unhealthy: false,
+    };
+    let history = vec![past("#1", "25", 40.0), past("#2", "26", 55.5)];
     let html =
         files(&ReportInput::new(&result, &baseline).with_history(history))["index.html"].clone();
     let portfolio = rollups.portfolio.score.expect("portfolio score");
@@ -205,7 +202,8 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
         "it rose from 40.0 on 25 Nov 2026 to {portfolio:.1} on 27 Nov 2026"
     )));
     assert!(
-        html.contains("<th scope=\"row\">#2</th><td>26 Nov 2026</td><td class=\"num\">55.5</td>")
+        html.contains("<th scope=\"row\">#2</th><td>26 Nov 2026</td><td class=\"num\">55.5</td>"),
+        "{html}"
     );
     // Top fixes: as many as the roll-ups give (at most five), in plain words.
     let shown = html.matches("<p class=\"fix-title\">").count();
@@ -221,10 +219,17 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
         "the title needs no escaping"
     );
     assert!(html.contains(&format!(
-        "<p class=\"fix-title\"><strong>{title}</strong></p>"
+        "<p class=\"fix-check\">The check: {title} (<code class=\"check-id\">{}</code>)</p>",
+        first.check
     )));
+    let before = rollups.portfolio.score.expect("score");
     assert!(html.contains(&format!(
-        "The overall score rises by <strong>{:.1} points</strong>",
+        "The overall score would rise by <strong>{}{:.1} points</strong> (from {before:.1} to ",
+        match first.bound {
+            govscan_model::GainBound::Exact => "",
+            govscan_model::GainBound::AtLeast => "at least ",
+            govscan_model::GainBound::Uncertain => "about ",
+        },
         first.gain
     )));
     // The paragraph to read aloud.
@@ -285,7 +290,7 @@ fn changes_since_the_previous_scan_are_shown_new_failures_first() {
     assert!(index[new_at..].contains("<code>mail.spf</code>"));
     assert!(index.contains("Score moves, largest fall first"));
     assert!(
-        index.contains("the servers changed"),
+        index.contains("what the checks saw on the servers changed"),
         "the cause of the move"
     );
     assert!(
@@ -302,7 +307,7 @@ fn changes_since_the_previous_scan_are_shown_new_failures_first() {
         ministry.1.contains("New problems (1)"),
         "the ministry page includes its domains' changes"
     );
-    assert!(index.contains("Since the previous scan 1 new problem appeared and 0 were fixed."));
+    assert!(index.contains("Since then 1 new problem appeared and none was fixed."));
     // The trend arrow of the ministry points down.
     assert!(index.contains("<span class=\"trend trend-down\"><span aria-hidden=\"true\">▼</span>"));
 }
@@ -323,7 +328,7 @@ fn empty_scan_renders() {
     result.domains.clear();
     let baseline = Baseline::builtin_estonia();
     let files = files(&ReportInput::new(&result, &baseline));
-    assert!(files["index.html"].contains("None of them could be scored."));
+    assert!(files["index.html"].contains("govscan checked no internet domains"));
 }
 
 #[test]

@@ -66,14 +66,7 @@ fn view_models_match_their_snapshots() {
         .expect("hsts");
     hsts.status = govscan_model::Status::Warn;
     hsts.message = "max-age is 300.".to_owned();
-    let history = vec![HistoryEntry {
-        label: "#1".to_owned(),
-        started_at: before.started_at.clone(),
-        portfolio_score: govscan_score::roll_up(&before, &baseline).portfolio.score,
-        domains: 3,
-        baseline: "estonia 2026.1".to_owned(),
-        unhealthy: false,
-    }];
+    let history = vec![HistoryEntry::from_scan("#1", &before)];
     let input = ReportInput::new(&now, &baseline)
         .with_history(history)
         .with_previous(&before, &baseline);

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{BaselineError, Location};
-use crate::scoring::SCORING_VERSION;
+use crate::scoring::{BASELINE_SCORING_VERSIONS, SCORING_VERSION};
 
 /// The smallest weight a rule may have. With [`MAX_WEIGHT`] it bounds every sum the scoring
 /// makes (at most `MAX_WEIGHT` × the number of rules), so every score is a finite number;
@@ -31,7 +31,9 @@ pub struct Baseline {
     pub id: String,
     /// Baseline version, e.g. `2026.1`.
     pub version: String,
-    /// The scoring algorithm the baseline was written for (must equal [`SCORING_VERSION`]).
+    /// The scoring algorithm the baseline was written for (one of
+    /// [`crate::BASELINE_SCORING_VERSIONS`]; results record the [`SCORING_VERSION`] they were
+    /// scored with).
     pub scoring_version: u32,
     /// A short title for reports.
     pub title: Option<String>,
@@ -409,12 +411,14 @@ fn validate_raw(raw: &RawBaseline, finder: &LineFinder<'_>) -> Result<(), Baseli
     if raw.version.trim().is_empty() {
         return Err(finder.invalid(finder.key_line("version"), "version is empty".to_owned()));
     }
-    if raw.scoring_version != SCORING_VERSION {
+    if !BASELINE_SCORING_VERSIONS.contains(&raw.scoring_version) {
         return Err(finder.invalid(
             finder.key_line("scoring_version"),
             format!(
-                "scoring_version {} is not supported (this govscan scores with version {SCORING_VERSION})",
-                raw.scoring_version
+                "scoring_version {} is not supported (this govscan reads baselines written for \
+                 scoring versions {} to {SCORING_VERSION})",
+                raw.scoring_version,
+                BASELINE_SCORING_VERSIONS.start()
             ),
         ));
     }

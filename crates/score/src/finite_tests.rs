@@ -162,6 +162,7 @@ proptest! {
                 grade: score.grade,
                 grade_cap: score.cap,
                 coverage: score.coverage,
+                provisional: score.provisional,
                 families: score.families,
                 outcomes,
                 observations: empty_observations(&format!("d{n}.test")),

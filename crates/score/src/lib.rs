@@ -1,8 +1,11 @@
 //! Baselines (load, validate, derive the measured reference), scoring (points, family
-//! sub-scores, coverage, grades) and roll-ups (organisations, portfolio, top fixes).
+//! sub-scores, coverage, grades, provisional scores), roll-ups (organisations, portfolio, top
+//! fixes) and like-for-like comparisons of two scans.
 
 mod baseline;
+mod compare;
 mod error;
+mod fixes;
 mod params;
 mod reference;
 mod rollup;
@@ -12,11 +15,19 @@ pub use baseline::{
     Baseline, ContextFigure, MAX_WEIGHT, MIN_WEIGHT, MeasuredRate, MeasuredReference, Origin, Rule,
     RuleLevel, Source, Strength,
 };
+pub use compare::{Basis, Comparison, compare_scans, like_for_like};
 pub use error::{BaselineError, Location};
 pub use reference::{ReferenceProvenance, measure, sha256_hex, write_reference};
-pub use rollup::{ROLLUP_RULE, by_name, roll_up};
-pub use scoring::{DomainScore, SCORING_VERSION, score_domain, score_domain_detailed};
+pub use rollup::{
+    ROLLUP_RULE, by_name, grade_for, group_grade, level_name, mean_score, not_fully_seen, roll_up,
+};
+pub use scoring::{
+    BASELINE_SCORING_VERSIONS, COVERAGE_FLOOR, DomainScore, SCORING_VERSION, difference, letter,
+    round1, score_domain, score_domain_detailed,
+};
 
+#[cfg(test)]
+mod compare_tests;
 #[cfg(test)]
 mod finite_tests;
 #[cfg(test)]

@@ -1,29 +1,37 @@
 //! Roll-ups: domain scores to organisations, parents (a ministry and its agencies) and the
-//! portfolio; the comparison with the baseline's reference; and the fixes that would raise
-//! the portfolio score most, computed exactly by re-scoring. Pure: no I/O.
+//! portfolio; the comparison with the baseline's reference; and (in `fixes`) the fixes that
+//! would raise the portfolio score most, computed by re-scoring. Pure: no I/O.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use govscan_model::{
-    CheckComparison, CheckShare, DomainFix, DomainGap, Family, FamilyComparison, GroupScore,
-    Organisation, OrganisationScore, Outcome, Rollups, ScanResult, Score, Status, TopFix,
+    CheckComparison, CheckShare, DomainGap, Family, FamilyComparison, GroupScore, Organisation,
+    OrganisationScore, Outcome, Rollups, ScanResult, Status,
 };
 
-use crate::baseline::{Baseline, RuleLevel};
-use crate::scoring::score_domain;
+use crate::baseline::{Baseline, Origin, RuleLevel, Strength};
+use crate::scoring::{DomainScore, difference, letter, round1, score_domain_detailed};
 
 /// The rule, stored with the roll-ups and explained in `docs/scoring.md`.
-pub const ROLLUP_RULE: &str = "group score = mean of its domains' scores (each scored domain \
-weighs the same; domains with no score are left out of the mean but counted in coverage as 0); \
-an organisation's with_children group adds every organisation below it; the worst domain is \
-shown beside the mean; gap = 100 - score; top fixes re-score each domain with the check passing";
+pub const ROLLUP_RULE: &str = "group score = mean of its domains' scores, rounded once to one \
+decimal (each scored domain weighs the same, provisional ones with their provisional score; \
+domains with no score are left out of the mean but counted in coverage as 0); an \
+organisation's with_children group adds every organisation below it; the worst domain is the \
+lowest score, ties broken by name; gap = 100 - score; top fixes re-score each domain with the \
+check passing, gain = rounded score after - rounded score before";
 
 /// One domain's score under the baseline, recomputed from its outcomes.
-struct Scored<'a> {
-    domain: &'a str,
-    organisation: Option<&'a str>,
-    outcomes: &'a [Outcome],
-    score: Score,
+pub(crate) struct Scored<'a> {
+    pub(crate) domain: &'a str,
+    pub(crate) organisation: Option<&'a str>,
+    pub(crate) outcomes: &'a [Outcome],
+    pub(crate) detail: DomainScore,
+}
+
+impl Scored<'_> {
+    pub(crate) fn score(&self) -> Option<f64> {
+        self.detail.score.score
+    }
 }
 
 /// Computes every roll-up of a scan under a baseline (domain scores are recomputed from the
@@ -36,7 +44,7 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
             domain: &d.domain,
             organisation: d.organisation.as_deref(),
             outcomes: &d.outcomes,
-            score: score_domain(&d.outcomes, baseline),
+            detail: score_domain_detailed(&d.outcomes, baseline),
         })
         .collect();
     let all: Vec<&Scored<'_>> = scored.iter().collect();
@@ -51,44 +59,149 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
         .map(|s| DomainGap {
             domain: s.domain.to_owned(),
             organisation: s.organisation.map(str::to_owned),
-            score: s.score.score,
-            gap: s.score.score.map(|v| round1(100.0 - v)),
-            coverage: s.score.coverage,
+            score: s.score(),
+            gap: s.score().map(|v| difference(100.0, v)),
+            coverage: s.detail.score.coverage,
+            grade: s.detail.score.grade.clone(),
+            provisional: s.detail.score.provisional.clone(),
+            failed_required: s.detail.failed_required.clone(),
+            unjudged_required: s.detail.unjudged_required.clone(),
+            not_scored: s
+                .score()
+                .is_none()
+                .then(|| not_scored_reason(s.outcomes, baseline)),
         })
         .collect();
     Rollups {
         rule: ROLLUP_RULE.to_owned(),
         families: families(&scored),
         checks: checks(&scored, baseline),
-        top_fixes: top_fixes(&scored, baseline),
+        top_fixes: crate::fixes::top_fixes(&scored, baseline),
         portfolio,
         organisations,
         domains,
     }
 }
 
+/// The letter of a group (organisation, portfolio): the points' letter, never A or A+ while a
+/// domain of the group is provisional or could not be scored (`docs/scoring.md`).
+pub fn group_grade(group: &GroupScore) -> &'static str {
+    grade_for(group.score, not_fully_seen(group))
+}
+
+/// Domains of a group that were not fully seen: provisional, or not scored at all. While any
+/// is, the group's grade is provisional.
+pub fn not_fully_seen(group: &GroupScore) -> u32 {
+    group.domains_provisional + group.domains.saturating_sub(group.domains_scored)
+}
+
+/// The letter of a group score with `not_fully_seen` domains provisional or unscored in it
+/// (see [`group_grade`]); `?` without a score.
+pub fn grade_for(score: Option<f64>, not_fully_seen: u32) -> &'static str {
+    match score {
+        None => "?",
+        Some(score) => {
+            let by_points = letter(score);
+            if not_fully_seen > 0 && matches!(by_points, "A+" | "A") {
+                "B"
+            } else {
+                by_points
+            }
+        }
+    }
+}
+
+/// The mean of some domain scores, rounded once: the group score rule. `None` when empty.
+pub fn mean_score(scores: impl IntoIterator<Item = f64>) -> Option<f64> {
+    mean(scores.into_iter()).map(round1)
+}
+
+/// Why a domain has no score, in a few words taken from its outcomes: the reason most of its
+/// ruled checks give for not being judged (the first in baseline order on a tie).
+fn not_scored_reason(outcomes: &[Outcome], baseline: &Baseline) -> String {
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    let mut scored_rules = 0;
+    for check in baseline.rules.keys() {
+        let Some(outcome) = outcomes.iter().find(|o| &o.check == check) else {
+            continue;
+        };
+        if outcome.status != Status::Inconclusive {
+            continue;
+        }
+        scored_rules += 1;
+        let reason = if outcome.finding == "domain_does_not_exist" {
+            "NXDOMAIN: the name does not exist".to_owned()
+        } else {
+            outcome
+                .message
+                .strip_prefix("Could not be judged: ")
+                .unwrap_or(&outcome.message)
+                .to_owned()
+        };
+        match reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((reason, 1)),
+        }
+    }
+    let most = reasons
+        .iter()
+        .fold(None::<&(String, usize)>, |best, r| match best {
+            Some(b) if b.1 >= r.1 => best,
+            _ => Some(r),
+        });
+    match most {
+        Some((reason, _)) => reason.clone(),
+        None if scored_rules == 0
+            && outcomes
+                .iter()
+                .any(|o| baseline.rules.contains_key(&o.check)) =>
+        {
+            "no rule of the baseline applies to it".to_owned()
+        }
+        None => "no check of the baseline ran on it".to_owned(),
+    }
+}
+
 /// Mean, worst and coverage over some domains.
 fn group(domains: &[&Scored<'_>]) -> GroupScore {
-    let scores: Vec<(usize, f64)> = domains
+    let scores: Vec<(&str, f64)> = domains
         .iter()
-        .enumerate()
-        .filter_map(|(i, d)| d.score.score.map(|s| (i, s)))
+        .filter_map(|d| d.score().map(|s| (d.domain, s)))
         .collect();
-    let average = mean(scores.iter().map(|(_, s)| *s));
+    let score = mean_score(scores.iter().map(|(_, s)| *s));
+    // Lowest score; on a tie the first by name, and the tie is counted.
     let worst = scores
         .iter()
-        .fold(None::<(usize, f64)>, |worst, &(i, s)| match worst {
-            Some((_, w)) if w <= s => worst,
-            _ => Some((i, s)),
-        });
+        .copied()
+        .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
+    let worst_ties = worst.map_or(0, |(_, w)| {
+        scores
+            .iter()
+            .filter(|(_, s)| difference(*s, w) == 0.0)
+            .count()
+            - 1
+    });
     GroupScore {
-        score: average.map(round1),
-        gap: average.map(|m| round1(100.0 - round1(m))),
-        worst_domain: worst.map(|(i, _)| domains[i].domain.to_owned()),
+        score,
+        gap: score.map(|m| difference(100.0, m)),
+        worst_domain: worst.map(|(d, _)| d.to_owned()),
         worst_score: worst.map(|(_, s)| s),
-        coverage: mean(domains.iter().map(|d| d.score.coverage)).unwrap_or(0.0),
+        worst_ties: count(worst_ties),
+        coverage: mean(domains.iter().map(|d| d.detail.score.coverage)).unwrap_or(0.0),
         domains: count(domains.len()),
         domains_scored: count(scores.len()),
+        domains_provisional: count(
+            domains
+                .iter()
+                .filter(|d| d.detail.score.provisional.is_some())
+                .count(),
+        ),
+        domains_failing_required: count(
+            domains
+                .iter()
+                .filter(|d| !d.detail.failed_required.is_empty())
+                .count(),
+        ),
     }
 }
 
@@ -157,16 +270,16 @@ fn families(scored: &[Scored<'_>]) -> Vec<FamilyComparison> {
         .filter_map(|family| {
             let subs: Vec<_> = scored
                 .iter()
-                .filter_map(|s| s.score.families.iter().find(|f| f.family == family))
+                .filter_map(|s| s.detail.score.families.iter().find(|f| f.family == family))
                 .collect();
             if subs.is_empty() {
                 return None;
             }
-            let score = mean(subs.iter().filter_map(|f| f.score));
+            let score = mean_score(subs.iter().filter_map(|f| f.score));
             Some(FamilyComparison {
                 family,
-                score: score.map(round1),
-                gap: score.map(|m| round1(100.0 - round1(m))),
+                score,
+                gap: score.map(|m| difference(100.0, m)),
                 coverage: mean(subs.iter().map(|f| f.coverage)).unwrap_or(0.0),
                 domains_scored: count(subs.iter().filter(|f| f.score.is_some()).count()),
             })
@@ -183,6 +296,8 @@ fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
                 check: check.clone(),
                 level: level_name(rule.level).to_owned(),
                 weight: rule.weight,
+                strength: strength_name(rule.source.strength).to_owned(),
+                origin: origin_name(rule.origin).to_owned(),
                 pass: 0,
                 warn: 0,
                 fail: 0,
@@ -211,92 +326,35 @@ fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
         .collect()
 }
 
-/// For each ruled check: make it pass on every domain where it warns or fails, re-score those
-/// domains, and measure the portfolio mean again.
-fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFix> {
-    let current: Vec<Option<f64>> = scored.iter().map(|s| s.score.score).collect();
-    let before_mean = mean(current.iter().flatten().copied());
-    let mut fixes: Vec<TopFix> = Vec::new();
-    for check in baseline.rules.keys() {
-        let mut after_scores = current.clone();
-        let mut domains: Vec<DomainFix> = Vec::new();
-        for (i, s) in scored.iter().enumerate() {
-            if !matches!(status_of(s.outcomes, check), Status::Warn | Status::Fail) {
-                continue;
-            }
-            let fixed = with_pass(s.outcomes, check);
-            let after = score_domain(&fixed, baseline).score;
-            after_scores[i] = after;
-            domains.push(DomainFix {
-                domain: s.domain.to_owned(),
-                before: s.score.score,
-                after,
-            });
-        }
-        if domains.is_empty() {
-            continue;
-        }
-        let after_mean = mean(after_scores.iter().flatten().copied());
-        let gain = match (before_mean, after_mean) {
-            (Some(b), Some(a)) => round1(a - b),
-            (None, Some(a)) => round1(a),
-            _ => 0.0,
-        };
-        if gain <= 0.0 {
-            continue;
-        }
-        domains.sort_by(|a, b| {
-            let gain_of = |d: &DomainFix| d.after.unwrap_or(0.0) - d.before.unwrap_or(0.0);
-            gain_of(b).total_cmp(&gain_of(a))
-        });
-        fixes.push(TopFix {
-            check: check.clone(),
-            gain,
-            portfolio_after: after_mean.map(round1),
-            domains,
-        });
-    }
-    fixes.sort_by(|a, b| {
-        b.gain
-            .total_cmp(&a.gain)
-            .then_with(|| a.check.cmp(&b.check))
-    });
-    fixes
-}
-
-/// The outcomes with `check` replaced by a pass.
-fn with_pass(outcomes: &[Outcome], check: &str) -> Vec<Outcome> {
-    outcomes
-        .iter()
-        .map(|o| {
-            if o.check == check {
-                Outcome::new(
-                    check,
-                    Status::Pass,
-                    "what_if_fixed",
-                    "assumed fixed",
-                    serde_json::Value::Null,
-                )
-            } else {
-                o.clone()
-            }
-        })
-        .collect()
-}
-
 /// The status that counts for a check (the first outcome), inconclusive when absent.
-fn status_of(outcomes: &[Outcome], check: &str) -> Status {
+pub(crate) fn status_of(outcomes: &[Outcome], check: &str) -> Status {
     outcomes
         .iter()
         .find(|o| o.check == check)
         .map_or(Status::Inconclusive, |o| o.status)
 }
 
-fn level_name(level: RuleLevel) -> &'static str {
+/// The word for a rule level, as stored in roll-ups.
+pub fn level_name(level: RuleLevel) -> &'static str {
     match level {
         RuleLevel::Required => "required",
         RuleLevel::Recommended => "recommended",
         RuleLevel::Optional => "optional",
+    }
+}
+
+fn strength_name(strength: Strength) -> &'static str {
+    match strength {
+        Strength::Must => "must",
+        Strength::Should => "should",
+        Strength::May => "may",
+    }
+}
+
+fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Estonia => "estonia",
+        Origin::External => "external",
     }
 }
 
@@ -307,10 +365,6 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 /// Per-organisation map used by tests and callers that want lookup by name.

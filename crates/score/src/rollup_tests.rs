@@ -52,6 +52,7 @@ fn domain(name: &str, org: &str, failing: &[&str]) -> DomainResult {
         grade_cap: score.cap,
         coverage: score.coverage,
         families: score.families,
+        provisional: score.provisional,
         outcomes,
         observations: empty_observations(name),
     }

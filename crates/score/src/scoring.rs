@@ -1,4 +1,5 @@
-//! Scoring: credit per check × baseline weight, family sub-scores, coverage and the grade.
+//! Scoring: credit per check × baseline weight, family sub-scores, coverage, the grade and
+//! whether it is provisional.
 //!
 //! The rules in plain words are in `docs/scoring.md`; `worked_example_from_the_docs` below
 //! reproduces the example printed there.
@@ -8,18 +9,34 @@ use govscan_model::{Family, FamilyScore, Outcome, Score, Status};
 use crate::baseline::{Baseline, MAX_WEIGHT, MIN_WEIGHT, RuleLevel};
 
 /// Version of the scoring algorithm, stored with every result; bumped whenever the same
-/// outcomes and baseline could give a different score.
-pub const SCORING_VERSION: u32 = 1;
+/// outcomes and baseline could give a different score. Version 2: a domain with a required
+/// check not judged, or coverage below [`COVERAGE_FLOOR`], is provisional: checks not judged
+/// count as not met, and the grade is at most C (a required check not judged) or B (coverage
+/// only), never A or A+.
+pub const SCORING_VERSION: u32 = 2;
+
+/// The scoring versions whose baseline files this build reads. The file format did not change
+/// in version 2 (only how checks not judged count), so a baseline written for 1 still loads.
+pub const BASELINE_SCORING_VERSIONS: std::ops::RangeInclusive<u32> = 1..=SCORING_VERSION;
+
+/// Below this coverage (share of the scored weight that was judged) a score is provisional.
+pub const COVERAGE_FLOOR: f64 = 0.8;
 
 /// A domain's score plus what was left out of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainScore {
     /// The score as stored in results.
     pub score: Score,
-    /// Outcomes of checks that have no rule in the baseline (not scored), in input order.
+    /// Outcomes of checks that have no rule in the baseline (reported, not scored), in input
+    /// order.
     pub unruled: Vec<String>,
     /// Rules of the baseline for which no outcome was given (counted as not judged).
     pub missing: Vec<String>,
+    /// Required rules whose check has status fail, in baseline order.
+    pub failed_required: Vec<String>,
+    /// Required rules whose check was not judged (inconclusive or no outcome), in baseline
+    /// order.
+    pub unjudged_required: Vec<String>,
 }
 
 /// Scores one domain's outcomes under a baseline.
@@ -55,9 +72,15 @@ impl Tally {
         }
     }
 
-    /// 0–100 rounded to one decimal, `None` when nothing was judged.
-    fn score(&self) -> Option<f64> {
-        (self.judged > 0.0).then(|| round1((100.0 * self.earned / self.judged).clamp(0.0, 100.0)))
+    /// 0–100 rounded to one decimal, `None` when nothing was judged. Over the judged weight,
+    /// or with `lower_bound` over all scored weight (checks not judged count as not met).
+    fn score(&self, lower_bound: bool) -> Option<f64> {
+        let over = if lower_bound {
+            self.scored
+        } else {
+            self.judged
+        };
+        (self.judged > 0.0).then(|| round1((100.0 * self.earned / over).clamp(0.0, 100.0)))
     }
 
     /// Share of scored weight that was judged; 0 when nothing was scored.
@@ -92,15 +115,17 @@ fn credit(status: Status) -> Option<Option<f64>> {
     }
 }
 
-/// Scores one domain and also returns the outcomes that were not scored and the rules that
-/// had no outcome. When a check has several outcomes, the first one counts.
+/// Scores one domain and also returns the outcomes that were not scored, the rules that had
+/// no outcome, and the required rules that failed or were not judged. When a check has several
+/// outcomes, the first one counts.
 pub fn score_domain_detailed(outcomes: &[Outcome], baseline: &Baseline) -> DomainScore {
     let mut total = Tally::default();
     let mut families: Vec<(Family, Tally)> = Vec::new();
     let mut unruled = Vec::new();
     let mut missing = Vec::new();
-    let mut failed_required: Vec<&str> = Vec::new();
-    let mut warned_required: Vec<&str> = Vec::new();
+    let mut failed_required = Vec::new();
+    let mut warned_required = Vec::new();
+    let mut unjudged_required = Vec::new();
 
     for outcome in outcomes {
         if !baseline.rules.contains_key(&outcome.check) && !unruled.contains(&outcome.check) {
@@ -138,22 +163,32 @@ pub fn score_domain_detailed(outcomes: &[Outcome], baseline: &Baseline) -> Domai
         }
         if rule.level == RuleLevel::Required {
             match status {
-                Some(Status::Fail) => failed_required.push(check),
-                Some(Status::Warn) => warned_required.push(check),
-                _ => {}
+                Some(Status::Fail) => failed_required.push(check.clone()),
+                Some(Status::Warn) => warned_required.push(check.as_str()),
+                // Inconclusive or no outcome: not judged (n/a and info are not scored).
+                Some(Status::Inconclusive) | None => unjudged_required.push(check.clone()),
+                Some(Status::Pass | Status::Info | Status::NotApplicable) => {}
             }
         }
     }
 
-    let score = total.score();
-    let (grade, cap) = grade(score, &failed_required, &warned_required);
+    let provisional = provisional_reason(&total, &unjudged_required);
+    let lower_bound = provisional.is_some();
+    let score = total.score(lower_bound);
+    let (grade, cap) = grade(
+        score,
+        &failed_required,
+        &warned_required,
+        &unjudged_required,
+        provisional.as_deref(),
+    );
     let families = Family::ALL
         .into_iter()
         .filter_map(|family| {
             let (_, tally) = families.iter().find(|(f, _)| *f == family)?;
             Some(FamilyScore {
                 family,
-                score: tally.score(),
+                score: tally.score(lower_bound),
                 coverage: tally.coverage(),
                 checks_judged: tally.judged_count,
                 checks_total: tally.scored_count,
@@ -167,17 +202,51 @@ pub fn score_domain_detailed(outcomes: &[Outcome], baseline: &Baseline) -> Domai
             cap,
             coverage: total.coverage(),
             families,
+            // Without any score there is nothing provisional: the domain is not scored.
+            provisional: provisional.filter(|_| score.is_some()),
         },
         unruled,
         missing,
+        failed_required,
+        unjudged_required,
     }
 }
 
+/// Why a score is provisional: required checks not judged, or coverage below the floor.
+fn provisional_reason(total: &Tally, unjudged_required: &[String]) -> Option<String> {
+    let mut reasons = Vec::new();
+    match unjudged_required {
+        [] => {}
+        [one] => reasons.push(format!("1 required check could not be judged ({one})")),
+        many => reasons.push(format!(
+            "{} required checks could not be judged ({})",
+            many.len(),
+            many.join(", ")
+        )),
+    }
+    let coverage = total.coverage();
+    if total.scored > 0.0 && coverage < COVERAGE_FLOOR {
+        reasons.push(format!(
+            "coverage {} % is below the {:.0} % floor",
+            // Rounded down like every percentage in the reports, so a coverage just under the
+            // floor never reads as the floor itself.
+            (coverage * 100.0 + 1e-9).floor(),
+            COVERAGE_FLOOR * 100.0
+        ));
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
 /// The letter for a score, and why it was capped below what the points give, if it was.
+/// A provisional grade is a floor like its score: a required check not judged might fail,
+/// and a failed one caps at C, so it caps at C too; a coverage below the floor alone keeps
+/// A and A+ away. Either way, judging what was not judged can only raise the grade.
 fn grade(
     score: Option<f64>,
-    failed_required: &[&str],
+    failed_required: &[String],
     warned_required: &[&str],
+    unjudged_required: &[String],
+    provisional: Option<&str>,
 ) -> (String, Option<String>) {
     let Some(score) = score else {
         return ("?".to_owned(), None);
@@ -186,6 +255,20 @@ fn grade(
     if !failed_required.is_empty() && rank(by_points) < rank("C") {
         let reason = format!("required check failed: {}", failed_required.join(", "));
         return ("C".to_owned(), Some(reason));
+    }
+    if !unjudged_required.is_empty() && rank(by_points) < rank("C") {
+        let reason = format!(
+            "a required check that could not be judged may fail, and a failed one caps the \
+             grade at C: {}",
+            unjudged_required.join(", ")
+        );
+        return ("C".to_owned(), Some(reason));
+    }
+    if let Some(why) = provisional
+        && rank(by_points) < rank("B")
+    {
+        let reason = format!("a provisional grade is never A or A+: {why}");
+        return ("B".to_owned(), Some(reason));
     }
     if by_points == "A+" && !warned_required.is_empty() {
         let reason = format!(
@@ -198,7 +281,7 @@ fn grade(
 }
 
 /// The letter the points alone give.
-fn letter(score: f64) -> &'static str {
+pub fn letter(score: f64) -> &'static str {
     match score {
         s if s >= 95.0 => "A+",
         s if s >= 90.0 => "A",
@@ -220,6 +303,15 @@ fn rank(grade: &str) -> usize {
         .unwrap_or(GRADES.len())
 }
 
-fn round1(x: f64) -> f64 {
+/// Rounds to one decimal: the one rounding every score and mean gets, once
+/// (`docs/scoring.md`, "Rounding").
+pub fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
+}
+
+/// `a − b` for two scores already rounded to one decimal, computed in tenths so that the
+/// difference printed is exactly the difference of the numbers printed.
+pub fn difference(a: f64, b: f64) -> f64 {
+    let tenths = |x: f64| (x * 10.0).round() as i64;
+    (tenths(a) - tenths(b)) as f64 / 10.0
 }

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use govscan_model::{BaselineRef, DomainResult, Observations, Outcome, ScanResult, Status};
+pub use crate::cause::MoveCause;
+
+use govscan_model::{BaselineRef, DomainResult, Outcome, ScanResult, Status};
 
 /// Scores closer than this are the same score (guards against float noise).
 const SCORE_EPSILON: f64 = 1e-9;
@@ -106,21 +108,6 @@ pub struct ScoreMove {
     pub cause: MoveCause,
     /// The status changes on this domain that explain the move.
     pub checks: Vec<CheckChange>,
-}
-
-/// Why a score moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MoveCause {
-    /// Same baseline and scoring version; what the servers showed changed.
-    Servers,
-    /// The baseline or scoring version changed; the observations did not.
-    Baseline,
-    /// Both the baseline (or scoring version) and the observations changed.
-    Both,
-    /// Same baseline, scoring version and observations: the checks themselves judged
-    /// differently (a different govscan version).
-    Checks,
 }
 
 /// How many items each part of a [`ScanDiff`] holds.
@@ -234,15 +221,13 @@ impl DiffBuilder {
         };
         let changes = status_changes(before, now);
         if score_moved(before, now) {
-            let cause = match (
+            let cause = crate::cause::cause(
                 diff.baseline_changed,
-                observations_changed(&before.observations, &now.observations),
-            ) {
-                (true, true) => MoveCause::Both,
-                (true, false) => MoveCause::Baseline,
-                (false, true) => MoveCause::Servers,
-                (false, false) => MoveCause::Checks,
-            };
+                diff.old.govscan_version != diff.new.govscan_version,
+                before,
+                now,
+                &changes,
+            );
             diff.score_moves.push(ScoreMove {
                 domain: now.domain.clone(),
                 old_score: before.score,
@@ -328,7 +313,7 @@ fn status_changes(before: &DomainResult, now: &DomainResult) -> Vec<CheckChange>
     changes
 }
 
-fn first_by_check(outcomes: &[Outcome]) -> BTreeMap<&str, &Outcome> {
+pub(crate) fn first_by_check(outcomes: &[Outcome]) -> BTreeMap<&str, &Outcome> {
     let mut map = BTreeMap::new();
     for outcome in outcomes {
         map.entry(outcome.check.as_str()).or_insert(outcome);
@@ -369,20 +354,4 @@ fn score_moved(before: &DomainResult, now: &DomainResult) -> bool {
         _ => true,
     };
     score_differs || before.grade != now.grade
-}
-
-/// Whether the servers showed something different, ignoring when and how long the probe ran.
-fn observations_changed(before: &Observations, now: &Observations) -> bool {
-    let strip = |o: &Observations| {
-        let mut value = serde_json::to_value(o).ok()?;
-        let map = value.as_object_mut()?;
-        map.remove("probed_at");
-        map.remove("duration_ms");
-        Some(value)
-    };
-    match (strip(before), strip(now)) {
-        (Some(a), Some(b)) => a != b,
-        // Cannot compare: say they changed rather than blame the baseline wrongly.
-        _ => true,
-    }
 }

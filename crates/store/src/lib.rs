@@ -3,6 +3,7 @@
 //! back whole, light or one domain at a time, listed, traced per domain, and compared
 //! scan to scan with [`diff::diff_scans`]. Schema and guarantees: `docs/design/store.md`.
 
+mod cause;
 pub mod diff;
 mod error;
 mod health;
@@ -92,9 +93,15 @@ pub struct ScanSummary {
     pub baseline_id: String,
     /// Baseline version.
     pub baseline_version: String,
+    /// SHA-256 of the baseline file.
+    pub baseline_sha256: String,
+    /// The scoring algorithm version.
+    pub scoring_version: u32,
     /// Domains in the scan.
     pub domain_count: u64,
-    /// Mean score over the domains that have one; `None` when none has.
+    /// Mean score over the domains that have one, unrounded (SQL `AVG`); `None` when none has.
+    /// Reports compute the portfolio score from [`Store::domain_scores`] with the roll-up rule
+    /// instead, so that every number on a page is rounded once, the same way.
     pub mean_score: Option<f64>,
     /// The scan's health; `None` when it was never assessed (scans saved by an older govscan).
     #[serde(default)]
@@ -110,6 +117,9 @@ impl ScanSummary {
 
 /// One point of [`Store::domain_history`]: scan, its start, the domain's score and grade.
 pub type HistoryPoint = (ScanId, String, Option<f64>, String);
+
+/// One row of [`Store::domain_scores`]: domain, stored score, whether it is provisional.
+pub type DomainScoreRow = (String, Option<f64>, bool);
 
 /// One point of [`Store::check_history`]: scan, its start, the check's status and finding.
 pub type CheckHistoryPoint = (ScanId, String, Status, String);

@@ -29,7 +29,8 @@ pub fn stub_observations(domain: &str) -> Result<Observations, String> {
 impl Store {
     /// A complete scan with every domain in light form: observations are
     /// [`stub_observations`], and each outcome keeps its check, status and finding while its
-    /// message is empty and its evidence `null`. Enough for roll-ups, the dashboard, the
+    /// evidence is `null` and its message empty (except for an inconclusive outcome, which keeps
+    /// why it could not be judged). Enough for roll-ups, the dashboard, the
     /// organisation pages and the summary; a domain page loads its domain with
     /// [`Store::load_domain`].
     pub fn load_scan_light(&self, id: ScanId) -> Result<ScanResult, StoreError> {
@@ -46,7 +47,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT organisation, score, grade, grade_cap, coverage, families_json,
-                        observations_json
+                        observations_json, provisional
                  FROM domain_results WHERE scan_id = ?1 AND domain = ?2",
             )
             .and_then(|mut stmt| {
@@ -59,12 +60,22 @@ impl Store {
                         row.get::<_, f64>(4)?,
                         row.get::<_, String>(5)?,
                         row.get::<_, String>(6)?,
+                        row.get::<_, Option<String>>(7)?,
                     ))
                 })
                 .optional()
             })
             .map_err(fail)?;
-        let Some((organisation, score, grade, grade_cap, coverage, families, observations)) = row
+        let Some((
+            organisation,
+            score,
+            grade,
+            grade_cap,
+            coverage,
+            families,
+            observations,
+            provisional,
+        )) = row
         else {
             return Err(StoreError::BadStoredValue {
                 path: self.path.clone(),
@@ -79,6 +90,7 @@ impl Store {
             grade_cap,
             coverage,
             families: self.decode(&families, || format!("families of {domain} in scan {id}"))?,
+            provisional,
             observations: self.decode(&observations, || {
                 format!("observations of {domain} in scan {id}")
             })?,
@@ -96,7 +108,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT check_id, status, finding
+                "SELECT check_id, status, finding,
+                        CASE WHEN status = 'inconclusive' THEN message ELSE '' END
                  FROM outcomes WHERE scan_id = ?1 AND domain = ?2 ORDER BY position",
             )
             .map_err(fail)?;
@@ -108,7 +121,9 @@ impl Store {
             outcomes.push(Outcome {
                 status: self.status(&status, || format!("status of {check} on {domain}"))?,
                 finding: row.get(2).map_err(fail)?,
-                message: String::new(),
+                // Kept only for inconclusive outcomes: why a check could not be judged is what
+                // the dashboard says of a domain that could not be scored.
+                message: row.get(3).map_err(fail)?,
                 evidence: serde_json::Value::Null,
                 check,
             });

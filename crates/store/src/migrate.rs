@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_running_scans.sql"),
     include_str!("../migrations/0003_scan_health.sql"),
     include_str!("../migrations/0004_scan_owner.sql"),
+    include_str!("../migrations/0005_provisional_scores.sql"),
 ];
 
 /// The schema version this build writes and reads.

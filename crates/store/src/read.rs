@@ -6,7 +6,10 @@ use serde::de::DeserializeOwned;
 use govscan_model::{BaselineRef, DomainResult, Outcome, ScanResult, Status};
 
 use crate::resume::COMPLETE;
-use crate::{CheckHistoryPoint, HistoryPoint, ScanHeader, ScanId, ScanSummary, Store, StoreError};
+use crate::{
+    CheckHistoryPoint, DomainScoreRow, HistoryPoint, ScanHeader, ScanId, ScanSummary, Store,
+    StoreError,
+};
 
 impl Store {
     /// Every saved scan, oldest first (by start time, then id).
@@ -19,7 +22,7 @@ impl Store {
                         s.baseline_version,
                         (SELECT COUNT(*) FROM domain_results d WHERE d.scan_id = s.id),
                         (SELECT AVG(d.score) FROM domain_results d WHERE d.scan_id = s.id),
-                        s.health_json
+                        s.baseline_sha256, s.scoring_version, s.health_json
                  FROM scans s WHERE {COMPLETE} ORDER BY s.started_at_utc, s.id"
             ))
             .map_err(fail)?;
@@ -32,10 +35,12 @@ impl Store {
                     govscan_version: row.get(3)?,
                     baseline_id: row.get(4)?,
                     baseline_version: row.get(5)?,
+                    baseline_sha256: row.get(8)?,
+                    scoring_version: row.get(9)?,
                     domain_count: row.get::<_, i64>(6)?.max(0) as u64,
                     mean_score: row.get(7)?,
                     health: row
-                        .get::<_, Option<String>>(8)?
+                        .get::<_, Option<String>>(10)?
                         .and_then(|text| crate::health::parse_health(&text)),
                 })
             })
@@ -89,6 +94,62 @@ impl Store {
             )
             .optional()
             .map_err(fail)
+    }
+
+    /// The latest scan before `id` that can be compared with it like for like: judged under the
+    /// same baseline (by hash), scoring version and govscan version (`None` if there is none).
+    /// Scans in between that were judged differently are skipped, never compared.
+    pub fn previous_comparable_scan_id(&self, id: ScanId) -> Result<Option<ScanId>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "finding the previous comparable scan", e);
+        let start: Option<String> = self
+            .conn
+            .query_row(
+                &format!("SELECT s.started_at_utc FROM scans s WHERE s.id = ?1 AND {COMPLETE}"),
+                [id.0],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(fail)?;
+        let Some(start) = start else {
+            return Err(StoreError::ScanNotFound {
+                path: self.path.clone(),
+                id: id.0,
+            });
+        };
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT s.id FROM scans s JOIN scans me ON me.id = ?2
+                     WHERE (s.started_at_utc < ?1 OR (s.started_at_utc = ?1 AND s.id < ?2))
+                       AND s.baseline_sha256 = me.baseline_sha256
+                       AND s.scoring_version = me.scoring_version
+                       AND s.govscan_version = me.govscan_version
+                       AND s.unhealthy = 0
+                       AND {COMPLETE}
+                     ORDER BY s.started_at_utc DESC, s.id DESC LIMIT 1"
+                ),
+                params![start, id.0],
+                |row| row.get(0).map(ScanId),
+            )
+            .optional()
+            .map_err(fail)
+    }
+
+    /// Every domain of scan `id` with its stored score and whether that score is provisional,
+    /// in target order: what trends and like-for-like comparisons are computed from.
+    pub fn domain_scores(&self, id: ScanId) -> Result<Vec<DomainScoreRow>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading domain scores", e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT domain, score, provisional IS NOT NULL
+                 FROM domain_results WHERE scan_id = ?1 ORDER BY position",
+            )
+            .map_err(fail)?;
+        let rows = stmt
+            .query_map([id.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .map_err(fail)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(fail)
     }
 
     /// A domain's score and grade in every scan that has it, oldest first.
@@ -228,7 +289,7 @@ impl Store {
             .conn
             .prepare(&format!(
                 "SELECT domain, organisation, score, grade, grade_cap, coverage, families_json,
-                        {observations_column}
+                        {observations_column}, provisional
                  FROM domain_results WHERE scan_id = ?1 ORDER BY position"
             ))
             .map_err(fail)?;
@@ -261,6 +322,7 @@ impl Store {
                 coverage: row.get(5).map_err(fail)?,
                 families: self
                     .decode(&families, || format!("families of {domain} in scan {id}"))?,
+                provisional: row.get(8).map_err(fail)?,
                 observations,
                 outcomes,
                 domain,

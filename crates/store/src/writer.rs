@@ -128,8 +128,8 @@ pub(crate) fn insert_domain(
     }
     conn.prepare_cached(
         "INSERT INTO domain_results (scan_id, position, domain, organisation, score,
-                 grade, grade_cap, coverage, families_json, observations_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 grade, grade_cap, coverage, families_json, observations_json, provisional)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )
     .and_then(|mut stmt| {
         stmt.execute(params![
@@ -143,6 +143,7 @@ pub(crate) fn insert_domain(
             result.coverage,
             families,
             observations,
+            result.provisional,
         ])
     })
     .map_err(|e| StoreError::sqlite(path, "writing a domain result", e))?;

@@ -154,7 +154,9 @@ fn new_failures_come_first_when_serialised_and_the_diff_round_trips() {
     assert!(json.starts_with("{\"new_failures\":[{"), "{json}");
     let back: ScanDiff = serde_json::from_str(&json).expect("parse");
     assert_eq!(back, diff);
-    assert!(json.contains("\"cause\":\"checks\""), "{json}");
+    // Same baseline, scoring and govscan version, same evidence, yet another verdict: the
+    // cause is not known (a date-dependent check can do this), and the diff says so.
+    assert!(json.contains("\"cause\":\"unknown\""), "{json}");
 }
 
 #[test]
@@ -195,7 +197,7 @@ fn moved(old: &ScanResult, new: &ScanResult) -> Vec<(String, MoveCause, Option<f
 }
 
 #[test]
-fn a_move_with_the_same_baseline_and_new_observations_is_blamed_on_the_servers() {
+fn a_move_with_the_same_baseline_and_new_evidence_is_blamed_on_the_servers() {
     let old = scan(
         "2026-03-01T00:00:00Z",
         vec![one("a.gov", 90.0, &[("c1", Pass), ("c2", Pass)])],
@@ -205,7 +207,9 @@ fn a_move_with_the_same_baseline_and_new_observations_is_blamed_on_the_servers()
         vec![one("a.gov", 60.0, &[("c1", Fail), ("c2", Pass)])],
     );
     new.domains[0].grade = "D".into();
-    new.domains[0].observations.endpoints[0].address = "127.10.0.9".into();
+    // What the check recorded changed (the raw observations always differ and are not read).
+    new.domains[0].outcomes[0].evidence = serde_json::json!({ "max_age": 300 });
+    new.domains[0].observations.probed_at = "2026-03-08T00:00:01Z".into();
     let diff = diff_scans(&old, &new);
     assert_eq!(diff.score_moves.len(), 1);
     let m = &diff.score_moves[0];
@@ -232,7 +236,10 @@ fn a_move_under_a_new_baseline_or_scoring_version_is_blamed_on_the_baseline() {
         vec![one("a.gov", 70.0, &[("c1", Warn)])],
     );
     new.baseline.sha256 = "cd".repeat(32);
+    // Raw observations differ (they always do); the check's evidence is the same, so the new
+    // baseline's parameters, not the servers, changed the verdict.
     new.domains[0].observations.probed_at = "2026-03-08T00:00:00Z".into();
+    new.domains[0].observations.dns.resolver = "192.0.2.53:53".into();
     assert_eq!(
         moved(&old, &new),
         vec![("a.gov".to_owned(), MoveCause::Baseline, Some(-20.0))]
@@ -250,7 +257,7 @@ fn a_move_under_a_new_baseline_or_scoring_version_is_blamed_on_the_baseline() {
     );
 
     let mut both = new.clone();
-    both.domains[0].observations.dns.resolver = "192.0.2.53:53".into();
+    both.domains[0].outcomes[0].evidence = serde_json::json!({ "max_age": 300 });
     assert_eq!(
         moved(&old, &both),
         vec![("a.gov".to_owned(), MoveCause::Both, Some(-20.0))]
@@ -271,6 +278,28 @@ fn a_move_with_nothing_else_changed_is_blamed_on_the_checks() {
     assert_eq!(
         moved(&old, &new),
         vec![("a.gov".to_owned(), MoveCause::Checks, Some(-5.0))]
+    );
+    // A new govscan and new evidence: either could explain the move, so it is not named.
+    new.domains[0].outcomes[0].evidence = serde_json::json!({ "max_age": 300 });
+    assert_eq!(
+        moved(&old, &new),
+        vec![("a.gov".to_owned(), MoveCause::Unknown, Some(-5.0))]
+    );
+}
+
+#[test]
+fn a_move_where_checks_could_or_could_not_be_judged_is_blamed_on_reach() {
+    let old = scan(
+        "2026-03-01T00:00:00Z",
+        vec![one("a.gov", 90.0, &[("c1", Pass), ("c2", Pass)])],
+    );
+    let new = scan(
+        "2026-03-08T00:00:00Z",
+        vec![one("a.gov", 80.0, &[("c1", Inconclusive), ("c2", Pass)])],
+    );
+    assert_eq!(
+        moved(&old, &new),
+        vec![("a.gov".to_owned(), MoveCause::Reach, Some(-10.0))]
     );
 }
 

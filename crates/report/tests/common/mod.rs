@@ -253,6 +253,7 @@ fn domain(
         grade_cap: score.cap,
         coverage: score.coverage,
         families: score.families,
+        provisional: score.provisional,
         outcomes,
         observations,
     }

@@ -151,6 +151,7 @@ pub fn domain(
                 checks_total: 2,
             },
         ],
+        provisional: None,
         outcomes: outcomes
             .iter()
             .map(|(check, status)| outcome(check, *status))

@@ -1,0 +1,98 @@
+//! Top fixes: for each ruled check, the portfolio score if it passed everywhere it warns or
+//! fails, computed by re-scoring, with how far the gain can be trusted.
+
+use govscan_model::{DomainFix, GainBound, Outcome, Status, TopFix};
+
+use crate::baseline::Baseline;
+use crate::rollup::{Scored, mean_score, status_of};
+use crate::scoring::{difference, score_domain};
+
+/// For each ruled check: make it pass on every domain where it warns or fails, re-score those
+/// domains, and measure the portfolio mean again. The gain is the difference of the two
+/// rounded means, so "score + gain = score after" holds for the numbers printed.
+pub(crate) fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFix> {
+    let current: Vec<Option<f64>> = scored.iter().map(Scored::score).collect();
+    let before_mean = mean_score(current.iter().flatten().copied());
+    let mut fixes: Vec<TopFix> = Vec::new();
+    for check in baseline.rules.keys() {
+        let mut after_scores = current.clone();
+        let mut domains: Vec<DomainFix> = Vec::new();
+        let (mut provisional, mut partly_judged) = (0u32, 0u32);
+        for (i, s) in scored.iter().enumerate() {
+            if !matches!(status_of(s.outcomes, check), Status::Warn | Status::Fail) {
+                continue;
+            }
+            let fixed = with_pass(s.outcomes, check);
+            let after = score_domain(&fixed, baseline).score;
+            after_scores[i] = after;
+            if s.detail.score.provisional.is_some() {
+                provisional += 1;
+            } else if s.detail.score.coverage < 1.0 {
+                partly_judged += 1;
+            }
+            domains.push(DomainFix {
+                domain: s.domain.to_owned(),
+                before: s.score(),
+                after,
+            });
+        }
+        if domains.is_empty() {
+            continue;
+        }
+        let after_mean = mean_score(after_scores.iter().flatten().copied());
+        let gain = match (before_mean, after_mean) {
+            (Some(b), Some(a)) => difference(a, b),
+            (None, Some(a)) => a,
+            _ => 0.0,
+        };
+        if gain <= 0.0 {
+            continue;
+        }
+        domains.sort_by(|a, b| {
+            let gain_of = |d: &DomainFix| d.after.unwrap_or(0.0) - d.before.unwrap_or(0.0);
+            gain_of(b)
+                .total_cmp(&gain_of(a))
+                .then_with(|| a.domain.cmp(&b.domain))
+        });
+        fixes.push(TopFix {
+            check: check.clone(),
+            gain,
+            portfolio_after: after_mean,
+            bound: if partly_judged > 0 {
+                GainBound::Uncertain
+            } else if provisional > 0 {
+                GainBound::AtLeast
+            } else {
+                GainBound::Exact
+            },
+            domains_not_fully_judged: provisional + partly_judged,
+            domains,
+        });
+    }
+    fixes.sort_by(|a, b| {
+        b.gain
+            .total_cmp(&a.gain)
+            .then_with(|| a.check.cmp(&b.check))
+    });
+    fixes
+}
+
+/// The outcomes with `check` replaced by a pass.
+fn with_pass(outcomes: &[Outcome], check: &str) -> Vec<Outcome> {
+    outcomes
+        .iter()
+        .map(|o| {
+            if o.check == check {
+                Outcome::new(
+                    check,
+                    Status::Pass,
+                    "what_if_fixed",
+                    "assumed fixed",
+                    serde_json::Value::Null,
+                )
+            } else {
+                o.clone()
+            }
+        })
+        .collect()
+}
