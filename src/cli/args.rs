@@ -227,6 +227,42 @@ pub enum ChecksAction {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Judge one declarative check file against recorded observations (a results.json), for
+    /// check authors and their CI. No network.
+    Test {
+        /// The check file (`*.yaml`).
+        file: PathBuf,
+        /// A results.json written by `govscan scan` (its observations are judged).
+        #[arg(long, value_name = "RESULTS_JSON")]
+        observations: PathBuf,
+        /// Judge only this domain (repeatable); default: every domain of the file.
+        #[arg(long = "domain", value_name = "DOMAIN")]
+        domains: Vec<String>,
+        /// Exit 1 unless every judged domain gets this status (pass, fail, warn, info,
+        /// inconclusive, not_applicable).
+        #[arg(long, value_name = "STATUS")]
+        expect: Option<String>,
+        /// Baseline parameters for the check, as a JSON object (e.g. '{"allowed_cas":["X"]}').
+        #[arg(long, value_name = "JSON")]
+        params: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Validate every check file of a directory, reporting every bad file (exit 2 if any).
+    Lint {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// Convert Nuclei templates (a file or a directory) that only read passive facts into
+    /// govscan checks; refuse every other template with the reason.
+    ImportNuclei {
+        /// A template file or a directory of templates.
+        input: PathBuf,
+        /// Write the converted checks here (default: print them).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `govscan baseline`.

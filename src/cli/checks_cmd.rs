@@ -31,6 +31,9 @@ pub(super) fn load_check_set(dirs: &[PathBuf]) -> Result<CheckSet, CliError> {
 
 /// Runs the checks command.
 pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
+    if let Some(code) = super::checks_author::run(&args.action)? {
+        return Ok(code);
+    }
     let set = load_check_set(&args.checks_dirs)?;
     let metas: Vec<&'static CheckMeta> = set.checks().iter().map(|c| c.meta()).collect();
     match args.action {
@@ -56,6 +59,9 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
                 );
             }
         }
+        ChecksAction::Test { .. }
+        | ChecksAction::Lint { .. }
+        | ChecksAction::ImportNuclei { .. } => {}
         ChecksAction::Explain { id, format } => {
             let meta = metas.iter().find(|m| m.id == id).ok_or_else(|| {
                 CliError::usage(anyhow!("unknown check {id:?}; see `govscan checks list`"))

@@ -2,10 +2,12 @@
 
 mod args;
 mod baseline_cmd;
+mod checks_author;
 mod checks_cmd;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
+mod nuclei_cmd;
 mod open_files;
 mod report_cmd;
 mod report_stream;

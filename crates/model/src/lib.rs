@@ -18,9 +18,9 @@ pub mod tls_scan;
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use health::{SCANNER_FAILURE, ScanHealth};
 pub use observation::{
-    AddressSelection, BlockedAddress, BogusKind, BogusReason, DnssecObservation, DnssecStatus,
-    MtaStsPolicyFetch, NameServer, NameServerAddress, NameServerAnswer, NameServersObservation,
-    OrganisationalDmarc, PathFetch, not_probed,
+    AddressSelection, BlockedAddress, BogusKind, BogusReason, DnsQuery, DnssecObservation,
+    DnssecStatus, MtaStsPolicyFetch, NameServer, NameServerAddress, NameServerAnswer,
+    NameServersObservation, OrganisationalDmarc, PathFetch, not_probed,
 };
 pub use observation::{
     CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,

@@ -130,6 +130,22 @@ pub struct DnsObservations {
     /// RFC 7208 §4.6.4. Skipped when the domain has no single SPF record to expand.
     #[serde(default = "not_probed")]
     pub spf: Probed<SpfTree>,
+    /// Record sets declared by declarative checks (`dns: {name, type}`) beyond the ones above,
+    /// each queried once per domain (absent in JSON when none were declared).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<DnsQuery>,
+}
+
+/// One record set a declarative check asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DnsQuery {
+    /// The name queried (the template with `{domain}` replaced), without trailing dot.
+    pub name: String,
+    /// The record type, upper case (`TXT`, `MX`, `CNAME`, ...).
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// The records as text (TXT strings joined; other types in presentation form).
+    pub result: Probed<Vec<String>>,
 }
 
 /// One MX record.

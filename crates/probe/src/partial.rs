@@ -100,6 +100,7 @@ impl Partial {
             read_with_cd: Vec::new(),
             organisational_domain: d.organisational_domain,
             spf: done(d.spf, why),
+            extra: Vec::new(),
         };
         let endpoints = self
             .endpoints

@@ -102,11 +102,24 @@ impl CheckSet {
         let mut paths: Vec<String> = self
             .declarative
             .iter()
-            .filter_map(|c| c.declared_path().map(str::to_owned))
+            .flat_map(DeclarativeCheck::declared_paths)
             .collect();
         paths.sort();
         paths.dedup();
         paths
+    }
+
+    /// The DNS record sets (name template with `{domain}`, type) the declarative checks read,
+    /// sorted and unique; the probe queries those it does not record anyway.
+    pub fn declared_dns(&self) -> Vec<(String, String)> {
+        let mut queries: Vec<(String, String)> = self
+            .declarative
+            .iter()
+            .flat_map(DeclarativeCheck::declared_dns)
+            .collect();
+        queries.sort();
+        queries.dedup();
+        queries
     }
 
     /// Runs every check of the set over one domain's observations.

@@ -6,8 +6,11 @@ use regex::{Regex, RegexBuilder};
 use serde_saphyr::Spanned;
 
 use super::DeclarativeError;
+use super::params::ParamDecl;
 use super::rule::{HeaderExpect, Rule, TxtAt, TxtExpect};
 use super::schema::{RawCheck, RawHeaderRule, RawPathRule, RawRule, RawTxtRule};
+use super::tree::Node;
+use super::tree_compile::TreeContext;
 
 /// Compiled-program size limit for one pattern (the regex crate runs in linear time; this
 /// bounds memory).
@@ -30,6 +33,12 @@ pub(super) struct Compiled {
     pub(super) references: Vec<(String, String)>,
     pub(super) on_mismatch: Status,
     pub(super) rule: Rule,
+    /// Declared parameters.
+    pub(super) params: Vec<ParamDecl>,
+    /// Message templates (pass, fail) of a tree rule.
+    pub(super) messages: (Option<String>, Option<String>),
+    /// Where a converted check came from.
+    pub(super) origin: Option<String>,
     /// Line of the `id` value.
     pub(super) id_line: u64,
 }
@@ -40,7 +49,7 @@ pub(super) struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn error<T>(&self, at: &Spanned<T>, message: impl Into<String>) -> DeclarativeError {
+    pub(super) fn error<T>(&self, at: &Spanned<T>, message: impl Into<String>) -> DeclarativeError {
         DeclarativeError::at(self.file, Some(at.referenced.line()), message)
     }
 
@@ -60,7 +69,7 @@ impl Validator<'_> {
         Ok(text.to_owned())
     }
 
-    fn regex(&self, value: &Spanned<String>) -> Result<Regex, DeclarativeError> {
+    pub(super) fn regex(&self, value: &Spanned<String>) -> Result<Regex, DeclarativeError> {
         if value.value.chars().count() > MAX_PATTERN_LEN {
             return Err(self.error(
                 value,
@@ -110,7 +119,42 @@ impl Validator<'_> {
             }
         };
         let references = self.references(raw)?;
-        let rule = self.rule(&raw.rule, family)?;
+        let params = self.params(raw.params.as_ref())?;
+        let rule = self.rule(&raw.rule, family, &params)?;
+        if !params.is_empty() && !matches!(rule, Rule::Tree(_)) {
+            return Err(self.error(
+                &raw.rule,
+                "params: are read by tree rules (all:/any:/not:) only",
+            ));
+        }
+        let messages = match &raw.message {
+            Some(m) => {
+                if !matches!(rule, Rule::Tree(_)) {
+                    return Err(
+                        self.error(m, "message: applies to tree rules (all:/any:/not:) only")
+                    );
+                }
+                let pass = m
+                    .value
+                    .pass
+                    .as_ref()
+                    .map(|t| self.text("message.pass", t, 500))
+                    .transpose()?;
+                let fail = m
+                    .value
+                    .fail
+                    .as_ref()
+                    .map(|t| self.text("message.fail", t, 500))
+                    .transpose()?;
+                (pass, fail)
+            }
+            None => (None, None),
+        };
+        let origin = raw
+            .origin
+            .as_ref()
+            .map(|o| self.text("origin", o, 300))
+            .transpose()?;
         Ok(Compiled {
             id,
             family,
@@ -121,6 +165,9 @@ impl Validator<'_> {
             references,
             on_mismatch,
             rule,
+            params,
+            messages,
+            origin,
             id_line: raw.id.referenced.line(),
         })
     }
@@ -189,11 +236,47 @@ impl Validator<'_> {
             .collect()
     }
 
-    fn rule(&self, raw: &Spanned<RawRule>, family: Family) -> Result<Rule, DeclarativeError> {
+    fn rule(
+        &self,
+        raw: &Spanned<RawRule>,
+        family: Family,
+        params: &[ParamDecl],
+    ) -> Result<Rule, DeclarativeError> {
         let r = &raw.value;
-        let given = [r.header.is_some(), r.dns_txt.is_some(), r.path.is_some()];
+        let given = [
+            r.header.is_some(),
+            r.dns_txt.is_some(),
+            r.path.is_some(),
+            r.all.is_some(),
+            r.any.is_some(),
+            r.not.is_some(),
+        ];
         if given.iter().filter(|g| **g).count() != 1 {
-            return Err(self.error(raw, "rule: give exactly one of header, dns_txt, path"));
+            return Err(self.error(
+                raw,
+                "rule: give exactly one of all, any, not (a tree) or header, dns_txt, path",
+            ));
+        }
+        let cx = TreeContext { params };
+        if let Some(children) = r.all.as_ref().or(r.any.as_ref()) {
+            if children.value.is_empty() {
+                return Err(self.error(children, "all:/any: give at least one rule"));
+            }
+            let nodes = children
+                .value
+                .iter()
+                .map(|c| self.node(c, 1, &cx))
+                .collect::<Result<Vec<_>, _>>()?;
+            let root = if r.all.is_some() {
+                Node::All(nodes)
+            } else {
+                Node::Any(nodes)
+            };
+            return Ok(Rule::Tree(self.tree(raw, root)?));
+        }
+        if let Some(child) = &r.not {
+            let root = Node::Not(Box::new(self.node(child, 1, &cx)?));
+            return Ok(Rule::Tree(self.tree(raw, root)?));
         }
         if let Some(h) = &r.header {
             self.family_for(h, family, &[Family::Http], "header")?;
@@ -295,9 +378,12 @@ impl Validator<'_> {
         })
     }
 
-    fn path(&self, p: &Spanned<RawPathRule>) -> Result<Rule, DeclarativeError> {
-        let raw = &p.value;
-        let path = raw.path.value.trim();
+    /// A declared same-origin path: one leading '/', printable ASCII, no '\\' or '#'.
+    pub(super) fn same_origin_path(
+        &self,
+        at: &Spanned<String>,
+    ) -> Result<String, DeclarativeError> {
+        let path = at.value.trim();
         let same_origin = path.starts_with('/')
             && !path.starts_with("//")
             && !path.contains('\\')
@@ -306,10 +392,17 @@ impl Validator<'_> {
             && path.bytes().all(|b| b.is_ascii_graphic());
         if !same_origin {
             return Err(self.error(
-                &raw.path,
+                at,
                 format!("path {path:?} must be a same-origin path: start with one '/', printable ASCII, no '\\' or '#', at most {MAX_PATH_LEN} characters"),
             ));
         }
+        Ok(path.to_owned())
+    }
+
+    fn path(&self, p: &Spanned<RawPathRule>) -> Result<Rule, DeclarativeError> {
+        let raw = &p.value;
+        let path = self.same_origin_path(&raw.path)?;
+        let path = path.as_str();
         let status = match &raw.status {
             Some(s) => {
                 if s.value.is_empty() || s.value.iter().any(|c| !(100..=599).contains(c)) {
@@ -347,6 +440,7 @@ impl Validator<'_> {
 /// The probe data a rule reads (the runner answers `Inconclusive` when it is missing).
 pub(super) fn needs_of(rule: &Rule) -> &'static [Need] {
     match rule {
+        Rule::Tree(root) => tree_needs(root),
         Rule::Header { .. } => &[Need::DnsAddresses, Need::Https],
         Rule::DnsTxt {
             at: TxtAt::Domain, ..
@@ -357,6 +451,28 @@ pub(super) fn needs_of(rule: &Rule) -> &'static [Need] {
         } => &[Need::DnsDmarc],
         Rule::Path { .. } => &[Need::DnsAddresses, Need::Paths],
     }
+}
+
+/// The endpoint probes a tree reads (none for a domain-level tree), leaked once per check.
+fn tree_needs(root: &Node) -> &'static [Need] {
+    use super::sources::{HttpTarget, Source};
+    let mut needs = Vec::new();
+    for leaf in root.leaves() {
+        let need = match &leaf.source {
+            Source::Http(HttpTarget::HomeHttps, _) => Need::Https,
+            Source::Http(HttpTarget::HomeHttp, _) => Need::Http,
+            Source::Http(HttpTarget::Path(_), _) => Need::Paths,
+            Source::Tls(_) | Source::Cert(_) => Need::Tls,
+            Source::Dns { .. } | Source::Mail(_) => continue,
+        };
+        if needs.is_empty() {
+            needs.push(Need::DnsAddresses);
+        }
+        if !needs.contains(&need) {
+            needs.push(need);
+        }
+    }
+    Box::leak(needs.into_boxed_slice())
 }
 
 /// Makes the metadata `'static` by leaking it, so that declarative checks share `CheckMeta`

@@ -12,10 +12,15 @@
 
 mod check_set;
 mod compile;
+mod judge;
+pub mod params;
 mod rule;
 mod schema;
+pub mod sources;
 #[cfg(test)]
 mod tests;
+pub mod tree;
+mod tree_compile;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -71,6 +76,10 @@ pub struct DeclarativeCheck {
     on_mismatch: Status,
     source: String,
     line: u64,
+    params: Vec<params::ParamDecl>,
+    /// Message templates (pass, fail) of a tree rule.
+    messages: (Option<String>, Option<String>),
+    origin: Option<String>,
 }
 
 impl DeclarativeCheck {
@@ -89,11 +98,44 @@ impl DeclarativeCheck {
         format!("{}:{}", self.source, self.line)
     }
 
-    /// The same-origin path this check fetches, if it is a path rule.
-    pub fn declared_path(&self) -> Option<&str> {
+    /// The parameters the check declares.
+    pub fn params(&self) -> &[params::ParamDecl] {
+        &self.params
+    }
+
+    /// Where a converted check came from (e.g. a Nuclei template), if it says.
+    pub fn origin(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// The same-origin paths this check fetches (a path rule's, or a tree's `fetch:`).
+    pub fn declared_paths(&self) -> Vec<String> {
         match &self.rule {
-            Rule::Path { path, .. } => Some(path),
-            _ => None,
+            Rule::Path { path, .. } => vec![path.clone()],
+            Rule::Tree(root) => root
+                .leaves()
+                .iter()
+                .filter_map(|l| match &l.source {
+                    sources::Source::Http(sources::HttpTarget::Path(p), _) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The DNS record sets (name template, type) this check reads.
+    pub fn declared_dns(&self) -> Vec<(String, String)> {
+        match &self.rule {
+            Rule::Tree(root) => root
+                .leaves()
+                .iter()
+                .filter_map(|l| match &l.source {
+                    sources::Source::Dns { name, rtype } => Some((name.clone(), rtype.clone())),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -118,6 +160,9 @@ impl DeclarativeCheck {
             on_mismatch: compiled.on_mismatch,
             source: name_for_errors.to_owned(),
             line: compiled.id_line,
+            params: compiled.params,
+            messages: compiled.messages,
+            origin: compiled.origin,
         })
     }
 
@@ -144,8 +189,11 @@ impl Check for DeclarativeCheck {
         self.meta
     }
 
-    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        rule::evaluate(self.meta.id, &self.rule, self.on_mismatch, obs)
+    fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
+        match &self.rule {
+            Rule::Tree(root) => judge::judge_tree(self, root, obs, ctx),
+            rule => rule::evaluate(self.meta.id, rule, self.on_mismatch, obs),
+        }
     }
 }
 

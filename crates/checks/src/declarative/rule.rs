@@ -72,6 +72,8 @@ pub enum Rule {
         /// The body must not match this.
         body_not_matches: Option<Regex>,
     },
+    /// A composable tree of leaf matchers (see [`super::tree`]).
+    Tree(super::tree::Node),
 }
 
 /// Judges `rule` for check `id`; a rule that does not hold gets `on_mismatch`.
@@ -99,6 +101,8 @@ pub(super) fn evaluate(id: &str, rule: &Rule, on_mismatch: Status, obs: &Observa
         Rule::Path { path, .. } => combine_each(id, &obs.endpoints, |ep| {
             judge_path(rule, path, on_mismatch, ep)
         }),
+        // Tree rules are judged by `super::judge` (they need the check's parameters).
+        Rule::Tree(_) => Outcome::inconclusive(id, "tree rules are judged with their check"),
     }
 }
 

@@ -102,6 +102,7 @@ fn good_dns() -> DnsObservations {
         read_with_cd: Vec::new(),
         organisational_domain: Some("lab.test".to_owned()),
         spf: Probed::ok(spf_tree()),
+        extra: Vec::new(),
         nxdomain: false,
     }
 }
@@ -413,6 +414,7 @@ pub(crate) fn sample_result() -> ScanResult {
         read_with_cd: Vec::new(),
         organisational_domain: None,
         spf: Probed::skipped("not probed in this fixture"),
+        extra: Vec::new(),
         nxdomain: true,
     };
     let dead_outcomes: Vec<Outcome> = baseline

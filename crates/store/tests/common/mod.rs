@@ -67,6 +67,7 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             read_with_cd: Vec::new(),
             organisational_domain: None,
             spf: not_probed(),
+            extra: Vec::new(),
         },
         endpoints: vec![EndpointObservations {
             address: address.into(),
