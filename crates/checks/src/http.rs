@@ -53,7 +53,7 @@ fn url_host(url: &str) -> Option<String> {
 /// redirects), or over http:// when port 443 refuses connections (a site with no HTTPS at all
 /// is judged on what it serves, and its missing headers are findings). Not the page when the
 /// chain broke off, loops, or leads to another host: then the verdict says why.
-fn home_page<'a>(
+pub(crate) fn home_page<'a>(
     domain: &str,
     ep: &'a EndpointObservations,
 ) -> Result<(&'a HttpExchange, bool), EndpointVerdict> {

@@ -39,6 +39,8 @@ pub(super) struct Compiled {
     pub(super) messages: (Option<String>, Option<String>),
     /// Where a converted check came from.
     pub(super) origin: Option<String>,
+    /// When the check applies (domain-level tree); `None`: always.
+    pub(super) applies_when: Option<Node>,
     /// Line of the `id` value.
     pub(super) id_line: u64,
 }
@@ -155,6 +157,19 @@ impl Validator<'_> {
             .as_ref()
             .map(|o| self.text("origin", o, 300))
             .transpose()?;
+        let applies_when = match &raw.applies_when {
+            Some(node) => {
+                let tree = self.node(node, 1, &TreeContext { params: &params })?;
+                if tree.leaves().iter().any(|l| l.source.per_endpoint()) {
+                    return Err(self.error(
+                        node,
+                        "applies_when: reads DNS and mail facts only (judged once per domain)",
+                    ));
+                }
+                Some(tree)
+            }
+            None => None,
+        };
         Ok(Compiled {
             id,
             family,
@@ -168,6 +183,7 @@ impl Validator<'_> {
             params,
             messages,
             origin,
+            applies_when,
             id_line: raw.id.referenced.line(),
         })
     }
@@ -459,11 +475,11 @@ fn tree_needs(root: &Node) -> &'static [Need] {
     let mut needs = Vec::new();
     for leaf in root.leaves() {
         let need = match &leaf.source {
-            Source::Http(HttpTarget::HomeHttps, _) => Need::Https,
+            Source::Http(HttpTarget::Home | HttpTarget::HomeHttps, _) => Need::Https,
             Source::Http(HttpTarget::HomeHttp, _) => Need::Http,
             Source::Http(HttpTarget::Path(_), _) => Need::Paths,
-            Source::Tls(_) | Source::Cert(_) => Need::Tls,
-            Source::Dns { .. } | Source::Mail(_) => continue,
+            Source::Tls(_) | Source::Cert(_) | Source::Chain(_) => Need::Tls,
+            Source::Dns { .. } | Source::Mail(_) | Source::Dnssec => continue,
         };
         if needs.is_empty() {
             needs.push(Need::DnsAddresses);

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::DeclarativeCheck;
 use super::params::Params;
-use super::sources::Scope;
+use super::sources::{HttpTarget, Scope, Source};
 use super::tree::{Node, Trace, Truth};
 use crate::Context;
 use crate::endpoints::{EndpointVerdict, combine_each};
@@ -23,8 +23,47 @@ pub(super) fn judge_tree(
         decls: &check.params,
         given: ctx.params.get(id),
     };
+    if let Some(applies) = &check.applies_when {
+        let scope = Scope {
+            obs,
+            endpoint: None,
+            now: ctx.now_unix,
+        };
+        let mut trace = Trace::default();
+        match applies.eval(&scope, &params, &mut trace) {
+            Truth::True => {}
+            Truth::False => {
+                let why = trace.decisive.unwrap_or_default();
+                return Outcome::new(
+                    id,
+                    Status::NotApplicable,
+                    "does_not_apply",
+                    format!("does not apply to {}: {why}", obs.domain),
+                    json!({ "applies_when": trace.leaves }),
+                );
+            }
+            Truth::Unknown(why) => {
+                return Outcome::inconclusive(
+                    id,
+                    format!("whether the check applies is unknown: {why}"),
+                );
+            }
+        }
+    }
     let per_endpoint = root.leaves().iter().any(|l| l.source.per_endpoint());
+    let reads_home = root
+        .leaves()
+        .iter()
+        .any(|l| matches!(l.source, Source::Http(HttpTarget::Home, _)));
     let judge = |endpoint: Option<&govscan_model::EndpointObservations>| {
+        // A home page that lives on another host is not this domain's to judge.
+        if reads_home
+            && let Some(ep) = endpoint
+            && let Err(v) = crate::http::home_page(&obs.domain, ep)
+            && v.status == Status::NotApplicable
+        {
+            return v;
+        }
         let scope = Scope {
             obs,
             endpoint,

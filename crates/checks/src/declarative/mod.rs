@@ -80,6 +80,7 @@ pub struct DeclarativeCheck {
     /// Message templates (pass, fail) of a tree rule.
     messages: (Option<String>, Option<String>),
     origin: Option<String>,
+    applies_when: Option<tree::Node>,
 }
 
 impl DeclarativeCheck {
@@ -163,6 +164,7 @@ impl DeclarativeCheck {
             params: compiled.params,
             messages: compiled.messages,
             origin: compiled.origin,
+            applies_when: compiled.applies_when,
         })
     }
 

@@ -26,6 +26,10 @@ pub(super) struct RawCheck {
     /// Message templates for a tree rule (`{extracted.NAME}`, `{domain}`, `{endpoint}`).
     #[serde(default)]
     pub(super) message: Option<Spanned<RawMessages>>,
+    /// When the check applies (a tree over DNS and mail facts); when it does not hold the
+    /// check is not applicable.
+    #[serde(default)]
+    pub(super) applies_when: Option<Spanned<RawNode>>,
     /// Where the check came from when it was converted (e.g. `nuclei template tech-x`).
     #[serde(default)]
     pub(super) origin: Option<Spanned<String>>,
@@ -96,6 +100,9 @@ pub(super) struct RawNode {
     /// The DNS name and type a `dns.records` leaf reads.
     #[serde(default)]
     pub(super) dns: Option<Spanned<RawDnsQuery>>,
+    /// Read a cert.* field of every certificate a client judges, not only the leaf.
+    #[serde(default)]
+    pub(super) chain: Option<bool>,
     /// Join all values with ", " into one (HTTP field combination, RFC 9110 §5.3).
     #[serde(default)]
     pub(super) combine: Option<bool>,

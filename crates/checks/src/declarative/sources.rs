@@ -23,6 +23,9 @@ pub enum Source {
     Tls(TlsField),
     /// A field of the leaf certificate the server sent.
     Cert(CertField),
+    /// A field of every certificate a client judges (the leaf and the intermediates sent,
+    /// not a self-issued root after the leaf), one value per certificate.
+    Chain(CertField),
     /// Records of one DNS name and type (`{domain}` in the name is the scanned domain).
     Dns {
         /// Name template.
@@ -32,11 +35,18 @@ pub enum Source {
     },
     /// A mail policy record.
     Mail(MailField),
+    /// The DNSSEC status of the domain's zone as govscan validated it: `secure`, `insecure`,
+    /// `bogus` or `indeterminate`.
+    Dnssec,
 }
 
 /// Which response an HTTP leaf reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HttpTarget {
+    /// The home page as the built-in header checks read it: the last response of
+    /// `GET https://<domain>/`, or of `http://` when port 443 refuses connections; a chain
+    /// that leaves for another host makes the check not applicable on that endpoint.
+    Home,
     /// `GET https://<domain>/` (redirects followed); the last response.
     HomeHttps,
     /// `GET http://<domain>/` (redirects followed); the last response.
@@ -69,6 +79,9 @@ pub enum HttpField {
 /// A TLS fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsField {
+    /// Whether the modern handshake completed: `ok`, or the failure class (`tls`, `timeout`,
+    /// `refused`, ...); a failure on the scanner's side or a blocked address is unknown.
+    Handshake,
     /// Negotiated version (`TLSv1_3`).
     Version,
     /// Negotiated cipher suite.
@@ -98,12 +111,18 @@ pub enum CertField {
     KeyType,
     /// Key size in bits.
     KeyBits,
+    /// Key size of an RSA key (no value for other keys).
+    RsaBits,
+    /// Field size of an EC key (no value for other keys).
+    EcBits,
     /// notBefore, RFC 3339.
     NotBefore,
     /// notAfter, RFC 3339.
     NotAfter,
     /// Whole days from the scan's clock to notAfter (negative when expired).
     DaysLeft,
+    /// Whole days from notBefore to the scan's clock (negative when not valid yet).
+    DaysValid,
     /// Certificate policy OIDs.
     PolicyOids,
     /// Extension OIDs.
@@ -166,7 +185,10 @@ impl Values {
 impl Source {
     /// True when the source is read per endpoint.
     pub fn per_endpoint(&self) -> bool {
-        matches!(self, Source::Http(..) | Source::Tls(_) | Source::Cert(_))
+        matches!(
+            self,
+            Source::Http(..) | Source::Tls(_) | Source::Cert(_) | Source::Chain(_)
+        )
     }
 
     /// The source in words (`http.header strict-transport-security`).
@@ -185,15 +207,18 @@ impl Source {
                     HttpField::RedirectEnd => "http.redirect_end".to_owned(),
                 };
                 match target {
-                    HttpTarget::HomeHttps => field,
+                    HttpTarget::Home => field,
+                    HttpTarget::HomeHttps => format!("{field} (https://)"),
                     HttpTarget::HomeHttp => format!("{field} (http://)"),
                     HttpTarget::Path(p) => format!("{field} of {p}"),
                 }
             }
             Source::Tls(f) => format!("tls.{}", format!("{f:?}").to_lowercase()),
             Source::Cert(f) => format!("cert.{}", snake(&format!("{f:?}"))),
+            Source::Chain(f) => format!("cert.{} (every certificate)", snake(&format!("{f:?}"))),
             Source::Dns { name, rtype } => format!("dns {rtype} {name}"),
             Source::Mail(f) => format!("mail.{}", snake(&format!("{f:?}"))),
+            Source::Dnssec => "dns.dnssec".to_owned(),
         }
     }
 
@@ -202,9 +227,18 @@ impl Source {
         match self {
             Source::Http(target, field) => http(scope, target, field),
             Source::Tls(field) => tls(scope, *field),
-            Source::Cert(field) => cert(scope, *field),
+            Source::Cert(field) => cert(scope, *field, false),
+            Source::Chain(field) => cert(scope, *field, true),
             Source::Dns { name, rtype } => dns(scope.obs, &expand(name, scope.obs), rtype),
             Source::Mail(field) => mail(scope.obs, *field),
+            Source::Dnssec => {
+                let d = probed(&scope.obs.dns.dnssec)?;
+                let status = serde_json::to_value(d.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                Ok(Values::new(vec![status], d.zone.clone()))
+            }
         }
     }
 }
@@ -239,6 +273,12 @@ fn probed<T>(p: &Probed<T>) -> Result<&T, String> {
 fn http(scope: &Scope<'_>, target: &HttpTarget, field: &HttpField) -> Result<Values, String> {
     let ep = endpoint(scope)?;
     let (exchange, chain) = match target {
+        HttpTarget::Home => {
+            let (page, plain) =
+                crate::http::home_page(&scope.obs.domain, ep).map_err(|v| v.message)?;
+            let probe = if plain { &ep.http } else { &ep.https };
+            (page, probe.value())
+        }
         HttpTarget::HomeHttps | HttpTarget::HomeHttp => {
             let probe = if *target == HttpTarget::HomeHttps {
                 &ep.https
@@ -323,6 +363,19 @@ fn tls(scope: &Scope<'_>, field: TlsField) -> Result<Values, String> {
     let ep = endpoint(scope)?;
     let at = ep.address.clone();
     match field {
+        TlsField::Handshake => match &ep.tls {
+            Probed::Ok { .. } => Ok(Values::new(vec!["ok".to_owned()], at)),
+            Probed::Failed { kind, detail }
+                if !kind.is_scanner_side() && *kind != FailureKind::Blocked =>
+            {
+                let kind = serde_json::to_value(kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| detail.clone());
+                Ok(Values::new(vec![kind], at))
+            }
+            other => Err(other.missing_reason().unwrap_or_default()),
+        },
         TlsField::Version | TlsField::Cipher | TlsField::Group | TlsField::Alpn => {
             let t = probed(&ep.tls)?;
             let value = match field {
@@ -383,7 +436,7 @@ fn tls(scope: &Scope<'_>, field: TlsField) -> Result<Values, String> {
     }
 }
 
-fn cert(scope: &Scope<'_>, field: CertField) -> Result<Values, String> {
+fn cert(scope: &Scope<'_>, field: CertField, chain: bool) -> Result<Values, String> {
     let ep = endpoint(scope)?;
     let t = probed(&ep.tls)?;
     let at = format!("certificate of {}", ep.address);
@@ -395,11 +448,34 @@ fn cert(scope: &Scope<'_>, field: CertField) -> Result<Values, String> {
             .map_or_else(|| "valid".to_owned(), |e| e.kind.clone());
         return Ok(Values::new(vec![verdict], at));
     }
-    let leaf = t.chain.first().ok_or("the server sent no certificate")?;
-    let der = der_bytes(leaf)?;
-    let (_, c) = X509Certificate::from_der(&der)
-        .map_err(|e| format!("the certificate does not parse: {e}"))?;
-    let items: Vec<String> = match field {
+    if t.chain.is_empty() {
+        return Err("the server sent no certificate".to_owned());
+    }
+    let mut items = Vec::new();
+    for (position, sent) in t.chain.iter().enumerate() {
+        let der = der_bytes(sent)?;
+        let (_, c) = X509Certificate::from_der(&der)
+            .map_err(|e| format!("certificate {position} does not parse: {e}"))?;
+        // A client trusts a root by its presence in the store, not by what was sent.
+        let self_issued_ca = c.subject().as_raw() == c.issuer().as_raw() && c.is_ca();
+        if position > 0 && self_issued_ca {
+            continue;
+        }
+        items.extend(cert_field(&c, sent, field, scope.now)?);
+        if !chain {
+            break;
+        }
+    }
+    Ok(Values::new(items, at))
+}
+
+fn cert_field(
+    c: &X509Certificate<'_>,
+    sent: &govscan_model::CertificateDer,
+    field: CertField,
+    now: i64,
+) -> Result<Vec<String>, String> {
+    Ok(match field {
         CertField::Issuer => vec![c.issuer().to_string()],
         CertField::Subject => vec![c.subject().to_string()],
         CertField::Sans => {
@@ -417,19 +493,25 @@ fn cert(scope: &Scope<'_>, field: CertField) -> Result<Values, String> {
             }
             sans
         }
-        CertField::KeyType | CertField::KeyBits => {
-            let facts = crate::cert::facts::facts(leaf, 0)?;
-            if field == CertField::KeyType {
-                vec![facts.key.algorithm.to_owned()]
-            } else {
-                vec![facts.key.bits.to_string()]
+        CertField::KeyType | CertField::KeyBits | CertField::RsaBits | CertField::EcBits => {
+            let key = crate::cert::facts::facts(sent, 0)?.key;
+            match field {
+                CertField::KeyType => vec![key.algorithm.to_owned()],
+                CertField::KeyBits => vec![key.bits.to_string()],
+                CertField::RsaBits if key.algorithm == "rsa" => vec![key.bits.to_string()],
+                CertField::EcBits if key.algorithm == "ec" => vec![key.bits.to_string()],
+                _ => Vec::new(),
             }
         }
         CertField::NotBefore => vec![crate::cert::rfc3339(c.validity().not_before.timestamp())],
         CertField::NotAfter => vec![crate::cert::rfc3339(c.validity().not_after.timestamp())],
         CertField::DaysLeft => {
-            let left = c.validity().not_after.timestamp() - scope.now;
+            let left = c.validity().not_after.timestamp() - now;
             vec![left.div_euclid(86_400).to_string()]
+        }
+        CertField::DaysValid => {
+            let since = now - c.validity().not_before.timestamp();
+            vec![since.div_euclid(86_400).to_string()]
         }
         CertField::PolicyOids => {
             let mut oids = Vec::new();
@@ -447,8 +529,7 @@ fn cert(scope: &Scope<'_>, field: CertField) -> Result<Values, String> {
             .collect(),
         CertField::SignatureAlgorithm => vec![c.signature_algorithm.algorithm.to_id_string()],
         CertField::Trust => Vec::new(),
-    };
-    Ok(Values::new(items, at))
+    })
 }
 
 fn ip_text(bytes: &[u8]) -> String {

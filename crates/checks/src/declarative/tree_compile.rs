@@ -163,7 +163,8 @@ impl Validator<'_> {
                 return Err(self.error(at, "over: and fetch: exclude each other"));
             }
             (Some(p), None) => HttpTarget::Path(self.same_origin_path(p)?),
-            (None, None | Some((_, "https"))) => HttpTarget::HomeHttps,
+            (None, None) => HttpTarget::Home,
+            (None, Some((_, "https"))) => HttpTarget::HomeHttps,
             (None, Some((_, "http"))) => HttpTarget::HomeHttp,
             (None, Some((at, other))) => {
                 return Err(self.error(at, format!("over {other:?}: expected https or http")));
@@ -194,6 +195,7 @@ impl Validator<'_> {
                 http(if what == "http.redirects" { HttpField::Redirects } else { HttpField::RedirectEnd })
             }
             "http.final_url" => http(HttpField::FinalUrl),
+            "tls.handshake" => Ok(Source::Tls(TlsField::Handshake)),
             "tls.version" => Ok(Source::Tls(TlsField::Version)),
             "tls.cipher" => Ok(Source::Tls(TlsField::Cipher)),
             "tls.group" => Ok(Source::Tls(TlsField::Group)),
@@ -206,9 +208,12 @@ impl Validator<'_> {
             "cert.sans" => Ok(Source::Cert(CertField::Sans)),
             "cert.key_type" => Ok(Source::Cert(CertField::KeyType)),
             "cert.key_bits" => Ok(Source::Cert(CertField::KeyBits)),
+            "cert.rsa_bits" => Ok(Source::Cert(CertField::RsaBits)),
+            "cert.ec_bits" => Ok(Source::Cert(CertField::EcBits)),
             "cert.not_before" => Ok(Source::Cert(CertField::NotBefore)),
             "cert.not_after" => Ok(Source::Cert(CertField::NotAfter)),
             "cert.days_left" => Ok(Source::Cert(CertField::DaysLeft)),
+            "cert.days_valid" => Ok(Source::Cert(CertField::DaysValid)),
             "cert.policy_oids" => Ok(Source::Cert(CertField::PolicyOids)),
             "cert.extensions" => Ok(Source::Cert(CertField::Extensions)),
             "cert.signature_algorithm" => Ok(Source::Cert(CertField::SignatureAlgorithm)),
@@ -233,6 +238,7 @@ impl Validator<'_> {
                 }
                 Ok(Source::Dns { name, rtype })
             }
+            "dns.dnssec" => Ok(Source::Dnssec),
             "mail.dmarc_record" => Ok(Source::Mail(MailField::DmarcRecord)),
             "mail.spf_records" => Ok(Source::Mail(MailField::SpfRecords)),
             "mail.mx" => Ok(Source::Mail(MailField::Mx)),
@@ -241,7 +247,18 @@ impl Validator<'_> {
             "mail.tls_rpt" => Ok(Source::Mail(MailField::TlsRpt)),
             other => Err(self.error(read, format!("read {other:?}: not an observation govscan records (see docs/checks-format.md, \"Leaves\")"))),
         };
-        let source = source?;
+        let source = match (source?, r.chain) {
+            (Source::Cert(field), Some(true)) if field != CertField::Trust => Source::Chain(field),
+            (Source::Cert(CertField::Trust), Some(true)) => {
+                return Err(self.error(
+                    read,
+                    "cert.trust is one verdict for the chain; chain: does not apply",
+                ));
+            }
+            (Source::Cert(field), _) => Source::Cert(field),
+            (_, Some(_)) => return Err(self.error(read, "chain: only applies to cert.* leaves")),
+            (other, None) => other,
+        };
         let is_http = matches!(source, Source::Http(..));
         if !is_http && (r.fetch.is_some() || r.over.is_some()) {
             return Err(self.error(read, "fetch:/over: only apply to http.* leaves"));
@@ -468,6 +485,7 @@ fn is_leaf_key_given(r: &RawNode) -> bool {
         || r.over.is_some()
         || r.dns.is_some()
         || r.combine.is_some()
+        || r.chain.is_some()
         || r.quantifier.is_some()
         || r.case.is_some()
         || r.extract.is_some()
