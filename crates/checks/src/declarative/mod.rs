@@ -21,6 +21,8 @@ pub mod sources;
 mod tests;
 pub mod tree;
 mod tree_compile;
+#[cfg(test)]
+mod tree_tests;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -235,7 +235,17 @@ fn shipped() -> CheckSet {
 fn shipped_checks_load_and_declare_their_paths() {
     let set = shipped();
     assert!(set.declarative().len() >= 3);
-    assert_eq!(set.declared_paths(), vec!["/.git/HEAD".to_owned()]);
+    assert_eq!(
+        set.declared_paths(),
+        [
+            "/",
+            "/.DS_Store",
+            "/.env",
+            "/.git/HEAD",
+            "/icons/",
+            "/server-status"
+        ]
+    );
     for check in set.declarative() {
         let file = repo()
             .join("checks")

@@ -248,9 +248,18 @@ impl Leaf {
         }
         trace.leaves.push(entry);
         if let Some(name) = &self.extract {
+            // Without a deciding value, what was read (short values only: a body is not
+            // repeated into a message).
             let value = deciding.clone().unwrap_or_else(|| {
                 let first: Vec<&str> = values.items.iter().take(5).map(String::as_str).collect();
-                first.join(", ")
+                let joined = first.join(", ");
+                if joined.is_empty() {
+                    "(none)".to_owned()
+                } else if joined.chars().count() > 120 {
+                    "(not shown)".to_owned()
+                } else {
+                    joined
+                }
             });
             trace.extracted.insert(name.clone(), short(&value));
         }
@@ -318,6 +327,13 @@ impl Leaf {
                         first_miss.get_or_insert(v);
                     }
                 }
+                // A regex decides by the text it matched (like an extractor), not the whole
+                // value (a body, say).
+                let matched = match (&self.matcher, first_match) {
+                    (Matcher::Regex(re), Some(v)) => re.find(v).map(|m| m.as_str().to_owned()),
+                    (_, v) => v.cloned(),
+                };
+                let first_match = matched.as_ref();
                 Ok(match self.quantifier {
                     Quantifier::Any => match (first_match, values.complete) {
                         (Some(v), _) => (Truth::True, Some(v.clone())),
