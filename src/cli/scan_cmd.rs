@@ -34,6 +34,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     let mut config = probe_config(&args)?;
     // Declarative path checks read paths the probe must fetch on every HTTPS endpoint.
     config.extra_paths = checks.declared_paths();
+    config.extra_dns = checks.declared_dns();
     if let Some(out) = &args.out {
         prepare_out_dir(out)?;
     }

@@ -56,6 +56,9 @@ pub struct ProbeConfig {
     /// Same-origin paths declared by declarative checks, fetched on every HTTPS endpoint
     /// (`GET`, no redirects followed, body kept as text up to 64 KiB).
     pub extra_paths: Vec<String>,
+    /// DNS record sets (name template with `{domain}`, type) declared by declarative checks
+    /// beyond the ones recorded for every domain; each queried once per domain.
+    pub extra_dns: Vec<(String, String)>,
     /// Run the hand-built-hello TLS scan (versions, suites, groups) on every endpoint.
     pub tls_scan: bool,
     /// Pause between two hand-built-hello handshakes to the same endpoint (politeness).
@@ -108,6 +111,7 @@ impl Default for ProbeConfig {
             http_port: 80,
             https_port: 443,
             extra_paths: Vec::new(),
+            extra_dns: Vec::new(),
             tls_scan: true,
             tls_scan_gap: Duration::from_millis(10),
             tls_scan_max_handshakes: 160,

@@ -8,6 +8,7 @@ mod bogus;
 mod cd;
 mod config;
 mod counter;
+mod declared_dns;
 mod dns;
 mod dnssec;
 mod error;
@@ -313,6 +314,10 @@ impl Prober {
             async {
                 let v = mail_policy::txt_at(inner, "_smtp._tls", name).await;
                 store(&|s| s.dns.tls_rpt = Some(v.clone()))
+            },
+            async {
+                let extra = declared_dns::query_all(inner, domain).await;
+                store(&|s| s.dns.extra = extra.clone())
             },
             async {
                 let org = mail_policy::organisational_domain(domain);

@@ -32,6 +32,9 @@ pub(crate) struct PartialDns {
     pub(crate) dmarc_organisational: Option<Probed<OrganisationalDmarc>>,
     pub(crate) organisational_domain: Option<String>,
     pub(crate) spf: Option<Probed<SpfTree>>,
+    /// Record sets declared by declarative checks (empty while unfinished: a check then reads
+    /// "not queried in this scan", which is inconclusive).
+    pub(crate) extra: Vec<govscan_model::DnsQuery>,
 }
 
 /// One endpoint's results, `None` while unfinished.
@@ -100,7 +103,7 @@ impl Partial {
             read_with_cd: Vec::new(),
             organisational_domain: d.organisational_domain,
             spf: done(d.spf, why),
-            extra: Vec::new(),
+            extra: d.extra,
         };
         let endpoints = self
             .endpoints

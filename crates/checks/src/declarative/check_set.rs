@@ -116,6 +116,7 @@ impl CheckSet {
             .declarative
             .iter()
             .flat_map(DeclarativeCheck::declared_dns)
+            .filter(|(name, rtype)| !super::sources::recorded_anyway(name, rtype))
             .collect();
         queries.sort();
         queries.dedup();

@@ -255,6 +255,17 @@ fn snake(camel: &str) -> String {
     out
 }
 
+/// True for the (name template, type) pairs govscan records for every domain anyway, which
+/// the probe need not query again.
+pub fn recorded_anyway(template: &str, rtype: &str) -> bool {
+    let t = template.to_ascii_lowercase();
+    match t.as_str() {
+        "{domain}" => ["A", "AAAA", "NS", "TXT", "MX", "CAA", "SOA"].contains(&rtype),
+        "_dmarc.{domain}" | "_mta-sts.{domain}" | "_smtp._tls.{domain}" => rtype == "TXT",
+        _ => false,
+    }
+}
+
 /// Replaces `{domain}` with the scanned domain.
 pub fn expand(template: &str, obs: &Observations) -> String {
     template.replace("{domain}", &obs.domain)
