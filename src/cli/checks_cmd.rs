@@ -84,6 +84,9 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
                     outln!("level in its source: {}", level_word(meta.level));
                     if let Some(check) = set.find_declarative(meta.id) {
                         outln!("declarative check from {}", check.source());
+                        if let Some(origin) = check.origin() {
+                            outln!("converted from {origin}");
+                        }
                     }
                     match rule {
                         Some(rule) => {

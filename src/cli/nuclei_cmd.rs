@@ -1,13 +1,75 @@
 //! `govscan checks import-nuclei FILE|DIR`: converts passive Nuclei templates into govscan
-//! checks, refusing every other template with the reason.
+//! checks (`govscan_checks::nuclei`), refusing every other template with the reason.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use super::CliError;
+use super::terminal::{errln, outln};
+use super::{CliError, exit};
 
-/// Runs the import.
-pub(super) fn run(_input: &Path, _out: Option<&Path>) -> Result<u8, CliError> {
-    Err(CliError::usage(anyhow!("import-nuclei: not built yet")))
+/// Largest template read.
+const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;
+
+/// Runs the import: prints (or writes to `out`) every converted check, and one line on stderr
+/// per refused template. Exit 0 when every template converted, 1 when some were refused.
+pub(super) fn run(input: &Path, out: Option<&Path>) -> Result<u8, CliError> {
+    let files: Vec<PathBuf> = if input.is_dir() {
+        let entries = std::fs::read_dir(input)
+            .map_err(|e| CliError::usage(anyhow!("{}: {e}", input.display())))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![input.to_path_buf()]
+    };
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::runtime(anyhow!("{}: {e}", dir.display())))?;
+    }
+    let (mut converted, mut refused) = (0u32, 0u32);
+    for file in &files {
+        let name = file.display().to_string();
+        let len = std::fs::metadata(file)
+            .map_err(|e| CliError::usage(anyhow!("{name}: {e}")))?
+            .len();
+        if len > MAX_TEMPLATE_BYTES {
+            errln!("{name}: refused: larger than {MAX_TEMPLATE_BYTES} bytes");
+            refused += 1;
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(file).map_err(|e| CliError::usage(anyhow!("{name}: {e}")))?;
+        let base = file
+            .file_name()
+            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+        match govscan_checks::nuclei::convert(&base, &text) {
+            Ok(check) => {
+                converted += 1;
+                match out {
+                    Some(dir) => {
+                        let path = dir.join(format!("{}.yaml", check.id));
+                        std::fs::write(&path, &check.yaml)
+                            .map_err(|e| CliError::runtime(anyhow!("{}: {e}", path.display())))?;
+                        errln!("{name}: converted to {}", path.display());
+                    }
+                    None => outln!("---\n{}", check.yaml),
+                }
+            }
+            Err(reason) => {
+                refused += 1;
+                errln!("{name}: {reason}");
+            }
+        }
+    }
+    errln!("import-nuclei: {converted} converted, {refused} refused");
+    Ok(if refused == 0 {
+        exit::DONE
+    } else {
+        exit::FAIL_ON_TRIPPED
+    })
 }

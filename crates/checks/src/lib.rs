@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod fuzzing;
 pub mod http;
 pub mod mail;
+pub mod nuclei;
 pub(crate) mod public_suffix;
 pub mod registry;
 pub mod runner;
@@ -35,5 +36,7 @@ pub trait Check: Sync {
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod nuclei_tests;
 #[cfg(test)]
 mod runner_properties;

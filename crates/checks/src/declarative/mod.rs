@@ -113,7 +113,7 @@ impl DeclarativeCheck {
 
     /// The same-origin paths this check fetches (a path rule's, or a tree's `fetch:`).
     pub fn declared_paths(&self) -> Vec<String> {
-        match &self.rule {
+        let mut paths = match &self.rule {
             Rule::Path { path, .. } => vec![path.clone()],
             Rule::Tree(root) => root
                 .leaves()
@@ -124,12 +124,15 @@ impl DeclarativeCheck {
                 })
                 .collect(),
             _ => Vec::new(),
-        }
+        };
+        paths.sort();
+        paths.dedup();
+        paths
     }
 
     /// The DNS record sets (name template, type) this check reads.
     pub fn declared_dns(&self) -> Vec<(String, String)> {
-        match &self.rule {
+        let mut queries: Vec<(String, String)> = match &self.rule {
             Rule::Tree(root) => root
                 .leaves()
                 .iter()
@@ -139,7 +142,10 @@ impl DeclarativeCheck {
                 })
                 .collect(),
             _ => Vec::new(),
-        }
+        };
+        queries.sort();
+        queries.dedup();
+        queries
     }
 
     /// Parses and validates one check; `name_for_errors` is the file name used in errors.

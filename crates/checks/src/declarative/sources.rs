@@ -64,6 +64,8 @@ pub enum HttpField {
     Header(String),
     /// The names of all headers.
     HeaderNames,
+    /// The whole header block as one text, `name: value` lines (Nuclei's `part: header`).
+    HeadersText,
     /// The body (declared paths only; kept up to the probe's cap).
     Body,
     /// `Set-Cookie` values, optionally only the cookie of one name.
@@ -199,6 +201,7 @@ impl Source {
                     HttpField::Status => "http.status".to_owned(),
                     HttpField::Header(n) => format!("http.header {n}"),
                     HttpField::HeaderNames => "http.header_names".to_owned(),
+                    HttpField::HeadersText => "http.headers_text".to_owned(),
                     HttpField::Body => "http.body".to_owned(),
                     HttpField::Cookies(None) => "http.cookies".to_owned(),
                     HttpField::Cookies(Some(n)) => format!("http.cookies {n}"),
@@ -323,6 +326,14 @@ fn http(scope: &Scope<'_>, target: &HttpTarget, field: &HttpField) -> Result<Val
             exchange.headers.iter().map(|h| h.name.clone()).collect(),
             at,
         ),
+        HttpField::HeadersText => {
+            let lines: Vec<String> = exchange
+                .headers
+                .iter()
+                .map(|h| format!("{}: {}", h.name, h.value))
+                .collect();
+            Values::new(vec![lines.join("\r\n")], at)
+        }
         HttpField::Body => body(exchange)?,
         HttpField::Cookies(name) => {
             let cookies = exchange

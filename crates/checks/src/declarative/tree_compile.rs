@@ -181,6 +181,7 @@ impl Validator<'_> {
                 http(HttpField::Header(self.field_name(n)?))
             }
             "http.header_names" => http(HttpField::HeaderNames),
+            "http.headers_text" => http(HttpField::HeadersText),
             "http.body" => {
                 if !matches!(target, HttpTarget::Path(_)) {
                     return Err(self.error(read, "http.body reads a declared path: add fetch: /path (the home page body is not kept)"));

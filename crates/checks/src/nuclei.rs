@@ -1,0 +1,531 @@
+//! Converts the passive subset of Nuclei templates (ProjectDiscovery's YAML format) into
+//! govscan declarative checks, and refuses every other template with the reason.
+//!
+//! Accepted: one `http` request that GETs same-origin paths (`{{BaseURL}}/…` or
+//! `{{RootURL}}/…`) without custom headers, bodies, payloads, fuzzing or redirects; one `dns`
+//! query of `{{FQDN}}` (or a label under it); one `ssl` request; with `status`, `word` and
+//! `regex` matchers (`part`, `condition`, `negative`, `case-insensitive`),
+//! `matchers-condition: and|or`, and `dsl` matchers of the documented forms
+//! (`status_code == N`, `status_code != N`, `contains(body, "…")`, `contains(header, "…")`,
+//! joined with `&&`). A Nuclei template describes a *finding* (a match is bad), so the check's
+//! rule is `not:` the matchers. Pure text in, text out: the caller reads and writes files.
+
+use serde_json::{Map, Value, json};
+
+use crate::declarative::DeclarativeCheck;
+
+/// A converted template: the check's id and its YAML text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Converted {
+    /// The govscan check id (`http.nuclei-<template id>`).
+    pub id: String,
+    /// The check file's text.
+    pub yaml: String,
+}
+
+/// Converts one template; the error is the reason it was refused.
+pub fn convert(file_name: &str, text: &str) -> Result<Converted, String> {
+    let t: Value = serde_saphyr::from_str(text).map_err(|e| {
+        let first = e.to_string();
+        format!("not YAML: {}", first.lines().next().unwrap_or("invalid"))
+    })?;
+    let t = t.as_object().ok_or("not a Nuclei template (no mapping)")?;
+    for (key, why) in [
+        ("code", "runs code"),
+        ("javascript", "runs JavaScript"),
+        ("headless", "drives a browser"),
+        ("network", "opens raw network connections"),
+        ("tcp", "opens raw network connections"),
+        ("file", "reads local files"),
+        ("workflows", "is a multi-step workflow"),
+        ("flow", "is a multi-step flow"),
+        ("whois", "queries WHOIS"),
+        ("websocket", "opens websockets"),
+        ("variables", "uses variables (payload generation)"),
+    ] {
+        if t.contains_key(key) {
+            return Err(format!("refused: the template {why} (`{key}:`)"));
+        }
+    }
+    let raw = serde_json::to_string(t).unwrap_or_default();
+    if raw.contains("interactsh") {
+        return Err("refused: out-of-band interaction (interactsh)".to_owned());
+    }
+    let template_id = t
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or("no `id:`")?
+        .to_owned();
+    let info = t
+        .get("info")
+        .and_then(Value::as_object)
+        .ok_or("no `info:`")?;
+    let protocols: Vec<&str> = ["http", "requests", "dns", "ssl"]
+        .into_iter()
+        .filter(|k| t.contains_key(*k))
+        .collect();
+    let [protocol] = protocols.as_slice() else {
+        return Err(format!(
+            "refused: needs exactly one of http, dns, ssl requests (found {})",
+            if protocols.is_empty() {
+                "none".to_owned()
+            } else {
+                protocols.join(", ")
+            }
+        ));
+    };
+    let requests = t
+        .get(*protocol)
+        .and_then(Value::as_array)
+        .ok_or(format!("`{protocol}:` is not a list"))?;
+    let [request] = requests.as_slice() else {
+        return Err(format!(
+            "refused: {} {protocol} requests (a multi-step template)",
+            requests.len()
+        ));
+    };
+    let request = request.as_object().ok_or("a request is not a mapping")?;
+    let (family, rule) = match *protocol {
+        "dns" => ("dns", dns_rule(request)?),
+        "ssl" => ("tls", ssl_rule(request)?),
+        _ => ("http", http_rule(request)?),
+    };
+    let check = check_document(&template_id, family, info, rule, file_name)?;
+    let yaml = format!(
+        "# Converted by `govscan checks import-nuclei` from {file_name} (Nuclei template {template_id}).\n{}",
+        to_yaml(&check, 0)
+    );
+    let id = check["id"].as_str().unwrap_or_default().to_owned();
+    // The result must load as a check (regex syntax, path rules, every format rule).
+    DeclarativeCheck::from_yaml(&format!("{id}.yaml"), &yaml).map_err(|e| {
+        format!(
+            "refused: the converted check does not validate: {}",
+            e.message
+        )
+    })?;
+    Ok(Converted { id, yaml })
+}
+
+fn check_document(
+    template_id: &str,
+    family: &str,
+    info: &Map<String, Value>,
+    rule: Value,
+    file_name: &str,
+) -> Result<Value, String> {
+    let slug: String = template_id
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let slug = slug.trim_matches('-').to_owned();
+    let id = format!("{family}.nuclei-{slug}");
+    if slug.is_empty() || id.len() > 64 {
+        return Err(format!(
+            "refused: template id {template_id:?} does not make a check id of at most 64 characters"
+        ));
+    }
+    let name = info
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or(template_id);
+    let severity = info
+        .get("severity")
+        .and_then(Value::as_str)
+        .unwrap_or("info")
+        .to_ascii_lowercase();
+    let (level, on_mismatch) = match severity.as_str() {
+        "critical" | "high" => ("must", "fail"),
+        "medium" => ("should", "fail"),
+        "low" => ("should", "warn"),
+        "info" | "unknown" => ("may", "info"),
+        other => return Err(format!("unknown severity {other:?}")),
+    };
+    let references: Vec<Value> = match info.get("reference") {
+        Some(Value::String(s)) => vec![Value::String(s.clone())],
+        Some(Value::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .filter_map(|r| r.as_str().map(|s| s.trim().to_owned()))
+    .filter(|r| r.starts_with("https://") && !r.contains(char::is_whitespace))
+    .map(|url| json!({ "title": format!("{name} (reference of Nuclei template {template_id})"), "url": url }))
+    .collect();
+    if references.is_empty() {
+        return Err(
+            "refused: no https:// reference to cite (govscan checks cite their source)".to_owned(),
+        );
+    }
+    let description = info
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map_or_else(
+            || format!("Nuclei template {template_id}: {name}."),
+            str::to_owned,
+        );
+    let remediation = info
+        .get("remediation")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("See the references of the original template.");
+    Ok(json!({
+        "id": id,
+        "family": family,
+        "title": format!("Not detected: {name}"),
+        "level": level,
+        "rationale": description,
+        "remediation": remediation,
+        "references": references,
+        "origin": format!("Nuclei template {template_id} ({file_name}), severity {severity}"),
+        "on_mismatch": on_mismatch,
+        "rule": rule,
+    }))
+}
+
+/// `not:` the template's matchers: the check holds when the finding is absent.
+fn finding_absent(
+    request: &Map<String, Value>,
+    leaves_for: &dyn Fn(&Map<String, Value>) -> Result<Vec<Value>, String>,
+) -> Result<Value, String> {
+    let matchers = request
+        .get("matchers")
+        .and_then(Value::as_array)
+        .filter(|m| !m.is_empty())
+        .ok_or("refused: no matchers")?;
+    let mut nodes = Vec::new();
+    for m in matchers {
+        let m = m.as_object().ok_or("a matcher is not a mapping")?;
+        if m.get("internal").and_then(Value::as_bool) == Some(true) {
+            return Err("refused: internal matchers (multi-step logic)".to_owned());
+        }
+        let leaves = leaves_for(m)?;
+        let and = m.get("condition").and_then(Value::as_str) == Some("and");
+        let node = if leaves.len() == 1 {
+            leaves.into_iter().next().unwrap_or(Value::Null)
+        } else if and {
+            json!({ "all": leaves })
+        } else {
+            json!({ "any": leaves })
+        };
+        let node = if m.get("negative").and_then(Value::as_bool) == Some(true) {
+            json!({ "not": node })
+        } else {
+            node
+        };
+        nodes.push(node);
+    }
+    let and = request.get("matchers-condition").and_then(Value::as_str) == Some("and");
+    let found = if nodes.len() == 1 {
+        nodes.remove(0)
+    } else if and {
+        json!({ "all": nodes })
+    } else {
+        json!({ "any": nodes })
+    };
+    Ok(json!({ "not": found }))
+}
+
+fn strings(m: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
+    let items = m
+        .get(key)
+        .and_then(Value::as_array)
+        .ok_or(format!("a matcher has no `{key}:` list"))?;
+    items
+        .iter()
+        .map(|v| match v {
+            Value::String(s) if s.contains("{{") => {
+                Err(format!("refused: `{key}` uses template expressions ({s})"))
+            }
+            Value::String(s) => Ok(s.clone()),
+            other => Ok(other.to_string()),
+        })
+        .collect()
+}
+
+/// The word/regex leaves of one matcher over the values a `read` gives.
+fn text_leaves(m: &Map<String, Value>, read: &Value) -> Result<Vec<Value>, String> {
+    let kind = m.get("type").and_then(Value::as_str).unwrap_or("");
+    let insensitive = m.get("case-insensitive").and_then(Value::as_bool) == Some(true);
+    let base = |extra: Value| {
+        let mut leaf = read.as_object().cloned().unwrap_or_default();
+        if let Value::Object(e) = extra {
+            leaf.extend(e);
+        }
+        Value::Object(leaf)
+    };
+    match kind {
+        "word" => Ok(strings(m, "words")?
+            .into_iter()
+            .map(|w| {
+                // Nuclei matches words case-sensitively unless told otherwise.
+                let case = if insensitive {
+                    "insensitive"
+                } else {
+                    "sensitive"
+                };
+                base(json!({ "words": [w], "case": case }))
+            })
+            .collect()),
+        "regex" => Ok(strings(m, "regex")?
+            .into_iter()
+            .map(|r| {
+                let r = if insensitive { format!("(?i){r}") } else { r };
+                base(json!({ "regex": r }))
+            })
+            .collect()),
+        other => Err(format!(
+            "refused: `{other}` matchers are not converted (status, word, regex, documented dsl only)"
+        )),
+    }
+}
+
+fn http_rule(r: &Map<String, Value>) -> Result<Value, String> {
+    for (key, why) in [
+        ("raw", "raw requests"),
+        ("body", "a request body"),
+        ("payloads", "payloads"),
+        ("fuzzing", "fuzzing"),
+        ("attack", "payload attacks"),
+        ("headers", "custom request headers"),
+        ("race", "race requests"),
+        ("unsafe", "unsafe raw requests"),
+        ("pipeline", "pipelined requests"),
+    ] {
+        if r.contains_key(key) {
+            return Err(format!("refused: {why} (`{key}:`)"));
+        }
+    }
+    for key in ["redirects", "host-redirects"] {
+        if r.get(key).and_then(Value::as_bool) == Some(true) {
+            return Err(format!(
+                "refused: follows redirects (`{key}: true`); declared paths are judged as answered"
+            ));
+        }
+    }
+    let method = r.get("method").and_then(Value::as_str).unwrap_or("GET");
+    if !method.eq_ignore_ascii_case("GET") {
+        return Err(format!("refused: method {method} (only GET is passive)"));
+    }
+    let paths = r
+        .get("path")
+        .and_then(Value::as_array)
+        .ok_or("refused: no `path:` list")?;
+    let mut fetches = Vec::new();
+    for p in paths {
+        let p = p.as_str().ok_or("a path is not a string")?;
+        let rest = p
+            .strip_prefix("{{BaseURL}}")
+            .or_else(|| p.strip_prefix("{{RootURL}}"))
+            .ok_or(format!(
+                "refused: path {p:?} is not {{{{BaseURL}}}}/… (same origin)"
+            ))?;
+        if rest.contains("{{") {
+            return Err(format!("refused: path {p:?} uses template expressions"));
+        }
+        fetches.push(if rest.is_empty() {
+            "/".to_owned()
+        } else {
+            rest.to_owned()
+        });
+    }
+    // A finding on any path is a finding: the check holds when it is absent on every path.
+    let mut per_path = Vec::new();
+    for fetch in &fetches {
+        let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, String> {
+            match m.get("type").and_then(Value::as_str) {
+                Some("status") => {
+                    let codes = m
+                        .get("status")
+                        .and_then(Value::as_array)
+                        .ok_or("a status matcher has no `status:` list")?;
+                    let codes: Vec<String> = codes.iter().map(Value::to_string).collect();
+                    Ok(vec![
+                        json!({ "read": "http.status", "fetch": fetch, "in": codes }),
+                    ])
+                }
+                Some("dsl") => dsl_leaves(m, fetch),
+                _ => {
+                    let read = match m.get("part").and_then(Value::as_str).unwrap_or("body") {
+                        "body" => json!({ "read": "http.body", "fetch": fetch }),
+                        "header" => json!({ "read": "http.headers_text", "fetch": fetch }),
+                        other => {
+                            return Err(format!(
+                                "refused: matcher part {other:?} (body or header only)"
+                            ));
+                        }
+                    };
+                    text_leaves(m, &read)
+                }
+            }
+        };
+        per_path.push(finding_absent(r, &leaves)?);
+    }
+    Ok(if per_path.len() == 1 {
+        per_path.remove(0)
+    } else {
+        json!({ "all": per_path })
+    })
+}
+
+/// The documented DSL subset: `status_code == N`, `status_code != N`,
+/// `contains(body, "…")`, `contains(header, "…")` (also with `tolower(…)` and a lower-case
+/// word), joined with `&&`; each expression of the list is one alternative (or, `and` with
+/// `condition: and`).
+fn dsl_leaves(m: &Map<String, Value>, fetch: &str) -> Result<Vec<Value>, String> {
+    let mut out = Vec::new();
+    for expr in strings(m, "dsl")? {
+        let mut parts = Vec::new();
+        for term in expr.split("&&").map(str::trim) {
+            parts.push(dsl_term(term, fetch).ok_or(format!(
+                "refused: dsl {term:?} is beyond the documented subset"
+            ))?);
+        }
+        out.push(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            json!({ "all": parts })
+        });
+    }
+    Ok(out)
+}
+
+fn dsl_term(term: &str, fetch: &str) -> Option<Value> {
+    let compact: String = term.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(n) = compact.strip_prefix("status_code==") {
+        let n: u16 = n.parse().ok()?;
+        return Some(json!({ "read": "http.status", "fetch": fetch, "equals": n.to_string() }));
+    }
+    if let Some(n) = compact.strip_prefix("status_code!=") {
+        let n: u16 = n.parse().ok()?;
+        return Some(
+            json!({ "not": { "read": "http.status", "fetch": fetch, "equals": n.to_string() } }),
+        );
+    }
+    let inner = term.trim().strip_prefix("contains(")?.strip_suffix(')')?;
+    let (subject, word) = inner.split_once(',')?;
+    let word = word.trim().strip_prefix('"')?.strip_suffix('"')?;
+    if word.contains('"') || word.contains('\\') {
+        return None;
+    }
+    let subject: String = subject.chars().filter(|c| !c.is_whitespace()).collect();
+    let (read, case) = match subject.as_str() {
+        "body" => ("http.body", "sensitive"),
+        "header" => ("http.headers_text", "sensitive"),
+        "tolower(body)" if word == word.to_lowercase() => ("http.body", "insensitive"),
+        "tolower(header)" if word == word.to_lowercase() => ("http.headers_text", "insensitive"),
+        _ => return None,
+    };
+    Some(json!({ "read": read, "fetch": fetch, "words": [word], "case": case }))
+}
+
+fn dns_rule(r: &Map<String, Value>) -> Result<Value, String> {
+    let name = r
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or("a dns request has no `name:`")?;
+    let name = name
+        .replace("{{FQDN}}", "{domain}")
+        .trim_end_matches('.')
+        .to_owned();
+    if name.contains("{{") || !name.contains("{domain}") {
+        return Err(format!(
+            "refused: dns name {name:?} is not {{{{FQDN}}}} or a name under it"
+        ));
+    }
+    let rtype = r
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("A")
+        .to_ascii_uppercase();
+    let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, String> {
+        match m.get("part").and_then(Value::as_str).unwrap_or("answer") {
+            "answer" | "raw" | "all" => {}
+            other => return Err(format!("refused: dns matcher part {other:?}")),
+        }
+        text_leaves(
+            m,
+            &json!({ "read": "dns.records", "dns": { "name": name, "type": rtype } }),
+        )
+    };
+    finding_absent(r, &leaves)
+}
+
+fn ssl_rule(r: &Map<String, Value>) -> Result<Value, String> {
+    let address = r
+        .get("address")
+        .and_then(Value::as_str)
+        .unwrap_or("{{Host}}:{{Port}}");
+    if address != "{{Host}}:{{Port}}" && address != "{{Host}}:443" {
+        return Err(format!(
+            "refused: ssl address {address:?} (the scanned host's port 443 only)"
+        ));
+    }
+    for key in [
+        "min_version",
+        "max_version",
+        "cipher_suites",
+        "scan_mode",
+        "tls_version_enum",
+        "tls_cipher_enum",
+    ] {
+        if r.contains_key(key) {
+            return Err(format!(
+                "refused: `{key}:` (govscan's own TLS scan decides versions and suites; use tls.versions / tls.suites)"
+            ));
+        }
+    }
+    let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, String> {
+        let part = m.get("part").and_then(Value::as_str).unwrap_or("");
+        let read = match part {
+            "issuer_dn" | "issuer_cn" | "issuer_org" => "cert.issuer",
+            "subject_dn" | "subject_cn" | "subject_org" => "cert.subject",
+            "subject_an" => "cert.sans",
+            "tls_version" => "tls.version",
+            "cipher" => "tls.cipher",
+            other => return Err(format!("refused: ssl matcher part {other:?}")),
+        };
+        text_leaves(m, &json!({ "read": read }))
+    };
+    finding_absent(r, &leaves)
+}
+
+/// A small YAML emitter: block mappings and sequences, every string double-quoted (JSON
+/// escapes are valid YAML), so that any text round-trips.
+fn to_yaml(v: &Value, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let scalar = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+    match v {
+        Value::Object(map) => {
+            let mut out = String::new();
+            for (k, val) in map {
+                match val {
+                    Value::Object(m) if !m.is_empty() => {
+                        out.push_str(&format!("{pad}{k}:\n{}", to_yaml(val, indent + 2)));
+                    }
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push_str(&format!("{pad}{k}:\n{}", to_yaml(val, indent + 2)));
+                    }
+                    _ => out.push_str(&format!("{pad}{k}: {}\n", scalar(val))),
+                }
+            }
+            out
+        }
+        Value::Array(items) => {
+            let mut out = String::new();
+            for item in items {
+                let body = match item {
+                    Value::Object(_) | Value::Array(_) => to_yaml(item, indent + 2),
+                    _ => format!("{pad}  {}\n", scalar(item)),
+                };
+                // "- " replaces the first two spaces of the item's first line.
+                let body = body.get(indent + 2..).unwrap_or_default();
+                out.push_str(&format!("{pad}- {body}"));
+            }
+            out
+        }
+        other => format!("{pad}{}\n", scalar(other)),
+    }
+}
