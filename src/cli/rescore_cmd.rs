@@ -19,6 +19,9 @@ pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
     let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
     let before = read_scan(&args.scan)?;
     let baseline = load_baseline(args.baseline.as_deref(), &checks.ids())?;
+    checks
+        .validate_baseline_params(&baseline.params())
+        .map_err(|e| CliError::usage(anyhow!("baseline {}: {e}", baseline.id)))?;
     let after = rejudge_with(&before, &baseline, &checks)?;
     if let Some(out) = &args.out {
         // The report computes its roll-ups under the baseline the scan was judged under.

@@ -318,6 +318,9 @@ fn load_baseline(path: Option<&Path>, checks: &CheckSet) -> Result<Baseline, Cli
     baseline
         .validate_against(&known)
         .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    checks
+        .validate_baseline_params(&baseline.params())
+        .map_err(|e| CliError::usage(anyhow!("baseline {}: {e}", baseline.id)))?;
     Ok(baseline)
 }
 
