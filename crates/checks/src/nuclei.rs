@@ -185,10 +185,13 @@ fn check_document(
     }))
 }
 
+/// Turns one Nuclei matcher into the leaves of a govscan rule.
+type LeavesFor<'a> = &'a dyn Fn(&Map<String, Value>) -> Result<Vec<Value>, String>;
+
 /// `not:` the template's matchers: the check holds when the finding is absent.
 fn finding_absent(
     request: &Map<String, Value>,
-    leaves_for: &dyn Fn(&Map<String, Value>) -> Result<Vec<Value>, String>,
+    leaves_for: LeavesFor<'_>,
 ) -> Result<Value, String> {
     let matchers = request
         .get("matchers")
