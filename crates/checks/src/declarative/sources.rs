@@ -4,15 +4,10 @@
 //! domain. A probe that failed, was skipped or broke off is an error (the leaf is unknown); a
 //! name without records of the type (NODATA/NXDOMAIN) is an empty, complete set.
 
-use govscan_model::{
-    EndpointObservations, FailureKind, HttpExchange, Observations, Probed, RedirectEnd,
-};
-use x509_parser::extensions::{GeneralName, ParsedExtension};
-use x509_parser::prelude::{FromDer, X509Certificate};
+use govscan_model::{EndpointObservations, HttpExchange, Observations, Probed, RedirectEnd};
 
-use crate::cert::der_bytes;
+use super::{read_dns, read_tls};
 use crate::endpoints::Completeness;
-use crate::mail::dmarc_policy::{self, Discovery};
 
 /// What a leaf reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,7 +170,7 @@ pub struct Values {
 }
 
 impl Values {
-    fn new(items: Vec<String>, at: impl Into<String>) -> Values {
+    pub(super) fn new(items: Vec<String>, at: impl Into<String>) -> Values {
         Values {
             items,
             complete: true,
@@ -229,11 +224,13 @@ impl Source {
     pub fn read(&self, scope: &Scope<'_>) -> Result<Values, String> {
         match self {
             Source::Http(target, field) => http(scope, target, field),
-            Source::Tls(field) => tls(scope, *field),
-            Source::Cert(field) => cert(scope, *field, false),
-            Source::Chain(field) => cert(scope, *field, true),
-            Source::Dns { name, rtype } => dns(scope.obs, &expand(name, scope.obs), rtype),
-            Source::Mail(field) => mail(scope.obs, *field),
+            Source::Tls(field) => read_tls::tls(scope, *field),
+            Source::Cert(field) => read_tls::cert(scope, *field, false),
+            Source::Chain(field) => read_tls::cert(scope, *field, true),
+            Source::Dns { name, rtype } => {
+                read_dns::dns(scope.obs, &expand(name, scope.obs), rtype)
+            }
+            Source::Mail(field) => read_dns::mail(scope.obs, *field),
             Source::Dnssec => {
                 let d = probed(&scope.obs.dns.dnssec)?;
                 let status = serde_json::to_value(d.status)
@@ -274,13 +271,13 @@ pub fn expand(template: &str, obs: &Observations) -> String {
     template.replace("{domain}", &obs.domain)
 }
 
-fn endpoint<'a>(scope: &Scope<'a>) -> Result<&'a EndpointObservations, String> {
+pub(super) fn endpoint<'a>(scope: &Scope<'a>) -> Result<&'a EndpointObservations, String> {
     scope
         .endpoint
         .ok_or_else(|| "no endpoint to read it from".to_owned())
 }
 
-fn probed<T>(p: &Probed<T>) -> Result<&T, String> {
+pub(super) fn probed<T>(p: &Probed<T>) -> Result<&T, String> {
     p.as_result()
 }
 
@@ -368,7 +365,7 @@ fn http(scope: &Scope<'_>, target: &HttpTarget, field: &HttpField) -> Result<Val
     })
 }
 
-fn body(exchange: &HttpExchange) -> Result<Values, String> {
+pub(super) fn body(exchange: &HttpExchange) -> Result<Values, String> {
     let text = exchange
         .body_text
         .as_ref()
@@ -379,313 +376,4 @@ fn body(exchange: &HttpExchange) -> Result<Values, String> {
         complete: !exchange.body_truncated,
         at: exchange.url.clone(),
     })
-}
-
-fn tls(scope: &Scope<'_>, field: TlsField) -> Result<Values, String> {
-    let ep = endpoint(scope)?;
-    let at = ep.address.clone();
-    match field {
-        TlsField::Handshake => match &ep.tls {
-            Probed::Ok { .. } => Ok(Values::new(vec!["ok".to_owned()], at)),
-            Probed::Failed { kind, detail }
-                if !kind.is_scanner_side() && *kind != FailureKind::Blocked =>
-            {
-                let kind = serde_json::to_value(kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_else(|| detail.clone());
-                Ok(Values::new(vec![kind], at))
-            }
-            other => Err(other.missing_reason().unwrap_or_default()),
-        },
-        TlsField::Version | TlsField::Cipher | TlsField::Group | TlsField::Alpn => {
-            let t = probed(&ep.tls)?;
-            let value = match field {
-                TlsField::Version => Some(t.version.clone()),
-                TlsField::Cipher => Some(t.cipher_suite.clone()),
-                TlsField::Group => t.key_exchange_group.clone(),
-                _ => t.alpn.clone(),
-            };
-            Ok(Values::new(value.into_iter().collect(), at))
-        }
-        TlsField::Versions | TlsField::Suites | TlsField::Groups => {
-            let scan = probed(&ep.tls_scan)?;
-            let unknown_version = scan.versions.iter().any(|v| v.accepted.is_none());
-            let accepted = scan.versions.iter().filter(|v| v.accepted == Some(true));
-            Ok(match field {
-                TlsField::Versions => Values {
-                    items: accepted.map(|v| v.version.clone()).collect(),
-                    complete: !unknown_version,
-                    at,
-                },
-                TlsField::Suites => {
-                    let accepted: Vec<_> = accepted.collect();
-                    let complete = !unknown_version
-                        && !scan.budget_exhausted
-                        && accepted.iter().all(|v| v.suites_complete);
-                    let mut items: Vec<String> = accepted
-                        .iter()
-                        .flat_map(|v| v.suites.iter().map(|s| s.name.clone()))
-                        .collect();
-                    items.sort();
-                    items.dedup();
-                    Values {
-                        items,
-                        complete,
-                        at,
-                    }
-                }
-                _ => {
-                    let complete = scan.groups_note.is_none()
-                        && !scan.groups.is_empty()
-                        && scan.groups.iter().all(|g| g.accepted.is_some());
-                    let mut items: Vec<String> = scan
-                        .groups
-                        .iter()
-                        .filter(|g| g.accepted == Some(true))
-                        .map(|g| g.name.clone())
-                        .collect();
-                    items.sort();
-                    items.dedup();
-                    Values {
-                        items,
-                        complete,
-                        at,
-                    }
-                }
-            })
-        }
-    }
-}
-
-fn cert(scope: &Scope<'_>, field: CertField, chain: bool) -> Result<Values, String> {
-    let ep = endpoint(scope)?;
-    let t = probed(&ep.tls)?;
-    let at = format!("certificate of {}", ep.address);
-    if field == CertField::Trust {
-        let verdict = t
-            .trust
-            .at_scan_time
-            .as_ref()
-            .map_or_else(|| "valid".to_owned(), |e| e.kind.clone());
-        return Ok(Values::new(vec![verdict], at));
-    }
-    if t.chain.is_empty() {
-        return Err("the server sent no certificate".to_owned());
-    }
-    let mut items = Vec::new();
-    for (position, sent) in t.chain.iter().enumerate() {
-        let der = der_bytes(sent)?;
-        let (_, c) = X509Certificate::from_der(&der)
-            .map_err(|e| format!("certificate {position} does not parse: {e}"))?;
-        // A client trusts a root by its presence in the store, not by what was sent.
-        let self_issued_ca = c.subject().as_raw() == c.issuer().as_raw() && c.is_ca();
-        if position > 0 && self_issued_ca {
-            continue;
-        }
-        items.extend(cert_field(&c, sent, field, scope.now)?);
-        if !chain {
-            break;
-        }
-    }
-    Ok(Values::new(items, at))
-}
-
-fn cert_field(
-    c: &X509Certificate<'_>,
-    sent: &govscan_model::CertificateDer,
-    field: CertField,
-    now: i64,
-) -> Result<Vec<String>, String> {
-    Ok(match field {
-        CertField::Issuer => vec![c.issuer().to_string()],
-        CertField::Subject => vec![c.subject().to_string()],
-        CertField::Sans => {
-            let mut sans = Vec::new();
-            for ext in c.extensions() {
-                if let ParsedExtension::SubjectAlternativeName(san) = ext.parsed_extension() {
-                    for name in &san.general_names {
-                        match name {
-                            GeneralName::DNSName(d) => sans.push((*d).to_owned()),
-                            GeneralName::IPAddress(ip) => sans.push(ip_text(ip)),
-                            _ => {}
-                        }
-                    }
-                }
-            }
-            sans
-        }
-        CertField::KeyType | CertField::KeyBits | CertField::RsaBits | CertField::EcBits => {
-            let key = crate::cert::facts::facts(sent, 0)?.key;
-            match field {
-                CertField::KeyType => vec![key.algorithm.to_owned()],
-                CertField::KeyBits => vec![key.bits.to_string()],
-                CertField::RsaBits if key.algorithm == "rsa" => vec![key.bits.to_string()],
-                CertField::EcBits if key.algorithm == "ec" => vec![key.bits.to_string()],
-                _ => Vec::new(),
-            }
-        }
-        CertField::NotBefore => vec![crate::cert::rfc3339(c.validity().not_before.timestamp())],
-        CertField::NotAfter => vec![crate::cert::rfc3339(c.validity().not_after.timestamp())],
-        CertField::DaysLeft => {
-            let left = c.validity().not_after.timestamp() - now;
-            vec![left.div_euclid(86_400).to_string()]
-        }
-        CertField::DaysValid => {
-            let since = now - c.validity().not_before.timestamp();
-            vec![since.div_euclid(86_400).to_string()]
-        }
-        CertField::PolicyOids => {
-            let mut oids = Vec::new();
-            for ext in c.extensions() {
-                if let ParsedExtension::CertificatePolicies(policies) = ext.parsed_extension() {
-                    oids.extend(policies.iter().map(|p| p.policy_id.to_id_string()));
-                }
-            }
-            oids
-        }
-        CertField::Extensions => c
-            .extensions()
-            .iter()
-            .map(|e| e.oid.to_id_string())
-            .collect(),
-        CertField::SignatureAlgorithm => vec![c.signature_algorithm.algorithm.to_id_string()],
-        CertField::Trust => Vec::new(),
-    })
-}
-
-fn ip_text(bytes: &[u8]) -> String {
-    match bytes.len() {
-        4 => std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
-        16 => {
-            let mut octets = [0u8; 16];
-            octets.copy_from_slice(bytes);
-            std::net::Ipv6Addr::from(octets).to_string()
-        }
-        _ => format!("{bytes:02x?}"),
-    }
-}
-
-/// A record set where "no such records" is an empty answer.
-fn records<T>(
-    p: &Probed<Vec<T>>,
-    name: &str,
-    show: impl Fn(&T) -> String,
-) -> Result<Values, String> {
-    match p {
-        Probed::Ok { value } => Ok(Values::new(value.iter().map(show).collect(), name)),
-        Probed::Failed {
-            kind: FailureKind::NoData,
-            ..
-        } => Ok(Values::new(Vec::new(), name)),
-        other => Err(other.missing_reason().unwrap_or_default()),
-    }
-}
-
-/// The DNS record sets govscan records for every domain, by name template and type; other
-/// names and types are read from the extra queries the checks declared.
-fn dns(obs: &Observations, name: &str, rtype: &str) -> Result<Values, String> {
-    let d = &obs.dns;
-    let domain = obs.domain.as_str();
-    let text = |s: &String| s.clone();
-    let at_domain = name.eq_ignore_ascii_case(domain);
-    match rtype {
-        "A" if at_domain => records(&d.a, name, text),
-        "AAAA" if at_domain => records(&d.aaaa, name, text),
-        "NS" if at_domain => records(&d.ns, name, text),
-        "TXT" if at_domain => records(&d.txt, name, text),
-        "MX" if at_domain => records(&d.mx, name, |m| {
-            let host = if m.exchange.is_empty() {
-                "."
-            } else {
-                &m.exchange
-            };
-            format!("{} {host}", m.preference)
-        }),
-        "CAA" if at_domain => {
-            let caa = probed(&d.caa)?;
-            let items = caa
-                .records
-                .iter()
-                .map(|r| format!("{} {} \"{}\"", u8::from(r.critical) * 128, r.tag, r.value))
-                .collect();
-            let at = caa.found_at.clone().unwrap_or_else(|| name.to_owned());
-            Ok(Values::new(items, at))
-        }
-        "SOA" if at_domain => {
-            let soa = probed(&d.soa)?;
-            Ok(Values::new(
-                vec![format!("{} {} {}", soa.mname, soa.rname, soa.serial)],
-                soa.zone.clone(),
-            ))
-        }
-        "TXT" if name.eq_ignore_ascii_case(&format!("_dmarc.{domain}")) => {
-            records(&d.dmarc, name, text)
-        }
-        "TXT" if name.eq_ignore_ascii_case(&format!("_mta-sts.{domain}")) => {
-            records(&d.mta_sts, name, text)
-        }
-        "TXT" if name.eq_ignore_ascii_case(&format!("_smtp._tls.{domain}")) => {
-            records(&d.tls_rpt, name, text)
-        }
-        _ => {
-            let query = d
-                .extra
-                .iter()
-                .find(|q| q.name.eq_ignore_ascii_case(name) && q.rtype == rtype)
-                .ok_or_else(|| format!("{rtype} {name} was not queried in this scan"))?;
-            records(&query.result, name, text)
-        }
-    }
-}
-
-fn mail(obs: &Observations, field: MailField) -> Result<Values, String> {
-    let d = &obs.dns;
-    let domain = &obs.domain;
-    match field {
-        MailField::DmarcRecord => match dmarc_policy::discover(obs) {
-            Discovery::Found(found) => {
-                Ok(Values::new(vec![found.record.clone()], found.name.clone()))
-            }
-            Discovery::Missing { .. } | Discovery::Multiple { .. } | Discovery::Invalid { .. } => {
-                Ok(Values::new(Vec::new(), format!("_dmarc.{domain}")))
-            }
-            Discovery::Unknown(why) => Err(why),
-        },
-        MailField::SpfRecords => {
-            let mut v = records(&d.txt, domain, |s: &String| s.clone())?;
-            // RFC 7208 §4.5: "v=spf1" followed by a space or the end, case-insensitively.
-            v.items.retain(|t| {
-                let lower = t.to_ascii_lowercase();
-                lower == "v=spf1" || lower.starts_with("v=spf1 ")
-            });
-            Ok(v)
-        }
-        MailField::Mx => records(&d.mx, domain, |m| {
-            if m.exchange.is_empty() {
-                ".".to_owned()
-            } else {
-                m.exchange.clone()
-            }
-        }),
-        MailField::MtaSts => records(&d.mta_sts, &format!("_mta-sts.{domain}"), |s: &String| {
-            s.clone()
-        }),
-        MailField::TlsRpt => records(&d.tls_rpt, &format!("_smtp._tls.{domain}"), |s: &String| {
-            s.clone()
-        }),
-        MailField::MtaStsPolicy => {
-            let fetch = probed(&d.mta_sts_policy)?;
-            let body = body(&fetch.response)?;
-            let lines = body
-                .items
-                .iter()
-                .flat_map(|b| b.lines())
-                .map(|l| l.trim().to_owned());
-            Ok(Values {
-                items: lines.filter(|l| !l.is_empty()).collect(),
-                ..body
-            })
-        }
-    }
 }

@@ -1,17 +1,14 @@
 //! Validation of rule trees, declared parameters and message templates; every error names
 //! the file and the line of the offending value.
 
-use std::collections::BTreeMap;
-
-use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use super::DeclarativeError;
 use super::compile::Validator;
-use super::params::{ParamDecl, ParamKind};
-use super::schema::{RawNode, RawParam, RawScalarOrList};
+use super::params::ParamDecl;
+use super::schema::RawNode;
 use super::sources::{CertField, HttpField, HttpTarget, MailField, Source, TlsField};
-use super::tree::{Leaf, Matcher, Node, NumOp, Operand, Quantifier};
+use super::tree::{Leaf, Matcher, Node, NumOp, Quantifier};
 
 /// Deepest accepted tree, and most leaves in one rule.
 const MAX_DEPTH: usize = 8;
@@ -23,6 +20,7 @@ pub(super) const DNS_TYPES: &[&str] = &[
 
 /// What a tree compiler needs to know besides the node.
 pub(super) struct TreeContext<'a> {
+    /// The check's declared parameters.
     pub(super) params: &'a [ParamDecl],
 }
 
@@ -361,122 +359,6 @@ impl Validator<'_> {
             ));
         }
         Ok(found.remove(0))
-    }
-
-    fn param_ref<'s>(&self, text: &'s str) -> Option<&'s str> {
-        text.trim().strip_prefix("{params.")?.strip_suffix('}')
-    }
-
-    fn declared<'c, T>(
-        &self,
-        at: &Spanned<T>,
-        name: &str,
-        cx: &TreeContext<'c>,
-    ) -> Result<&'c ParamKind, DeclarativeError> {
-        cx.params
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| &p.kind)
-            .ok_or_else(|| {
-                self.error(
-                    at,
-                    format!("parameter {name:?} is not declared under params:"),
-                )
-            })
-    }
-
-    fn list_operand(
-        &self,
-        v: &Spanned<RawScalarOrList>,
-        cx: &TreeContext<'_>,
-    ) -> Result<Operand<Vec<String>>, DeclarativeError> {
-        Ok(match &v.value {
-            RawScalarOrList::Text(t) => match self.param_ref(t) {
-                Some(name) => {
-                    self.declared(v, name, cx)?;
-                    Operand::Param(name.to_owned())
-                }
-                None => Operand::Fixed(vec![t.clone()]),
-            },
-            RawScalarOrList::Integer(i) => Operand::Fixed(vec![i.to_string()]),
-            RawScalarOrList::Number(n) => Operand::Fixed(vec![n.to_string()]),
-            RawScalarOrList::List(items) if items.is_empty() => {
-                return Err(self.error(v, "give at least one value"));
-            }
-            RawScalarOrList::List(items) => Operand::Fixed(items.clone()),
-        })
-    }
-
-    fn number_operand(
-        &self,
-        v: &Spanned<RawScalarOrList>,
-        cx: &TreeContext<'_>,
-    ) -> Result<Operand<f64>, DeclarativeError> {
-        match &v.value {
-            RawScalarOrList::Integer(i) => Ok(Operand::Fixed(*i as f64)),
-            RawScalarOrList::Number(n) if n.is_finite() => Ok(Operand::Fixed(*n)),
-            RawScalarOrList::Text(t) => match self.param_ref(t) {
-                Some(name) => match self.declared(v, name, cx)? {
-                    ParamKind::Integer { .. } => Ok(Operand::Param(name.to_owned())),
-                    _ => Err(self.error(v, format!("parameter {name:?} is not an integer"))),
-                },
-                None => Err(self.error(v, format!("{t:?} is not a number or {{params.NAME}}"))),
-            },
-            _ => Err(self.error(v, "expected a number or {params.NAME}")),
-        }
-    }
-
-    /// Compiles the `params:` declarations.
-    pub(super) fn params(
-        &self,
-        raw: Option<&Spanned<BTreeMap<String, Spanned<RawParam>>>>,
-    ) -> Result<Vec<ParamDecl>, DeclarativeError> {
-        let Some(raw) = raw else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        for (name, p) in &raw.value {
-            let ok = !name.is_empty()
-                && name.len() <= 40
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            if !ok {
-                return Err(self.error(p, format!("parameter name {name:?}: a-z, 0-9 and _ only")));
-            }
-            let q = &p.value;
-            let kind = match q.kind.value.trim() {
-                "integer" => ParamKind::Integer {
-                    min: q.min.unwrap_or(i64::MIN),
-                    max: q.max.unwrap_or(i64::MAX),
-                },
-                "string" => ParamKind::Text,
-                "list" => ParamKind::List {
-                    max_items: q.max_items.unwrap_or(100),
-                },
-                other => {
-                    return Err(self.error(
-                        &q.kind,
-                        format!("type {other:?}: expected integer, string or list"),
-                    ));
-                }
-            };
-            let default = match &q.default.value {
-                RawScalarOrList::Integer(i) => Value::from(*i),
-                RawScalarOrList::Number(n) => Value::from(*n),
-                RawScalarOrList::Text(t) => Value::from(t.clone()),
-                RawScalarOrList::List(items) => Value::from(items.clone()),
-            };
-            let decl = ParamDecl {
-                name: name.clone(),
-                kind,
-                default,
-            };
-            decl.validate(&decl.default)
-                .map_err(|e| self.error(&q.default, format!("default: {e}")))?;
-            out.push(decl);
-        }
-        Ok(out)
     }
 }
 
