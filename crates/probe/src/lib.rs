@@ -373,7 +373,8 @@ impl Prober {
         futures_util::future::join_all(probes).await;
     }
 
-    /// TLS, https chain, security.txt, then http chain on one address, one connection at a time.
+    /// TLS, https chain, security.txt, http chain, the hello scan, then the declared paths on
+    /// one address, one connection at a time.
     async fn endpoint(
         &self,
         domain: &str,
@@ -404,6 +405,24 @@ impl Prober {
         };
         let mut modern_tls_failure = None;
         let mut ask_ca = None;
+        let mut https_ok = false;
+        // Declared paths are fetched last (below), so that they never starve the built-in
+        // probes of the domain's budget; until fetched, each reads as cut off by the budget.
+        set(&|e| {
+            e.paths = self
+                .inner
+                .config
+                .extra_paths
+                .iter()
+                .map(|path| PathFetch {
+                    path: path.clone(),
+                    result: Probed::failed(
+                        FailureKind::Timeout,
+                        "the domain's budget ran out before this path was fetched",
+                    ),
+                })
+                .collect();
+        });
         match session.open_tls().await {
             Ok(tls) => {
                 set(&|e| e.tls = Some(Probed::ok(tls.clone())));
@@ -422,17 +441,7 @@ impl Prober {
                 };
                 let security_txt = security_txt.map_or_else(|f| f.probed(), Probed::ok);
                 set(&|e| e.security_txt = Some(security_txt.clone()));
-                for path in &self.inner.config.extra_paths {
-                    let result = match session.url_for(Scheme::Https, path) {
-                        Ok(url) => session.exchange(&url, text).await,
-                        Err(f) => Err(f),
-                    };
-                    let fetch = PathFetch {
-                        path: path.clone(),
-                        result: result.map_or_else(|f| f.probed(), Probed::ok),
-                    };
-                    set(&|e| e.paths.push(fetch.clone()));
-                }
+                https_ok = true;
             }
             Err(failure) => {
                 modern_tls_failure = Some((failure.kind, failure.detail.clone()));
@@ -472,6 +481,23 @@ impl Prober {
         session.conn = None;
         let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;
         set(&|e| e.tls_scan = Some(tls_scan.clone()));
+        if https_ok {
+            for (i, path) in self.inner.config.extra_paths.iter().enumerate() {
+                let result = match session.url_for(Scheme::Https, path) {
+                    Ok(url) => session.exchange(&url, text).await,
+                    Err(f) => Err(f),
+                };
+                let fetch = PathFetch {
+                    path: path.clone(),
+                    result: result.map_or_else(|f| f.probed(), Probed::ok),
+                };
+                set(&|e| {
+                    if let Some(slot) = e.paths.get_mut(i) {
+                        *slot = fetch.clone();
+                    }
+                });
+            }
+        }
     }
 
     /// The hand-built-hello scan of one address, unless disabled or pointless (port closed or
