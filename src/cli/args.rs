@@ -353,6 +353,10 @@ pub struct ReportArgs {
     /// The baseline file the scan was judged under, when it is not the built-in one.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) the scan ran, as well
+    /// as `./checks` (loaded whenever it exists), so their findings are described. Repeatable.
+    #[arg(long = "checks-dir", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

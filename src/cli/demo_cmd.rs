@@ -44,9 +44,13 @@ pub(super) fn run(args: DemoArgs) -> Result<u8, CliError> {
     let (Some(latest), Some(previous)) = (week.last(), week.get(week.len().wrapping_sub(2))) else {
         return Err(CliError::runtime(anyhow!("the demo week is empty")));
     };
-    let input = ReportInput::new(latest, &baseline)
-        .with_history(history)
-        .with_previous(previous, &baseline);
+    let input = ReportInput::new(
+        latest,
+        &baseline,
+        govscan_checks::CheckSet::builtin().catalog(),
+    )
+    .with_history(history)
+    .with_previous(previous, &baseline);
     govscan_report::write_report(&input, &args.out)
         .with_context(|| format!("writing the demo report to {}", args.out.display()))
         .map_err(CliError::runtime)?;

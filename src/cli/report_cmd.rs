@@ -30,7 +30,18 @@ pub(super) fn run(args: ReportArgs) -> Result<u8, CliError> {
         None => None,
     };
     let baseline = baseline_for(&result, given.as_ref())?;
-    super::report_stream::write_report(&store, id, &result, &baseline, &args.out, true)?;
+    // The checks are described as the scan loaded them: built-ins, `./checks` and every
+    // `--checks-dir`, so a declarative check's findings keep their title and remedy.
+    let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
+    super::report_stream::write_report(
+        &store,
+        id,
+        &result,
+        &baseline,
+        &checks.catalog(),
+        &args.out,
+        true,
+    )?;
     if !args.quiet {
         outln!(
             "Report for scan #{} written to {}",

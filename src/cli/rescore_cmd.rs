@@ -22,7 +22,8 @@ pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
     let after = rejudge_with(&before, &baseline, &checks)?;
     if let Some(out) = &args.out {
         // The report computes its roll-ups under the baseline the scan was judged under.
-        govscan_report::write_report(&govscan_report::ReportInput::new(&after, &baseline), out)
+        let input = govscan_report::ReportInput::new(&after, &baseline, checks.catalog());
+        govscan_report::write_report(&input, out)
             .with_context(|| format!("writing the report to {}", out.display()))
             .map_err(CliError::runtime)?;
     }

@@ -30,6 +30,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     }
     let portfolio = load_portfolio(&args)?;
     let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
+    let catalog = checks.catalog();
     let baseline = load_baseline(args.baseline.as_deref(), &checks)?;
     let mut config = probe_config(&args)?;
     // Declarative path checks read paths the probe must fetch on every HTTPS endpoint.
@@ -127,7 +128,15 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         .load_scan_light(plan.id)
         .map_err(super::history_cmd::store_error)?;
     if let Some(out) = &args.out {
-        super::report_stream::write_report(&store, plan.id, &light, &baseline, out, !args.no_db)?;
+        super::report_stream::write_report(
+            &store,
+            plan.id,
+            &light,
+            &baseline,
+            &catalog,
+            out,
+            !args.no_db,
+        )?;
     }
     match args.format {
         Format::Json => super::report_stream::print_json(&store, plan.id, &light)?,

@@ -2,6 +2,7 @@
 //! the scan result. Every type here serialises with serde so each pipeline stage can be written
 //! to disk and replayed; nothing here performs I/O.
 
+pub mod catalog;
 pub mod check;
 pub mod health;
 pub mod observation;
@@ -15,6 +16,7 @@ pub mod target;
 pub mod terminal;
 pub mod tls_scan;
 
+pub use catalog::CheckCatalog;
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use health::{SCANNER_FAILURE, ScanHealth};
 pub use observation::{

@@ -142,13 +142,13 @@ impl DashboardView {
         };
         let league = crate::league::league_rows(input, links);
         let (heat_families, heat_rows) = crate::heat::heat_map(rollups, links);
-        let fixes = fixes(rollups, links);
+        let fixes = fixes(rollups, &input.checks, links);
         let changes = ChangesView::new(input, links, "", None);
         let ranked = ranked(rollups);
         let read_aloud_facts: Vec<Sentence> = facts(input, &change, &ranked, &changes)
             .into_iter()
             .map(|fact| Sentence {
-                text: sentence(&fact, rollups.top_fixes.first()),
+                text: sentence(&fact, rollups.top_fixes.first(), &input.checks),
                 fact,
             })
             .collect();

@@ -3,7 +3,7 @@
 //! they produce the same pages. Comparisons are like for like (`docs/scoring.md`): only with a
 //! scan judged the same way, and only over the domains both scans scored.
 
-use govscan_model::{Rollups, ScanHealth, ScanResult};
+use govscan_model::{CheckCatalog, Rollups, ScanHealth, ScanResult};
 use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
 use govscan_store::ScanDiff;
 
@@ -120,6 +120,10 @@ pub struct ReportInput<'a> {
     pub previous: Option<PreviousScan<'a>>,
     /// The scan's health, if assessed: an unhealthy scan gets a banner on every page.
     pub health: Option<ScanHealth>,
+    /// The metadata of the checks the scan ran (built-in and declarative, from the check set
+    /// the scan, rescore or report command loaded): titles, levels and remedies on the pages
+    /// and the exports come from here, never from a global registry.
+    pub checks: CheckCatalog,
 }
 
 /// How one trend point (or the headline) compares with an earlier scan.
@@ -159,14 +163,20 @@ pub(crate) struct TrendPoint {
 
 impl<'a> ReportInput<'a> {
     /// A report on one scan with no history, its roll-ups computed under `baseline` (which
-    /// should be the baseline the scan was judged under).
-    pub fn new(result: &'a ScanResult, baseline: &Baseline) -> ReportInput<'a> {
+    /// should be the baseline the scan was judged under), its checks described by `checks`
+    /// (the catalogue of the check set that judged it).
+    pub fn new(
+        result: &'a ScanResult,
+        baseline: &Baseline,
+        checks: CheckCatalog,
+    ) -> ReportInput<'a> {
         ReportInput {
             result,
             rollups: govscan_score::roll_up(result, baseline),
             history: Vec::new(),
             previous: None,
             health: None,
+            checks,
         }
     }
 

@@ -459,3 +459,9 @@ pub(crate) fn sample_result() -> ScanResult {
         domains: vec![good, hostile, dead],
     }
 }
+
+/// The catalogue of the built-in checks: what a report of a scan without declarative checks is
+/// described with.
+pub(crate) fn builtin_checks() -> govscan_model::CheckCatalog {
+    govscan_checks::CheckSet::builtin().catalog()
+}
