@@ -3,4 +3,7 @@
 
 pub mod cli;
 pub mod exclude;
+pub mod judge;
 pub mod targets;
+
+pub use judge::judge_domain;

@@ -7,7 +7,8 @@ use anyhow::Context as _;
 use govscan_model::{CheckCatalog, ScanResult};
 use govscan_report::{DomainLoader, ReportInput};
 use govscan_score::Baseline;
-use govscan_store::{DiffBuilder, ScanDiff, ScanId, Store, StoreError};
+use govscan_score::{DiffBuilder, ScanDiff};
+use govscan_store::{ScanId, Store, StoreError};
 
 use super::CliError;
 use super::history_cmd::{store_error, trend_entries};

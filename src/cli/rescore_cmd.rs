@@ -7,8 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, anyhow};
 use govscan_checks::{CheckSet, Context};
-use govscan_model::{DomainResult, Rollups, ScanResult};
-use govscan_score::{Baseline, SCORING_VERSION, roll_up, score_domain};
+use govscan_model::{Rollups, ScanResult};
+use govscan_score::{Baseline, SCORING_VERSION, roll_up};
 
 use super::args::{Format, RescoreArgs};
 use super::terminal::{errln, outln};
@@ -116,20 +116,14 @@ fn rejudge_with(
         .domains
         .iter()
         .map(|d| {
-            let outcomes = checks.evaluate_all(&d.observations, &context);
-            let score = score_domain(&outcomes, baseline);
-            DomainResult {
-                domain: d.domain.clone(),
-                organisation: d.organisation.clone(),
-                score: score.score,
-                grade: score.grade,
-                grade_cap: score.cap,
-                coverage: score.coverage,
-                families: score.families,
-                provisional: score.provisional,
-                outcomes,
-                observations: d.observations.clone(),
-            }
+            crate::judge_domain(
+                d.domain.clone(),
+                d.organisation.clone(),
+                d.observations.clone(),
+                checks,
+                baseline,
+                &context,
+            )
         })
         .collect();
     Ok(ScanResult {

@@ -12,7 +12,7 @@ use anyhow::{Context as _, anyhow};
 use govscan_checks::{CheckSet, Context};
 use govscan_model::{DomainResult, Portfolio, SCHEMA_VERSION, ScanResult, Status, Target};
 use govscan_probe::{ProbeConfig, Prober};
-use govscan_score::{Baseline, SCORING_VERSION, score_domain};
+use govscan_score::{Baseline, SCORING_VERSION};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
@@ -286,20 +286,14 @@ fn judge(
     baseline: &Baseline,
     context: &Context,
 ) -> DomainResult {
-    let outcomes = checks.evaluate_all(&observations, context);
-    let score = score_domain(&outcomes, baseline);
-    DomainResult {
-        domain: target.domain,
-        organisation: target.organisation,
-        score: score.score,
-        grade: score.grade,
-        grade_cap: score.cap,
-        coverage: score.coverage,
-        families: score.families,
-        provisional: score.provisional,
-        outcomes,
+    crate::judge_domain(
+        target.domain,
+        target.organisation,
         observations,
-    }
+        checks,
+        baseline,
+        context,
+    )
 }
 
 fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {

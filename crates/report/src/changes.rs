@@ -2,7 +2,7 @@
 //! then fixes, then score moves with the checks that caused them and why.
 
 use govscan_model::{CheckCatalog, Status};
-use govscan_store::diff::{CheckChange, MoveCause};
+use govscan_score::{CheckChange, MoveCause};
 use serde::Serialize;
 
 use crate::input::ReportInput;

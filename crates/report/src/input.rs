@@ -4,8 +4,8 @@
 //! scan judged the same way, and only over the domains both scans scored.
 
 use govscan_model::{CheckCatalog, Rollups, ScanHealth, ScanResult};
+use govscan_score::ScanDiff;
 use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
-use govscan_store::ScanDiff;
 
 use crate::text::day_time;
 
@@ -195,7 +195,7 @@ impl<'a> ReportInput<'a> {
 
     /// Adds the previous scan, its roll-ups computed under `baseline`.
     pub fn with_previous(mut self, previous: &'a ScanResult, baseline: &Baseline) -> Self {
-        let diff = govscan_store::diff::diff_scans(previous, self.result);
+        let diff = govscan_score::diff_scans(previous, self.result);
         self.previous = Some(PreviousScan {
             result: previous,
             rollups: govscan_score::roll_up(previous, baseline),
@@ -205,7 +205,7 @@ impl<'a> ReportInput<'a> {
     }
 
     /// Adds the previous scan with a diff computed elsewhere (e.g. one domain at a time with
-    /// `govscan_store::DiffBuilder`, for scans too large to hold whole); `previous` may be a
+    /// `govscan_score::DiffBuilder`, for scans too large to hold whole); `previous` may be a
     /// light scan (`Store::load_scan_light`), since only its roll-ups are computed from it.
     pub fn with_previous_diff(
         mut self,

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use common::builtin_checks;
 use govscan_model::{
-    BaselineRef, DomainResult, OrgKind, Organisation, Outcome, SCHEMA_VERSION, ScanResult, Status,
+    BaselineRef, OrgKind, Organisation, Outcome, SCHEMA_VERSION, ScanResult, Status,
 };
 use govscan_report::{HistoryEntry, ReportInput, dashboard_model};
-use govscan_score::{Baseline, RuleLevel, SCORING_VERSION, score_domain};
+use govscan_score::{Baseline, RuleLevel, SCORING_VERSION, scored_domain};
 use independent::RuleData;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -121,19 +121,14 @@ fn build(
                 "https://x/ sends X-Powered-By, matching (?i)^php",
                 json!({}),
             ));
-            let score = score_domain(&outcomes, baseline);
-            DomainResult {
-                domain: name.clone(),
-                organisation: Some(orgs[plan.org].to_owned()),
-                score: score.score,
-                grade: score.grade,
-                grade_cap: score.cap,
-                coverage: score.coverage,
-                families: score.families,
-                provisional: score.provisional,
+            let observations = govscan_store::stub_observations(&name).expect("stub");
+            scored_domain(
+                name,
+                Some(orgs[plan.org].to_owned()),
                 outcomes,
-                observations: govscan_store::stub_observations(&name).expect("stub"),
-            }
+                observations,
+                baseline,
+            )
         })
         .collect();
     ScanResult {

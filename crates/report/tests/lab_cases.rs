@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use govscan_checks::Context;
 use govscan_model::{FailureKind, GainBound, Observations, Outcome, Probed, ScanResult, Status};
 use govscan_report::{HistoryEntry, ReportInput, dashboard_model, render_report};
-use govscan_score::{Baseline, RuleLevel, SCORING_VERSION, score_domain, score_domain_detailed};
+use govscan_score::{
+    Baseline, RuleLevel, SCORING_VERSION, score_domain, score_domain_detailed, scored_domain,
+};
 use serde_json::Value;
 
 use common::builtin_checks;
@@ -52,17 +54,13 @@ fn judge(mut scan: ScanResult, baseline: &Baseline) -> ScanResult {
         now_unix: unix(&scan.started_at),
         params: baseline.params(),
     };
-    for d in &mut scan.domains {
-        let outcomes = govscan_checks::evaluate_all(&d.observations, &context);
-        let score = score_domain(&outcomes, baseline);
-        d.score = score.score;
-        d.grade = score.grade;
-        d.grade_cap = score.cap;
-        d.coverage = score.coverage;
-        d.families = score.families;
-        d.provisional = score.provisional;
-        d.outcomes = outcomes;
-    }
+    scan.domains = std::mem::take(&mut scan.domains)
+        .into_iter()
+        .map(|d| {
+            let outcomes = govscan_checks::evaluate_all(&d.observations, &context);
+            scored_domain(d.domain, d.organisation, outcomes, d.observations, baseline)
+        })
+        .collect();
     scan.baseline = baseline.reference();
     scan.scoring_version = SCORING_VERSION;
     scan

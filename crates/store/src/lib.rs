@@ -1,10 +1,8 @@
 //! Scan history for govscan: every scan saved in SQLite (in one transaction, or resumably in
 //! batches behind a "running" mark, so a killed process never leaves half a scan visible), read
-//! back whole, light or one domain at a time, listed, traced per domain, and compared
-//! scan to scan with [`diff::diff_scans`]. Schema and guarantees: `docs/design/store.md`.
+//! back whole, light or one domain at a time, listed and traced per domain (the scan-to-scan
+//! diff is pure and lives in `govscan_score::diff`). Schema and guarantees: `docs/design/store.md`.
 
-mod cause;
-pub mod diff;
 mod error;
 mod health;
 mod inspect;
@@ -21,10 +19,6 @@ use serde::{Deserialize, Serialize};
 
 use govscan_model::{BaselineRef, Organisation, ScanHealth, ScanResult, Status};
 
-pub use diff::{
-    CheckChange, DiffBuilder, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity,
-    ScoreMove, diff_scans,
-};
 pub use error::StoreError;
 pub use inspect::APPLICATION_ID;
 pub use light::stub_observations;

@@ -10,7 +10,7 @@ use govscan_model::{
     SoaRecord, SpfAnswer, SpfQuery, SpfQueryType, SpfTree, Status, TlsObservation, TrustVerdict,
     VerifierError,
 };
-use govscan_score::{Baseline, SCORING_VERSION, score_domain};
+use govscan_score::{Baseline, SCORING_VERSION, scored_domain};
 use serde_json::json;
 
 /// Text a hostile server might send.
@@ -244,19 +244,13 @@ fn domain(
     observations: Observations,
     baseline: &Baseline,
 ) -> DomainResult {
-    let score = score_domain(&outcomes, baseline);
-    DomainResult {
-        domain: name.to_owned(),
-        organisation: org.map(str::to_owned),
-        score: score.score,
-        grade: score.grade,
-        grade_cap: score.cap,
-        coverage: score.coverage,
-        families: score.families,
-        provisional: score.provisional,
+    scored_domain(
+        name.to_owned(),
+        org.map(str::to_owned),
         outcomes,
         observations,
-    }
+        baseline,
+    )
 }
 
 /// The sample scan: a good domain, a hostile one, and one where every probe failed.

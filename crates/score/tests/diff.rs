@@ -4,7 +4,7 @@ mod common;
 
 use common::{domain, scan};
 use govscan_model::{DomainResult, ScanResult, Status};
-use govscan_store::{CheckChange, DiffCounts, MoveCause, ScanDiff, diff_scans};
+use govscan_score::{CheckChange, DiffCounts, MoveCause, ScanDiff, diff_scans};
 
 use Status::{Fail, Inconclusive, Info, NotApplicable, Pass, Warn};
 
