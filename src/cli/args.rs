@@ -5,20 +5,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  done (findings do not change the exit code unless --fail-on is given)
-  1  done, and --fail-on was tripped
-  2  usage or input error (bad flag, target file, baseline, CA file, unwritable --out,
-     missing/corrupt/too-new history database, unknown scan id)
-  3  runtime failure (another scan is writing to the same --db, history database locked,
-     output write failed, internal error), or an unhealthy scan: most domains could not be
-     checked because of the scanning computer (offline, resolver down, no route); the scan is
-     saved, marked, and left out of the trend";
-
 /// Benchmarks the security hygiene of a government's internet domains.
 #[derive(Debug, Parser)]
-#[command(name = "govscan", version, about, after_help = EXIT_CODES)]
+#[command(name = "govscan", version, about, after_help = super::exit::help())]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -31,27 +20,27 @@ pub struct Cli {
 #[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Scan domains: probe DNS, TLS, HTTP; judge every check; score against a baseline.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Scan(ScanArgs),
     /// List or explain the checks.
     Checks(ChecksArgs),
     /// List the scans saved in the history database, with dates and portfolio score.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     History(HistoryArgs),
     /// What changed between two scans: new failures first, fixed items, score moves and why.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Diff(DiffArgs),
     /// Render the dashboard, detail pages and exports of a saved scan.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Report(ReportArgs),
     /// Render a full dashboard from a recorded week of lab scans (no network needed).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Demo(DemoArgs),
     /// List, show, validate baselines; derive a baseline's measured reference from a scan.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Baseline(BaselineArgs),
     /// Judge a stored scan again under a baseline, offline (no network at all).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Rescore(RescoreArgs),
 }
 

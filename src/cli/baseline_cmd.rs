@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow};
 use govscan_score::{
-    Baseline, BaselineError, Origin, ReferenceProvenance, RuleLevel, Strength, measure, sha256_hex,
+    Baseline, Origin, ReferenceProvenance, RuleLevel, Strength, measure, sha256_hex,
     write_reference,
 };
 
@@ -86,7 +86,7 @@ fn list(dir: &Path) -> Result<u8, CliError> {
                 reference_summary(&b)
             ),
             Err(e) => {
-                errln!("govscan: invalid baseline: {e}");
+                errln!("govscan: invalid baseline: {:#}", anyhow::Error::from(e));
                 code = exit::USAGE;
             }
         }
@@ -110,7 +110,7 @@ fn resolve(baseline: &str, dir: &Path) -> Result<Baseline, CliError> {
             in_dir.display()
         )));
     };
-    loaded.map_err(|e| CliError::usage(anyhow!("{e}")))
+    loaded.map_err(CliError::usage)
 }
 
 fn level_word(level: RuleLevel) -> &'static str {
@@ -216,7 +216,7 @@ fn validate_one(path: &Path, known: &[&str]) -> bool {
             true
         }
         Err(e) => {
-            errln!("{e}");
+            errln!("{:#}", anyhow::Error::from(e));
             false
         }
     }
@@ -243,7 +243,7 @@ fn validate(files: &[PathBuf], dir: &Path) -> Result<u8, CliError> {
                 report_unruled(&builtin, &known);
             }
             Err(e) => {
-                errln!("built-in: {e}");
+                errln!("built-in: {:#}", anyhow::Error::from(e));
                 ok = false;
             }
         }
@@ -270,11 +270,10 @@ fn derive(
         .with_context(|| format!("cannot read baseline {}", baseline_path.display()))
         .map_err(CliError::usage)?;
     let file_name = baseline_path.display().to_string();
-    let baseline =
-        Baseline::from_yaml(&file_name, &text).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let baseline = Baseline::from_yaml(&file_name, &text).map_err(CliError::usage)?;
     baseline
         .validate_against(&known_check_ids())
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        .map_err(CliError::usage)?;
 
     let targets_path = targets_path
         .map(Path::to_path_buf)
@@ -299,8 +298,7 @@ fn derive(
             govscan_version: scan.govscan_version.clone(),
         },
     );
-    let written = write_reference(&file_name, &text, &reference)
-        .map_err(|e: BaselineError| CliError::usage(anyhow!("{e}")))?;
+    let written = write_reference(&file_name, &text, &reference).map_err(CliError::usage)?;
     let destination = out.map_or_else(|| baseline_path.clone(), Path::to_path_buf);
     write_atomically(&destination, &written)?;
     outln!(

@@ -36,6 +36,51 @@ pub mod exit {
     /// side (offline, resolver down, no route): the same code as a runtime failure, since the
     /// scan measured this host, not the domains.
     pub const UNHEALTHY: u8 = 3;
+
+    /// Every exit code and what it means: the one source of the list in `--help` ([`help`])
+    /// and of the README's table (the test `exit_codes_are_defined_once` in tests/cli.rs
+    /// compares them).
+    pub const MEANINGS: [(u8, &str); 4] = [
+        (
+            DONE,
+            "done (findings do not change the exit code unless `--fail-on` is given)",
+        ),
+        (FAIL_ON_TRIPPED, "done, and `--fail-on` was tripped"),
+        (
+            USAGE,
+            "usage or input error: bad flag, target file, baseline, CA file, declarative check, \
+             unwritable output directory, missing/corrupt/too-new history database, unknown scan id",
+        ),
+        (
+            RUNTIME,
+            "runtime failure: another scan is writing to the same `--db` (see `--wait-lock`), \
+             history database locked, output could not be written, internal error; or an \
+             unhealthy scan: most domains could not be checked because of the scanning computer \
+             (offline, resolver down, no route, no free descriptors). The scan is saved and \
+             reported with a banner that says what happened and what to try, and it is left out \
+             of the trend",
+        ),
+    ];
+
+    /// The `Exit codes:` section of `--help`, from [`MEANINGS`], wrapped at 96 columns.
+    pub fn help() -> String {
+        let mut text = String::from("Exit codes:");
+        for (code, meaning) in MEANINGS {
+            let mut line = format!("  {code} ");
+            for word in meaning.split_whitespace() {
+                if line.len() + 1 + word.len() > 96 {
+                    text.push('\n');
+                    text.push_str(&line);
+                    line = String::from("    ");
+                }
+                line.push(' ');
+                line.push_str(word);
+            }
+            text.push('\n');
+            text.push_str(&line);
+        }
+        text
+    }
 }
 
 /// An error that ends the command, with the exit code it maps to.
@@ -65,14 +110,19 @@ impl CliError {
     }
 }
 
-/// True when a panic payload is Rust's "failed printing to stdout: Broken pipe".
+/// True when a panic payload is the printers' [`terminal::StdoutClosed`].
 fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
-    let text = payload
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| payload.downcast_ref::<&str>().copied())
-        .unwrap_or_default();
-    text.contains("Broken pipe") || text.contains("os error 32")
+    payload.is::<terminal::StdoutClosed>()
+}
+
+/// True when an error that ends the command is a write to a closed stdout (e.g. the streamed
+/// `--format json` printer), told by `io::ErrorKind::BrokenPipe` anywhere in its chain.
+fn is_closed_stdout(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Parses the process arguments, runs the command and returns its exit code.
@@ -118,6 +168,7 @@ fn run_command() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(e) if is_closed_stdout(&e.error) => ExitCode::from(exit::DONE),
         Err(e) => {
             terminal::errln!("govscan: error: {:#}", e.error);
             ExitCode::from(e.code)

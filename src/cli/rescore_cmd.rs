@@ -58,12 +58,10 @@ pub(super) fn read_scan(path: &Path) -> Result<ScanResult, CliError> {
 /// `known` is every check id: built-in and declarative.
 fn load_baseline(path: Option<&Path>, known: &[&str]) -> Result<Baseline, CliError> {
     let baseline = match path {
-        Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
+        Some(path) => Baseline::load(path).map_err(CliError::usage)?,
         None => Baseline::builtin_estonia(),
     };
-    baseline
-        .validate_against(known)
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    baseline.validate_against(known).map_err(CliError::usage)?;
     let unruled = baseline.unruled_checks(known);
     if !unruled.is_empty() {
         errln!(

@@ -63,8 +63,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let prober = Prober::new(with_target_set(config, &portfolio))
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let prober = Prober::new(with_target_set(config, &portfolio)).map_err(CliError::usage)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -312,14 +311,12 @@ fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {
 
 fn load_baseline(path: Option<&Path>, checks: &CheckSet) -> Result<Baseline, CliError> {
     let baseline = match path {
-        Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
+        Some(path) => Baseline::load(path).map_err(CliError::usage)?,
         None => Baseline::builtin_estonia(),
     };
     // Declarative checks count as known: a baseline may score them.
     let known = checks.ids();
-    baseline
-        .validate_against(&known)
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    baseline.validate_against(&known).map_err(CliError::usage)?;
     Ok(baseline)
 }
 
