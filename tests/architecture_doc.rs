@@ -19,7 +19,7 @@ fn cargo_dependencies(manifest: &Path) -> BTreeSet<String> {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
-            l.split(|c: char| c == ' ' || c == '.' || c == '=')
+            l.split([' ', '.', '='])
                 .next()
                 .unwrap_or_default()
                 .to_owned()
