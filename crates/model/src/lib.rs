@@ -3,6 +3,7 @@
 //! to disk and replayed; nothing here performs I/O.
 
 pub mod check;
+pub mod mail_transport;
 pub mod observation;
 pub mod outcome;
 pub mod probed;
@@ -25,6 +26,10 @@ pub use observation::{
     RedirectEnd, SoaRecord, TlsObservation, TrustVerdict, VerifierError,
 };
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
+pub use mail_transport::{
+    DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
+    RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
+};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};

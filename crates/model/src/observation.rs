@@ -22,6 +22,19 @@ pub struct Observations {
     pub dns: DnsObservations,
     /// One entry per address the domain resolves to (or per `--connect` override).
     pub endpoints: Vec<EndpointObservations>,
+    /// The MX hosts asked over SMTP: STARTTLS, the TLS after it, TLSA records (issue 13).
+    #[serde(default = "not_probed")]
+    pub mail_servers: Probed<crate::MailServers>,
+    /// TLSA records at `_443._tcp.<domain>` for DANE on the web (RFC 6698, RFC 7671).
+    #[serde(default = "not_probed")]
+    pub web_tlsa: Probed<crate::TlsaLookup>,
+    /// Route origins of the web, mail and name servers' addresses from `--rpki-vrps` and
+    /// `--ip-to-asn`; skipped when those files were not given.
+    #[serde(default = "not_probed")]
+    pub rpki: Probed<crate::RpkiObservation>,
+    /// DKIM keys at the selectors the target file names; skipped without selectors.
+    #[serde(default = "not_probed")]
+    pub dkim: Probed<crate::DkimObservation>,
 }
 
 /// DNS data for one domain. Each record set is a separate probe.
