@@ -177,14 +177,14 @@ pub struct Vrp {
 }
 
 /// The DKIM key records at the selectors a target file names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DkimObservation {
     /// One entry per selector, in target-file order.
     pub selectors: Vec<DkimSelector>,
 }
 
 /// The TXT records at `<selector>._domainkey.<domain>` (RFC 6376 §3.6.2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DkimSelector {
     /// The selector.
     pub selector: String,
