@@ -3,6 +3,7 @@
 
 pub mod cert;
 pub mod context;
+pub mod dane;
 pub mod declarative;
 pub mod dns;
 pub mod endpoints;
@@ -10,6 +11,7 @@ pub mod endpoints;
 pub mod fuzzing;
 pub mod http;
 pub mod mail;
+pub mod net;
 pub(crate) mod public_suffix;
 pub mod registry;
 pub mod runner;

@@ -15,6 +15,10 @@ pub mod target;
 pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
+pub use mail_transport::{
+    DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
+    RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
+};
 pub use observation::{
     BogusKind, BogusReason, DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer,
     NameServerAddress, NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch,
@@ -26,10 +30,6 @@ pub use observation::{
     RedirectEnd, SoaRecord, TlsObservation, TrustVerdict, VerifierError,
 };
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
-pub use mail_transport::{
-    DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
-    RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
-};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};

@@ -142,17 +142,18 @@ pub struct RpkiObservation {
     pub addresses: Vec<RpkiAddress>,
 }
 
-/// One address, its announced route and the VRPs that cover it.
+/// One address, its announced routes and the VRPs that cover them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RpkiAddress {
     /// The IP address.
     pub address: String,
     /// What the address serves: `web`, `mail <mx host>`, `name server <ns>`.
     pub roles: Vec<String>,
-    /// The most specific announced prefix holding the address and its origin AS, if the
-    /// route table has one.
-    pub route: Option<RouteOrigin>,
-    /// Every VRP whose prefix covers the route's prefix (RFC 6811 §2), at most 64.
+    /// The most specific announced prefix holding the address, once per origin AS (several
+    /// when the prefix is announced from more than one AS); empty when the route table has
+    /// none.
+    pub routes: Vec<RouteOrigin>,
+    /// Every VRP whose prefix covers the routes' prefix (RFC 6811 §2), at most 64.
     pub covering_vrps: Vec<Vrp>,
 }
 

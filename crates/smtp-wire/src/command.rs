@@ -43,7 +43,9 @@ pub fn valid_ehlo_name(name: &str) -> Result<(), String> {
             && label.len() <= 63
             && !label.starts_with('-')
             && !label.ends_with('-')
-            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !ok {
             return Err(format!(
                 "{name:?} is not a domain name (label {label:?}); use letters, digits, hyphens and dots"

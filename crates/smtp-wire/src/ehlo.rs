@@ -39,7 +39,10 @@ mod tests {
 
     #[test]
     fn keywords_skip_the_greeting_line() {
-        let ehlo = reply(250, &["mx.example.ee", "PIPELINING", "starttls", "SIZE 10240000"]);
+        let ehlo = reply(
+            250,
+            &["mx.example.ee", "PIPELINING", "starttls", "SIZE 10240000"],
+        );
         assert_eq!(ehlo_keywords(&ehlo), vec!["PIPELINING", "STARTTLS", "SIZE"]);
         assert!(offers(&ehlo, "STARTTLS"));
         // The greeting line naming STARTTLS is not an extension.

@@ -190,10 +190,7 @@ impl ReplyReader {
         match self.code {
             None => self.code = Some(code),
             Some(first) if first != code => {
-                return Err(ReplyError::InconsistentCode {
-                    first,
-                    later: code,
-                });
+                return Err(ReplyError::InconsistentCode { first, later: code });
             }
             Some(_) => {}
         }
@@ -213,7 +210,7 @@ fn split_line(line: &[u8]) -> Result<(u16, bool, &[u8]), ReplyError> {
     let digits = line.get(..3).unwrap_or(line);
     let valid_code = digits.len() == 3
         && matches!(digits[0], b'1'..=b'5')
-        && matches!(digits[1], b'0'..=b'9')
+        && digits[1].is_ascii_digit()
         && digits[2].is_ascii_digit();
     if !valid_code {
         return Err(ReplyError::Malformed(format!(
@@ -354,7 +351,10 @@ mod tests {
     #[test]
     fn a_closed_connection_mid_reply_says_how_much_arrived() {
         let mut reader = ReplyReader::new();
-        assert_eq!(reader.feed(b"250-mx\r\n250-ST").expect("feed"), Progress::NeedMore);
+        assert_eq!(
+            reader.feed(b"250-mx\r\n250-ST").expect("feed"),
+            Progress::NeedMore
+        );
         assert_eq!(reader.closed(), ReplyError::Truncated { bytes: 14 });
         assert_eq!(
             ReplyReader::new().closed().to_string(),
