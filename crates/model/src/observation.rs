@@ -242,8 +242,13 @@ pub struct TlsScan {
     pub compression_accepted: Option<bool>,
     /// Handshakes (TCP connections with one hello each) sent to this endpoint.
     pub handshakes: u32,
-    /// True when the handshake budget ran out before the enumeration finished.
+    /// True when the handshake budget ran out before the enumeration finished (or the scan
+    /// stopped early for the reason in `stopped`).
     pub budget_exhausted: bool,
+    /// Why the scan stopped before the enumeration finished, when not for its handshake
+    /// budget: e.g. a mail server that stopped accepting STARTTLS sessions (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     /// Wall time of the whole scan, in milliseconds.
     pub duration_ms: u64,
     /// The finite-field groups used with DHE suites, from the ServerKeyExchange; skipped when
