@@ -13,6 +13,9 @@ use crate::http::{csp_effect, csp_policy, hsts_header, security_txt_file, set_co
 use crate::mail::{dmarc_record, spf_eval, spf_record};
 use crate::{Context, find, runner::evaluate_one};
 
+mod policies;
+pub use policies::{caa, mta_sts, tls_rpt};
+
 /// 2026-11-27T00:00:00Z, the "now" used when judging fuzzed observations.
 const NOW: i64 = 1_795_737_600;
 

@@ -3,6 +3,7 @@
 //! to disk and replayed; nothing here performs I/O.
 
 pub mod check;
+pub mod health;
 pub mod mail_transport;
 pub mod observation;
 pub mod outcome;
@@ -15,14 +16,15 @@ pub mod target;
 pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
+pub use health::{SCANNER_FAILURE, ScanHealth};
 pub use mail_transport::{
     DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
     RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
 };
 pub use observation::{
-    BogusKind, BogusReason, DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer,
-    NameServerAddress, NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch,
-    not_probed,
+    AddressSelection, BlockedAddress, BogusKind, BogusReason, DnssecObservation, DnssecStatus,
+    MtaStsPolicyFetch, NameServer, NameServerAddress, NameServerAnswer, NameServersObservation,
+    OrganisationalDmarc, PathFetch, not_probed,
 };
 pub use observation::{
     CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Probed;
 use crate::spf_tree::SpfTree;
 use crate::tls_scan::{DheProbe, dhe_absent};
+use crate::{FailureKind, Probed};
 
 /// Everything probed for one domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,7 +20,8 @@ pub struct Observations {
     pub duration_ms: u64,
     /// DNS records read for the domain.
     pub dns: DnsObservations,
-    /// One entry per address the domain resolves to (or per `--connect` override).
+    /// One entry per address probed: the addresses the domain resolves to (or its `--connect`
+    /// override) that the address policy allows, at most `--max-addresses` per family.
     pub endpoints: Vec<EndpointObservations>,
     /// The MX hosts asked over SMTP: STARTTLS, the TLS after it, TLSA records (issue 13).
     #[serde(default = "not_probed")]
@@ -35,6 +36,50 @@ pub struct Observations {
     /// DKIM keys at the selectors the target file names; skipped without selectors.
     #[serde(default = "not_probed")]
     pub dkim: Probed<crate::DkimObservation>,
+    /// Which resolved addresses were left alone, and why (absent in older results: every
+    /// resolved address was probed).
+    #[serde(default)]
+    pub addresses: AddressSelection,
+}
+
+/// How the probe chose the endpoints among the resolved addresses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressSelection {
+    /// Set when the domain is on the `--exclude` list (the entry and where it was written):
+    /// nothing about it was probed, at its owner's request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
+    /// The most addresses probed per family (`--max-addresses`; 0 in older results).
+    #[serde(default)]
+    pub max_per_family: u32,
+    /// Distinct allowed addresses left unprobed because of that cap.
+    #[serde(default)]
+    pub not_probed: u32,
+    /// Addresses the address policy blocked (never contacted), with why; at most 16 listed.
+    #[serde(default)]
+    pub blocked: Vec<BlockedAddress>,
+    /// How many distinct addresses were blocked in all.
+    #[serde(default)]
+    pub blocked_total: u32,
+}
+
+impl AddressSelection {
+    /// Most blocked addresses listed one by one.
+    pub const BLOCKED_LISTED: usize = 16;
+
+    /// True when some resolved address was not probed (blocked or over the cap).
+    pub fn is_partial(&self) -> bool {
+        self.not_probed > 0 || self.blocked_total > 0
+    }
+}
+
+/// A resolved address the probe did not contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedAddress {
+    /// The address.
+    pub address: String,
+    /// Why (its special-purpose class and what would allow it, or the exclude-list entry).
+    pub reason: String,
 }
 
 /// DNS data for one domain. Each record set is a separate probe.
@@ -386,6 +431,10 @@ pub enum RedirectEnd {
         url: String,
         /// Why.
         detail: String,
+        /// The class of the failure (absent in results written before it was recorded), so a
+        /// failure on the scanner's side is told apart from the target's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<FailureKind>,
     },
 }
 

@@ -110,6 +110,11 @@ async fn config_for(pki: &common::Pki, leaf: common::Leaf) -> (ProbeConfig, comm
     cfg.extra_roots_pem = vec![pki.ca_file.clone()];
     cfg.tls_scan = false;
     cfg.allow_private = true;
+    // The second domain (a.b.caa.test, A 127.0.0.2 in the zone) is served by the same server.
+    cfg.connect_overrides.insert(
+        "a.b.caa.test".into(),
+        vec!["127.0.0.1".parse().expect("ip")],
+    );
     (cfg, dns)
 }
 
@@ -154,20 +159,36 @@ async fn a_revoked_leaf_is_found_in_its_crl_fetched_once_per_scan() {
 #[tokio::test]
 async fn a_private_source_is_not_asked_without_allow_private() {
     let pki = common::Pki::new();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let crl_port = source(crl_listing_the_leaf(&pki), seen.clone()).await;
+    // The CRL source listens on another loopback address than the target: only the target's
+    // own address is allowed (its `--connect` override), so the source must be refused.
+    let listener = tokio::net::TcpListener::bind("127.0.0.3:0")
+        .await
+        .expect("bind 127.0.0.3");
+    let crl_port = listener.local_addr().expect("addr").port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    {
+        let accepted = accepted.clone();
+        tokio::spawn(async move {
+            while listener.accept().await.is_ok() {
+                accepted.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+    }
     let (mut cfg, _dns) = config_for(
         &pki,
         leaf(
             &pki,
-            Some(format!("http://127.0.0.1:{crl_port}/ca.crl")),
+            Some(format!("http://127.0.0.3:{crl_port}/ca.crl")),
             None,
         ),
     )
     .await;
     cfg.allow_private = false;
+    cfg.connect_overrides
+        .insert("good.test".into(), vec!["127.0.0.1".parse().expect("ip")]);
     let found = scan(cfg, &["good.test"]).await;
     let why = match &found[0].queries[0].response {
+        Probed::Failed { kind, detail } if *kind == FailureKind::Blocked => detail.clone(),
         Probed::Skipped { why } => why.clone(),
         other => panic!("not refused: {other:?}"),
     };
@@ -175,7 +196,7 @@ async fn a_private_source_is_not_asked_without_allow_private() {
         why.contains("loopback") && why.contains("--allow-private"),
         "{why}"
     );
-    assert!(seen.lock().expect("lock").is_empty(), "nothing was sent");
+    assert_eq!(accepted.load(Ordering::SeqCst), 0, "nothing was sent");
 }
 
 #[tokio::test]

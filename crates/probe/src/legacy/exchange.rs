@@ -394,12 +394,19 @@ mod byte_at_a_time {
             reply_timeout: Duration::from_secs(20),
             retries: 0,
         };
+        // The test server is on loopback, which only an explicit policy allows.
+        let limits = crate::net::Limits::new(1, 1)
+            .with_policy(crate::policy::AddressPolicy::only(addr.ip()));
+        let pacing = Pacing {
+            limits: Some(&limits),
+            counter: None,
+        };
         let (answer, stats) = exchange(
             addr,
             &hello,
             ReadUntil::KeyExchange,
             budget,
-            Pacing::default(),
+            pacing,
             Preamble::None,
         )
         .await;

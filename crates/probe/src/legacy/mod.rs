@@ -21,6 +21,7 @@ use govscan_tls_hello::{
 };
 
 use crate::net::{ConnCounter, Limits, Pacing};
+use crate::policy::AddressPolicy;
 use crate::smtp::gate::SmtpGate;
 use exchange::{Answer, ExchangeBudget, Preamble, exchange};
 
@@ -82,10 +83,14 @@ impl Default for ScanOptions {
 /// Scans `addr` with hand-built hellos (SNI `sni` unless it is an IP literal). Serial: one
 /// connection at a time. A server that refuses the connection, or stays silent to the first
 /// hellos, gives a failed probe; anything less clear-cut is recorded per version as unknown.
+/// `addr` is the caller's explicit choice (like `--connect`), so the address policy allows it.
 pub async fn scan(addr: SocketAddr, sni: &str, options: &ScanOptions) -> Probed<TlsScan> {
-    Scanner::new(addr, sni, options, Pacing::default())
-        .run()
-        .await
+    let limits = Limits::new(1, 1).with_policy(AddressPolicy::only(addr.ip()));
+    let pacing = Pacing {
+        limits: Some(&limits),
+        counter: None,
+    };
+    Scanner::new(addr, sni, options, pacing).run().await
 }
 
 /// As [`scan`], holding the prober's per-address and global connection slots per handshake,
@@ -294,10 +299,11 @@ impl<'a> Scanner<'a> {
             Some(mail) => Some(mail.gate.enter(self.addr.ip()).await),
             None => None,
         };
+        let no_domain = ConnCounter::default();
         let _permit = match self.pacing.limits {
             Some(limits) => Some(
                 limits
-                    .acquire(self.addr.ip())
+                    .acquire_for(self.addr.ip(), self.pacing.counter.unwrap_or(&no_domain))
                     .await
                     .map_err(|f| Stop::Dead(f.kind, f.detail))?,
             ),

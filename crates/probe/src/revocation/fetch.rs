@@ -37,13 +37,18 @@ pub(crate) struct Fetched {
     pub(crate) body: Vec<u8>,
 }
 
-/// Where to connect for `url`, or why the source is not asked (policy) or unreachable (DNS).
+/// Where to connect for `url`, or why the source is not asked (the address policy) or
+/// unreachable (DNS). The one address policy of the probe decides (`policy::AddressPolicy`);
+/// `connect_tcp` checks the exact address again.
 async fn address(inner: &Inner, url: &Url) -> Result<SocketAddr, Probed<Fetched>> {
     let port = url.port().unwrap_or(80);
-    let host = match url.host() {
-        Some(url::Host::Ipv4(ip)) => return policy(inner, url, IpAddr::V4(ip), port),
-        Some(url::Host::Ipv6(ip)) => return policy(inner, url, IpAddr::V6(ip), port),
-        Some(url::Host::Domain(host)) => host.trim_end_matches('.').to_ascii_lowercase(),
+    let ip = match url.host() {
+        Some(url::Host::Ipv4(ip)) => allowed(inner, IpAddr::V4(ip))?,
+        Some(url::Host::Ipv6(ip)) => allowed(inner, IpAddr::V6(ip))?,
+        Some(url::Host::Domain(host)) => {
+            let host = host.trim_end_matches('.').to_ascii_lowercase();
+            crate::offsite::allowed_address(inner, &host).await?
+        }
         None => {
             return Err(Probed::failed(
                 FailureKind::Other,
@@ -51,29 +56,17 @@ async fn address(inner: &Inner, url: &Url) -> Result<SocketAddr, Probed<Fetched>
             ));
         }
     };
-    // Operator-chosen addresses (--connect) are trusted like the targets themselves.
-    if let Some(ip) = inner
-        .config
-        .connect_overrides
-        .get(&host)
-        .and_then(|ips| ips.first())
-    {
-        return Ok(SocketAddr::new(*ip, port));
-    }
-    let ip = crate::mail_policy::resolve_first(inner, &host).await?;
-    policy(inner, url, ip, port)
+    Ok(SocketAddr::new(ip, port))
 }
 
-/// The address policy every probe connection follows: no private, loopback, link-local or
-/// metadata addresses unless `allow_private`.
-fn policy(inner: &Inner, url: &Url, ip: IpAddr, port: u16) -> Result<SocketAddr, Probed<Fetched>> {
-    match crate::offsite::forbidden_class(ip) {
-        Some(class) if !inner.config.allow_private => Err(Probed::skipped(format!(
-            "{} resolves to {ip}, {class}; revocation sources in private networks are not asked without --allow-private",
-            url.host_str().unwrap_or_default()
-        ))),
-        _ => Ok(SocketAddr::new(ip, port)),
-    }
+/// An address literal in a URL, if the address policy allows it.
+fn allowed(inner: &Inner, ip: IpAddr) -> Result<IpAddr, Probed<Fetched>> {
+    inner
+        .limits
+        .policy()
+        .check(ip)
+        .map(|()| ip)
+        .map_err(|refusal| Probed::failed(FailureKind::Blocked, refusal.reason))
 }
 
 /// Makes one request; every failure is recorded as data.
@@ -106,10 +99,11 @@ async fn exchange(
     ask: &Ask<'_>,
 ) -> Result<(u16, Option<String>, Vec<u8>), Failure> {
     let config = &inner.config;
-    let _permit = inner.limits.acquire(addr.ip()).await?;
     // Revocation fetches go to the CA, not to the endpoint, so they are not counted in the
-    // endpoint's connections; the query record itself is their politeness record.
+    // endpoint's connections (nor in the domain's share of slots); the query record itself is
+    // their politeness record.
     let counter = ConnCounter::default();
+    let _permit = inner.limits.acquire_for(addr.ip(), &counter).await?;
     let pacing = Pacing {
         limits: Some(&inner.limits),
         counter: Some(&counter),

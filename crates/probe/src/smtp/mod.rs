@@ -1,6 +1,6 @@
 //! The mail servers of a domain over SMTP (issue 13): every MX host (at most
-//! [`MAX_MX_HOSTS`], by preference), every address (at most [`MX_ADDRESSES_PER_FAMILY`] per
-//! family), the TLSA records at `_25._tcp.<host>`, one SMTP session per address (greeting,
+//! [`MAX_MX_HOSTS`], by preference), every address (at most `--max-addresses` per
+//! family, as for the web endpoints), the TLSA records at `_25._tcp.<host>`, one SMTP session per address (greeting,
 //! EHLO, STARTTLS, rustls handshake, QUIT) and the hand-built-hello scan through STARTTLS.
 //!
 //! Shared by the whole scan: an MX host and address is probed once (a government's domains
@@ -31,9 +31,6 @@ use crate::partial::Partial;
 use crate::zone_cache::{MAX_ZONE_FACTS, ZoneCache};
 use crate::{Inner, legacy, lock};
 use gate::{Port25, SmtpGate};
-
-/// Addresses probed per address family of one MX host (the web endpoints' default cap).
-pub(crate) const MX_ADDRESSES_PER_FAMILY: usize = 8;
 
 /// What one (MX host, address) showed, before the port-25 question is applied.
 #[derive(Clone)]
@@ -140,7 +137,7 @@ async fn probe_host(inner: &Inner, preference: u16, name: &str) -> MxHost {
     }
 }
 
-/// The host's A and AAAA addresses (asked once a scan), at most [`MX_ADDRESSES_PER_FAMILY`]
+/// The host's A and AAAA addresses (asked once a scan), at most `max_addresses`
 /// of each; the rest are returned as not probed.
 async fn host_addresses(inner: &Inner, name: &str) -> (Probed<Vec<IpAddr>>, Vec<String>) {
     let Ok(fqdn) = Name::from_ascii(format!("{name}.")) else {
@@ -153,6 +150,7 @@ async fn host_addresses(inner: &Inner, name: &str) -> (Probed<Vec<IpAddr>>, Vec<
         inner.dns.zone_query(&fqdn, RecordType::A),
         inner.dns.zone_query(&fqdn, RecordType::AAAA)
     );
+    let cap = inner.config.max_addresses;
     let mut kept = Vec::new();
     let mut dropped = Vec::new();
     let mut failure = None;
@@ -160,12 +158,8 @@ async fn host_addresses(inner: &Inner, name: &str) -> (Probed<Vec<IpAddr>>, Vec<
         match answer {
             Ok(answer) => {
                 let ips = addresses_of(&answer.records);
-                kept.extend(ips.iter().take(MX_ADDRESSES_PER_FAMILY).copied());
-                dropped.extend(
-                    ips.iter()
-                        .skip(MX_ADDRESSES_PER_FAMILY)
-                        .map(IpAddr::to_string),
-                );
+                kept.extend(ips.iter().take(cap).copied());
+                dropped.extend(ips.iter().skip(cap).map(IpAddr::to_string));
             }
             Err(f) => failure = Some(f),
         }

@@ -29,7 +29,7 @@ pub(crate) async fn run(inner: &Inner, host: &str, ip: IpAddr, counter: &ConnCou
     let config = &inner.config;
     let addr = SocketAddr::new(ip, config.smtp.port);
     let started = Instant::now();
-    let permit = match inner.limits.acquire(ip).await {
+    let permit = match inner.limits.acquire_for(ip, counter).await {
         Ok(permit) => permit,
         Err(f) => {
             return Attempt {

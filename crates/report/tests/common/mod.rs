@@ -212,6 +212,7 @@ fn hostile_endpoint() -> EndpointObservations {
             end: RedirectEnd::HopFailed {
                 url: "https://nohsts.lab.test/next".to_owned(),
                 detail: "reset".to_owned(),
+                failure: Some(FailureKind::Http),
             },
         }),
         security_txt: Probed::failed(FailureKind::Http, "malformed response"),
@@ -284,6 +285,11 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 812,
             dns: good_dns(),
             endpoints: vec![good_endpoint("127.10.0.1"), good_endpoint("::1")],
+            addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
@@ -371,6 +377,11 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 2203,
             dns: hostile_dns,
             endpoints: vec![hostile_endpoint()],
+            addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
@@ -426,6 +437,11 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 5004,
             dns: dead_dns,
             endpoints,
+            addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );

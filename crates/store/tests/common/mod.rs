@@ -104,6 +104,11 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             connections: Default::default(),
             revocation: govscan_model::Probed::skipped("not probed in this test"),
         }],
+        addresses: Default::default(),
+        mail_servers: govscan_model::not_probed(),
+        web_tlsa: govscan_model::not_probed(),
+        rpki: govscan_model::not_probed(),
+        dkim: govscan_model::not_probed(),
     }
 }
 
