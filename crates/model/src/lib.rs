@@ -16,7 +16,7 @@ pub mod target;
 pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
-pub use health::{SCANNER_FAILURE, ScanHealth};
+pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
 pub use mail_transport::{
     DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
     RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,

@@ -152,7 +152,7 @@ pub(crate) fn session_missing(smtp: &Probed<SmtpSession>) -> Option<EndpointVerd
 pub(crate) fn scanner_side(detail: &str) -> EndpointVerdict {
     EndpointVerdict::new(
         Status::Inconclusive,
-        "smtp_unreachable_from_scanner",
+        govscan_model::SMTP_UNREACHABLE,
         format!("port 25 could not be reached from the scanning host: {detail}"),
         json!({ "reason": detail }),
     )
