@@ -6,8 +6,8 @@
 //! those senders refuse delivery (RFC 8461 §4.2).
 
 use govscan_model::{
-    CheckMeta, Family, Level, MxEndpoint, MxHost, Need, Observations, Outcome, Probed, Reference,
-    Status, TlsObservation,
+    CheckMeta, FailureKind, Family, Level, MxEndpoint, MxHost, Need, Observations, Outcome, Probed,
+    Reference, Status, TlsObservation,
 };
 use serde_json::json;
 
@@ -101,6 +101,21 @@ fn dane_authenticates(host: &MxHost, tls: &TlsObservation, now: i64) -> bool {
 fn judge(host: &MxHost, endpoint: &MxEndpoint, mode: Option<&str>, now: i64) -> EndpointVerdict {
     let session = match &endpoint.smtp {
         Probed::Ok { value } => value,
+        Probed::Failed {
+            kind: FailureKind::Refused,
+            ..
+        } => {
+            let why = format!(
+                "{} refuses connections on port 25, so it presents no certificate (see mail.starttls)",
+                host.name
+            );
+            return EndpointVerdict::new(
+                Status::NotApplicable,
+                "no_starttls",
+                why.clone(),
+                json!({ "reason": why }),
+            );
+        }
         other => return session_missing(other).unwrap_or_else(|| missing_probe_verdict(other)),
     };
     let tls = match &session.tls {
