@@ -13,7 +13,8 @@
 #   127.10.17.4  mx-badtlsa  as good (its own lab-CA certificate), TLSA 3 1 1 for another key
 #   127.10.17.5  mx-closed   nothing listens on port 25 (connections refused)
 #
-# make_mail_pki DIR          the certificates, and MAIL_TLSA_GOOD / MAIL_TLSA_BAD for the zone
+# make_mail_pki DIR          the certificates, MAIL_TLSA_GOOD / MAIL_TLSA_BAD and the DKIM
+#                            record MAIL_DKIM_TXT (selector lab2048 of mtgood) for the zone
 # start_mail_lab RUN DIR     Postfix under RUN/postfix (config, queue, data, log), PKI in DIR
 # stop_mail_lab RUN          stops that Postfix only (its own config directory)
 
@@ -41,6 +42,13 @@ make_mail_pki() {
     # mx-badtlsa's record names mx-good's key: a well-formed record that matches nothing served.
     MAIL_TLSA_BAD=$MAIL_TLSA_GOOD
     [ ${#MAIL_TLSA_GOOD} -eq 64 ] || { echo "error: no SPKI digest for mxgood" >&2; return 1; }
+    # A 2048-bit RSA DKIM key for mtgood (selector lab2048); its p= split into two strings,
+    # as a TXT character-string holds at most 255 bytes.
+    local p
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/dkim.key" 2>/dev/null
+    chmod 600 "$dir/dkim.key"
+    p=$(openssl pkey -in "$dir/dkim.key" -pubout -outform DER | base64 -w0)
+    MAIL_DKIM_TXT="\"v=DKIM1; k=rsa; p=${p:0:200}\" \"${p:200}\""
 }
 
 # _mail_main_cf RUN: the main.cf of the lab's Postfix.
