@@ -208,6 +208,11 @@ fn good_profile_starttls_tls_certificate_and_dane_pass() {
         scan.domain(d)["observations"]["mail_servers"]["value"]["ehlo_name"],
         EHLO
     );
+    let index = fs::read_to_string(scan.out.join("index.html")).expect("index.html");
+    assert!(
+        index.contains(">Mail transport</th>"),
+        "the dashboard's heat map has a mail transport area"
+    );
 }
 
 #[test]

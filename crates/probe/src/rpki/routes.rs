@@ -72,7 +72,7 @@ impl RouteTable {
                     table.routes += 1;
                 }
             }
-            table.lengths[usize::from(prefix.width() == 128)].insert(prefix.len());
+            table.lengths[usize::from(prefix.width() == 128)].insert(prefix.length());
         }
         Ok(table)
     }

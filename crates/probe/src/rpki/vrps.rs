@@ -56,11 +56,11 @@ impl TryFrom<RawRoa> for Roa {
             Asn::Text(t) => parse_asn(&t)?,
         };
         let prefix = Prefix::parse(&raw.prefix)?;
-        if raw.max_length < prefix.len() || raw.max_length > prefix.width() {
+        if raw.max_length < prefix.length() || raw.max_length > prefix.width() {
             return Err(format!(
                 "maxLength {} must be between the prefix length {} and {} ({})",
                 raw.max_length,
-                prefix.len(),
+                prefix.length(),
                 prefix.width(),
                 raw.prefix
             ));
@@ -119,7 +119,7 @@ impl VrpTable {
 
     /// Every VRP whose prefix covers `route`, shortest prefix first: `(prefix, asn, maxLength)`.
     pub(super) fn covering(&self, route: Prefix) -> impl Iterator<Item = (Prefix, u32, u8)> + '_ {
-        (0..=route.len()).flat_map(move |len| {
+        (0..=route.length()).flat_map(move |len| {
             let key = route.truncated(len);
             self.by_prefix
                 .get(&key)
