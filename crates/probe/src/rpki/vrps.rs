@@ -73,6 +73,33 @@ impl TryFrom<RawRoa> for Roa {
     }
 }
 
+/// The line an error belongs to. serde_json reports a bad entry (one `try_from` refused) where
+/// it stopped reading, after the entry's closing brace and the whitespace that follows, which
+/// may be the next line; the entry's own line is where the last non-blank character before
+/// that position is.
+fn error_line(text: &str, line: usize, column: usize) -> usize {
+    let line = line.max(1);
+    let Some(line_start) = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .try_fold(0usize, usize::checked_add)
+    else {
+        return line;
+    };
+    let offset = line_start
+        .saturating_add(column.saturating_sub(1))
+        .min(text.len());
+    // serde_json counts columns in bytes; a position inside a character keeps its own line.
+    let Some(before) = text.get(..offset) else {
+        return line;
+    };
+    match before.rfind(|c: char| !c.is_whitespace()) {
+        Some(i) => 1 + before[..i].matches('\n').count(),
+        None => line,
+    }
+}
+
 /// `AS64500`, `as64500` or `64500`.
 pub(super) fn parse_asn(text: &str) -> Result<u32, String> {
     let digits = text
@@ -96,7 +123,7 @@ impl VrpTable {
                 .to_owned();
             RpkiFileError {
                 path: path.to_path_buf(),
-                line: Some(e.line().max(1)),
+                line: Some(error_line(&text, e.line(), e.column())),
                 message,
             }
         })?;
