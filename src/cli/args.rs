@@ -172,6 +172,27 @@ pub struct ScanArgs {
     /// recorded as not probed.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub max_addresses: u32,
+    /// Do not talk SMTP to the MX hosts (their addresses and TLSA records are still read);
+    /// the mail.starttls* checks become inconclusive.
+    #[arg(long)]
+    pub no_smtp: bool,
+    /// The name sent with EHLO to mail servers (default govscan.invalid). Give this scanning
+    /// host's own DNS name, so that a mail server's operator can tell who connected.
+    #[arg(long, value_name = "NAME")]
+    pub ehlo_name: Option<String>,
+    /// Least time between two SMTP sessions to one MX address (sessions to one address never
+    /// overlap).
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = humantime::parse_duration)]
+    pub smtp_gap: Duration,
+    /// Validated ROA payloads as exported by rpki-client (`-j`) or Routinator
+    /// (`vrps --format json`), for net.rpki. Needs --ip-to-asn too; without both the check is
+    /// not run.
+    #[arg(long, value_name = "FILE", requires = "ip_to_asn")]
+    pub rpki_vrps: Option<PathBuf>,
+    /// The routing table as `PREFIX<TAB>ORIGIN-AS` lines (e.g. from a RouteViews or RIS
+    /// dump; see docs/results-format.md), for net.rpki. Needs --rpki-vrps too.
+    #[arg(long, value_name = "FILE", requires = "rpki_vrps")]
+    pub ip_to_asn: Option<PathBuf>,
     /// Exit with code 1 when any check fails (or, with `warn`, fails or warns).
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,

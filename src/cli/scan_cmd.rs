@@ -136,6 +136,10 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     }
     drop(store);
     drop(temp_db);
+    if let Some(condition) = health.smtp_condition() {
+        // Once for the scan, on stderr whatever --quiet says: the scanner's condition.
+        eprintln!("govscan: {condition}");
+    }
     if health.unhealthy {
         // Loud, on stderr, whatever --quiet or --format says: this scan measured this host.
         errln!("{}", unhealthy_banner(&health));
@@ -409,6 +413,17 @@ fn politeness(mut config: ProbeConfig, args: &ScanArgs) -> Result<ProbeConfig, C
     config.rate = args.rate;
     config.allow_private = args.allow_private;
     config.tls_scan = !args.no_tls_scan;
+    config.smtp.enabled = !args.no_smtp;
+    config.smtp.session_gap = args.smtp_gap;
+    if let Some(name) = &args.ehlo_name {
+        // Prober::new refuses a name that is not a domain or address literal.
+        config.smtp.ehlo_name = name.trim().trim_end_matches('.').to_owned();
+    }
+    if let (Some(vrps), Some(routes)) = (&args.rpki_vrps, &args.ip_to_asn) {
+        let tables = govscan_probe::RpkiTables::load(vrps, routes)
+            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        config.rpki = Some(govscan_probe::RpkiData(std::sync::Arc::new(tables)));
+    }
     if let Some(max) = args.tls_scan_max_handshakes {
         config.tls_scan_max_handshakes = max;
     }
@@ -431,6 +446,12 @@ fn with_target_set(mut config: ProbeConfig, portfolio: &Portfolio) -> ProbeConfi
         .targets
         .iter()
         .map(|t| t.domain.trim().trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    config.dkim_selectors = portfolio
+        .targets
+        .iter()
+        .filter(|t| !t.dkim_selectors.is_empty())
+        .map(|t| (t.domain.clone(), t.dkim_selectors.clone()))
         .collect();
     config
 }

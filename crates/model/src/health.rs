@@ -15,6 +15,11 @@ use crate::{Outcome, Status};
 /// The finding of an outcome that could not be judged because the scanner's own side failed.
 pub const SCANNER_FAILURE: &str = "scanner_failure";
 
+/// The finding of a mail-transport outcome that could not be judged because no mail server of
+/// the scan could be reached on port 25 from the scanning host (issue 13): the scanner's
+/// condition, reported once for the scan, never the domains' failure.
+pub const SMTP_UNREACHABLE: &str = "smtp_unreachable_from_scanner";
+
 /// How many example causes a health assessment keeps.
 pub const MAX_CAUSES: usize = 3;
 
@@ -29,6 +34,14 @@ pub struct ScanHealth {
     pub unhealthy: bool,
     /// Up to [`MAX_CAUSES`] example reasons, as the checks wrote them.
     pub causes: Vec<String>,
+    /// Domains whose mail servers could not be reached on port 25 from the scanning host
+    /// ([`SMTP_UNREACHABLE`]): outbound SMTP is likely blocked here (absent in older results).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub smtp_unreachable: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Counts of one domain's outcomes: (inconclusive for a scanner-side reason, applicable).
@@ -66,15 +79,34 @@ impl ScanHealth {
             not_measured: not_measured_count,
             unhealthy: not_measured_count * 2 > domains,
             causes: causes.into_iter().take(MAX_CAUSES).collect(),
+            smtp_unreachable: 0,
         }
+    }
+
+    /// The scan-wide SMTP condition in plain words, when some domain's mail servers could not
+    /// be reached on port 25 from the scanning host; `None` otherwise.
+    pub fn smtp_condition(&self) -> Option<String> {
+        (self.smtp_unreachable > 0).then(|| {
+            format!(
+                "Outbound SMTP (port 25) appears blocked from the computer that ran the scan: the \
+                 mail servers of {} domain(s) could not be reached on port 25 while other ports \
+                 worked. This is the scanner's network, not the domains: their mail transport \
+                 checks (mail.starttls, mail.starttls-tls, mail.starttls-certificate, mail.dane) \
+                 are inconclusive, not failed. Scan from a network that allows outbound port 25, \
+                 or pass --no-smtp.",
+                self.smtp_unreachable
+            )
+        })
     }
 
     /// The health of a scan held in memory.
     pub fn assess<'a>(domains: impl IntoIterator<Item = &'a [Outcome]>) -> Self {
         let mut causes: Vec<String> = Vec::new();
         let mut counts = Vec::new();
+        let mut smtp_unreachable = 0;
         for outcomes in domains {
             counts.push(domain_counts(outcomes));
+            smtp_unreachable += u64::from(outcomes.iter().any(|o| o.finding == SMTP_UNREACHABLE));
             for o in outcomes {
                 if causes.len() < MAX_CAUSES
                     && o.status == Status::Inconclusive
@@ -85,7 +117,10 @@ impl ScanHealth {
                 }
             }
         }
-        ScanHealth::from_counts(counts, causes)
+        ScanHealth {
+            smtp_unreachable,
+            ..ScanHealth::from_counts(counts, causes)
+        }
     }
 
     /// One plain sentence for a terminal or a banner: what happened.

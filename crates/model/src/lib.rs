@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod health;
+pub mod mail_transport;
 pub mod observation;
 pub mod outcome;
 pub mod probed;
@@ -16,7 +17,11 @@ pub mod terminal;
 pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
-pub use health::{SCANNER_FAILURE, ScanHealth};
+pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
+pub use mail_transport::{
+    DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
+    RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
+};
 pub use observation::{
     AddressSelection, BlockedAddress, BogusKind, BogusReason, DnssecObservation, DnssecStatus,
     MtaStsPolicyFetch, NameServer, NameServerAddress, NameServerAnswer, NameServersObservation,

@@ -35,6 +35,8 @@ pub(crate) struct WithHealth<V: Serialize> {
     #[serde(flatten)]
     pub(crate) page: V,
     pub(crate) scan_health: Option<HealthBanner>,
+    /// The scan-wide SMTP condition (outbound port 25 blocked from the scanner), if any.
+    pub(crate) smtp_condition: Option<String>,
 }
 
 impl<V: Serialize> WithHealth<V> {
@@ -43,6 +45,7 @@ impl<V: Serialize> WithHealth<V> {
         WithHealth {
             page,
             scan_health: HealthBanner::of(input.health.as_ref()),
+            smtp_condition: input.health.as_ref().and_then(ScanHealth::smtp_condition),
         }
     }
 }

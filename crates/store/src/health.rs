@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use govscan_model::{SCANNER_FAILURE, ScanHealth, health::MAX_CAUSES};
+use govscan_model::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth, health::MAX_CAUSES};
 
 use crate::{ScanId, Store, StoreError};
 
@@ -50,7 +50,18 @@ impl Store {
             .map_err(fail)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(fail)?;
-        Ok(ScanHealth::from_counts(counts, causes))
+        let smtp_unreachable: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(DISTINCT domain) FROM outcomes WHERE scan_id = ?1 AND finding = ?2",
+                params![id.0, SMTP_UNREACHABLE],
+                |row| row.get(0),
+            )
+            .map_err(fail)?;
+        Ok(ScanHealth {
+            smtp_unreachable: smtp_unreachable.max(0) as u64,
+            ..ScanHealth::from_counts(counts, causes)
+        })
     }
 
     /// Records the health of scan `id`.

@@ -36,7 +36,7 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[Need::DnsAddresses, Need::Tls],
 };
 
-const WORDS: FlagWords = FlagWords {
+pub(crate) const WORDS: FlagWords = FlagWords {
     what: "secure renegotiation",
     present: "secure_renegotiation_supported",
     missing: "secure_renegotiation_missing",

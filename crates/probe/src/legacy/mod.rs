@@ -1,7 +1,10 @@
 //! The hand-built-hello TLS scan of one endpoint: versions SSLv2…TLS 1.3, suites per version,
 //! server order, groups (TLS 1.3 and TLS 1.0–1.2 curves), DHE groups, secure renegotiation,
 //! extended master secret and compression — serially, with a gap between handshakes and a
-//! bounded number of them.
+//! bounded number of them. Over SMTP (`scan_starttls`) every hello gets its own session up to
+//! STARTTLS, one session per MX address at a time, and fewer hellos are sent: no server-order
+//! probe, and no suite enumeration for SSL 3.0, TLS 1.0 or TLS 1.1 (accepting them already
+//! fails the mail check).
 
 mod dhe;
 mod exchange;
@@ -19,7 +22,23 @@ use govscan_tls_hello::{
 
 use crate::net::{ConnCounter, Limits, Pacing};
 use crate::policy::AddressPolicy;
-use exchange::{Answer, ExchangeBudget, exchange};
+use crate::smtp::gate::SmtpGate;
+use exchange::{Answer, ExchangeBudget, Preamble, exchange};
+
+/// Consecutive sessions a mail server may refuse before STARTTLS (busy, rate-limited) before
+/// the scan stops and keeps what it learned.
+const MAX_PREAMBLE_FAILURES: u32 = 3;
+
+/// How the scan reaches a mail server's TLS: SMTP up to STARTTLS before every hello.
+#[derive(Clone, Copy)]
+pub(crate) struct MailMode<'a> {
+    /// The EHLO name.
+    pub(crate) ehlo_name: &'a str,
+    /// Budget of each SMTP reply.
+    pub(crate) step: Duration,
+    /// One session per MX address at a time, with a gap.
+    pub(crate) gate: &'a SmtpGate,
+}
 
 /// The order versions are first probed in: the likeliest first, so a dead port is noticed fast.
 const VERSION_ORDER: [ProtocolVersion; 6] = [
@@ -90,12 +109,33 @@ pub(crate) async fn scan_limited(
     Scanner::new(addr, sni, options, pacing).run().await
 }
 
+/// As [`scan_limited`], over SMTP: each hello is sent in its own SMTP session after a 220
+/// reply to STARTTLS, with `mail`'s gate held for the session.
+pub(crate) async fn scan_starttls(
+    addr: SocketAddr,
+    sni: &str,
+    options: &ScanOptions,
+    limits: &Limits,
+    counter: &ConnCounter,
+    mail: MailMode<'_>,
+) -> Probed<TlsScan> {
+    let pacing = Pacing {
+        limits: Some(limits),
+        counter: Some(counter),
+    };
+    let mut scanner = Scanner::new(addr, sni, options, pacing);
+    scanner.mail = Some(mail);
+    scanner.run().await
+}
+
 /// Why the scan stopped early.
 enum Stop {
     /// The handshake budget is spent.
     Budget,
     /// The server does not answer at all (or the port is closed).
     Dead(FailureKind, String),
+    /// A mail server stopped accepting sessions up to STARTTLS (why).
+    Refusing(String),
 }
 
 struct Scanner<'a> {
@@ -106,6 +146,9 @@ struct Scanner<'a> {
     handshakes: u32,
     silent_in_a_row: u32,
     answered_once: bool,
+    /// Set for a scan over SMTP.
+    mail: Option<MailMode<'a>>,
+    preamble_failures_in_a_row: u32,
 }
 
 /// Per-version state while scanning.
@@ -124,6 +167,8 @@ impl<'a> Scanner<'a> {
             handshakes: 0,
             silent_in_a_row: 0,
             answered_once: false,
+            mail: None,
+            preamble_failures_in_a_row: 0,
         }
     }
 
@@ -137,6 +182,7 @@ impl<'a> Scanner<'a> {
             compression_accepted: None,
             handshakes: 0,
             budget_exhausted: false,
+            stopped: None,
             duration_ms: 0,
             dhe: Probed::skipped("not reached: the scan stopped before the DHE probe"),
         };
@@ -149,6 +195,11 @@ impl<'a> Scanner<'a> {
             Ok(()) => Probed::ok(scan),
             Err(Stop::Budget) => {
                 scan.budget_exhausted = true;
+                Probed::ok(scan)
+            }
+            Err(Stop::Refusing(why)) => {
+                scan.budget_exhausted = true;
+                scan.stopped = Some(why);
                 Probed::ok(scan)
             }
             Err(Stop::Dead(kind, detail)) => Probed::failed(
@@ -187,8 +238,17 @@ impl<'a> Scanner<'a> {
     ) -> Result<(), Stop> {
         states.sort_by_key(|s| std::cmp::Reverse(version_rank(&s.probe.version)));
         for state in states.iter_mut() {
-            if state.probe.accepted == Some(true) {
-                self.enumerate_suites(state).await?;
+            if state.probe.accepted != Some(true) {
+                continue;
+            }
+            // Over SMTP, a legacy version's suites are not enumerated: accepting the version
+            // already fails the mail check, and each hello costs a whole SMTP session.
+            let legacy = !matches!(state.probe.version.as_str(), "tls12" | "tls13");
+            if self.mail.is_some() && legacy {
+                continue;
+            }
+            self.enumerate_suites(state).await?;
+            if self.mail.is_none() {
                 self.server_order(state).await?;
             }
         }
@@ -234,6 +294,11 @@ impl<'a> Scanner<'a> {
         if let Some(counter) = self.pacing.counter {
             counter.tls();
         }
+        // Over SMTP: one session per MX address at a time, with a gap, scan-wide.
+        let _gate = match self.mail {
+            Some(mail) => Some(mail.gate.enter(self.addr.ip()).await),
+            None => None,
+        };
         let no_domain = ConnCounter::default();
         let _permit = match self.pacing.limits {
             Some(limits) => Some(
@@ -249,7 +314,28 @@ impl<'a> Scanner<'a> {
             reply_timeout: self.options.reply_timeout,
             retries: self.options.retries,
         };
-        let (answer, _work) = exchange(self.addr, hello, until, budget, self.pacing).await;
+        let preamble = match self.mail {
+            Some(mail) => Preamble::Smtp {
+                ehlo_name: mail.ehlo_name,
+                step: mail.step,
+            },
+            None => Preamble::None,
+        };
+        let (answer, _work) =
+            exchange(self.addr, hello, until, budget, self.pacing, preamble).await;
+        if let Answer::Unknown(u) = &answer
+            && u.preamble
+        {
+            self.preamble_failures_in_a_row += 1;
+            if self.preamble_failures_in_a_row >= MAX_PREAMBLE_FAILURES {
+                return Err(Stop::Refusing(format!(
+                    "the mail server refused {} sessions in a row before the hello: {}",
+                    self.preamble_failures_in_a_row, u.reason
+                )));
+            }
+            return Ok(answer);
+        }
+        self.preamble_failures_in_a_row = 0;
         match &answer {
             Answer::Unknown(u) => {
                 if let Some(failure) = &u.connect
