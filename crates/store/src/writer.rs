@@ -14,10 +14,10 @@ use crate::{ScanHeader, ScanId, StoreError};
 /// writer without committing rolls everything back.
 #[derive(Debug)]
 pub struct ScanWriter<'s> {
-    tx: Transaction<'s>,
-    path: &'s Path,
-    scan_id: ScanId,
-    next_position: i64,
+    pub(crate) tx: Transaction<'s>,
+    pub(crate) path: &'s Path,
+    pub(crate) scan_id: ScanId,
+    pub(crate) next_position: i64,
 }
 
 impl<'s> ScanWriter<'s> {
