@@ -42,7 +42,8 @@ pub(super) fn write_report(
     out: &Path,
     history: bool,
 ) -> Result<(), CliError> {
-    let mut input = ReportInput::new(light, baseline);
+    let scope = store.scan_scope(id).map_err(store_error)?;
+    let mut input = ReportInput::new(light, baseline).with_scope(scope);
     let previous = match history {
         true => store.previous_scan_id(id).map_err(store_error)?,
         false => None,

@@ -1,11 +1,12 @@
-//! `scan --resume`: which scan to continue and which domains are already done; and, without
-//! `--resume`, a note when an interrupted scan is left behind.
+//! `scan --resume`: which scan to continue and which domains are already done (a shard resumes
+//! only as the same shard of the same targets); and, without `--resume`, a note when an
+//! interrupted scan is left behind.
 
 use std::collections::HashSet;
 
 use anyhow::anyhow;
 use govscan_model::Portfolio;
-use govscan_store::{ScanHeader, ScanId, Store};
+use govscan_store::{ScanHeader, ScanId, ScanScope, ShardScope, Store};
 use sha2::{Digest, Sha256};
 
 use super::CliError;
@@ -39,6 +40,7 @@ pub(super) fn plan(
     resume: bool,
     header: &ScanHeader,
     portfolio: &Portfolio,
+    shard: Option<&ShardScope>,
     announce: bool,
 ) -> Result<Plan, CliError> {
     let targets = targets_sha256(portfolio);
@@ -51,9 +53,12 @@ pub(super) fn plan(
                 old.id, old.started_at, old.stored_domains, old.target_count
             );
         }
-        let id = store
-            .start_scan(header, &targets, portfolio.targets.len() as u64)
-            .map_err(store_error)?;
+        let count = portfolio.targets.len() as u64;
+        let id = match shard {
+            Some(shard) => store.start_shard_scan(header, &targets, count, shard),
+            None => store.start_scan(header, &targets, count),
+        }
+        .map_err(store_error)?;
         return Ok(Plan {
             id,
             done: HashSet::new(),
@@ -65,6 +70,19 @@ pub(super) fn plan(
             "{path}: no interrupted scan to resume (run `govscan scan` without --resume)"
         )));
     };
+    let recorded = match store.scan_scope(old.id).map_err(store_error)? {
+        Some(ScanScope::Shard(recorded)) => Some(recorded),
+        _ => None,
+    };
+    if recorded.as_ref() != shard {
+        return Err(CliError::usage(anyhow!(
+            "{path}: the interrupted scan #{} was {}, not {}; give the same --shard, --run-id \
+             and targets to resume it, or scan without --resume",
+            old.id,
+            describe(recorded.as_ref()),
+            describe(shard)
+        )));
+    }
     if old.targets_sha256 != targets {
         return Err(CliError::usage(anyhow!(
             "{path}: the interrupted scan #{} was of a different target set ({} targets); give \
@@ -87,4 +105,19 @@ pub(super) fn plan(
         .into_iter()
         .collect();
     Ok(Plan { id: old.id, done })
+}
+
+/// "shard 2/4 of 1000 targets (run X)" or "a scan of every target", for messages.
+fn describe(shard: Option<&ShardScope>) -> String {
+    match shard {
+        None => "a scan of every target (no --shard)".to_owned(),
+        Some(s) => format!(
+            "shard {} of {} targets{}",
+            s.shard,
+            s.target_count,
+            s.run_id
+                .as_deref()
+                .map_or_else(String::new, |r| format!(" (run {r})"))
+        ),
+    }
 }

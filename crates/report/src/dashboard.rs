@@ -31,6 +31,8 @@ pub(crate) struct DashboardView {
     pub(crate) has_fixes: bool,
     pub(crate) changes: ChangesView,
     pub(crate) domains: Vec<DomainRow>,
+    /// Set when the scan covers only part of the portfolio (`crate::partial`).
+    pub(crate) partial: Option<String>,
 }
 
 /// The portfolio in one line.
@@ -206,6 +208,7 @@ impl DashboardView {
             fixes,
             changes,
             domains,
+            partial: crate::partial::partial_note(input.scope.as_ref(), result.domains.len()),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use govscan_model::{Rollups, ScanResult};
 use govscan_score::Baseline;
-use govscan_store::ScanDiff;
+use govscan_store::{ScanDiff, ScanScope};
 
 /// One past scan, for the trend chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +43,9 @@ pub struct ReportInput<'a> {
     pub history: Vec<HistoryEntry>,
     /// The scan before this one, if there is one.
     pub previous: Option<PreviousScan<'a>>,
+    /// Which part of the portfolio the scan covers, for a shard or merged scan; a shard, or
+    /// a merge with shards missing, is labelled partial on the dashboard.
+    pub scope: Option<ScanScope>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -54,12 +57,19 @@ impl<'a> ReportInput<'a> {
             rollups: govscan_score::roll_up(result, baseline),
             history: Vec::new(),
             previous: None,
+            scope: None,
         }
     }
 
     /// Adds past scans for the trend chart (oldest first).
     pub fn with_history(mut self, history: Vec<HistoryEntry>) -> ReportInput<'a> {
         self.history = history;
+        self
+    }
+
+    /// Records which part of the portfolio the scan covers (`Store::scan_scope`).
+    pub fn with_scope(mut self, scope: Option<ScanScope>) -> ReportInput<'a> {
+        self.scope = scope;
         self
     }
 

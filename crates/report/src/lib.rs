@@ -11,6 +11,7 @@ mod input;
 mod links;
 mod orgs;
 mod page;
+mod partial;
 mod sarif;
 mod stream;
 mod text;

@@ -174,7 +174,10 @@ impl Store {
             .map_err(fail)?;
         let rows = stmt
             .query_map([id.0], |row| {
-                Ok((row.get::<_, i64>(0)?.max(0) as u64, row.get::<_, String>(1)?))
+                Ok((
+                    row.get::<_, i64>(0)?.max(0) as u64,
+                    row.get::<_, String>(1)?,
+                ))
             })
             .map_err(fail)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(fail)
@@ -186,7 +189,12 @@ impl ScanWriter<'_> {
     /// the JSON columns are copied as text, not decoded and encoded again, so a merged scan
     /// holds exactly what its shards held. All or nothing; a domain already in this scan is
     /// refused with [`StoreError::InvalidScan`] naming the file it came from.
-    pub fn copy_domain(&mut self, from: &Store, id: ScanId, domain: &str) -> Result<(), StoreError> {
+    pub fn copy_domain(
+        &mut self,
+        from: &Store,
+        id: ScanId,
+        domain: &str,
+    ) -> Result<(), StoreError> {
         use rusqlite::types::Value;
         let source = |e| StoreError::sqlite(&from.path, "reading a domain to copy", e);
         let row: Option<Vec<Value>> = from

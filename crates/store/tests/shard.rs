@@ -29,7 +29,10 @@ fn a_shard_scan_records_its_shard_and_keeps_positions() {
         .expect("start");
     // Positions are indexes in the whole target list: gaps are normal in a shard.
     store
-        .add_domains(id, &[(7, scan.domains[1].clone()), (3, scan.domains[0].clone())])
+        .add_domains(
+            id,
+            &[(7, scan.domains[1].clone()), (3, scan.domains[0].clone())],
+        )
         .expect("batch");
     assert_eq!(
         store.scan_scope(id).expect("scope"),
@@ -51,7 +54,9 @@ fn a_shard_scan_records_its_shard_and_keeps_positions() {
         Some(ScanScope::Shard(scope))
     );
     // An ordinary scan has no scope.
-    let plain = store.save_scan(&sample_scan("2026-03-02T10:00:00Z")).expect("save");
+    let plain = store
+        .save_scan(&sample_scan("2026-03-02T10:00:00Z"))
+        .expect("save");
     assert_eq!(store.scan_scope(plain).expect("scope"), None);
     // Deleting a shard scan deletes its shard row (cascade), as retention does.
     assert!(store.delete_scan(id).expect("delete"));
@@ -82,12 +87,19 @@ fn merged_domains_are_copied_exactly_and_the_merge_is_recorded() {
         let path = dir.path().join(format!("shard-{index}.db"));
         let mut store = Store::open(&path).expect("open");
         let id = store
-            .start_shard_scan(&ScanHeader::from(&scan), "subset", 1, &shard_scope(index, 2))
+            .start_shard_scan(
+                &ScanHeader::from(&scan),
+                "subset",
+                1,
+                &shard_scope(index, 2),
+            )
             .expect("start");
         store
             .add_domains(id, &[(part as u64, scan.domains[part].clone())])
             .expect("add");
-        store.complete_scan(id, "2026-03-01T10:05:00Z").expect("done");
+        store
+            .complete_scan(id, "2026-03-01T10:05:00Z")
+            .expect("done");
         shards.push((store, id));
     }
     let mut out = Store::open(dir.path().join("merged.db")).expect("open out");
