@@ -31,7 +31,9 @@ pub(crate) struct DashboardView {
     pub(crate) has_fixes: bool,
     pub(crate) changes: ChangesView,
     pub(crate) domains: Vec<DomainRow>,
-    /// Set when the scan covers only part of the portfolio (`crate::partial`).
+    /// Set when the scan covers only part of the portfolio (`crate::partial`); left out of
+    /// the view model otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) partial: Option<String>,
 }
 
