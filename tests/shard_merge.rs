@@ -419,7 +419,7 @@ fn an_unfinished_shard_is_refused_or_left_out_of_a_partial_merge() {
     assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
     let index = std::fs::read_to_string(dir.join("r/index.html")).expect("index");
     assert!(
-        index.contains("Partial scan.</strong> 1 of 4 shards are missing"),
+        index.contains("Partial scan.</strong> 1 of 4 shards is missing"),
         "no label"
     );
 }

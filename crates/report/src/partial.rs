@@ -21,11 +21,12 @@ pub(crate) fn partial_note(scope: Option<&ScanScope>, domains: usize) -> Option<
                 .collect::<Vec<_>>()
                 .join(", ");
             Some(format!(
-                "{} of {} shards are missing from this scan (shard{} {missing}): it covers {} \
+                "{} of {} shards {} missing from this scan (shard{} {missing}): it covers {} \
                  of the portfolio's {} domains. Scores, grades, rankings and the trend point \
                  describe these domains only.",
                 merged.missing.len(),
                 merged.shard_count,
+                if merged.missing.len() == 1 { "is" } else { "are" },
                 if merged.missing.len() == 1 { "" } else { "s" },
                 domains,
                 merged.target_count
@@ -59,7 +60,7 @@ mod tests {
         assert!(note.starts_with("2 of 4 shards are missing"), "{note}");
         assert!(note.contains("(shards 2, 4)") && note.contains("480 of the portfolio's 1000"));
         let one = partial_note(Some(&merged(vec![3])), 700).expect("partial");
-        assert!(one.contains("(shard 3)"), "{one}");
+        assert!(one.starts_with("1 of 4 shards is missing") && one.contains("(shard 3)"));
         let shard = ScanScope::Shard(ShardScope {
             shard: ShardSpec { index: 2, count: 8 },
             targets_sha256: "x".to_owned(),
