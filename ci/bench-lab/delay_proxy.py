@@ -187,6 +187,8 @@ def rewrite_answer(msg: bytes, addresses: int) -> bytes:
             offset = skip_name(data, offset)
             rtype, _rclass, _ttl, rdlen = struct.unpack("!HHIH", data[offset:offset + 10])
             offset += 10
+            if offset + rdlen > len(data):
+                raise ValueError("truncated record")
             if rtype == 1 and rdlen == 4 and data[offset:offset + 3] == bytes([127, 20, 0]):
                 host = data[offset + 3]
                 if 1 <= host <= addresses or host == DNS_HOST:
@@ -315,7 +317,41 @@ async def main_async(args) -> int:
     return 0
 
 
+def self_test() -> int:
+    """Checks the DNS rewrite on built messages (run by `--self-test`; no sockets)."""
+    def name(text):
+        return b"".join(bytes([len(p)]) + p.encode() for p in text.split(".")) + b"\0"
+
+    def a_record(owner, address):
+        return owner + struct.pack("!HHIH", 1, 1, 60, 4) + bytes(address)
+
+    header = struct.pack("!HHHHHH", 0x1234, 0x8180, 1, 4, 0, 1)
+    question = name("site3.bench.test") + struct.pack("!HH", 1, 1)
+    pointer = b"\xc0\x0c"  # compression: the question's name
+    txt = pointer + struct.pack("!HHIH", 16, 1, 60, 5) + b"\x04x.y."
+    msg = (header + question + a_record(pointer, [127, 20, 0, 3]) + txt
+           + a_record(pointer, [127, 20, 0, 254]) + a_record(pointer, [10, 0, 0, 3])
+           + a_record(name("ns1.bench.test"), [127, 20, 0, 53]))
+    out = rewrite_answer(msg, addresses=8)
+    expect = (msg.replace(bytes([127, 20, 0, 3]), bytes([127, 20, 1, 3]))
+              .replace(bytes([127, 20, 0, 53]), bytes([127, 20, 1, 53])))
+    checks = [
+        ("proxied A records point at the proxy, others untouched", out == expect),
+        ("a truncated message passes unchanged", rewrite_answer(msg[:-3], 8) == msg[:-3]),
+        ("an address above --addresses is not rewritten",
+         rewrite_answer(msg, addresses=2).count(bytes([127, 20, 1, 3])) == 0),
+        ("a pointer loop cannot hang the parser",
+         rewrite_answer(header[:4] + struct.pack("!HHHH", 1, 0, 0, 0) + b"\xc0\x0c", 8)
+         is not None),
+    ]
+    for what, passed in checks:
+        print(f"{'ok' if passed else 'FAIL'}: {what}")
+    return 0 if all(p for _, p in checks) else 1
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--delay-ms", type=float, required=True,
