@@ -30,9 +30,21 @@ fn bench_lab_dir() -> PathBuf {
 /// share a loaded machine; a timeout would differ between runs and is not what is compared).
 fn scan_args(lab: &Path) -> Vec<String> {
     let mut args: Vec<String> = [
-        "scan", "--quiet", "--allow-private", "--resolver", "127.20.0.53:53",
-        "--connect-timeout", "20s", "--handshake-timeout", "20s", "--read-timeout", "30s",
-        "--dns-timeout", "10s", "--domain-timeout", "600s",
+        "scan",
+        "--quiet",
+        "--allow-private",
+        "--resolver",
+        "127.20.0.53:53",
+        "--connect-timeout",
+        "20s",
+        "--handshake-timeout",
+        "20s",
+        "--read-timeout",
+        "30s",
+        "--dns-timeout",
+        "10s",
+        "--domain-timeout",
+        "600s",
     ]
     .map(str::to_owned)
     .to_vec();
@@ -65,7 +77,12 @@ fn four_shard_processes_merge_into_the_single_process_scan() {
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
 
     let single = govscan(dir, &[&refs[..], &["--db", "single.db"]].concat());
-    assert_eq!(single.status.code(), Some(0), "single scan: {}", stderr(&single));
+    assert_eq!(
+        single.status.code(),
+        Some(0),
+        "single scan: {}",
+        stderr(&single)
+    );
 
     // Four shard processes at once, as four Kubernetes pods or CI jobs would run.
     let children: Vec<_> = (1..=4)
@@ -80,7 +97,13 @@ fn four_shard_processes_merge_into_the_single_process_scan() {
         .collect();
     for (k, child) in children.into_iter().enumerate() {
         let out = child.join().expect("shard thread");
-        assert_eq!(out.status.code(), Some(0), "shard {}: {}", k + 1, stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "shard {}: {}",
+            k + 1,
+            stderr(&out)
+        );
     }
     let sizes: Vec<usize> = (1..=4)
         .map(|k| judged(&dir.join(format!("shard-{k}.db"))).len())
@@ -93,12 +116,24 @@ fn four_shard_processes_merge_into_the_single_process_scan() {
 
     let merge = govscan(
         dir,
-        &["merge", "--db", "merged.db", "shard-1.db", "shard-2.db", "shard-3.db", "shard-4.db"],
+        &[
+            "merge",
+            "--db",
+            "merged.db",
+            "shard-1.db",
+            "shard-2.db",
+            "shard-3.db",
+            "shard-4.db",
+        ],
     );
     assert_eq!(merge.status.code(), Some(0), "merge: {}", stderr(&merge));
     let total = judged(&dir.join("single.db")).len();
     assert!(total >= 8, "the lab scan judged {total} domains");
-    assert_eq!(sizes.iter().sum::<usize>(), total, "every domain in exactly one shard");
+    assert_eq!(
+        sizes.iter().sum::<usize>(),
+        total,
+        "every domain in exactly one shard"
+    );
     assert_same_outcomes(&dir.join("single.db"), &dir.join("merged.db"));
     say(&format!(
         "lab shards: {total} domains, shard sizes {sizes:?}, merged scan equals the single scan"

@@ -1,5 +1,6 @@
 //! `scan --shard K/N` and `merge` end to end through the binary, offline (DNS goes to a closed
-//! loopback port, so every domain ends quickly and inconclusive): shards merge into the scan a
+//! loopback port, so every domain ends quickly and inconclusive for a reason on the scanning
+//! side: such scans, and their merge, are unhealthy and exit 3): shards merge into the scan a
 //! single process makes; `history`, `diff` and `report` take the merged scan like any other;
 //! every refusal (missing, duplicate, unfinished shard, other targets, baseline, run) exits 2
 //! naming the file; a partial merge is labelled on the dashboard; a shard resumes only as
@@ -14,6 +15,13 @@ use govscan_store::{ScanHeader, ScanScope, Store};
 use shard_support::{assert_same_outcomes, govscan, stderr, stdout};
 
 const TARGETS: usize = 12;
+
+/// The exit code of a complete scan (or merge) that measured only this host: every offline
+/// scan here that has domains (`govscan_model::health`).
+const UNHEALTHY: Option<i32> = Some(3);
+
+/// The exit code of a shard with no targets: nothing in it failed, so it is healthy.
+const EMPTY: Option<i32> = Some(0);
 
 /// Twelve targets in twelve registrable domains (`www.agencyI.test`), spread over 4 shards.
 fn write_targets(dir: &Path, extra: &str) -> String {
@@ -50,9 +58,8 @@ fn scan(dir: &Path, targets: &str, extra: &[&str]) -> std::process::Output {
     ];
     args.extend_from_slice(extra);
     let out = govscan(dir, &args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
+    assert!(
+        [UNHEALTHY, EMPTY].contains(&out.status.code()),
         "scan {extra:?}: {}",
         stderr(&out)
     );
@@ -119,8 +126,13 @@ fn four_shards_merge_into_the_scan_one_process_makes() {
             "shard-2.db",
         ],
     );
-    assert_eq!(merge.status.code(), Some(0), "{}", stderr(&merge));
+    assert_eq!(merge.status.code(), UNHEALTHY, "{}", stderr(&merge));
+    assert!(stderr(&merge).contains("THIS SCAN DID NOT MEASURE THE DOMAINS"));
     assert!(stdout(&merge).contains("Merged 4 of 4 shards (12 domains of 12 targets, run night)"));
+    assert_eq!(
+        shard_support::health(&dir.join("merged.db")),
+        Some((12, 12, true))
+    );
     assert_same_outcomes(&dir.join("single.db"), &dir.join("merged.db"));
 
     // Each shard holds only its own targets and says which shard it is.
@@ -284,7 +296,7 @@ fn merge_refuses_shards_that_do_not_belong_together() {
             "shard-4.db",
         ],
     );
-    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert_eq!(ok.status.code(), UNHEALTHY, "{}", stderr(&ok));
     refused(
         dir,
         &["merge", "--db", "out.db", "m.db"],
@@ -393,7 +405,7 @@ fn an_unfinished_shard_is_refused_or_left_out_of_a_partial_merge() {
     let mut partial = all.to_vec();
     partial.push("--allow-partial");
     let out = govscan(dir, &partial);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), UNHEALTHY, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("shard-2.db: shard 2/4"),
         "{}",
@@ -456,7 +468,7 @@ fn a_shard_resumes_only_as_the_same_shard_and_empty_shards_merge() {
     );
     refused(dir, &with(&[]), &["not a scan of every target"]);
     let out = govscan(dir, &with(&["--shard", "1/4", "--run-id", "night"]));
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), UNHEALTHY, "{}", stderr(&out));
 
     // Flags that make no sense are refused before anything is scanned.
     refused(dir, &["scan", "--run-id", "x", "a.test"], &["--shard"]);
@@ -488,6 +500,6 @@ fn a_shard_resumes_only_as_the_same_shard_and_empty_shards_merge() {
     let mut args = vec!["merge", "--db", "m16.db", "--quiet"];
     args.extend(dbs.iter().map(String::as_str));
     let out = govscan(dir, &args);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.status.code(), UNHEALTHY, "{}", stderr(&out));
     assert_eq!(shard_support::judged(&dir.join("m16.db")).len(), TARGETS);
 }

@@ -68,9 +68,14 @@ pub(super) fn run(args: MergeArgs) -> Result<u8, CliError> {
     };
     let header = merged_header(&shards);
     let mut out = Store::open(&args.db).map_err(store_error)?;
-    let (id, domains) = write_merged(&mut out, &header, &shards, &scope)?;
+    let (id, domains, health) = write_merged(&mut out, &header, &shards, &scope)?;
     if !args.quiet {
         print_summary(&args.db, id, domains, &scope);
+    }
+    if health.unhealthy {
+        // As for `scan`: the shards measured their hosts, not the domains.
+        eprintln!("{}", super::scan_cmd::unhealthy_banner(&health));
+        return Ok(exit::UNHEALTHY);
     }
     Ok(exit::DONE)
 }
@@ -285,7 +290,7 @@ fn write_merged(
     header: &ScanHeader,
     shards: &[&ShardFile],
     scope: &MergedScope,
-) -> Result<(ScanId, usize), CliError> {
+) -> Result<(ScanId, usize, govscan_model::ScanHealth), CliError> {
     let mut order: Vec<(u64, usize, String)> = Vec::new();
     for (n, shard) in shards.iter().enumerate() {
         let positions = shard
@@ -309,8 +314,11 @@ fn write_merged(
             })?;
     }
     writer.record_merge(scope).map_err(store_error)?;
+    // Assessed from the merged outcomes, like a scanned one, before the scan becomes visible.
+    let health = writer.assess_health().map_err(store_error)?;
+    writer.set_health(&health).map_err(store_error)?;
     let id = writer.commit().map_err(store_error)?;
-    Ok((id, order.len()))
+    Ok((id, order.len(), health))
 }
 
 fn print_summary(db: &Path, id: ScanId, domains: usize, scope: &MergedScope) {

@@ -7,6 +7,7 @@ mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
 mod merge_cmd;
+mod open_files;
 mod report_cmd;
 mod report_stream;
 mod rescore_cmd;
@@ -32,6 +33,10 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Runtime failure: output could not be written, internal error.
     pub const RUNTIME: u8 = 3;
+    /// The scan completed, but most domains could not be measured because of the scanning
+    /// side (offline, resolver down, no route): the same code as a runtime failure, since the
+    /// scan measured this host, not the domains.
+    pub const UNHEALTHY: u8 = 3;
 }
 
 /// An error that ends the command, with the exit code it maps to.

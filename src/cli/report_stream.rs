@@ -43,9 +43,12 @@ pub(super) fn write_report(
     history: bool,
 ) -> Result<(), CliError> {
     let scope = store.scan_scope(id).map_err(store_error)?;
-    let mut input = ReportInput::new(light, baseline).with_scope(scope);
+    let health = store.scan_health(id).map_err(store_error)?;
+    let mut input = ReportInput::new(light, baseline)
+        .with_scope(scope)
+        .with_health(health);
     let previous = match history {
-        true => store.previous_scan_id(id).map_err(store_error)?,
+        true => store.previous_measured_scan_id(id).map_err(store_error)?,
         false => None,
     };
     let previous_light;

@@ -68,8 +68,20 @@ pub(crate) fn judged(db: &Path) -> Vec<Judged> {
         .collect()
 }
 
-/// Asserts two scans judged every domain alike, naming the first difference.
+/// The recorded health of the latest complete scan in `db`: (domains, not measured, unhealthy).
+pub(crate) fn health(db: &Path) -> Option<(u64, u64, bool)> {
+    let store = Store::open(db).expect("open");
+    let id = store.latest_scan_id().expect("latest").expect("a scan");
+    store
+        .scan_health(id)
+        .expect("health")
+        .map(|h| (h.domains, h.not_measured, h.unhealthy))
+}
+
+/// Asserts two scans judged every domain alike, naming the first difference, and recorded
+/// the same health.
 pub(crate) fn assert_same_outcomes(single: &Path, merged: &Path) {
+    assert_eq!(health(single), health(merged), "same scan health");
     let (a, b) = (judged(single), judged(merged));
     let names = |v: &[Judged]| v.iter().map(|d| d.domain.clone()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b), "same domains in the same order");

@@ -35,6 +35,8 @@ pub(crate) struct DashboardView {
     /// the view model otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) partial: Option<String>,
+    /// Domains not scanned at their owners' request (`--exclude`).
+    pub(crate) excluded: Vec<String>,
 }
 
 /// The portfolio in one line.
@@ -211,6 +213,12 @@ impl DashboardView {
             changes,
             domains,
             partial: crate::partial::partial_note(input.scope.as_ref(), result.domains.len()),
+            excluded: result
+                .domains
+                .iter()
+                .filter(|d| d.is_excluded())
+                .map(|d| d.domain.clone())
+                .collect(),
         }
     }
 }

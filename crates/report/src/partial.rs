@@ -26,7 +26,11 @@ pub(crate) fn partial_note(scope: Option<&ScanScope>, domains: usize) -> Option<
                  describe these domains only.",
                 merged.missing.len(),
                 merged.shard_count,
-                if merged.missing.len() == 1 { "is" } else { "are" },
+                if merged.missing.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
                 if merged.missing.len() == 1 { "" } else { "s" },
                 domains,
                 merged.target_count

@@ -10,7 +10,10 @@ use crate::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_running_scans.sql"),
-    include_str!("../migrations/0003_shards.sql"),
+    include_str!("../migrations/0003_scan_health.sql"),
+    // Numbered 0006 so that it follows the output (0004) and dashboard (0005) branches'
+    // migrations once they are merged; the version is the position in this list.
+    include_str!("../migrations/0006_shards.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -72,6 +72,17 @@ impl<'s> ScanWriter<'s> {
         Ok(())
     }
 
+    /// The health of the scan being written, from the outcomes added so far (a merged scan is
+    /// assessed like a scanned one).
+    pub fn assess_health(&self) -> Result<govscan_model::ScanHealth, StoreError> {
+        crate::health::assess(&self.tx, self.path, self.scan_id)
+    }
+
+    /// Records the scan's health (in the same transaction).
+    pub fn set_health(&mut self, health: &govscan_model::ScanHealth) -> Result<(), StoreError> {
+        crate::health::write_health(&self.tx, self.path, self.scan_id, health)
+    }
+
     /// Makes the scan visible, atomically, and returns its id.
     pub fn commit(self) -> Result<ScanId, StoreError> {
         let path = self.path;
