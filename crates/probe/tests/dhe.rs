@@ -229,6 +229,7 @@ fn options() -> ScanOptions {
         retries: 0,
         gap: Duration::from_millis(1),
         max_handshakes: 160,
+        lanes: 1,
     }
 }
 
