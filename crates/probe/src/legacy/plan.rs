@@ -87,8 +87,12 @@ impl Scanner<'_> {
                 break;
             }
         }
-        let mut answers: Vec<(usize, Result<VersionState, Stop>)> = stream::iter(order.enumerate())
-            .map(|(i, version)| async move { (i, self.probe_version(version).await) })
+        // The futures are made up front (not in a stream's closure), which keeps them `Send`.
+        let probes: Vec<_> = order
+            .enumerate()
+            .map(|(i, version)| tagged(i, self.probe_version(version)))
+            .collect();
+        let mut answers: Vec<(usize, Result<VersionState, Stop>)> = stream::iter(probes)
             .buffer_unordered(self.lanes())
             .collect()
             .await;
@@ -150,8 +154,12 @@ impl Scanner<'_> {
             steps.push(Step::Curves(version));
             steps.push(Step::Compression(version));
         }
-        let mut found: Vec<(usize, Found)> = stream::iter(steps.into_iter().enumerate())
-            .map(|(i, step)| async move { (i, self.step(step).await) })
+        let chains: Vec<_> = steps
+            .into_iter()
+            .enumerate()
+            .map(|(i, step)| tagged(i, self.step(step)))
+            .collect();
+        let mut found: Vec<(usize, Found)> = stream::iter(chains)
             .buffer_unordered(self.lanes())
             .collect()
             .await;
@@ -211,20 +219,12 @@ impl Scanner<'_> {
             }
         }
         let shared: &[VersionState] = states;
-        let mut found: Vec<(usize, LateFound)> = stream::iter(steps.into_iter().enumerate())
-            .map(|(i, step)| async move {
-                let found = match step {
-                    Late::Order(state, version, suites) => {
-                        LateFound::Order(state, self.server_order(version, suites).await)
-                    }
-                    Late::Dhe => {
-                        let mut part = empty_scan();
-                        let result = self.dhe(shared, &mut part).await;
-                        LateFound::Dhe(Box::new(part), result)
-                    }
-                };
-                (i, found)
-            })
+        let chains: Vec<_> = steps
+            .into_iter()
+            .enumerate()
+            .map(|(i, step)| tagged(i, self.late_step(step, shared)))
+            .collect();
+        let mut found: Vec<(usize, LateFound)> = stream::iter(chains)
             .buffer_unordered(self.lanes())
             .collect()
             .await;
@@ -251,6 +251,19 @@ impl Scanner<'_> {
         stop.map_or(Ok(()), Err)
     }
 
+    async fn late_step(&self, step: Late<'_>, states: &[VersionState]) -> LateFound {
+        match step {
+            Late::Order(state, version, suites) => {
+                LateFound::Order(state, self.server_order(version, suites).await)
+            }
+            Late::Dhe => {
+                let mut part = empty_scan();
+                let result = self.dhe(states, &mut part).await;
+                LateFound::Dhe(Box::new(part), result)
+            }
+        }
+    }
+
     async fn step(&self, step: Step) -> Found {
         match step {
             Step::Class {
@@ -274,6 +287,11 @@ impl Scanner<'_> {
             }
         }
     }
+}
+
+/// `future`'s output with its index, so answers can be put back in order.
+async fn tagged<F: std::future::Future>(index: usize, future: F) -> (usize, F::Output) {
+    (index, future.await)
 }
 
 /// Adds one group step's findings to the scan, as if the steps had run one after the other.
