@@ -53,6 +53,9 @@ pub enum Command {
     /// Judge a stored scan again under a baseline, offline (no network at all).
     #[command(after_help = EXIT_CODES)]
     Rescore(RescoreArgs),
+    /// Merge the shard scans of one run (`scan --shard K/N`, one database each) into one scan.
+    #[command(after_help = EXIT_CODES)]
+    Merge(MergeArgs),
 }
 
 /// Output format of text commands.
@@ -217,6 +220,48 @@ pub struct ScanArgs {
     /// scan and process holds the database. Scans on one database never run side by side.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration, conflicts_with = "no_db")]
     pub wait_lock: Duration,
+    /// Scan only shard K of N: the targets whose registrable domain hashes to K
+    /// (docs/design/sharding.md). Each shard is a complete, resumable scan in its own
+    /// database; `govscan merge` makes one scan of all N.
+    #[arg(long, value_name = "K/N", conflicts_with = "no_db", value_parser = crate::shard::parse_shard)]
+    pub shard: Option<govscan_store::ShardSpec>,
+    /// Names the run a shard belongs to (a CI run or Kubernetes Job name): `merge` refuses
+    /// shards of different runs.
+    #[arg(long, value_name = "ID", requires = "shard", value_parser = parse_run_id)]
+    pub run_id: Option<String>,
+}
+
+/// A run id: 1 to 128 characters of `A-Z a-z 0-9 . _ : / -`.
+fn parse_run_id(text: &str) -> Result<String, String> {
+    let ok = !text.is_empty()
+        && text.len() <= 128
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-_:/".contains(&b));
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err("expected 1 to 128 characters of A-Z a-z 0-9 . _ : / -".to_owned())
+    }
+}
+
+/// `govscan merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard databases, one per shard, in any order: the latest complete scan of each is
+    /// merged.
+    #[arg(value_name = "SHARD.db", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// The history database that receives the merged scan (created if missing).
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+    /// Record a partial scan when shards are missing or unfinished, instead of refusing; the
+    /// dashboard labels it partial and names the missing shards.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `govscan checks`.

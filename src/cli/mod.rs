@@ -6,12 +6,14 @@ mod checks_cmd;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
+mod merge_cmd;
 mod open_files;
 mod report_cmd;
 mod report_stream;
 mod rescore_cmd;
 mod resume;
 mod scan_cmd;
+mod scan_shard;
 mod scan_sink;
 mod summary;
 mod terminal;
@@ -115,6 +117,7 @@ fn run_command() -> ExitCode {
         Command::Demo(args) => demo_cmd::run(args),
         Command::Baseline(args) => baseline_cmd::run(args),
         Command::Rescore(args) => rescore_cmd::run(args),
+        Command::Merge(args) => merge_cmd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

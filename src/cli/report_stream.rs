@@ -42,8 +42,11 @@ pub(super) fn write_report(
     out: &Path,
     history: bool,
 ) -> Result<(), CliError> {
-    let mut input =
-        ReportInput::new(light, baseline).with_health(store.scan_health(id).map_err(store_error)?);
+    let scope = store.scan_scope(id).map_err(store_error)?;
+    let health = store.scan_health(id).map_err(store_error)?;
+    let mut input = ReportInput::new(light, baseline)
+        .with_scope(scope)
+        .with_health(health);
     let previous = match history {
         // Like with like: the latest earlier scan judged by the same baseline, scoring and
         // govscan version that measured the domains (unhealthy scans and scans judged

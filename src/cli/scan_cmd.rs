@@ -79,19 +79,27 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         baseline: baseline.reference(),
         organisations: portfolio.organisations.clone(),
     };
-    let plan = super::resume::plan(&mut store, args.resume, &header, &portfolio, !args.no_db)?;
+    // With --shard, only this shard's targets (positions kept from the whole list).
+    let selection = super::scan_shard::select(&portfolio, args.shard, args.run_id.clone());
+    let plan = super::resume::plan(
+        &mut store,
+        args.resume,
+        &header,
+        &selection.portfolio,
+        selection.scope.as_ref(),
+        !args.no_db,
+    )?;
     let context = Arc::new(Context {
         now_unix: time::OffsetDateTime::now_utc().unix_timestamp(),
         params: baseline.params(),
     });
-    let todo: Vec<(u64, Target)> = portfolio
+    let todo: Vec<(u64, Target)> = selection
         .targets
         .iter()
-        .enumerate()
         .filter(|(_, t)| !plan.done.contains(&t.domain))
-        .map(|(i, t)| (i as u64, t.clone()))
+        .cloned()
         .collect();
-    let progress = progress_bar(portfolio.targets.len() as u64, args.quiet);
+    let progress = progress_bar(selection.targets.len() as u64, args.quiet);
     progress.set_position(plan.done.len() as u64);
     let baseline = Arc::new(baseline);
     let (sink, sender) = super::scan_sink::DbSink::start(store, plan.id);
@@ -149,7 +157,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
 }
 
 /// The terminal's warning for a scan that did not measure the domains.
-fn unhealthy_banner(health: &govscan_model::ScanHealth) -> String {
+pub(super) fn unhealthy_banner(health: &govscan_model::ScanHealth) -> String {
     let rule = "=".repeat(78);
     format!(
         "{rule}\ngovscan: THIS SCAN DID NOT MEASURE THE DOMAINS (exit code 3)\n\

@@ -389,7 +389,9 @@ impl Prober {
         futures_util::future::join_all(probes).await;
     }
 
-    /// TLS, https chain, security.txt, then http chain on one address, one connection at a time.
+    /// TLS, https chain, security.txt, then http chain on one address over one connection at a
+    /// time (reused across requests of one scheme); once the modern handshake has answered,
+    /// the hand-built-hello scan runs alongside them in the address's other slots.
     async fn endpoint(
         &self,
         domain: &str,
@@ -418,76 +420,85 @@ impl Prober {
             keep_text: true,
             origin: None,
         };
-        let mut modern_tls_failure = None;
-        let mut ask_ca = None;
-        match session.open_tls().await {
-            Ok(tls) => {
-                set(&|e| e.tls = Some(Probed::ok(tls.clone())));
-                // The CA is asked about the certificate while this endpoint's requests go on.
-                ask_ca = Some(revocation::spawn(Arc::clone(&self.inner), tls.clone()));
-                let https = match session.url_for(Scheme::Https, "/") {
-                    Ok(url) => session.redirect_chain(url, home).await,
-                    Err(f) => Err(f),
-                };
-                let https = https.map_or_else(|f| f.probed(), Probed::ok);
-                set(&|e| e.https = Some(https.clone()));
-                let security_txt = match session.url_for(Scheme::Https, "/.well-known/security.txt")
-                {
-                    Ok(url) => session.exchange(&url, text).await,
-                    Err(f) => Err(f),
-                };
-                let security_txt = security_txt.map_or_else(|f| f.probed(), Probed::ok);
-                set(&|e| e.security_txt = Some(security_txt.clone()));
-                for path in &self.inner.config.extra_paths {
-                    let result = match session.url_for(Scheme::Https, path) {
-                        Ok(url) => session.exchange(&url, text).await,
+        let opened = session.open_tls().await;
+        let modern_tls_failure = opened
+            .as_ref()
+            .err()
+            .map(|failure| (failure.kind, failure.detail.clone()));
+        let requests = async {
+            let mut ask_ca = None;
+            match opened {
+                Ok(tls) => {
+                    set(&|e| e.tls = Some(Probed::ok(tls.clone())));
+                    // The CA is asked about the certificate while this endpoint's requests go on.
+                    ask_ca = Some(revocation::spawn(Arc::clone(&self.inner), tls.clone()));
+                    let https = match session.url_for(Scheme::Https, "/") {
+                        Ok(url) => session.redirect_chain(url, home).await,
                         Err(f) => Err(f),
                     };
-                    let fetch = PathFetch {
-                        path: path.clone(),
-                        result: result.map_or_else(|f| f.probed(), Probed::ok),
-                    };
-                    set(&|e| e.paths.push(fetch.clone()));
+                    let https = https.map_or_else(|f| f.probed(), Probed::ok);
+                    set(&|e| e.https = Some(https.clone()));
+                    let security_txt =
+                        match session.url_for(Scheme::Https, "/.well-known/security.txt") {
+                            Ok(url) => session.exchange(&url, text).await,
+                            Err(f) => Err(f),
+                        };
+                    let security_txt = security_txt.map_or_else(|f| f.probed(), Probed::ok);
+                    set(&|e| e.security_txt = Some(security_txt.clone()));
+                    for path in &self.inner.config.extra_paths {
+                        let result = match session.url_for(Scheme::Https, path) {
+                            Ok(url) => session.exchange(&url, text).await,
+                            Err(f) => Err(f),
+                        };
+                        let fetch = PathFetch {
+                            path: path.clone(),
+                            result: result.map_or_else(|f| f.probed(), Probed::ok),
+                        };
+                        set(&|e| e.paths.push(fetch.clone()));
+                    }
+                }
+                Err(failure) => {
+                    let why = format!(
+                        "not attempted because the TLS probe of this address failed: {}",
+                        failure.detail
+                    );
+                    set(&|e| {
+                        e.tls = Some(failure.probed());
+                        e.revocation =
+                            Some(revocation::not_attempted(failure.kind, &failure.detail));
+                        e.https = Some(Probed::failed(failure.kind, why.clone()));
+                        e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
+                        e.paths = self
+                            .inner
+                            .config
+                            .extra_paths
+                            .iter()
+                            .map(|path| PathFetch {
+                                path: path.clone(),
+                                result: Probed::failed(failure.kind, why.clone()),
+                            })
+                            .collect();
+                    });
                 }
             }
-            Err(failure) => {
-                modern_tls_failure = Some((failure.kind, failure.detail.clone()));
-                let why = format!(
-                    "not attempted because the TLS probe of this address failed: {}",
-                    failure.detail
-                );
-                set(&|e| {
-                    e.tls = Some(failure.probed());
-                    e.revocation = Some(revocation::not_attempted(failure.kind, &failure.detail));
-                    e.https = Some(Probed::failed(failure.kind, why.clone()));
-                    e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
-                    e.paths = self
-                        .inner
-                        .config
-                        .extra_paths
-                        .iter()
-                        .map(|path| PathFetch {
-                            path: path.clone(),
-                            result: Probed::failed(failure.kind, why.clone()),
-                        })
-                        .collect();
-                });
+            let http = match session.url_for(Scheme::Http, "/") {
+                Ok(url) => session.redirect_chain(url, page).await,
+                Err(f) => Err(f),
+            };
+            let http = http.map_or_else(|f| f.probed(), Probed::ok);
+            set(&|e| e.http = Some(http.clone()));
+            // Closed before waiting for the CA: its slot goes to the hello scan.
+            session.conn = None;
+            if let Some(asked) = ask_ca {
+                let revocation = asked.await_result().await;
+                set(&|e| e.revocation = Some(revocation.clone()));
             }
-        }
-        let http = match session.url_for(Scheme::Http, "/") {
-            Ok(url) => session.redirect_chain(url, page).await,
-            Err(f) => Err(f),
         };
-        let http = http.map_or_else(|f| f.probed(), Probed::ok);
-        set(&|e| e.http = Some(http.clone()));
-        if let Some(asked) = ask_ca {
-            let revocation = asked.await_result().await;
-            set(&|e| e.revocation = Some(revocation.clone()));
-        }
-        // The hand-built-hello scan runs last, with no other connection of this endpoint open.
-        session.conn = None;
-        let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;
-        set(&|e| e.tls_scan = Some(tls_scan.clone()));
+        let hellos = async {
+            let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;
+            set(&|e| e.tls_scan = Some(tls_scan.clone()));
+        };
+        tokio::join!(requests, hellos);
     }
 
     /// The hand-built-hello scan of one address, unless disabled or pointless (port closed or
@@ -522,6 +533,9 @@ impl Prober {
             retries: config.retries,
             gap: config.tls_scan_gap,
             max_handshakes: config.tls_scan_max_handshakes,
+            // The address's whole allowance; the slots themselves are still taken per
+            // handshake, so HTTP requests to the same address share them.
+            lanes: u32::try_from(config.per_address).unwrap_or(u32::MAX),
         };
         let addr = std::net::SocketAddr::new(ip, config.https_port);
         legacy::scan_limited(addr, domain, &options, &self.inner.limits, counter).await

@@ -5,7 +5,7 @@
 
 use govscan_model::{Rollups, ScanHealth, ScanResult};
 use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
-use govscan_store::ScanDiff;
+use govscan_store::{ScanDiff, ScanScope};
 
 use crate::text::day_time;
 
@@ -118,6 +118,9 @@ pub struct ReportInput<'a> {
     /// (`Store::previous_comparable_scan_id`); one judged differently is shown as "not
     /// compared", never as a move.
     pub previous: Option<PreviousScan<'a>>,
+    /// Which part of the portfolio the scan covers, for a shard or merged scan; a shard, or
+    /// a merge with shards missing, is labelled partial on the dashboard.
+    pub scope: Option<ScanScope>,
     /// The scan's health, if assessed: an unhealthy scan gets a banner on every page.
     pub health: Option<ScanHealth>,
 }
@@ -166,6 +169,7 @@ impl<'a> ReportInput<'a> {
             rollups: govscan_score::roll_up(result, baseline),
             history: Vec::new(),
             previous: None,
+            scope: None,
             health: None,
         }
     }
@@ -180,6 +184,12 @@ impl<'a> ReportInput<'a> {
     /// Adds past scans for the trend chart (oldest first).
     pub fn with_history(mut self, history: Vec<HistoryEntry>) -> ReportInput<'a> {
         self.history = history;
+        self
+    }
+
+    /// Records which part of the portfolio the scan covers (`Store::scan_scope`).
+    pub fn with_scope(mut self, scope: Option<ScanScope>) -> ReportInput<'a> {
+        self.scope = scope;
         self
     }
 

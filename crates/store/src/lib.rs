@@ -1,7 +1,8 @@
 //! Scan history for govscan: every scan saved in SQLite (in one transaction, or resumably in
 //! batches behind a "running" mark, so a killed process never leaves half a scan visible), read
 //! back whole, light or one domain at a time, listed, traced per domain, and compared
-//! scan to scan with [`diff::diff_scans`]. Schema and guarantees: `docs/design/store.md`.
+//! scan to scan with [`diff::diff_scans`]; shard scans and scans merged from shards record
+//! which part of the portfolio they cover. Schema and guarantees: `docs/design/store.md`.
 
 mod cause;
 pub mod diff;
@@ -13,6 +14,7 @@ mod lock;
 mod migrate;
 mod read;
 mod resume;
+mod shard;
 mod store;
 mod timestamp;
 mod writer;
@@ -31,6 +33,7 @@ pub use light::stub_observations;
 pub use lock::{Liveness, ScanLock, ScanOwner};
 pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
 pub use resume::RunningScan;
+pub use shard::{MergedScope, ScanScope, ShardScope, ShardSpec};
 pub use store::{DEFAULT_BUSY_TIMEOUT, Store};
 pub use writer::ScanWriter;
 

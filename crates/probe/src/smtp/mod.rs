@@ -275,6 +275,8 @@ async fn scan(inner: &Inner, host: &str, ip: IpAddr, counter: &ConnCounter) -> P
         // The gate keeps the gap between sessions.
         gap: Duration::ZERO,
         max_handshakes: config.tls_scan_max_handshakes,
+        // One session per MX address at a time (the scan runs in one lane over SMTP anyway).
+        lanes: 1,
     };
     let mail = legacy::MailMode {
         ehlo_name: &config.smtp.ehlo_name,
