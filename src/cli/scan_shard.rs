@@ -69,6 +69,7 @@ mod tests {
                     domain: (*n).to_owned(),
                     organisation: None,
                     verified: false,
+                    dkim_selectors: Vec::new(),
                 })
                 .collect(),
         }
