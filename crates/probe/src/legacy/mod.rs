@@ -12,6 +12,8 @@ mod classes;
 mod dhe;
 mod exchange;
 mod groups;
+#[cfg(test)]
+mod mail_tests;
 mod plan;
 mod versions;
 
