@@ -11,6 +11,7 @@ use govscan_store::{MergedScope, ScanHeader, ScanId, ScanScope, ShardScope, Stor
 
 use super::args::MergeArgs;
 use super::history_cmd::{open_existing, store_error};
+use super::terminal::{errln, outln};
 use super::{CliError, exit};
 use crate::shard::index_list;
 
@@ -74,7 +75,7 @@ pub(super) fn run(args: MergeArgs) -> Result<u8, CliError> {
     }
     if health.unhealthy {
         // As for `scan`: the shards measured their hosts, not the domains.
-        eprintln!("{}", super::scan_cmd::unhealthy_banner(&health));
+        errln!("{}", super::scan_cmd::unhealthy_banner(&health));
         return Ok(exit::UNHEALTHY);
     }
     Ok(exit::DONE)
@@ -226,7 +227,7 @@ fn check_complete(
                 "{message}, or pass --allow-partial to record a partial scan without it"
             )));
         }
-        eprintln!("govscan: warning: {message}; merging without it (--allow-partial)");
+        errln!("govscan: warning: {message}; merging without it (--allow-partial)");
     }
     let merged: Vec<u32> = {
         let mut v: Vec<u32> = files
@@ -326,7 +327,7 @@ fn print_summary(db: &Path, id: ScanId, domains: usize, scope: &MergedScope) {
         .run_id
         .as_deref()
         .map_or_else(String::new, |r| format!(", run {r}"));
-    println!(
+    outln!(
         "Merged {} of {} shards ({domains} domains of {} targets{run}) into scan #{id} in {}.",
         scope.merged.len(),
         scope.shard_count,
@@ -334,7 +335,7 @@ fn print_summary(db: &Path, id: ScanId, domains: usize, scope: &MergedScope) {
         db.display()
     );
     if scope.is_partial() {
-        println!(
+        outln!(
             "PARTIAL: shard{} {} missing; the dashboard says so (`govscan report --db {} --out \
              DIR`).",
             if scope.missing.len() == 1 { "" } else { "s" },

@@ -146,7 +146,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     drop(temp_db);
     if let Some(condition) = health.smtp_condition() {
         // Once for the scan, on stderr whatever --quiet says: the scanner's condition.
-        eprintln!("govscan: {condition}");
+        errln!("govscan: {condition}");
     }
     if health.unhealthy {
         // Loud, on stderr, whatever --quiet or --format says: this scan measured this host.
