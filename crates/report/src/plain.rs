@@ -30,6 +30,10 @@ const PLAIN: &[(&str, &str)] = &[
         "The site's identity certificate is still valid, so browsers do not warn visitors away.",
     ),
     (
+        "cert.not-revoked",
+        "The authority that issued the site's identity certificate has not withdrawn it.",
+    ),
+    (
         "cert.ocsp-stapling",
         "The site proves on each visit that its certificate has not been withdrawn.",
     ),
