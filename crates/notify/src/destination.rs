@@ -123,15 +123,35 @@ mod tests {
 
     #[test]
     fn formats_prefix_urls() {
-        let d = parse_destination("slack:https://hooks.example/services/T/B/secret", Format::Generic)
-            .expect("slack");
-        assert!(matches!(d, Destination::Webhook { format: Format::Slack, .. }));
+        let d = parse_destination(
+            "slack:https://hooks.example/services/T/B/secret",
+            Format::Generic,
+        )
+        .expect("slack");
+        assert!(matches!(
+            d,
+            Destination::Webhook {
+                format: Format::Slack,
+                ..
+            }
+        ));
         assert_eq!(d.label(), "slack https://hooks.example/…");
         let d = parse_destination("http://127.0.0.1:8080/", Format::Teams).expect("default");
-        assert!(matches!(d, Destination::Webhook { format: Format::Teams, .. }));
+        assert!(matches!(
+            d,
+            Destination::Webhook {
+                format: Format::Teams,
+                ..
+            }
+        ));
         assert_eq!(d.label(), "teams http://127.0.0.1:8080");
         let d = parse_destination("mailto:soc@gov.example", Format::Slack).expect("mail");
-        assert_eq!(d, Destination::Mail { to: vec!["soc@gov.example".into()] });
+        assert_eq!(
+            d,
+            Destination::Mail {
+                to: vec!["soc@gov.example".into()]
+            }
+        );
     }
 
     #[test]
@@ -154,10 +174,19 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("govscan-notify-dest-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let file = dir.join("hook");
-        std::fs::write(&file, "# the SOC channel\n\nmattermost:https://chat.example/hooks/s3cret\n")
-            .expect("write");
+        std::fs::write(
+            &file,
+            "# the SOC channel\n\nmattermost:https://chat.example/hooks/s3cret\n",
+        )
+        .expect("write");
         let d = parse_destination(&format!("@{}", file.display()), Format::Generic).expect("file");
-        assert!(matches!(d, Destination::Webhook { format: Format::Mattermost, .. }));
+        assert!(matches!(
+            d,
+            Destination::Webhook {
+                format: Format::Mattermost,
+                ..
+            }
+        ));
         std::fs::write(&file, "https://chat.example/hooks/s3cret#x\n").expect("write");
         let e = parse_destination(&format!("@{}", file.display()), Format::Generic)
             .expect_err("fragment");

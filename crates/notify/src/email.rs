@@ -56,7 +56,9 @@ fn check_address(address: &str) -> Result<(), String> {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         });
     if !domain_ok {
         return bad("the part after @ is not a domain name (use punycode for IDN)");
@@ -191,7 +193,10 @@ mod tests {
 
     #[test]
     fn quoted_printable_round_trips_and_keeps_lines_short() {
-        let text = format!("plain line\nnon-ASCII → é = sign\ntrailing space \n{}\n", "x".repeat(200));
+        let text = format!(
+            "plain line\nnon-ASCII → é = sign\ntrailing space \n{}\n",
+            "x".repeat(200)
+        );
         let encoded = quoted_printable(&text);
         assert!(encoded.lines().all(|l| l.len() <= 76), "{encoded}");
         assert!(encoded.is_ascii());

@@ -140,7 +140,11 @@ impl Notification {
     /// A short subject line: the scan and the counts that changed (no scores).
     pub fn subject(&self) -> String {
         match self.kind {
-            Kind::Changes => format!("[govscan] scan #{}: {}", self.scan.id, self.change_summary()),
+            Kind::Changes => format!(
+                "[govscan] scan #{}: {}",
+                self.scan.id,
+                self.change_summary()
+            ),
             Kind::NoChanges => format!("[govscan] scan #{}: nothing changed", self.scan.id),
             Kind::FirstScan => format!("[govscan] scan #{}: first scan", self.scan.id),
         }
@@ -154,7 +158,11 @@ impl Notification {
             (n.new_warnings, "new warning", "new warnings"),
             (n.fixed, "fixed", "fixed"),
             (n.improved, "improved", "improved"),
-            (n.became_inconclusive, "became inconclusive", "became inconclusive"),
+            (
+                n.became_inconclusive,
+                "became inconclusive",
+                "became inconclusive",
+            ),
             (n.domains_added, "domain added", "domains added"),
             (n.domains_removed, "domain removed", "domains removed"),
             (n.score_moves, "score move", "score moves"),

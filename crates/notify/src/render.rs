@@ -66,7 +66,8 @@ pub fn render_webhook(format: Format, n: &Notification) -> Result<Vec<u8>, Strin
             Format::Teams => teams::render(n, per_section),
             Format::Mattermost => mattermost::render(n, per_section),
         };
-        serde_json::to_vec(&value).map_err(|e| format!("encoding the {} payload: {e}", format.name()))
+        serde_json::to_vec(&value)
+            .map_err(|e| format!("encoding the {} payload: {e}", format.name()))
     })
 }
 
@@ -113,7 +114,11 @@ pub(crate) fn more_line(more: usize, n: &Notification) -> String {
 /// estonia 2026.1." (govscan's words, the baseline id from the baseline file).
 pub(crate) fn context_line(n: &Notification) -> String {
     let mut line = match &n.previous {
-        Some(p) => format!("Compared with scan #{} ({}).", p.id, short_time(&p.started_at)),
+        Some(p) => format!(
+            "Compared with scan #{} ({}).",
+            p.id,
+            short_time(&p.started_at)
+        ),
         None => "No earlier scan in the history database to compare with.".to_owned(),
     };
     if let Some(d) = &n.diff {

@@ -34,7 +34,12 @@ pub async fn send(program: &Path, message: &[u8], timeout: Duration) -> Result<S
     };
     let output = tokio::time::timeout(timeout, exchange)
         .await
-        .map_err(|_| format!("{shown} did not finish within {} s (killed)", timeout.as_secs()))??;
+        .map_err(|_| {
+            format!(
+                "{shown} did not finish within {} (killed)",
+                crate::text::duration(timeout)
+            )
+        })??;
     if output.status.success() {
         return Ok(format!("handed to {shown}"));
     }

@@ -49,10 +49,9 @@ pub(crate) fn render(n: &Notification, per_section: usize) -> Value {
 
 /// "• `domain` `check` pass → fail: `detail`".
 fn line(item: &Item) -> String {
-    let check = item
-        .check
-        .as_deref()
-        .map_or_else(String::new, |c| format!(" {}", code_span(&slack_entities(c))));
+    let check = item.check.as_deref().map_or_else(String::new, |c| {
+        format!(" {}", code_span(&slack_entities(c)))
+    });
     format!(
         "{}{check} {}: {}",
         code_span(&slack_entities(&item.domain)),

@@ -35,7 +35,8 @@ pub(crate) fn render(n: &Notification, per_section: usize) -> Value {
         "body": body,
     });
     if let Some(url) = &n.report_url {
-        card["actions"] = json!([{"type": "Action.OpenUrl", "title": "Open the report", "url": url}]);
+        card["actions"] =
+            json!([{"type": "Action.OpenUrl", "title": "Open the report", "url": url}]);
     }
     json!({
         "type": "message",

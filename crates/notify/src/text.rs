@@ -12,8 +12,7 @@ pub(crate) const DETAIL_MAX_CHARS: usize = 240;
 /// kept, the cut marked with `…`.
 pub(crate) fn plain(text: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max_chars * 4));
-    let mut kept = 0;
-    for c in text.chars() {
+    for (kept, c) in text.chars().enumerate() {
         if kept >= max_chars {
             out.push('…');
             break;
@@ -24,7 +23,6 @@ pub(crate) fn plain(text: &str, max_chars: usize) -> String {
             c if is_invisible_format(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
             c => out.push(c),
         }
-        kept += 1;
     }
     out
 }
@@ -74,6 +72,15 @@ pub(crate) fn score(value: Option<f64>) -> String {
     match value {
         Some(v) if v.is_finite() => format!("{v:.1}"),
         _ => "no score".to_owned(),
+    }
+}
+
+/// "10 s" or "300 ms".
+pub(crate) fn duration(d: std::time::Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
     }
 }
 

@@ -65,11 +65,13 @@ pub async fn post(url: &Url, body: Bytes, options: &WebhookOptions) -> Result<St
     for attempt in 1..=attempts {
         let result = tokio::time::timeout(options.timeout, once(url, body.clone(), &tls)).await;
         let failure = match result {
-            Ok(Ok(status)) => return Ok(format!("HTTP {status} (attempt {attempt} of {attempts})")),
+            Ok(Ok(status)) => {
+                return Ok(format!("HTTP {status} (attempt {attempt} of {attempts})"));
+            }
             Ok(Err(failure)) => failure,
             Err(_) => Failure::transient(format!(
                 "no answer within {}",
-                humanise(options.timeout)
+                crate::text::duration(options.timeout)
             )),
         };
         last = format!("{} (attempt {attempt} of {attempts})", failure.message);
@@ -83,15 +85,9 @@ pub async fn post(url: &Url, body: Bytes, options: &WebhookOptions) -> Result<St
     Err(last)
 }
 
-fn humanise(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{} ms", d.as_millis())
-    }
-}
-
-fn tls_connector(extra_roots: &[CertificateDer<'static>]) -> Result<tokio_rustls::TlsConnector, String> {
+fn tls_connector(
+    extra_roots: &[CertificateDer<'static>],
+) -> Result<tokio_rustls::TlsConnector, String> {
     let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
@@ -110,11 +106,7 @@ fn tls_connector(extra_roots: &[CertificateDer<'static>]) -> Result<tokio_rustls
 }
 
 /// One attempt: resolve, connect, TLS when `https`, one POST; the status when it is 2xx.
-async fn once(
-    url: &Url,
-    body: Bytes,
-    tls: &tokio_rustls::TlsConnector,
-) -> Result<u16, Failure> {
+async fn once(url: &Url, body: Bytes, tls: &tokio_rustls::TlsConnector) -> Result<u16, Failure> {
     let host = url
         .host()
         .ok_or_else(|| Failure::permanent("the URL has no host"))?;
@@ -192,7 +184,10 @@ where
         .await
         .map_err(|e| Failure::transient(format!("HTTP: {e}")))?;
     let status = response.status();
-    let answer = match Limited::new(response.into_body(), MAX_ANSWER).collect().await {
+    let answer = match Limited::new(response.into_body(), MAX_ANSWER)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes(),
         Err(_) => Bytes::new(),
     };
@@ -221,7 +216,11 @@ fn basic_auth(url: &Url) -> Option<String> {
     if url.username().is_empty() && url.password().is_none() {
         return None;
     }
-    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     let pair = format!(
         "{}:{}",
         decode(url.username()),

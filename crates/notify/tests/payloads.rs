@@ -66,10 +66,15 @@ fn no_payload_carries_control_or_bidi_characters() {
     for format in Format::ALL {
         let text = all_text(&payload(format, &n));
         assert!(
-            !text.chars().any(|c| c == '\u{1b}' || c == '\r' || c == '\u{202e}'),
+            !text
+                .chars()
+                .any(|c| c == '\u{1b}' || c == '\r' || c == '\u{202e}'),
             "{format:?}: {text}"
         );
-        assert!(text.contains("\\x1b[31mred"), "{format:?} shows the escape visibly");
+        assert!(
+            text.contains("\\x1b[31mred"),
+            "{format:?} shows the escape visibly"
+        );
         assert!(text.contains("\\u{202e}"), "{format:?}");
     }
 }
@@ -98,7 +103,14 @@ fn slack_text_cannot_mention_or_link() {
     let n = notification(3, Some("https://reports.gov.example/a|b"));
     let v = payload(Format::Slack, &n);
     assert_eq!(v["blocks"][0]["type"], "header");
-    assert!(v["blocks"][0]["text"]["text"].as_str().expect("header").chars().count() <= 150);
+    assert!(
+        v["blocks"][0]["text"]["text"]
+            .as_str()
+            .expect("header")
+            .chars()
+            .count()
+            <= 150
+    );
     let sections: Vec<&str> = v["blocks"]
         .as_array()
         .expect("blocks")
@@ -106,18 +118,29 @@ fn slack_text_cannot_mention_or_link() {
         .filter(|b| b["type"] == "section")
         .map(|b| b["text"]["text"].as_str().expect("mrkdwn"))
         .collect();
-    assert!(sections[0].starts_with("*New failures (3)*"), "{}", sections[0]);
+    assert!(
+        sections[0].starts_with("*New failures (3)*"),
+        "{}",
+        sections[0]
+    );
     for text in &sections {
         assert!(text.chars().count() <= 3000);
         assert!(!text.contains('<') && !text.contains('>'), "{text}");
         // Everything the server wrote is inside code spans.
         let outside = outside_code_spans(text);
         for marker in ["@all", "evil", "*bold*", "_it_", "channel"] {
-            assert!(!outside.contains(marker), "{marker} outside a code span: {outside}");
+            assert!(
+                !outside.contains(marker),
+                "{marker} outside a code span: {outside}"
+            );
         }
     }
     assert!(sections[0].contains("&lt;!channel&gt;"));
-    let context = v["blocks"].as_array().expect("blocks").last().expect("context");
+    let context = v["blocks"]
+        .as_array()
+        .expect("blocks")
+        .last()
+        .expect("context");
     let context = context["elements"][0]["text"].as_str().expect("text");
     assert!(
         context.ends_with("<https://reports.gov.example/a%7Cb|Open the report>"),
@@ -131,7 +154,10 @@ fn teams_card_has_no_markdown_text() {
     let v = payload(Format::Teams, &n);
     assert_eq!(v["type"], "message");
     let attachment = &v["attachments"][0];
-    assert_eq!(attachment["contentType"], "application/vnd.microsoft.card.adaptive");
+    assert_eq!(
+        attachment["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
     let card = &attachment["content"];
     assert_eq!(card["type"], "AdaptiveCard");
     assert_eq!(card["version"], "1.4");
@@ -141,7 +167,10 @@ fn teams_card_has_no_markdown_text() {
     }
     assert_eq!(card["actions"][0]["url"], "https://reports.gov.example/");
     let text = all_text(card);
-    assert!(!text.contains("{{"), "template functions are broken: {text}");
+    assert!(
+        !text.contains("{{"),
+        "template functions are broken: {text}"
+    );
     assert!(text.contains("<!channel> @all"), "shown as it is");
 }
 
@@ -153,7 +182,10 @@ fn mattermost_text_cannot_mention_or_link() {
     assert!(text.starts_with("#### govscan scan #5: "), "{text}");
     let outside = outside_code_spans(text);
     for marker in ["@all", "@here", "@channel", "evil", "*bold*"] {
-        assert!(!outside.contains(marker), "{marker} outside a code span: {outside}");
+        assert!(
+            !outside.contains(marker),
+            "{marker} outside a code span: {outside}"
+        );
     }
     assert!(text.contains("[Open the report](https://reports.gov.example/x%281%29)"));
     assert!(text.contains("- `d0.gov.example` `http.hsts` pass → fail: `<!channel> @all"));
@@ -164,7 +196,11 @@ fn payloads_fit_their_services_limits() {
     let n = notification(2000, Some("https://reports.gov.example/"));
     for format in Format::ALL {
         let bytes = render_webhook(format, &n).expect("fits");
-        assert!(bytes.len() <= format.max_bytes(), "{format:?}: {}", bytes.len());
+        assert!(
+            bytes.len() <= format.max_bytes(),
+            "{format:?}: {}",
+            bytes.len()
+        );
         let text = all_text(&serde_json::from_slice(&bytes).expect("json"));
         match format {
             Format::Generic => assert!(text.contains("d1.gov.example")),
@@ -182,17 +218,29 @@ fn email_headers_hold_only_govscans_words() {
     let to = vec!["soc@gov.example".to_owned(), "ciso@gov.example".to_owned()];
     let message = String::from_utf8(render_email(&n, &to).expect("renders")).expect("utf-8");
     assert!(message.is_ascii(), "quoted-printable body");
-    let (headers, body) = message.split_once("\n\n").expect("headers, blank line, body");
+    let (headers, body) = message
+        .split_once("\n\n")
+        .expect("headers, blank line, body");
     let names: Vec<&str> = headers
         .lines()
         .map(|l| l.split_once(':').expect("name: value").0)
         .collect();
     assert_eq!(
         names,
-        ["To", "Subject", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Auto-Submitted", "X-Govscan-Scan"]
+        [
+            "To",
+            "Subject",
+            "MIME-Version",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "Auto-Submitted",
+            "X-Govscan-Scan"
+        ]
     );
     assert!(headers.contains("To: soc@gov.example, ciso@gov.example\n"));
-    assert!(headers.contains("Subject: [govscan] scan #5: 3 new failures, 1 fixed, 1 domain added, 1 score move\n"));
+    assert!(headers.contains(
+        "Subject: [govscan] scan #5: 3 new failures, 1 fixed, 1 domain added, 1 score move\n"
+    ));
     assert!(body.lines().all(|l| l.len() <= 76));
     // The hostile "\r\nBcc:" stays inside the body: the header block has no Bcc.
     assert!(!headers.contains("Bcc"));

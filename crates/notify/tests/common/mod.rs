@@ -50,14 +50,30 @@ fn identity() -> ScanIdentity {
 pub(crate) fn diff(failures: usize) -> ScanDiff {
     let new_failures: Vec<CheckChange> = (0..failures)
         .map(|i| {
-            let message = if i == 0 { HOSTILE.to_owned() } else { format!("failure {i}") };
-            change(&format!("d{i}.gov.example"), "http.hsts", Status::Pass, Status::Fail, &message)
+            let message = if i == 0 {
+                HOSTILE.to_owned()
+            } else {
+                format!("failure {i}")
+            };
+            change(
+                &format!("d{i}.gov.example"),
+                "http.hsts",
+                Status::Pass,
+                Status::Fail,
+                &message,
+            )
         })
         .collect();
     ScanDiff {
         new_failures: new_failures.clone(),
         new_warnings: vec![],
-        fixed: vec![change("www.gov.example", "tls.min-version", Status::Fail, Status::Pass, "TLS 1.2 and newer only")],
+        fixed: vec![change(
+            "www.gov.example",
+            "tls.min-version",
+            Status::Fail,
+            Status::Pass,
+            "TLS 1.2 and newer only",
+        )],
         improved: vec![],
         became_inconclusive: vec![],
         other_changes: vec![],
