@@ -2,4 +2,5 @@
 //! All domain logic lives in the workspace crates; this crate is glue.
 
 pub mod cli;
+pub mod metrics;
 pub mod targets;

@@ -5,13 +5,16 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub(super) use super::ops_args::{AlertOptions, CompletionsArgs, ManArgs, NotifyArgs};
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  done (findings do not change the exit code unless --fail-on is given)
   1  done, and --fail-on was tripped
   2  usage or input error (bad flag, target file, baseline, CA file, unwritable --out,
      missing/corrupt/too-new history database, unknown scan id)
-  3  runtime failure (history database locked, output write failed, internal error)";
+  3  runtime failure (history database locked, output write failed, internal error)
+  4  the scan was saved, but a notification or the --metrics file failed (see stderr)";
 
 /// Benchmarks the security hygiene of a government's internet domains.
 #[derive(Debug, Parser)]
@@ -50,6 +53,13 @@ pub enum Command {
     /// Judge a stored scan again under a baseline, offline (no network at all).
     #[command(after_help = EXIT_CODES)]
     Rescore(RescoreArgs),
+    /// Send what changed in a saved scan to webhooks or e-mail (as `scan --notify` does).
+    #[command(after_help = EXIT_CODES)]
+    Notify(NotifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per subcommand with --out DIR.
+    Man(ManArgs),
 }
 
 /// Output format of text commands.
@@ -172,6 +182,17 @@ pub struct ScanArgs {
     /// database: domains already saved are not probed again.
     #[arg(long, conflicts_with = "no_db")]
     pub resume: bool,
+    /// After the scan, send what changed since the previous scan: [FORMAT:]http(s)://…,
+    /// mailto:ADDRESS[,ADDRESS…] or @FILE holding one. Repeatable. See "Alerts" below.
+    #[arg(long = "notify", value_name = "DEST", conflicts_with = "no_db")]
+    pub notify: Vec<String>,
+    /// Alert options.
+    #[command(flatten)]
+    pub alerts: AlertOptions,
+    /// Write Prometheus metrics of the scan to FILE (text format, for node_exporter's textfile
+    /// collector; written to a temporary file and renamed).
+    #[arg(long, value_name = "FILE", help_heading = "Options")]
+    pub metrics: Option<PathBuf>,
 }
 
 /// `govscan checks`.

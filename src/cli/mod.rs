@@ -6,6 +6,10 @@ mod checks_cmd;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
+mod metrics_out;
+mod notify_cmd;
+mod ops_args;
+mod ops_cmd;
 mod report_cmd;
 mod report_stream;
 mod rescore_cmd;
@@ -30,6 +34,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Runtime failure: output could not be written, internal error.
     pub const RUNTIME: u8 = 3;
+    /// The scan was saved, but a notification or the metrics file failed.
+    pub const FOLLOW_UP_FAILED: u8 = 4;
 }
 
 /// An error that ends the command, with the exit code it maps to.
@@ -109,6 +115,9 @@ fn run_command() -> ExitCode {
         Command::Demo(args) => demo_cmd::run(args),
         Command::Baseline(args) => baseline_cmd::run(args),
         Command::Rescore(args) => rescore_cmd::run(args),
+        Command::Notify(args) => notify_cmd::run(args),
+        Command::Completions(args) => ops_cmd::completions(args),
+        Command::Man(args) => ops_cmd::man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

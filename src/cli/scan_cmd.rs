@@ -31,6 +31,11 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     if let Some(out) = &args.out {
         prepare_out_dir(out)?;
     }
+    // Alerts and metrics are checked before probing, so a typo costs no scan.
+    let alerts = super::notify_cmd::prepare(&args.notify, &args.alerts)?;
+    if let Some(path) = &args.metrics {
+        check_metrics_path(path)?;
+    }
     // Open the history database before probing, so a locked or foreign file fails fast. With
     // --no-db the scan streams into a temporary database that is deleted at the end: one code
     // path, and memory stays bounded either way.
@@ -79,6 +84,8 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     progress.set_position(plan.done.len() as u64);
     let baseline = Arc::new(baseline);
     let (sink, sender) = super::scan_sink::DbSink::start(store, plan.id);
+    let probing_started = std::time::Instant::now();
+    let probed = todo.len() as u64;
     runtime.block_on(scan_all(
         prober,
         todo,
@@ -95,6 +102,12 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     store
         .complete_scan(plan.id, &now_rfc3339())
         .map_err(super::history_cmd::store_error)?;
+    let run_stats = crate::metrics::RunStats {
+        scan_id: plan.id.0,
+        duration: probing_started.elapsed(),
+        probed,
+        finished_unix: time::OffsetDateTime::now_utc().unix_timestamp_nanos() as f64 / 1e9,
+    };
     drop(runtime);
 
     // Everything below reads the scan back: a light view for roll-ups, exit code and summary,
@@ -110,9 +123,48 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         Format::Text if !args.quiet => summary::print(&light, args.out.as_deref()),
         Format::Text => {}
     }
+    // The scan is saved: a failure from here on is reported and ends in exit 4, never loses it.
+    let mut code = exit_code(&light, args.fail_on);
+    if let Some(path) = &args.metrics {
+        let written =
+            super::metrics_out::write(path, &store, plan.id, &light, &baseline, &run_stats);
+        if let Err(e) = written {
+            eprintln!("govscan: error: --metrics: {e} (the scan is saved)");
+            code = exit::FOLLOW_UP_FAILED;
+        }
+    }
+    if let Some(alerts) = &alerts {
+        match super::notify_cmd::send_for_scan(&store, plan.id, &light, alerts, args.quiet) {
+            Ok(true) => {}
+            Ok(false) => code = exit::FOLLOW_UP_FAILED,
+            Err(e) => {
+                eprintln!(
+                    "govscan: error: notification: {:#} (the scan is saved)",
+                    e.error
+                );
+                code = exit::FOLLOW_UP_FAILED;
+            }
+        }
+    }
     drop(store);
     drop(temp_db);
-    Ok(exit_code(&light, args.fail_on))
+    Ok(code)
+}
+
+/// The metrics file's directory must exist (node_exporter's textfile directory).
+fn check_metrics_path(path: &Path) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() || !dir.is_dir() {
+        return Err(CliError::usage(anyhow!(
+            "--metrics {}: no such directory {}",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A scan database in the temporary directory for `--no-db`, deleted (with its WAL) on drop.

@@ -36,7 +36,7 @@ pub(crate) fn render(n: &Notification, per_list: usize) -> Value {
         "title": n.title(),
         "scan": n.scan,
         "previous_scan": n.previous,
-        "portfolio_score_delta": n.portfolio_delta().map(|d| (d * 10.0).round() / 10.0),
+        "portfolio_score_delta": n.portfolio_delta(),
         "baseline": baseline,
         "baseline_changed": baseline_changed,
         "counts": n.counts(),

@@ -113,10 +113,12 @@ impl Notification {
         self.diff.as_ref().map(ScanDiff::counts).unwrap_or_default()
     }
 
-    /// New portfolio score minus the previous one, when both exist.
+    /// New portfolio score minus the previous one, both rounded to one decimal as they are
+    /// shown (so "62.3 -> 61.5" moves by -0.8, never -0.7), when both exist.
     pub fn portfolio_delta(&self) -> Option<f64> {
-        let old = self.previous.as_ref()?.portfolio_score?;
-        Some(self.scan.portfolio_score? - old)
+        let round1 = |v: f64| (v * 10.0).round() / 10.0;
+        let old = round1(self.previous.as_ref()?.portfolio_score?);
+        Some(round1(round1(self.scan.portfolio_score?) - old))
     }
 
     /// The headline, in govscan's words only (ASCII, no server text): the scan, what changed

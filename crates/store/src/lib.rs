@@ -5,6 +5,7 @@
 
 pub mod diff;
 mod error;
+mod failures;
 mod light;
 mod migrate;
 mod read;
