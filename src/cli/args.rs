@@ -91,11 +91,12 @@ pub struct ScanArgs {
     /// Write results.json and index.html into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Baseline file (default: the built-in Estonia baseline, baselines/estonia.yaml).
-    #[arg(long, value_name = "FILE")]
+    /// Baseline file, or a name in the baselines directory (`netherlands`); default: the
+    /// built-in Estonia baseline (baselines/estonia.yaml).
+    #[arg(long, value_name = "FILE|NAME")]
     pub baseline: Option<PathBuf>,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
     /// Ask this DNS server instead of the system resolver (lab use).
@@ -182,8 +183,8 @@ pub struct ScanArgs {
     /// database: domains already saved are not probed again.
     #[arg(long, conflicts_with = "no_db")]
     pub resume: bool,
-    /// After the scan, send what changed since the previous scan: [FORMAT:]http(s)://…,
-    /// mailto:ADDRESS[,ADDRESS…] or @FILE holding one. Repeatable. See "Alerts" below.
+    /// After the scan, send what changed since the previous scan: [FORMAT:]http(s)://...,
+    /// mailto:ADDRESS[,ADDRESS...] or @FILE holding one. Repeatable. See "Alerts" below.
     #[arg(long = "notify", value_name = "DEST", conflicts_with = "no_db")]
     pub notify: Vec<String>,
     /// Alert options.
@@ -202,7 +203,7 @@ pub struct ChecksArgs {
     #[command(subcommand)]
     pub action: ChecksAction,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR", global = true)]
     pub checks_dirs: Vec<PathBuf>,
 }
@@ -239,17 +240,17 @@ pub struct BaselineArgs {
 pub enum BaselineAction {
     /// List the baselines in the baselines directory and the built-in one.
     List {
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Print a baseline's rules with their sources, its reference and its context figures.
     Show {
         /// A baseline file, a name in the baselines directory (`estonia`), or `builtin`.
         baseline: String,
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -259,9 +260,10 @@ pub enum BaselineAction {
     Validate {
         /// Baseline files.
         files: Vec<PathBuf>,
-        /// Directory of baseline files, used when no file is given.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files, used when no file is given (default: ./baselines, else
+        /// the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Fill a baseline's measured reference from a scan of the reference portfolio. Only the
     /// `reference:` block is rewritten; the rules are never touched.
@@ -279,9 +281,9 @@ pub enum BaselineAction {
         /// Write the baseline with its new reference here (default: DIR/NAME.yaml in place).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -295,7 +297,7 @@ pub struct RescoreArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
     /// Write results.json and index.html into this directory (otherwise print a summary).

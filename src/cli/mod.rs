@@ -3,6 +3,7 @@
 mod args;
 mod baseline_cmd;
 mod checks_cmd;
+mod data_dirs;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;

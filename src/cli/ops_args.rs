@@ -65,7 +65,7 @@ pub struct NotifyArgs {
     /// The history database.
     #[arg(long, value_name = "FILE", default_value = "govscan.db")]
     pub db: PathBuf,
-    /// Destination: [FORMAT:]http(s)://…, mailto:ADDRESS[,ADDRESS…] or @FILE. Repeatable.
+    /// Destination: [FORMAT:]http(s)://..., mailto:ADDRESS[,ADDRESS...] or @FILE. Repeatable.
     #[arg(long = "to", value_name = "DEST", required = true)]
     pub to: Vec<String>,
     /// The scan to report on, compared with the one before it (default: the latest).
@@ -90,7 +90,7 @@ pub struct CompletionsArgs {
 /// `govscan man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// Write govscan.1 and one page per subcommand (govscan-scan.1, …) into this directory
+    /// Write govscan.1 and one page per subcommand (govscan-scan.1, ...) into this directory
     /// instead of printing govscan.1.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -320,7 +320,7 @@ fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {
 
 fn load_baseline(path: Option<&Path>, checks: &CheckSet) -> Result<Baseline, CliError> {
     let baseline = match path {
-        Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
+        Some(path) => super::data_dirs::load_baseline(path)?,
         None => Baseline::builtin_estonia(),
     };
     // Declarative checks count as known: a baseline may score them.
