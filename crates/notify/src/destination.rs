@@ -53,9 +53,17 @@ impl Destination {
 }
 
 /// Parses a destination: `mailto:ADDR[,ADDR…]`, `[FORMAT:]http(s)://…` (FORMAT one of
-/// `generic`, `slack`, `teams`, `mattermost`; without it, `default_format`), or `@FILE` whose
-/// first line that is neither empty nor a `#` comment is one of those.
+/// `generic`, `slack`, `teams`, `mattermost`; without it, `default_format`), or
+/// `[FORMAT:]@FILE` whose first line that is neither empty nor a `#` comment is one of those
+/// (FORMAT then the default for a URL in the file without a prefix).
 pub fn parse_destination(text: &str, default_format: Format) -> Result<Destination, String> {
+    // `slack:@FILE`: the format here, the URL (the secret) in the file.
+    if let Some((prefix, rest)) = text.split_once(':')
+        && let Some(format) = Format::from_name(prefix)
+        && rest.starts_with('@')
+    {
+        return parse_destination(rest, format);
+    }
     if let Some(path) = text.strip_prefix('@') {
         let line = read_destination_file(Path::new(path))?;
         return parse_inline(&line, default_format, false).map_err(|e| format!("{path}: {e}"));
