@@ -2,5 +2,6 @@
 //! All domain logic lives in the workspace crates; this crate is glue.
 
 pub mod cli;
+pub mod exclude;
 pub mod metrics;
 pub mod targets;

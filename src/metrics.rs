@@ -1,7 +1,7 @@
 //! Prometheus metrics of a finished scan in the text exposition format (version 0.0.4), for
 //! node_exporter's textfile collector: scores and coverage of the portfolio and of each
-//! organisation, outcome counts per check, scan duration and speed, probe failures by kind
-//! and the last-success timestamp. The file is written to a temporary name and renamed, so
+//! organisation, outcome counts per check, scan duration and speed, probe failures by kind,
+//! the scan's health and the last-success timestamp (the last scan that measured the domains). The file is written to a temporary name and renamed, so
 //! the collector never reads half a file. Metric reference: `docs/operations.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,10 +23,17 @@ pub struct RunStats {
     pub probed: u64,
     /// When the scan was saved, seconds since the Unix epoch.
     pub finished_unix: f64,
+    /// Domains of the scan that could not be measured because of the scanning side.
+    pub not_measured: u64,
+    /// True when the scan measured the domains (not unhealthy).
+    pub healthy: bool,
+    /// When the last healthy scan was saved (this one when healthy), seconds since the Unix
+    /// epoch; `None` when the history holds none.
+    pub last_success_unix: Option<f64>,
 }
 
 /// Every failure kind of the probe, so that each series exists even at zero.
-const FAILURE_KINDS: [&str; 10] = [
+const FAILURE_KINDS: [&str; 11] = [
     "timeout",
     "refused",
     "unreachable",
@@ -36,6 +43,7 @@ const FAILURE_KINDS: [&str; 10] = [
     "http",
     "too_large",
     "scanner",
+    "blocked",
     "other",
 ];
 
@@ -117,7 +125,7 @@ pub fn render(
     let mut f = Family::gauge(
         &mut out,
         "govscan_scan_info",
-        "The last successful scan: govscan version and baseline (value always 1).",
+        "The last scan: govscan version and baseline (value always 1).",
     );
     f.sample(
         &[
@@ -130,15 +138,36 @@ pub fn render(
     Family::gauge(
         &mut out,
         "govscan_scan_id",
-        "Id of the last successful scan in the history database.",
+        "Id of the last scan in the history database.",
     )
     .sample(&[], stats.scan_id as f64);
     Family::gauge(
         &mut out,
-        "govscan_last_success_timestamp_seconds",
-        "When the last successful scan was saved (Unix time).",
+        "govscan_scan_healthy",
+        "1 when the last scan measured the domains; 0 when most domains could not be checked \
+         because of the scanning computer (offline, resolver down, no route; exit code 3).",
+    )
+    .sample(&[], if stats.healthy { 1.0 } else { 0.0 });
+    Family::gauge(
+        &mut out,
+        "govscan_scan_domains_not_measured",
+        "Domains of the last scan that could not be checked because of the scanning computer.",
+    )
+    .sample(&[], stats.not_measured as f64);
+    Family::gauge(
+        &mut out,
+        "govscan_last_scan_timestamp_seconds",
+        "When the last scan was saved, healthy or not (Unix time).",
     )
     .sample(&[], stats.finished_unix);
+    if let Some(at) = stats.last_success_unix {
+        Family::gauge(
+            &mut out,
+            "govscan_last_success_timestamp_seconds",
+            "When the last scan that measured the domains (a healthy scan) was saved (Unix time).",
+        )
+        .sample(&[], at);
+    }
     let seconds = stats.duration.as_secs_f64();
     Family::gauge(
         &mut out,

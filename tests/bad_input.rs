@@ -366,6 +366,59 @@ fn connect_garbage_exits_2_naming_the_value() {
 }
 
 #[test]
+fn exclude_file_garbage_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (text, needles) in [
+        (
+            "# owners\ngov.example\nnot a domain\n",
+            &["skip.txt:3", "one entry per line"][..],
+        ),
+        ("192.0.2.0/33\n", &["skip.txt:1", "not a CIDR range"][..]),
+        ("\n\nlocalhost\n", &["skip.txt:3", "single label"][..]),
+        ("gov.example\n\u{0}\n", &["skip.txt:2"][..]),
+    ] {
+        let list = dir.path().join("skip.txt");
+        std::fs::write(&list, text).expect("write");
+        let (run, out) = scan_with(
+            dir.path(),
+            &["--exclude", list.to_str().expect("utf-8"), "a.example"],
+        );
+        expect(&run, 2, needles);
+        assert_nothing_written(&out);
+    }
+    let binary = dir.path().join("binary.txt");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).expect("write");
+    let (run, out) = scan_with(
+        dir.path(),
+        &["--exclude", binary.to_str().expect("utf-8"), "a.example"],
+    );
+    expect(&run, 2, &["binary.txt", "not UTF-8"]);
+    assert_nothing_written(&out);
+    let missing = dir.path().join("none.txt");
+    let (run, _) = scan_with(
+        dir.path(),
+        &["--exclude", missing.to_str().expect("utf-8"), "a.example"],
+    );
+    expect(&run, 2, &["none.txt", "cannot read"]);
+}
+
+#[test]
+fn allow_cidr_and_max_addresses_garbage_exit_2_naming_the_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for value in ["127.10.0.0/99", "lab", "", "10.0.0.0/8/8"] {
+        let (run, out) = scan_with(dir.path(), &["--allow-cidr", value, "a.example"]);
+        expect(&run, 2, &["--allow-cidr", value]);
+        assert_nothing_written(&out);
+    }
+    for value in ["0", "-1", "many", "100000"] {
+        let flag = format!("--max-addresses={value}");
+        let (run, out) = scan_with(dir.path(), &[&flag, "a.example"]);
+        expect(&run, 2, &["--max-addresses"]);
+        assert_nothing_written(&out);
+    }
+}
+
+#[test]
 fn resolver_garbage_exits_2_naming_the_value() {
     let dir = tempfile::tempdir().expect("tempdir");
     for value in [

@@ -147,13 +147,18 @@ fn checks_list_and_explain() {
 }
 
 #[test]
-fn offline_scan_of_an_unresolvable_name_is_bounded_and_never_passes() {
+fn offline_scan_of_an_unresolvable_name_is_bounded_never_passes_and_says_it_measured_nothing() {
     // 127.0.0.1:9 (discard) has no DNS server: every lookup fails fast, so every check that
     // needs network data must read inconclusive, and the scan must still write its outputs.
+    // The resolver being down is this host's problem: the scan is unhealthy, says so on the
+    // terminal and in the report, and exits 3 (it exited 0 before scan health existed).
     let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("history.sqlite");
+    let out_dir = dir.path().join("report");
     let out = govscan(&[
         "scan",
-        "--no-db",
+        "--db",
+        db.to_str().expect("utf-8"),
         "--resolver",
         "127.0.0.1:9",
         "--dns-timeout",
@@ -164,11 +169,32 @@ fn offline_scan_of_an_unresolvable_name_is_bounded_and_never_passes() {
         "0",
         "--quiet",
         "--out",
-        dir.path().to_str().expect("utf-8"),
+        out_dir.to_str().expect("utf-8"),
         "gov.je",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = std::fs::read_to_string(dir.path().join("results.json")).expect("results.json");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("THIS SCAN DID NOT MEASURE THE DOMAINS"),
+        "{err}"
+    );
+    assert!(err.contains("resolver"), "{err}");
+    let index = std::fs::read_to_string(out_dir.join("index.html")).expect("index.html");
+    assert!(index.contains("This scan did not measure the domains"));
+    assert!(
+        index.contains("not counted: the scanner failed"),
+        "trend row is marked"
+    );
+    let domain_pages: Vec<_> = std::fs::read_dir(out_dir.join("domains"))
+        .expect("domains")
+        .collect();
+    let page = std::fs::read_to_string(domain_pages[0].as_ref().expect("page").path())
+        .expect("domain page");
+    assert!(page.contains("This scan did not measure the domains"));
+    let history = govscan(&["history", "--db", db.to_str().expect("utf-8")]);
+    let listed = String::from_utf8_lossy(&history.stdout);
+    assert!(listed.contains("not measured"), "{listed}");
+    let text = std::fs::read_to_string(out_dir.join("results.json")).expect("results.json");
     let results: serde_json::Value = serde_json::from_str(&text).expect("json");
     let outcomes = results["domains"][0]["outcomes"]
         .as_array()
@@ -177,8 +203,8 @@ fn offline_scan_of_an_unresolvable_name_is_bounded_and_never_passes() {
     for outcome in outcomes {
         assert_ne!(outcome["status"], "pass", "{outcome}");
         assert_ne!(outcome["status"], "fail", "{outcome}");
+        assert_eq!(outcome["finding"], "scanner_failure", "{outcome}");
     }
-    assert!(dir.path().join("index.html").is_file());
 }
 
 #[test]

@@ -24,7 +24,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A scan whose DNS goes to a closed loopback port: fast, offline, every check inconclusive.
+/// The exit code of a scan that measured only this host (`govscan_model::health`): an offline
+/// scan is saved like any other, marked unhealthy, and exits 3.
+const UNHEALTHY: Option<i32> = Some(3);
+
+/// A scan whose DNS goes to a closed loopback port: fast, offline, every check inconclusive
+/// for a reason on the scanning side (so the scan is unhealthy and exits 3).
 fn offline_scan(dir: &Path, domains: &[&str], extra: &[&str]) -> Output {
     let mut args = vec![
         "scan",
@@ -48,13 +53,13 @@ fn two_scans_are_saved_listed_and_compared() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
     let first = offline_scan(dir, &["one.example.test"], &["--db", "h.db", "--out", "r1"]);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(first.status.code(), UNHEALTHY, "{}", stderr(&first));
     let second = offline_scan(
         dir,
         &["one.example.test", "two.example.test"],
         &["--db", "h.db", "--out", "r2"],
     );
-    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(second.status.code(), UNHEALTHY, "{}", stderr(&second));
 
     let history = govscan(dir, &["history", "--db", "h.db", "--format", "json"]);
     assert_eq!(history.status.code(), Some(0), "{}", stderr(&history));
@@ -78,11 +83,14 @@ fn two_scans_are_saved_listed_and_compared() {
         "{text}"
     );
 
-    // The second report knows the history: the new domain is named in its changes.
+    // The second report knows the history, but both scans measured only this host (they are
+    // offline): the report says so and does not explain "what changed" against a scan that
+    // measured nothing (`govscan diff` above still compares them on request).
     let index = std::fs::read_to_string(dir.join("r2/index.html")).expect("index");
+    assert!(index.contains("This scan did not measure the domains"));
     assert!(
-        index.contains("Domains new in this scan: two.example.test."),
-        "changes shown"
+        !index.contains("Domains new in this scan"),
+        "no changes against an unhealthy scan"
     );
     for file in [
         "results.json",
@@ -94,7 +102,7 @@ fn two_scans_are_saved_listed_and_compared() {
     }
     // --no-db leaves the history alone.
     let third = offline_scan(dir, &["one.example.test"], &["--db", "h.db", "--no-db"]);
-    assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
+    assert_eq!(third.status.code(), UNHEALTHY, "{}", stderr(&third));
     let scans: serde_json::Value = serde_json::from_str(&stdout(&govscan(
         dir,
         &["history", "--db", "h.db", "--format", "json"],
@@ -217,7 +225,7 @@ fn bad_databases_give_clear_errors_and_exit_codes() {
     );
 
     let one = offline_scan(dir, &["one.example.test"], &["--db", "one.db"]);
-    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_eq!(one.status.code(), UNHEALTHY, "{}", stderr(&one));
     let diff = govscan(dir, &["diff", "--db", "one.db"]);
     assert_eq!(diff.status.code(), Some(2));
     assert!(

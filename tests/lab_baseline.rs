@@ -102,6 +102,7 @@ fn derive_then_rescore_round_trips_on_a_lab_scan() {
         &[
             "scan",
             "--no-db",
+            common::LAB_ALLOW,
             "--resolver",
             LAB_RESOLVER,
             "--ca-file",

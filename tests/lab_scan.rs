@@ -91,9 +91,20 @@ const PROFILES: &[&str] = &[
     "mpstsdnsfail.lab.test",
     "mporg.test",
     "sub.mporg.test",
+    // DHE and TLS 1.0-only profiles on 127.10.12.x (ci/lab/nginx/tls-dhe.conf.tmpl).
+    "dhe1024.lab.test",
+    "dhe2048.lab.test",
+    "dhe3072.lab.test",
+    "tlsx10.lab.test",
+    // Revocation profiles on 127.10.10.x (ci/lab/nginx/revocation.conf.tmpl).
+    "revokedstaple.lab.test",
+    "revokedcrl.lab.test",
+    "ocspstaple.lab.test",
+    "ocspdown.lab.test",
+    "revokedocsp.lab.test",
 ];
 
-/// The checks that the good profile passes (dns.ipv6-web only with IPv6 loopback).
+/// The checks that the good profile passes (dns.ipv6-web only when the lab has IPv6).
 /// http.hsts-preload-ready is not among them: good.lab.test is a subdomain of the registrable
 /// domain lab.test, so preloading does not apply to it (see WEBPOLICY_EXPECTATIONS).
 const GOOD_CHECKS: &[&str] = &[
@@ -109,6 +120,8 @@ const GOOD_CHECKS: &[&str] = &[
     "mail.spf",
     "mail.dmarc",
     "dns.ipv6-web",
+    // Issue 10 §1: the leaf is not in the lab CA's CRL (fetched from crl.lab.test).
+    "cert.not-revoked",
     // Issue 4: DNS, mail and web hygiene.
     "dns.dnssec",
     "dns.nameservers",
@@ -127,8 +140,8 @@ const GOOD_CHECKS: &[&str] = &[
 ];
 
 /// (domain, check, expected status) for the DNS, mail and web hygiene of issue 4, including
-/// the shipped declarative checks. dns.ipv6-nameservers on good is in its own test: the lab
-/// has one IPv6 loopback address, so only ns2 answers over IPv6 (warn).
+/// the shipped declarative checks. dns.ipv6-nameservers is in the test below: it depends on
+/// whether the lab has its IPv6 addresses.
 const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("good.lab.test", "http.server-banner", "info"),
     ("good.lab.test", "http.cookies", "not_applicable"),
@@ -140,7 +153,6 @@ const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("expiredsig.test", "dns.dnssec", "fail"),
     ("unsigned.test", "dns.dnssec", "fail"),
     ("signed.test", "dns.nameservers", "fail"),
-    ("signed.test", "dns.ipv6-nameservers", "fail"),
     // Web profiles: each differs from good in one property.
     ("shorthsts.lab.test", "http.hsts", "warn"),
     // Preloading applies to registrable domains only; every lab name is under lab.test.
@@ -188,7 +200,8 @@ const HYGIENE_EXPECTATIONS: &[(&str, &str, &str)] = &[
         "http.git-metadata-not-exposed",
         "inconclusive",
     ),
-    ("httponly.lab.test", "http.csp", "inconclusive"),
+    // No HTTPS at all: the page headers are judged on the plain-HTTP page (issue 10 §5).
+    ("httponly.lab.test", "http.csp", "fail"),
     (
         "unreachable.lab.test",
         "http.cross-origin-opener-policy",
@@ -342,11 +355,8 @@ const EXPECTATIONS: &[(&str, &str, &str)] = &[
     ("httponly.lab.test", "cert.hostname-match", "inconclusive"),
     ("httponly.lab.test", "cert.not-expired", "inconclusive"),
     ("httponly.lab.test", "http.hsts", "inconclusive"),
-    (
-        "httponly.lab.test",
-        "http.x-content-type-options",
-        "inconclusive",
-    ),
+    // No HTTPS at all: nosniff is judged on the plain-HTTP page (issue 10 §5).
+    ("httponly.lab.test", "http.x-content-type-options", "fail"),
     // Nothing listens: a refused connection is a finding ("HTTPS is not offered"), not a doubt.
     ("unreachable.lab.test", "tls.https-available", "fail"),
     (
@@ -498,6 +508,8 @@ fn run_lab_scan() -> Result<LabScan, String> {
     let mut args = vec![
         "scan",
         "--no-db",
+        // The lab lives on loopback, and so do its CRL and OCSP servers.
+        common::LAB_ALLOW,
         "--resolver",
         LAB_RESOLVER,
         "--ca-file",
@@ -608,9 +620,16 @@ fn hygiene_profiles_get_the_expected_verdicts() {
     let Some(scan) = lab_scan("hygiene_profiles_get_the_expected_verdicts") else {
         return;
     };
-    let ipv6_ns = if scan.ipv6 { "warn" } else { "fail" };
+    // With its unique-local IPv6 addresses the lab has two IPv6 name servers (ns1 and ns2):
+    // lab.test names pass; signed.test, delegated to ns1 alone, has one (warn).
+    let (good_ns, signed_ns) = if scan.ipv6 {
+        ("pass", "warn")
+    } else {
+        ("fail", "fail")
+    };
     let mut expectations = HYGIENE_EXPECTATIONS.to_vec();
-    expectations.push(("good.lab.test", "dns.ipv6-nameservers", ipv6_ns));
+    expectations.push(("good.lab.test", "dns.ipv6-nameservers", good_ns));
+    expectations.push(("signed.test", "dns.ipv6-nameservers", signed_ns));
     check_all(scan, &expectations);
 }
 
@@ -743,7 +762,11 @@ fn no_pass_rests_on_a_failed_probe() {
                     "{name} {check}: pass, but its evidence records a failed probe"
                 ));
             }
-            let missing = if TLS_SCAN_CHECKS.contains(&check) {
+            let missing = if check == "tls.tls13-supported" {
+                // Judged from the modern handshake, or from the hand-built hellos when it failed.
+                (no_tls && no_tls_scan)
+                    .then_some("neither a TLS handshake nor a TLS scan completed")
+            } else if TLS_SCAN_CHECKS.contains(&check) {
                 // Judged from the hand-built-hello scan, not the modern handshake.
                 no_tls_scan.then_some("no hand-built-hello scan completed")
             } else if (check.starts_with("tls.") || check.starts_with("cert.")) && no_tls {
@@ -1167,3 +1190,273 @@ fn mail_and_dns_policies_are_judged_as_receivers_and_cas_apply_them() {
         scan.out.display()
     );
 }
+
+// --- tls (issue 10 §3): DHE groups, curves per version, TLS 1.3 from the hello scan ---------
+
+/// (domain, check, expected status) for the DHE and TLS 1.0-only profiles. Every DHE profile
+/// accepts DHE-RSA-AES-GCM next to ECDHE, so tls.cipher-suites warns (phase-out suites) and
+/// tls.forward-secrecy passes; the DH group decides tls.key-exchange-groups: a 1024-bit prime
+/// fails as too small, ffdhe2048 fails as insufficient (NCSC-NL 2025 rates only the RFC 7919
+/// groups from ffdhe3072 up, as phase-out), ffdhe3072 warns.
+const DHE_EXPECTATIONS: &[(&str, &str, &str)] = &[
+    ("dhe1024.lab.test", "tls.key-exchange-groups", "fail"),
+    ("dhe1024.lab.test", "tls.cipher-suites", "warn"),
+    ("dhe1024.lab.test", "tls.forward-secrecy", "pass"),
+    ("dhe1024.lab.test", "tls.tls13-supported", "pass"),
+    ("dhe2048.lab.test", "tls.key-exchange-groups", "fail"),
+    ("dhe2048.lab.test", "tls.cipher-suites", "warn"),
+    ("dhe2048.lab.test", "tls.forward-secrecy", "pass"),
+    ("dhe3072.lab.test", "tls.key-exchange-groups", "warn"),
+    ("dhe3072.lab.test", "tls.cipher-suites", "warn"),
+    // A TLS 1.0-only server: rustls cannot complete a handshake, the hand-built TLS 1.3
+    // ClientHello is refused while TLS 1.0 is accepted.
+    ("tlsx10.lab.test", "tls.tls13-supported", "fail"),
+    ("tlsx10.lab.test", "tls.legacy-protocols-disabled", "fail"),
+    ("tlsx10.lab.test", "tls.cipher-suites", "fail"),
+    ("tlsx10.lab.test", "tls.key-exchange-groups", "pass"),
+];
+
+/// The finding of one check on one domain.
+fn finding(scan: &LabScan, domain: &str, check: &str) -> String {
+    scan.outcomes(domain)
+        .iter()
+        .find(|o| o["check"] == check)
+        .and_then(|o| o["finding"].as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The hand-built-hello scan of a domain's first endpoint.
+fn tls_scan_of<'a>(scan: &'a LabScan, domain: &str) -> &'a Value {
+    let scan_value = &scan.domain(domain)["observations"]["endpoints"][0]["tls_scan"];
+    assert_eq!(scan_value["state"], "ok", "{domain}: {scan_value}");
+    &scan_value["value"]
+}
+
+#[test]
+fn dhe_and_tls10_profiles_get_the_expected_verdicts() {
+    let Some(scan) = lab_scan("dhe_and_tls10_profiles_get_the_expected_verdicts") else {
+        return;
+    };
+    check_all(scan, DHE_EXPECTATIONS);
+    for (domain, check, want) in [
+        (
+            "dhe1024.lab.test",
+            "tls.key-exchange-groups",
+            "dh_group_too_small",
+        ),
+        (
+            "dhe2048.lab.test",
+            "tls.key-exchange-groups",
+            "insufficient_groups",
+        ),
+        (
+            "dhe3072.lab.test",
+            "tls.key-exchange-groups",
+            "phase_out_groups",
+        ),
+        ("tlsx10.lab.test", "tls.tls13-supported", "tls13_refused"),
+    ] {
+        assert_eq!(finding(scan, domain, check), want, "{domain} {check}");
+    }
+}
+
+#[test]
+fn the_dh_group_is_measured_from_the_server_key_exchange() {
+    let Some(scan) = lab_scan("the_dh_group_is_measured_from_the_server_key_exchange") else {
+        return;
+    };
+    for (domain, bits, named) in [
+        ("dhe1024.lab.test", 1024, Value::Null),
+        ("dhe2048.lab.test", 2048, Value::from("ffdhe2048")),
+        ("dhe3072.lab.test", 3072, Value::from("ffdhe3072")),
+    ] {
+        let dhe = &tls_scan_of(scan, domain)["dhe"];
+        assert_eq!(dhe["state"], "ok", "{domain}: {dhe}");
+        let probe = &dhe["value"];
+        assert_eq!(probe["version"], "tls12", "{domain}");
+        assert_eq!(probe["complete"], true, "{domain}: {probe}");
+        let hellos = probe["hellos"].as_array().expect("hellos");
+        // OpenSSL uses its ssl_dhparam group whatever the client offers (no RFC 7919
+        // negotiation in TLS 1.2): the hello without supported_groups and the one offering the
+        // RFC 7919 groups see the same group. A custom prime ends the probe there; a named one
+        // is removed from the offer once more, and comes back although no longer offered.
+        let expected_hellos = if named.is_null() { 2 } else { 3 };
+        assert_eq!(hellos.len(), expected_hellos, "{domain}: {probe}");
+        for hello in hellos {
+            assert_eq!(hello["group"]["prime_bits"], bits, "{domain}: {hello}");
+            assert_eq!(hello["group"]["named"], named, "{domain}: {hello}");
+        }
+    }
+    for domain in ["good.lab.test", "legacy.lab.test", "tlsx10.lab.test"] {
+        let dhe = &tls_scan_of(scan, domain)["dhe"];
+        assert_eq!(dhe["state"], "skipped", "{domain}: {dhe}");
+    }
+}
+
+#[test]
+fn tls12_curves_are_probed_next_to_tls13_groups() {
+    let Some(scan) = lab_scan("tls12_curves_are_probed_next_to_tls13_groups") else {
+        return;
+    };
+    // good has an ECDSA P-256 certificate: the TLS 1.2 curves are still all found.
+    let value = tls_scan_of(scan, "good.lab.test");
+    let accepted = |version: &str| -> Vec<String> {
+        let mut names: Vec<String> = value["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .filter(|g| g["version"] == version && g["accepted"] == true)
+            .filter_map(|g| g["name"].as_str().map(str::to_owned))
+            .collect();
+        names.sort();
+        names
+    };
+    let expected = ["secp256r1", "secp384r1", "x25519"];
+    assert_eq!(accepted("tls13"), expected);
+    assert_eq!(accepted("tls12"), expected);
+    // Enumerating groups (not one hello per group) keeps a full scan of good small.
+    let handshakes = value["handshakes"].as_u64().expect("handshakes");
+    assert!(handshakes <= 30, "good took {handshakes} hand-built hellos");
+}
+
+/// (domain, check, expected status) for revocation (issue 10 §1): the lab CA's CRL on
+/// crl.lab.test, its live OCSP responder on ocsp.lab.test, staples made by `openssl ocsp`.
+const REVOCATION_EXPECTATIONS: &[(&str, &str, &str)] = &[
+    // Revoked (keyCompromise), the CA-signed "revoked" response stapled by nginx.
+    ("revokedstaple.lab.test", "cert.not-revoked", "fail"),
+    ("revokedstaple.lab.test", "cert.ocsp-stapling", "fail"),
+    ("revokedstaple.lab.test", "cert.trusted-chain", "pass"),
+    // Revoked (superseded), nothing stapled: found in the CRL.
+    ("revokedcrl.lab.test", "cert.not-revoked", "fail"),
+    (
+        "revokedcrl.lab.test",
+        "cert.ocsp-stapling",
+        "not_applicable",
+    ),
+    // Revoked (keyCompromise), nothing stapled, no CRL: the OCSP responder says so.
+    ("revokedocsp.lab.test", "cert.not-revoked", "fail"),
+    ("revokedocsp.lab.test", "cert.ocsp-stapling", "fail"),
+    // Good, with a good staple.
+    ("ocspstaple.lab.test", "cert.not-revoked", "pass"),
+    ("ocspstaple.lab.test", "cert.ocsp-stapling", "pass"),
+    // The only source is an OCSP responder that does not answer: never a pass.
+    ("ocspdown.lab.test", "cert.not-revoked", "inconclusive"),
+    ("ocspdown.lab.test", "cert.ocsp-stapling", "fail"),
+    // Other profiles: trusted chains are checked against the CRL; the rest are not judged.
+    ("nohsts.lab.test", "cert.not-revoked", "pass"),
+    ("tls13only.lab.test", "cert.not-revoked", "pass"),
+    ("weakkey.lab.test", "cert.not-revoked", "pass"),
+    ("shorthsts.lab.test", "cert.not-revoked", "pass"),
+    ("wrongname.lab.test", "cert.not-revoked", "pass"),
+    ("expired.lab.test", "cert.not-revoked", "not_applicable"),
+    ("selfsigned.lab.test", "cert.not-revoked", "not_applicable"),
+    ("nointer.lab.test", "cert.not-revoked", "not_applicable"),
+    ("httponly.lab.test", "cert.not-revoked", "inconclusive"),
+];
+
+#[test]
+fn revocation_profiles_get_the_expected_verdicts() {
+    let Some(scan) = lab_scan("revocation_profiles_get_the_expected_verdicts") else {
+        return;
+    };
+    check_all(scan, REVOCATION_EXPECTATIONS);
+    // The failures say what revoked the certificate, when and why.
+    for (domain, needles) in [
+        (
+            "revokedstaple.lab.test",
+            ["keyCompromise", "stapled OCSP response"],
+        ),
+        (
+            "revokedcrl.lab.test",
+            ["superseded", "CRL at http://crl.lab.test/issuing.crl"],
+        ),
+        (
+            "revokedocsp.lab.test",
+            ["keyCompromise", "OCSP responder at http://ocsp.lab.test/"],
+        ),
+    ] {
+        let (_, message) = scan.status(domain, "cert.not-revoked");
+        for needle in needles {
+            assert!(
+                message.contains(needle),
+                "{domain}: {needle:?} not in {message}"
+            );
+        }
+    }
+    let (_, message) = scan.status("ocspdown.lab.test", "cert.not-revoked");
+    assert!(message.contains("ocspdead.lab.test"), "{message}");
+}
+
+/// Every revocation query recorded in the scan, as (domain, query).
+fn revocation_queries(scan: &LabScan) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for domain in scan.results["domains"].as_array().expect("domains[]") {
+        let name = domain["domain"].as_str().unwrap_or_default().to_string();
+        for ep in domain["observations"]["endpoints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for q in ep["revocation"]["value"]["queries"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                out.push((name.clone(), q.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn revocation_sources_are_asked_once_per_scan() {
+    let Some(scan) = lab_scan("revocation_sources_are_asked_once_per_scan") else {
+        return;
+    };
+    let queries = revocation_queries(scan);
+    for url in [
+        "http://crl.lab.test/issuing.crl",
+        "http://ocspdead.lab.test/",
+    ] {
+        let asked: Vec<&(String, Value)> =
+            queries.iter().filter(|(_, q)| q["url"] == url).collect();
+        let sent = asked.iter().filter(|(_, q)| q["shared"] == false).count();
+        assert_eq!(
+            sent, 1,
+            "{url}: {} request(s) sent, want one per scan: {asked:?}",
+            sent
+        );
+    }
+    // Many profiles name the lab CRL: all but one of them were answered from the cache.
+    let crl_askers = queries
+        .iter()
+        .filter(|(_, q)| q["url"] == "http://crl.lab.test/issuing.crl")
+        .count();
+    assert!(crl_askers > 5, "only {crl_askers} endpoints asked the CRL");
+    // Stapled answers are not asked again: revokedstaple and ocspstaple sent nothing.
+    for domain in ["revokedstaple.lab.test", "ocspstaple.lab.test"] {
+        let revocation = &scan.domain(domain)["observations"]["endpoints"][0]["revocation"];
+        assert_eq!(revocation["state"], "skipped", "{domain}: {revocation}");
+    }
+    // What was asked and what came back is recorded.
+    let (_, ocsp) = queries
+        .iter()
+        .find(|(d, _)| d == "revokedocsp.lab.test")
+        .expect("revokedocsp asked its responder");
+    assert_eq!(ocsp["source"], "ocsp");
+    assert_eq!(ocsp["method"], "GET");
+    assert_eq!(ocsp["response"]["value"]["status"], 200);
+    assert!(ocsp["response"]["value"]["body_base64"].is_string());
+    let (_, dead) = queries
+        .iter()
+        .find(|(d, _)| d == "ocspdown.lab.test")
+        .expect("ocspdown asked its responder");
+    assert_eq!(dead["response"]["state"], "failed", "{dead}");
+}
+
+// Failed, partial and foreign pages, and the scanner's own failures (issue 10 §5/§6): their own
+// scan, through the failures resolver.
+#[path = "lab_scan/failures.rs"]
+mod failures;

@@ -3,6 +3,9 @@
 //! installs), label values from the target file are escaped, the file is replaced atomically,
 //! and a metrics path in a missing directory stops the scan before any probe.
 
+#[path = "common/refusing_dns.rs"]
+mod refusing_dns;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -34,13 +37,15 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn offline_scan(dir: &Path, extra: &[&str]) -> Output {
+/// A scan of the targets through `resolver` (a closed port: nothing answers, the scan is
+/// unhealthy; a refusing server: a healthy scan).
+fn offline_scan(dir: &Path, resolver: &str, extra: &[&str]) -> Output {
     let mut args = vec![
         "scan",
         "--targets",
         "targets.yaml",
         "--resolver",
-        "127.0.0.1:9",
+        resolver,
         "--dns-timeout",
         "1s",
         "--connect-timeout",
@@ -90,6 +95,13 @@ fn promtool(text: &str) -> Option<(bool, String)> {
     Some((output.status.success(), said))
 }
 
+/// The value of the sample `name` (no labels) in `text`.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.parse().ok())
+}
+
 #[test]
 fn metrics_are_valid_exposition_text() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -97,8 +109,25 @@ fn metrics_are_valid_exposition_text() {
     std::fs::write(dir.join("targets.yaml"), TARGETS).expect("targets");
     std::fs::create_dir(dir.join("textfile")).expect("dir");
     std::fs::write(dir.join("textfile/govscan.prom"), "stale\n").expect("old file");
-    let out = offline_scan(dir, &["--metrics", "textfile/govscan.prom"]);
+    // A healthy scan first: the resolver answers (REFUSED), the scan measured the domains.
+    let dns = refusing_dns::RefusingDns::start();
+    let out = offline_scan(
+        dir,
+        &dns.resolver(),
+        &["--metrics", "textfile/govscan.prom"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let healthy = std::fs::read_to_string(dir.join("textfile/govscan.prom")).expect("metrics");
+    assert!(healthy.contains("govscan_scan_healthy 1\n"), "{healthy}");
+    let success = sample(&healthy, "govscan_last_success_timestamp_seconds").expect("success");
+    assert_eq!(
+        Some(success),
+        sample(&healthy, "govscan_last_scan_timestamp_seconds")
+    );
+    // Then nothing listens at the resolver: the scan measured this machine (unhealthy, exit
+    // 3), its metrics say so, and the last success stays the first scan's.
+    let out = offline_scan(dir, "127.0.0.1:9", &["--metrics", "textfile/govscan.prom"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.join("textfile/govscan.prom")).expect("metrics");
     let entries: Vec<String> = std::fs::read_dir(dir.join("textfile"))
         .expect("list")
@@ -111,7 +140,7 @@ fn metrics_are_valid_exposition_text() {
     );
 
     for line in [
-        "govscan_scan_id 1",
+        "govscan_scan_id 2",
         "govscan_scan_domains_probed 2",
         "govscan_domains{state=\"unscored\"} 2",
         "govscan_organisation_coverage_ratio{organisation=\"Treasury \\\"HQ\\\" \\\\ finance\",scope=\"with_children\"} 0",
@@ -119,10 +148,18 @@ fn metrics_are_valid_exposition_text() {
         "govscan_organisation_domains{organisation=\"Agence d'État — Ünïcode\",scope=\"own\"} 1",
         "govscan_check_outcomes{check=\"http.hsts\",status=\"inconclusive\"} 2",
         "govscan_probe_failures{kind=\"scanner\"} ",
-        "# TYPE govscan_last_success_timestamp_seconds gauge",
+        "govscan_probe_failures{kind=\"blocked\"} 0",
+        "govscan_scan_healthy 0",
+        "govscan_scan_domains_not_measured 2",
+        "# TYPE govscan_last_scan_timestamp_seconds gauge",
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
+    assert_eq!(
+        sample(&text, "govscan_last_success_timestamp_seconds"),
+        Some(success),
+        "an unhealthy scan is no success:\n{text}"
+    );
     // Every sample line: a metric name, optional labels, one number.
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let (series, value) = line.rsplit_once(' ').expect("series value");
@@ -143,7 +180,7 @@ fn a_metrics_file_in_a_missing_directory_stops_the_scan_first() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
     std::fs::write(dir.join("targets.yaml"), TARGETS).expect("targets");
-    let out = offline_scan(dir, &["--metrics", "nowhere/govscan.prom"]);
+    let out = offline_scan(dir, "127.0.0.1:9", &["--metrics", "nowhere/govscan.prom"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("--metrics nowhere/govscan.prom: no such directory"),

@@ -1,16 +1,19 @@
 //! Alerts on change end to end through the binary, against a real HTTP receiver on loopback
 //! (hyper's server, in process) and a sendmail stand-in script: `govscan notify` on the demo
-//! week's history, `govscan scan --notify` on offline scans (sent only when something
-//! changed), every payload format, and failures that are reported with exit 4 while the scan
+//! week's history, `govscan scan --notify` on offline scans through a loopback DNS server that
+//! refuses every query (sent only when something changed), every payload format, and failures that are reported with exit 4 while the scan
 //! stays saved.
 
 #[path = "common/receiver.rs"]
 mod receiver;
+#[path = "common/refusing_dns.rs"]
+mod refusing_dns;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use receiver::Receiver;
+use refusing_dns::RefusingDns;
 
 const GOVSCAN: &str = env!("CARGO_BIN_EXE_govscan");
 
@@ -303,12 +306,13 @@ fn mail_goes_through_sendmail() {
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
 
-/// An offline scan (DNS to a closed loopback port) of `domains` into `dir/h.db`.
-fn offline_scan(dir: &Path, domains: &[&str], extra: &[&str]) -> Output {
+/// An offline scan of `domains` into `dir/h.db` through `resolver`: a loopback server that
+/// refuses every query (a healthy scan), or a closed loopback port (an unhealthy one).
+fn offline_scan(dir: &Path, resolver: &str, domains: &[&str], extra: &[&str]) -> Output {
     let mut args = vec![
         "scan",
         "--resolver",
-        "127.0.0.1:9",
+        resolver,
         "--dns-timeout",
         "1s",
         "--connect-timeout",
@@ -327,17 +331,28 @@ fn offline_scan(dir: &Path, domains: &[&str], extra: &[&str]) -> Output {
 
 #[test]
 fn scan_notify_sends_only_when_something_changed() {
+    let dns = RefusingDns::start();
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
     let receiver = Receiver::start(200);
     let hook = receiver.url("/hook");
-    let first = offline_scan(dir, &["one.example.test"], &["--notify", &hook]);
+    let first = offline_scan(
+        dir,
+        &dns.resolver(),
+        &["one.example.test"],
+        &["--notify", &hook],
+    );
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert!(
         receiver.bodies().is_empty(),
         "a first scan has nothing to compare"
     );
-    let same = offline_scan(dir, &["one.example.test"], &["--notify", &hook]);
+    let same = offline_scan(
+        dir,
+        &dns.resolver(),
+        &["one.example.test"],
+        &["--notify", &hook],
+    );
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
     assert!(
         receiver.bodies().is_empty(),
@@ -345,6 +360,7 @@ fn scan_notify_sends_only_when_something_changed() {
     );
     let grown = offline_scan(
         dir,
+        &dns.resolver(),
         &["one.example.test", "two.example.test"],
         &["--notify", &hook],
     );
@@ -361,6 +377,7 @@ fn scan_notify_sends_only_when_something_changed() {
 
 #[test]
 fn a_failed_notification_never_loses_the_scan() {
+    let dns = RefusingDns::start();
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -368,6 +385,7 @@ fn a_failed_notification_never_loses_the_scan() {
     drop(closed);
     let out = offline_scan(
         dir,
+        &dns.resolver(),
         &["one.example.test"],
         &[
             "--notify",
@@ -390,6 +408,7 @@ fn a_failed_notification_never_loses_the_scan() {
 
 #[test]
 fn bad_destinations_stop_before_any_probe() {
+    let dns = RefusingDns::start();
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path();
     for bad in [
@@ -398,12 +417,18 @@ fn bad_destinations_stop_before_any_probe() {
         "mailto:nobody",
         "@missing-file",
     ] {
-        let out = offline_scan(dir, &["one.example.test"], &["--notify", bad]);
+        let out = offline_scan(
+            dir,
+            &dns.resolver(),
+            &["one.example.test"],
+            &["--notify", bad],
+        );
         assert_eq!(out.status.code(), Some(2), "{bad}: {}", stderr(&out));
         assert!(stderr(&out).contains("--notify"), "{}", stderr(&out));
     }
     let out = offline_scan(
         dir,
+        &dns.resolver(),
         &["one.example.test"],
         &["--notify", "http://127.0.0.1:9/", "--no-db"],
     );

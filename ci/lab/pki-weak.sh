@@ -13,12 +13,14 @@
 # Leaves are made with `openssl x509 -req` and an extension file, so the digest, key type and
 # validity can differ per leaf; all are for <name>.lab.test.
 
-# _tls_ext DNS: the leaf extensions (keyEncipherment too, so static-RSA clients accept RSA leaves).
+# _tls_ext DNS: the leaf extensions (keyEncipherment too, so static-RSA clients accept RSA leaves;
+# the CRL distribution point of every lab leaf, ci/lab/pki-revocation.sh).
 _tls_ext() {
     printf '%s\n' "basicConstraints=critical,CA:false" \
         "keyUsage=critical,digitalSignature,keyEncipherment" \
         "extendedKeyUsage=serverAuth" "subjectKeyIdentifier=hash" \
-        "authorityKeyIdentifier=keyid:always" "subjectAltName=DNS:$1"
+        "authorityKeyIdentifier=keyid:always" "subjectAltName=DNS:$1" \
+        "crlDistributionPoints=URI:http://crl.lab.test/issuing.crl"
 }
 
 # _tls_leaf DIR NAME DNS KEY(ec|rsa:BITS) DIGEST DAYS

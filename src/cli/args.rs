@@ -13,7 +13,9 @@ Exit codes:
   1  done, and --fail-on was tripped
   2  usage or input error (bad flag, target file, baseline, CA file, unwritable --out,
      missing/corrupt/too-new history database, unknown scan id)
-  3  runtime failure (history database locked, output write failed, internal error)
+  3  runtime failure (history database locked, output write failed, internal error), or an
+     unhealthy scan: most domains could not be checked because of the scanning computer
+     (offline, resolver down, no route); the scan is saved, marked, and left out of the trend
   4  the scan was saved, but a notification or the --metrics file failed (see stderr)";
 
 /// Benchmarks the security hygiene of a government's internet domains.
@@ -160,10 +162,26 @@ pub struct ScanArgs {
     /// Most hand-built-hello handshakes per endpoint (default 160; --gentle 40).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub tls_scan_max_handshakes: Option<u32>,
-    /// Follow redirects to target hosts that resolve to loopback, private, link-local, CGNAT
-    /// or cloud-metadata addresses (off by default: a scanner must not become a way in).
+    /// Allow connections to loopback (127.0.0.0/8, ::1), RFC 1918 and unique-local (fc00::/7)
+    /// addresses, for labs and internal estates. By default govscan connects to no
+    /// special-purpose address (loopback, private, link-local, CGNAT, documentation, NAT64,
+    /// multicast, cloud metadata, ...): not the targets' own, not redirect hops, not the
+    /// MTA-STS policy host, not name servers. Metadata addresses need an explicit --allow-cidr.
     #[arg(long)]
     pub allow_private: bool,
+    /// Allow connections into this range whatever its special-purpose class (e.g.
+    /// 127.10.0.0/16 for a lab, 10.20.0.0/16 for an internal estate). Repeatable.
+    #[arg(long = "allow-cidr", value_name = "CIDR")]
+    pub allow_cidrs: Vec<String>,
+    /// Never contact these domains (and names under them) or addresses: one domain, IP address
+    /// or CIDR range per line, `#` comments; for owners who asked not to be scanned. Applies
+    /// to every connection; excluded targets are listed in the report, not scanned.
+    #[arg(long, value_name = "FILE")]
+    pub exclude: Option<PathBuf>,
+    /// Most addresses probed per address family (IPv4, IPv6) of one domain; the rest are
+    /// recorded as not probed.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub max_addresses: u32,
     /// Exit with code 1 when any check fails (or, with `warn`, fails or warns).
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,

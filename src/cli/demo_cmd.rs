@@ -44,6 +44,7 @@ pub(super) fn run(args: DemoArgs) -> Result<u8, CliError> {
             portfolio_score: govscan_score::roll_up(scan, &baseline).portfolio.score,
             domains: scan.domains.len() as u64,
             baseline: format!("{} {}", scan.baseline.id, scan.baseline.version),
+            unhealthy: false,
         })
         .collect();
     let (Some(latest), Some(previous)) = (week.last(), week.get(week.len().wrapping_sub(2))) else {

@@ -39,11 +39,20 @@ fn history_table(scans: &[ScanSummary], db: &Path) -> String {
             format!("#{}", s.id.0),
             short_time(&s.started_at),
             s.domain_count,
-            s.mean_score
-                .map_or_else(|| "no score".to_owned(), |m| format!("{m:.1}")),
+            match (s.unhealthy(), s.mean_score) {
+                (true, _) => "not measured".to_owned(),
+                (false, Some(m)) => format!("{m:.1}"),
+                (false, None) => "no score".to_owned(),
+            },
             format!("{} {}", s.baseline_id, s.baseline_version),
             s.govscan_version
         ));
+    }
+    if scans.iter().any(ScanSummary::unhealthy) {
+        out.push_str(
+            "\"not measured\": most domains of that scan could not be checked because of the \
+             scanning computer (offline, resolver down, no route); it is left out of the trend.\n",
+        );
     }
     out.push_str(&format!(
         "{} scan{} in {}. Compare two with `govscan diff OLD NEW --db {}`.\n",
@@ -102,6 +111,7 @@ pub(super) fn trend_entries(scans: &[ScanSummary]) -> Vec<govscan_report::Histor
             portfolio_score: s.mean_score,
             domains: s.domain_count,
             baseline: format!("{} {}", s.baseline_id, s.baseline_version),
+            unhealthy: s.unhealthy(),
         })
         .collect()
 }

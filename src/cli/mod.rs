@@ -9,6 +9,7 @@ mod diff_cmd;
 mod history_cmd;
 mod metrics_out;
 mod notify_cmd;
+mod open_files;
 mod ops_args;
 mod ops_cmd;
 mod report_cmd;
@@ -37,6 +38,10 @@ pub mod exit {
     pub const RUNTIME: u8 = 3;
     /// The scan was saved, but a notification or the metrics file failed.
     pub const FOLLOW_UP_FAILED: u8 = 4;
+    /// The scan completed, but most domains could not be measured because of the scanning
+    /// side (offline, resolver down, no route): the same code as a runtime failure, since the
+    /// scan measured this host, not the domains.
+    pub const UNHEALTHY: u8 = 3;
 }
 
 /// An error that ends the command, with the exit code it maps to.

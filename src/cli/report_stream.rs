@@ -42,9 +42,10 @@ pub(super) fn write_report(
     out: &Path,
     history: bool,
 ) -> Result<(), CliError> {
-    let mut input = ReportInput::new(light, baseline);
+    let mut input =
+        ReportInput::new(light, baseline).with_health(store.scan_health(id).map_err(store_error)?);
     let previous = match history {
-        true => store.previous_scan_id(id).map_err(store_error)?,
+        true => store.previous_measured_scan_id(id).map_err(store_error)?,
         false => None,
     };
     let previous_light;

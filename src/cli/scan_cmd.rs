@@ -22,6 +22,11 @@ use crate::targets;
 
 /// Runs the scan command and returns its exit code.
 pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
+    if let Some(files) = super::open_files::raise()
+        && let Some(warning) = super::open_files::warning(files.now, args.concurrency)
+    {
+        eprintln!("{warning}");
+    }
     let portfolio = load_portfolio(&args)?;
     let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
     let baseline = load_baseline(args.baseline.as_deref(), &checks)?;
@@ -99,14 +104,27 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     progress.finish_and_clear();
     let (mut store, written) = sink.finish().map_err(|e| CliError::runtime(anyhow!(e)))?;
     written.map_err(super::history_cmd::store_error)?;
+    // The scan's health is recorded before it becomes visible, so no reader sees an unhealthy
+    // scan as a real measurement.
+    let health = store
+        .assess_health(plan.id)
+        .map_err(super::history_cmd::store_error)?;
     store
-        .complete_scan(plan.id, &now_rfc3339())
+        .set_health(plan.id, &health)
+        .map_err(super::history_cmd::store_error)?;
+    // One instant for the saved end and the metrics' timestamps, so they agree.
+    let finished = time::OffsetDateTime::now_utc();
+    store
+        .complete_scan(plan.id, &rfc3339(finished))
         .map_err(super::history_cmd::store_error)?;
     let run_stats = crate::metrics::RunStats {
         scan_id: plan.id.0,
         duration: probing_started.elapsed(),
         probed,
-        finished_unix: time::OffsetDateTime::now_utc().unix_timestamp_nanos() as f64 / 1e9,
+        finished_unix: finished.unix_timestamp_nanos() as f64 / 1e9,
+        not_measured: health.not_measured,
+        healthy: !health.unhealthy,
+        last_success_unix: None,
     };
     drop(runtime);
 
@@ -148,6 +166,12 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     }
     drop(store);
     drop(temp_db);
+    if health.unhealthy {
+        // Loud, on stderr, whatever --quiet or --format says: this scan measured this host.
+        // It takes precedence over exit 4: the scan itself is not a measurement.
+        eprintln!("{}", unhealthy_banner(&health));
+        return Ok(exit::UNHEALTHY);
+    }
     Ok(code)
 }
 
@@ -165,6 +189,17 @@ fn check_metrics_path(path: &Path) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// The terminal's warning for a scan that did not measure the domains.
+fn unhealthy_banner(health: &govscan_model::ScanHealth) -> String {
+    let rule = "=".repeat(78);
+    format!(
+        "{rule}\ngovscan: THIS SCAN DID NOT MEASURE THE DOMAINS (exit code 3)\n\
+         What happened: {}\nWhat to try: {}\n{rule}",
+        health.what_happened(),
+        govscan_model::ScanHealth::what_to_try()
+    )
 }
 
 /// A scan database in the temporary directory for `--no-db`, deleted (with its WAL) on drop.
@@ -382,9 +417,36 @@ fn probe_config(args: &ScanArgs) -> Result<ProbeConfig, CliError> {
         concurrency: args.concurrency as usize,
         per_address: args.per_address as usize,
         retries: args.retries,
+        max_addresses: args.max_addresses as usize,
+        allow_cidrs: parse_allow_cidrs(&args.allow_cidrs)?,
+        exclude: match &args.exclude {
+            Some(path) => {
+                crate::exclude::load_file(path).map_err(|e| CliError::usage(anyhow!(e)))?
+            }
+            None => govscan_probe::ExcludeList::default(),
+        },
         ..ProbeConfig::default()
     })
     .and_then(|config| politeness(config, args))
+}
+
+/// `--allow-cidr` values: CIDR ranges or single addresses.
+fn parse_allow_cidrs(values: &[String]) -> Result<Vec<govscan_probe::IpNet>, CliError> {
+    values
+        .iter()
+        .map(|text| {
+            let trimmed = text.trim();
+            trimmed
+                .parse::<govscan_probe::IpNet>()
+                .map(|net| net.trunc())
+                .or_else(|_| trimmed.parse::<IpAddr>().map(govscan_probe::IpNet::from))
+                .map_err(|_| {
+                    CliError::usage(anyhow!(
+                        "--allow-cidr {text:?}: expected a CIDR range such as 127.10.0.0/16"
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// Applies the politeness flags: gap, rate, User-Agent, TLS scan budget, `--gentle` last.
@@ -447,8 +509,11 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 }
 
 fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
@@ -533,6 +598,48 @@ mod tests {
             (std::time::Duration::ZERO, None)
         );
         assert!(default.tls_scan && !default.allow_private);
+        assert!(default.allow_cidrs.is_empty() && default.exclude.rules.is_empty());
+        assert_eq!(default.max_addresses, govscan_probe::DEFAULT_MAX_ADDRESSES);
+    }
+
+    #[test]
+    fn address_policy_flags_reach_the_probe_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let skip = dir.path().join("skip.txt");
+        std::fs::write(
+            &skip,
+            "gov.example
+192.0.2.0/24
+",
+        )
+        .expect("write");
+        let config = probe_config(&scan_args(&[
+            "--allow-cidr",
+            "127.10.0.0/16",
+            "--allow-cidr",
+            "10.9.8.7",
+            "--max-addresses",
+            "2",
+            "--exclude",
+            skip.to_str().expect("utf-8"),
+        ]))
+        .expect("config");
+        let nets: Vec<String> = config.allow_cidrs.iter().map(|n| n.to_string()).collect();
+        assert_eq!(nets, ["127.10.0.0/16", "10.9.8.7/32"]);
+        assert_eq!(config.max_addresses, 2);
+        assert_eq!(config.exclude.rules.len(), 2);
+        assert!(config.exclude.rules[1].origin.ends_with("skip.txt:2"));
+        let bad = probe_config(&scan_args(&["--allow-cidr", "127.10.0.0/99"]));
+        assert!(bad.is_err_and(|e| e.error.to_string().contains("--allow-cidr")));
+        std::fs::write(
+            &skip,
+            "gov.example
+not a domain
+",
+        )
+        .expect("write");
+        let bad = probe_config(&scan_args(&["--exclude", skip.to_str().expect("utf-8")]));
+        assert!(bad.is_err_and(|e| e.error.to_string().contains("skip.txt:2:")));
     }
 
     #[test]

@@ -43,6 +43,18 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
             println!("    grade capped: {cap}");
         }
     }
+    let excluded: Vec<&str> = result
+        .domains
+        .iter()
+        .filter(|d| d.is_excluded())
+        .map(|d| d.domain.as_str())
+        .collect();
+    if !excluded.is_empty() {
+        println!(
+            "not scanned, at their owners' request (--exclude): {}",
+            excluded.join(", ")
+        );
+    }
     let scored: Vec<f64> = result.domains.iter().filter_map(|d| d.score).collect();
     if !scored.is_empty() {
         let mean = scored.iter().sum::<f64>() / scored.len() as f64;

@@ -1,8 +1,14 @@
 //! What the lab-gated integration tests share: the gate on `GOVSCAN_LAB`, the lab's run
-//! directory, and a line on stderr that the test harness does not capture.
+//! directory, the flag that lets a scan reach the loopback lab, and a line on stderr that the
+//! test harness does not capture.
 
 use std::io::Write as _;
 use std::path::PathBuf;
+
+/// The flag every scan of the lab passes: the lab lives on loopback (127.10.x.x), and govscan
+/// contacts no loopback or private address unless allowed.
+#[allow(dead_code)] // not every lab test binary scans with it (tests/hostile.rs allows less)
+pub(crate) const LAB_ALLOW: &str = "--allow-private";
 
 /// Writes past the test harness's output capture so a skip is always visible.
 pub(crate) fn say(line: &str) {

@@ -36,6 +36,52 @@ WEB = {
 # Where dns-huge's thousands of A records point (nothing listens there).
 HUGE_A = "127.10.3.250"
 
+# ---- issue 11 profiles (127.10.16.x) --------------------------------------------------------
+# Silent servers that many.hostile.test's thousands of A records point at (80/443 tarpits).
+MANY_ADDRESSES = ["127.10.16.%d" % i for i in range(10, 110)]
+MANY_RECORDS = 2000  # A records in one answer (TCP), cycling over MANY_ADDRESSES
+# The "blocked" address: the hostile scan allows 127.10.16.0/25 but not this one; 80/443 log
+# every connection to RUN_DIR/contacted.log (the scan must make none).
+WATCHED = "127.10.16.200"
+PLAIN = "127.10.16.2"  # an ordinary web server (sts-blocked's own address)
+PAIRS = "127.10.16.3"  # apex -> www redirect pairs, all four names on this one address
+SLOWTLS = "127.10.16.4"  # answers hand-built hellos one byte-sized record a millisecond
+# bloat.hostile.test: 16 addresses, each a redirect chain of 60 KB headers of non-UTF-8 bytes
+# and a 64 KiB security.txt of control characters (which JSON escapes six-fold).
+BLOAT_ADDRESSES = ["127.10.16.%d" % i for i in range(110, 126)]
+BLOAT_HEADER = 60_000
+# Exact names answered by the hostile DNS server: name -> {qtype: [rdata, ...]}.
+A, AAAA, MX, TXT = 1, 28, 15, 16
+EXACT = {
+    "blocked-loopback.hostile.test": {A: [WATCHED]},
+    "blocked-zero.hostile.test": {A: ["0.0.0.0"]},
+    "blocked-cloud.hostile.test": {
+        A: ["169.254.169.254", "168.63.129.16"],
+        AAAA: ["fd00:ec2::254"],
+    },
+    "blocked-mapped.hostile.test": {
+        A: ["10.16.0.1", "100.64.16.1", "192.0.0.170", "198.18.16.1"],
+        AAAA: ["::ffff:127.10.16.200", "64:ff9b::7f0a:10c8", "64:ff9b:1::a10:1", "fc16::1"],
+    },
+    "sts-blocked.hostile.test": {
+        A: [PLAIN],
+        MX: [(10, "mail.sts-blocked.hostile.test")],
+        TXT: ["v=spf1 -all"],
+    },
+    "mail.sts-blocked.hostile.test": {A: [PLAIN]},
+    "_mta-sts.sts-blocked.hostile.test": {TXT: ["v=STSv1; id=20261201"]},
+    "mta-sts.sts-blocked.hostile.test": {A: [WATCHED]},
+    "pair1.hostile.test": {A: [PAIRS]},
+    "www.pair1.hostile.test": {A: [PAIRS]},
+    "pair2.hostile.test": {A: [PAIRS]},
+    "www.pair2.hostile.test": {A: [PAIRS]},
+    "slowtls.hostile.test": {A: [SLOWTLS]},
+    "bloat.hostile.test": {A: BLOAT_ADDRESSES},
+}
+SLOWTLS_SECONDS = 30  # longest drip of one connection
+SLOWTLS_BYTES = 64 * 1024  # and at most this many bytes
+PAIR_REQUESTS = 100  # requests served on one keep-alive connection
+
 # Bounds on what the lab itself spends.
 MAX_HELD = 256  # connections the tarpit holds at once
 HOLD_SECONDS = 120  # how long one held connection lasts
@@ -72,6 +118,9 @@ async def http(profile, reader, writer):
             async with held:
                 await asyncio.sleep(HOLD_SECONDS)
             return
+        if profile == "pair":
+            await pair(reader, writer)
+            return
         path = await read_request(reader)
         if path is None:
             return
@@ -105,6 +154,98 @@ async def http(profile, reader, writer):
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
             await writer.drain()
     except (OSError, ssl.SSLError, asyncio.TimeoutError):
+        pass
+    finally:
+        await close(writer)
+
+
+def host_of(head):
+    """The Host header of a request head, lower case, without port."""
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"host":
+            return value.strip().decode("latin-1").lower().rsplit(":", 1)[0]
+    return ""
+
+
+async def pair(reader, writer):
+    """apex -> 301 www on the same address, keep-alive: the probe's connection stays open."""
+    for _ in range(PAIR_REQUESTS):
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            return
+        host = host_of(head)
+        scheme = "https" if writer.get_extra_info("sslcontext") else "http"
+        if host.startswith("www."):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        else:
+            location = "%s://www.%s/" % (scheme, host)
+            writer.write(
+                b"HTTP/1.1 301 Moved Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n"
+                % location.encode()
+            )
+        await writer.drain()
+
+
+async def bloat(reader, writer):
+    """Keep-alive: every path redirects to the next with a 60 KB header; security.txt is 64 KiB
+    of control characters."""
+    for _ in range(PAIR_REQUESTS):
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            return
+        parts = head.split(b" ", 2)
+        path = parts[1] if len(parts) > 1 else b"/"
+        if path.startswith(b"/.well-known/security.txt"):
+            body = bytes([1]) * 65536
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        else:
+            n = int(path[3:]) if path.startswith(b"/b/") and path[3:].isdigit() else 0
+            writer.write(
+                b"HTTP/1.1 301 Moved Permanently\r\nLocation: /b/%d\r\nX-Bloat: %s\r\n"
+                b"Content-Length: 0\r\n\r\n" % (n + 1, b"\xff" * BLOAT_HEADER)
+            )
+        await writer.drain()
+
+
+async def watched(reader, writer):
+    """A blocked address: logs the connection and closes it."""
+    try:
+        local = writer.get_extra_info("sockname")
+        peer = writer.get_extra_info("peername")
+        with open(os.path.join(RUN_DIR, "contacted.log"), "a") as log:
+            log.write("%s:%s <- %s:%s\n" % (local[0], local[1], peer[0], peer[1]))
+    finally:
+        await close(writer)
+
+
+async def slowtls(reader, writer):
+    """443 of slowtls: an alert to rustls (ALPN http/1.1), so the hand-built-hello scan runs;
+    every other hello gets a ServerHello split into one-byte handshake records, one a ms."""
+    try:
+        hello = await asyncio.wait_for(reader.read(4096), 10)
+        if b"http/1.1" in hello:
+            writer.write(b"\x15\x03\x03\x00\x02\x02\x28")  # fatal handshake_failure
+            await writer.drain()
+            return
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # A ServerHello claiming 65,000 bytes, never finished.
+        message = b"\x02\x00\xfd\xe8\x03\x03" + bytes(SLOWTLS_BYTES)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + SLOWTLS_SECONDS
+        sent = 0
+        for byte in message:
+            if loop.time() > end or sent >= SLOWTLS_BYTES:
+                break
+            writer.write(b"\x16\x03\x03\x00\x01" + bytes([byte]))
+            await writer.drain()
+            sent += 6
+            await asyncio.sleep(0.001)
+    except (OSError, asyncio.TimeoutError):
         pass
     finally:
         await close(writer)
@@ -180,6 +321,24 @@ def a_rdata(ip):
     return socket.inet_aton(ip)
 
 
+def exact(query, q, records):
+    """The answer for a name of EXACT: its records of the asked type, else NODATA."""
+    here = b"\xc0\x0c"
+    qtype = q[3]
+    answers = []
+    for value in records.get(qtype, []):
+        if qtype == A:
+            rdata = a_rdata(value)
+        elif qtype == AAAA:
+            rdata = socket.inet_pton(socket.AF_INET6, value)
+        elif qtype == MX:
+            rdata = struct.pack("!H", value[0]) + encode_name(value[1])
+        else:  # TXT: one character-string
+            rdata = bytes([len(value)]) + value.encode()
+        answers.append(rr(here, qtype, rdata))
+    return reply(query, q, answers=answers, authority=[] if answers else [soa_rr()])
+
+
 def label_of(name):
     """The label just under hostile.test. that names the profile ("" for others)."""
     return name[: -len(ZONE) - 1].split(".")[-1] if name.endswith("." + ZONE) else ""
@@ -190,6 +349,18 @@ def answer(query, q, tcp):
     name, qtype = q[2], q[3]
     here = b"\xc0\x0c"  # pointer to the question name
     first = label_of(name)
+    if name in EXACT:
+        return exact(query, q, EXACT[name])
+    if first == "many":
+        if not tcp:
+            return reply(query, q, tc=True)
+        if qtype != A:
+            return reply(query, q, authority=[soa_rr()])
+        records = [
+            rr(here, A, a_rdata(MANY_ADDRESSES[i % len(MANY_ADDRESSES)]))
+            for i in range(MANY_RECORDS)
+        ]
+        return reply(query, q, answers=records)
     if name == ZONE:
         return reply(query, q, authority=[soa_rr()])
     if first == "dns-servfail":
@@ -294,6 +465,46 @@ async def dns_tcp(reader, writer):
         await close(writer)
 
 
+async def guarded(handler, reader, writer):
+    """Runs a connection handler, closing the connection whatever happens."""
+    try:
+        await handler(reader, writer)
+    except (OSError, ssl.SSLError, asyncio.TimeoutError):
+        pass
+    finally:
+        await close(writer)
+
+
+async def issue11_servers(plain_ctx):
+    """Listeners of the issue 11 profiles on 127.10.16.x."""
+    servers = []
+    tarpit = lambda r, w: http("tarpit", r, w)
+    for address in MANY_ADDRESSES:
+        for port in (80, 443):
+            servers.append(await asyncio.start_server(tarpit, address, port))
+    for port in (80, 443):
+        servers.append(await asyncio.start_server(watched, WATCHED, port))
+    plain = lambda r, w: http("plain", r, w)
+    servers.append(await asyncio.start_server(plain, PLAIN, 80))
+    servers.append(
+        await asyncio.start_server(plain, PLAIN, 443, ssl=plain_ctx, ssl_handshake_timeout=10)
+    )
+    pairs = lambda r, w: http("pair", r, w)
+    servers.append(await asyncio.start_server(pairs, PAIRS, 80))
+    servers.append(
+        await asyncio.start_server(pairs, PAIRS, 443, ssl=plain_ctx, ssl_handshake_timeout=10)
+    )
+    for address in BLOAT_ADDRESSES:
+        handler = lambda r, w: guarded(bloat, r, w)
+        servers.append(await asyncio.start_server(handler, address, 80))
+        servers.append(
+            await asyncio.start_server(handler, address, 443, ssl=plain_ctx, ssl_handshake_timeout=10)
+        )
+    servers.append(await asyncio.start_server(plain, SLOWTLS, 80))
+    servers.append(await asyncio.start_server(slowtls, SLOWTLS, 443))
+    return servers
+
+
 async def main(run_dir):
     plain_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     plain_ctx.load_cert_chain(os.path.join(run_dir, "cert.pem"), os.path.join(run_dir, "key.pem"))
@@ -314,6 +525,7 @@ async def main(run_dir):
             servers.append(
                 await asyncio.start_server(handler, address, 443, ssl=ctx, ssl_handshake_timeout=10)
             )
+    servers.extend(await issue11_servers(plain_ctx))
     loop = asyncio.get_running_loop()
     await loop.create_datagram_endpoint(Udp, local_addr=(DNS_ADDR, 53))
     servers.append(await asyncio.start_server(dns_tcp, DNS_ADDR, 53))
@@ -330,4 +542,5 @@ async def main(run_dir):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: server.py RUN_DIR")
-    asyncio.run(main(sys.argv[1]))
+    RUN_DIR = sys.argv[1]
+    asyncio.run(main(RUN_DIR))

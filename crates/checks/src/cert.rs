@@ -1,5 +1,6 @@
 //! Certificate checks: chain trust and completeness, name match, validity and lifetime, keys,
-//! signatures, Certificate Transparency and OCSP stapling, plus the DER helpers they share.
+//! signatures, Certificate Transparency, OCSP stapling and revocation, plus the DER helpers they
+//! share.
 
 pub mod chain_complete;
 pub mod expiry_soon;
@@ -8,8 +9,10 @@ pub mod hostname_match;
 pub mod key_strength;
 pub mod lifetime;
 pub mod not_expired;
+pub mod not_revoked;
 pub mod ocsp_stapling;
 pub mod signature_algorithm;
+pub(crate) mod staple;
 pub mod transparency;
 pub mod trusted_chain;
 

@@ -3,10 +3,67 @@
 //! Rule: any endpoint that fails makes the domain fail (the worst is shown first); otherwise any
 //! endpoint that warns makes it warn; otherwise any endpoint that could not be judged makes the
 //! domain inconclusive; only when every endpoint passed does the domain pass. A domain with no
-//! endpoint at all is inconclusive.
+//! endpoint at all is inconclusive. Probe data that is present but incomplete (a redirect chain
+//! whose later hop failed: its last response is the redirect in front of the failure, not the
+//! page) is not judged either ([`Completeness`]). The runner adds the address families whose
+//! lookup failed as endpoints that could not be judged (`crate::coverage`).
 
-use govscan_model::{EndpointObservations, Outcome, Probed, Status};
+use govscan_model::{
+    EndpointObservations, FailureKind, HttpExchange, Outcome, Probed, RedirectChain, RedirectEnd,
+    Status, TlsObservation, TlsScan,
+};
 use serde_json::json;
+
+/// The finding of an outcome that could not be judged because the scanner's own side failed
+/// (no route from this host, no free descriptors, a local connect error, an unreachable
+/// resolver): never the target's fault, and counted by the scan's health.
+pub const SCANNER_FAILURE: &str = govscan_model::SCANNER_FAILURE;
+
+/// The finding of an outcome that could not be judged because a probe gave no data.
+pub const PROBE_INCOMPLETE: &str = "probe_incomplete";
+
+/// The finding for a failed probe: `address_blocked` when the address policy kept govscan from
+/// connecting, [`SCANNER_FAILURE`] when the scanner's side failed, else [`PROBE_INCOMPLETE`].
+pub fn incomplete_finding(kind: Option<FailureKind>) -> &'static str {
+    match kind {
+        // The address policy kept govscan from connecting: nothing was asked of the target.
+        Some(FailureKind::Blocked) => "address_blocked",
+        Some(kind) if kind.is_scanner_side() => SCANNER_FAILURE,
+        _ => PROBE_INCOMPLETE,
+    }
+}
+
+/// Probe data that can be present and still not be judgeable.
+pub trait Completeness {
+    /// Why this value cannot be judged although the probe completed; `None` when it can.
+    fn incomplete(&self) -> Option<EndpointVerdict> {
+        None
+    }
+}
+
+impl Completeness for TlsObservation {}
+impl Completeness for TlsScan {}
+impl Completeness for HttpExchange {}
+
+impl Completeness for RedirectChain {
+    /// A chain whose later hop failed ends on the redirect in front of the failure: judging
+    /// that redirect as the page would credit (or blame) the site for a response nobody sees.
+    fn incomplete(&self) -> Option<EndpointVerdict> {
+        match &self.end {
+            RedirectEnd::HopFailed {
+                url,
+                detail,
+                failure,
+            } => Some(EndpointVerdict::new(
+                Status::Inconclusive,
+                incomplete_finding(*failure),
+                format!("the redirect chain broke off: {url} failed ({detail})"),
+                json!({ "hop_failed": url, "detail": detail, "failure": failure }),
+            )),
+            _ => None,
+        }
+    }
+}
 
 /// One endpoint's verdict.
 #[derive(Debug, Clone)]
@@ -51,23 +108,29 @@ fn rank(status: Status) -> u8 {
 
 /// Judges every endpoint with `judge` over the probe selected by `pick`; an endpoint whose
 /// probe is missing is inconclusive with the probe's own reason.
-pub fn combine<T>(
+/// Data that is present but incomplete ([`Completeness`]) is inconclusive too.
+pub fn combine<T: Completeness>(
     check: &str,
     endpoints: &[EndpointObservations],
     pick: impl Fn(&EndpointObservations) -> &Probed<T>,
     judge: impl Fn(&EndpointObservations, &T) -> EndpointVerdict,
 ) -> Outcome {
     combine_each(check, endpoints, |ep| match pick(ep) {
-        Probed::Ok { value } => judge(ep, value),
+        Probed::Ok { value } => value.incomplete().unwrap_or_else(|| judge(ep, value)),
         other => missing_probe_verdict(other),
     })
 }
 
-/// The verdict for an endpoint whose probe gave no data: inconclusive, with the probe's reason.
+/// The verdict for an endpoint whose probe gave no data: inconclusive, with the probe's reason
+/// (finding `address_blocked` or [`SCANNER_FAILURE`] as [`incomplete_finding`] says).
 pub fn missing_probe_verdict<T>(probe: &Probed<T>) -> EndpointVerdict {
+    let kind = match probe {
+        Probed::Failed { kind, .. } => Some(*kind),
+        _ => None,
+    };
     EndpointVerdict::new(
         Status::Inconclusive,
-        "probe_incomplete",
+        incomplete_finding(kind),
         probe.missing_reason().unwrap_or_default(),
         json!({ "reason": probe.missing_reason() }),
     )

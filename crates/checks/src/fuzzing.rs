@@ -13,6 +13,9 @@ use crate::http::{csp_effect, csp_policy, hsts_header, security_txt_file, set_co
 use crate::mail::{dmarc_record, spf_eval, spf_record};
 use crate::{Context, find, runner::evaluate_one};
 
+mod policies;
+pub use policies::{caa, mta_sts, tls_rpt};
+
 /// 2026-11-27T00:00:00Z, the "now" used when judging fuzzed observations.
 const NOW: i64 = 1_795_737_600;
 
@@ -256,6 +259,106 @@ pub fn certificate(der: &[u8]) {
                 "{id} passed an unparseable leaf"
             );
         }
+    }
+}
+
+/// Revocation answers: `bytes` as the stapled OCSP response of the chain `leaf` + `issuer`
+/// (judged by `cert.ocsp-stapling` and `cert.not-revoked`), as an OCSP response the probe
+/// fetched, and as a CRL the probe fetched (read by the probe's reader, then judged).
+#[doc(hidden)]
+pub fn revocation(leaf: &[u8], issuer: &[u8], bytes: &[u8]) {
+    use govscan_revocation::{Answer, Cert, crl, ocsp};
+    let (Ok(leaf_cert), Ok(issuer_cert)) = (Cert::parse(leaf), Cert::parse(issuer)) else {
+        return;
+    };
+    let answer = ocsp::read_response(bytes, &leaf_cert, &issuer_cert, NOW).answer;
+    let reading = match crl::read(
+        bytes,
+        &leaf_cert,
+        &issuer_cert,
+        "http://crl.example.test/a.crl",
+    ) {
+        govscan_model::CrlRead::Read { value } => {
+            if crl::judge(&value, NOW) == Answer::Good {
+                assert!(
+                    value.signature == "valid" && value.issuer_matches,
+                    "a CRL without a valid signature by the issuer answered good"
+                );
+                assert!(value.entry.is_none() && value.out_of_scope.is_empty());
+            }
+            json!({"state": "read", "value": value})
+        }
+        govscan_model::CrlRead::Unreadable { detail } => {
+            json!({"state": "unreadable", "detail": detail})
+        }
+    };
+    let cert = |der: &[u8]| json!({"der_base64": STANDARD.encode(der)});
+    let response = json!({"state": "ok", "value": {"address": "192.0.2.80:80", "status": 200,
+        "content_type": null, "bytes": bytes.len(), "duration_ms": 1,
+        "body_base64": STANDARD.encode(bytes)}});
+    let tls = json!({"state": "ok", "value": {
+        "version": "TLSv1_3", "cipher_suite": "TLS13_AES_128_GCM_SHA256",
+        "key_exchange_group": "X25519", "alpn": "http/1.1", "chain": [cert(leaf), cert(issuer)],
+        "ocsp_stapled": STANDARD.encode(bytes),
+        "trust": {"at_scan_time": null, "chain_only": null, "roots": "fuzz roots"},
+        "sni": "example.test"}});
+    let revocation = json!({"state": "ok", "value": {"not_asked": [], "queries": [
+        {"source": "crl", "url": "http://crl.example.test/a.crl", "method": "GET", "shared": false,
+         "response": response, "crl": reading},
+        {"source": "ocsp", "url": "http://ocsp.example.test", "method": "GET", "shared": true,
+         "response": response, "crl": null}]}});
+    let Some(obs) = observations(json!({}), json!({"tls": tls, "revocation": revocation})) else {
+        return;
+    };
+    // The response is echoed in base64 three times (staple, query, evidence).
+    let input_len = bytes.len().saturating_mul(8);
+    for id in ["cert.ocsp-stapling", "cert.not-revoked"] {
+        let Some(outcome) = judge(id, &obs, input_len) else {
+            continue;
+        };
+        if id == "cert.ocsp-stapling" && outcome.status == Status::Pass {
+            assert_eq!(
+                answer,
+                Answer::Good,
+                "a staple that does not read good passed"
+            );
+        }
+        if answer == Answer::Good && id == "cert.not-revoked" {
+            assert_ne!(
+                outcome.status,
+                Status::Inconclusive,
+                "a good answer was not used"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod revocation_fuzzing_tests {
+    use super::*;
+
+    #[test]
+    fn the_revocation_entry_point_takes_real_and_broken_answers() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/revocation/vectors.json"
+        );
+        let vectors: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("vectors")).expect("json");
+        let der = |v: &Value| STANDARD.decode(v.as_str().expect("b64")).expect("base64");
+        let (leaf, issuer) = (
+            der(&vectors["certs"]["leaf_good"]),
+            der(&vectors["certs"]["inter"]),
+        );
+        for kind in ["ocsp", "crl"] {
+            for v in vectors[kind].as_array().expect("list") {
+                let bytes = der(&v["der"]);
+                revocation(&leaf, &issuer, &bytes);
+                revocation(&leaf, &issuer, &bytes[..bytes.len() / 2]);
+            }
+        }
+        revocation(&leaf, &issuer, b"");
+        revocation(b"", &issuer, b"\x30\x03\x0a\x01\x00");
     }
 }
 

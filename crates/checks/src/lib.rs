@@ -3,6 +3,7 @@
 
 pub mod cert;
 pub mod context;
+pub mod coverage;
 pub mod declarative;
 pub mod dns;
 pub mod endpoints;
@@ -34,3 +35,5 @@ pub trait Check: Sync {
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod runner_properties;

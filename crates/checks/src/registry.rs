@@ -7,7 +7,8 @@ use crate::cert::{
     transparency::Transparency,
 };
 use crate::cert::{
-    hostname_match::HostnameMatch, not_expired::NotExpired, trusted_chain::TrustedChain,
+    hostname_match::HostnameMatch, not_expired::NotExpired, not_revoked::NotRevoked,
+    trusted_chain::TrustedChain,
 };
 use crate::dns::{
     caa::Caa, dnssec::Dnssec, ipv6_nameservers::Ipv6Nameservers, ipv6_web::Ipv6Web,
@@ -37,6 +38,7 @@ pub static ALL: &[&dyn Check] = &[
     &KeyStrength,
     &Lifetime,
     &NotExpired,
+    &NotRevoked,
     &OcspStapling,
     &SignatureAlgorithm,
     &Transparency,

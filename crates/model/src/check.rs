@@ -96,6 +96,9 @@ pub enum Need {
     Https,
     /// `/.well-known/security.txt` on every endpoint.
     SecurityTxt,
+    /// The same-origin paths declared by declarative checks, fetched over https:// on every
+    /// endpoint.
+    Paths,
 }
 
 /// A source a check cites.

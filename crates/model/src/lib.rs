@@ -3,19 +3,23 @@
 //! to disk and replayed; nothing here performs I/O.
 
 pub mod check;
+pub mod health;
 pub mod observation;
 pub mod outcome;
 pub mod probed;
 pub mod result;
+pub mod revocation;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
+pub mod tls_scan;
 
 pub use check::{CheckMeta, Family, Level, Need, Reference};
+pub use health::{SCANNER_FAILURE, ScanHealth};
 pub use observation::{
-    BogusKind, BogusReason, DnssecObservation, DnssecStatus, MtaStsPolicyFetch, NameServer,
-    NameServerAddress, NameServerAnswer, NameServersObservation, OrganisationalDmarc, PathFetch,
-    not_probed,
+    AddressSelection, BlockedAddress, BogusKind, BogusReason, DnssecObservation, DnssecStatus,
+    MtaStsPolicyFetch, NameServer, NameServerAddress, NameServerAnswer, NameServersObservation,
+    OrganisationalDmarc, PathFetch, not_probed,
 };
 pub use observation::{
     CaaObservation, CaaRecord, CertificateDer, ConnectionCount, DnsObservations,
@@ -26,9 +30,14 @@ pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};
+pub use revocation::{
+    CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
+    RevocationResponse, RevocationSource,
+};
 pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
     OrganisationScore, Rollups, Score, TopFix,
 };
 pub use spf_tree::{SpfAnswer, SpfQuery, SpfQueryType, SpfTree};
 pub use target::{OrgKind, Organisation, Portfolio, Target};
+pub use tls_scan::{DhGroup, DheHello, DheProbe};

@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Probed;
 use crate::spf_tree::SpfTree;
+use crate::tls_scan::{DheProbe, dhe_absent};
+use crate::{FailureKind, Probed};
 
 /// Everything probed for one domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,8 +20,53 @@ pub struct Observations {
     pub duration_ms: u64,
     /// DNS records read for the domain.
     pub dns: DnsObservations,
-    /// One entry per address the domain resolves to (or per `--connect` override).
+    /// One entry per address probed: the addresses the domain resolves to (or its `--connect`
+    /// override) that the address policy allows, at most `--max-addresses` per family.
     pub endpoints: Vec<EndpointObservations>,
+    /// Which resolved addresses were left alone, and why (absent in older results: every
+    /// resolved address was probed).
+    #[serde(default)]
+    pub addresses: AddressSelection,
+}
+
+/// How the probe chose the endpoints among the resolved addresses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressSelection {
+    /// Set when the domain is on the `--exclude` list (the entry and where it was written):
+    /// nothing about it was probed, at its owner's request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
+    /// The most addresses probed per family (`--max-addresses`; 0 in older results).
+    #[serde(default)]
+    pub max_per_family: u32,
+    /// Distinct allowed addresses left unprobed because of that cap.
+    #[serde(default)]
+    pub not_probed: u32,
+    /// Addresses the address policy blocked (never contacted), with why; at most 16 listed.
+    #[serde(default)]
+    pub blocked: Vec<BlockedAddress>,
+    /// How many distinct addresses were blocked in all.
+    #[serde(default)]
+    pub blocked_total: u32,
+}
+
+impl AddressSelection {
+    /// Most blocked addresses listed one by one.
+    pub const BLOCKED_LISTED: usize = 16;
+
+    /// True when some resolved address was not probed (blocked or over the cap).
+    pub fn is_partial(&self) -> bool {
+        self.not_probed > 0 || self.blocked_total > 0
+    }
+}
+
+/// A resolved address the probe did not contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockedAddress {
+    /// The address.
+    pub address: String,
+    /// Why (its special-purpose class and what would allow it, or the exclude-list entry).
+    pub reason: String,
 }
 
 /// DNS data for one domain. Each record set is a separate probe.
@@ -154,6 +200,10 @@ pub struct EndpointObservations {
     /// How many connections the probe made for this endpoint (absent in older results: zero).
     #[serde(default)]
     pub connections: ConnectionCount,
+    /// The leaf certificate's revocation status asked of its CA (CRL / OCSP over http://) when
+    /// no usable OCSP response was stapled (absent in older results: read as skipped).
+    #[serde(default = "crate::revocation::revocation_absent")]
+    pub revocation: Probed<crate::RevocationObservation>,
 }
 
 /// The connections one endpoint's probe made: the politeness record (issue 7).
@@ -207,13 +257,15 @@ pub struct TlsObservation {
 
 /// What hand-built ClientHellos learned about one endpoint (no handshake is completed).
 /// Version names: `ssl2`, `ssl3`, `tls10`, `tls11`, `tls12`, `tls13`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TlsScan {
     /// One entry per protocol version probed, newest first.
     pub versions: Vec<VersionProbe>,
-    /// Named groups probed one at a time (empty when not probed; see `groups_note`).
+    /// Named groups probed (empty when not probed; see `groups_note`): with TLS 1.3 and with
+    /// the highest accepted TLS 1.0–1.2 version (curves), each entry naming its version.
     pub groups: Vec<GroupProbe>,
-    /// The version the groups were probed with, if any.
+    /// The newest version the groups were probed with, if any (in results written before
+    /// groups carried their own version, the only one).
     pub groups_version: Option<String>,
     /// Why groups were not (fully) probed, if so.
     pub groups_note: Option<String>,
@@ -226,6 +278,10 @@ pub struct TlsScan {
     pub budget_exhausted: bool,
     /// Wall time of the whole scan, in milliseconds.
     pub duration_ms: u64,
+    /// The finite-field groups used with DHE suites, from the ServerKeyExchange; skipped when
+    /// no DHE suite is accepted (absent in results written before this probe existed: skipped).
+    #[serde(default = "dhe_absent")]
+    pub dhe: Probed<DheProbe>,
 }
 
 /// What the server did with hellos offering one protocol version.
@@ -270,6 +326,9 @@ pub struct GroupProbe {
     pub name: String,
     /// `Some(true)` accepted, `Some(false)` refused, `None` unknown.
     pub accepted: Option<bool>,
+    /// The version the group was probed with (absent in older results: `groups_version`).
+    #[serde(default)]
+    pub version: Option<String>,
 }
 
 /// One certificate as sent by the server.
@@ -354,6 +413,10 @@ pub enum RedirectEnd {
         url: String,
         /// Why.
         detail: String,
+        /// The class of the failure (absent in results written before it was recorded), so a
+        /// failure on the scanner's side is told apart from the target's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failure: Option<FailureKind>,
     },
 }
 

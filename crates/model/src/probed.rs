@@ -49,6 +49,11 @@ pub enum FailureKind {
     /// no free file descriptors, the domain's budget spent waiting for a connection slot, a
     /// local connect error. Never judged as a failure of the target.
     Scanner,
+    /// The address policy refused the connection: a special-purpose address (loopback,
+    /// private, link-local, metadata, ...) not allowed by `--allow-private`/`--allow-cidr`, or a
+    /// domain or range on the `--exclude` list. Nothing was sent; never judged as the target's
+    /// failure.
+    Blocked,
     /// Anything else.
     Other,
 }

@@ -61,3 +61,11 @@ pub struct DomainResult {
     /// What the probe saw.
     pub observations: Observations,
 }
+
+impl DomainResult {
+    /// True when the domain was on the `--exclude` list: not scanned, at its owner's request
+    /// (every outcome has the finding `excluded`; also holds in the store's light view).
+    pub fn is_excluded(&self) -> bool {
+        !self.outcomes.is_empty() && self.outcomes.iter().all(|o| o.finding == "excluded")
+    }
+}

@@ -5,6 +5,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ipnet::IpNet;
+
+use crate::policy::ExcludeList;
+
 /// The default `User-Agent` sent with every HTTP request: names the tool and where to read
 /// about it, so an operator who sees it in a log can find out who scans and why.
 pub const DEFAULT_USER_AGENT: &str =
@@ -67,10 +71,19 @@ pub struct ProbeConfig {
     /// Hosts a redirect may lead to (the target set, lower case, no trailing dot). A hop to
     /// another host is fetched only when it is listed here; the probed domain itself always is.
     pub allowed_redirect_hosts: BTreeSet<String>,
-    /// Follow redirects to hosts whose address is loopback, private, link-local, CGNAT,
-    /// multicast, unspecified or a cloud metadata address (`--allow-private`). The targets
-    /// themselves and `connect_overrides` are operator-chosen and never subject to this rule.
+    /// Allow connections to loopback, RFC 1918 and unique-local addresses (`--allow-private`),
+    /// which the address policy otherwise blocks for every connection: the targets' own
+    /// addresses, redirect hops, the MTA-STS policy host, name servers. Cloud metadata addresses
+    /// stay blocked. See `policy.rs`.
     pub allow_private: bool,
+    /// Ranges the address policy allows explicitly (`--allow-cidr`, repeatable), whatever their
+    /// special-purpose class. The addresses of `connect_overrides` are allowed as well.
+    pub allow_cidrs: Vec<IpNet>,
+    /// Domains and ranges never contacted (`--exclude FILE`), whatever else allows them.
+    pub exclude: ExcludeList,
+    /// Most addresses probed per address family of one domain (`--max-addresses`); the rest
+    /// are recorded as not probed.
+    pub max_addresses: usize,
 }
 
 impl Default for ProbeConfig {
@@ -102,6 +115,9 @@ impl Default for ProbeConfig {
             rate: None,
             allowed_redirect_hosts: BTreeSet::new(),
             allow_private: false,
+            allow_cidrs: Vec::new(),
+            exclude: ExcludeList::default(),
+            max_addresses: DEFAULT_MAX_ADDRESSES,
         }
     }
 }
@@ -124,6 +140,9 @@ impl ProbeConfig {
         self
     }
 }
+
+/// Addresses probed per family (IPv4, IPv6) of one domain unless `--max-addresses` says otherwise.
+pub const DEFAULT_MAX_ADDRESSES: usize = 8;
 
 /// `--gentle`: connections in flight to one address.
 pub const GENTLE_PER_ADDRESS: usize = 1;

@@ -16,6 +16,7 @@ use hickory_resolver::{ResolverBuilder, TokioResolver};
 
 use crate::ProbeConfig;
 use crate::error::ProbeError;
+use crate::resolver_health::ResolverHealth;
 use crate::zone_cache::ZoneFacts;
 
 /// Most names queried while climbing for CAA (a name has at most 127 labels; real ones few).
@@ -45,6 +46,8 @@ pub(crate) struct Dns {
     pub(crate) description: String,
     /// Zone-level facts shared by every domain of the scan.
     pub(crate) facts: Arc<ZoneFacts>,
+    /// Whether the resolver is there at all (asked when a query times out).
+    health: Arc<ResolverHealth>,
     /// The same servers asked with the CD bit, after a SERVFAIL (`cd.rs`).
     pub(crate) cd: crate::cd::CdHandle,
 }
@@ -93,6 +96,24 @@ pub(crate) fn resolver_builder(
     Ok((builder, description))
 }
 
+/// The resolver addresses this scan asks: `--resolver`, or the system's name servers.
+fn resolver_addresses(config: &ProbeConfig) -> Vec<std::net::SocketAddr> {
+    match config.resolver {
+        Some(addr) => vec![addr],
+        None => hickory_resolver::system_conf::read_system_conf()
+            .map(|(cfg, _)| {
+                cfg.name_servers()
+                    .iter()
+                    .map(|ns| {
+                        let port = ns.connections.first().map_or(53, |c| c.port);
+                        std::net::SocketAddr::new(ns.ip, port)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
 impl Dns {
     /// Builds a non-validating, non-caching resolver as configured.
     pub(crate) fn new(config: &ProbeConfig) -> Result<Dns, ProbeError> {
@@ -104,6 +125,10 @@ impl Dns {
             resolver,
             description,
             facts: Arc::new(ZoneFacts::default()),
+            health: Arc::new(ResolverHealth::new(
+                resolver_addresses(config),
+                config.connect_timeout,
+            )),
             cd: crate::cd::cd_handle(config)?,
         })
     }
@@ -114,7 +139,13 @@ impl Dns {
         name: &Name,
         rtype: RecordType,
     ) -> Result<Answer, QueryFailure> {
-        match self.resolver.lookup(name.clone(), rtype).await {
+        let mut result = self.resolver.lookup(name.clone(), rtype).await;
+        // A TCP connection to the server that another answer broke (cut short) cancels every
+        // query in flight on it; that says nothing about this name, so it is asked once more.
+        if matches!(&result, Err(e) if e.to_string().contains("receiver was canceled")) {
+            result = self.resolver.lookup(name.clone(), rtype).await;
+        }
+        match result {
             Ok(lookup) if rtype != RecordType::CNAME => {
                 if let Some(why) = cname_trouble(name, lookup.answers()) {
                     return Err((
@@ -162,7 +193,15 @@ impl Dns {
             }
             // A validating resolver refuses a bogus zone with SERVFAIL: ask again with CD.
             Err(e) if crate::cd::is_servfail(&e) => self.read_with_cd(name, rtype, &e).await,
-            Err(e) => Err(classify_error(&e, name, rtype)),
+            Err(e) => {
+                let (kind, detail) = classify_error(&e, name, rtype);
+                if kind == FailureKind::Timeout
+                    && let Some(why) = self.health.down().await
+                {
+                    return Err((FailureKind::Scanner, format!("{detail}: {why}")));
+                }
+                Err((kind, detail))
+            }
         }
     }
 
@@ -435,14 +474,51 @@ pub(crate) fn empty_answer(no: NoRecords) -> Answer {
 }
 
 /// Classifies a resolver error into a failure kind and a precise message.
+/// Every query here goes to the configured resolver, so a resolver that cannot be reached at
+/// all (refused, no route from this host, no descriptors, no connection) is the scanner's
+/// failure, not the domain's; its answers (SERVFAIL, REFUSED) and its silence are not.
 pub(crate) fn classify_error(e: &NetError, name: &Name, rtype: RecordType) -> QueryFailure {
-    let kind = match e {
-        NetError::Timeout => FailureKind::Timeout,
-        _ => FailureKind::Dns,
-    };
-    (
-        kind,
-        format!("{rtype} query for {} failed: {e}", name_text(name)),
+    let query = format!("{rtype} query for {}", name_text(name));
+    match e {
+        NetError::Timeout => (FailureKind::Timeout, format!("{query} failed: {e}")),
+        NetError::NoConnections => (
+            FailureKind::Scanner,
+            format!("{query} failed: the resolver could not be reached from this host ({e})"),
+        ),
+        NetError::Io(io) if resolver_unreachable(io) => (
+            FailureKind::Scanner,
+            format!("{query} failed: the resolver could not be reached from this host ({io})"),
+        ),
+        _ => {
+            let text = e.to_string();
+            let why = if text.contains("receiver was canceled") {
+                format!(
+                    "the server's connection broke with the query in flight (an answer cut \
+                     short?): {text}"
+                )
+            } else {
+                text
+            };
+            (FailureKind::Dns, format!("{query} failed: {why}"))
+        }
+    }
+}
+
+/// True for an I/O error that means the resolver is not there for this host: refused (nothing
+/// listens), no route, the local network down, no descriptors.
+fn resolver_unreachable(io: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        io.kind(),
+        ErrorKind::ConnectionRefused
+            | ErrorKind::NetworkUnreachable
+            | ErrorKind::HostUnreachable
+            | ErrorKind::NetworkDown
+            | ErrorKind::AddrNotAvailable
+            | ErrorKind::PermissionDenied
+    ) || matches!(
+        io.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS)
     )
 }
 

@@ -1,5 +1,5 @@
 //! HTTP exchanges and hand-walked redirect chains on one endpoint; a hop to another host is
-//! followed only when `offsite::hop_address` allows it (target set, no private addresses).
+//! followed only when `offsite::hop_address` allows it (target set, address policy).
 
 use std::collections::HashSet;
 use std::error::Error as _;
@@ -231,15 +231,34 @@ impl Session<'_> {
                 break;
             }
         }
+        let body_text = body
+            .keep_text
+            .then(|| String::from_utf8_lossy(&kept).into_owned());
+        let kept_bytes = headers
+            .iter()
+            .map(|h| json_size(&h.name) + json_size(&h.value))
+            .sum::<usize>()
+            + body_text.as_deref().map_or(0, json_size);
+        if let Some(share) = self.counter.share()
+            && !share.keep(kept_bytes)
+        {
+            return Err(late(Failure::new(
+                FailureKind::TooLarge,
+                format!(
+                    "the response from {url} ({} bytes of headers and text) is not kept: the \
+                     domain's budget of {} MiB of kept response data is spent",
+                    kept_bytes,
+                    crate::fair::KEPT_BYTES_PER_DOMAIN >> 20
+                ),
+            )));
+        }
         let exchange = HttpExchange {
             url: url.to_string(),
             status,
             headers,
             body_len: total,
             body_truncated: truncated,
-            body_text: body
-                .keep_text
-                .then(|| String::from_utf8_lossy(&kept).into_owned()),
+            body_text,
         };
         Ok((exchange, !truncated && !closes))
     }
@@ -263,6 +282,10 @@ impl Session<'_> {
                 None => self.exchange(&url, body).await,
                 Some(ip) => {
                     // One fresh connection per hop to another host; its SNI/Host is that host.
+                    // This endpoint's connection is closed first, freeing its slots: holding
+                    // one slot while waiting for another deadlocks when both are on one
+                    // address (--per-address 1, or apex -> www pairs on shared hosting).
+                    self.conn = None;
                     let host = url.host_str().unwrap_or_default().to_string();
                     let mut other = Session::new(self.inner, &host, ip, self.counter);
                     other.exchange(&url, body).await
@@ -275,6 +298,7 @@ impl Session<'_> {
                     let end = RedirectEnd::HopFailed {
                         url: url.to_string(),
                         detail: failure.detail,
+                        failure: Some(failure.kind),
                     };
                     return Ok(RedirectChain { hops, end });
                 }
@@ -327,6 +351,12 @@ impl Session<'_> {
             url = next;
         }
     }
+}
+
+/// About how many bytes `text` takes in results.json: control characters are written as
+/// six-byte `\u00XX` escapes (invalid UTF-8 is already three-byte U+FFFD here).
+fn json_size(text: &str) -> usize {
+    text.len() + 5 * text.bytes().filter(|b| *b < 0x20).count()
 }
 
 /// The scheme of an http(s) URL.

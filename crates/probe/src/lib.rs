@@ -7,9 +7,11 @@ mod anchors;
 mod bogus;
 mod cd;
 mod config;
+mod counter;
 mod dns;
 mod dnssec;
 mod error;
+mod fair;
 mod http;
 pub mod legacy;
 mod mail_policy;
@@ -17,7 +19,13 @@ mod nameservers;
 mod net;
 mod offsite;
 mod partial;
+mod policy;
+mod resolver_health;
+mod revocation;
+mod scanner_side;
+mod select;
 mod session;
+mod special;
 mod spf_tree;
 mod trust;
 mod zone_cache;
@@ -26,19 +34,23 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use govscan_model::{FailureKind, Observations, PathFetch, Probed};
+use govscan_model::{AddressSelection, FailureKind, Observations, PathFetch, Probed};
 use hickory_resolver::proto::rr::{Name, RecordType};
 
 pub use config::{
-    DEFAULT_USER_AGENT, GENTLE_MIN_GAP, GENTLE_PER_ADDRESS, GENTLE_RATE,
+    DEFAULT_MAX_ADDRESSES, DEFAULT_USER_AGENT, GENTLE_MIN_GAP, GENTLE_PER_ADDRESS, GENTLE_RATE,
     GENTLE_TLS_SCAN_HANDSHAKES, ProbeConfig,
 };
 pub use error::ProbeError;
+pub use ipnet::IpNet;
+pub use policy::{ExcludeList, ExcludeRule, ExcludeTarget};
 
 use crate::dns::Dns;
+use crate::fair::DomainShare;
 use crate::http::BodyPolicy;
 use crate::net::{ConnCounter, Limits};
-use crate::partial::{Partial, PartialEndpoint};
+use crate::partial::{Finished, Partial, PartialEndpoint};
+use crate::policy::AddressPolicy;
 use crate::session::{Scheme, Session};
 use crate::trust::TrustStore;
 
@@ -56,6 +68,8 @@ pub(crate) struct Inner {
     pub(crate) validator: dnssec::Validator,
     pub(crate) trust: TrustStore,
     pub(crate) limits: Limits,
+    /// Revocation fetches of this scan (CRLs, OCSP answers), shared by every domain.
+    pub(crate) revocation: revocation::FetchCache,
 }
 
 /// Probes domains. Cheap to clone; clones share the resolver, roots and connection limits.
@@ -75,9 +89,9 @@ impl std::fmt::Debug for Prober {
 impl Prober {
     /// Loads the trust roots and builds the resolver.
     pub fn new(config: ProbeConfig) -> Result<Prober, ProbeError> {
-        if config.concurrency == 0 || config.per_address == 0 {
+        if config.concurrency == 0 || config.per_address == 0 || config.max_addresses == 0 {
             return Err(ProbeError::Config(
-                "concurrency and per_address must be at least 1".into(),
+                "concurrency, per_address and max_addresses must be at least 1".into(),
             ));
         }
         if config.rate == Some(0) {
@@ -89,7 +103,8 @@ impl Prober {
         let dns = Dns::new(&config)?;
         let validator = dnssec::Validator::new(&config)?;
         let limits = Limits::new(config.concurrency, config.per_address)
-            .with_pacing(config.min_gap, config.rate);
+            .with_pacing(config.min_gap, config.rate)
+            .with_policy(AddressPolicy::from_config(&config));
         Ok(Prober {
             inner: Arc::new(Inner {
                 config,
@@ -97,6 +112,7 @@ impl Prober {
                 validator,
                 trust,
                 limits,
+                revocation: revocation::FetchCache::default(),
             }),
         })
     }
@@ -106,28 +122,63 @@ impl Prober {
         &self.inner.config
     }
 
-    /// Probes one domain: DNS, then TLS and HTTP on every address. Bounded by `domain_timeout`;
-    /// on expiry the probes that had not finished are recorded as timeouts.
+    /// Probes one domain: DNS, then TLS and HTTP on its addresses. Bounded by `domain_timeout`
+    /// (plus the time it waited for slots other domains held, at most once more); on expiry the
+    /// probes that had not finished are recorded as timeouts, or as scanner-side failures when
+    /// they were waiting for a connection slot. A domain on the exclude list is not probed.
     pub async fn probe_domain(&self, domain: &str) -> Observations {
         let started = Instant::now();
         let probed_at = now_rfc3339();
         let raw = domain.trim().trim_end_matches('.').to_ascii_lowercase();
         let name = dns::parse_domain(&raw);
         let domain = name.as_ref().map(dns::name_text).unwrap_or(raw);
+        let limits = &self.inner.limits;
         let state = Mutex::new(Partial::default());
         let budget = self.inner.config.domain_timeout;
         let cd_reads = Arc::new(Mutex::new(Vec::new()));
-        let probe = cd::reads_of(Arc::clone(&cd_reads), self.run(&domain, name, &state));
-        let finished = tokio::time::timeout(budget, probe).await.is_ok();
+        let share = limits.domain_share();
+        let finished = match limits.policy().check_host(&domain) {
+            Err(refusal) => {
+                excluded(&mut lock(&state), &refusal.reason);
+                true
+            }
+            Ok(()) => {
+                // Boxed: the whole probe is a large future, kept off the caller's stack. The CD
+                // reads of a bogus zone are logged per domain (`cd::reads_of`).
+                let run = Box::pin(cd::reads_of(
+                    Arc::clone(&cd_reads),
+                    self.run(&domain, name, &state, &share),
+                ));
+                fair::within_budget(budget, &share, run).await
+            }
+        };
+        let starved = share.starved();
+        let budget_text = if starved >= std::time::Duration::from_millis(1) {
+            format!(
+                "{budget:?} (domain_timeout, plus {:.1}s spent waiting for connection slots that other domains held)",
+                starved.as_secs_f64()
+            )
+        } else {
+            format!("{budget:?} (domain_timeout)")
+        };
         let why = if finished {
             "internal: probe ended without a result".to_string()
         } else {
+            format!("the domain's budget of {budget_text} ran out before this probe finished")
+        };
+        let waiting = |stage| {
             format!(
-                "the domain's budget of {budget:?} (domain_timeout) ran out before this probe finished"
+                "the domain's budget of {budget_text} ran out while this probe waited for {}: \
+                 a limit of the scanner, not a failure of the target",
+                limits.describe_wait(stage)
             )
         };
         let partial = state.into_inner().unwrap_or_else(|p| p.into_inner());
-        let (mut dns, endpoints) = partial.finish(self.inner.dns.description.clone(), &why);
+        let Finished {
+            mut dns,
+            endpoints,
+            addresses,
+        } = partial.finish(self.inner.dns.description.clone(), &why, &waiting);
         dns.read_with_cd = std::mem::take(&mut *cd_reads.lock().unwrap_or_else(|p| p.into_inner()));
         Observations {
             domain,
@@ -135,11 +186,18 @@ impl Prober {
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             dns,
             endpoints,
+            addresses,
         }
     }
 
     /// All probes of one domain, writing each result into `state` as soon as it is known.
-    async fn run(&self, domain: &str, name: Result<Name, String>, state: &Mutex<Partial>) {
+    async fn run(
+        &self,
+        domain: &str,
+        name: Result<Name, String>,
+        state: &Mutex<Partial>,
+        share: &Arc<DomainShare>,
+    ) {
         let name = match name {
             Ok(name) => name,
             Err(why) => {
@@ -159,7 +217,7 @@ impl Prober {
                     d.soa = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.spf = Some(Probed::failed(FailureKind::Dns, why.clone()));
                 }
-                self.endpoints(domain, Vec::new(), state).await;
+                self.endpoints(domain, Vec::new(), state, share).await;
                 return;
             }
         };
@@ -181,7 +239,7 @@ impl Prober {
                 s.dns.a = Some(a.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
                 s.dns.aaaa = Some(aaaa.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
             }
-            self.endpoints(domain, resolved, state).await;
+            self.endpoints(domain, resolved, state, share).await;
         };
         let dmarc = async {
             match name.prepend_label("_dmarc") {
@@ -221,7 +279,7 @@ impl Prober {
                 let v = dns.soa(&soa, &name).await;
                 store(&|s| s.dns.soa = Some(v.clone()))
             },
-            self.mail_and_zone(domain, &name, &soa, state),
+            self.mail_and_zone(domain, &name, &soa, state, share),
         );
     }
 
@@ -233,6 +291,7 @@ impl Prober {
         name: &Name,
         soa: &dns::SharedSoa,
         state: &Mutex<Partial>,
+        share: &Arc<DomainShare>,
     ) {
         let inner = &*self.inner;
         let store = |f: &dyn Fn(&mut Partial)| f(&mut lock(state));
@@ -242,13 +301,13 @@ impl Prober {
                 store(&|s| s.dns.dnssec = Some(v.clone()))
             },
             async {
-                let v = nameservers::probe(&inner.dns, &inner.config, soa, name).await;
+                let v = nameservers::probe(inner, soa, name).await;
                 store(&|s| s.dns.nameservers = Some(v.clone()))
             },
             async {
                 let txt = mail_policy::txt_at(inner, "_mta-sts", name).await;
                 store(&|s| s.dns.mta_sts = Some(txt.clone()));
-                let policy = mail_policy::mta_sts_policy(inner, domain, &txt).await;
+                let policy = mail_policy::mta_sts_policy(inner, domain, &txt, share).await;
                 store(&|s| s.dns.mta_sts_policy = Some(policy.clone()))
             },
             async {
@@ -264,20 +323,33 @@ impl Prober {
         );
     }
 
-    /// Probes every address (overrides replace the resolved ones), endpoints concurrently.
-    async fn endpoints(&self, domain: &str, resolved: Vec<IpAddr>, state: &Mutex<Partial>) {
-        let mut ips = self
-            .inner
-            .config
+    /// Probes the addresses (overrides replace the resolved ones) that the address policy
+    /// allows, at most `max_addresses` per family, endpoints concurrently.
+    async fn endpoints(
+        &self,
+        domain: &str,
+        resolved: Vec<IpAddr>,
+        state: &Mutex<Partial>,
+        share: &Arc<DomainShare>,
+    ) {
+        let config = &self.inner.config;
+        let candidates = config
             .connect_overrides
             .get(domain)
             .cloned()
             .unwrap_or(resolved);
-        let mut unique = std::collections::HashSet::new();
-        ips.retain(|ip| unique.insert(*ip));
-        let counters: Vec<Arc<ConnCounter>> = ips.iter().map(|_| Arc::default()).collect();
+        let (ips, selection) = select::choose(
+            &candidates,
+            self.inner.limits.policy(),
+            config.max_addresses,
+        );
+        let counters: Vec<Arc<ConnCounter>> = ips
+            .iter()
+            .map(|_| Arc::new(ConnCounter::for_domain(share)))
+            .collect();
         {
             let mut s = lock(state);
+            s.addresses = selection;
             s.endpoints = ips
                 .iter()
                 .zip(&counters)
@@ -326,9 +398,12 @@ impl Prober {
             origin: None,
         };
         let mut modern_tls_failure = None;
+        let mut ask_ca = None;
         match session.open_tls().await {
             Ok(tls) => {
                 set(&|e| e.tls = Some(Probed::ok(tls.clone())));
+                // The CA is asked about the certificate while this endpoint's requests go on.
+                ask_ca = Some(revocation::spawn(Arc::clone(&self.inner), tls.clone()));
                 let https = match session.url_for(Scheme::Https, "/") {
                     Ok(url) => session.redirect_chain(url, home).await,
                     Err(f) => Err(f),
@@ -362,6 +437,7 @@ impl Prober {
                 );
                 set(&|e| {
                     e.tls = Some(failure.probed());
+                    e.revocation = Some(revocation::not_attempted(failure.kind, &failure.detail));
                     e.https = Some(Probed::failed(failure.kind, why.clone()));
                     e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
                     e.paths = self
@@ -383,6 +459,10 @@ impl Prober {
         };
         let http = http.map_or_else(|f| f.probed(), Probed::ok);
         set(&|e| e.http = Some(http.clone()));
+        if let Some(asked) = ask_ca {
+            let revocation = asked.await_result().await;
+            set(&|e| e.revocation = Some(revocation.clone()));
+        }
         // The hand-built-hello scan runs last, with no other connection of this endpoint open.
         session.conn = None;
         let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;
@@ -425,6 +505,23 @@ impl Prober {
         let addr = std::net::SocketAddr::new(ip, config.https_port);
         legacy::scan_limited(addr, domain, &options, &self.inner.limits, counter).await
     }
+}
+
+/// Records a domain on the exclude list: every probe skipped with `reason`, nothing contacted.
+fn excluded(state: &mut Partial, reason: &str) {
+    fn skip<T>(reason: &str) -> Option<Probed<T>> {
+        Some(Probed::skipped(reason))
+    }
+    let d = &mut state.dns;
+    (d.a, d.aaaa, d.ns, d.txt) = (skip(reason), skip(reason), skip(reason), skip(reason));
+    (d.dmarc, d.mta_sts, d.tls_rpt) = (skip(reason), skip(reason), skip(reason));
+    (d.mx, d.caa, d.soa) = (skip(reason), skip(reason), skip(reason));
+    (d.dnssec, d.nameservers) = (skip(reason), skip(reason));
+    (d.mta_sts_policy, d.dmarc_organisational) = (skip(reason), skip(reason));
+    state.addresses = AddressSelection {
+        excluded: Some(reason.to_string()),
+        ..AddressSelection::default()
+    };
 }
 
 /// Locks the partial state; a poisoned lock still holds valid data.

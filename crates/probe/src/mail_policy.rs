@@ -2,16 +2,17 @@
 //! the DMARC record of the organisational domain (RFC 7489 §6.6.3), found with the public
 //! suffix list compiled into the `psl` crate (offline, no fetch at run time).
 
-use std::net::IpAddr;
+use std::sync::Arc;
 
 use govscan_model::{FailureKind, MtaStsPolicyFetch, OrganisationalDmarc, Probed};
-use hickory_resolver::proto::rr::{Name, RecordType};
+use hickory_resolver::proto::rr::Name;
 
-use crate::Inner;
-use crate::dns::{addresses_of, name_text};
+use crate::dns::name_text;
+use crate::fair::DomainShare;
 use crate::http::BodyPolicy;
 use crate::net::ConnCounter;
 use crate::session::{Scheme, Session};
+use crate::{Inner, offsite};
 
 /// Most policy-file bytes kept (RFC 8461 policies are a few hundred bytes).
 const POLICY_CAP: usize = 64 * 1024;
@@ -69,11 +70,14 @@ pub(crate) async fn organisational_dmarc(
     }
 }
 
-/// Fetches `https://mta-sts.<domain>/.well-known/mta-sts.txt` when `_mta-sts` announces a policy.
+/// Fetches `https://mta-sts.<domain>/.well-known/mta-sts.txt` when `_mta-sts` announces a policy,
+/// from the first address of the policy host that the address policy allows, charging the
+/// connection to the domain's share of the slots.
 pub(crate) async fn mta_sts_policy(
     inner: &Inner,
     domain: &str,
     txt: &Probed<Vec<String>>,
+    share: &Arc<DomainShare>,
 ) -> Probed<MtaStsPolicyFetch> {
     let announced = txt
         .value()
@@ -84,14 +88,11 @@ pub(crate) async fn mta_sts_policy(
         ));
     }
     let host = format!("mta-sts.{domain}");
-    let ip = match inner.config.connect_overrides.get(&host) {
-        Some(ips) if !ips.is_empty() => ips[0],
-        _ => match resolve_first(inner, &host).await {
-            Ok(ip) => ip,
-            Err(failure) => return failure,
-        },
+    let ip = match offsite::allowed_address(inner, &host).await {
+        Ok(ip) => ip,
+        Err(failure) => return failure,
     };
-    let counter = ConnCounter::default();
+    let counter = ConnCounter::for_domain(share);
     let mut session = Session::new(inner, &host, ip, &counter);
     let tls = match session.open_tls().await {
         Ok(tls) => tls,
@@ -114,26 +115,6 @@ pub(crate) async fn mta_sts_policy(
         }),
         Err(failure) => failure.probed(),
     }
-}
-
-/// The first address of `host` (IPv4 first), or the probe failure.
-pub(crate) async fn resolve_first<T>(inner: &Inner, host: &str) -> Result<IpAddr, Probed<T>> {
-    let name = Name::from_ascii(format!("{host}."))
-        .map_err(|e| Probed::failed(FailureKind::Dns, format!("cannot form {host}: {e}")))?;
-    for rtype in [RecordType::A, RecordType::AAAA] {
-        match inner.dns.query(&name, rtype).await {
-            Ok(answer) => {
-                if let Some(ip) = addresses_of(&answer.records).first() {
-                    return Ok(*ip);
-                }
-            }
-            Err((kind, detail)) => return Err(Probed::failed(kind, detail)),
-        }
-    }
-    Err(Probed::failed(
-        FailureKind::NoData,
-        format!("{host} has no A or AAAA record"),
-    ))
 }
 
 #[cfg(test)]

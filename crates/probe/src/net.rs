@@ -1,17 +1,21 @@
-//! Connection budgets: global and per-address limits, a minimum gap between connections to
-//! one address, a scan-wide rate of new connections, and TCP connect with bounded retries.
+//! Connection budgets: global, per-domain and per-address limits, a minimum gap between
+//! connections to one address, a scan-wide rate of new connections, and TCP connect with
+//! bounded retries behind the address policy (`policy.rs`), checked at connect time.
 
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use govscan_model::{ConnectionCount, FailureKind, Probed};
+use govscan_model::{FailureKind, Probed};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+
+pub(crate) use crate::counter::{ConnCounter, WaitStage};
+use crate::fair::{self, DomainShare};
+use crate::policy::AddressPolicy;
 
 /// A failed step, classified, with a precise message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +51,12 @@ pub(crate) struct Limits {
     next_start: Mutex<HashMap<IpAddr, Instant>>,
     /// The scan-wide rate of new connections, if limited.
     rate: Option<RateLimit>,
+    /// Which addresses may be contacted at all.
+    policy: AddressPolicy,
+    /// Connections one domain may hold at once (its fair share of `global`).
+    per_domain: usize,
+    /// The global limit, for messages.
+    global_limit: usize,
 }
 
 /// A token bucket in its GCRA form: one token per `interval`, at most `burst` saved up.
@@ -85,33 +95,6 @@ impl RateLimit {
     }
 }
 
-/// Connections made for one endpoint, counted as they start (shared by its probes).
-#[derive(Debug, Default)]
-pub(crate) struct ConnCounter {
-    tcp: AtomicU32,
-    tls: AtomicU32,
-}
-
-impl ConnCounter {
-    /// One more TCP connect attempt.
-    pub(crate) fn tcp(&self) {
-        self.tcp.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// One more TLS handshake (rustls or hand-built hello).
-    pub(crate) fn tls(&self) {
-        self.tls.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// The counts so far.
-    pub(crate) fn snapshot(&self) -> ConnectionCount {
-        ConnectionCount {
-            tcp_connects: self.tcp.load(Ordering::Relaxed),
-            tls_handshakes: self.tls.load(Ordering::Relaxed),
-        }
-    }
-}
-
 /// What a TCP connect needs besides the address: pacing and counting (both optional).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Pacing<'a> {
@@ -121,9 +104,11 @@ pub(crate) struct Pacing<'a> {
     pub(crate) counter: Option<&'a ConnCounter>,
 }
 
-/// Held while a connection is open; dropping it frees both slots.
+/// Held while a connection is open; dropping it frees its slots.
 #[derive(Debug)]
 pub(crate) struct ConnPermit {
+    _open: Option<fair::Open>,
+    _domain: Option<OwnedSemaphorePermit>,
     _address: OwnedSemaphorePermit,
     _global: OwnedSemaphorePermit,
 }
@@ -138,7 +123,44 @@ impl Limits {
             min_gap: Duration::ZERO,
             next_start: Mutex::new(HashMap::new()),
             rate: None,
+            policy: AddressPolicy::default(),
+            per_domain: fair::per_domain_limit(global),
+            global_limit: global,
         }
+    }
+
+    /// What a request waiting at `stage` waits for, in words with the limits' values.
+    pub(crate) fn describe_wait(&self, stage: WaitStage) -> String {
+        match stage {
+            WaitStage::Domain => format!(
+                "one of the domain's own {} connection slots (a quarter of --concurrency), all busy with its other probes",
+                self.per_domain
+            ),
+            WaitStage::Address => format!(
+                "a connection slot of the address (--per-address {}), held by other probes of that address",
+                self.per_address_limit
+            ),
+            WaitStage::Global => format!(
+                "one of the scan's {} connection slots (--concurrency), all held by other domains",
+                self.global_limit
+            ),
+        }
+    }
+
+    /// Puts `policy` in front of every connection.
+    pub(crate) fn with_policy(mut self, policy: AddressPolicy) -> Limits {
+        self.policy = policy;
+        self
+    }
+
+    /// The address policy.
+    pub(crate) fn policy(&self) -> &AddressPolicy {
+        &self.policy
+    }
+
+    /// A fresh fair share for one domain.
+    pub(crate) fn domain_share(&self) -> Arc<DomainShare> {
+        DomainShare::new(self.per_domain)
     }
 
     /// Adds a least gap between connection starts to one address and a scan-wide rate.
@@ -168,8 +190,29 @@ impl Limits {
         }
     }
 
-    /// Waits for a slot for `ip` (per-address first, so a waiting connection holds no global slot).
-    pub(crate) async fn acquire(&self, ip: IpAddr) -> Result<ConnPermit, Failure> {
+    /// Waits for a slot for `ip` charged to `counter`'s domain (none for a default counter):
+    /// one of the domain's own slots first, then the address's, then a global one (so a waiting
+    /// connection holds no global slot). Every connection takes them in this order
+    /// and no probe asks for a second connection while it holds one, so no cycle of waits can
+    /// form (docs/design/politeness.md, "Slot order").
+    pub(crate) async fn acquire_for(
+        &self,
+        ip: IpAddr,
+        counter: &ConnCounter,
+    ) -> Result<ConnPermit, Failure> {
+        // The mark stays set if this future is dropped while waiting (the domain's budget ran
+        // out), so the unfinished probe can say it was waiting for a slot.
+        let waiting = counter.share().map(DomainShare::wait);
+        let closed = || {
+            counter.set_waiting(None);
+            Failure::new(FailureKind::Other, "connection limiter closed")
+        };
+        counter.set_waiting(Some(WaitStage::Domain));
+        let domain = match counter.share() {
+            Some(share) => Some(share.slot().await.ok_or_else(closed)?),
+            None => None,
+        };
+        counter.set_waiting(Some(WaitStage::Address));
         let address_sem = {
             // A poisoned map is still a valid map; keep going.
             let mut map = self.per_address.lock().unwrap_or_else(|p| p.into_inner());
@@ -177,19 +220,65 @@ impl Limits {
                 .or_insert_with(|| Arc::new(Semaphore::new(self.per_address_limit)))
                 .clone()
         };
-        let closed = |_| Failure::new(FailureKind::Other, "connection limiter closed");
-        let address = address_sem.acquire_owned().await.map_err(closed)?;
-        let global = self.global.clone().acquire_owned().await.map_err(closed)?;
+        let address = address_sem.acquire_owned().await.map_err(|_| closed())?;
+        counter.set_waiting(Some(WaitStage::Global));
+        let global = self
+            .global
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| closed())?;
+        counter.set_waiting(None);
         Ok(ConnPermit {
+            _open: waiting.map(fair::Waiting::granted),
+            _domain: domain,
             _address: address,
             _global: global,
         })
     }
+
+    /// The address policy's verdict on `ip` as a probe failure.
+    pub(crate) fn admit(&self, ip: IpAddr) -> Result<(), Failure> {
+        admit(&self.policy, ip)
+    }
+}
+
+/// `policy`'s verdict on `ip`: a refusal is a `Blocked` failure (nothing was sent).
+fn admit(policy: &AddressPolicy, ip: IpAddr) -> Result<(), Failure> {
+    policy
+        .check(ip)
+        .map_err(|refusal| Failure::new(FailureKind::Blocked, refusal.reason))
 }
 
 /// Connects with `timeout` per attempt and `retries` extra attempts for refused/timed-out
-/// connects; every attempt is paced and counted.
+/// connects; every attempt is paced and counted. The address policy of `pacing.limits` (the
+/// strict default policy without limits) is checked on the exact address first: a blocked
+/// address is never contacted.
 pub(crate) async fn connect_tcp(
+    addr: SocketAddr,
+    timeout: Duration,
+    retries: u32,
+    pacing: Pacing<'_>,
+) -> Result<TcpStream, Failure> {
+    match pacing.limits {
+        Some(limits) => limits.admit(addr.ip())?,
+        None => admit(&AddressPolicy::default(), addr.ip())?,
+    }
+    connect_admitted(addr, timeout, retries, pacing).await
+}
+
+/// Connects to the DNS resolver the operator chose (`--resolver`, or the system's): the one
+/// destination the address policy does not govern (design/politeness.md), since it is the
+/// scanner's own infrastructure, not a target. One attempt, no pacing.
+pub(crate) async fn connect_resolver(
+    addr: SocketAddr,
+    timeout: Duration,
+) -> Result<TcpStream, Failure> {
+    connect_admitted(addr, timeout, 0, Pacing::default()).await
+}
+
+/// The connect loop behind [`connect_tcp`], for an address already admitted.
+async fn connect_admitted(
     addr: SocketAddr,
     timeout: Duration,
     retries: u32,
@@ -223,8 +312,15 @@ pub(crate) async fn connect_tcp(
     Err(last)
 }
 
-/// Maps an OS connect error to a failure kind.
+/// Maps an OS connect error to a failure kind; an error that lies with this host (no route
+/// for the family, no descriptors, no local address) is the scanner's, never the target's.
 fn classify_connect_error(e: &io::Error, addr: SocketAddr) -> Failure {
+    if let Some(why) = crate::scanner_side::local_cause(e, addr.ip()) {
+        return Failure::new(
+            FailureKind::Scanner,
+            format!("TCP connect to {addr} failed on the scanner's side, not the target's: {why}"),
+        );
+    }
     match e.kind() {
         io::ErrorKind::ConnectionRefused => Failure::new(
             FailureKind::Refused,
@@ -249,95 +345,4 @@ fn classify_connect_error(e: &io::Error, addr: SocketAddr) -> Failure {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn closed_port_is_refused_after_the_retries() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        drop(listener);
-        let counter = ConnCounter::default();
-        let pacing = Pacing {
-            limits: None,
-            counter: Some(&counter),
-        };
-        let err = connect_tcp(addr, Duration::from_secs(2), 1, pacing)
-            .await
-            .expect_err("closed port");
-        assert_eq!(err.kind, FailureKind::Refused);
-        assert!(err.detail.contains("2 attempt(s)"), "{}", err.detail);
-        assert_eq!(
-            counter.snapshot().tcp_connects,
-            2,
-            "both attempts are counted"
-        );
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn min_gap_spaces_connection_starts_to_one_address() {
-        let limits = Limits::new(8, 8).with_pacing(Duration::from_millis(500), None);
-        let ip: IpAddr = "127.0.0.1".parse().expect("ip");
-        let other: IpAddr = "127.0.0.2".parse().expect("ip");
-        let t0 = Instant::now();
-        limits.pace(ip).await;
-        limits.pace(ip).await;
-        limits.pace(ip).await;
-        assert_eq!(
-            t0.elapsed(),
-            Duration::from_millis(1000),
-            "two gaps of 500 ms"
-        );
-        let t1 = Instant::now();
-        limits.pace(other).await;
-        assert_eq!(
-            t1.elapsed(),
-            Duration::ZERO,
-            "another address has its own gap"
-        );
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn rate_limit_spaces_new_connections_scan_wide() {
-        // 10 a second: a bucket of one token, then one every 100 ms, whatever the address.
-        let limits = Limits::new(8, 8).with_pacing(Duration::ZERO, Some(10));
-        let t0 = Instant::now();
-        for i in 0..5u8 {
-            limits.pace(IpAddr::from([127, 0, 0, i])).await;
-        }
-        assert_eq!(t0.elapsed(), Duration::from_millis(400));
-        // 100 a second: a bucket of ten, so ten start at once.
-        let limits = Limits::new(8, 8).with_pacing(Duration::ZERO, Some(100));
-        let t0 = Instant::now();
-        for i in 0..10u8 {
-            limits.pace(IpAddr::from([127, 0, 0, i])).await;
-        }
-        assert_eq!(t0.elapsed(), Duration::ZERO);
-        limits.pace(IpAddr::from([127, 0, 0, 1])).await;
-        assert_eq!(t0.elapsed(), Duration::from_millis(10));
-    }
-
-    #[tokio::test]
-    async fn per_address_limit_blocks_the_next_connection() {
-        let limits = Limits::new(4, 1);
-        let ip: IpAddr = "127.0.0.1".parse().expect("ip");
-        let held = limits.acquire(ip).await.expect("first");
-        let second = tokio::time::timeout(Duration::from_millis(100), limits.acquire(ip)).await;
-        assert!(
-            second.is_err(),
-            "second connection to the same address must wait"
-        );
-        let other = tokio::time::timeout(
-            Duration::from_millis(100),
-            limits.acquire("127.0.0.2".parse().expect("ip")),
-        )
-        .await;
-        assert!(other.is_ok(), "another address is not blocked");
-        drop(held);
-        assert!(
-            tokio::time::timeout(Duration::from_millis(100), limits.acquire(ip))
-                .await
-                .is_ok()
-        );
-    }
-}
+mod tests;

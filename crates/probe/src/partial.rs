@@ -6,10 +6,10 @@ use govscan_model::{
 };
 use std::sync::Arc;
 
-use crate::net::ConnCounter;
+use crate::net::{ConnCounter, WaitStage};
 use govscan_model::{
-    DnssecObservation, MtaStsPolicyFetch, NameServersObservation, OrganisationalDmarc, PathFetch,
-    SpfTree,
+    AddressSelection, DnssecObservation, MtaStsPolicyFetch, NameServersObservation,
+    OrganisationalDmarc, PathFetch, RevocationObservation, SpfTree,
 };
 
 /// DNS results, `None` while unfinished.
@@ -44,6 +44,7 @@ pub(crate) struct PartialEndpoint {
     pub(crate) security_txt: Option<Probed<HttpExchange>>,
     pub(crate) tls_scan: Option<Probed<TlsScan>>,
     pub(crate) paths: Vec<PathFetch>,
+    pub(crate) revocation: Option<Probed<RevocationObservation>>,
     /// Connections made so far for this endpoint (kept when the domain's budget runs out).
     pub(crate) counter: Arc<ConnCounter>,
 }
@@ -53,17 +54,30 @@ pub(crate) struct PartialEndpoint {
 pub(crate) struct Partial {
     pub(crate) dns: PartialDns,
     pub(crate) endpoints: Vec<PartialEndpoint>,
+    pub(crate) addresses: AddressSelection,
+}
+
+/// What the probe of one domain gathered, every unfinished probe filled in.
+pub(crate) struct Finished {
+    pub(crate) dns: DnsObservations,
+    pub(crate) endpoints: Vec<EndpointObservations>,
+    pub(crate) addresses: AddressSelection,
 }
 
 impl Partial {
-    /// Fills every unfinished probe with a timeout failure saying `why`.
+    /// Fills every unfinished probe with a timeout failure saying `why`; an endpoint that was
+    /// waiting for a connection slot gets a scanner-side failure saying `waiting(stage)`.
     pub(crate) fn finish(
         self,
         resolver: String,
         why: &str,
-    ) -> (DnsObservations, Vec<EndpointObservations>) {
+        waiting: &dyn Fn(WaitStage) -> String,
+    ) -> Finished {
         fn done<T>(slot: Option<Probed<T>>, why: &str) -> Probed<T> {
             slot.unwrap_or_else(|| Probed::failed(FailureKind::Timeout, why))
+        }
+        fn done_as<T>(slot: Option<Probed<T>>, kind: FailureKind, why: &str) -> Probed<T> {
+            slot.unwrap_or_else(|| Probed::failed(kind, why))
         }
         let d = self.dns;
         let dns = DnsObservations {
@@ -90,17 +104,28 @@ impl Partial {
         let endpoints = self
             .endpoints
             .into_iter()
-            .map(|e| EndpointObservations {
-                address: e.address,
-                tls: done(e.tls, why),
-                http: done(e.http, why),
-                https: done(e.https, why),
-                security_txt: done(e.security_txt, why),
-                tls_scan: done(e.tls_scan, why),
-                paths: e.paths,
-                connections: e.counter.snapshot(),
+            .map(|e| {
+                let (kind, why) = match e.counter.waiting_for() {
+                    Some(stage) => (FailureKind::Scanner, waiting(stage)),
+                    None => (FailureKind::Timeout, why.to_string()),
+                };
+                EndpointObservations {
+                    tls: done_as(e.tls, kind, &why),
+                    http: done_as(e.http, kind, &why),
+                    https: done_as(e.https, kind, &why),
+                    security_txt: done_as(e.security_txt, kind, &why),
+                    tls_scan: done_as(e.tls_scan, kind, &why),
+                    revocation: done_as(e.revocation, kind, &why),
+                    address: e.address,
+                    paths: e.paths,
+                    connections: e.counter.snapshot(),
+                }
             })
             .collect();
-        (dns, endpoints)
+        Finished {
+            dns,
+            endpoints,
+            addresses: self.addresses,
+        }
     }
 }

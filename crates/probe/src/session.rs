@@ -116,7 +116,14 @@ impl<'a> Session<'a> {
         port: u16,
     ) -> Result<(OpenConn, Option<TlsObservation>), Failure> {
         let config = &self.inner.config;
-        let permit = self.inner.limits.acquire(self.ip).await?;
+        let limits = &self.inner.limits;
+        // Refused before waiting for a slot; connect_tcp checks the address again as it connects.
+        limits
+            .policy()
+            .check_host(self.domain)
+            .map_err(|refusal| Failure::new(FailureKind::Blocked, refusal.reason))?;
+        limits.admit(self.ip)?;
+        let permit = limits.acquire_for(self.ip, self.counter).await?;
         let addr = SocketAddr::new(self.ip, port);
         let pacing = Pacing {
             limits: Some(&self.inner.limits),

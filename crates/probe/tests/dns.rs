@@ -142,10 +142,13 @@ async fn a_refusing_server_is_a_dns_failure() {
 
 #[tokio::test]
 async fn a_silent_resolver_is_a_timeout() {
-    // A UDP socket that never answers.
+    // A UDP socket that never answers, and a TCP listener on the same port that never
+    // answers either: a resolver that is there but silent (one with nothing listening is
+    // down, which is the scanner's failure: see the next test).
     let socket = tokio::net::UdpSocket::bind("127.0.0.1:0")
         .await
         .expect("bind");
+    let _tcp = std::net::TcpListener::bind(socket.local_addr().expect("addr")).expect("tcp");
     let mut cfg = common::config(socket.local_addr().expect("addr"));
     cfg.dns_timeout = std::time::Duration::from_millis(300);
     let prober = Prober::new(cfg).expect("prober");
@@ -206,6 +209,29 @@ async fn domains_of_one_zone_share_its_zone_facts() {
     assert_eq!(ns_a.zone, "test");
     assert_eq!(a.dns.nameservers, b.dns.nameservers);
     assert_eq!(a.dns.dnssec, b.dns.dnssec);
+}
+
+#[tokio::test]
+async fn a_resolver_that_is_not_there_is_the_scanners_failure() {
+    // Nothing listens on this port: the resolver is down, which says nothing about the domain.
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], common::closed_port()));
+    let mut cfg = common::config(addr);
+    cfg.dns_timeout = std::time::Duration::from_millis(500);
+    cfg.retries = 0;
+    let prober = Prober::new(cfg).expect("prober");
+    let obs = prober.probe_domain("good.test").await;
+    for (label, probe) in [("A", &obs.dns.a), ("AAAA", &obs.dns.aaaa)] {
+        assert!(
+            matches!(
+                probe,
+                Probed::Failed {
+                    kind: FailureKind::Scanner,
+                    ..
+                }
+            ),
+            "{label}: {probe:?}"
+        );
+    }
 }
 
 /// A stand-in for a validating resolver in front of a bogus zone: every query without the CD

@@ -111,7 +111,7 @@ async fn records_an_offsite_redirect_without_fetching_it() {
     assert_eq!(c.hops.len(), 1);
 }
 
-/// good.test redirects to a.b.caa.test (A 127.0.0.1 in the test zone) on the same server.
+/// good.test redirects to a.b.caa.test (A 127.0.0.2 in the test zone) on the same server.
 fn to_other_host(port: u16) -> common::Handler {
     Arc::new(move |path: &str| match path {
         "/" => redirect(&format!("http://a.b.caa.test:{port}/landing")),
@@ -139,16 +139,23 @@ async fn probe_offsite(tune: impl FnOnce(&mut ProbeConfig)) -> (Observations, u1
 }
 
 #[tokio::test]
-async fn a_target_host_at_a_loopback_address_is_not_followed_without_allow_private() {
-    let (obs, port) = probe_offsite(|_| {}).await;
+async fn a_target_host_at_a_blocked_address_is_not_followed() {
+    // good.test (127.0.0.1) is allowed explicitly; a.b.caa.test resolves to 127.0.0.2, which
+    // only --allow-private or a wider --allow-cidr would allow.
+    let (obs, port) = probe_offsite(|c| {
+        c.allow_private = false;
+        c.allow_cidrs = vec!["127.0.0.1/32".parse().expect("net")];
+    })
+    .await;
     let c = chain(&obs);
     assert_eq!(c.hops.len(), 1, "{c:?}");
     match &c.end {
         RedirectEnd::Offsite { location, reason } => {
             assert_eq!(location, &format!("http://a.b.caa.test:{port}/landing"));
             assert!(
-                reason.contains("resolves to 127.0.0.1, loopback")
-                    && reason.contains("--allow-private"),
+                reason.contains("127.0.0.2 is loopback")
+                    && reason.contains("--allow-private")
+                    && reason.contains("not followed"),
                 "{reason}"
             );
         }
@@ -157,8 +164,35 @@ async fn a_target_host_at_a_loopback_address_is_not_followed_without_allow_priva
 }
 
 #[tokio::test]
-async fn a_target_host_is_followed_with_allow_private_and_counted() {
-    let (obs, port) = probe_offsite(|c| c.allow_private = true).await;
+async fn a_target_host_on_the_exclude_list_is_not_followed() {
+    let (obs, _) = probe_offsite(|c| {
+        c.exclude.rules.push(govscan_probe::ExcludeRule {
+            target: govscan_probe::ExcludeTarget::Domain("caa.test".into()),
+            origin: "skip.txt:2".into(),
+        });
+    })
+    .await;
+    match &chain(&obs).end {
+        RedirectEnd::Offsite { reason, .. } => {
+            assert!(
+                reason.contains("exclude list") && reason.contains("skip.txt:2"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected an offsite end, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_target_host_is_followed_when_allowed_and_counted() {
+    // --connect names the address to use for the other host (the server listens on 127.0.0.1).
+    let (obs, port) = probe_offsite(|c| {
+        c.connect_overrides.insert(
+            "a.b.caa.test".into(),
+            vec!["127.0.0.1".parse().expect("ip")],
+        );
+    })
+    .await;
     let c = chain(&obs);
     assert_eq!(c.end, RedirectEnd::Final, "{c:?}");
     let urls: Vec<&str> = c.hops.iter().map(|h| h.url.as_str()).collect();
@@ -216,9 +250,14 @@ async fn http_to_https_on_the_same_host_is_fetched_and_a_failing_hop_keeps_earli
     let c = chain(&obs);
     assert_eq!(c.hops.len(), 1);
     match &c.end {
-        RedirectEnd::HopFailed { url, detail } => {
+        RedirectEnd::HopFailed {
+            url,
+            detail,
+            failure,
+        } => {
             assert_eq!(url, "https://good.test/");
             assert!(detail.contains("refused"), "{detail}");
+            assert_eq!(*failure, Some(FailureKind::Refused));
         }
         other => panic!("expected HopFailed, got {other:?}"),
     }

@@ -31,6 +31,8 @@ pub(crate) struct DashboardView {
     pub(crate) has_fixes: bool,
     pub(crate) changes: ChangesView,
     pub(crate) domains: Vec<DomainRow>,
+    /// Domains not scanned at their owners' request (`--exclude`).
+    pub(crate) excluded: Vec<String>,
 }
 
 /// The portfolio in one line.
@@ -206,6 +208,12 @@ impl DashboardView {
             fixes,
             changes,
             domains,
+            excluded: result
+                .domains
+                .iter()
+                .filter(|d| d.is_excluded())
+                .map(|d| d.domain.clone())
+                .collect(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! scan for "what changed". `scan --out`, `report --db` and `demo` all build one of these, so
 //! they produce the same pages.
 
-use govscan_model::{Rollups, ScanResult};
+use govscan_model::{Rollups, ScanHealth, ScanResult};
 use govscan_score::Baseline;
 use govscan_store::ScanDiff;
 
@@ -19,6 +19,9 @@ pub struct HistoryEntry {
     pub domains: u64,
     /// Baseline id and version, e.g. `estonia 2026.1`.
     pub baseline: String,
+    /// True when most domains of the scan could not be measured because of the scanning side
+    /// (see `govscan_model::health`): the trend leaves its score out and marks the scan.
+    pub unhealthy: bool,
 }
 
 /// The previous scan, to explain what changed.
@@ -43,6 +46,8 @@ pub struct ReportInput<'a> {
     pub history: Vec<HistoryEntry>,
     /// The scan before this one, if there is one.
     pub previous: Option<PreviousScan<'a>>,
+    /// The scan's health, if assessed: an unhealthy scan gets a banner on every page.
+    pub health: Option<ScanHealth>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -54,7 +59,15 @@ impl<'a> ReportInput<'a> {
             rollups: govscan_score::roll_up(result, baseline),
             history: Vec::new(),
             previous: None,
+            health: None,
         }
+    }
+
+    /// Adds the scan's health (an unhealthy scan gets a banner on every page and is left out
+    /// of the trend line).
+    pub fn with_health(mut self, health: Option<ScanHealth>) -> ReportInput<'a> {
+        self.health = health;
+        self
     }
 
     /// Adds past scans for the trend chart (oldest first).
@@ -93,7 +106,25 @@ impl<'a> ReportInput<'a> {
 
     /// The history with the current scan as its last point (added when missing, its score
     /// taken from the roll-ups), oldest first, only scans that started no later than this one.
+    /// A scan that did not measure the domains (unhealthy) is kept as a row but has no score:
+    /// it is not drawn as a point of the line, and its label says why.
     pub(crate) fn trend_points(&self) -> Vec<HistoryEntry> {
+        self.trend_points_with_unhealthy()
+            .into_iter()
+            .map(|mut point| {
+                if point.unhealthy {
+                    point.portfolio_score = None;
+                    point.label = format!(
+                        "{} (not counted: the scanner failed, not the domains)",
+                        point.label
+                    );
+                }
+                point
+            })
+            .collect()
+    }
+
+    fn trend_points_with_unhealthy(&self) -> Vec<HistoryEntry> {
         let now = &self.result.started_at;
         let mut points: Vec<HistoryEntry> = self
             .history
@@ -115,6 +146,7 @@ impl<'a> ReportInput<'a> {
                 "{} {}",
                 self.result.baseline.id, self.result.baseline.version
             ),
+            unhealthy: self.health.as_ref().is_some_and(|h| h.unhealthy),
         });
         points
     }

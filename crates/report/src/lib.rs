@@ -6,6 +6,7 @@
 mod changes;
 mod csv;
 mod dashboard;
+mod health;
 mod inline;
 mod input;
 mod links;
@@ -23,6 +24,8 @@ use std::path::{Path, PathBuf};
 use govscan_model::ScanResult;
 use govscan_score::Baseline;
 use handlebars::Handlebars;
+
+use crate::health::WithHealth;
 
 pub use csv::{CSV_COLUMNS, render_findings_csv};
 pub use input::{HistoryEntry, PreviousScan, ReportInput};
@@ -43,7 +46,7 @@ const TEMPLATES: [(&str, &str); 3] = [
     ("org", include_str!("../../../reports/templates/org.hbs")),
 ];
 /// Partials shared by the pages: (name, text).
-const PARTIALS: [(&str, &str); 4] = [
+const PARTIALS: [(&str, &str); 5] = [
     (
         "style",
         include_str!("../../../reports/templates/style.css"),
@@ -53,6 +56,10 @@ const PARTIALS: [(&str, &str); 4] = [
     (
         "changes",
         include_str!("../../../reports/templates/changes.hbs"),
+    ),
+    (
+        "health",
+        include_str!("../../../reports/templates/health.hbs"),
     ),
 ];
 
@@ -136,11 +143,12 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
     let dashboard = dashboard::DashboardView::new(input, &links);
     files.push((
         "index.html".to_owned(),
-        render(&registry, "index", &dashboard)?,
+        render(&registry, "index", &WithHealth::new(&dashboard, input))?,
     ));
     for d in &input.result.domains {
         if let Some(path) = links.domain(&d.domain) {
             let view = page::DomainPage::new(input, &links, d);
+            let view = WithHealth::new(view, input);
             files.push((path.to_owned(), render(&registry, "domain", &view)?));
         }
     }
@@ -149,6 +157,7 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
             links.org(&org.name),
             page::OrgPage::new(input, &links, index),
         ) {
+            let view = WithHealth::new(view, input);
             files.push((path.to_owned(), render(&registry, "org", &view)?));
         }
     }

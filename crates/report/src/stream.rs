@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use govscan_model::{DomainResult, ScanResult};
 use rayon::prelude::*;
 
+use crate::health::WithHealth;
 use crate::links::Links;
 use crate::{
     ReportError, ReportInput, csv, dashboard, io_error, page, registry, render, render_owned, sarif,
@@ -119,7 +120,7 @@ where
     let dashboard = dashboard::DashboardView::new(input, &links);
     write_atomically(
         &dir.join("index.html"),
-        render_owned(&registry, "index", dashboard)?.as_bytes(),
+        render_owned(&registry, "index", WithHealth::new(dashboard, input))?.as_bytes(),
     )?;
     for (index, org) in input.rollups.organisations.iter().enumerate() {
         if let (Some(path), Some(view)) = (
@@ -128,7 +129,7 @@ where
         ) {
             write_atomically(
                 &dir.join(path),
-                render_owned(&registry, "org", view)?.as_bytes(),
+                render_owned(&registry, "org", WithHealth::new(view, input))?.as_bytes(),
             )?;
             written.push(path.to_owned());
         }
@@ -147,7 +148,7 @@ where
                     .as_mut()
                     .map_err(|e| ReportError::Load(e.to_string()))?;
                 let full = load(loader, &d.domain)?;
-                let view = page::DomainPage::new(input, &links, &full);
+                let view = WithHealth::new(page::DomainPage::new(input, &links, &full), input);
                 write_atomically(
                     &dir.join(path),
                     render(&registry, "domain", &view)?.as_bytes(),

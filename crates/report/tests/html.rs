@@ -160,6 +160,7 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
             portfolio_score: Some(40.0),
             domains: 3,
             baseline: "estonia 2026.1".to_owned(),
+            unhealthy: false,
         },
         HistoryEntry {
             label: "#2".to_owned(),
@@ -167,6 +168,7 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
             portfolio_score: Some(55.5),
             domains: 3,
             baseline: "estonia 2026.1".to_owned(),
+            unhealthy: false,
         },
     ];
     let html =

@@ -86,3 +86,94 @@ fn invalid_documents_are_rejected() {
     bad_score["domains"][0]["score"] = Value::from(101.0);
     assert!(!validator.is_valid(&bad_score), "score above 100");
 }
+
+#[test]
+fn a_revocation_observation_validates() {
+    use govscan_model::{
+        CrlEntry, CrlRead, CrlReading, FailureKind, NotAsked, Probed, RevocationObservation,
+        RevocationQuery, RevocationResponse, RevocationSource,
+    };
+    let response = |body: Option<&str>| RevocationResponse {
+        address: "192.0.2.80:80".into(),
+        status: 200,
+        content_type: Some("application/pkix-crl".into()),
+        bytes: 812,
+        duration_ms: 15,
+        body_base64: body.map(str::to_string),
+    };
+    let reading = CrlReading {
+        issuer: "CN=CA".into(),
+        issuer_matches: true,
+        signature: "valid".into(),
+        signature_detail: String::new(),
+        this_update: 1_795_700_000,
+        next_update: Some(1_796_300_000),
+        crl_number: Some("42".into()),
+        entries: 3,
+        out_of_scope: Vec::new(),
+        entry: Some(CrlEntry {
+            serial: "0a:ff".into(),
+            revoked_at: 1_795_100_000,
+            reason: Some("keyCompromise".into()),
+        }),
+    };
+    let observation = RevocationObservation {
+        queries: vec![
+            RevocationQuery {
+                source: RevocationSource::Crl,
+                url: "http://crl.example.test/ca.crl".into(),
+                method: "GET".into(),
+                shared: false,
+                response: Probed::ok(response(None)),
+                crl: Some(CrlRead::Read { value: reading }),
+            },
+            RevocationQuery {
+                source: RevocationSource::Crl,
+                url: "http://crl2.example.test/ca.crl".into(),
+                method: "GET".into(),
+                shared: true,
+                response: Probed::ok(response(None)),
+                crl: Some(CrlRead::Unreadable {
+                    detail: "not a CRL".into(),
+                }),
+            },
+            RevocationQuery {
+                source: RevocationSource::Ocsp,
+                url: "http://ocsp.example.test".into(),
+                method: "POST".into(),
+                shared: false,
+                response: Probed::ok(response(Some("MAMKAQM="))),
+                crl: None,
+            },
+            RevocationQuery {
+                source: RevocationSource::Ocsp,
+                url: "http://10.0.0.1".into(),
+                method: "GET".into(),
+                shared: false,
+                response: Probed::skipped("private address"),
+                crl: None,
+            },
+            RevocationQuery {
+                source: RevocationSource::Ocsp,
+                url: "http://ocsp2.example.test".into(),
+                method: "GET".into(),
+                shared: false,
+                response: Probed::failed(FailureKind::Timeout, "no answer"),
+                crl: None,
+            },
+        ],
+        not_asked: vec![NotAsked {
+            source: RevocationSource::Crl,
+            url: "ldap://x".into(),
+            why: "only http:// sources are asked".into(),
+        }],
+    };
+    let validator = validator();
+    let mut doc = serde_json::to_value(common::sample_result()).expect("serialise");
+    doc["domains"][0]["observations"]["endpoints"][0]["revocation"] =
+        serde_json::to_value(Probed::ok(observation)).expect("serialise");
+    assert_eq!(errors(&validator, &doc), Vec::<String>::new());
+    doc["domains"][0]["observations"]["endpoints"][0]["revocation"]["value"]["queries"][0]["method"] =
+        Value::from("PUT");
+    assert!(!validator.is_valid(&doc), "an unknown method is rejected");
+}

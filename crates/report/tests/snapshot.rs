@@ -72,6 +72,7 @@ fn view_models_match_their_snapshots() {
         portfolio_score: govscan_score::roll_up(&before, &baseline).portfolio.score,
         domains: 3,
         baseline: "estonia 2026.1".to_owned(),
+        unhealthy: false,
     }];
     let input = ReportInput::new(&now, &baseline)
         .with_history(history)

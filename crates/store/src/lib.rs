@@ -6,6 +6,7 @@
 pub mod diff;
 mod error;
 mod failures;
+mod health;
 mod light;
 mod migrate;
 mod read;
@@ -16,7 +17,7 @@ mod writer;
 
 use serde::{Deserialize, Serialize};
 
-use govscan_model::{BaselineRef, Organisation, ScanResult, Status};
+use govscan_model::{BaselineRef, Organisation, ScanHealth, ScanResult, Status};
 
 pub use diff::{
     CheckChange, DiffBuilder, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity,
@@ -92,6 +93,16 @@ pub struct ScanSummary {
     pub domain_count: u64,
     /// Mean score over the domains that have one; `None` when none has.
     pub mean_score: Option<f64>,
+    /// The scan's health; `None` when it was never assessed (scans saved by an older govscan).
+    #[serde(default)]
+    pub health: Option<ScanHealth>,
+}
+
+impl ScanSummary {
+    /// True when most domains of the scan could not be measured because of the scanning side.
+    pub fn unhealthy(&self) -> bool {
+        self.health.as_ref().is_some_and(|h| h.unhealthy)
+    }
 }
 
 /// One point of [`Store::domain_history`]: scan, its start, the domain's score and grade.

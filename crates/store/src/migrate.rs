@@ -10,6 +10,7 @@ use crate::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_running_scans.sql"),
+    include_str!("../migrations/0003_scan_health.sql"),
 ];
 
 /// The schema version this build writes and reads.

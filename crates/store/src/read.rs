@@ -18,7 +18,8 @@ impl Store {
                 "SELECT s.id, s.started_at, s.finished_at, s.govscan_version, s.baseline_id,
                         s.baseline_version,
                         (SELECT COUNT(*) FROM domain_results d WHERE d.scan_id = s.id),
-                        (SELECT AVG(d.score) FROM domain_results d WHERE d.scan_id = s.id)
+                        (SELECT AVG(d.score) FROM domain_results d WHERE d.scan_id = s.id),
+                        s.health_json
                  FROM scans s WHERE {COMPLETE} ORDER BY s.started_at_utc, s.id"
             ))
             .map_err(fail)?;
@@ -33,6 +34,9 @@ impl Store {
                     baseline_version: row.get(5)?,
                     domain_count: row.get::<_, i64>(6)?.max(0) as u64,
                     mean_score: row.get(7)?,
+                    health: row
+                        .get::<_, Option<String>>(8)?
+                        .and_then(|text| crate::health::parse_health(&text)),
                 })
             })
             .map_err(fail)?;

@@ -74,6 +74,9 @@ impl Store {
         for domain in &scan.domains {
             writer.add_domain(domain)?;
         }
+        writer.set_health(&govscan_model::ScanHealth::assess(
+            scan.domains.iter().map(|d| d.outcomes.as_slice()),
+        ))?;
         writer.commit()
     }
 

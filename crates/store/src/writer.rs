@@ -72,6 +72,11 @@ impl<'s> ScanWriter<'s> {
         Ok(())
     }
 
+    /// Records the scan's health (in the same transaction).
+    pub fn set_health(&mut self, health: &govscan_model::ScanHealth) -> Result<(), StoreError> {
+        crate::health::write_health(&self.tx, self.path, self.scan_id, health)
+    }
+
     /// Makes the scan visible, atomically, and returns its id.
     pub fn commit(self) -> Result<ScanId, StoreError> {
         let path = self.path;

@@ -36,12 +36,6 @@ impl<'a> Reader<'a> {
         self.take(2).map(|b| u16::from_be_bytes([b[0], b[1]]))
     }
 
-    /// Takes a big-endian 24-bit integer.
-    pub(crate) fn u24(&mut self) -> Option<usize> {
-        self.take(3)
-            .map(|b| (usize::from(b[0]) << 16) | (usize::from(b[1]) << 8) | usize::from(b[2]))
-    }
-
     /// Takes a slice prefixed by a one-byte length.
     pub(crate) fn vec_u8(&mut self) -> Option<&'a [u8]> {
         let n = self.u8()?;

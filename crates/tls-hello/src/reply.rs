@@ -4,15 +4,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::builder::ext;
+use crate::flight::{FlightReader, Progress, ReadUntil};
 use crate::reader::Reader;
-use crate::{ProtocolVersion, alert_name, ssl2};
+use crate::{ProtocolVersion, alert_name};
 
 /// At most this many leading bytes of a reply are considered; a ServerHello always arrives well
 /// within them. Longer input is treated as if it ended here.
 pub const MAX_REPLY_BYTES: usize = 64 * 1024;
 
 /// Largest TLS record body accepted (2^14 plus the 2048 bytes of expansion RFC 5246 allows).
-const MAX_RECORD: usize = 16384 + 2048;
+pub(crate) const MAX_RECORD: usize = 16384 + 2048;
 
 /// `random` of a HelloRetryRequest: SHA-256("HelloRetryRequest") (RFC 8446 §4.1.3).
 const HRR_RANDOM: [u8; 32] = [
@@ -99,108 +100,31 @@ impl ServerReply {
 /// Classifies the bytes received so far (call again with more bytes on `Incomplete`).
 /// Handles records split across reads, a ServerHello fragmented over several records and a
 /// ServerHello followed by further handshake messages in the same record. Only the first
-/// [`MAX_REPLY_BYTES`] bytes are looked at; never panics.
+/// [`MAX_REPLY_BYTES`] bytes are looked at; never panics. A probe reading from a socket should
+/// feed a [`crate::FlightReader`] instead, which keeps its place between reads.
 pub fn parse_server_reply(bytes: &[u8]) -> ServerReply {
-    let capped = bytes.len() > MAX_REPLY_BYTES;
-    let data = bytes.get(..MAX_REPLY_BYTES).unwrap_or(bytes);
-    if data.is_empty() {
-        return ServerReply::Incomplete { needed: 1 };
-    }
-    let reply = if ssl2::looks_like_sslv2(data) {
-        ssl2::parse_sslv2_reply(data)
-    } else {
-        parse_tls_records(data)
-    };
-    match reply {
-        ServerReply::Incomplete { .. } if capped => ServerReply::garbage(format!(
-            "no complete reply within the first {MAX_REPLY_BYTES} bytes"
-        )),
-        other => other,
-    }
-}
-
-/// Walks TLS records, joining handshake fragments until the first handshake message is whole.
-fn parse_tls_records(data: &[u8]) -> ServerReply {
-    let mut r = Reader::new(data);
-    let mut handshake: Vec<u8> = Vec::new();
-    loop {
-        let Some(header) = r.take(5) else {
-            let have = r.remaining();
-            let partial_header = r.take(have).unwrap_or_default();
-            if let Some(reason) = bad_header_prefix(partial_header, data) {
-                return ServerReply::garbage(reason);
-            }
-            // `needed` is a lower bound: an alert can cut a fragmented handshake message short.
-            // The next record may itself be an alert (2-byte body) unless its type byte says
-            // handshake; then the shortest way to an answer is one handshake byte followed by a
-            // whole 7-byte alert record.
-            let missing = handshake_bytes_missing(&handshake);
-            let body_needed = match partial_header.first() {
-                Some(22) => missing.min(1 + 5 + 2),
-                _ => missing.min(2),
-            };
-            return ServerReply::Incomplete {
-                needed: 5 - have + body_needed,
-            };
-        };
-        let content_type = header[0];
-        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
-        if let Some(reason) = bad_header_prefix(header, data) {
-            return ServerReply::garbage(reason);
-        }
-        if len == 0 || len > MAX_RECORD {
-            return ServerReply::garbage(format!("TLS record of length {len}"));
-        }
-        let Some(body) = r.take(len) else {
-            // Fail fast when a partial first record already shows a non-ServerHello message.
-            let partial = r.take(r.remaining()).unwrap_or_default();
-            if content_type == 22
-                && handshake.is_empty()
-                && let Some(reply) = partial.first().and_then(|t| parse_first_handshake(&[*t]))
-            {
-                return reply;
-            }
-            return ServerReply::Incomplete {
-                needed: len - partial.len(),
-            };
-        };
-        match content_type {
-            21 => return parse_alert(body),
-            22 => {
-                handshake.extend_from_slice(body);
-                if let Some(reply) = parse_first_handshake(&handshake) {
-                    return reply;
-                }
-            }
-            20 => return ServerReply::garbage("ChangeCipherSpec before any ServerHello"),
-            _ => return ServerReply::garbage("application data before any ServerHello"),
-        }
+    let mut reader = FlightReader::new(ReadUntil::ServerHello);
+    match reader.feed(bytes) {
+        Progress::Done(flight) => flight.reply,
+        Progress::NeedMore { needed } => ServerReply::Incomplete { needed },
     }
 }
 
 /// Why a (possibly partial) record header cannot start a TLS record, or `None` if it can:
-/// content type 20–23, major version 3, minor version 0–4.
-fn bad_header_prefix(header: &[u8], data: &[u8]) -> Option<String> {
+/// content type 20–23, major version 3, minor version 0–4. `head` is the start of the reply,
+/// quoted in the reason.
+pub(crate) fn bad_header_prefix(header: &[u8], head: &[u8]) -> Option<String> {
     let ok = match header {
         [] => true,
         [t] => (20..=23).contains(t),
         [t, major] => (20..=23).contains(t) && *major == 3,
         [t, major, minor, ..] => (20..=23).contains(t) && *major == 3 && *minor <= 4,
     };
-    (!ok).then(|| describe_non_tls(data))
+    (!ok).then(|| describe_non_tls(head))
 }
 
-/// How many handshake bytes are still missing from the first message (0 if none started).
-fn handshake_bytes_missing(handshake: &[u8]) -> usize {
-    let mut r = Reader::new(handshake);
-    match (r.u8(), r.u24()) {
-        (Some(_), Some(len)) => len.saturating_sub(r.remaining()),
-        (None, _) => 0,
-        _ => 4usize.saturating_sub(handshake.len()),
-    }
-}
-
-fn parse_alert(body: &[u8]) -> ServerReply {
+/// The first alert of an alert record body (at least two bytes).
+pub(crate) fn parse_alert(body: &[u8]) -> ServerReply {
     match body {
         [level, description, ..] => ServerReply::Alert {
             level: *level,
@@ -211,27 +135,8 @@ fn parse_alert(body: &[u8]) -> ServerReply {
     }
 }
 
-/// Parses the first handshake message once it is complete; `None` means "need more records".
-fn parse_first_handshake(handshake: &[u8]) -> Option<ServerReply> {
-    let mut r = Reader::new(handshake);
-    let msg_type = r.u8()?;
-    if msg_type != 2 {
-        return Some(ServerReply::garbage(format!(
-            "expected ServerHello (2), got handshake message type {msg_type}"
-        )));
-    }
-    let len = r.u24()?;
-    if len > MAX_REPLY_BYTES {
-        return Some(ServerReply::garbage(format!(
-            "handshake message of length {len}"
-        )));
-    }
-    let body = r.take(len)?;
-    Some(parse_server_hello(body))
-}
-
 /// The fields of a ServerHello body needed for classification.
-fn parse_server_hello(body: &[u8]) -> ServerReply {
+pub(crate) fn parse_server_hello(body: &[u8]) -> ServerReply {
     let mut r = Reader::new(body);
     let fields = (|| {
         let legacy_version = r.u16()?;

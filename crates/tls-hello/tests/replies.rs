@@ -8,7 +8,7 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-const ALL_FIXTURES: [&str; 10] = [
+const ALL_FIXTURES: [&str; 12] = [
     "tls12_ecdhe_ecdsa",
     "tls13_x25519",
     "tls13_hrr",
@@ -19,6 +19,8 @@ const ALL_FIXTURES: [&str; 10] = [
     "ssl3_refused",
     "ssl2_refused",
     "tls12_static_rsa",
+    "tls12_dhe_rsa_1024",
+    "tls12_dhe_rsa_ffdhe2048",
 ];
 
 /// Splits a byte stream of TLS records into (content type, version, body) triples.

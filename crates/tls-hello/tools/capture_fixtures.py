@@ -1,18 +1,29 @@
 #!/usr/bin/env python3
 """Captures real server replies from `openssl s_server` on 127.0.0.1 into tests/data/*.bin.
 
-Usage: python3 tools/capture_fixtures.py CERT KEY RSA_CERT RSA_KEY
+Usage: python3 tools/capture_fixtures.py CERT KEY RSA_CERT RSA_KEY [CASE...]
 (throwaway keys made with `openssl req -x509 -newkey ...`; they are not written to tests/data).
 Each case starts one s_server, sends one hello built by the `hello_hex` example, keeps the first
-reply bytes (at most 8 KiB, 3 s), then stops that server.
+reply bytes (at most 8 KiB, 3 s), then stops that server. Without CASE names every case is
+captured again. The DHE cases use a 1024-bit group made here with `openssl dhparam` and the
+RFC 7919 ffdhe2048 group (public parameters, not written to tests/data by themselves).
 """
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 CERT, KEY, RSA_CERT, RSA_KEY = sys.argv[1:5]
+ONLY = set(sys.argv[5:])
 PORT = 44330
+TMP = tempfile.mkdtemp(prefix="govscan-dh-")
+DH1024 = os.path.join(TMP, "dh1024.pem")
+FFDHE2048 = os.path.join(TMP, "ffdhe2048.pem")
+subprocess.run(["openssl", "dhparam", "-out", DH1024, "1024"], check=True, capture_output=True)
+subprocess.run(["openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048",
+                "-out", FFDHE2048], check=True, capture_output=True)
 
 CASES = [
     # name, s_server args, hello_hex args
@@ -26,6 +37,12 @@ CASES = [
     ("ssl3_refused", ["-tls1_2"], ["ssl3"]),
     ("ssl2_refused", [], ["ssl2"]),
     ("tls12_static_rsa", ["-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0", "RSA"], ["tls12", "002f", "c02f"]),
+    # The whole first flight (ServerHello, Certificate, ServerKeyExchange, ServerHelloDone) of a
+    # DHE-RSA suite, for the ServerKeyExchange reader.
+    ("tls12_dhe_rsa_1024", ["-tls1_2", "-cipher", "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0", "-dhparam", DH1024,
+                            "RSA"], ["tls12", "009e"]),
+    ("tls12_dhe_rsa_ffdhe2048", ["-tls1_2", "-cipher", "DHE-RSA-AES128-GCM-SHA256", "-dhparam", FFDHE2048, "RSA"],
+     ["tls12", "009e"]),
 ]
 
 
@@ -75,4 +92,5 @@ def capture(name, server_args, hello_args):
 
 
 for case in CASES:
-    capture(*case)
+    if not ONLY or case[0] in ONLY:
+        capture(*case)

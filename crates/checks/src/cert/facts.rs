@@ -1,9 +1,9 @@
 //! The facts cert checks read from each certificate the server sent, parsed once with
-//! x509-parser into owned values (subject, issuer, validity, key, signature, SCTs, AIA).
+//! x509-parser into owned values (subject, issuer, validity, key, signature, SCTs).
 
 use govscan_model::{CertificateDer, TlsObservation};
 use serde_json::{Value, json};
-use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
 
@@ -11,8 +11,6 @@ use crate::cert::der_bytes;
 
 /// OID of the embedded SCT list extension (RFC 6962 §3.3).
 const OID_SCT_LIST: &str = "1.3.6.1.4.1.11129.2.4.2";
-/// OID of the OCSP access method in Authority Information Access (RFC 5280 §4.2.2.1).
-const OID_AD_OCSP: &str = "1.3.6.1.5.5.7.48.1";
 
 /// A certificate's public key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,8 +40,6 @@ pub(crate) struct CertFacts {
     pub(crate) signature_oid: String,
     /// Embedded SCTs: `None` without the extension.
     pub(crate) sct_count: Option<usize>,
-    /// OCSP responder URLs from Authority Information Access.
-    pub(crate) ocsp_urls: Vec<String>,
 }
 
 impl CertFacts {
@@ -64,21 +60,9 @@ pub(crate) fn facts(cert: &CertificateDer, position: usize) -> Result<CertFacts,
     let (_, c) =
         X509Certificate::from_der(&der).map_err(|e| format!("certificate does not parse: {e}"))?;
     let mut sct_count = None;
-    let mut ocsp_urls = Vec::new();
     for ext in c.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::SCT(list) => sct_count = Some(list.len()),
-            ParsedExtension::AuthorityInfoAccess(aia) => {
-                for desc in &aia.accessdescs {
-                    if desc.access_method.to_id_string() == OID_AD_OCSP {
-                        let url = match &desc.access_location {
-                            GeneralName::URI(u) => (*u).to_string(),
-                            other => other.to_string(),
-                        };
-                        ocsp_urls.push(url);
-                    }
-                }
-            }
             _ if ext.oid.to_id_string() == OID_SCT_LIST => sct_count = Some(0),
             _ => {}
         }
@@ -95,7 +79,6 @@ pub(crate) fn facts(cert: &CertificateDer, position: usize) -> Result<CertFacts,
         key: key_facts(&c),
         signature_oid: c.signature_algorithm.algorithm.to_id_string(),
         sct_count,
-        ocsp_urls,
     })
 }
 

@@ -1,13 +1,14 @@
-//! The server staples a successful OCSP response when its certificate names an OCSP responder.
+//! The server staples a fresh, correctly signed OCSP response saying the certificate is good,
+//! when its certificate names an OCSP responder (RFC 6066 §8, read as RFC 6960 §3.2 says).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use govscan_model::{
     CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
 };
+use govscan_revocation::ocsp::read_response;
+use govscan_revocation::{Answer, ProblemKind, time_text};
 use serde_json::json;
 
-use crate::cert::facts::facts;
+use crate::cert::staple::{judged_at, leaf_and_issuer, ocsp_evidence, revoked_words, staple_bytes};
 use crate::endpoints::{EndpointVerdict, combine};
 use crate::{Check, Context};
 
@@ -18,24 +19,44 @@ pub struct OcspStapling;
 pub static META: CheckMeta = CheckMeta {
     id: "cert.ocsp-stapling",
     family: Family::Cert,
-    title: "OCSP responses are stapled",
+    title: "A fresh, correctly signed OCSP response saying \"good\" is stapled",
     level: Level::Should,
     rationale: "With stapling the server hands clients a fresh, CA-signed revocation status, so \
                 clients do not have to ask the CA (which leaks which sites people visit and \
-                fails open when the responder is slow). Certificates that name no OCSP \
-                responder (e.g. Let's Encrypt since 2025, which uses CRLs) cannot be stapled, \
-                so the check does not apply to them.",
-    remediation: "Turn on OCSP stapling.\n\
+                fails open when the responder is slow). The staple is judged as a client must \
+                (RFC 6960 §3.2): it has to be about this certificate and its issuer, be signed \
+                by the issuer or by a responder the issuer certified for OCSP signing, be \
+                current (thisUpdate passed, nextUpdate not yet), and say \"good\". A staple \
+                that says revoked or unknown, is stale, or is badly signed fails. Certificates \
+                that name no OCSP responder (e.g. Let's Encrypt since 2025, which uses CRLs) \
+                cannot be stapled, so the check does not apply to them. Whether the certificate \
+                is revoked is judged by cert.not-revoked.",
+    remediation: "Turn on OCSP stapling and let the server refresh the response itself.\n\
                   nginx: `ssl_stapling on; ssl_stapling_verify on;` plus a `resolver` and \
-                  `ssl_trusted_certificate` with the chain.\n\
+                  `ssl_trusted_certificate` with the chain (a static `ssl_stapling_file` goes \
+                  stale: refresh it before its nextUpdate).\n\
                   Apache: `SSLUseStapling on` and `SSLStaplingCache shmcb:/var/run/ocsp(128000)` \
                   (outside the virtual host).\n\
                   IIS / Windows: stapling is on by default when the server can reach the CA's \
-                  OCSP responder.",
+                  OCSP responder.\n\
+                  A staple that says \"revoked\" means the certificate itself must be replaced: \
+                  get a new certificate (with a new key after a key compromise) and install it.",
     references: &[
         Reference {
             title: "RFC 6066 §8 (Certificate Status Request)",
             url: "https://www.rfc-editor.org/rfc/rfc6066#section-8",
+        },
+        Reference {
+            title: "RFC 6960 §3.2 (signed response acceptance requirements)",
+            url: "https://www.rfc-editor.org/rfc/rfc6960#section-3.2",
+        },
+        Reference {
+            title: "RFC 6960 §4.2.2.1 (time) and §4.2.2.2 (authorized responders)",
+            url: "https://www.rfc-editor.org/rfc/rfc6960#section-4.2.2.2",
+        },
+        Reference {
+            title: "CA/Browser Forum Baseline Requirements §4.9.10 (OCSP response validity)",
+            url: "https://cabforum.org/working-groups/server/baseline-requirements/documents/",
         },
         Reference {
             title: "Mozilla Server Side TLS (OCSP stapling)",
@@ -45,78 +66,123 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[Need::DnsAddresses, Need::Tls],
 };
 
-/// The OCSPResponse's responseStatus (RFC 6960 §4.2.1: SEQUENCE { ENUMERATED, ... }).
-fn response_status(der: &[u8]) -> Option<u8> {
-    if *der.first()? != 0x30 {
-        return None;
-    }
-    let len_byte = *der.get(1)?;
-    let at = if len_byte < 0x80 {
-        2
-    } else {
-        2 + usize::from(len_byte & 0x7F)
-    };
-    match der.get(at..at + 3)? {
-        [0x0A, 0x01, status] => Some(*status),
-        _ => None,
+/// The finding for an unusable staple (RFC 6960 §3.2: what a client must check).
+fn problem_finding(kind: ProblemKind) -> (Status, &'static str) {
+    match kind {
+        ProblemKind::Unparseable => (Status::Fail, "staple_unparseable"),
+        ProblemKind::NotSuccessful => (Status::Fail, "staple_not_successful"),
+        ProblemKind::WrongCertificate | ProblemKind::OutOfScope => {
+            (Status::Fail, "staple_wrong_certificate")
+        }
+        ProblemKind::BadSignature => (Status::Fail, "staple_bad_signature"),
+        ProblemKind::UnauthorizedSigner => (Status::Fail, "staple_unauthorized_signer"),
+        ProblemKind::NotYetValid => (Status::Fail, "staple_not_yet_valid"),
+        ProblemKind::Stale => (Status::Fail, "staple_stale"),
+        // The scanner cannot check the algorithm or key: no verdict on the target.
+        ProblemKind::Unverifiable => (Status::Inconclusive, "staple_unverifiable"),
     }
 }
 
-fn judge(tls: &TlsObservation) -> EndpointVerdict {
-    let responders = tls
-        .chain
-        .first()
-        .and_then(|c| facts(c, 0).ok())
-        .map(|f| f.ocsp_urls)
-        .unwrap_or_default();
-    let staple = tls
-        .ocsp_stapled
-        .as_deref()
-        .map(|b| STANDARD.decode(b.trim()));
-    let status = match &staple {
-        Some(Ok(der)) => response_status(der),
-        _ => None,
+fn judge(tls: &TlsObservation, now: i64) -> EndpointVerdict {
+    let pair = match leaf_and_issuer(tls) {
+        Ok(pair) => pair,
+        Err(e) => {
+            return EndpointVerdict::new(
+                Status::Inconclusive,
+                "leaf_unparseable",
+                format!("the stapled response cannot be judged: {e}"),
+                json!({ "error": e }),
+            );
+        }
     };
-    let evidence = json!({
+    let responders = pair.leaf.ocsp_urls.clone();
+    let mut evidence = json!({
         "ocsp_responders": responders,
-        "stapled": staple.is_some(),
-        "stapled_bytes": staple.as_ref().and_then(|s| s.as_ref().ok()).map(Vec::len),
-        "response_status": status,
+        "stapled": tls.ocsp_stapled.is_some(),
+        "serial": pair.leaf.serial_hex(),
     });
-    match (staple, status) {
-        (Some(_), Some(0)) => EndpointVerdict::new(
-            Status::Pass,
-            "stapled",
-            "a successful OCSP response is stapled",
+    let staple = match staple_bytes(tls) {
+        None if responders.is_empty() => {
+            return EndpointVerdict::new(
+                Status::NotApplicable,
+                "no_ocsp_responder",
+                "the certificate names no OCSP responder, so there is nothing to staple",
+                evidence,
+            );
+        }
+        None => {
+            return EndpointVerdict::new(
+                Status::Fail,
+                "not_stapled",
+                format!(
+                    "no OCSP response is stapled although the certificate names a responder ({})",
+                    responders.join(", ")
+                ),
+                evidence,
+            );
+        }
+        Some(Err(e)) => {
+            return EndpointVerdict::new(Status::Fail, "staple_unparseable", e, evidence);
+        }
+        Some(Ok(der)) => der,
+    };
+    evidence["stapled_bytes"] = json!(staple.len());
+    let Some(issuer) = pair.issuer.as_ref() else {
+        return EndpointVerdict::new(
+            Status::Inconclusive,
+            "issuer_not_sent",
+            "an OCSP response is stapled, but the server did not send the certificate of the \
+             leaf's issuer, so the response's signature and certificate ID cannot be checked",
             evidence,
-        ),
-        (Some(_), Some(code)) => EndpointVerdict::new(
+        );
+    };
+    let reading = read_response(&staple, &pair.leaf, issuer, now);
+    evidence["response"] = ocsp_evidence(&reading.facts);
+    let signer = reading.facts.signer.clone().unwrap_or_default();
+    match reading.answer {
+        Answer::Good => {
+            let until = reading
+                .facts
+                .next_update
+                .map_or_else(|| "(no nextUpdate)".to_string(), time_text);
+            EndpointVerdict::new(
+                Status::Pass,
+                "stapled",
+                format!(
+                    "a fresh OCSP response signed by {signer} is stapled: the certificate is good (next update {until})"
+                ),
+                evidence,
+            )
+        }
+        Answer::Revoked { at, reason } => EndpointVerdict::new(
             Status::Fail,
-            "staple_not_successful",
-            format!("the stapled OCSP response has status {code}, not successful"),
-            evidence,
-        ),
-        (Some(_), None) => EndpointVerdict::new(
-            Status::Fail,
-            "staple_unparseable",
-            "the stapled OCSP response is not a valid OCSPResponse",
-            evidence,
-        ),
-        (None, _) if responders.is_empty() => EndpointVerdict::new(
-            Status::NotApplicable,
-            "no_ocsp_responder",
-            "the certificate names no OCSP responder, so there is nothing to staple",
-            evidence,
-        ),
-        (None, _) => EndpointVerdict::new(
-            Status::Fail,
-            "not_stapled",
+            "staple_revoked",
             format!(
-                "no OCSP response is stapled although the certificate names a responder ({})",
-                responders.join(", ")
+                "the stapled OCSP response, signed by {signer}, says the certificate was {}",
+                revoked_words(at, reason.as_deref())
             ),
             evidence,
         ),
+        Answer::Unknown => EndpointVerdict::new(
+            Status::Fail,
+            "staple_unknown",
+            format!(
+                "the stapled OCSP response, signed by {signer}, says the responder does not know the certificate (status unknown)"
+            ),
+            evidence,
+        ),
+        Answer::Problem(problem) => {
+            let (status, finding) = problem_finding(problem.kind);
+            EndpointVerdict::new(
+                status,
+                finding,
+                format!(
+                    "the stapled OCSP response cannot be relied on: {}",
+                    problem.detail
+                ),
+                evidence,
+            )
+        }
     }
 }
 
@@ -125,8 +191,14 @@ impl Check for OcspStapling {
         &META
     }
 
-    fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(META.id, &obs.endpoints, |ep| &ep.tls, |_, tls| judge(tls))
+    fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
+        let at = judged_at(obs, ctx.now_unix);
+        combine(
+            META.id,
+            &obs.endpoints,
+            |ep| &ep.tls,
+            |_, tls| judge(tls, at),
+        )
     }
 }
 
@@ -138,13 +210,5 @@ mod tests {
     #[test]
     fn fixtures() {
         assert_fixtures(&OcspStapling);
-    }
-
-    #[test]
-    fn reads_the_response_status() {
-        assert_eq!(response_status(&[0x30, 3, 0x0A, 1, 0]), Some(0));
-        assert_eq!(response_status(&[0x30, 0x81, 3, 0x0A, 1, 6]), Some(6));
-        assert_eq!(response_status(&[0x04, 3, 0x0A, 1, 0]), None);
-        assert_eq!(response_status(&[]), None);
     }
 }

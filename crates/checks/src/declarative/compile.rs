@@ -355,7 +355,7 @@ pub(super) fn needs_of(rule: &Rule) -> &'static [Need] {
             at: TxtAt::Dmarc | TxtAt::DmarcRecord,
             ..
         } => &[Need::DnsDmarc],
-        Rule::Path { .. } => &[Need::DnsAddresses],
+        Rule::Path { .. } => &[Need::DnsAddresses, Need::Paths],
     }
 }
 

@@ -3,6 +3,7 @@
 use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Probed, Reference, Status};
 use serde_json::json;
 
+use crate::endpoints::{PROBE_INCOMPLETE, SCANNER_FAILURE};
 use crate::{Check, Context};
 
 /// The check.
@@ -47,6 +48,7 @@ impl Check for Ipv6Nameservers {
         };
         let mut with_aaaa = Vec::new();
         let mut reachable = Vec::new();
+        let mut unasked = Vec::new();
         for server in &ns.servers {
             let v6: Vec<_> = server
                 .addresses
@@ -60,42 +62,96 @@ impl Check for Ipv6Nameservers {
             if v6.iter().any(|a| matches!(a.answer, Probed::Ok { .. })) {
                 reachable.push(server.name.clone());
             }
+            for address in &v6 {
+                if let Probed::Failed { kind, detail } = &address.answer
+                    && kind.is_scanner_side()
+                {
+                    unasked.push(format!("{} ({}): {detail}", server.name, address.address));
+                }
+            }
         }
+        // Servers whose addresses could not be looked up may have IPv6 addresses nobody saw.
+        let unknown: Vec<&str> = ns
+            .servers
+            .iter()
+            .filter(|s| s.lookup_error.is_some() && !with_aaaa.contains(&s.name))
+            .map(|s| s.name.as_str())
+            .collect();
         let evidence = json!({
             "zone": ns.zone,
             "name_servers": ns.servers.iter().map(|s| &s.name).collect::<Vec<_>>(),
             "with_ipv6_address": with_aaaa,
             "answered_over_ipv6": reachable,
+            "not_asked_from_here": unasked,
+            "addresses_unknown": unknown,
         });
         let zone = &ns.zone;
-        let (status, finding, message) = match (with_aaaa.len(), reachable.len()) {
-            (_, n) if n >= 2 => (
+        let inconclusive = |finding: &str, message: String| {
+            let mut outcome = Outcome::inconclusive(META.id, message);
+            outcome.finding = finding.to_owned();
+            outcome.evidence = evidence.clone();
+            outcome
+        };
+        if reachable.len() >= 2 {
+            return Outcome::new(
+                META.id,
                 Status::Pass,
                 "ipv6_name_servers",
-                format!("{n} name servers of {zone} answer over IPv6"),
-            ),
-            (0, _) => (
+                format!(
+                    "{} name servers of {zone} answer over IPv6",
+                    reachable.len()
+                ),
+                evidence,
+            );
+        }
+        if !unknown.is_empty() {
+            return inconclusive(
+                PROBE_INCOMPLETE,
+                format!(
+                    "the addresses of {} (name servers of {zone}) could not be looked up",
+                    unknown.join(", ")
+                ),
+            );
+        }
+        if with_aaaa.is_empty() {
+            return Outcome::new(
+                META.id,
                 Status::Fail,
                 "no_ipv6_name_servers",
                 format!("no name server of {zone} has an IPv6 address"),
+                evidence,
+            );
+        }
+        if !unasked.is_empty() {
+            return inconclusive(
+                SCANNER_FAILURE,
+                format!(
+                    "this host could not ask over IPv6: {} (a failure on the scanning side, not \
+                     the zone's)",
+                    unasked.join("; ")
+                ),
+            );
+        }
+        if reachable.is_empty() {
+            return inconclusive(
+                PROBE_INCOMPLETE,
+                format!(
+                    "{} name server(s) of {zone} have IPv6 addresses but none answered over IPv6 \
+                     from here (does this host have IPv6?)",
+                    with_aaaa.len()
+                ),
+            );
+        }
+        Outcome::new(
+            META.id,
+            Status::Warn,
+            "one_ipv6_name_server",
+            format!(
+                "only {} name server of {zone} answers over IPv6; two are needed",
+                reachable.len()
             ),
-            (have, 0) if have >= 1 => {
-                let mut outcome = Outcome::inconclusive(
-                    META.id,
-                    format!(
-                        "{have} name server(s) of {zone} have IPv6 addresses but none answered over IPv6 from here (does this host have IPv6?)"
-                    ),
-                );
-                outcome.evidence = evidence;
-                return outcome;
-            }
-            (_, n) => (
-                Status::Warn,
-                "one_ipv6_name_server",
-                format!("only {n} name server of {zone} answers over IPv6; two are needed"),
-            ),
-        };
-        Outcome::new(META.id, status, finding, message, evidence)
+            evidence,
+        )
     }
 }
 

@@ -1,11 +1,14 @@
 //! The website has IPv6 addresses (AAAA) and answers on at least one of them.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
+    CheckMeta, EndpointObservations, FailureKind, Family, Level, Need, Observations, Outcome,
+    Probed, Reference, Status,
 };
 use serde_json::{Value, json};
 
+use crate::coverage::{self, MAIL_ONLY, mail_only};
 use crate::dns::answered;
+use crate::endpoints::{PROBE_INCOMPLETE, SCANNER_FAILURE};
 use crate::{Check, Context};
 
 /// The check.
@@ -77,6 +80,44 @@ impl Check for Ipv6Web {
             Ok(aaaa) => aaaa,
             Err(reason) => return Outcome::inconclusive(META.id, format!("AAAA lookup: {reason}")),
         };
+        if let Some(why) = mail_only(obs) {
+            // No website at all: whether it would be reachable over IPv6 does not arise.
+            return Outcome::new(
+                META.id,
+                Status::NotApplicable,
+                MAIL_ONLY,
+                why,
+                json!({ "aaaa": aaaa, "mx": obs.dns.mx.value() }),
+            );
+        }
+        let no_address = aaaa.is_empty() && obs.endpoints.is_empty();
+        if no_address && coverage::a_lookup_answered(obs) && answered(&obs.dns.mx).is_err() {
+            // No address at all, and whether the domain handles mail instead is unknown.
+            let mut outcome = Outcome::inconclusive(
+                META.id,
+                format!(
+                    "{} has no A or AAAA record, and its MX lookup gave no answer, so whether \
+                     it is a mail-only domain is unknown",
+                    obs.domain
+                ),
+            );
+            outcome.evidence = json!({ "aaaa": aaaa, "mx": obs.dns.mx });
+            return outcome;
+        }
+        if no_address && !coverage::a_lookup_answered(obs) {
+            // No AAAA, and whether there is a website at all (an A record) is unknown: a
+            // website without IPv6 fails, a mail-only domain does not apply.
+            let mut outcome = Outcome::inconclusive(
+                META.id,
+                format!(
+                    "{} has no AAAA record, and its A lookup gave no answer, so whether it \
+                     serves a website at all is unknown",
+                    obs.domain
+                ),
+            );
+            outcome.evidence = json!({ "aaaa": aaaa, "a": obs.dns.a });
+            return outcome;
+        }
         if aaaa.is_empty() {
             return Outcome::new(
                 META.id,
@@ -115,27 +156,52 @@ impl Check for Ipv6Web {
                 evidence,
             );
         }
+        let inconclusive = |finding: &str, message: String| {
+            let mut outcome = Outcome::inconclusive(META.id, message);
+            outcome.finding = finding.to_owned();
+            outcome.evidence = evidence.clone();
+            outcome
+        };
+        // A failure on the scanner's side (no IPv6 route from this host, no descriptors) says
+        // nothing about the site.
+        let kinds: Vec<FailureKind> = v6.iter().flat_map(|ep| web_failures(ep)).collect();
+        if let Some(scanner) = v6.iter().find_map(|ep| scanner_failure(ep)) {
+            return inconclusive(
+                SCANNER_FAILURE,
+                format!(
+                    "this host could not try IPv6 ({scanner}); run the scan from a host with \
+                     working IPv6"
+                ),
+            );
+        }
         // Judge unreachability only when every IPv6 endpoint had at least one web probe
         // attempted (none succeeded, as checked above); an endpoint whose probes were all
         // skipped, or no IPv6 endpoint at all, leaves the question open.
-        let all_attempted_and_failed = !v6.is_empty()
-            && v6.iter().all(|ep| {
-                [
-                    probe_state(&ep.tls),
-                    probe_state(&ep.http),
-                    probe_state(&ep.https),
-                ]
-                .iter()
-                .any(|s| s.get("failed").is_some())
-            });
+        let all_attempted_and_failed =
+            !v6.is_empty() && v6.iter().all(|ep| !web_failures(ep).is_empty());
         if !all_attempted_and_failed {
-            return Outcome {
-                evidence,
-                ..Outcome::inconclusive(
-                    META.id,
-                    "AAAA records exist but no IPv6 endpoint was fully probed",
-                )
-            };
+            return inconclusive(
+                PROBE_INCOMPLETE,
+                "AAAA records exist but no IPv6 endpoint was fully probed".to_owned(),
+            );
+        }
+        // Silence (timeouts) is the site's fault only if this host's IPv6 demonstrably works:
+        // an answer from the site itself (refused, TLS or HTTP error) or from one of the zone's
+        // name servers over IPv6 during this scan. Otherwise a host with broken IPv6 would
+        // fail every site.
+        let site_answered = kinds.iter().any(|k| !matches!(k, FailureKind::Timeout));
+        let ipv6_works_here = ipv6_name_server_answered(obs);
+        if !site_answered && !ipv6_works_here {
+            return inconclusive(
+                PROBE_INCOMPLETE,
+                format!(
+                    "every IPv6 address of {} ({}) timed out, and nothing else answered this host \
+                     over IPv6 during the scan, so a broken IPv6 path on the scanning side cannot \
+                     be ruled out",
+                    obs.domain,
+                    aaaa.join(", ")
+                ),
+            );
         }
         Outcome::new(
             META.id,
@@ -149,6 +215,50 @@ impl Check for Ipv6Web {
             evidence,
         )
     }
+}
+
+/// The failure classes of an endpoint's web probes (TLS, http://, https://) that failed.
+fn web_failures(ep: &EndpointObservations) -> Vec<FailureKind> {
+    [
+        failure_kind(&ep.tls),
+        failure_kind(&ep.http),
+        failure_kind(&ep.https),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn failure_kind<T>(probe: &Probed<T>) -> Option<FailureKind> {
+    match probe {
+        Probed::Failed { kind, .. } => Some(*kind),
+        _ => None,
+    }
+}
+
+/// The detail of a web probe of this endpoint that failed on the scanner's side, if any.
+fn scanner_failure(ep: &EndpointObservations) -> Option<String> {
+    fn detail<T>(probe: &Probed<T>) -> Option<String> {
+        match probe {
+            Probed::Failed { kind, detail } if kind.is_scanner_side() => Some(detail.clone()),
+            _ => None,
+        }
+    }
+    detail(&ep.tls)
+        .or_else(|| detail(&ep.http))
+        .or_else(|| detail(&ep.https))
+}
+
+/// True when one of the zone's name servers answered this host over IPv6 during the scan.
+fn ipv6_name_server_answered(obs: &Observations) -> bool {
+    obs.dns.nameservers.value().is_some_and(|ns| {
+        ns.servers.iter().any(|server| {
+            server
+                .addresses
+                .iter()
+                .any(|a| a.address.contains(':') && a.answer.value().is_some())
+        })
+    })
 }
 
 #[cfg(test)]

@@ -3,11 +3,12 @@
 use std::collections::BTreeSet;
 
 use govscan_model::{
-    CheckMeta, Family, Level, NameServersObservation, Observations, Outcome, Probed, Reference,
-    Status,
+    CheckMeta, FailureKind, Family, Level, NameServersObservation, Observations, Outcome, Probed,
+    Reference, Status,
 };
 use serde_json::json;
 
+use crate::endpoints::{PROBE_INCOMPLETE, SCANNER_FAILURE};
 use crate::{Check, Context};
 
 /// The check.
@@ -53,6 +54,11 @@ pub(crate) struct Summary {
     pub(crate) lame: Vec<String>,
     /// Addresses that did not answer.
     pub(crate) silent: Vec<String>,
+    /// Addresses this host could not ask (a failure on the scanner's side, e.g. no IPv6 route
+    /// from here), with the reason: they say nothing about the server.
+    pub(crate) unasked: Vec<String>,
+    /// Addresses govscan's address policy kept it from asking (special-purpose, excluded).
+    pub(crate) blocked: Vec<String>,
     /// Distinct serials seen.
     pub(crate) serials: BTreeSet<u32>,
 }
@@ -66,6 +72,8 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
         without_address: Vec::new(),
         lame: Vec::new(),
         silent: Vec::new(),
+        unasked: Vec::new(),
+        blocked: Vec::new(),
         serials: BTreeSet::new(),
     };
     for server in &ns.servers {
@@ -75,8 +83,16 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
         }
         s.named += 1;
         for addr in &server.addresses {
-            s.asked += 1;
             let who = format!("{} ({})", server.name, addr.address);
+            if let Probed::Failed {
+                kind: FailureKind::Blocked,
+                ..
+            } = &addr.answer
+            {
+                s.blocked.push(who);
+                continue;
+            }
+            s.asked += 1;
             match &addr.answer {
                 Probed::Ok { value } => {
                     s.answered += 1;
@@ -85,6 +101,9 @@ pub(crate) fn summarise(ns: &NameServersObservation) -> Summary {
                     } else if let Some(serial) = value.serial {
                         s.serials.insert(serial);
                     }
+                }
+                Probed::Failed { kind, detail } if kind.is_scanner_side() => {
+                    s.unasked.push(format!("{who}: {detail}"));
                 }
                 _ => s.silent.push(who),
             }
@@ -111,6 +130,8 @@ impl Check for Nameservers {
             "servers": ns.servers,
             "lame": s.lame,
             "silent": s.silent,
+            "not_asked_from_here": s.unasked,
+            "blocked": s.blocked,
             "without_address": s.without_address,
             "serials": s.serials,
         });
@@ -118,13 +139,37 @@ impl Check for Nameservers {
         let out = |status, finding, message: String| {
             Outcome::new(META.id, status, finding, message, evidence.clone())
         };
-        if s.asked > 0 && s.answered == 0 {
+        let inconclusive = |finding: &str, message: String| {
+            let mut outcome = Outcome::inconclusive(META.id, message);
+            outcome.finding = finding.to_owned();
+            outcome.evidence = evidence.clone();
+            outcome
+        };
+        let blocked = |lead: &str| {
             let mut outcome = Outcome::inconclusive(
                 META.id,
+                format!(
+                    "{lead}: {} (special-purpose or excluded addresses govscan does not contact)",
+                    s.blocked.join(", ")
+                ),
+            );
+            outcome.finding = "address_blocked".to_owned();
+            outcome.evidence = evidence.clone();
+            outcome
+        };
+        if s.answered == 0 && !s.blocked.is_empty() {
+            return blocked(&format!("no name server of {zone} was asked"));
+        }
+        if s.asked > 0 && s.answered == 0 {
+            let finding = if s.silent.is_empty() {
+                SCANNER_FAILURE
+            } else {
+                PROBE_INCOMPLETE
+            };
+            return inconclusive(
+                finding,
                 format!("none of the name servers of {zone} answered from here"),
             );
-            outcome.evidence = evidence;
-            return outcome;
         }
         if ns.servers.len() < 2 {
             return out(
@@ -175,6 +220,19 @@ impl Check for Nameservers {
                     s.serials
                 ),
             );
+        }
+        if !s.unasked.is_empty() {
+            return inconclusive(
+                SCANNER_FAILURE,
+                format!(
+                    "the name servers of {zone} that were asked agree, but this host could not \
+                     ask {} (a failure on the scanning side, not the zone's)",
+                    s.unasked.join("; ")
+                ),
+            );
+        }
+        if !s.blocked.is_empty() {
+            return blocked(&format!("not every name server of {zone} was asked"));
         }
         out(
             Status::Pass,

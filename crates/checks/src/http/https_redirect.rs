@@ -286,11 +286,19 @@ fn judge_later_hops(
             ),
             evidence,
         ),
-        RedirectEnd::HopFailed { url, detail } => {
-            evidence["failed_hop"] = json!({ "url": url, "detail": detail });
+        RedirectEnd::HopFailed {
+            url,
+            detail,
+            failure,
+        } => {
+            evidence["failed_hop"] = json!({ "url": url, "detail": detail, "failure": failure });
+            let finding = match failure {
+                Some(kind) if kind.is_scanner_side() => crate::endpoints::SCANNER_FAILURE,
+                _ => "later_hop_failed",
+            };
             Some(EndpointVerdict::new(
                 Status::Inconclusive,
-                "later_hop_failed",
+                finding,
                 format!(
                     "the redirect chain could not be followed to its end: {url} failed ({detail})"
                 ),

@@ -4,8 +4,8 @@
 use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
-use crate::http::header_list;
+use crate::endpoints::EndpointVerdict;
+use crate::http::{header_list, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -63,59 +63,46 @@ impl Check for XContentTypeOptions {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.https,
-            |_, chain| {
-                let Some(last) = chain.last() else {
-                    return EndpointVerdict::new(
-                        Status::Inconclusive,
-                        "probe_incomplete",
-                        "no HTTPS response recorded",
-                        json!({}),
-                    );
-                };
-                let fields: Vec<&str> = last.header_values("x-content-type-options").collect();
-                // Fetch "determine nosniff": only the first split value counts, so
-                // `nosniff, nosniff` and two `nosniff` headers are nosniff.
-                let values = header_list::get_decode_split(last, "x-content-type-options");
-                let finding = match values.as_ref().and_then(|v| v.first()) {
-                    None => Finding::Missing,
-                    Some(v) if v.eq_ignore_ascii_case("nosniff") => Finding::Nosniff,
-                    Some(_) => Finding::InvalidValue,
-                };
-                let evidence = json!({
-                    "url": last.url,
-                    "status": last.status,
-                    "fields": fields,
-                    "values": values,
-                });
-                match finding {
-                    Finding::Nosniff => EndpointVerdict::new(
-                        Status::Pass,
-                        finding.key(),
-                        format!("{} sends X-Content-Type-Options: nosniff", last.url),
-                        evidence,
+        judge_home_page(META.id, obs, |last| {
+            let fields: Vec<&str> = last.header_values("x-content-type-options").collect();
+            // Fetch "determine nosniff": only the first split value counts, so
+            // `nosniff, nosniff` and two `nosniff` headers are nosniff.
+            let values = header_list::get_decode_split(last, "x-content-type-options");
+            let finding = match values.as_ref().and_then(|v| v.first()) {
+                None => Finding::Missing,
+                Some(v) if v.eq_ignore_ascii_case("nosniff") => Finding::Nosniff,
+                Some(_) => Finding::InvalidValue,
+            };
+            let evidence = json!({
+                "url": last.url,
+                "status": last.status,
+                "fields": fields,
+                "values": values,
+            });
+            match finding {
+                Finding::Nosniff => EndpointVerdict::new(
+                    Status::Pass,
+                    finding.key(),
+                    format!("{} sends X-Content-Type-Options: nosniff", last.url),
+                    evidence,
+                ),
+                Finding::Missing => EndpointVerdict::new(
+                    Status::Fail,
+                    finding.key(),
+                    format!("{} does not send X-Content-Type-Options", last.url),
+                    evidence,
+                ),
+                Finding::InvalidValue => EndpointVerdict::new(
+                    Status::Fail,
+                    finding.key(),
+                    format!(
+                        "{} sends X-Content-Type-Options whose first value is not nosniff (browsers read only the first)",
+                        last.url
                     ),
-                    Finding::Missing => EndpointVerdict::new(
-                        Status::Fail,
-                        finding.key(),
-                        format!("{} does not send X-Content-Type-Options", last.url),
-                        evidence,
-                    ),
-                    Finding::InvalidValue => EndpointVerdict::new(
-                        Status::Fail,
-                        finding.key(),
-                        format!(
-                            "{} sends X-Content-Type-Options whose first value is not nosniff (browsers read only the first)",
-                            last.url
-                        ),
-                        evidence,
-                    ),
-                }
-            },
-        )
+                    evidence,
+                ),
+            }
+        })
     }
 }
 

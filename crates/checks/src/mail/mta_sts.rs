@@ -113,6 +113,25 @@ impl Check for MtaSts {
                     format!("the MTA-STS policy could not be fetched ({kind:?}): {detail}"),
                 );
             }
+            // This host could not fetch it (no route, no descriptors): not the domain's fault.
+            failed @ Probed::Failed { kind, .. } if kind.is_scanner_side() => {
+                let reason = failed.missing_reason().unwrap_or_default();
+                return Outcome::inconclusive(META.id, format!("policy fetch: {reason}"));
+            }
+            Probed::Failed {
+                kind: FailureKind::Blocked,
+                detail,
+            } => {
+                // Not contacted by govscan's address policy: nothing is known about the policy.
+                let mut outcome = Outcome::inconclusive(
+                    META.id,
+                    format!("the MTA-STS policy was not fetched: {detail}"),
+                );
+                outcome.finding = "address_blocked".to_owned();
+                evidence["policy_error"] = json!(detail);
+                outcome.evidence = evidence;
+                return outcome;
+            }
             Probed::Failed { kind, detail } => {
                 evidence["policy_error"] = json!(format!("{kind:?}: {detail}"));
                 return out(

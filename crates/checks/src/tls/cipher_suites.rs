@@ -7,7 +7,9 @@ use govscan_tls_hello::{Tier, suites};
 use serde_json::{Value, json};
 
 use crate::endpoints::EndpointVerdict;
-use crate::tls::scan_view::{accepted, effort, label, per_tls_scan, tier_name};
+use crate::tls::scan_view::{
+    accepted, effort, label, per_tls_scan, tier_name, unknown_versions, versions_unknown_verdict,
+};
 use crate::{Check, Context};
 
 /// The check.
@@ -91,9 +93,11 @@ fn judge(scan: &TlsScan, phase_out_status: Status) -> EndpointVerdict {
     let insufficient = names(Tier::Insufficient);
     let phase_out = names(Tier::PhaseOut);
     let unknown = names(Tier::Unknown);
+    let unknown_versions = unknown_versions(scan);
+    let unknown_labels: Vec<&str> = unknown_versions.iter().map(|k| label(k)).collect();
     let evidence = json!({
         "suites": rows, "server_order": order, "enumeration_incomplete": incomplete,
-        "probe": effort(scan),
+        "versions_unknown": unknown_labels, "probe": effort(scan),
     });
     if !insufficient.is_empty() {
         return EndpointVerdict::new(
@@ -106,6 +110,9 @@ fn judge(scan: &TlsScan, phase_out_status: Status) -> EndpointVerdict {
             ),
             evidence,
         );
+    }
+    if !unknown_versions.is_empty() {
+        return versions_unknown_verdict(&unknown_versions, evidence);
     }
     if rows.is_empty() {
         return EndpointVerdict::new(

@@ -7,7 +7,9 @@ use govscan_tls_hello::suites;
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::tls::scan_view::{accepted, effort, label, per_tls_scan};
+use crate::tls::scan_view::{
+    accepted, effort, label, per_tls_scan, unknown_versions, versions_unknown_verdict,
+};
 use crate::{Check, Context};
 
 /// The check.
@@ -59,9 +61,12 @@ fn judge(scan: &TlsScan) -> EndpointVerdict {
             }
         }
     }
+    let unknown_versions = unknown_versions(scan);
+    let unknown_labels: Vec<&str> = unknown_versions.iter().map(|k| label(k)).collect();
     let evidence = json!({
         "suites_without_forward_secrecy": static_kx, "suites_accepted": total,
-        "enumeration_incomplete": incomplete, "probe": effort(scan),
+        "enumeration_incomplete": incomplete,
+        "versions_unknown": unknown_labels, "probe": effort(scan),
     });
     if !static_kx.is_empty() {
         EndpointVerdict::new(
@@ -74,6 +79,8 @@ fn judge(scan: &TlsScan) -> EndpointVerdict {
             ),
             evidence,
         )
+    } else if !unknown_versions.is_empty() {
+        versions_unknown_verdict(&unknown_versions, evidence)
     } else if total == 0 || !incomplete.is_empty() {
         EndpointVerdict::new(
             Status::Inconclusive,

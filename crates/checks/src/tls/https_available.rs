@@ -5,7 +5,7 @@ use govscan_model::{
 };
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine_each};
+use crate::endpoints::{EndpointVerdict, combine_each, incomplete_finding};
 use crate::{Check, Context};
 
 /// The check.
@@ -92,7 +92,7 @@ impl Check for HttpsAvailable {
             // Timeouts, unreachable hosts, handshake errors and skips are not judged here.
             Probed::Failed { kind, detail } => EndpointVerdict::new(
                 Status::Inconclusive,
-                "probe_incomplete",
+                incomplete_finding(Some(*kind)),
                 format!("the TLS handshake did not complete ({kind:?}): {detail}"),
                 json!({ "failure": kind, "detail": detail }),
             ),

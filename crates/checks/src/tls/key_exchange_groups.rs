@@ -1,13 +1,18 @@
-//! Every key-exchange group (curve or finite-field group) the server accepts is rated good.
+//! Every key-exchange group the server accepts is rated good: the TLS 1.3 groups, the curves
+//! of TLS 1.0–1.2 (probed even when TLS 1.3 is accepted), and the finite-field groups it uses
+//! with DHE suites, measured from the ServerKeyExchange.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
+    CheckMeta, DheProbe, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
+    TlsScan,
 };
+use govscan_tls_hello::dh::{MIN_DH_BITS, dh_tier};
+use govscan_tls_hello::suites::{self, KeyExchange};
 use govscan_tls_hello::{Tier, groups};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::endpoints::EndpointVerdict;
-use crate::tls::scan_view::{effort, label, per_tls_scan, tier_name};
+use crate::tls::scan_view::{accepted, effort, label, per_tls_scan, tier_name, verdict};
 use crate::{Check, Context};
 
 /// The check.
@@ -21,19 +26,49 @@ pub static META: CheckMeta = CheckMeta {
     level: Level::Must,
     rationale: "The ephemeral key exchange is only as strong as its group. NCSC-NL (2025) rates \
                 X25519, X448, P-256/384/521 and the Brainpool curves good, P-224 and the RFC 7919 \
-                ffdhe3072+ groups phase-out, and everything else (ffdhe2048, small or odd \
-                curves) insufficient. Hybrid ML-KEM groups count as good (their classical half \
-                is a good curve).",
+                ffdhe3072+ groups phase-out, and everything else (ffdhe2048, any other DH prime, \
+                small or odd curves) insufficient. A DHE group below 2048 bits is below every \
+                current guideline (NCSC-NL and Mozilla's intermediate profile ask for at least \
+                2048; Logjam showed 1024-bit groups within reach). Groups are judged for TLS 1.3 \
+                and for TLS 1.0–1.2 separately, since a server can allow a weaker curve for the \
+                older versions. Hybrid ML-KEM groups count as good (their classical half is a \
+                good curve).",
     remediation: "Limit the groups to X25519 and the NIST P-256/P-384 curves (plus a hybrid \
-                  post-quantum group where supported).\n\
-                  nginx: `ssl_ecdh_curve X25519:prime256v1:secp384r1;`\n\
-                  Apache: `SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1`\n\
+                  post-quantum group where supported), for TLS 1.2 as for TLS 1.3, and drop the \
+                  DHE suites (ECDHE gives the same forward secrecy); if DHE must stay, use the \
+                  RFC 7919 ffdhe3072 group or larger, never a 1024-bit one.\n\
+                  nginx: `ssl_ecdh_curve X25519:prime256v1:secp384r1;` and only `ECDHE-…` suites \
+                  in `ssl_ciphers` (no `ssl_dhparam`), or `ssl_dhparam` with the ffdhe3072 \
+                  parameters.\n\
+                  Apache: `SSLOpenSSLConfCmd Curves X25519:prime256v1:secp384r1`, and `!kDHE` in \
+                  `SSLCipherSuite` (or `SSLOpenSSLConfCmd DHParameters` with ffdhe3072).\n\
                   IIS / Windows: set the ECC curve order with the group policy \"ECC Curve \
-                  Order\" or `Disable-TlsEccCurve`.",
+                  Order\" or `Disable-TlsEccCurve`, and disable the `TLS_DHE_*` suites \
+                  (`Disable-TlsCipherSuite`).",
     references: &[
+        Reference {
+            title: "NCSC-NL IT Security Guidelines for TLS (2025) §3.3.2.1 (ECDHE curves) and \
+                    §3.3.3.1 (FFDHE: only the RFC 7919 groups ffdhe3072–8192, phase-out), as \
+                    internet.nl codes them",
+            url: "https://github.com/internetstandards/Internet.nl/blob/cec0e01/checks/tasks/tls/tls_constants.py",
+        },
         Reference {
             title: "NCSC-NL IT Security Guidelines for TLS (key exchange groups)",
             url: "https://english.ncsc.nl/publications/publications/2021/january/19/it-security-guidelines-for-transport-layer-security-2.1",
+        },
+        Reference {
+            title: "Mozilla Server Side TLS, intermediate configuration (DH parameters of at least \
+                    2048 bits: ffdhe2048)",
+            url: "https://wiki.mozilla.org/Security/Server_Side_TLS#Intermediate_compatibility_.28recommended.29",
+        },
+        Reference {
+            title: "RFC 7919 §4 (a server picks an offered FFDHE group, or no FFDHE suite)",
+            url: "https://www.rfc-editor.org/rfc/rfc7919#section-4",
+        },
+        Reference {
+            title: "RFC 8422 §5.1 and §5.4 (curves offered in supported_groups, chosen in the \
+                    ServerKeyExchange)",
+            url: "https://www.rfc-editor.org/rfc/rfc8422#section-5.4",
         },
         Reference {
             title: "RFC 8446 §4.2.7 (supported groups)",
@@ -43,47 +78,204 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[Need::DnsAddresses, Need::Tls],
 };
 
-fn judge(scan: &TlsScan) -> EndpointVerdict {
-    let rows: Vec<_> = scan
-        .groups
-        .iter()
-        .map(|g| json!({ "id": format!("{:#06x}", g.id), "name": g.name, "accepted": g.accepted, "tier": tier_name(groups::security_tier(g.id)) }))
-        .collect();
-    let accepted_with = |tier: Tier| -> Vec<&str> {
+/// One group the server accepted, rated.
+struct Rated {
+    tier: Tier,
+    /// e.g. "secp224r1 (TLS 1.2)", "DHE 1024-bit prime (TLS 1.2)".
+    what: String,
+    /// A DH prime below [`MIN_DH_BITS`].
+    too_small: bool,
+}
+
+/// The groups named in the scan, rated, and what could not be judged.
+struct Findings {
+    rated: Vec<Rated>,
+    unknown: Vec<String>,
+    evidence: Value,
+}
+
+fn group_version<'a>(scan: &'a TlsScan, g: &'a govscan_model::GroupProbe) -> &'a str {
+    g.version
+        .as_deref()
+        .or(scan.groups_version.as_deref())
+        .unwrap_or("?")
+}
+
+/// Whether an accepted TLS 1.0–1.2 (or SSL 3.0) suite sends finite-field DH parameters.
+fn dhe_suite_accepted(scan: &TlsScan) -> bool {
+    accepted(scan)
+        .filter(|v| v.version != "ssl2" && v.version != "tls13")
+        .flat_map(|v| &v.suites)
+        .filter_map(|s| u16::try_from(s.id).ok().and_then(suites::lookup))
+        .any(|s| {
+            matches!(
+                s.key_exchange,
+                KeyExchange::Dhe | KeyExchange::DhAnon | KeyExchange::DhePsk
+            )
+        })
+}
+
+/// Whether an accepted TLS 1.0–1.2 (or SSL 3.0) suite uses an ECDHE key exchange.
+fn classic_ecdhe_accepted(scan: &TlsScan) -> bool {
+    accepted(scan)
+        .filter(|v| v.version != "ssl2" && v.version != "tls13")
+        .flat_map(|v| &v.suites)
+        .filter_map(|s| u16::try_from(s.id).ok().and_then(suites::lookup))
+        .any(|s| {
+            matches!(
+                s.key_exchange,
+                KeyExchange::Ecdhe | KeyExchange::EcdhAnon | KeyExchange::EcdhePsk
+            )
+        })
+}
+
+/// Whether TLS 1.3 or an (EC)DHE suite of an earlier version is accepted.
+fn ephemeral_suite_accepted(scan: &TlsScan) -> bool {
+    verdict(scan, "tls13") == Some(true) || dhe_suite_accepted(scan) || classic_ecdhe_accepted(scan)
+}
+
+fn findings(scan: &TlsScan) -> Findings {
+    let mut rated = Vec::new();
+    let mut unknown = Vec::new();
+    let mut rows = Vec::new();
+    for g in &scan.groups {
+        let version = group_version(scan, g);
+        let tier = groups::security_tier(g.id);
+        rows.push(json!({
+            "id": format!("{:#06x}", g.id), "name": g.name, "version": label(version),
+            "accepted": g.accepted, "tier": tier_name(tier),
+        }));
+        let what = format!("{} ({})", g.name, label(version));
+        match g.accepted {
+            Some(true) => rated.push(Rated {
+                tier,
+                what,
+                too_small: false,
+            }),
+            Some(false) => {}
+            None => unknown.push(what),
+        }
+    }
+    // An accepted version whose groups were never probed (results written before TLS 1.0–1.2
+    // curves were probed next to TLS 1.3, or a scan cut short).
+    let probed_at = |keys: &[&str]| {
         scan.groups
             .iter()
-            .filter(|g| g.accepted == Some(true) && groups::security_tier(g.id) == tier)
-            .map(|g| g.name.as_str())
-            .collect()
+            .any(|g| keys.contains(&group_version(scan, g)))
     };
-    let unknown: Vec<&str> = scan
-        .groups
-        .iter()
-        .filter(|g| g.accepted.is_none())
-        .map(|g| g.name.as_str())
-        .collect();
-    let any_accepted = scan.groups.iter().any(|g| g.accepted == Some(true));
+    if verdict(scan, "tls13") == Some(true) && !probed_at(&["tls13"]) {
+        unknown.push("the TLS 1.3 groups (not probed)".into());
+    }
+    if classic_ecdhe_accepted(scan) && !probed_at(&["tls12", "tls11", "tls10"]) {
+        unknown.push("the TLS 1.0–1.2 curves (not probed)".into());
+    }
+    // A version whose acceptance is unknown may take groups nobody has seen.
+    for key in ["tls13", "tls12", "tls11", "tls10"] {
+        if verdict(scan, key).is_none() {
+            unknown.push(format!("{} (acceptance unknown)", label(key)));
+        }
+    }
+    let dhe = dhe_findings(scan, &mut rated, &mut unknown);
+    if scan.budget_exhausted {
+        unknown.push("the rest (the handshake budget ran out)".into());
+    }
     let evidence = json!({
         "probed_with": scan.groups_version.as_deref().map(label), "note": scan.groups_note,
-        "groups": rows, "probe": effort(scan),
+        "groups": rows, "dhe": dhe, "unknown": unknown, "probe": effort(scan),
     });
-    let insufficient = accepted_with(Tier::Insufficient);
-    let phase_out = accepted_with(Tier::PhaseOut);
-    let unrated = accepted_with(Tier::Unknown);
-    if scan.groups.is_empty() {
-        let why = scan
-            .groups_note
-            .clone()
-            .unwrap_or_else(|| "groups were not probed".into());
-        let status = if scan.budget_exhausted {
-            Status::Inconclusive
+    Findings {
+        rated,
+        unknown,
+        evidence,
+    }
+}
+
+/// Rates the DH groups of the DHE probe; returns its evidence.
+fn dhe_findings(scan: &TlsScan, rated: &mut Vec<Rated>, unknown: &mut Vec<String>) -> Value {
+    let probe: &DheProbe = match &scan.dhe {
+        Probed::Ok { value } => value,
+        other => {
+            let why = other.missing_reason().unwrap_or_default();
+            if dhe_suite_accepted(scan) {
+                unknown.push(format!("the DHE groups (not measured: {why})"));
+            }
+            return json!({ "not_probed": why });
+        }
+    };
+    let version = label(&probe.version);
+    let unknown_before = unknown.len();
+    let mut hellos = Vec::new();
+    for hello in &probe.hellos {
+        let offered = if hello.offered_groups.is_empty() {
+            "no supported_groups".to_owned()
         } else {
-            Status::NotApplicable
+            hello.offered_groups.join(", ")
         };
-        return EndpointVerdict::new(status, "groups_not_probed", why, evidence);
+        let tier = hello.group.as_ref().map(|g| dh_tier(g.named_id));
+        hellos.push(json!({
+            "offered": offered, "accepted": hello.accepted, "answer": hello.detail,
+            "suite": hello.suite.as_ref().map(|s| &s.name),
+            "prime_bits": hello.group.as_ref().map(|g| g.prime_bits),
+            "named": hello.group.as_ref().and_then(|g| g.named.as_deref()),
+            "tier": tier.map(tier_name),
+        }));
+        match (&hello.group, hello.accepted) {
+            (Some(g), _) => {
+                let what = match &g.named {
+                    Some(name) => format!("DHE {name} ({version})"),
+                    None => format!("DHE {}-bit prime ({version})", g.prime_bits),
+                };
+                if !rated.iter().any(|r| r.what == what) {
+                    rated.push(Rated {
+                        tier: dh_tier(g.named_id),
+                        what,
+                        too_small: g.prime_bits < MIN_DH_BITS,
+                    });
+                }
+            }
+            (None, Some(true)) => {
+                unknown.push(format!("the DHE group ({version}: {})", hello.detail))
+            }
+            (None, None) => unknown.push(format!("DHE offering {offered} ({})", hello.detail)),
+            (None, Some(false)) => {}
+        }
+    }
+    if !probe.complete && unknown.len() == unknown_before {
+        unknown.push("the DHE groups (the probe did not finish)".into());
+    }
+    json!({ "version": version, "hellos": hellos, "complete": probe.complete })
+}
+
+fn judge(scan: &TlsScan) -> EndpointVerdict {
+    let Findings {
+        rated,
+        unknown,
+        evidence,
+    } = findings(scan);
+    let names = |keep: &dyn Fn(&Rated) -> bool| -> Vec<&str> {
+        rated
+            .iter()
+            .filter(|r| keep(r))
+            .map(|r| r.what.as_str())
+            .collect()
+    };
+    let too_small = names(&|r| r.too_small);
+    let insufficient = names(&|r| r.tier == Tier::Insufficient);
+    let phase_out = names(&|r| r.tier == Tier::PhaseOut);
+    let unrated = names(&|r| r.tier == Tier::Unknown);
+    if !too_small.is_empty() {
+        return EndpointVerdict::new(
+            Status::Fail,
+            "dh_group_too_small",
+            format!(
+                "DHE with a group below {MIN_DH_BITS} bits: {}",
+                too_small.join(", ")
+            ),
+            evidence,
+        );
     }
     if !insufficient.is_empty() {
-        EndpointVerdict::new(
+        return EndpointVerdict::new(
             Status::Fail,
             "insufficient_groups",
             format!(
@@ -91,40 +283,62 @@ fn judge(scan: &TlsScan) -> EndpointVerdict {
                 insufficient.join(", ")
             ),
             evidence,
-        )
-    } else if !phase_out.is_empty() {
-        EndpointVerdict::new(
+        );
+    }
+    if !phase_out.is_empty() {
+        return EndpointVerdict::new(
             Status::Warn,
             "phase_out_groups",
             format!("phase-out group(s) accepted: {}", phase_out.join(", ")),
             evidence,
-        )
-    } else if !unknown.is_empty() || !any_accepted || !unrated.is_empty() {
-        EndpointVerdict::new(
+        );
+    }
+    if !unknown.is_empty() || !unrated.is_empty() {
+        let all: Vec<&str> = unknown
+            .iter()
+            .map(String::as_str)
+            .chain(unrated.iter().copied())
+            .collect();
+        return EndpointVerdict::new(
             Status::Inconclusive,
             "groups_unknown",
-            format!(
-                "no clear answer for group(s): {}",
-                unknown
-                    .iter()
-                    .chain(unrated.iter())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            format!("no clear answer for: {}", all.join(", ")),
             evidence,
-        )
-    } else {
-        EndpointVerdict::new(
-            Status::Pass,
-            "groups_good",
-            format!(
-                "accepted groups are all rated good: {}",
-                accepted_with(Tier::Good).join(", ")
-            ),
-            evidence,
-        )
+        );
     }
+    if rated.is_empty() {
+        if scan.groups.is_empty() {
+            let why = scan
+                .groups_note
+                .clone()
+                .unwrap_or_else(|| "groups were not probed".into());
+            return EndpointVerdict::new(Status::NotApplicable, "groups_not_probed", why, evidence);
+        }
+        if !ephemeral_suite_accepted(scan) {
+            return EndpointVerdict::new(
+                Status::NotApplicable,
+                "no_ephemeral_key_exchange",
+                "no accepted suite uses an ephemeral key exchange, so no group is ever used \
+                 (tls.forward-secrecy judges that)",
+                evidence,
+            );
+        }
+        return EndpointVerdict::new(
+            Status::Inconclusive,
+            "groups_unknown",
+            "the server refused every group although it accepted (EC)DHE suites",
+            evidence,
+        );
+    }
+    EndpointVerdict::new(
+        Status::Pass,
+        "groups_good",
+        format!(
+            "accepted groups are all rated good: {}",
+            names(&|r| r.tier == Tier::Good).join(", ")
+        ),
+        evidence,
+    )
 }
 
 impl Check for KeyExchangeGroups {
@@ -145,5 +359,32 @@ mod tests {
     #[test]
     fn fixtures() {
         assert_fixtures(&KeyExchangeGroups);
+    }
+
+    fn message_of(fixture: &str) -> String {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/checks/tls/key_exchange_groups")
+            .join(fixture);
+        let (obs, ctx, _) = crate::fixtures::load(&path);
+        KeyExchangeGroups.evaluate(&obs, &ctx).message
+    }
+
+    #[test]
+    fn messages_name_the_group_its_size_and_version() {
+        assert_eq!(
+            message_of("fail_dhe_1024.json"),
+            "DHE with a group below 2048 bits: DHE 1024-bit prime (TLS 1.2)"
+        );
+        assert!(message_of("fail_dhe_ffdhe2048_on_tls12.json").contains("DHE ffdhe2048 (TLS 1.2)"));
+        assert!(
+            message_of("fail_weak_tls12_curve_while_tls13_good.json")
+                .contains("secp192r1 (TLS 1.2)")
+        );
+        assert!(
+            message_of("inconclusive_dhe_not_measured.json").contains("DHE groups (not measured")
+        );
+        assert!(
+            message_of("inconclusive_tls12_curves_not_probed.json").contains("curves (not probed)")
+        );
     }
 }

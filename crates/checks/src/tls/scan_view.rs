@@ -1,6 +1,6 @@
 //! Read helpers over a `TlsScan` shared by the hand-built-hello checks.
 
-use govscan_model::{Observations, Outcome, TlsScan, VersionProbe};
+use govscan_model::{Observations, Outcome, Status, TlsScan, VersionProbe};
 use govscan_tls_hello::Tier;
 use serde_json::{Value, json};
 
@@ -47,6 +47,31 @@ pub(crate) fn accepted(scan: &TlsScan) -> impl Iterator<Item = &VersionProbe> {
 /// `Some(true)` accepted, `Some(false)` refused, `None` unknown or not probed.
 pub(crate) fn verdict(scan: &TlsScan, key: &str) -> Option<bool> {
     version(scan, key).and_then(|v| v.accepted)
+}
+
+/// Every version key, newest first.
+pub(crate) const ALL_VERSIONS: [&str; 6] = ["tls13", "tls12", "tls11", "tls10", "ssl3", "ssl2"];
+
+/// Versions whose acceptance is unknown: the reply could not be read, or the scan stopped
+/// before probing them. Each may accept suites nobody has seen.
+pub(crate) fn unknown_versions(scan: &TlsScan) -> Vec<&'static str> {
+    ALL_VERSIONS
+        .into_iter()
+        .filter(|k| verdict(scan, k).is_none())
+        .collect()
+}
+
+/// The inconclusive verdict of a suite check when some versions' acceptance is unknown.
+pub(crate) fn versions_unknown_verdict(unknown: &[&str], evidence: Value) -> EndpointVerdict {
+    EndpointVerdict::new(
+        Status::Inconclusive,
+        "versions_unknown",
+        format!(
+            "no clear answer for {}, so the suites it accepts are unknown",
+            labels(unknown.iter().copied())
+        ),
+        evidence,
+    )
 }
 
 /// TLS 1.3 accepted and TLS 1.0–1.2 refused.

@@ -1,9 +1,15 @@
-//! The modern handshake (the client offers TLS 1.3 and 1.2) negotiates TLS 1.3.
+//! The modern handshake (the client offers TLS 1.3 and 1.2) negotiates TLS 1.3; when that
+//! handshake fails (a server speaking only TLS 1.0, say), the hand-built TLS 1.3 ClientHello of
+//! the TLS scan decides.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, EndpointObservations, Family, Level, Need, Observations, Outcome, Probed, Reference,
+    Status, TlsObservation,
+};
 use serde_json::json;
 
-use crate::endpoints::{EndpointVerdict, combine};
+use crate::endpoints::{EndpointVerdict, combine_each, missing_probe_verdict};
+use crate::tls::scan_view::{accepted, label, verdict, version, versions_evidence};
 use crate::{Check, Context};
 
 /// The check.
@@ -30,8 +36,9 @@ pub static META: CheckMeta = CheckMeta {
             url: "https://open-eid.github.io/nginx",
         },
         Reference {
-            title: "RFC 8446 (TLS 1.3)",
-            url: "https://www.rfc-editor.org/rfc/rfc8446",
+            title: "RFC 8446 (TLS 1.3); §4.2.1: a server that negotiates TLS 1.3 answers with \
+                    supported_versions 0x0304",
+            url: "https://www.rfc-editor.org/rfc/rfc8446#section-4.2.1",
         },
         Reference {
             title: "NCSC-NL IT Security Guidelines for TLS v2.1 (TLS 1.3 good, 1.2 sufficient)",
@@ -45,16 +52,93 @@ pub static META: CheckMeta = CheckMeta {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Finding {
     /// TLS 1.3 was negotiated.
-    Tls13Negotiated,
+    Negotiated,
     /// A lower version was negotiated although the client offered 1.3.
-    Tls13NotNegotiated,
+    NotNegotiated,
+    /// The modern handshake failed, but a hand-built TLS 1.3 ClientHello was accepted.
+    AcceptedByHello,
+    /// The modern handshake failed; the hand-built TLS 1.3 ClientHello was refused while an
+    /// older version was accepted.
+    RefusedByHello,
 }
 
 impl Finding {
     fn key(self) -> &'static str {
         match self {
-            Finding::Tls13Negotiated => "tls13_negotiated",
-            Finding::Tls13NotNegotiated => "tls13_not_negotiated",
+            Finding::Negotiated => "tls13_negotiated",
+            Finding::NotNegotiated => "tls13_not_negotiated",
+            Finding::AcceptedByHello => "tls13_accepted",
+            Finding::RefusedByHello => "tls13_refused",
+        }
+    }
+}
+
+/// The verdict from the modern handshake.
+fn from_handshake(tls: &TlsObservation) -> EndpointVerdict {
+    let evidence = json!({
+        "negotiated_version": tls.version,
+        "cipher_suite": tls.cipher_suite,
+        "offered": ["TLSv1_3", "TLSv1_2"],
+    });
+    if tls.version == "TLSv1_3" {
+        EndpointVerdict::new(
+            Status::Pass,
+            Finding::Negotiated.key(),
+            "TLS 1.3 was negotiated",
+            evidence,
+        )
+    } else {
+        EndpointVerdict::new(
+            Status::Fail,
+            Finding::NotNegotiated.key(),
+            format!(
+                "{} was negotiated although TLS 1.3 was offered",
+                tls.version
+            ),
+            evidence,
+        )
+    }
+}
+
+/// The verdict when the modern handshake gave nothing: the hand-built-hello scan's answer to
+/// its TLS 1.3 ClientHello, if clear; otherwise inconclusive with the handshake's reason.
+fn from_hello_scan(ep: &EndpointObservations) -> EndpointVerdict {
+    let Probed::Ok { value: scan } = &ep.tls_scan else {
+        return missing_probe_verdict(&ep.tls);
+    };
+    let handshake = ep.tls.missing_reason().unwrap_or_default();
+    let others: Vec<&str> = accepted(scan)
+        .filter(|v| v.version != "tls13")
+        .map(|v| label(&v.version))
+        .collect();
+    let evidence = json!({
+        "reason": handshake,
+        "hello_scan": versions_evidence(scan),
+    });
+    let answer = version(scan, "tls13").map_or("", |v| v.detail.as_str());
+    match verdict(scan, "tls13") {
+        Some(true) => EndpointVerdict::new(
+            Status::Pass,
+            Finding::AcceptedByHello.key(),
+            format!(
+                "the server accepted a TLS 1.3 ClientHello ({answer}), although the modern \
+                 handshake failed ({handshake})"
+            ),
+            evidence,
+        ),
+        Some(false) if !others.is_empty() => EndpointVerdict::new(
+            Status::Fail,
+            Finding::RefusedByHello.key(),
+            format!(
+                "the server refused TLS 1.3 ({answer}) and accepts only {}",
+                others.join(", ")
+            ),
+            evidence,
+        ),
+        _ => {
+            let mut verdict = missing_probe_verdict(&ep.tls);
+            verdict.evidence = evidence;
+            verdict
         }
     }
 }
@@ -65,36 +149,10 @@ impl Check for Tls13Supported {
     }
 
     fn evaluate(&self, obs: &Observations, _ctx: &Context) -> Outcome {
-        combine(
-            META.id,
-            &obs.endpoints,
-            |ep| &ep.tls,
-            |_, tls| {
-                let evidence = json!({
-                    "negotiated_version": tls.version,
-                    "cipher_suite": tls.cipher_suite,
-                    "offered": ["TLSv1_3", "TLSv1_2"],
-                });
-                if tls.version == "TLSv1_3" {
-                    EndpointVerdict::new(
-                        Status::Pass,
-                        Finding::Tls13Negotiated.key(),
-                        "TLS 1.3 was negotiated",
-                        evidence,
-                    )
-                } else {
-                    EndpointVerdict::new(
-                        Status::Fail,
-                        Finding::Tls13NotNegotiated.key(),
-                        format!(
-                            "{} was negotiated although TLS 1.3 was offered",
-                            tls.version
-                        ),
-                        evidence,
-                    )
-                }
-            },
-        )
+        combine_each(META.id, &obs.endpoints, |ep| match &ep.tls {
+            Probed::Ok { value } => from_handshake(value),
+            _ => from_hello_scan(ep),
+        })
     }
 }
 

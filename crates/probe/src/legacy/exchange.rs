@@ -1,11 +1,13 @@
-//! One probe exchange: connect, send one hand-built hello, read until the first reply is whole,
-//! and classify it. Every step is bounded in time and bytes.
+//! One probe exchange: connect, send one hand-built hello, read until the first reply (or, when
+//! asked, the ServerKeyExchange) is whole, and classify it. Every step is bounded in time and
+//! bytes, and the reply is parsed incrementally: each byte received is examined once, however
+//! the server splits its writes (a server sending one byte at a time costs linear work).
 
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use govscan_tls_hello::{MAX_REPLY_BYTES, ServerReply, parse_server_reply};
+use govscan_tls_hello::{Flight, FlightReader, ParseStats, Progress, ReadUntil, ServerReply};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::net::{Failure, Pacing, connect_tcp};
@@ -13,8 +15,9 @@ use crate::net::{Failure, Pacing, connect_tcp};
 /// What the server did with one hello.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Answer {
-    /// A ServerHello, HelloRetryRequest or SSLv2 SERVER-HELLO.
-    Hello(ServerReply),
+    /// A ServerHello, HelloRetryRequest or SSLv2 SERVER-HELLO (with the key exchange when it
+    /// was asked for).
+    Hello(Flight),
     /// An alert, an SSLv2 error, or the connection closed/reset before any byte: "no".
     Refused(String),
     /// No verdict: garbage, a truncated reply, silence, or a failed connect.
@@ -40,6 +43,14 @@ impl Answer {
             connect: None,
         })
     }
+
+    /// The first reply, when the server answered with a hello.
+    pub(crate) fn reply(&self) -> Option<&ServerReply> {
+        match self {
+            Answer::Hello(flight) => Some(&flight.reply),
+            _ => None,
+        }
+    }
 }
 
 /// Budgets of one exchange.
@@ -50,94 +61,100 @@ pub(crate) struct ExchangeBudget {
     pub(crate) retries: u32,
 }
 
-/// Connects to `addr`, writes `hello` and classifies the first reply.
+/// Connects to `addr`, writes `hello` and classifies the reply, read as far as `until` says.
+/// Also returns the parser's work counters.
 pub(crate) async fn exchange(
     addr: SocketAddr,
     hello: &[u8],
+    until: ReadUntil,
     budget: ExchangeBudget,
     pacing: Pacing<'_>,
-) -> Answer {
+) -> (Answer, ParseStats) {
     let mut stream = match connect_tcp(addr, budget.connect_timeout, budget.retries, pacing).await {
         Ok(s) => s,
         Err(failure) => {
-            return Answer::Unknown(Unknown {
+            let answer = Answer::Unknown(Unknown {
                 reason: failure.detail.clone(),
                 silent: false,
                 connect: Some(failure),
             });
+            return (answer, ParseStats::default());
         }
     };
     let deadline = tokio::time::Instant::now() + budget.reply_timeout;
     let write = tokio::time::timeout_at(deadline, stream.write_all(hello)).await;
-    match write {
-        Err(_) => return Answer::unknown("sending the hello timed out", true),
-        Ok(Err(e)) if is_reset(&e) => {
-            return Answer::Refused("connection reset while sending the hello".into());
-        }
-        Ok(Err(e)) => return Answer::unknown(format!("sending the hello failed: {e}"), false),
-        Ok(Ok(())) => {}
+    let early = match write {
+        Err(_) => Some(Answer::unknown("sending the hello timed out", true)),
+        Ok(Err(e)) if is_reset(&e) => Some(Answer::Refused(
+            "connection reset while sending the hello".into(),
+        )),
+        Ok(Err(e)) => Some(Answer::unknown(
+            format!("sending the hello failed: {e}"),
+            false,
+        )),
+        Ok(Ok(())) => None,
+    };
+    if let Some(answer) = early {
+        return (answer, ParseStats::default());
     }
-    read_reply(&mut stream, deadline, budget.reply_timeout).await
+    read_reply(&mut stream, until, deadline, budget.reply_timeout).await
 }
 
-/// Reads until [`parse_server_reply`] gives a verdict, EOF, an error, the cap or the deadline.
+/// Reads until the [`FlightReader`] decides, EOF, an error, its byte cap or the deadline. Bytes
+/// are fed to the reader as they arrive and never kept here.
 async fn read_reply<R: AsyncReadExt + Unpin>(
     stream: &mut R,
+    until: ReadUntil,
     deadline: tokio::time::Instant,
     budget: Duration,
-) -> Answer {
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+) -> (Answer, ParseStats) {
+    let mut reader = FlightReader::new(until);
     let mut chunk = [0u8; 4096];
+    let mut received: usize = 0;
     loop {
         let read = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await;
-        let n = match read {
-            Err(_) if buf.is_empty() => {
-                return Answer::unknown(format!("no reply within {budget:?}"), true);
+        let ended = match read {
+            Err(_) if received == 0 => {
+                Err(Answer::unknown(format!("no reply within {budget:?}"), true))
             }
-            Err(_) => {
-                return Answer::unknown(
-                    format!("incomplete reply ({} bytes) within {budget:?}", buf.len()),
-                    false,
-                );
+            Err(_) => Ok(format!(
+                "incomplete reply ({received} bytes) within {budget:?}"
+            )),
+            Ok(Err(e)) if is_reset(&e) && received == 0 => {
+                Err(Answer::Refused("connection reset".into()))
             }
-            Ok(Err(e)) if is_reset(&e) && buf.is_empty() => {
-                return Answer::Refused("connection reset".into());
+            Ok(Err(e)) => Ok(format!("read failed after {received} bytes: {e}")),
+            Ok(Ok(0)) if received == 0 => {
+                Err(Answer::Refused("connection closed without a reply".into()))
             }
-            Ok(Err(e)) => {
-                return Answer::unknown(
-                    format!("read failed after {} bytes: {e}", buf.len()),
-                    false,
-                );
+            Ok(Ok(0)) => Ok(format!(
+                "reply truncated: {received} bytes, then the connection closed"
+            )),
+            Ok(Ok(n)) => {
+                received = received.saturating_add(n);
+                match reader.feed(chunk.get(..n).unwrap_or_default()) {
+                    Progress::Done(flight) => return (classify(flight), reader.stats()),
+                    Progress::NeedMore { .. } => continue,
+                }
             }
-            Ok(Ok(n)) => n,
         };
-        if n == 0 {
-            return if buf.is_empty() {
-                Answer::Refused("connection closed without a reply".into())
-            } else {
-                Answer::unknown(
-                    format!(
-                        "reply truncated: {} bytes, then the connection closed",
-                        buf.len()
-                    ),
-                    false,
-                )
-            };
-        }
-        let room = MAX_REPLY_BYTES.saturating_add(1).saturating_sub(buf.len());
-        buf.extend_from_slice(chunk.get(..n.min(room)).unwrap_or_default());
-        match parse_server_reply(&buf) {
-            ServerReply::Incomplete { .. } if buf.len() <= MAX_REPLY_BYTES => continue,
-            reply => return classify(reply),
-        }
+        let answer = match ended {
+            Err(answer) => answer,
+            // The ServerHello stands even when the rest of the flight never came.
+            Ok(why) => match reader.finish(&why) {
+                Some(flight) => classify(flight),
+                None => Answer::unknown(why, false),
+            },
+        };
+        return (answer, reader.stats());
     }
 }
 
-/// Maps a parsed reply to an answer.
-pub(crate) fn classify(reply: ServerReply) -> Answer {
-    match reply {
+/// Maps a decided flight to an answer.
+pub(crate) fn classify(flight: Flight) -> Answer {
+    match flight.reply {
         ServerReply::ServerHello { .. } | ServerReply::HelloRetryRequest { .. } => {
-            Answer::Hello(reply)
+            Answer::Hello(flight)
         }
         ServerReply::Ssl2ServerHello {
             ref cipher_specs, ..
@@ -145,7 +162,7 @@ pub(crate) fn classify(reply: ServerReply) -> Answer {
             if cipher_specs.is_empty() {
                 Answer::Refused("SSLv2 SERVER-HELLO with no cipher spec in common".into())
             } else {
-                Answer::Hello(reply)
+                Answer::Hello(flight)
             }
         }
         ServerReply::Alert { name, level, .. } => Answer::Refused(format!(
@@ -235,20 +252,133 @@ mod tests {
     async fn truncated_and_silent_replies_are_unknown() {
         let budget = Duration::from_millis(200);
         let deadline = tokio::time::Instant::now() + budget;
+        let until = ReadUntil::ServerHello;
         let mut truncated: &[u8] = &[22, 3, 3, 0, 80, 2, 0];
-        match read_reply(&mut truncated, deadline, budget).await {
+        match read_reply(&mut truncated, until, deadline, budget).await.0 {
             Answer::Unknown(u) => assert!(u.reason.contains("truncated"), "{}", u.reason),
             other => panic!("{other:?}"),
         }
         let mut empty: &[u8] = &[];
         assert!(matches!(
-            read_reply(&mut empty, deadline, budget).await,
+            read_reply(&mut empty, until, deadline, budget).await.0,
             Answer::Refused(_)
         ));
         let mut garbage: &[u8] = b"HTTP/1.1 400 Bad Request\r\n\r\n";
-        match read_reply(&mut garbage, deadline, budget).await {
+        match read_reply(&mut garbage, until, deadline, budget).await.0 {
             Answer::Unknown(u) => assert!(u.reason.contains("not a TLS reply"), "{}", u.reason),
             other => panic!("{other:?}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod byte_at_a_time {
+    //! A server that sends its flight one byte at a time costs one examination per byte: the
+    //! reader keeps its place instead of re-parsing everything received after every read.
+
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use govscan_tls_hello::dh::prime_bits;
+    use govscan_tls_hello::{HelloSpec, KeyExchangeReply, ProtocolVersion, build_client_hello};
+    use tokio::io::{AsyncRead, ReadBuf};
+
+    use super::*;
+    use crate::net::Pacing;
+
+    /// A real DHE-RSA flight from `openssl s_server` with a 1024-bit group (ServerHello,
+    /// Certificate, ServerKeyExchange, ServerHelloDone).
+    const FLIGHT: &[u8] = include_bytes!("../../../tls-hello/tests/data/tls12_dhe_rsa_1024.bin");
+
+    /// Hands out one byte per read, like a server writing one byte at a time.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl AsyncRead for OneByte<'_> {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            if let Some((first, rest)) = self.0.split_first() {
+                buf.put_slice(&[*first]);
+                self.0 = rest;
+            }
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    fn assert_dhe_1024(answer: &Answer) {
+        match answer {
+            Answer::Hello(Flight {
+                reply: ServerReply::ServerHello { cipher_suite, .. },
+                key_exchange: Some(KeyExchangeReply::Dh { prime, .. }),
+            }) => {
+                assert_eq!(*cipher_suite, 0x009E);
+                assert_eq!(prime_bits(prime), 1024);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn one_byte_per_read_is_parsed_once_per_byte() {
+        let budget = Duration::from_secs(5);
+        let deadline = tokio::time::Instant::now() + budget;
+        let mut stream = OneByte(FLIGHT);
+        let (answer, stats) =
+            read_reply(&mut stream, ReadUntil::KeyExchange, deadline, budget).await;
+        assert_dhe_1024(&answer);
+        // One read per byte up to the end of the ServerKeyExchange, each byte examined once,
+        // and two messages parsed (the re-parse-everything reader did ~n²/2 byte visits and
+        // one ServerHello parse attempt per read).
+        assert!(stats.feeds > 1000, "{stats:?}");
+        assert_eq!(stats.bytes_fed, stats.feeds);
+        assert_eq!(stats.bytes_examined, stats.bytes_fed);
+        assert!(stats.bytes_examined <= FLIGHT.len());
+        assert_eq!(stats.messages_parsed, 2);
+    }
+
+    #[tokio::test]
+    async fn a_tcp_server_writing_one_byte_at_a_time_is_read_in_linear_work() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            socket.set_nodelay(true).expect("nodelay");
+            let mut hello = [0u8; 4096];
+            let _ = socket.read(&mut hello).await;
+            for byte in FLIGHT {
+                if socket.write_all(&[*byte]).await.is_err() {
+                    break;
+                }
+                let _ = socket.flush().await;
+                tokio::task::yield_now().await;
+            }
+            // Keep the connection open until the client is done with it.
+            let _ = socket.read(&mut hello).await;
+        });
+        let hello =
+            build_client_hello(&HelloSpec::new(ProtocolVersion::Tls12).with_suites([0x009E_u16]));
+        let budget = ExchangeBudget {
+            connect_timeout: Duration::from_secs(5),
+            reply_timeout: Duration::from_secs(20),
+            retries: 0,
+        };
+        // The test server is on loopback, which only an explicit policy allows.
+        let limits = crate::net::Limits::new(1, 1)
+            .with_policy(crate::policy::AddressPolicy::only(addr.ip()));
+        let pacing = Pacing {
+            limits: Some(&limits),
+            counter: None,
+        };
+        let (answer, stats) = exchange(addr, &hello, ReadUntil::KeyExchange, budget, pacing).await;
+        assert_dhe_1024(&answer);
+        assert!(stats.feeds > 1, "the server dribbled: {stats:?}");
+        assert!(stats.bytes_examined <= FLIGHT.len(), "{stats:?}");
+        assert!(stats.bytes_examined <= stats.bytes_fed, "{stats:?}");
+        assert_eq!(stats.messages_parsed, 2, "{stats:?}");
+        server.abort();
     }
 }

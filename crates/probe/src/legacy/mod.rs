@@ -1,21 +1,25 @@
 //! The hand-built-hello TLS scan of one endpoint: versions SSLv2…TLS 1.3, suites per version,
-//! server order, groups, secure renegotiation, extended master secret and compression —
-//! serially, with a gap between handshakes and a bounded number of them.
+//! server order, groups (TLS 1.3 and TLS 1.0–1.2 curves), DHE groups, secure renegotiation,
+//! extended master secret and compression — serially, with a gap between handshakes and a
+//! bounded number of them.
 
+mod dhe;
 mod exchange;
+mod groups;
+mod versions;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use govscan_model::{FailureKind, GroupProbe, Probed, SuiteSeen, TlsScan, VersionProbe};
-use govscan_tls_hello::groups::{self, GroupKind};
-use govscan_tls_hello::suites::{self, KeyExchange};
+use govscan_model::{FailureKind, Probed, TlsScan, VersionProbe};
+use govscan_tls_hello::suites;
 use govscan_tls_hello::{
-    HelloSpec, ProtocolVersion, ServerReply, build_client_hello, ssl2_cipher_spec_name,
+    HelloSpec, ProtocolVersion, ReadUntil, ServerReply, ssl2_cipher_spec_name,
 };
 
 use crate::net::{ConnCounter, Limits, Pacing};
-use exchange::{Answer, ExchangeBudget, exchange, offer_deflate};
+use crate::policy::AddressPolicy;
+use exchange::{Answer, ExchangeBudget, exchange};
 
 /// The order versions are first probed in: the likeliest first, so a dead port is noticed fast.
 const VERSION_ORDER: [ProtocolVersion; 6] = [
@@ -60,10 +64,14 @@ impl Default for ScanOptions {
 /// Scans `addr` with hand-built hellos (SNI `sni` unless it is an IP literal). Serial: one
 /// connection at a time. A server that refuses the connection, or stays silent to the first
 /// hellos, gives a failed probe; anything less clear-cut is recorded per version as unknown.
+/// `addr` is the caller's explicit choice (like `--connect`), so the address policy allows it.
 pub async fn scan(addr: SocketAddr, sni: &str, options: &ScanOptions) -> Probed<TlsScan> {
-    Scanner::new(addr, sni, options, Pacing::default())
-        .run()
-        .await
+    let limits = Limits::new(1, 1).with_policy(AddressPolicy::only(addr.ip()));
+    let pacing = Pacing {
+        limits: Some(&limits),
+        counter: None,
+    };
+    Scanner::new(addr, sni, options, pacing).run().await
 }
 
 /// As [`scan`], holding the prober's per-address and global connection slots per handshake,
@@ -130,6 +138,7 @@ impl<'a> Scanner<'a> {
             handshakes: 0,
             budget_exhausted: false,
             duration_ms: 0,
+            dhe: Probed::skipped("not reached: the scan stopped before the DHE probe"),
         };
         let result = self.run_steps(&mut scan).await;
         scan.handshakes = self.handshakes;
@@ -202,20 +211,19 @@ impl<'a> Scanner<'a> {
                 .any(|s| s.probe.accepted == Some(true) && s.probe.version == version_key(v))
         };
         if accepted(ProtocolVersion::Tls13) {
-            self.groups(ProtocolVersion::Tls13, scan).await?;
-        } else if accepted(ProtocolVersion::Tls12) {
-            self.groups(ProtocolVersion::Tls12, scan).await?;
-            scan.groups_note = Some(
-                "probed with TLS 1.2 ECDHE suites: finite-field (DHE) groups are not probed".into(),
-            );
-        } else {
-            scan.groups_note = Some("neither TLS 1.3 nor TLS 1.2 is accepted".into());
+            self.groups_tls13(scan).await?;
         }
-        Ok(())
+        if let Some(version) = highest_classic {
+            self.curves(version, scan).await?;
+        }
+        if scan.groups_version.is_none() {
+            scan.groups_note = Some("no version from TLS 1.0 to TLS 1.3 is accepted".into());
+        }
+        self.dhe(states, scan).await
     }
 
     /// One handshake: budget, gap, connection slots, exchange, liveness bookkeeping.
-    async fn send(&mut self, hello: &[u8]) -> Result<Answer, Stop> {
+    async fn send(&mut self, hello: &[u8], until: ReadUntil) -> Result<Answer, Stop> {
         if self.handshakes >= self.options.max_handshakes {
             return Err(Stop::Budget);
         }
@@ -226,10 +234,11 @@ impl<'a> Scanner<'a> {
         if let Some(counter) = self.pacing.counter {
             counter.tls();
         }
+        let no_domain = ConnCounter::default();
         let _permit = match self.pacing.limits {
             Some(limits) => Some(
                 limits
-                    .acquire(self.addr.ip())
+                    .acquire_for(self.addr.ip(), self.pacing.counter.unwrap_or(&no_domain))
                     .await
                     .map_err(|f| Stop::Dead(f.kind, f.detail))?,
             ),
@@ -240,7 +249,7 @@ impl<'a> Scanner<'a> {
             reply_timeout: self.options.reply_timeout,
             retries: self.options.retries,
         };
-        let answer = exchange(self.addr, hello, budget, self.pacing).await;
+        let (answer, _work) = exchange(self.addr, hello, until, budget, self.pacing).await;
         match &answer {
             Answer::Unknown(u) => {
                 if let Some(failure) = &u.connect
@@ -270,204 +279,6 @@ impl<'a> Scanner<'a> {
 
     fn spec(&self, version: ProtocolVersion) -> HelloSpec {
         HelloSpec::new(version).with_sni(self.sni)
-    }
-
-    async fn probe_version(&mut self, version: ProtocolVersion) -> Result<VersionState, Stop> {
-        let hello = build_client_hello(&self.spec(version));
-        let answer = self.send(&hello).await?;
-        let mut probe = VersionProbe {
-            version: version_key(version).into(),
-            accepted: None,
-            detail: String::new(),
-            suites: Vec::new(),
-            suites_complete: false,
-            server_order: None,
-            secure_renegotiation: None,
-            extended_master_secret: None,
-        };
-        let mut first = None;
-        match answer {
-            Answer::Hello(reply) => match judge_hello(&reply, version) {
-                HelloVerdict::Accepted(suite) => {
-                    probe.accepted = Some(true);
-                    probe.detail = format!("{} {}", reply_kind(&reply), suite_name(version, suite));
-                    if let ServerReply::Ssl2ServerHello { cipher_specs, .. } = &reply {
-                        probe.suites = cipher_specs
-                            .iter()
-                            .map(|id| SuiteSeen {
-                                id: *id,
-                                name: suite_name(version, *id),
-                            })
-                            .collect();
-                        probe.suites_complete = true;
-                    } else {
-                        probe.suites.push(SuiteSeen {
-                            id: u32::from(suite),
-                            name: suite_name(version, suite),
-                        });
-                    }
-                    if let ServerReply::ServerHello {
-                        secure_renegotiation,
-                        extended_master_secret,
-                        ..
-                    } = &reply
-                        && matches!(
-                            version,
-                            ProtocolVersion::Tls10
-                                | ProtocolVersion::Tls11
-                                | ProtocolVersion::Tls12
-                        )
-                    {
-                        probe.secure_renegotiation = Some(*secure_renegotiation);
-                        probe.extended_master_secret = Some(*extended_master_secret);
-                    }
-                    first = Some(reply);
-                }
-                HelloVerdict::Refused(why) => {
-                    probe.accepted = Some(false);
-                    probe.detail = why;
-                }
-                HelloVerdict::Unknown(why) => probe.detail = why,
-            },
-            Answer::Refused(why) => {
-                probe.accepted = Some(false);
-                probe.detail = why;
-            }
-            Answer::Unknown(u) => probe.detail = u.reason,
-        }
-        Ok(VersionState { probe, first })
-    }
-
-    /// Removes each chosen suite and asks again until the server refuses.
-    async fn enumerate_suites(&mut self, state: &mut VersionState) -> Result<(), Stop> {
-        let Some(version) = version_of(&state.probe.version) else {
-            return Ok(());
-        };
-        if version == ProtocolVersion::Ssl2 || state.first.is_none() {
-            return Ok(());
-        }
-        let mut offer = suites::ids_usable_at(version);
-        offer.retain(|id| !state.probe.suites.iter().any(|s| s.id == u32::from(*id)));
-        while !offer.is_empty() {
-            let hello = build_client_hello(&self.spec(version).with_suites(offer.clone()));
-            match self.send(&hello).await? {
-                Answer::Hello(reply) => match judge_hello(&reply, version) {
-                    HelloVerdict::Accepted(suite) if offer.contains(&suite) => {
-                        offer.retain(|id| *id != suite);
-                        state.probe.suites.push(SuiteSeen {
-                            id: u32::from(suite),
-                            name: suite_name(version, suite),
-                        });
-                    }
-                    // A suite not offered, or a lower version: the server is confused; stop.
-                    _ => return Ok(()),
-                },
-                Answer::Refused(_) => {
-                    state.probe.suites_complete = true;
-                    return Ok(());
-                }
-                Answer::Unknown(_) => return Ok(()),
-            }
-        }
-        state.probe.suites_complete = true;
-        Ok(())
-    }
-
-    /// Offers the accepted suites in reverse: a server that still picks its first choice
-    /// enforces its own order.
-    async fn server_order(&mut self, state: &mut VersionState) -> Result<(), Stop> {
-        let Some(version) = version_of(&state.probe.version) else {
-            return Ok(());
-        };
-        if version == ProtocolVersion::Ssl2 || state.probe.suites.len() < 2 {
-            return Ok(());
-        }
-        let reversed: Vec<u16> = state
-            .probe
-            .suites
-            .iter()
-            .rev()
-            .filter_map(|s| u16::try_from(s.id).ok())
-            .collect();
-        let (Some(first_choice), Some(last)) = (state.probe.suites.first(), reversed.first())
-        else {
-            return Ok(());
-        };
-        let (first_choice, last) = (first_choice.id, u32::from(*last));
-        let hello = build_client_hello(&self.spec(version).with_suites(reversed));
-        if let Answer::Hello(reply) = self.send(&hello).await?
-            && let HelloVerdict::Accepted(suite) = judge_hello(&reply, version)
-        {
-            let suite = u32::from(suite);
-            state.probe.server_order = if suite == first_choice {
-                Some(true)
-            } else if suite == last {
-                Some(false)
-            } else {
-                None
-            };
-        }
-        Ok(())
-    }
-
-    /// Offers DEFLATE next to null compression at `version`.
-    async fn compression(&mut self, version: ProtocolVersion) -> Result<Option<bool>, Stop> {
-        let Some(hello) = offer_deflate(&build_client_hello(&self.spec(version))) else {
-            return Ok(None);
-        };
-        Ok(match self.send(&hello).await? {
-            Answer::Hello(ServerReply::ServerHello { compression, .. }) => Some(compression != 0),
-            // Refusing a hello that offers compression is itself "no compression".
-            Answer::Refused(_) => Some(false),
-            _ => None,
-        })
-    }
-
-    /// Offers each known group alone.
-    async fn groups(&mut self, version: ProtocolVersion, scan: &mut TlsScan) -> Result<(), Stop> {
-        scan.groups_version = Some(version_key(version).into());
-        let ecdhe: Vec<u16> = suites::ids_usable_at(version)
-            .into_iter()
-            .filter(|id| suites::lookup(*id).is_some_and(|s| s.key_exchange == KeyExchange::Ecdhe))
-            .collect();
-        for group in groups::all() {
-            if version != ProtocolVersion::Tls13
-                && !matches!(group.kind, GroupKind::EllipticCurve | GroupKind::Montgomery)
-            {
-                continue;
-            }
-            let mut spec = self.spec(version);
-            spec.groups = vec![group.id];
-            if version != ProtocolVersion::Tls13 {
-                spec.cipher_suites = ecdhe.clone();
-            }
-            let answer = self.send(&build_client_hello(&spec)).await?;
-            let accepted = match answer {
-                Answer::Hello(ServerReply::ServerHello {
-                    selected_group,
-                    version: v,
-                    ..
-                }) if v == version => {
-                    if version == ProtocolVersion::Tls13 {
-                        Some(selected_group == Some(group.id))
-                    } else {
-                        Some(true)
-                    }
-                }
-                Answer::Hello(ServerReply::HelloRetryRequest { selected_group, .. }) => {
-                    Some(selected_group == Some(group.id))
-                }
-                Answer::Hello(_) => None,
-                Answer::Refused(_) => Some(false),
-                Answer::Unknown(_) => None,
-            };
-            scan.groups.push(GroupProbe {
-                id: group.id,
-                name: group.name.into(),
-                accepted,
-            });
-        }
-        Ok(())
     }
 }
 

@@ -34,7 +34,7 @@ _dmarc.good IN TXT "v=DMARC1; p=reject; " "rua=mailto:d@good.test"
 nullmx   IN MX   0 .
 caa      IN CAA  0 issue "ca.example.net"
 caa      IN CAA  128 iodef "mailto:sec@caa.test"
-a.b.caa  IN A    127.0.0.1
+a.b.caa  IN A    127.0.0.2
 loop     IN CNAME loop2.test.
 loop2    IN CNAME loop.test.
 "#;
@@ -93,10 +93,12 @@ async fn udp_and_tcp_on_one_port() -> (UdpSocket, TcpListener, SocketAddr) {
     panic!("no port free for both UDP and TCP after 20 tries: {last_error:?}");
 }
 
-/// Short, test-sized budgets; DNS goes to the fixture; no retries unless a test asks.
+/// Short, test-sized budgets; DNS goes to the fixture; no retries unless a test asks. The
+/// fixtures live on loopback, so the address policy allows private and loopback addresses.
 pub fn config(dns: SocketAddr) -> ProbeConfig {
     ProbeConfig {
         resolver: Some(dns),
+        allow_private: true,
         connect_timeout: Duration::from_secs(2),
         handshake_timeout: Duration::from_secs(2),
         read_timeout: Duration::from_secs(2),
@@ -183,7 +185,7 @@ pub fn response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> 
 }
 
 /// Serves scripted responses on one connection until the client goes away.
-async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, handler: Handler) {
+pub async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, handler: Handler) {
     loop {
         let mut head = Vec::new();
         let mut byte = [0u8; 1];

@@ -165,6 +165,7 @@ fn good_endpoint(address: &str) -> EndpointObservations {
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
         connections: Default::default(),
+        revocation: govscan_model::Probed::skipped("not probed in this test"),
     }
 }
 
@@ -211,12 +212,14 @@ fn hostile_endpoint() -> EndpointObservations {
             end: RedirectEnd::HopFailed {
                 url: "https://nohsts.lab.test/next".to_owned(),
                 detail: "reset".to_owned(),
+                failure: Some(FailureKind::Http),
             },
         }),
         security_txt: Probed::failed(FailureKind::Http, "malformed response"),
         tls_scan: Probed::skipped("not probed in this fixture"),
         paths: Vec::new(),
         connections: Default::default(),
+        revocation: govscan_model::Probed::skipped("not probed in this test"),
     }
 }
 
@@ -282,6 +285,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 812,
             dns: good_dns(),
             endpoints: vec![good_endpoint("127.10.0.1"), good_endpoint("::1")],
+            addresses: Default::default(),
         },
         &baseline,
     );
@@ -369,6 +373,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 2203,
             dns: hostile_dns,
             endpoints: vec![hostile_endpoint()],
+            addresses: Default::default(),
         },
         &baseline,
     );
@@ -385,6 +390,7 @@ pub(crate) fn sample_result() -> ScanResult {
             tls_scan: Probed::skipped("no HTTPS"),
             paths: Vec::new(),
             connections: Default::default(),
+            revocation: govscan_model::Probed::skipped("not probed in this test"),
         });
     }
     let dead_dns = DnsObservations {
@@ -423,6 +429,7 @@ pub(crate) fn sample_result() -> ScanResult {
             duration_ms: 5004,
             dns: dead_dns,
             endpoints,
+            addresses: Default::default(),
         },
         &baseline,
     );

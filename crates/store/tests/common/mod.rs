@@ -102,7 +102,9 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             tls_scan: Probed::skipped("not probed in this fixture"),
             paths: vec![],
             connections: Default::default(),
+            revocation: govscan_model::Probed::skipped("not probed in this test"),
         }],
+        addresses: Default::default(),
     }
 }
 

@@ -1,0 +1,125 @@
+//! Scan health in the history: assessed from a scan's stored outcomes (running or complete),
+//! recorded with the scan, read back for the report, the history list and the trend.
+
+use rusqlite::{OptionalExtension, params};
+
+use govscan_model::{SCANNER_FAILURE, ScanHealth, health::MAX_CAUSES};
+
+use crate::{ScanId, Store, StoreError};
+
+impl Store {
+    /// The health of scan `id` (running or complete), from its stored outcomes.
+    pub fn assess_health(&self, id: ScanId) -> Result<ScanHealth, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "assessing the scan's health", e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT
+                    COALESCE(SUM(CASE WHEN o.status = 'inconclusive' AND o.finding = ?2
+                                      THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN o.status NOT IN ('info', 'not_applicable')
+                                      THEN 1 ELSE 0 END), 0)
+                 FROM domain_results d
+                 LEFT JOIN outcomes o ON o.scan_id = d.scan_id AND o.domain = d.domain
+                 WHERE d.scan_id = ?1
+                 GROUP BY d.domain",
+            )
+            .map_err(fail)?;
+        let counts = stmt
+            .query_map(params![id.0, SCANNER_FAILURE], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?.max(0) as u64,
+                    row.get::<_, i64>(1)?.max(0) as u64,
+                ))
+            })
+            .map_err(fail)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT message FROM outcomes
+                 WHERE scan_id = ?1 AND status = 'inconclusive' AND finding = ?2
+                 LIMIT ?3",
+            )
+            .map_err(fail)?;
+        let causes = stmt
+            .query_map(params![id.0, SCANNER_FAILURE, MAX_CAUSES as i64], |row| {
+                row.get::<_, String>(0)
+            })
+            .map_err(fail)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        Ok(ScanHealth::from_counts(counts, causes))
+    }
+
+    /// Records the health of scan `id`.
+    pub fn set_health(&mut self, id: ScanId, health: &ScanHealth) -> Result<(), StoreError> {
+        write_health(&self.conn, &self.path, id, health)
+    }
+
+    /// The recorded health of scan `id`; `None` when it was never assessed (scans saved by
+    /// an older govscan).
+    pub fn scan_health(&self, id: ScanId) -> Result<Option<ScanHealth>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading the scan's health", e);
+        let json: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT health_json FROM scans WHERE id = ?1",
+                [id.0],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(fail)?;
+        let Some(json) = json else {
+            return Err(StoreError::ScanNotFound {
+                path: self.path.clone(),
+                id: id.0,
+            });
+        };
+        Ok(json.and_then(|text| parse_health(&text)))
+    }
+}
+
+impl Store {
+    /// The last scan before `id` (in start-time order) that measured the domains: scans in
+    /// which most domains could not be measured (unhealthy) are skipped, so a report never
+    /// explains "what changed" against a scan that measured only the scanning host.
+    pub fn previous_measured_scan_id(&self, id: ScanId) -> Result<Option<ScanId>, StoreError> {
+        let mut current = id;
+        while let Some(previous) = self.previous_scan_id(current)? {
+            let unhealthy = self
+                .scan_health(previous)?
+                .is_some_and(|health| health.unhealthy);
+            if !unhealthy {
+                return Ok(Some(previous));
+            }
+            current = previous;
+        }
+        Ok(None)
+    }
+}
+
+/// Writes `health` on the scan row (inside whatever transaction `conn` is in).
+pub(crate) fn write_health(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    id: ScanId,
+    health: &ScanHealth,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(health).map_err(|e| StoreError::InvalidScan {
+        path: path.to_path_buf(),
+        reason: format!("the scan's health cannot be serialised: {e}"),
+    })?;
+    conn.execute(
+        "UPDATE scans SET health_json = ?1, unhealthy = ?2 WHERE id = ?3",
+        params![json, i64::from(health.unhealthy), id.0],
+    )
+    .map_err(|e| StoreError::sqlite(path, "recording the scan's health", e))?;
+    Ok(())
+}
+
+/// A stored health; an unreadable one (a newer govscan's shape) reads as not assessed.
+pub(crate) fn parse_health(text: &str) -> Option<ScanHealth> {
+    serde_json::from_str(text).ok()
+}
