@@ -440,3 +440,74 @@ fn bad_destinations_stop_before_any_probe() {
     );
     assert!(!dir.join("h.db").exists(), "nothing was scanned");
 }
+
+#[test]
+fn an_unhealthy_scan_is_told_and_later_scans_compare_with_the_last_measured_one() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let dns = RefusingDns::start();
+    let receiver = Receiver::start(200);
+    let hook = receiver.url("/hook");
+    let slack = format!("slack:{}", receiver.url("/slack"));
+    let notify = ["--notify", hook.as_str(), "--notify", slack.as_str()];
+    let first = offline_scan(dir, &dns.resolver(), &["one.example.test"], &notify);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(receiver.bodies().is_empty());
+
+    // Nothing listens at the resolver: the scan measured this machine. Told at once, though
+    // nothing about the domains is known to have changed.
+    let offline = offline_scan(dir, "127.0.0.1:9", &["one.example.test"], &notify);
+    assert_eq!(offline.status.code(), Some(3), "{}", stderr(&offline));
+    let requests = receiver.requests.lock().expect("log").clone();
+    assert_eq!(requests.len(), 2, "{}", stderr(&offline));
+    for (path, body) in &requests {
+        let payload: serde_json::Value = serde_json::from_slice(body).expect("JSON");
+        match path.as_str() {
+            "/hook" => {
+                assert_eq!(payload["kind"], "unhealthy", "{payload}");
+                assert_eq!(payload["scan"]["id"], 2);
+                assert!(payload["changes"].is_null(), "no diff: {payload}");
+                let health = &payload["scan_health"];
+                assert_eq!(health["main_cause"], "resolver_down", "{payload}");
+                assert_eq!(health["not_measured"], 1);
+                let happened = health["what_happened"].as_str().expect("text");
+                assert!(
+                    happened.contains("nothing listens on 127.0.0.1:9"),
+                    "{happened}"
+                );
+                let title = payload["title"].as_str().expect("title");
+                assert!(
+                    title.starts_with(
+                        "govscan scan #2 did not measure the domains: No DNS answers from the \
+                         resolver"
+                    ),
+                    "{title}"
+                );
+            }
+            "/slack" => {
+                let text = String::from_utf8_lossy(body);
+                assert!(
+                    text.contains("What to try: Check that this machine is online"),
+                    "{text}"
+                );
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    // Back online with one more domain: the change is told against scan #1, the last scan
+    // that measured the domains, not the unhealthy #2.
+    let back = offline_scan(
+        dir,
+        &dns.resolver(),
+        &["one.example.test", "two.example.test"],
+        &["--notify", &hook],
+    );
+    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    let bodies = receiver.bodies();
+    let last = bodies.last().expect("a third notification");
+    assert_eq!(last["kind"], "changes", "{last}");
+    assert_eq!(last["previous_scan"]["id"], 1, "{last}");
+    assert_eq!(last["counts"]["domains_added"], 1, "{last}");
+    assert_eq!(last["counts"]["became_inconclusive"], 0, "{last}");
+}

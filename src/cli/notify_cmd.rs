@@ -1,6 +1,8 @@
 //! Alerts on change: `govscan notify` and the alerts `govscan scan --notify` sends once the
-//! scan is saved. The message is the diff `govscan diff` shows for the scan and the one before
-//! it (the same streaming diff the report uses), delivered by `govscan-notify`.
+//! scan is saved. The message is the diff `govscan diff` shows for the scan and the last one
+//! before it that measured the domains (the same streaming diff the report uses), delivered by
+//! `govscan-notify`; a scan that did not measure the domains (unhealthy) is always told, with
+//! what happened and what to try instead of a diff.
 
 use anyhow::anyhow;
 use govscan_model::ScanResult;
@@ -109,8 +111,9 @@ pub(super) fn run(args: NotifyArgs) -> Result<u8, CliError> {
     }
 }
 
-/// Builds the notification for saved scan `id` (light form `light`) against the scan before
-/// it and delivers it when something changed (or always, when asked). Every delivery is
+/// Builds the notification for saved scan `id` (light form `light`) against the last healthy
+/// scan before it and delivers it when something changed or the scan is unhealthy (or always,
+/// when asked). Every delivery is
 /// reported on stderr (successes only without `quiet`); true when none failed.
 pub(super) fn send_for_scan(
     store: &Store,
@@ -123,7 +126,14 @@ pub(super) fn send_for_scan(
     let side = |id: ScanId| scans.iter().find(|s| s.id == id).map(scan_side);
     let scan =
         side(id).ok_or_else(|| CliError::usage(anyhow!("scan #{} is not complete", id.0)))?;
-    let previous_id = store.previous_scan_id(id).map_err(store_error)?;
+    let health = store.scan_health(id).map_err(store_error)?;
+    if let Some(health) = health.filter(|h| h.unhealthy) {
+        // The scan measured this machine: say so (always), and compare nothing.
+        let notification = Notification::unhealthy(scan, &health, alerts.report_url.clone());
+        return Ok(deliver(&notification, alerts, quiet));
+    }
+    // Changes are told against the last scan that measured the domains.
+    let previous_id = store.previous_measured_scan_id(id).map_err(store_error)?;
     let (previous, diff) = match previous_id {
         Some(prev) => {
             let previous_light = store.load_scan_light(prev).map_err(store_error)?;
@@ -144,8 +154,14 @@ pub(super) fn send_for_scan(
         }
         return Ok(true);
     }
+    Ok(deliver(&notification, alerts, quiet))
+}
+
+/// Delivers `notification` to every destination, reporting each on stderr (successes only
+/// without `quiet`); true when none failed.
+fn deliver(notification: &Notification, alerts: &Alerts, quiet: bool) -> bool {
     let mut all_delivered = true;
-    for delivery in deliver_all(&notification, &alerts.destinations, &alerts.delivery) {
+    for delivery in deliver_all(notification, &alerts.destinations, &alerts.delivery) {
         match delivery.result {
             Ok(detail) if !quiet => {
                 eprintln!("govscan: notified {}: {detail}", delivery.destination)
@@ -160,7 +176,7 @@ pub(super) fn send_for_scan(
             }
         }
     }
-    Ok(all_delivered)
+    all_delivered
 }
 
 fn scan_side(s: &ScanSummary) -> ScanSide {

@@ -198,7 +198,7 @@ fn unhealthy_banner(health: &govscan_model::ScanHealth) -> String {
         "{rule}\ngovscan: THIS SCAN DID NOT MEASURE THE DOMAINS (exit code 3)\n\
          What happened: {}\nWhat to try: {}\n{rule}",
         health.what_happened(),
-        govscan_model::ScanHealth::what_to_try()
+        health.what_to_try()
     )
 }
 

@@ -9,6 +9,7 @@ pub mod outcome;
 pub mod probed;
 pub mod result;
 pub mod revocation;
+pub mod scanner_cause;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
@@ -34,6 +35,7 @@ pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
     RevocationResponse, RevocationSource,
 };
+pub use scanner_cause::ScannerCause;
 pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GroupScore,
     OrganisationScore, Rollups, Score, TopFix,

@@ -43,6 +43,13 @@ pub(crate) fn render(n: &Notification, per_list: usize) -> Value {
         "changes": diff,
         "truncated": truncated,
         "report_url": n.report_url,
+        "scan_health": n.health.as_ref().map(|h| json!({
+            "domains": h.domains,
+            "not_measured": h.not_measured,
+            "main_cause": h.main_cause(),
+            "what_happened": h.what_happened(),
+            "what_to_try": h.what_to_try(),
+        })),
         "govscan_version": n.govscan_version,
     })
 }

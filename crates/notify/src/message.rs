@@ -3,7 +3,7 @@
 //! first). Every server-controlled text is passed through [`text::plain`] here, once, so no
 //! renderer can forget it.
 
-use govscan_model::Status;
+use govscan_model::{ScanHealth, Status};
 use govscan_store::{CheckChange, DiffCounts, DomainPresence, MoveCause, ScanDiff};
 use serde::Serialize;
 
@@ -34,6 +34,9 @@ pub enum Kind {
     NoChanges,
     /// There is no previous scan to compare with (sent only when asked to always send).
     FirstScan,
+    /// The scan did not measure the domains (most failed for the scanner's own reasons):
+    /// always sent, with what happened and what to try instead of a diff.
+    Unhealthy,
 }
 
 /// Everything a payload is made from.
@@ -51,6 +54,8 @@ pub struct Notification {
     pub report_url: Option<String>,
     /// The govscan version sending it.
     pub govscan_version: String,
+    /// The scan's health when it did not measure the domains ([`Kind::Unhealthy`]).
+    pub health: Option<ScanHealth>,
 }
 
 /// One titled group of items (e.g. "New failures").
@@ -100,12 +105,48 @@ impl Notification {
             diff,
             report_url,
             govscan_version: env!("CARGO_PKG_VERSION").to_owned(),
+            health: None,
         }
     }
 
-    /// Whether to send it: when something changed, or always when asked.
+    /// A notification that `scan` did not measure the domains (`health` says why): no diff,
+    /// since its changes would be the scanning machine's, not the domains'.
+    pub fn unhealthy(scan: ScanSide, health: &ScanHealth, report_url: Option<String>) -> Self {
+        let mut health = health.clone();
+        for cause in &mut health.causes {
+            *cause = text::plain(cause, DETAIL_MAX_CHARS);
+        }
+        Notification {
+            kind: Kind::Unhealthy,
+            scan,
+            previous: None,
+            diff: None,
+            report_url,
+            govscan_version: env!("CARGO_PKG_VERSION").to_owned(),
+            health: Some(health),
+        }
+    }
+
+    /// Whether to send it: when something changed or the scan did not measure the domains,
+    /// or always when asked.
     pub fn should_send(&self, always: bool) -> bool {
-        always || self.kind == Kind::Changes
+        always || matches!(self.kind, Kind::Changes | Kind::Unhealthy)
+    }
+
+    /// For an unhealthy scan: what happened and what to try, in govscan's words only (the
+    /// example cause is left out; the generic payload carries it as data).
+    pub fn health_lines(&self) -> Option<(String, String)> {
+        let health = self.health.as_ref()?;
+        Some((
+            format!(
+                "What happened: {}. {} of {} domain(s) could not be checked because of a \
+                 problem on the computer that ran the scan, not on the domains.",
+                health.headline(),
+                health.not_measured,
+                health.domains
+            ),
+            format!("What to try: {}", health.what_to_try()),
+        ))
     }
 
     /// Item counts of the diff (all zero for a first scan).
@@ -124,8 +165,16 @@ impl Notification {
     /// The headline, in govscan's words only (ASCII, no server text): the scan, what changed
     /// and the portfolio score.
     pub fn title(&self) -> String {
+        if let Some(health) = &self.health {
+            return format!(
+                "govscan scan #{} did not measure the domains: {}",
+                self.scan.id,
+                health.headline()
+            );
+        }
         let what = match self.kind {
             Kind::FirstScan => "first scan saved, no earlier scan to compare with".to_owned(),
+            Kind::Unhealthy => "did not measure the domains".to_owned(),
             Kind::NoChanges => match &self.previous {
                 Some(p) => format!("nothing changed since scan #{}", p.id),
                 None => "nothing changed".to_owned(),
@@ -149,6 +198,11 @@ impl Notification {
             ),
             Kind::NoChanges => format!("[govscan] scan #{}: nothing changed", self.scan.id),
             Kind::FirstScan => format!("[govscan] scan #{}: first scan", self.scan.id),
+            Kind::Unhealthy => format!(
+                "[govscan] scan #{}: did not measure the domains (problem on the scanning \
+                 machine)",
+                self.scan.id
+            ),
         }
     }
 

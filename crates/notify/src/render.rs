@@ -111,8 +111,12 @@ pub(crate) fn more_line(more: usize, n: &Notification) -> String {
 }
 
 /// One-line comparison context: "Compared with scan #14 (2026-11-26 02:31 UTC), baseline
-/// estonia 2026.1." (govscan's words, the baseline id from the baseline file).
+/// estonia 2026.1." (govscan's words, the baseline id from the baseline file); for a scan that
+/// did not measure the domains, what happened and what to try.
 pub(crate) fn context_line(n: &Notification) -> String {
+    if let Some((happened, to_try)) = n.health_lines() {
+        return format!("{happened} {to_try}");
+    }
     let mut line = match &n.previous {
         Some(p) => format!(
             "Compared with scan #{} ({}).",
