@@ -2,8 +2,9 @@
 //! a first scan saved quietly, a second one whose changes (expired.lab.test added, a
 //! declarative check that now runs and warns on leaky.lab.test, which sends an `X-Powered-By`
 //! carrying markup) reach an HTTP receiver in every payload shape with no raw markup; and the
-//! metrics file of a scan with real findings accepted by `promtool check metrics`. Skipped
-//! unless GOVSCAN_LAB is set (as `ci/test` does).
+//! metrics file of a scan with real findings accepted by `promtool check metrics`; then the
+//! same scan with the resolver gone, which explains itself, is told as unhealthy and keeps the
+//! metrics' last success. Skipped unless GOVSCAN_LAB is set (as `ci/test` does).
 
 mod common;
 #[path = "common/receiver.rs"]
@@ -19,6 +20,11 @@ const LAB_RESOLVER: &str = "127.10.0.53:53";
 
 /// A lab scan run in `dir` (no ./checks there) into `dir/h.db`.
 fn lab_scan(dir: &Path, domains: &[&str], extra: &[&str]) -> Output {
+    lab_scan_via(dir, LAB_RESOLVER, domains, extra)
+}
+
+/// A lab scan asking `resolver`.
+fn lab_scan_via(dir: &Path, resolver: &str, domains: &[&str], extra: &[&str]) -> Output {
     let lab = lab_dir();
     let ca = lab.join("pki/ca.pem");
     let anchor = lab.join("trust-anchor.txt");
@@ -29,7 +35,7 @@ fn lab_scan(dir: &Path, domains: &[&str], extra: &[&str]) -> Output {
         "--quiet",
         "--allow-private",
         "--resolver",
-        LAB_RESOLVER,
+        resolver,
         "--ca-file",
         ca.to_str().expect("utf-8"),
         "--trust-anchor",
@@ -169,4 +175,51 @@ fn lab_changes_reach_every_payload_escaped() {
         String::from_utf8_lossy(&checked.stdout),
         String::from_utf8_lossy(&checked.stderr)
     );
+    assert!(metrics.contains("govscan_scan_healthy 1\n"), "{metrics}");
+    let success = sample(&metrics, "govscan_last_success_timestamp_seconds").expect("success");
+
+    // The same domains while the resolver is gone (nothing listens on its port): the scan is
+    // unhealthy (exit 3), explains itself, is told to the webhook, and the metrics keep the
+    // last success of scan 2.
+    let before = receiver.bodies().len();
+    let offline = lab_scan_via(
+        dir,
+        "127.10.0.53:9",
+        &["good.lab.test", "leaky.lab.test", "expired.lab.test"],
+        &[
+            "--notify",
+            &receiver.url("/offline"),
+            "--metrics",
+            "govscan.prom",
+        ],
+    );
+    let said = stderr(&offline);
+    assert_eq!(offline.status.code(), Some(3), "{said}");
+    assert!(
+        said.contains("What happened: No DNS answers from the resolver"),
+        "{said}"
+    );
+    let bodies = receiver.bodies();
+    assert_eq!(bodies.len(), before + 1, "{said}");
+    let told = bodies.last().expect("told");
+    assert_eq!(told["kind"], "unhealthy", "{told}");
+    assert_eq!(told["scan_health"]["main_cause"], "resolver_down", "{told}");
+    assert_eq!(told["scan_health"]["not_measured"], 3, "{told}");
+    let metrics = std::fs::read_to_string(dir.join("govscan.prom")).expect("metrics");
+    assert!(metrics.contains("govscan_scan_healthy 0\n"), "{metrics}");
+    assert!(
+        metrics.contains("govscan_scan_domains_not_measured 3\n"),
+        "{metrics}"
+    );
+    assert_eq!(
+        sample(&metrics, "govscan_last_success_timestamp_seconds"),
+        Some(success)
+    );
+}
+
+/// The value of the sample `name` (no labels) in `text`.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.parse().ok())
 }
