@@ -3,6 +3,9 @@
 //! data (`./checks` and `./baselines`, else `$GOVSCAN_DATA_DIR` or `/usr/share/govscan`, and
 //! the built-in baseline).
 
+#[path = "common/refusing_dns.rs"]
+mod refusing_dns;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -164,7 +167,10 @@ fn shipped_data_is_found_without_a_checkout() {
     ));
     assert!(shown.contains("netherlands"));
 
-    // `--baseline NAME` finds the file in the data directory.
+    // `--baseline NAME` finds the file in the data directory (a healthy scan: the loopback
+    // resolver answers, refusing every query).
+    let dns = refusing_dns::RefusingDns::start();
+    let resolver = dns.resolver();
     let scan = govscan(
         &work,
         Some(&data),
@@ -177,7 +183,7 @@ fn shipped_data_is_found_without_a_checkout() {
             "--format",
             "json",
             "--resolver",
-            "127.0.0.1:9",
+            &resolver,
             "--dns-timeout",
             "1s",
             "--domain-timeout",
