@@ -3,4 +3,5 @@
 
 pub mod cli;
 pub mod exclude;
+pub mod metrics;
 pub mod targets;

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use govscan_model::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth, health::MAX_CAUSES};
+use govscan_model::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
 
 use crate::{ScanId, Store, StoreError};
 
@@ -35,21 +35,37 @@ impl Store {
             .map_err(fail)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(fail)?;
+        // Every scanner-side message, streamed (a big scan has one per check and domain):
+        // the causes are counted over all of them, a few examples kept.
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT DISTINCT message FROM outcomes
+                "SELECT message FROM outcomes
                  WHERE scan_id = ?1 AND status = 'inconclusive' AND finding = ?2
-                 LIMIT ?3",
+                 ORDER BY rowid",
             )
             .map_err(fail)?;
-        let causes = stmt
-            .query_map(params![id.0, SCANNER_FAILURE, MAX_CAUSES as i64], |row| {
-                row.get::<_, String>(0)
-            })
-            .map_err(fail)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
+        let mut rows = stmt.query(params![id.0, SCANNER_FAILURE]).map_err(fail)?;
+        let mut read_error = None;
+        let messages = std::iter::from_fn(|| match rows.next() {
+            Ok(Some(row)) => match row.get::<_, String>(0) {
+                Ok(message) => Some((message, 1)),
+                Err(e) => {
+                    read_error = Some(e);
+                    None
+                }
+            },
+            Ok(None) => None,
+            Err(e) => {
+                read_error = Some(e);
+                None
+            }
+        });
+        let health = ScanHealth::from_messages(counts, messages);
+        if let Some(e) = read_error {
+            return Err(fail(e));
+        }
+        drop(rows);
         let smtp_unreachable: i64 = self
             .conn
             .query_row(
@@ -60,7 +76,7 @@ impl Store {
             .map_err(fail)?;
         Ok(ScanHealth {
             smtp_unreachable: smtp_unreachable.max(0) as u64,
-            ..ScanHealth::from_counts(counts, causes)
+            ..health
         })
     }
 
