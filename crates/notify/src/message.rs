@@ -334,12 +334,8 @@ fn change_item(c: &CheckChange) -> Item {
 }
 
 fn move_detail(cause: MoveCause, checks: &[CheckChange]) -> String {
-    let cause = match cause {
-        MoveCause::Servers => "the servers changed",
-        MoveCause::Baseline => "the baseline changed (same observations)",
-        MoveCause::Both => "the servers and the baseline changed",
-        MoveCause::Checks => "govscan's checks judged differently",
-    };
+    // The same plain words as the report and `govscan diff` (one place says what a cause is).
+    let cause = cause.words();
     if checks.is_empty() {
         return format!("cause: {cause}");
     }
