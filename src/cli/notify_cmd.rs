@@ -16,6 +16,7 @@ use rustls_pki_types::pem::PemObject as _;
 
 use super::args::{AlertOptions, NotifyArgs};
 use super::history_cmd::{open_existing, store_error};
+use super::terminal::errln;
 use super::{CliError, exit};
 
 /// Destinations and delivery options, checked before any work starts.
@@ -147,7 +148,7 @@ pub(super) fn send_for_scan(
     let notification = Notification::new(scan, previous, diff, alerts.report_url.clone());
     if !notification.should_send(alerts.always) {
         if !quiet {
-            eprintln!(
+            errln!(
                 "govscan: {}; no notification sent (--notify-always sends anyway)",
                 notification.title()
             );
@@ -164,12 +165,12 @@ fn deliver(notification: &Notification, alerts: &Alerts, quiet: bool) -> bool {
     for delivery in deliver_all(notification, &alerts.destinations, &alerts.delivery) {
         match delivery.result {
             Ok(detail) if !quiet => {
-                eprintln!("govscan: notified {}: {detail}", delivery.destination)
+                errln!("govscan: notified {}: {detail}", delivery.destination)
             }
             Ok(_) => {}
             Err(error) => {
                 all_delivered = false;
-                eprintln!(
+                errln!(
                     "govscan: notification to {} failed: {error}",
                     delivery.destination
                 );

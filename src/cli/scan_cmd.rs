@@ -158,7 +158,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         let written =
             super::metrics_out::write(path, &store, plan.id, &light, &baseline, &run_stats);
         if let Err(e) = written {
-            eprintln!("govscan: error: --metrics: {e} (the scan is saved)");
+            errln!("govscan: error: --metrics: {e} (the scan is saved)");
             code = exit::FOLLOW_UP_FAILED;
         }
     }
@@ -167,7 +167,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
             Ok(true) => {}
             Ok(false) => code = exit::FOLLOW_UP_FAILED,
             Err(e) => {
-                eprintln!(
+                errln!(
                     "govscan: error: notification: {:#} (the scan is saved)",
                     e.error
                 );
@@ -179,7 +179,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     drop(temp_db);
     if let Some(condition) = health.smtp_condition() {
         // Once for the scan, on stderr whatever --quiet says: the scanner's condition.
-        eprintln!("govscan: {condition}");
+        errln!("govscan: {condition}");
     }
     if health.unhealthy {
         // Loud, on stderr, whatever --quiet or --format says: this scan measured this host.
