@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod exclude;
+pub mod metrics;
 pub mod shard;
 pub mod targets;

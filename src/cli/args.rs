@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub(super) use super::ops_args::{AlertOptions, CompletionsArgs, ManArgs, NotifyArgs};
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0  done (findings do not change the exit code unless --fail-on is given)
@@ -14,7 +16,8 @@ Exit codes:
   3  runtime failure (another scan is writing to the same --db, history database locked,
      output write failed, internal error), or an unhealthy scan: most domains could not be
      checked because of the scanning computer (offline, resolver down, no route); the scan is
-     saved, marked, and left out of the trend";
+     saved, marked, and left out of the trend
+  4  the scan was saved, but a notification or the --metrics file failed (see stderr)";
 
 /// Benchmarks the security hygiene of a government's internet domains.
 #[derive(Debug, Parser)]
@@ -56,6 +59,13 @@ pub enum Command {
     /// Merge the shard scans of one run (`scan --shard K/N`, one database each) into one scan.
     #[command(after_help = EXIT_CODES)]
     Merge(MergeArgs),
+    /// Send what changed in a saved scan to webhooks or e-mail (as `scan --notify` does).
+    #[command(after_help = EXIT_CODES)]
+    Notify(NotifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per subcommand with --out DIR.
+    Man(ManArgs),
 }
 
 /// Output format of text commands.
@@ -87,11 +97,12 @@ pub struct ScanArgs {
     /// Write results.json and index.html into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Baseline file (default: the built-in Estonia baseline, baselines/estonia.yaml).
-    #[arg(long, value_name = "FILE")]
+    /// Baseline file, or a name in the baselines directory (`netherlands`); default: the
+    /// built-in Estonia baseline (baselines/estonia.yaml).
+    #[arg(long, value_name = "FILE|NAME")]
     pub baseline: Option<PathBuf>,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
     /// Ask this DNS server instead of the system resolver (lab use).
@@ -229,6 +240,17 @@ pub struct ScanArgs {
     /// shards of different runs.
     #[arg(long, value_name = "ID", requires = "shard", value_parser = parse_run_id)]
     pub run_id: Option<String>,
+    /// After the scan, send what changed since the previous scan: [FORMAT:]http(s)://...,
+    /// mailto:ADDRESS[,ADDRESS...] or @FILE holding one. Repeatable. See "Alerts" below.
+    #[arg(long = "notify", value_name = "DEST", conflicts_with = "no_db")]
+    pub notify: Vec<String>,
+    /// Alert options.
+    #[command(flatten)]
+    pub alerts: AlertOptions,
+    /// Write Prometheus metrics of the scan to FILE (text format, for node_exporter's textfile
+    /// collector; written to a temporary file and renamed).
+    #[arg(long, value_name = "FILE", help_heading = "Options")]
+    pub metrics: Option<PathBuf>,
 }
 
 /// A run id: 1 to 128 characters of `A-Z a-z 0-9 . _ : / -`.
@@ -271,7 +293,7 @@ pub struct ChecksArgs {
     #[command(subcommand)]
     pub action: ChecksAction,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR", global = true)]
     pub checks_dirs: Vec<PathBuf>,
 }
@@ -308,17 +330,17 @@ pub struct BaselineArgs {
 pub enum BaselineAction {
     /// List the baselines in the baselines directory and the built-in one.
     List {
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Print a baseline's rules with their sources, its reference and its context figures.
     Show {
         /// A baseline file, a name in the baselines directory (`estonia`), or `builtin`.
         baseline: String,
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -328,9 +350,10 @@ pub enum BaselineAction {
     Validate {
         /// Baseline files.
         files: Vec<PathBuf>,
-        /// Directory of baseline files, used when no file is given.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files, used when no file is given (default: ./baselines, else
+        /// the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Fill a baseline's measured reference from a scan of the reference portfolio. Only the
     /// `reference:` block is rewritten; the rules are never touched.
@@ -348,9 +371,9 @@ pub enum BaselineAction {
         /// Write the baseline with its new reference here (default: DIR/NAME.yaml in place).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -364,7 +387,7 @@ pub struct RescoreArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
     /// Write results.json and index.html into this directory (otherwise print a summary).

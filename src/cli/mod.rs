@@ -3,11 +3,16 @@
 mod args;
 mod baseline_cmd;
 mod checks_cmd;
+mod data_dirs;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
 mod merge_cmd;
+mod metrics_out;
+mod notify_cmd;
 mod open_files;
+mod ops_args;
+mod ops_cmd;
 mod report_cmd;
 mod report_stream;
 mod rescore_cmd;
@@ -34,6 +39,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Runtime failure: output could not be written, internal error.
     pub const RUNTIME: u8 = 3;
+    /// The scan was saved, but a notification or the metrics file failed.
+    pub const FOLLOW_UP_FAILED: u8 = 4;
     /// The scan completed, but most domains could not be measured because of the scanning
     /// side (offline, resolver down, no route): the same code as a runtime failure, since the
     /// scan measured this host, not the domains.
@@ -118,6 +125,9 @@ fn run_command() -> ExitCode {
         Command::Baseline(args) => baseline_cmd::run(args),
         Command::Rescore(args) => rescore_cmd::run(args),
         Command::Merge(args) => merge_cmd::run(args),
+        Command::Notify(args) => notify_cmd::run(args),
+        Command::Completions(args) => ops_cmd::completions(args),
+        Command::Man(args) => ops_cmd::man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

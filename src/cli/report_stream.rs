@@ -88,7 +88,7 @@ pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Resul
 
 /// The diff from scan `old` to scan `new`, one domain at a time: whole results are loaded only
 /// for domains whose light results show a change.
-fn diff_from_store(
+pub(super) fn diff_from_store(
     store: &Store,
     old_id: ScanId,
     old: &ScanResult,

@@ -10,6 +10,7 @@ pub mod outcome;
 pub mod probed;
 pub mod result;
 pub mod revocation;
+pub mod scanner_cause;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
@@ -40,6 +41,7 @@ pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
     RevocationResponse, RevocationSource,
 };
+pub use scanner_cause::ScannerCause;
 pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GainBound,
     GroupScore, OrganisationScore, Rollups, Score, TopFix,

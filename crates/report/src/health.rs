@@ -13,7 +13,7 @@ use crate::input::ReportInput;
 pub(crate) struct HealthBanner {
     pub(crate) title: &'static str,
     pub(crate) what_happened: String,
-    pub(crate) what_to_try: &'static str,
+    pub(crate) what_to_try: String,
 }
 
 impl HealthBanner {
@@ -23,7 +23,7 @@ impl HealthBanner {
         Some(HealthBanner {
             title: "This scan did not measure the domains",
             what_happened: health.what_happened(),
-            what_to_try: ScanHealth::what_to_try(),
+            what_to_try: health.what_to_try(),
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use govscan_model::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth, health::MAX_CAUSES};
+use govscan_model::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
 
 use crate::{ScanId, Store, StoreError};
 
@@ -70,14 +70,14 @@ pub(crate) fn assess(
     let mut stmt = conn
         .prepare(
             "SELECT
-                    COALESCE(SUM(CASE WHEN o.status = 'inconclusive' AND o.finding = ?2
-                                      THEN 1 ELSE 0 END), 0),
-                    COALESCE(SUM(CASE WHEN o.status NOT IN ('info', 'not_applicable')
-                                      THEN 1 ELSE 0 END), 0)
-                 FROM domain_results d
-                 LEFT JOIN outcomes o ON o.scan_id = d.scan_id AND o.domain = d.domain
-                 WHERE d.scan_id = ?1
-                 GROUP BY d.domain",
+                COALESCE(SUM(CASE WHEN o.status = 'inconclusive' AND o.finding = ?2
+                                  THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN o.status NOT IN ('info', 'not_applicable')
+                                  THEN 1 ELSE 0 END), 0)
+             FROM domain_results d
+             LEFT JOIN outcomes o ON o.scan_id = d.scan_id AND o.domain = d.domain
+             WHERE d.scan_id = ?1
+             GROUP BY d.domain",
         )
         .map_err(fail)?;
     let counts = stmt
@@ -90,20 +90,36 @@ pub(crate) fn assess(
         .map_err(fail)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(fail)?;
+    // Every scanner-side message, streamed (a big scan has one per check and domain):
+    // the causes are counted over all of them, a few examples kept.
     let mut stmt = conn
         .prepare(
-            "SELECT DISTINCT message FROM outcomes
-                 WHERE scan_id = ?1 AND status = 'inconclusive' AND finding = ?2
-                 LIMIT ?3",
+            "SELECT message FROM outcomes
+             WHERE scan_id = ?1 AND status = 'inconclusive' AND finding = ?2
+             ORDER BY rowid",
         )
         .map_err(fail)?;
-    let causes = stmt
-        .query_map(params![id.0, SCANNER_FAILURE, MAX_CAUSES as i64], |row| {
-            row.get::<_, String>(0)
-        })
-        .map_err(fail)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(fail)?;
+    let mut rows = stmt.query(params![id.0, SCANNER_FAILURE]).map_err(fail)?;
+    let mut read_error = None;
+    let messages = std::iter::from_fn(|| match rows.next() {
+        Ok(Some(row)) => match row.get::<_, String>(0) {
+            Ok(message) => Some((message, 1)),
+            Err(e) => {
+                read_error = Some(e);
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            read_error = Some(e);
+            None
+        }
+    });
+    let health = ScanHealth::from_messages(counts, messages);
+    if let Some(e) = read_error {
+        return Err(fail(e));
+    }
+    drop(rows);
     let smtp_unreachable: i64 = conn
         .query_row(
             "SELECT COUNT(DISTINCT domain) FROM outcomes WHERE scan_id = ?1 AND finding = ?2",
@@ -113,7 +129,7 @@ pub(crate) fn assess(
         .map_err(fail)?;
     Ok(ScanHealth {
         smtp_unreachable: smtp_unreachable.max(0) as u64,
-        ..ScanHealth::from_counts(counts, causes)
+        ..health
     })
 }
 

@@ -7,6 +7,7 @@
 mod cause;
 pub mod diff;
 mod error;
+mod failures;
 mod health;
 mod inspect;
 mod light;
