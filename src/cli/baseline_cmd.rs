@@ -11,6 +11,7 @@ use govscan_score::{
 };
 
 use super::args::{BaselineAction, BaselineArgs, Format};
+use super::data_dirs::baselines_dir;
 use super::rescore_cmd::{known_check_ids, read_scan, rejudge};
 use super::terminal::{errln, outln};
 use super::{CliError, exit};
@@ -19,20 +20,26 @@ use crate::targets;
 /// Runs the baseline command and returns its exit code.
 pub(super) fn run(args: BaselineArgs) -> Result<u8, CliError> {
     match args.action {
-        BaselineAction::List { dir } => list(&dir),
+        BaselineAction::List { dir } => list(&baselines_dir(dir.as_deref())),
         BaselineAction::Show {
             baseline,
             dir,
             format,
-        } => show(&baseline, &dir, format),
-        BaselineAction::Validate { files, dir } => validate(&files, &dir),
+        } => show(&baseline, &baselines_dir(dir.as_deref()), format),
+        BaselineAction::Validate { files, dir } => validate(&files, &baselines_dir(dir.as_deref())),
         BaselineAction::Derive {
             scan,
             name,
             targets,
             out,
             dir,
-        } => derive(&scan, &name, targets.as_deref(), out.as_deref(), &dir),
+        } => derive(
+            &scan,
+            &name,
+            targets.as_deref(),
+            out.as_deref(),
+            &baselines_dir(dir.as_deref()),
+        ),
     }
 }
 

@@ -3,15 +3,22 @@
 mod args;
 mod baseline_cmd;
 mod checks_cmd;
+mod data_dirs;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
+mod merge_cmd;
+mod metrics_out;
+mod notify_cmd;
 mod open_files;
+mod ops_args;
+mod ops_cmd;
 mod report_cmd;
 mod report_stream;
 mod rescore_cmd;
 mod resume;
 mod scan_cmd;
+mod scan_shard;
 mod scan_sink;
 mod summary;
 mod terminal;
@@ -32,6 +39,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Runtime failure: output could not be written, internal error.
     pub const RUNTIME: u8 = 3;
+    /// The scan was saved, but a notification or the metrics file failed.
+    pub const FOLLOW_UP_FAILED: u8 = 4;
     /// The scan completed, but most domains could not be measured because of the scanning
     /// side (offline, resolver down, no route): the same code as a runtime failure, since the
     /// scan measured this host, not the domains.
@@ -40,7 +49,7 @@ pub mod exit {
     /// Every exit code and what it means: the one source of the list in `--help` ([`help`])
     /// and of the README's table (the test `exit_codes_are_defined_once` in tests/cli.rs
     /// compares them).
-    pub const MEANINGS: [(u8, &str); 4] = [
+    pub const MEANINGS: [(u8, &str); 5] = [
         (
             DONE,
             "done (findings do not change the exit code unless `--fail-on` is given)",
@@ -58,7 +67,11 @@ pub mod exit {
              unhealthy scan: most domains could not be checked because of the scanning computer \
              (offline, resolver down, no route, no free descriptors). The scan is saved and \
              reported with a banner that says what happened and what to try, and it is left out \
-             of the trend",
+             of the trend (see docs/operations.md, section Scan health)",
+        ),
+        (
+            FOLLOW_UP_FAILED,
+            "the scan was saved, but a notification or the `--metrics` file failed (see stderr)",
         ),
     ];
 
@@ -165,6 +178,10 @@ fn run_command() -> ExitCode {
         Command::Demo(args) => demo_cmd::run(args),
         Command::Baseline(args) => baseline_cmd::run(args),
         Command::Rescore(args) => rescore_cmd::run(args),
+        Command::Merge(args) => merge_cmd::run(args),
+        Command::Notify(args) => notify_cmd::run(args),
+        Command::Completions(args) => ops_cmd::completions(args),
+        Command::Man(args) => ops_cmd::man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

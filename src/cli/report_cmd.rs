@@ -26,7 +26,7 @@ pub(super) fn run(args: ReportArgs) -> Result<u8, CliError> {
     // domain pages and exports load one domain at a time, so memory stays bounded.
     let result = store.load_scan_light(id).map_err(store_error)?;
     let given = match &args.baseline {
-        Some(path) => Some(Baseline::load(path).map_err(CliError::usage)?),
+        Some(path) => Some(super::data_dirs::load_baseline(path)?),
         None => None,
     };
     let baseline = baseline_for(&result, given.as_ref())?;

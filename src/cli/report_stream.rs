@@ -45,8 +45,11 @@ pub(super) fn write_report(
     out: &Path,
     history: bool,
 ) -> Result<(), CliError> {
+    let scope = store.scan_scope(id).map_err(store_error)?;
+    let health = store.scan_health(id).map_err(store_error)?;
     let mut input = ReportInput::new(light, baseline, checks.clone())
-        .with_health(store.scan_health(id).map_err(store_error)?);
+        .with_scope(scope)
+        .with_health(health);
     let previous = match history {
         // Like with like: the latest earlier scan judged by the same baseline, scoring and
         // govscan version that measured the domains (unhealthy scans and scans judged
@@ -88,7 +91,7 @@ pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Resul
 
 /// The diff from scan `old` to scan `new`, one domain at a time: whole results are loaded only
 /// for domains whose light results show a change.
-fn diff_from_store(
+pub(super) fn diff_from_store(
     store: &Store,
     old_id: ScanId,
     old: &ScanResult,

@@ -58,7 +58,7 @@ pub(super) fn read_scan(path: &Path) -> Result<ScanResult, CliError> {
 /// `known` is every check id: built-in and declarative.
 fn load_baseline(path: Option<&Path>, known: &[&str]) -> Result<Baseline, CliError> {
     let baseline = match path {
-        Some(path) => Baseline::load(path).map_err(CliError::usage)?,
+        Some(path) => super::data_dirs::load_baseline(path)?,
         None => Baseline::builtin_estonia(),
     };
     baseline.validate_against(known).map_err(CliError::usage)?;

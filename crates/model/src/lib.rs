@@ -5,11 +5,14 @@
 pub mod catalog;
 pub mod check;
 pub mod health;
+pub mod mail_transport;
 pub mod observation;
 pub mod outcome;
 pub mod probed;
 pub mod result;
 pub mod revocation;
+pub mod scanner_cause;
+pub mod scope;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
@@ -18,7 +21,11 @@ pub mod tls_scan;
 
 pub use catalog::CheckCatalog;
 pub use check::{CheckMeta, Family, Level, Need, Reference};
-pub use health::{SCANNER_FAILURE, ScanHealth};
+pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
+pub use mail_transport::{
+    DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
+    RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
+};
 pub use observation::{
     AddressSelection, BlockedAddress, BogusKind, BogusReason, DnssecObservation, DnssecStatus,
     MtaStsPolicyFetch, NameServer, NameServerAddress, NameServerAnswer, NameServersObservation,
@@ -37,6 +44,8 @@ pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
     RevocationResponse, RevocationSource,
 };
+pub use scanner_cause::ScannerCause;
+pub use scope::{MergedScope, ScanScope, ShardScope, ShardSpec};
 pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GainBound,
     GroupScore, OrganisationScore, Rollups, Score, TopFix,

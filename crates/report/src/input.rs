@@ -3,6 +3,7 @@
 //! they produce the same pages. Comparisons are like for like (`docs/scoring.md`): only with a
 //! scan judged the same way, and only over the domains both scans scored.
 
+use govscan_model::ScanScope;
 use govscan_model::{CheckCatalog, Rollups, ScanHealth, ScanResult};
 use govscan_score::ScanDiff;
 use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
@@ -118,6 +119,9 @@ pub struct ReportInput<'a> {
     /// (`Store::previous_comparable_scan_id`); one judged differently is shown as "not
     /// compared", never as a move.
     pub previous: Option<PreviousScan<'a>>,
+    /// Which part of the portfolio the scan covers, for a shard or merged scan; a shard, or
+    /// a merge with shards missing, is labelled partial on the dashboard.
+    pub scope: Option<ScanScope>,
     /// The scan's health, if assessed: an unhealthy scan gets a banner on every page.
     pub health: Option<ScanHealth>,
     /// The metadata of the checks the scan ran (built-in and declarative, from the check set
@@ -175,6 +179,7 @@ impl<'a> ReportInput<'a> {
             rollups: govscan_score::roll_up(result, baseline),
             history: Vec::new(),
             previous: None,
+            scope: None,
             health: None,
             checks,
         }
@@ -190,6 +195,12 @@ impl<'a> ReportInput<'a> {
     /// Adds past scans for the trend chart (oldest first).
     pub fn with_history(mut self, history: Vec<HistoryEntry>) -> ReportInput<'a> {
         self.history = history;
+        self
+    }
+
+    /// Records which part of the portfolio the scan covers (`Store::scan_scope`).
+    pub fn with_scope(mut self, scope: Option<ScanScope>) -> ReportInput<'a> {
+        self.scope = scope;
         self
     }
 

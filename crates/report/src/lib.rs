@@ -18,6 +18,7 @@ mod org_page;
 mod orgs;
 mod outdir;
 mod page;
+mod partial;
 mod plain;
 mod rules;
 mod sarif;

@@ -277,7 +277,9 @@ fn domain_pages_show_every_outcome_with_remediation_and_sources() {
     let dead = &files["domains/nxdomain.lab.test.html"];
     assert!(dead.contains("Probes that did not complete"));
     assert!(dead.contains("Timeout failure: timed out after 5s") || dead.contains("5s"));
-    assert!(good.contains("<pre>{\n  &quot;seen&quot;: &quot;All good.&quot;\n}</pre>"));
+    // Evidence scrolls inside its box, so it takes keyboard focus and has a name (WCAG 2.1.1).
+    assert!(good.contains("<pre tabindex=\"0\" aria-label=\"Evidence of "));
+    assert!(good.contains("\">{\n  &quot;seen&quot;: &quot;All good.&quot;\n}</pre>"));
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! `diff_scans` over hand-built scans: every kind of change and every cause of a score move.
 
+// The store tests' hand-built scans (one definition of the fixture for both crates).
+#[path = "../../store/tests/common/mod.rs"]
 mod common;
 
 use common::{domain, scan};

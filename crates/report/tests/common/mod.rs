@@ -281,6 +281,10 @@ pub(crate) fn sample_result() -> ScanResult {
             dns: good_dns(),
             endpoints: vec![good_endpoint("127.10.0.1"), good_endpoint("::1")],
             addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
@@ -369,6 +373,10 @@ pub(crate) fn sample_result() -> ScanResult {
             dns: hostile_dns,
             endpoints: vec![hostile_endpoint()],
             addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
@@ -425,6 +433,10 @@ pub(crate) fn sample_result() -> ScanResult {
             dns: dead_dns,
             endpoints,
             addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
