@@ -3,4 +3,9 @@
 
 pub mod cli;
 pub mod exclude;
+pub mod judge;
+pub mod metrics;
+pub mod shard;
 pub mod targets;
+
+pub use judge::judge_domain;

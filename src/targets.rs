@@ -57,6 +57,52 @@ struct RawDomain {
     verified: bool,
     #[serde(default)]
     note: Option<String>,
+    /// DKIM selectors published under `<selector>._domainkey.<name>` (mail.dkim).
+    #[serde(default)]
+    dkim_selectors: Vec<Spanned<String>>,
+}
+
+/// Most DKIM selectors one domain may name.
+pub const MAX_DKIM_SELECTORS: usize = 16;
+
+/// Checks and normalises a domain's DKIM selectors (RFC 6376 §3.1: dot-separated
+/// sub-domain labels), lower case, duplicates dropped; an error names the line and value.
+fn dkim_selectors(
+    domain: &str,
+    raw: &[Spanned<String>],
+) -> Result<Vec<String>, (Option<u64>, String)> {
+    if raw.len() > MAX_DKIM_SELECTORS {
+        let line = raw.get(MAX_DKIM_SELECTORS).map(|s| s.referenced.line());
+        return Err((
+            line,
+            format!("{domain} names more than {MAX_DKIM_SELECTORS} DKIM selectors"),
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for selector in raw {
+        let text = selector.value.trim().to_ascii_lowercase();
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        };
+        if text.is_empty() || text.len() > 200 || !text.split('.').all(label_ok) {
+            return Err((
+                Some(selector.referenced.line()),
+                format!(
+                    "{domain}: DKIM selector {:?} is not a selector (dot-separated labels of letters, digits, '-' and '_')",
+                    selector.value
+                ),
+            ));
+        }
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    Ok(out)
 }
 
 /// Normalises one domain name, or says why it is not one.
@@ -194,13 +240,16 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
             let _ = &domain.note;
             let normalised = normalise_domain(&domain.name.value)
                 .map_err(|m| err(Some(domain.name.referenced.line()), m))?;
+            let selectors = dkim_selectors(&normalised, &domain.dkim_selectors)
+                .map_err(|(line, m)| err(line, m))?;
             merge_target(
                 &mut portfolio,
                 &mut seen,
-                normalised,
+                normalised.clone(),
                 Some(name.clone()),
                 domain.verified,
             );
+            add_selectors(&mut portfolio, &seen, &normalised, selectors);
         }
     }
     for org in &raw.organisations {
@@ -219,6 +268,23 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
     }
     check_parent_cycles(&portfolio).map_err(|m| err(None, m))?;
     Ok(portfolio)
+}
+
+/// Adds `selectors` to the (already merged) target `domain`, keeping each once.
+fn add_selectors(
+    portfolio: &mut Portfolio,
+    seen: &BTreeMap<String, usize>,
+    domain: &str,
+    selectors: Vec<String>,
+) {
+    if let Some(&index) = seen.get(domain) {
+        let target = &mut portfolio.targets[index];
+        for selector in selectors {
+            if !target.dkim_selectors.contains(&selector) {
+                target.dkim_selectors.push(selector);
+            }
+        }
+    }
 }
 
 fn merge_target(
@@ -249,6 +315,7 @@ fn merge_target(
                 domain,
                 organisation,
                 verified,
+                dkim_selectors: Vec::new(),
             });
         }
     }
@@ -373,5 +440,16 @@ mod tests {
         .expect_err("cycle");
         assert!(cycle.to_string().contains("cycle"));
         assert!(parse("t.yaml", ": : :\n- [").is_err());
+    }
+
+    #[test]
+    fn dkim_selectors_are_read_normalised_and_checked() {
+        let text = "organisations:\n  - name: Gov\n    kind: government\n    domains:\n      - name: gov.je\n        dkim_selectors: [Sel1, s2._k, sel1]\n      - name: gov.je\n        dkim_selectors: [extra]\n";
+        let p = parse("t.yaml", text).expect("valid");
+        assert_eq!(p.targets[0].dkim_selectors, ["sel1", "s2._k", "extra"]);
+        let bad = "organisations:\n  - name: Gov\n    kind: government\n    domains:\n      - name: gov.je\n        dkim_selectors:\n          - good\n          - \"bad selector\"\n";
+        let e = parse("t.yaml", bad).expect_err("invalid selector");
+        assert_eq!(e.line, Some(8), "{e}");
+        assert!(e.to_string().contains("bad selector"), "{e}");
     }
 }

@@ -249,8 +249,10 @@ fn derive_then_rescore_round_trips() {
     let original = std::fs::read_to_string(root().join("baselines/estonia.yaml")).expect("read");
     std::fs::write(work.join("baselines/estonia.yaml"), &original).expect("write");
     let scan = fixture_scan();
+    // Every check has a pass and a fail fixture except the info-level ones, which never pass
+    // or fail (http.server-banner, http.dane).
     assert!(
-        scan.domains.len() >= 2 * registry_ids().len() - 2,
+        scan.domains.len() >= 2 * registry_ids().len() - 4,
         "fixtures found"
     );
     std::fs::write(

@@ -203,6 +203,12 @@ fn offline_scan_of_an_unresolvable_name_is_bounded_never_passes_and_says_it_meas
     for outcome in outcomes {
         assert_ne!(outcome["status"], "pass", "{outcome}");
         assert_ne!(outcome["status"], "fail", "{outcome}");
+        // Checks the operator did not enable (net.rpki without --rpki-vrps, mail.dkim without
+        // dkim_selectors) are not run wherever the scan runs.
+        if outcome["finding"] == "not_configured" {
+            assert_eq!(outcome["status"], "not_applicable", "{outcome}");
+            continue;
+        }
         assert_eq!(outcome["finding"], "scanner_failure", "{outcome}");
     }
 }
@@ -247,4 +253,51 @@ fn a_bad_trust_anchor_file_exits_2_naming_file_and_line() {
         err.contains(path_text) && err.contains("line 3: A record"),
         "{err}"
     );
+}
+
+#[test]
+fn exit_codes_are_defined_once() {
+    use govscan::cli::exit;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let table: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| *l != "### Exit codes")
+        .skip(1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter(|l| !l.starts_with("| code") && !l.starts_with("|---"))
+        .collect();
+    let expected: Vec<String> = exit::MEANINGS
+        .iter()
+        .map(|(code, meaning)| format!("| {code} | {meaning} |"))
+        .collect();
+    assert_eq!(table, expected, "README's exit-code table = exit::MEANINGS");
+    let codes = [
+        exit::DONE,
+        exit::FAIL_ON_TRIPPED,
+        exit::USAGE,
+        exit::RUNTIME,
+        exit::UNHEALTHY,
+        exit::FOLLOW_UP_FAILED,
+    ];
+    for code in codes {
+        assert!(
+            exit::MEANINGS.iter().any(|(c, _)| *c == code),
+            "exit code {code} has a meaning"
+        );
+    }
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for args in [
+        &["--help"][..],
+        &["scan", "--help"][..],
+        &["report", "--help"][..],
+    ] {
+        let out = govscan(args);
+        let help = words(&String::from_utf8_lossy(&out.stdout));
+        for (code, meaning) in exit::MEANINGS {
+            let line = words(&format!("{code} {meaning}"));
+            assert!(help.contains(&line), "{args:?}: --help lacks {line:?}");
+        }
+    }
 }

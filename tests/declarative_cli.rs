@@ -152,3 +152,97 @@ fn a_broken_check_fails_loudly_with_file_and_line() {
         "a scan ran despite the broken check"
     );
 }
+
+/// The title of `OWN_CHECK`, as the report pages print it.
+const OWN_TITLE: &str = "The organisation&#x27;s marker header is sent";
+
+fn domain_pages(out: &Path) -> String {
+    std::fs::read_dir(out.join("domains"))
+        .expect("domain pages")
+        .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("page"))
+        .collect()
+}
+
+#[test]
+fn rescore_describes_its_declarative_checks_in_every_output() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(tmp.path().join("own.yaml"), OWN_CHECK).expect("write");
+    let scan = repo().join("fixtures/demo/day-7.json");
+    let out = tmp.path().join("out");
+    let run = govscan_in(
+        tmp.path(),
+        &[
+            "rescore",
+            "--checks-dir",
+            tmp.path().to_str().expect("utf-8"),
+            "--scan",
+            scan.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let pages = domain_pages(&out);
+    assert!(pages.contains(OWN_TITLE), "the domain pages describe it");
+    assert!(!pages.contains("a check not described in this report"));
+    let csv = std::fs::read_to_string(out.join("findings.csv")).expect("csv");
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("http.example-org-header,http,may,") && l.contains(",fail,")),
+        "a CSV row with its level: {csv}"
+    );
+    let sarif = std::fs::read_to_string(out.join("results.sarif")).expect("sarif");
+    assert!(sarif.contains("\"ruleId\": \"http.example-org-header\""));
+    assert!(sarif.contains("\"id\": \"http.example-org-header\""));
+}
+
+#[test]
+fn report_loads_the_checks_dir_like_scan() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let checks = tmp.path().join("own");
+    std::fs::create_dir(&checks).expect("mkdir");
+    std::fs::write(checks.join("own.yaml"), OWN_CHECK).expect("write");
+    let checks = checks.to_str().expect("utf-8");
+    let db = tmp.path().join("scans.db");
+    let db = db.to_str().expect("utf-8");
+    // No resolver answers on this port: every probe fails on the scanner's side, quickly, and
+    // the scan (unhealthy, exit 3) is still saved with an outcome of the declarative check.
+    let scan = govscan_in(
+        tmp.path(),
+        &[
+            "scan",
+            "--checks-dir",
+            checks,
+            "--db",
+            db,
+            "--quiet",
+            "--resolver",
+            "127.0.0.1:9",
+            "--dns-timeout",
+            "1s",
+            "--domain-timeout",
+            "5s",
+            "example.invalid",
+        ],
+    );
+    assert!(
+        matches!(scan.status.code(), Some(0 | 3)),
+        "{}",
+        text(&scan.stderr)
+    );
+    let report = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["report", "--db", db, "--quiet", "--out"];
+        args.push(out.to_str().expect("utf-8"));
+        args.extend_from_slice(extra);
+        let run = govscan_in(tmp.path(), &args);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        domain_pages(out)
+    };
+    let described = report(&tmp.path().join("with"), &["--checks-dir", checks]);
+    assert!(described.contains(OWN_TITLE), "described with --checks-dir");
+    let undescribed = report(&tmp.path().join("without"), &[]);
+    assert!(
+        undescribed.contains("http.example-org-header (a check not described in this report)"),
+        "without it the outcome is kept, undescribed"
+    );
+}

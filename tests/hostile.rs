@@ -82,11 +82,14 @@ const EXPECTATIONS: &[(&str, &str, &str, &str)] = &[
         "inconclusive",
         "header_cap",
     ),
+    // Over plain HTTP the 1 MiB head is cut at header_cap; on a heavily loaded machine the
+    // Python server can be slower than the 3 s read timeout before the cap is reached (seen
+    // twice in ci/test at load 8-10). Either way the verdict is inconclusive, never a pass.
     (
         "bigheader.hostile.test",
         "http.https-redirect",
         "inconclusive",
-        "header_cap",
+        "header_cap|read_timeout",
     ),
     (
         "redirects.hostile.test",

@@ -39,6 +39,8 @@ const ALLOW: &[&str] = &[
     "fd00:10:15::/48",
     "127.10.3.0/24",
     "127.10.16.0/25",
+    // The lab's unique-local IPv6 addresses (ci/lab/start), which good.lab.test also has.
+    "fd00:10:15::/48",
 ];
 /// The address the server watches: every connection to it is logged (none may come).
 const WATCHED: &str = "127.10.16.200";

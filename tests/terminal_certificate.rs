@@ -151,20 +151,14 @@ fn wait_then_probe(port: u16) -> govscan_model::DomainResult {
         now_unix: observations_time(),
         params: baseline.params(),
     };
-    let outcomes = govscan_checks::evaluate_all(&observations, &context);
-    let score = govscan_score::score_domain(&outcomes, &baseline);
-    govscan_model::DomainResult {
-        domain: "hostile.test".to_owned(),
-        organisation: None,
-        score: score.score,
-        grade: score.grade,
-        grade_cap: score.cap,
-        coverage: score.coverage,
-        provisional: score.provisional,
-        families: score.families,
-        outcomes,
+    govscan::judge_domain(
+        "hostile.test".to_owned(),
+        None,
         observations,
-    }
+        &govscan_checks::CheckSet::builtin(),
+        &baseline,
+        &context,
+    )
 }
 
 fn observations_time() -> i64 {

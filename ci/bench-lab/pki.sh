@@ -7,8 +7,9 @@
 #   wildcard.key         leaf key (ECDSA P-256)
 #   wildcard.chain.pem   leaf for *.bench.test (+ bench.test) followed by the intermediate:
 #                        what nginx serves for every site, as a real estate on one wildcard would
+# make_bench_pki DIR ZONES (ZONES > 1) also names *.bench1.test .. *.benchZONES.test.
 make_bench_pki() {
-    local dir=$1
+    local dir=$1 zones=${2:-1} san="DNS:*.bench.test,DNS:bench.test" z
     rm -rf "$dir"
     mkdir -p "$dir"
     local key
@@ -31,9 +32,12 @@ make_bench_pki() {
         -out "$dir/intermediate.pem" 2>/dev/null
     openssl req -new -key "$dir/wildcard.key" \
         -subj "/O=govscan bench/CN=*.bench.test" -out "$dir/wildcard.csr" 2>/dev/null
+    if [ "$zones" -gt 1 ]; then
+        for z in $(seq 1 "$zones"); do san="$san,DNS:*.bench$z.test"; done
+    fi
     printf '%s\n' "basicConstraints=critical,CA:false" "keyUsage=critical,digitalSignature" \
         "extendedKeyUsage=serverAuth" "subjectKeyIdentifier=hash" \
-        "authorityKeyIdentifier=keyid:always" "subjectAltName=DNS:*.bench.test,DNS:bench.test" \
+        "authorityKeyIdentifier=keyid:always" "subjectAltName=$san" \
         >"$dir/wildcard.ext"
     openssl x509 -req -sha256 -days 365 -in "$dir/wildcard.csr" -CA "$dir/intermediate.pem" \
         -CAkey "$dir/intermediate.key" -CAcreateserial -extfile "$dir/wildcard.ext" \

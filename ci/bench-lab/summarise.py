@@ -133,6 +133,9 @@ def one_run(run_dir: str) -> dict:
     figures["tls_handshakes"] = max(0, accepts - figures["http_connections"])
     ticks = int(meta.get("server_ticks_after", "0")) - int(meta.get("server_ticks_before", "0"))
     figures["server_cpu_s"] = ticks / int(meta.get("clk_tck", "100"))
+    proxy = int(meta.get("proxy_ticks_after", "0")) - int(meta.get("proxy_ticks_before", "0"))
+    figures["proxy_cpu_s"] = proxy / int(meta.get("clk_tck", "100"))
+    figures["added_rtt_ms"] = int(meta.get("added_rtt_ms", "0") or 0)
     wall = figures["wall_s"] or float("nan")
     figures["domains_per_s"] = domains / wall
     figures["handshakes_per_s"] = figures["tls_handshakes"] / wall
@@ -182,6 +185,9 @@ def main() -> int:
             extra.append(f"{r['domains_done']} domains in results.json "
                          f"({r['results_json_bytes'] / 1e6:.1f} MB), max {r['max_ms']} ms, "
                          f"outcomes {json.dumps(r['statuses'], sort_keys=True)}")
+        if r["added_rtt_ms"]:
+            extra.append(f"+{r['added_rtt_ms']} ms RTT through the delay proxy, which used "
+                         f"{fmt(r['proxy_cpu_s'], 2)} CPU s")
         print("- " + "; ".join(extra))
     sslyze = [r for r in runs if r["name"].startswith("sslyze")]
     if sslyze and sslyze[0]["domains_per_s"] > 0:
@@ -189,7 +195,8 @@ def main() -> int:
         for r in runs:
             if r["name"].startswith("govscan"):
                 ratio = r["domains_per_s"] / sslyze[0]["domains_per_s"]
-                print(f"- throughput ratio {r['name']} / {sslyze[0]['name']}: {ratio:.1f}x "
+                rtt = f" at +{r['added_rtt_ms']} ms RTT" if r["added_rtt_ms"] else ""
+                print(f"- throughput ratio {r['name']} / {sslyze[0]['name']}{rtt}: {ratio:.1f}x "
                       f"({fmt(r['domains_per_s'], 2)} vs {fmt(sslyze[0]['domains_per_s'], 2)}"
                       " domains/s)")
     with open(os.path.join(args.results, "summary.json"), "w", encoding="utf-8") as f:

@@ -5,20 +5,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  done (findings do not change the exit code unless --fail-on is given)
-  1  done, and --fail-on was tripped
-  2  usage or input error (bad flag, target file, baseline, CA file, unwritable --out,
-     missing/corrupt/too-new history database, unknown scan id)
-  3  runtime failure (another scan is writing to the same --db, history database locked,
-     output write failed, internal error), or an unhealthy scan: most domains could not be
-     checked because of the scanning computer (offline, resolver down, no route); the scan is
-     saved, marked, and left out of the trend";
+pub(super) use super::ops_args::{AlertOptions, CompletionsArgs, ManArgs, NotifyArgs};
 
 /// Benchmarks the security hygiene of a government's internet domains.
 #[derive(Debug, Parser)]
-#[command(name = "govscan", version, about, after_help = EXIT_CODES)]
+#[command(name = "govscan", version, about, after_help = super::exit::help())]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -31,28 +22,38 @@ pub struct Cli {
 #[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Scan domains: probe DNS, TLS, HTTP; judge every check; score against a baseline.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Scan(ScanArgs),
     /// List or explain the checks.
     Checks(ChecksArgs),
     /// List the scans saved in the history database, with dates and portfolio score.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     History(HistoryArgs),
     /// What changed between two scans: new failures first, fixed items, score moves and why.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Diff(DiffArgs),
     /// Render the dashboard, detail pages and exports of a saved scan.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Report(ReportArgs),
     /// Render a full dashboard from a recorded week of lab scans (no network needed).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Demo(DemoArgs),
     /// List, show, validate baselines; derive a baseline's measured reference from a scan.
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Baseline(BaselineArgs),
     /// Judge a stored scan again under a baseline, offline (no network at all).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = super::exit::help())]
     Rescore(RescoreArgs),
+    /// Merge the shard scans of one run (`scan --shard K/N`, one database each) into one scan.
+    #[command(after_help = super::exit::help())]
+    Merge(MergeArgs),
+    /// Send what changed in a saved scan to webhooks or e-mail (as `scan --notify` does).
+    #[command(after_help = super::exit::help())]
+    Notify(NotifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per subcommand with --out DIR.
+    Man(ManArgs),
 }
 
 /// Output format of text commands.
@@ -84,11 +85,12 @@ pub struct ScanArgs {
     /// Write results.json and index.html into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Baseline file (default: the built-in Estonia baseline, baselines/estonia.yaml).
-    #[arg(long, value_name = "FILE")]
+    /// Baseline file, or a name in the baselines directory (`netherlands`); default: the
+    /// built-in Estonia baseline (baselines/estonia.yaml).
+    #[arg(long, value_name = "FILE|NAME")]
     pub baseline: Option<PathBuf>,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
     /// Ask this DNS server instead of the system resolver (lab use).
@@ -172,6 +174,27 @@ pub struct ScanArgs {
     /// recorded as not probed.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     pub max_addresses: u32,
+    /// Do not talk SMTP to the MX hosts (their addresses and TLSA records are still read);
+    /// the mail.starttls* checks become inconclusive.
+    #[arg(long)]
+    pub no_smtp: bool,
+    /// The name sent with EHLO to mail servers (default govscan.invalid). Give this scanning
+    /// host's own DNS name, so that a mail server's operator can tell who connected.
+    #[arg(long, value_name = "NAME")]
+    pub ehlo_name: Option<String>,
+    /// Least time between two SMTP sessions to one MX address (sessions to one address never
+    /// overlap).
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = humantime::parse_duration)]
+    pub smtp_gap: Duration,
+    /// Validated ROA payloads as exported by rpki-client (`-j`) or Routinator
+    /// (`vrps --format json`), for net.rpki. Needs --ip-to-asn too; without both the check is
+    /// not run.
+    #[arg(long, value_name = "FILE", requires = "ip_to_asn")]
+    pub rpki_vrps: Option<PathBuf>,
+    /// The routing table as `PREFIX<TAB>ORIGIN-AS` lines (e.g. from a RouteViews or RIS
+    /// dump; see docs/results-format.md), for net.rpki. Needs --rpki-vrps too.
+    #[arg(long, value_name = "FILE", requires = "rpki_vrps")]
+    pub ip_to_asn: Option<PathBuf>,
     /// Exit with code 1 when any check fails (or, with `warn`, fails or warns).
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
@@ -196,6 +219,59 @@ pub struct ScanArgs {
     /// scan and process holds the database. Scans on one database never run side by side.
     #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration, conflicts_with = "no_db")]
     pub wait_lock: Duration,
+    /// Scan only shard K of N: the targets whose registrable domain hashes to K
+    /// (docs/design/sharding.md). Each shard is a complete, resumable scan in its own
+    /// database; `govscan merge` makes one scan of all N.
+    #[arg(long, value_name = "K/N", conflicts_with = "no_db", value_parser = crate::shard::parse_shard)]
+    pub shard: Option<govscan_store::ShardSpec>,
+    /// Names the run a shard belongs to (a CI run or Kubernetes Job name): `merge` refuses
+    /// shards of different runs.
+    #[arg(long, value_name = "ID", requires = "shard", value_parser = parse_run_id)]
+    pub run_id: Option<String>,
+    /// After the scan, send what changed since the previous scan: [FORMAT:]http(s)://...,
+    /// mailto:ADDRESS[,ADDRESS...] or @FILE holding one. Repeatable. See "Alerts" below.
+    #[arg(long = "notify", value_name = "DEST", conflicts_with = "no_db")]
+    pub notify: Vec<String>,
+    /// Alert options.
+    #[command(flatten)]
+    pub alerts: AlertOptions,
+    /// Write Prometheus metrics of the scan to FILE (text format, for node_exporter's textfile
+    /// collector; written to a temporary file and renamed).
+    #[arg(long, value_name = "FILE", help_heading = "Options")]
+    pub metrics: Option<PathBuf>,
+}
+
+/// A run id: 1 to 128 characters of `A-Z a-z 0-9 . _ : / -`.
+fn parse_run_id(text: &str) -> Result<String, String> {
+    let ok = !text.is_empty()
+        && text.len() <= 128
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-_:/".contains(&b));
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err("expected 1 to 128 characters of A-Z a-z 0-9 . _ : / -".to_owned())
+    }
+}
+
+/// `govscan merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard databases, one per shard, in any order: the latest complete scan of each is
+    /// merged.
+    #[arg(value_name = "SHARD.db", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// The history database that receives the merged scan (created if missing).
+    #[arg(long, value_name = "FILE", default_value = "govscan.db")]
+    pub db: PathBuf,
+    /// Record a partial scan when shards are missing or unfinished, instead of refusing; the
+    /// dashboard labels it partial and names the missing shards.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `govscan checks`.
@@ -205,7 +281,7 @@ pub struct ChecksArgs {
     #[command(subcommand)]
     pub action: ChecksAction,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR", global = true)]
     pub checks_dirs: Vec<PathBuf>,
 }
@@ -278,17 +354,17 @@ pub struct BaselineArgs {
 pub enum BaselineAction {
     /// List the baselines in the baselines directory and the built-in one.
     List {
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Print a baseline's rules with their sources, its reference and its context figures.
     Show {
         /// A baseline file, a name in the baselines directory (`estonia`), or `builtin`.
         baseline: String,
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -298,9 +374,10 @@ pub enum BaselineAction {
     Validate {
         /// Baseline files.
         files: Vec<PathBuf>,
-        /// Directory of baseline files, used when no file is given.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files, used when no file is given (default: ./baselines, else
+        /// the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
     /// Fill a baseline's measured reference from a scan of the reference portfolio. Only the
     /// `reference:` block is rewritten; the rules are never touched.
@@ -318,9 +395,9 @@ pub enum BaselineAction {
         /// Write the baseline with its new reference here (default: DIR/NAME.yaml in place).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Directory of baseline files.
-        #[arg(long, value_name = "DIR", default_value = "baselines")]
-        dir: PathBuf,
+        /// Directory of baseline files (default: ./baselines, else the data directory's).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -334,7 +411,7 @@ pub struct RescoreArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
-    /// `./checks` (loaded whenever it exists). Repeatable.
+    /// `./checks` (or, without it, /usr/share/govscan/checks). Repeatable.
     #[arg(long = "checks-dir", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
     /// Write results.json and index.html into this directory (otherwise print a summary).
@@ -389,6 +466,10 @@ pub struct ReportArgs {
     /// The baseline file the scan was judged under, when it is not the built-in one.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) the scan ran, as well
+    /// as `./checks` (loaded whenever it exists), so their findings are described. Repeatable.
+    #[arg(long = "checks-dir", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow};
 use govscan_score::{
-    Baseline, BaselineError, Origin, ReferenceProvenance, RuleLevel, Strength, measure, sha256_hex,
+    Baseline, Origin, ReferenceProvenance, RuleLevel, Strength, measure, sha256_hex,
     write_reference,
 };
 
 use super::args::{BaselineAction, BaselineArgs, Format};
+use super::data_dirs::baselines_dir;
 use super::rescore_cmd::{known_check_ids, read_scan, rejudge};
 use super::terminal::{errln, outln};
 use super::{CliError, exit};
@@ -19,20 +20,26 @@ use crate::targets;
 /// Runs the baseline command and returns its exit code.
 pub(super) fn run(args: BaselineArgs) -> Result<u8, CliError> {
     match args.action {
-        BaselineAction::List { dir } => list(&dir),
+        BaselineAction::List { dir } => list(&baselines_dir(dir.as_deref())),
         BaselineAction::Show {
             baseline,
             dir,
             format,
-        } => show(&baseline, &dir, format),
-        BaselineAction::Validate { files, dir } => validate(&files, &dir),
+        } => show(&baseline, &baselines_dir(dir.as_deref()), format),
+        BaselineAction::Validate { files, dir } => validate(&files, &baselines_dir(dir.as_deref())),
         BaselineAction::Derive {
             scan,
             name,
             targets,
             out,
             dir,
-        } => derive(&scan, &name, targets.as_deref(), out.as_deref(), &dir),
+        } => derive(
+            &scan,
+            &name,
+            targets.as_deref(),
+            out.as_deref(),
+            &baselines_dir(dir.as_deref()),
+        ),
     }
 }
 
@@ -86,7 +93,7 @@ fn list(dir: &Path) -> Result<u8, CliError> {
                 reference_summary(&b)
             ),
             Err(e) => {
-                errln!("govscan: invalid baseline: {e}");
+                errln!("govscan: invalid baseline: {:#}", anyhow::Error::from(e));
                 code = exit::USAGE;
             }
         }
@@ -110,7 +117,7 @@ fn resolve(baseline: &str, dir: &Path) -> Result<Baseline, CliError> {
             in_dir.display()
         )));
     };
-    loaded.map_err(|e| CliError::usage(anyhow!("{e}")))
+    loaded.map_err(CliError::usage)
 }
 
 fn level_word(level: RuleLevel) -> &'static str {
@@ -216,7 +223,7 @@ fn validate_one(path: &Path, known: &[&str]) -> bool {
             true
         }
         Err(e) => {
-            errln!("{e}");
+            errln!("{:#}", anyhow::Error::from(e));
             false
         }
     }
@@ -243,7 +250,7 @@ fn validate(files: &[PathBuf], dir: &Path) -> Result<u8, CliError> {
                 report_unruled(&builtin, &known);
             }
             Err(e) => {
-                errln!("built-in: {e}");
+                errln!("built-in: {:#}", anyhow::Error::from(e));
                 ok = false;
             }
         }
@@ -270,11 +277,10 @@ fn derive(
         .with_context(|| format!("cannot read baseline {}", baseline_path.display()))
         .map_err(CliError::usage)?;
     let file_name = baseline_path.display().to_string();
-    let baseline =
-        Baseline::from_yaml(&file_name, &text).map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let baseline = Baseline::from_yaml(&file_name, &text).map_err(CliError::usage)?;
     baseline
         .validate_against(&known_check_ids())
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        .map_err(CliError::usage)?;
 
     let targets_path = targets_path
         .map(Path::to_path_buf)
@@ -299,8 +305,7 @@ fn derive(
             govscan_version: scan.govscan_version.clone(),
         },
     );
-    let written = write_reference(&file_name, &text, &reference)
-        .map_err(|e: BaselineError| CliError::usage(anyhow!("{e}")))?;
+    let written = write_reference(&file_name, &text, &reference).map_err(CliError::usage)?;
     let destination = out.map_or_else(|| baseline_path.clone(), Path::to_path_buf);
     write_atomically(&destination, &written)?;
     outln!(

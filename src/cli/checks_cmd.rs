@@ -21,10 +21,10 @@ fn level_word(level: Level) -> &'static str {
 }
 
 /// Loads the built-in checks plus the declarative checks of `./checks` (when that directory
-/// exists) and of every `--checks-dir`; a bad check file is an input error (exit 2) naming the
-/// file and line.
+/// exists; otherwise the data directory's, see `data_dirs`) and of every `--checks-dir`; a bad
+/// check file is an input error (exit 2) naming the file and line.
 pub(super) fn load_check_set(dirs: &[PathBuf]) -> Result<CheckSet, CliError> {
-    let mut all = govscan_checks::declarative::default_dirs();
+    let mut all = super::data_dirs::default_checks_dirs();
     all.extend(dirs.iter().cloned());
     CheckSet::load(&all).map_err(|e| CliError::usage(anyhow!("declarative check: {e}")))
 }

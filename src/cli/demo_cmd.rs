@@ -4,10 +4,10 @@
 //! demo shows exactly what this version would report.
 
 use anyhow::{Context as _, anyhow};
-use govscan_checks::Context;
+use govscan_checks::{CheckSet, Context};
 use govscan_model::ScanResult;
 use govscan_report::{HistoryEntry, ReportInput};
-use govscan_score::{Baseline, SCORING_VERSION, score_domain};
+use govscan_score::{Baseline, SCORING_VERSION};
 use govscan_store::Store;
 
 use super::args::DemoArgs;
@@ -44,7 +44,7 @@ pub(super) fn run(args: DemoArgs) -> Result<u8, CliError> {
     let (Some(latest), Some(previous)) = (week.last(), week.get(week.len().wrapping_sub(2))) else {
         return Err(CliError::runtime(anyhow!("the demo week is empty")));
     };
-    let input = ReportInput::new(latest, &baseline)
+    let input = ReportInput::new(latest, &baseline, CheckSet::builtin().catalog())
         .with_history(history)
         .with_previous(previous, &baseline);
     govscan_report::write_report(&input, &args.out)
@@ -89,16 +89,20 @@ fn judge(mut scan: ScanResult, baseline: &Baseline) -> ScanResult {
         now_unix,
         params: baseline.params(),
     };
-    for domain in &mut scan.domains {
-        let outcomes = govscan_checks::evaluate_all(&domain.observations, &context);
-        let score = score_domain(&outcomes, baseline);
-        domain.score = score.score;
-        domain.grade = score.grade;
-        domain.grade_cap = score.cap;
-        domain.coverage = score.coverage;
-        domain.families = score.families;
-        domain.outcomes = outcomes;
-    }
+    let checks = CheckSet::builtin();
+    scan.domains = std::mem::take(&mut scan.domains)
+        .into_iter()
+        .map(|d| {
+            crate::judge_domain(
+                d.domain,
+                d.organisation,
+                d.observations,
+                &checks,
+                baseline,
+                &context,
+            )
+        })
+        .collect();
     scan.baseline = baseline.reference();
     scan.scoring_version = SCORING_VERSION;
     scan

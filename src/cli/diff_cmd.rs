@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, anyhow};
 use govscan_model::{ScanResult, Status};
-use govscan_store::diff::{CheckChange, MoveCause, ScanDiff, diff_scans};
+use govscan_score::{CheckChange, MoveCause, ScanDiff, diff_scans};
 use govscan_store::{ScanId, Store};
 
 use super::args::{DiffArgs, Format};

@@ -4,16 +4,23 @@ mod args;
 mod baseline_cmd;
 mod checks_author;
 mod checks_cmd;
+mod data_dirs;
 mod demo_cmd;
 mod diff_cmd;
 mod history_cmd;
+mod merge_cmd;
+mod metrics_out;
+mod notify_cmd;
 mod nuclei_cmd;
 mod open_files;
+mod ops_args;
+mod ops_cmd;
 mod report_cmd;
 mod report_stream;
 mod rescore_cmd;
 mod resume;
 mod scan_cmd;
+mod scan_shard;
 mod scan_sink;
 mod summary;
 mod terminal;
@@ -34,10 +41,61 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Runtime failure: output could not be written, internal error.
     pub const RUNTIME: u8 = 3;
+    /// The scan was saved, but a notification or the metrics file failed.
+    pub const FOLLOW_UP_FAILED: u8 = 4;
     /// The scan completed, but most domains could not be measured because of the scanning
     /// side (offline, resolver down, no route): the same code as a runtime failure, since the
     /// scan measured this host, not the domains.
     pub const UNHEALTHY: u8 = 3;
+
+    /// Every exit code and what it means: the one source of the list in `--help` ([`help`])
+    /// and of the README's table (the test `exit_codes_are_defined_once` in tests/cli.rs
+    /// compares them).
+    pub const MEANINGS: [(u8, &str); 5] = [
+        (
+            DONE,
+            "done (findings do not change the exit code unless `--fail-on` is given)",
+        ),
+        (FAIL_ON_TRIPPED, "done, and `--fail-on` was tripped"),
+        (
+            USAGE,
+            "usage or input error: bad flag, target file, baseline, CA file, declarative check, \
+             unwritable output directory, missing/corrupt/too-new history database, unknown scan id",
+        ),
+        (
+            RUNTIME,
+            "runtime failure: another scan is writing to the same `--db` (see `--wait-lock`), \
+             history database locked, output could not be written, internal error; or an \
+             unhealthy scan: most domains could not be checked because of the scanning computer \
+             (offline, resolver down, no route, no free descriptors). The scan is saved and \
+             reported with a banner that says what happened and what to try, and it is left out \
+             of the trend (see docs/operations.md, section Scan health)",
+        ),
+        (
+            FOLLOW_UP_FAILED,
+            "the scan was saved, but a notification or the `--metrics` file failed (see stderr)",
+        ),
+    ];
+
+    /// The `Exit codes:` section of `--help`, from [`MEANINGS`], wrapped at 96 columns.
+    pub fn help() -> String {
+        let mut text = String::from("Exit codes:");
+        for (code, meaning) in MEANINGS {
+            let mut line = format!("  {code} ");
+            for word in meaning.split_whitespace() {
+                if line.len() + 1 + word.len() > 96 {
+                    text.push('\n');
+                    text.push_str(&line);
+                    line = String::from("    ");
+                }
+                line.push(' ');
+                line.push_str(word);
+            }
+            text.push('\n');
+            text.push_str(&line);
+        }
+        text
+    }
 }
 
 /// An error that ends the command, with the exit code it maps to.
@@ -67,14 +125,19 @@ impl CliError {
     }
 }
 
-/// True when a panic payload is Rust's "failed printing to stdout: Broken pipe".
+/// True when a panic payload is the printers' [`terminal::StdoutClosed`].
 fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
-    let text = payload
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| payload.downcast_ref::<&str>().copied())
-        .unwrap_or_default();
-    text.contains("Broken pipe") || text.contains("os error 32")
+    payload.is::<terminal::StdoutClosed>()
+}
+
+/// True when an error that ends the command is a write to a closed stdout (e.g. the streamed
+/// `--format json` printer), told by `io::ErrorKind::BrokenPipe` anywhere in its chain.
+fn is_closed_stdout(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Parses the process arguments, runs the command and returns its exit code.
@@ -117,9 +180,14 @@ fn run_command() -> ExitCode {
         Command::Demo(args) => demo_cmd::run(args),
         Command::Baseline(args) => baseline_cmd::run(args),
         Command::Rescore(args) => rescore_cmd::run(args),
+        Command::Merge(args) => merge_cmd::run(args),
+        Command::Notify(args) => notify_cmd::run(args),
+        Command::Completions(args) => ops_cmd::completions(args),
+        Command::Man(args) => ops_cmd::man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(e) if is_closed_stdout(&e.error) => ExitCode::from(exit::DONE),
         Err(e) => {
             terminal::errln!("govscan: error: {:#}", e.error);
             ExitCode::from(e.code)

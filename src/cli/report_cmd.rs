@@ -26,11 +26,22 @@ pub(super) fn run(args: ReportArgs) -> Result<u8, CliError> {
     // domain pages and exports load one domain at a time, so memory stays bounded.
     let result = store.load_scan_light(id).map_err(store_error)?;
     let given = match &args.baseline {
-        Some(path) => Some(Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?),
+        Some(path) => Some(super::data_dirs::load_baseline(path)?),
         None => None,
     };
     let baseline = baseline_for(&result, given.as_ref())?;
-    super::report_stream::write_report(&store, id, &result, &baseline, &args.out, true)?;
+    // The checks are described as the scan loaded them: built-ins, `./checks` and every
+    // `--checks-dir`, so a declarative check's findings keep their title and remedy.
+    let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
+    super::report_stream::write_report(
+        &store,
+        id,
+        &result,
+        &baseline,
+        &checks.catalog(),
+        &args.out,
+        true,
+    )?;
     if !args.quiet {
         outln!(
             "Report for scan #{} written to {}",

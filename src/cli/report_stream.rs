@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use govscan_model::ScanResult;
+use govscan_model::{CheckCatalog, ScanResult};
 use govscan_report::{DomainLoader, ReportInput};
 use govscan_score::Baseline;
-use govscan_store::{DiffBuilder, ScanDiff, ScanId, Store, StoreError};
+use govscan_score::{DiffBuilder, ScanDiff};
+use govscan_store::{ScanId, Store, StoreError};
 
 use super::CliError;
 use super::history_cmd::{store_error, trend_entries};
@@ -32,18 +33,23 @@ fn open_loader(path: &Path, id: ScanId) -> Result<StoreLoader, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Writes the report of complete scan `id` (light form `light`) into `out`; with `history`, the
-/// trend over every saved scan and the changes since the scan before it.
+/// Writes the report of complete scan `id` (light form `light`) into `out`, its checks described
+/// by `checks`; with `history`, the trend over every saved scan and the changes since the scan
+/// before it.
 pub(super) fn write_report(
     store: &Store,
     id: ScanId,
     light: &ScanResult,
     baseline: &Baseline,
+    checks: &CheckCatalog,
     out: &Path,
     history: bool,
 ) -> Result<(), CliError> {
-    let mut input =
-        ReportInput::new(light, baseline).with_health(store.scan_health(id).map_err(store_error)?);
+    let scope = store.scan_scope(id).map_err(store_error)?;
+    let health = store.scan_health(id).map_err(store_error)?;
+    let mut input = ReportInput::new(light, baseline, checks.clone())
+        .with_scope(scope)
+        .with_health(health);
     let previous = match history {
         // Like with like: the latest earlier scan judged by the same baseline, scoring and
         // govscan version that measured the domains (unhealthy scans and scans judged
@@ -85,7 +91,7 @@ pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Resul
 
 /// The diff from scan `old` to scan `new`, one domain at a time: whole results are loaded only
 /// for domains whose light results show a change.
-fn diff_from_store(
+pub(super) fn diff_from_store(
     store: &Store,
     old_id: ScanId,
     old: &ScanResult,

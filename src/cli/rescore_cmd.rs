@@ -7,8 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, anyhow};
 use govscan_checks::{CheckSet, Context};
-use govscan_model::{DomainResult, Rollups, ScanResult};
-use govscan_score::{Baseline, SCORING_VERSION, roll_up, score_domain};
+use govscan_model::{Rollups, ScanResult};
+use govscan_score::{Baseline, SCORING_VERSION, roll_up};
 
 use super::args::{Format, RescoreArgs};
 use super::terminal::{errln, outln};
@@ -25,7 +25,8 @@ pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
     let after = rejudge_with(&before, &baseline, &checks)?;
     if let Some(out) = &args.out {
         // The report computes its roll-ups under the baseline the scan was judged under.
-        govscan_report::write_report(&govscan_report::ReportInput::new(&after, &baseline), out)
+        let input = govscan_report::ReportInput::new(&after, &baseline, checks.catalog());
+        govscan_report::write_report(&input, out)
             .with_context(|| format!("writing the report to {}", out.display()))
             .map_err(CliError::runtime)?;
     }
@@ -60,12 +61,10 @@ pub(super) fn read_scan(path: &Path) -> Result<ScanResult, CliError> {
 /// `known` is every check id: built-in and declarative.
 fn load_baseline(path: Option<&Path>, known: &[&str]) -> Result<Baseline, CliError> {
     let baseline = match path {
-        Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
+        Some(path) => super::data_dirs::load_baseline(path)?,
         None => Baseline::builtin_estonia(),
     };
-    baseline
-        .validate_against(known)
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    baseline.validate_against(known).map_err(CliError::usage)?;
     let unruled = baseline.unruled_checks(known);
     if !unruled.is_empty() {
         errln!(
@@ -118,20 +117,14 @@ fn rejudge_with(
         .domains
         .iter()
         .map(|d| {
-            let outcomes = checks.evaluate_all(&d.observations, &context);
-            let score = score_domain(&outcomes, baseline);
-            DomainResult {
-                domain: d.domain.clone(),
-                organisation: d.organisation.clone(),
-                score: score.score,
-                grade: score.grade,
-                grade_cap: score.cap,
-                coverage: score.coverage,
-                families: score.families,
-                provisional: score.provisional,
-                outcomes,
-                observations: d.observations.clone(),
-            }
+            crate::judge_domain(
+                d.domain.clone(),
+                d.organisation.clone(),
+                d.observations.clone(),
+                checks,
+                baseline,
+                &context,
+            )
         })
         .collect();
     Ok(ScanResult {

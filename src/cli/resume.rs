@@ -1,12 +1,13 @@
-//! `scan --resume`: which scan to continue and which domains are already done; and, without
-//! `--resume`, a note when an interrupted scan is left behind. The caller holds the database's
-//! scan lock; the scan written here records this process as its writer.
+//! `scan --resume`: which scan to continue and which domains are already done (a shard resumes
+//! only as the same shard of the same targets); and, without `--resume`, a note when an
+//! interrupted scan is left behind. The caller holds the database's scan lock; the scan
+//! written here records this process as its writer.
 
 use std::collections::HashSet;
 
 use anyhow::anyhow;
 use govscan_model::Portfolio;
-use govscan_store::{Liveness, ScanHeader, ScanId, ScanOwner, Store};
+use govscan_store::{Liveness, ScanHeader, ScanId, ScanOwner, ScanScope, ShardScope, Store};
 use sha2::{Digest, Sha256};
 
 use super::CliError;
@@ -41,6 +42,7 @@ pub(super) fn plan(
     resume: bool,
     header: &ScanHeader,
     portfolio: &Portfolio,
+    shard: Option<&ShardScope>,
     announce: bool,
 ) -> Result<Plan, CliError> {
     let targets = targets_sha256(portfolio);
@@ -70,9 +72,12 @@ pub(super) fn plan(
             ),
             _ => {}
         }
-        let id = store
-            .start_scan(header, &targets, portfolio.targets.len() as u64)
-            .map_err(store_error)?;
+        let count = portfolio.targets.len() as u64;
+        let id = match shard {
+            Some(shard) => store.start_shard_scan(header, &targets, count, shard),
+            None => store.start_scan(header, &targets, count),
+        }
+        .map_err(store_error)?;
         store.set_scan_owner(id, &me).map_err(store_error)?;
         return Ok(Plan {
             id,
@@ -89,6 +94,19 @@ pub(super) fn plan(
         return Err(CliError::runtime(anyhow!(
             "{path}: scan #{id} is still being written by {who}, a process that does not hold \
              the scan lock; wait for it to end (or stop it) before resuming"
+        )));
+    }
+    let recorded = match store.scan_scope(old.id).map_err(store_error)? {
+        Some(ScanScope::Shard(recorded)) => Some(recorded),
+        _ => None,
+    };
+    if recorded.as_ref() != shard {
+        return Err(CliError::usage(anyhow!(
+            "{path}: the interrupted scan #{} was {}, not {}; give the same --shard, --run-id \
+             and targets to resume it, or scan without --resume",
+            old.id,
+            describe(recorded.as_ref()),
+            describe(shard)
         )));
     }
     if old.targets_sha256 != targets {
@@ -115,4 +133,19 @@ pub(super) fn plan(
     // Its writer is gone (the lock is ours and no live process is recorded): take it over.
     store.set_scan_owner(old.id, &me).map_err(store_error)?;
     Ok(Plan { id: old.id, done })
+}
+
+/// "shard 2/4 of 1000 targets (run X)" or "a scan of every target", for messages.
+fn describe(shard: Option<&ShardScope>) -> String {
+    match shard {
+        None => "a scan of every target (no --shard)".to_owned(),
+        Some(s) => format!(
+            "shard {} of {} targets{}",
+            s.shard,
+            s.target_count,
+            s.run_id
+                .as_deref()
+                .map_or_else(String::new, |r| format!(" (run {r})"))
+        ),
+    }
 }

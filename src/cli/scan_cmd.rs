@@ -12,7 +12,7 @@ use anyhow::{Context as _, anyhow};
 use govscan_checks::{CheckSet, Context};
 use govscan_model::{DomainResult, Portfolio, SCHEMA_VERSION, ScanResult, Status, Target};
 use govscan_probe::{ProbeConfig, Prober};
-use govscan_score::{Baseline, SCORING_VERSION, score_domain};
+use govscan_score::{Baseline, SCORING_VERSION};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::task::JoinSet;
 
@@ -30,6 +30,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     }
     let portfolio = load_portfolio(&args)?;
     let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
+    let catalog = checks.catalog();
     let baseline = load_baseline(args.baseline.as_deref(), &checks)?;
     let mut config = probe_config(&args)?;
     // Declarative path checks read paths the probe must fetch on every HTTPS endpoint.
@@ -37,6 +38,11 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     config.extra_dns = checks.declared_dns();
     if let Some(out) = &args.out {
         prepare_out_dir(out)?;
+    }
+    // Alerts and metrics are checked before probing, so a typo costs no scan.
+    let alerts = super::notify_cmd::prepare(&args.notify, &args.alerts)?;
+    if let Some(path) = &args.metrics {
+        check_metrics_path(path)?;
     }
     // Open the history database before probing, so a locked or foreign file fails fast. With
     // --no-db the scan streams into a temporary database that is deleted at the end: one code
@@ -63,8 +69,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let prober = Prober::new(with_target_set(config, &portfolio))
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    let prober = Prober::new(with_target_set(config, &portfolio)).map_err(CliError::usage)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -80,22 +85,32 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         baseline: baseline.reference(),
         organisations: portfolio.organisations.clone(),
     };
-    let plan = super::resume::plan(&mut store, args.resume, &header, &portfolio, !args.no_db)?;
+    // With --shard, only this shard's targets (positions kept from the whole list).
+    let selection = super::scan_shard::select(&portfolio, args.shard, args.run_id.clone());
+    let plan = super::resume::plan(
+        &mut store,
+        args.resume,
+        &header,
+        &selection.portfolio,
+        selection.scope.as_ref(),
+        !args.no_db,
+    )?;
     let context = Arc::new(Context {
         now_unix: time::OffsetDateTime::now_utc().unix_timestamp(),
         params: baseline.params(),
     });
-    let todo: Vec<(u64, Target)> = portfolio
+    let todo: Vec<(u64, Target)> = selection
         .targets
         .iter()
-        .enumerate()
         .filter(|(_, t)| !plan.done.contains(&t.domain))
-        .map(|(i, t)| (i as u64, t.clone()))
+        .cloned()
         .collect();
-    let progress = progress_bar(portfolio.targets.len() as u64, args.quiet);
+    let progress = progress_bar(selection.targets.len() as u64, args.quiet);
     progress.set_position(plan.done.len() as u64);
     let baseline = Arc::new(baseline);
     let (sink, sender) = super::scan_sink::DbSink::start(store, plan.id);
+    let probing_started = std::time::Instant::now();
+    let probed = todo.len() as u64;
     runtime.block_on(scan_all(
         prober,
         todo,
@@ -117,9 +132,20 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     store
         .set_health(plan.id, &health)
         .map_err(super::history_cmd::store_error)?;
+    // One instant for the saved end and the metrics' timestamps, so they agree.
+    let finished = time::OffsetDateTime::now_utc();
     store
-        .complete_scan(plan.id, &now_rfc3339())
+        .complete_scan(plan.id, &rfc3339(finished))
         .map_err(super::history_cmd::store_error)?;
+    let run_stats = crate::metrics::RunStats {
+        scan_id: plan.id.0,
+        duration: probing_started.elapsed(),
+        probed,
+        finished_unix: finished.unix_timestamp_nanos() as f64 / 1e9,
+        not_measured: health.not_measured,
+        healthy: !health.unhealthy,
+        last_success_unix: None,
+    };
     drop(runtime);
 
     // Everything below reads the scan back: a light view for roll-ups, exit code and summary,
@@ -128,31 +154,83 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         .load_scan_light(plan.id)
         .map_err(super::history_cmd::store_error)?;
     if let Some(out) = &args.out {
-        super::report_stream::write_report(&store, plan.id, &light, &baseline, out, !args.no_db)?;
+        super::report_stream::write_report(
+            &store,
+            plan.id,
+            &light,
+            &baseline,
+            &catalog,
+            out,
+            !args.no_db,
+        )?;
     }
     match args.format {
         Format::Json => super::report_stream::print_json(&store, plan.id, &light)?,
         Format::Text if !args.quiet => summary::print(&light, args.out.as_deref()),
         Format::Text => {}
     }
+    // The scan is saved: a failure from here on is reported and ends in exit 4, never loses it.
+    let mut code = exit_code(&light, args.fail_on);
+    if let Some(path) = &args.metrics {
+        let written =
+            super::metrics_out::write(path, &store, plan.id, &light, &baseline, &run_stats);
+        if let Err(e) = written {
+            errln!("govscan: error: --metrics: {e} (the scan is saved)");
+            code = exit::FOLLOW_UP_FAILED;
+        }
+    }
+    if let Some(alerts) = &alerts {
+        match super::notify_cmd::send_for_scan(&store, plan.id, &light, alerts, args.quiet) {
+            Ok(true) => {}
+            Ok(false) => code = exit::FOLLOW_UP_FAILED,
+            Err(e) => {
+                errln!(
+                    "govscan: error: notification: {:#} (the scan is saved)",
+                    e.error
+                );
+                code = exit::FOLLOW_UP_FAILED;
+            }
+        }
+    }
     drop(store);
     drop(temp_db);
+    if let Some(condition) = health.smtp_condition() {
+        // Once for the scan, on stderr whatever --quiet says: the scanner's condition.
+        errln!("govscan: {condition}");
+    }
     if health.unhealthy {
         // Loud, on stderr, whatever --quiet or --format says: this scan measured this host.
+        // It takes precedence over exit 4: the scan itself is not a measurement.
         errln!("{}", unhealthy_banner(&health));
         return Ok(exit::UNHEALTHY);
     }
-    Ok(exit_code(&light, args.fail_on))
+    Ok(code)
+}
+
+/// The metrics file's directory must exist (node_exporter's textfile directory).
+fn check_metrics_path(path: &Path) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() || !dir.is_dir() {
+        return Err(CliError::usage(anyhow!(
+            "--metrics {}: no such directory {}",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The terminal's warning for a scan that did not measure the domains.
-fn unhealthy_banner(health: &govscan_model::ScanHealth) -> String {
+pub(super) fn unhealthy_banner(health: &govscan_model::ScanHealth) -> String {
     let rule = "=".repeat(78);
     format!(
         "{rule}\ngovscan: THIS SCAN DID NOT MEASURE THE DOMAINS (exit code 3)\n\
          What happened: {}\nWhat to try: {}\n{rule}",
         health.what_happened(),
-        govscan_model::ScanHealth::what_to_try()
+        health.what_to_try()
     )
 }
 
@@ -278,20 +356,14 @@ fn judge(
     baseline: &Baseline,
     context: &Context,
 ) -> DomainResult {
-    let outcomes = checks.evaluate_all(&observations, context);
-    let score = score_domain(&outcomes, baseline);
-    DomainResult {
-        domain: target.domain,
-        organisation: target.organisation,
-        score: score.score,
-        grade: score.grade,
-        grade_cap: score.cap,
-        coverage: score.coverage,
-        families: score.families,
-        provisional: score.provisional,
-        outcomes,
+    crate::judge_domain(
+        target.domain,
+        target.organisation,
         observations,
-    }
+        checks,
+        baseline,
+        context,
+    )
 }
 
 fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {
@@ -310,14 +382,12 @@ fn load_portfolio(args: &ScanArgs) -> Result<Portfolio, CliError> {
 
 fn load_baseline(path: Option<&Path>, checks: &CheckSet) -> Result<Baseline, CliError> {
     let baseline = match path {
-        Some(path) => Baseline::load(path).map_err(|e| CliError::usage(anyhow!("{e}")))?,
+        Some(path) => super::data_dirs::load_baseline(path)?,
         None => Baseline::builtin_estonia(),
     };
     // Declarative checks count as known: a baseline may score them.
     let known = checks.ids();
-    baseline
-        .validate_against(&known)
-        .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+    baseline.validate_against(&known).map_err(CliError::usage)?;
     checks
         .validate_baseline_params(&baseline.params())
         .map_err(|e| CliError::usage(anyhow!("baseline {}: {e}", baseline.id)))?;
@@ -413,6 +483,17 @@ fn politeness(mut config: ProbeConfig, args: &ScanArgs) -> Result<ProbeConfig, C
     config.rate = args.rate;
     config.allow_private = args.allow_private;
     config.tls_scan = !args.no_tls_scan;
+    config.smtp.enabled = !args.no_smtp;
+    config.smtp.session_gap = args.smtp_gap;
+    if let Some(name) = &args.ehlo_name {
+        // Prober::new refuses a name that is not a domain or address literal.
+        config.smtp.ehlo_name = name.trim().trim_end_matches('.').to_owned();
+    }
+    if let (Some(vrps), Some(routes)) = (&args.rpki_vrps, &args.ip_to_asn) {
+        let tables = govscan_probe::RpkiTables::load(vrps, routes)
+            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        config.rpki = Some(govscan_probe::RpkiData(std::sync::Arc::new(tables)));
+    }
     if let Some(max) = args.tls_scan_max_handshakes {
         config.tls_scan_max_handshakes = max;
     }
@@ -435,6 +516,12 @@ fn with_target_set(mut config: ProbeConfig, portfolio: &Portfolio) -> ProbeConfi
         .targets
         .iter()
         .map(|t| t.domain.trim().trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    config.dkim_selectors = portfolio
+        .targets
+        .iter()
+        .filter(|t| !t.dkim_selectors.is_empty())
+        .map(|t| (t.domain.clone(), t.dkim_selectors.clone()))
         .collect();
     config
 }
@@ -471,8 +558,11 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 }
 
 fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 

@@ -10,10 +10,31 @@ use std::io::Write;
 
 use govscan_model::terminal::{json_terminal_safe, terminal_safe};
 
-/// Prints text on stdout with control characters escaped (`print!` semantics: a closed pipe
-/// ends the command quietly, see `cli::run`).
+/// The panic payload of a printer whose reader has gone (stdout's pipe was closed, told by
+/// `io::ErrorKind::BrokenPipe`): `cli::run` ends the command with exit 0, as other Unix tools
+/// do, after unwinding (so temporary files are still removed).
+pub(crate) struct StdoutClosed;
+
+/// Writes bytes on stdout; a closed pipe unwinds with [`StdoutClosed`], any other error panics
+/// as `print!` does.
+fn write_stdout(bytes: &[u8]) {
+    if let Err(e) = std::io::stdout().lock().write_all(bytes) {
+        stdout_failed(e);
+    }
+}
+
+/// Ends the command after a failed write to stdout: quietly for a closed pipe.
+pub(crate) fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::panic::panic_any(StdoutClosed);
+    }
+    panic!("failed printing to stdout: {e}");
+}
+
+/// Prints text on stdout with control characters escaped (a closed pipe ends the command
+/// quietly, see `cli::run`).
 pub(crate) fn write_out(text: &str) {
-    print!("{}", terminal_safe(text));
+    write_stdout(terminal_safe(text).as_bytes());
 }
 
 /// Prints text on stderr with control characters escaped.
@@ -24,7 +45,9 @@ pub(crate) fn write_err(text: &str) {
 /// Prints a JSON document and a newline on stdout; the characters of the unsafe set become
 /// `\uXXXX` escapes, so the document keeps its value.
 pub(crate) fn print_json(json: &str) {
-    println!("{}", json_terminal_safe(json));
+    let mut text = json_terminal_safe(json).into_owned();
+    text.push('\n');
+    write_stdout(text.as_bytes());
 }
 
 /// `println!` through the terminal filter.

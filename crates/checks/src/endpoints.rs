@@ -95,7 +95,8 @@ impl EndpointVerdict {
     }
 }
 
-fn rank(status: Status) -> u8 {
+/// The order in which verdicts win: fail, warn, inconclusive, pass, info, not applicable.
+pub(crate) fn rank(status: Status) -> u8 {
     match status {
         Status::Fail => 0,
         Status::Warn => 1,

@@ -1,5 +1,5 @@
-//! Web hygiene checks: redirects, HSTS, security headers, cookies, CORS and security.txt, with
-//! the header parsers they use.
+//! Web hygiene checks: redirects, HSTS, security headers, cookies, CORS, security.txt and DANE,
+//! with the header parsers they use.
 
 pub mod cookies;
 pub mod cors;
@@ -7,6 +7,7 @@ pub mod csp;
 pub(crate) mod csp_effect;
 pub(crate) mod csp_policy;
 pub(crate) mod csp_source;
+pub mod dane;
 pub mod frame_protection;
 pub(crate) mod header_list;
 pub mod hsts;

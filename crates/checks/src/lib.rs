@@ -4,6 +4,7 @@
 pub mod cert;
 pub mod context;
 pub mod coverage;
+pub mod dane;
 pub mod declarative;
 pub mod dns;
 pub mod endpoints;
@@ -11,6 +12,7 @@ pub mod endpoints;
 pub mod fuzzing;
 pub mod http;
 pub mod mail;
+pub mod net;
 pub mod nuclei;
 pub(crate) mod public_suffix;
 pub mod registry;

@@ -1,15 +1,22 @@
-//! E-mail checks: SPF, DMARC, MTA-STS, TLS-RPT and null MX, with the record parsers they use.
+//! E-mail checks: SPF, DMARC, DKIM, MTA-STS, TLS-RPT and null MX, with the record parsers they
+//! use; and mail transport: STARTTLS, the TLS and certificate behind it, DANE (issue 13).
 
+pub mod dane;
+pub mod dkim;
 pub mod dmarc;
 pub(crate) mod dmarc_policy;
 pub(crate) mod dmarc_record;
 pub mod mta_sts;
 pub(crate) mod mta_sts_policy;
+pub(crate) mod mx_view;
 pub mod null_mx;
 pub mod spf;
 pub(crate) mod spf_eval;
 pub(crate) mod spf_record;
 pub(crate) mod spf_result;
+pub mod starttls;
+pub mod starttls_certificate;
+pub mod starttls_tls;
 pub mod tls_rpt;
 
 use govscan_model::{MxRecord, Observations, Outcome, Probed, Status};

@@ -15,13 +15,18 @@ use crate::dns::{
     nameservers::Nameservers,
 };
 use crate::http::{
-    cookies::Cookies, cors::Cors, csp::Csp, frame_protection::FrameProtection, hsts::Hsts,
-    hsts_preload_ready::HstsPreloadReady, https_redirect::HttpsRedirect,
-    permissions_policy::PermissionsPolicy, referrer_policy::ReferrerPolicy,
-    security_txt::SecurityTxt, server_banner::ServerBanner,
+    cookies::Cookies, cors::Cors, csp::Csp, dane::Dane as HttpDane,
+    frame_protection::FrameProtection, hsts::Hsts, hsts_preload_ready::HstsPreloadReady,
+    https_redirect::HttpsRedirect, permissions_policy::PermissionsPolicy,
+    referrer_policy::ReferrerPolicy, security_txt::SecurityTxt, server_banner::ServerBanner,
     x_content_type_options::XContentTypeOptions,
 };
-use crate::mail::{dmarc::Dmarc, mta_sts::MtaSts, null_mx::NullMx, spf::Spf, tls_rpt::TlsRpt};
+use crate::mail::{
+    dane::Dane as MailDane, dkim::Dkim, dmarc::Dmarc, mta_sts::MtaSts, null_mx::NullMx, spf::Spf,
+    starttls::Starttls, starttls_certificate::StarttlsCertificate, starttls_tls::StarttlsTls,
+    tls_rpt::TlsRpt,
+};
+use crate::net::rpki::Rpki;
 use crate::tls::{
     cipher_suites::CipherSuites, compression_disabled::CompressionDisabled,
     extended_master_secret::ExtendedMasterSecret, forward_secrecy::ForwardSecrecy,
@@ -51,6 +56,7 @@ pub static ALL: &[&dyn Check] = &[
     &Cookies,
     &Cors,
     &Csp,
+    &HttpDane,
     &FrameProtection,
     &Hsts,
     &HstsPreloadReady,
@@ -60,11 +66,17 @@ pub static ALL: &[&dyn Check] = &[
     &SecurityTxt,
     &ServerBanner,
     &XContentTypeOptions,
+    &MailDane,
+    &Dkim,
     &Dmarc,
     &MtaSts,
     &NullMx,
     &Spf,
+    &Starttls,
+    &StarttlsCertificate,
+    &StarttlsTls,
     &TlsRpt,
+    &Rpki,
     &CipherSuites,
     &CompressionDisabled,
     &ExtendedMasterSecret,

@@ -45,9 +45,20 @@ enum Probe {
     Http,
     Https,
     SecurityTxt,
+    /// The whole SMTP probe of the MX hosts.
+    MailServers,
+    /// One MX address's SMTP session.
+    Smtp,
+    /// One MX address's hello scan through STARTTLS.
+    SmtpTlsScan,
+    /// One MX host's TLSA lookup.
+    MxTlsa,
+    WebTlsa,
+    Dkim,
+    Rpki,
 }
 
-const ALL_PROBES: [Probe; 20] = [
+const ALL_PROBES: [Probe; 27] = [
     Probe::A,
     Probe::Aaaa,
     Probe::Ns,
@@ -68,6 +79,13 @@ const ALL_PROBES: [Probe; 20] = [
     Probe::Http,
     Probe::Https,
     Probe::SecurityTxt,
+    Probe::MailServers,
+    Probe::Smtp,
+    Probe::SmtpTlsScan,
+    Probe::MxTlsa,
+    Probe::WebTlsa,
+    Probe::Dkim,
+    Probe::Rpki,
 ];
 
 /// How a probe is broken.
@@ -114,7 +132,18 @@ fn needs(id: &str) -> Option<Vec<Need>> {
         Some(all)
     };
     let (family, _) = id.split_once('.')?;
+    let mail = |extra: &[&'static [Probe]]| {
+        let mut all = vec![need(&[Probe::Mx]), need(&[Probe::MailServers])];
+        all.extend(extra.iter().map(|p| need(p)));
+        Some(all)
+    };
     match id {
+        "mail.starttls" | "mail.starttls-certificate" => mail(&[&[Probe::Smtp]]),
+        "mail.starttls-tls" => mail(&[&[Probe::Smtp], &[Probe::SmtpTlsScan]]),
+        "mail.dane" => mail(&[&[Probe::Smtp], &[Probe::MxTlsa]]),
+        "http.dane" => endpoint(vec![need(&[Probe::WebTlsa]), need(&[Probe::Tls])]),
+        "mail.dkim" => Some(vec![need(&[Probe::Dkim])]),
+        "net.rpki" => Some(vec![need(&[Probe::Rpki])]),
         "tls.https-available" => endpoint(vec![need(&[Probe::Tls])]),
         // TLS 1.3 support can be read from the hand-built hellos when the handshake failed.
         "tls.tls13-supported" => endpoint(vec![need(&[Probe::Tls, Probe::TlsScan])]),
@@ -213,6 +242,37 @@ fn apply(obs: &mut Observations, probe: Probe, b: Breakage, at: usize) -> bool {
             }
             let n = answers.len();
             answers[at % n].answer = broken(b);
+        }
+        Probe::MailServers => obs.mail_servers = broken(b),
+        Probe::WebTlsa => obs.web_tlsa = broken(b),
+        Probe::Dkim => obs.dkim = broken(b),
+        Probe::Rpki => obs.rpki = broken(b),
+        Probe::Smtp | Probe::SmtpTlsScan | Probe::MxTlsa => {
+            let Probed::Ok { value } = &mut obs.mail_servers else {
+                return false;
+            };
+            if probe == Probe::MxTlsa {
+                if value.hosts.is_empty() {
+                    return false;
+                }
+                let n = value.hosts.len();
+                value.hosts[at % n].tlsa = broken(b);
+                return true;
+            }
+            let mut endpoints: Vec<_> = value
+                .hosts
+                .iter_mut()
+                .flat_map(|h| h.endpoints.iter_mut())
+                .collect();
+            if endpoints.is_empty() {
+                return false;
+            }
+            let n = endpoints.len();
+            let ep = &mut endpoints[at % n];
+            match probe {
+                Probe::Smtp => ep.smtp = broken(b),
+                _ => ep.tls_scan = broken(b),
+            }
         }
         Probe::Tls | Probe::TlsScan | Probe::Http | Probe::Https | Probe::SecurityTxt => {
             if obs.endpoints.is_empty() {

@@ -5,7 +5,7 @@ pub mod cipher_suites;
 pub mod compression_disabled;
 pub mod extended_master_secret;
 pub mod forward_secrecy;
-mod hello_flag;
+pub(crate) mod hello_flag;
 pub mod https_available;
 pub mod key_exchange_groups;
 pub mod legacy_protocols_disabled;

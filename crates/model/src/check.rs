@@ -12,20 +12,23 @@ pub enum Family {
     Cert,
     /// DNS hygiene: DNSSEC, CAA, name servers, IPv6.
     Dns,
-    /// Mail authentication and transport policy: SPF, DMARC, MTA-STS.
+    /// Mail authentication and transport: SPF, DMARC, DKIM, MTA-STS, STARTTLS, DANE.
     Mail,
     /// Web hygiene: redirects, HSTS, security headers, cookies.
     Http,
+    /// Routing: route origin validation (RPKI) of the servers' addresses.
+    Net,
 }
 
 impl Family {
     /// Every family, in report order.
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 6] = [
         Family::Tls,
         Family::Cert,
         Family::Dns,
         Family::Mail,
         Family::Http,
+        Family::Net,
     ];
 
     /// The id prefix, e.g. `tls`.
@@ -36,6 +39,7 @@ impl Family {
             Family::Dns => "dns",
             Family::Mail => "mail",
             Family::Http => "http",
+            Family::Net => "net",
         }
     }
 
@@ -47,6 +51,7 @@ impl Family {
             Family::Dns => "DNS",
             Family::Mail => "E-mail",
             Family::Http => "Web security",
+            Family::Net => "Routing (RPKI)",
         }
     }
 

@@ -2,21 +2,30 @@
 //! the scan result. Every type here serialises with serde so each pipeline stage can be written
 //! to disk and replayed; nothing here performs I/O.
 
+pub mod catalog;
 pub mod check;
 pub mod health;
+pub mod mail_transport;
 pub mod observation;
 pub mod outcome;
 pub mod probed;
 pub mod result;
 pub mod revocation;
+pub mod scanner_cause;
+pub mod scope;
 pub mod score;
 pub mod spf_tree;
 pub mod target;
 pub mod terminal;
 pub mod tls_scan;
 
+pub use catalog::CheckCatalog;
 pub use check::{CheckMeta, Family, Level, Need, Reference};
-pub use health::{SCANNER_FAILURE, ScanHealth};
+pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
+pub use mail_transport::{
+    DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
+    RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
+};
 pub use observation::{
     AddressSelection, BlockedAddress, BogusKind, BogusReason, DnsQuery, DnssecObservation,
     DnssecStatus, MtaStsPolicyFetch, NameServer, NameServerAddress, NameServerAnswer,
@@ -35,6 +44,8 @@ pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
     RevocationResponse, RevocationSource,
 };
+pub use scanner_cause::ScannerCause;
+pub use scope::{MergedScope, ScanScope, ShardScope, ShardSpec};
 pub use score::{
     CheckComparison, CheckShare, DomainFix, DomainGap, FamilyComparison, FamilyScore, GainBound,
     GroupScore, OrganisationScore, Rollups, Score, TopFix,

@@ -23,6 +23,19 @@ pub struct Observations {
     /// One entry per address probed: the addresses the domain resolves to (or its `--connect`
     /// override) that the address policy allows, at most `--max-addresses` per family.
     pub endpoints: Vec<EndpointObservations>,
+    /// The MX hosts asked over SMTP: STARTTLS, the TLS after it, TLSA records (issue 13).
+    #[serde(default = "not_probed")]
+    pub mail_servers: Probed<crate::MailServers>,
+    /// TLSA records at `_443._tcp.<domain>` for DANE on the web (RFC 6698, RFC 7671).
+    #[serde(default = "not_probed")]
+    pub web_tlsa: Probed<crate::TlsaLookup>,
+    /// Route origins of the web, mail and name servers' addresses from `--rpki-vrps` and
+    /// `--ip-to-asn`; skipped when those files were not given.
+    #[serde(default = "not_probed")]
+    pub rpki: Probed<crate::RpkiObservation>,
+    /// DKIM keys at the selectors the target file names; skipped without selectors.
+    #[serde(default = "not_probed")]
+    pub dkim: Probed<crate::DkimObservation>,
     /// Which resolved addresses were left alone, and why (absent in older results: every
     /// resolved address was probed).
     #[serde(default)]
@@ -290,8 +303,13 @@ pub struct TlsScan {
     pub compression_accepted: Option<bool>,
     /// Handshakes (TCP connections with one hello each) sent to this endpoint.
     pub handshakes: u32,
-    /// True when the handshake budget ran out before the enumeration finished.
+    /// True when the handshake budget ran out before the enumeration finished (or the scan
+    /// stopped early for the reason in `stopped`).
     pub budget_exhausted: bool,
+    /// Why the scan stopped before the enumeration finished, when not for its handshake
+    /// budget: e.g. a mail server that stopped accepting STARTTLS sessions (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     /// Wall time of the whole scan, in milliseconds.
     pub duration_ms: u64,
     /// The finite-field groups used with DHE suites, from the ServerKeyExchange; skipped when

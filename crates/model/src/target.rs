@@ -47,6 +47,10 @@ pub struct Target {
     /// Whether a person has confirmed that this domain belongs to the organisation.
     #[serde(default)]
     pub verified: bool,
+    /// DKIM selectors the target file names for this domain (`dkim_selectors:`), lower case;
+    /// a selector cannot be discovered from DNS, so `mail.dkim` runs only with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dkim_selectors: Vec<String>,
 }
 
 /// A validated set of organisations and their domains.

@@ -14,6 +14,41 @@ use crate::policy::ExcludeList;
 pub const DEFAULT_USER_AGENT: &str =
     "govscan/0.1 (+https://github.com/govscan/govscan; security benchmark)";
 
+/// The default EHLO name (`--ehlo-name`): it says what is connecting, and `.invalid` (RFC 2606)
+/// belongs to no one. Operators should give their scanning host's own name, which a mail
+/// server's operator can look up.
+pub const DEFAULT_EHLO_NAME: &str = "govscan.invalid";
+
+/// How the mail servers are asked over SMTP (issue 13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// Ask the MX hosts over SMTP (`--no-smtp` turns it off; their addresses and TLSA records
+    /// are still read).
+    pub enabled: bool,
+    /// The name sent with EHLO (`--ehlo-name`).
+    pub ehlo_name: String,
+    /// The SMTP port (25; tests use another).
+    pub port: u16,
+    /// Least time between the end of one SMTP session to an MX address and the start of the
+    /// next (sessions to one address never overlap).
+    pub session_gap: Duration,
+    /// How long a failed port-25 connect waits for another mail server of the scan to accept
+    /// one before it is recorded as the scanner's condition (port 25 blocked from here).
+    pub unverified_wait: Duration,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            enabled: true,
+            ehlo_name: DEFAULT_EHLO_NAME.to_owned(),
+            port: 25,
+            session_gap: Duration::from_millis(100),
+            unverified_wait: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Settings of the probe. `Default` gives polite values for scanning real domains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeConfig {
@@ -79,6 +114,12 @@ pub struct ProbeConfig {
     /// addresses, redirect hops, the MTA-STS policy host, name servers. Cloud metadata addresses
     /// stay blocked. See `policy.rs`.
     pub allow_private: bool,
+    /// SMTP probing of the MX hosts.
+    pub smtp: SmtpConfig,
+    /// DKIM selectors per domain (lower case, no trailing dot), from the target file.
+    pub dkim_selectors: BTreeMap<String, Vec<String>>,
+    /// Route origin data for RPKI (`--rpki-vrps`, `--ip-to-asn`); `None`: not run.
+    pub rpki: Option<crate::rpki::RpkiData>,
     /// Ranges the address policy allows explicitly (`--allow-cidr`, repeatable), whatever their
     /// special-purpose class. The addresses of `connect_overrides` are allowed as well.
     pub allow_cidrs: Vec<IpNet>,
@@ -119,6 +160,9 @@ impl Default for ProbeConfig {
             rate: None,
             allowed_redirect_hosts: BTreeSet::new(),
             allow_private: false,
+            smtp: SmtpConfig::default(),
+            dkim_selectors: BTreeMap::new(),
+            rpki: None,
             allow_cidrs: Vec::new(),
             exclude: ExcludeList::default(),
             max_addresses: DEFAULT_MAX_ADDRESSES,
@@ -128,7 +172,8 @@ impl Default for ProbeConfig {
 
 impl ProbeConfig {
     /// The `--gentle` profile for fragile estates: makes every politeness knob at least as
-    /// gentle as one connection per address, 500 ms between connections to one address,
+    /// gentle as one connection per address, 500 ms between connections (and SMTP sessions)
+    /// to one address,
     /// 10 new connections a second, at most 40 hand-built hellos per endpoint, and 10 s
     /// timeouts (fragile servers are slow). A value already gentler is kept.
     pub fn gentle(mut self) -> ProbeConfig {
@@ -138,6 +183,7 @@ impl ProbeConfig {
         self.rate = Some(self.rate.map_or(GENTLE_RATE, |r| r.min(GENTLE_RATE)));
         self.tls_scan_max_handshakes = self.tls_scan_max_handshakes.min(GENTLE_TLS_SCAN_HANDSHAKES);
         self.tls_scan_gap = self.tls_scan_gap.max(GENTLE_MIN_GAP);
+        self.smtp.session_gap = self.smtp.session_gap.max(GENTLE_MIN_GAP);
         self.connect_timeout = at_least(self.connect_timeout, 10);
         self.handshake_timeout = at_least(self.handshake_timeout, 10);
         self.read_timeout = at_least(self.read_timeout, 15);

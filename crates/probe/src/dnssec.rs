@@ -288,6 +288,86 @@ impl Validator {
     }
 }
 
+impl Validator {
+    /// The validator's verdict on the answer for `name` and `rtype` (its records, or the proof
+    /// that there are none), from the closest enclosing anchor, with the CD bit: what a
+    /// validating client would conclude before using, say, TLSA records (RFC 7672 §2.2).
+    pub(crate) async fn answer_status(
+        &self,
+        name: &Name,
+        rtype: RecordType,
+    ) -> (DnssecStatus, String) {
+        let what = format!("{rtype} {}", name_text(name));
+        let Some(anchor_zone) = self.anchors.closest(name) else {
+            return (
+                DnssecStatus::Insecure,
+                format!(
+                    "no trust anchor covers {what} ({}), so validating clients treat it as insecure",
+                    self.anchors.description
+                ),
+            );
+        };
+        let validating = match self.primed(&anchor_zone).await {
+            Ok(Ok(validating)) => validating,
+            Ok(Err(reason)) => {
+                return (
+                    DnssecStatus::Bogus,
+                    format!(
+                        "the trust anchor for {} cannot be primed: {}",
+                        zone_text(&anchor_zone),
+                        reason.detail
+                    ),
+                );
+            }
+            Err((_, detail)) => return (DnssecStatus::Indeterminate, detail),
+        };
+        let mut options = DnsRequestOptions::default();
+        options.edns_set_dnssec_ok = true;
+        let answer = validating
+            .lookup(Query::query(name.clone(), rtype), options)
+            .first_answer()
+            .await;
+        let proofs: Vec<Proof> = match answer {
+            Ok(response) => response
+                .answers
+                .iter()
+                .filter(|r| r.record_type() == rtype)
+                .map(|r| r.proof)
+                .collect(),
+            Err(NetError::Dns(DnsError::Nsec { proof, .. })) => vec![proof],
+            Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {
+                return (
+                    DnssecStatus::Indeterminate,
+                    format!(
+                        "the validating lookup of {what} found no records and no proof of their absence"
+                    ),
+                );
+            }
+            Err(e) => {
+                return (
+                    DnssecStatus::Indeterminate,
+                    format!("validating lookup of {what}: {e}"),
+                );
+            }
+        };
+        if proofs.is_empty() {
+            return (
+                DnssecStatus::Indeterminate,
+                format!("the validating lookup of {what} returned no {rtype} record"),
+            );
+        }
+        let (status, _) = status_of(&proofs);
+        (
+            status,
+            format!(
+                "validator proof of {what} from the trust anchor at {}: {:?}",
+                zone_text(&anchor_zone),
+                proofs[0]
+            ),
+        )
+    }
+}
+
 /// What the validator concluded about one zone.
 struct Verdict {
     status: DnssecStatus,

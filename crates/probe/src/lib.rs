@@ -9,6 +9,7 @@ mod cd;
 mod config;
 mod counter;
 mod declared_dns;
+mod dkim;
 mod dns;
 mod dnssec;
 mod error;
@@ -16,6 +17,7 @@ mod fair;
 mod http;
 pub mod legacy;
 mod mail_policy;
+mod mail_transport;
 mod nameservers;
 mod net;
 mod offsite;
@@ -23,11 +25,14 @@ mod partial;
 mod policy;
 mod resolver_health;
 mod revocation;
+pub mod rpki;
 mod scanner_side;
 mod select;
 mod session;
+mod smtp;
 mod special;
 mod spf_tree;
+mod tlsa;
 mod trust;
 mod zone_cache;
 
@@ -38,6 +43,7 @@ use std::time::Instant;
 use govscan_model::{AddressSelection, FailureKind, Observations, PathFetch, Probed};
 use hickory_resolver::proto::rr::{Name, RecordType};
 
+pub use config::{DEFAULT_EHLO_NAME, SmtpConfig};
 pub use config::{
     DEFAULT_MAX_ADDRESSES, DEFAULT_USER_AGENT, GENTLE_MIN_GAP, GENTLE_PER_ADDRESS, GENTLE_RATE,
     GENTLE_TLS_SCAN_HANDSHAKES, ProbeConfig,
@@ -45,6 +51,7 @@ pub use config::{
 pub use error::ProbeError;
 pub use ipnet::IpNet;
 pub use policy::{ExcludeList, ExcludeRule, ExcludeTarget};
+pub use rpki::{RpkiData, RpkiFileError, RpkiTables};
 
 use crate::dns::Dns;
 use crate::fair::DomainShare;
@@ -71,6 +78,8 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     /// Revocation fetches of this scan (CRLs, OCSP answers), shared by every domain.
     pub(crate) revocation: revocation::FetchCache,
+    /// SMTP sessions, the per-MX-address gate and port 25's state, shared by every domain.
+    pub(crate) smtp: smtp::SmtpState,
 }
 
 /// Probes domains. Cheap to clone; clones share the resolver, roots and connection limits.
@@ -100,12 +109,15 @@ impl Prober {
                 "rate must be at least 1 connection per second".into(),
             ));
         }
+        govscan_smtp_wire::valid_ehlo_name(&config.smtp.ehlo_name)
+            .map_err(|e| ProbeError::Config(format!("EHLO name: {e}")))?;
         let trust = TrustStore::new(&config)?;
         let dns = Dns::new(&config)?;
         let validator = dnssec::Validator::new(&config)?;
         let limits = Limits::new(config.concurrency, config.per_address)
             .with_pacing(config.min_gap, config.rate)
             .with_policy(AddressPolicy::from_config(&config));
+        let smtp = smtp::SmtpState::new(config.smtp.session_gap);
         Ok(Prober {
             inner: Arc::new(Inner {
                 config,
@@ -114,6 +126,7 @@ impl Prober {
                 trust,
                 limits,
                 revocation: revocation::FetchCache::default(),
+                smtp,
             }),
         })
     }
@@ -174,19 +187,25 @@ impl Prober {
                 limits.describe_wait(stage)
             )
         };
-        let partial = state.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut partial = state.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mail = std::mem::take(&mut partial.mail).finish(&why);
         let Finished {
             mut dns,
             endpoints,
             addresses,
         } = partial.finish(self.inner.dns.description.clone(), &why, &waiting);
         dns.read_with_cd = std::mem::take(&mut *cd_reads.lock().unwrap_or_else(|p| p.into_inner()));
+        let rpki = mail_transport::rpki(&self.inner, &dns, &endpoints, &mail.servers);
         Observations {
             domain,
             probed_at,
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             dns,
             endpoints,
+            mail_servers: mail.servers,
+            web_tlsa: mail.web_tlsa,
+            rpki,
+            dkim: mail.dkim,
             addresses,
         }
     }
@@ -217,6 +236,10 @@ impl Prober {
                     d.caa = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.soa = Some(Probed::failed(FailureKind::Dns, why.clone()));
                     d.spf = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                    let m = &mut s.mail;
+                    m.servers = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                    m.web_tlsa = Some(Probed::failed(FailureKind::Dns, why.clone()));
+                    m.dkim = Some(Probed::failed(FailureKind::Dns, why.clone()));
                 }
                 self.endpoints(domain, Vec::new(), state, share).await;
                 return;
@@ -258,10 +281,8 @@ impl Prober {
                 let v = dns.ns(&name).await;
                 store(&|s| s.dns.ns = Some(v.clone()))
             },
-            async {
-                let v = dns.mx(&name).await;
-                store(&|s| s.dns.mx = Some(v.clone()))
-            },
+            mail_transport::mx_and_mail_servers(&self.inner, &name, state),
+            mail_transport::web_tlsa_and_dkim(&self.inner, domain, &name, state),
             async {
                 let v = dns.txt(&name).await;
                 store(&|s| s.dns.txt = Some(v.clone()));
@@ -373,8 +394,10 @@ impl Prober {
         futures_util::future::join_all(probes).await;
     }
 
-    /// TLS, https chain, security.txt, http chain, the hello scan, then the declared paths on
-    /// one address, one connection at a time.
+    /// TLS, https chain, security.txt, then http chain on one address over one connection at a
+    /// time (reused across requests of one scheme), then the declared paths; once the modern
+    /// handshake has answered, the hand-built-hello scan runs alongside them in the address's
+    /// other slots.
     async fn endpoint(
         &self,
         domain: &str,
@@ -403,9 +426,6 @@ impl Prober {
             keep_text: true,
             origin: None,
         };
-        let mut modern_tls_failure = None;
-        let mut ask_ca = None;
-        let mut https_ok = false;
         // Declared paths are fetched last (below), so that they never starve the built-in
         // probes of the domain's budget; until fetched, each reads as cut off by the budget.
         set(&|e| {
@@ -423,81 +443,94 @@ impl Prober {
                 })
                 .collect();
         });
-        match session.open_tls().await {
-            Ok(tls) => {
-                set(&|e| e.tls = Some(Probed::ok(tls.clone())));
-                // The CA is asked about the certificate while this endpoint's requests go on.
-                ask_ca = Some(revocation::spawn(Arc::clone(&self.inner), tls.clone()));
-                let https = match session.url_for(Scheme::Https, "/") {
-                    Ok(url) => session.redirect_chain(url, home).await,
-                    Err(f) => Err(f),
-                };
-                let https = https.map_or_else(|f| f.probed(), Probed::ok);
-                set(&|e| e.https = Some(https.clone()));
-                let security_txt = match session.url_for(Scheme::Https, "/.well-known/security.txt")
-                {
-                    Ok(url) => session.exchange(&url, text).await,
-                    Err(f) => Err(f),
-                };
-                let security_txt = security_txt.map_or_else(|f| f.probed(), Probed::ok);
-                set(&|e| e.security_txt = Some(security_txt.clone()));
-                https_ok = true;
+        let opened = session.open_tls().await;
+        let modern_tls_failure = opened
+            .as_ref()
+            .err()
+            .map(|failure| (failure.kind, failure.detail.clone()));
+        let requests = async {
+            let mut ask_ca = None;
+            let mut https_ok = false;
+            match opened {
+                Ok(tls) => {
+                    set(&|e| e.tls = Some(Probed::ok(tls.clone())));
+                    // The CA is asked about the certificate while this endpoint's requests go on.
+                    ask_ca = Some(revocation::spawn(Arc::clone(&self.inner), tls.clone()));
+                    let https = match session.url_for(Scheme::Https, "/") {
+                        Ok(url) => session.redirect_chain(url, home).await,
+                        Err(f) => Err(f),
+                    };
+                    let https = https.map_or_else(|f| f.probed(), Probed::ok);
+                    set(&|e| e.https = Some(https.clone()));
+                    let security_txt =
+                        match session.url_for(Scheme::Https, "/.well-known/security.txt") {
+                            Ok(url) => session.exchange(&url, text).await,
+                            Err(f) => Err(f),
+                        };
+                    let security_txt = security_txt.map_or_else(|f| f.probed(), Probed::ok);
+                    set(&|e| e.security_txt = Some(security_txt.clone()));
+                    https_ok = true;
+                }
+                Err(failure) => {
+                    let why = format!(
+                        "not attempted because the TLS probe of this address failed: {}",
+                        failure.detail
+                    );
+                    set(&|e| {
+                        e.tls = Some(failure.probed());
+                        e.revocation =
+                            Some(revocation::not_attempted(failure.kind, &failure.detail));
+                        e.https = Some(Probed::failed(failure.kind, why.clone()));
+                        e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
+                        e.paths = self
+                            .inner
+                            .config
+                            .extra_paths
+                            .iter()
+                            .map(|path| PathFetch {
+                                path: path.clone(),
+                                result: Probed::failed(failure.kind, why.clone()),
+                            })
+                            .collect();
+                    });
+                }
             }
-            Err(failure) => {
-                modern_tls_failure = Some((failure.kind, failure.detail.clone()));
-                let why = format!(
-                    "not attempted because the TLS probe of this address failed: {}",
-                    failure.detail
-                );
-                set(&|e| {
-                    e.tls = Some(failure.probed());
-                    e.revocation = Some(revocation::not_attempted(failure.kind, &failure.detail));
-                    e.https = Some(Probed::failed(failure.kind, why.clone()));
-                    e.security_txt = Some(Probed::failed(failure.kind, why.clone()));
-                    e.paths = self
-                        .inner
-                        .config
-                        .extra_paths
-                        .iter()
-                        .map(|path| PathFetch {
-                            path: path.clone(),
-                            result: Probed::failed(failure.kind, why.clone()),
-                        })
-                        .collect();
-                });
+            let http = match session.url_for(Scheme::Http, "/") {
+                Ok(url) => session.redirect_chain(url, page).await,
+                Err(f) => Err(f),
+            };
+            let http = http.map_or_else(|f| f.probed(), Probed::ok);
+            set(&|e| e.http = Some(http.clone()));
+            // Closed before waiting for the CA: its slot goes to the hello scan.
+            session.conn = None;
+            if let Some(asked) = ask_ca {
+                let revocation = asked.await_result().await;
+                set(&|e| e.revocation = Some(revocation.clone()));
             }
-        }
-        let http = match session.url_for(Scheme::Http, "/") {
-            Ok(url) => session.redirect_chain(url, page).await,
-            Err(f) => Err(f),
+            if https_ok {
+                for (i, path) in self.inner.config.extra_paths.iter().enumerate() {
+                    let result = match session.url_for(Scheme::Https, path) {
+                        Ok(url) => session.exchange(&url, text).await,
+                        Err(f) => Err(f),
+                    };
+                    let fetch = PathFetch {
+                        path: path.clone(),
+                        result: result.map_or_else(|f| f.probed(), Probed::ok),
+                    };
+                    set(&|e| {
+                        if let Some(slot) = e.paths.get_mut(i) {
+                            *slot = fetch.clone();
+                        }
+                    });
+                }
+                session.conn = None;
+            }
         };
-        let http = http.map_or_else(|f| f.probed(), Probed::ok);
-        set(&|e| e.http = Some(http.clone()));
-        if let Some(asked) = ask_ca {
-            let revocation = asked.await_result().await;
-            set(&|e| e.revocation = Some(revocation.clone()));
-        }
-        // The hand-built-hello scan runs last, with no other connection of this endpoint open.
-        session.conn = None;
-        let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;
-        set(&|e| e.tls_scan = Some(tls_scan.clone()));
-        if https_ok {
-            for (i, path) in self.inner.config.extra_paths.iter().enumerate() {
-                let result = match session.url_for(Scheme::Https, path) {
-                    Ok(url) => session.exchange(&url, text).await,
-                    Err(f) => Err(f),
-                };
-                let fetch = PathFetch {
-                    path: path.clone(),
-                    result: result.map_or_else(|f| f.probed(), Probed::ok),
-                };
-                set(&|e| {
-                    if let Some(slot) = e.paths.get_mut(i) {
-                        *slot = fetch.clone();
-                    }
-                });
-            }
-        }
+        let hellos = async {
+            let tls_scan = self.tls_scan(domain, ip, modern_tls_failure, counter).await;
+            set(&|e| e.tls_scan = Some(tls_scan.clone()));
+        };
+        tokio::join!(requests, hellos);
     }
 
     /// The hand-built-hello scan of one address, unless disabled or pointless (port closed or
@@ -532,6 +565,9 @@ impl Prober {
             retries: config.retries,
             gap: config.tls_scan_gap,
             max_handshakes: config.tls_scan_max_handshakes,
+            // The address's whole allowance; the slots themselves are still taken per
+            // handshake, so HTTP requests to the same address share them.
+            lanes: u32::try_from(config.per_address).unwrap_or(u32::MAX),
         };
         let addr = std::net::SocketAddr::new(ip, config.https_port);
         legacy::scan_limited(addr, domain, &options, &self.inner.limits, counter).await
@@ -556,7 +592,7 @@ fn excluded(state: &mut Partial, reason: &str) {
 }
 
 /// Locks the partial state; a poisoned lock still holds valid data.
-fn lock(state: &Mutex<Partial>) -> std::sync::MutexGuard<'_, Partial> {
+pub(crate) fn lock(state: &Mutex<Partial>) -> std::sync::MutexGuard<'_, Partial> {
     state.lock().unwrap_or_else(|p| p.into_inner())
 }
 

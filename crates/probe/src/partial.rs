@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use crate::net::{ConnCounter, WaitStage};
 use govscan_model::{
-    AddressSelection, DnssecObservation, MtaStsPolicyFetch, NameServersObservation,
-    OrganisationalDmarc, PathFetch, RevocationObservation, SpfTree,
+    AddressSelection, DkimObservation, DnssecObservation, MailServers, MtaStsPolicyFetch, MxHost,
+    NameServersObservation, OrganisationalDmarc, PathFetch, RevocationObservation, SpfTree,
+    TlsaLookup,
 };
 
 /// DNS results, `None` while unfinished.
@@ -58,6 +59,65 @@ pub(crate) struct Partial {
     pub(crate) dns: PartialDns,
     pub(crate) endpoints: Vec<PartialEndpoint>,
     pub(crate) addresses: AddressSelection,
+    /// Mail transport and DANE/DKIM results (issue 13).
+    pub(crate) mail: PartialMail,
+}
+
+/// Mail transport results so far (issue 13).
+#[derive(Debug, Default)]
+pub(crate) struct PartialMail {
+    /// The whole mail-server probe, once finished.
+    pub(crate) servers: Option<Probed<MailServers>>,
+    /// Before it finishes: the MX hosts planned (preference, name) and the probe's settings.
+    pub(crate) plan: Option<(MailServers, Vec<(u16, String)>)>,
+    /// Before it finishes: the hosts done so far.
+    pub(crate) hosts: Vec<MxHost>,
+    pub(crate) web_tlsa: Option<Probed<TlsaLookup>>,
+    pub(crate) dkim: Option<Probed<DkimObservation>>,
+}
+
+/// The mail transport observations of a domain, every unfinished probe filled in.
+pub(crate) struct FinishedMail {
+    pub(crate) servers: Probed<MailServers>,
+    pub(crate) web_tlsa: Probed<TlsaLookup>,
+    pub(crate) dkim: Probed<DkimObservation>,
+}
+
+impl PartialMail {
+    /// Fills every unfinished probe with a timeout failure saying `why`; MX hosts that had not
+    /// finished are listed with their lookups failed that way.
+    pub(crate) fn finish(self, why: &str) -> FinishedMail {
+        fn timeout<T>(why: &str) -> Probed<T> {
+            Probed::failed(FailureKind::Timeout, why)
+        }
+        let servers = match (self.servers, self.plan) {
+            (Some(done), _) => done,
+            (None, Some((mut servers, planned))) => {
+                let mut hosts = self.hosts;
+                for (preference, name) in planned {
+                    if !hosts.iter().any(|h| h.name == name) {
+                        hosts.push(MxHost {
+                            name,
+                            preference,
+                            addresses: timeout(why),
+                            addresses_not_probed: Vec::new(),
+                            tlsa: timeout(why),
+                            endpoints: Vec::new(),
+                        });
+                    }
+                }
+                hosts.sort_by(|a, b| (a.preference, &a.name).cmp(&(b.preference, &b.name)));
+                servers.hosts = hosts;
+                Probed::ok(servers)
+            }
+            (None, None) => timeout(why),
+        };
+        FinishedMail {
+            servers,
+            web_tlsa: self.web_tlsa.unwrap_or_else(|| timeout(why)),
+            dkim: self.dkim.unwrap_or_else(|| timeout(why)),
+        }
+    }
 }
 
 /// What the probe of one domain gathered, every unfinished probe filled in.

@@ -167,78 +167,15 @@ impl<'a> Session<'a> {
         tcp: tokio::net::TcpStream,
         addr: SocketAddr,
     ) -> Result<(TlsStream<tokio::net::TcpStream>, TlsObservation), Failure> {
-        let trust = &self.inner.trust;
-        let tls_fail = |detail: String| Failure::new(FailureKind::Tls, detail);
-        self.counter.tls();
-        let (verifier, seen) = trust.recorder();
-        let mut client = ClientConfig::builder_with_provider(trust.provider.clone())
-            .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-            .map_err(|e| tls_fail(format!("TLS client configuration: {e}")))?
-            .dangerous()
-            .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth();
-        client.alpn_protocols = vec![b"http/1.1".to_vec()];
-        let server_name = ServerName::try_from(self.domain.to_string())
-            .map_err(|e| tls_fail(format!("{:?} cannot be sent as SNI: {e}", self.domain)))?;
-        let connector = TlsConnector::from(Arc::new(client));
-        let budget = self.inner.config.handshake_timeout;
-        let stream = match tokio::time::timeout(budget, connector.connect(server_name, tcp)).await {
-            Err(_) => {
-                return Err(Failure::new(
-                    FailureKind::Timeout,
-                    format!(
-                        "TLS handshake with {addr} (SNI {}) timed out after {budget:?} (handshake_timeout)",
-                        self.domain
-                    ),
-                ));
-            }
-            Ok(Err(e)) => {
-                return Err(tls_fail(format!(
-                    "TLS handshake with {addr} (SNI {}) failed: {e}",
-                    self.domain
-                )));
-            }
-            Ok(Ok(stream)) => stream,
-        };
-        let recorded = seen.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some(recorded) = recorded else {
-            return Err(tls_fail(format!(
-                "TLS handshake with {addr} completed without presenting a certificate to the verifier"
-            )));
-        };
-        let (_, conn) = stream.get_ref();
-        let observation = TlsObservation {
-            version: conn
-                .protocol_version()
-                .map(|v| format!("{v:?}"))
-                .unwrap_or_default(),
-            cipher_suite: conn
-                .negotiated_cipher_suite()
-                .map(|s| format!("{:?}", s.suite()))
-                .unwrap_or_default(),
-            key_exchange_group: conn
-                .negotiated_key_exchange_group()
-                .map(|g| format!("{:?}", g.name())),
-            alpn: conn
-                .alpn_protocol()
-                .map(|p| String::from_utf8_lossy(p).into_owned()),
-            chain: recorded
-                .chain
-                .iter()
-                .map(|c| CertificateDer {
-                    der_base64: base64_der(c.as_ref()),
-                })
-                .collect(),
-            ocsp_stapled: (!recorded.ocsp.is_empty()).then(|| base64_der(&recorded.ocsp)),
-            trust: TrustVerdict {
-                at_scan_time: recorded.at_scan_time,
-                chain_only: recorded.chain_only,
-                roots: trust.roots.clone(),
-            },
-            sni: self.domain.to_string(),
-            handshake_signature: recorded.handshake_signature,
-        };
-        Ok((stream, observation))
+        tls_handshake_on(
+            self.inner,
+            self.domain,
+            self.counter,
+            tcp,
+            addr,
+            &[b"http/1.1"],
+        )
+        .await
     }
 
     /// HTTP/1.1 client handshake over any stream; the connection is driven by a spawned task.
@@ -271,6 +208,94 @@ impl<'a> Session<'a> {
         });
         Ok((sender, task))
     }
+}
+
+/// A TLS 1.2/1.3 handshake over `tcp` with SNI `sni`, offering `alpn`, through the recording
+/// verifier (the chain and both trust verdicts are kept whatever they are). Used for HTTPS and,
+/// after STARTTLS, for SMTP.
+pub(crate) async fn tls_handshake_on<S>(
+    inner: &Inner,
+    sni: &str,
+    counter: &ConnCounter,
+    tcp: S,
+    addr: SocketAddr,
+    alpn: &[&[u8]],
+) -> Result<(TlsStream<S>, TlsObservation), Failure>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let trust = &inner.trust;
+    let tls_fail = |detail: String| Failure::new(FailureKind::Tls, detail);
+    counter.tls();
+    let (verifier, seen) = trust.recorder();
+    let mut client = ClientConfig::builder_with_provider(trust.provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| tls_fail(format!("TLS client configuration: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    client.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    let server_name = ServerName::try_from(sni.to_string())
+        .map_err(|e| tls_fail(format!("{:?} cannot be sent as SNI: {e}", sni)))?;
+    let connector = TlsConnector::from(Arc::new(client));
+    let budget = inner.config.handshake_timeout;
+    let stream = match tokio::time::timeout(budget, connector.connect(server_name, tcp)).await {
+        Err(_) => {
+            return Err(Failure::new(
+                FailureKind::Timeout,
+                format!(
+                    "TLS handshake with {addr} (SNI {}) timed out after {budget:?} (handshake_timeout)",
+                    sni
+                ),
+            ));
+        }
+        Ok(Err(e)) => {
+            return Err(tls_fail(format!(
+                "TLS handshake with {addr} (SNI {}) failed: {e}",
+                sni
+            )));
+        }
+        Ok(Ok(stream)) => stream,
+    };
+    let recorded = seen.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let Some(recorded) = recorded else {
+        return Err(tls_fail(format!(
+            "TLS handshake with {addr} completed without presenting a certificate to the verifier"
+        )));
+    };
+    let (_, conn) = stream.get_ref();
+    let observation = TlsObservation {
+        version: conn
+            .protocol_version()
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
+        cipher_suite: conn
+            .negotiated_cipher_suite()
+            .map(|s| format!("{:?}", s.suite()))
+            .unwrap_or_default(),
+        key_exchange_group: conn
+            .negotiated_key_exchange_group()
+            .map(|g| format!("{:?}", g.name())),
+        alpn: conn
+            .alpn_protocol()
+            .map(|p| String::from_utf8_lossy(p).into_owned()),
+        chain: recorded
+            .chain
+            .iter()
+            .map(|c| CertificateDer {
+                der_base64: base64_der(c.as_ref()),
+            })
+            .collect(),
+        ocsp_stapled: (!recorded.ocsp.is_empty()).then(|| base64_der(&recorded.ocsp)),
+        trust: TrustVerdict {
+            at_scan_time: recorded.at_scan_time,
+            chain_only: recorded.chain_only,
+            roots: trust.roots.clone(),
+        },
+        sni: sni.to_string(),
+        handshake_signature: recorded.handshake_signature,
+    };
+    Ok((stream, observation))
 }
 
 /// Standard base64 (padded) of DER bytes.

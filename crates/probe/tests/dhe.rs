@@ -229,6 +229,7 @@ fn options() -> ScanOptions {
         retries: 0,
         gap: Duration::from_millis(1),
         max_handshakes: 160,
+        lanes: 1,
     }
 }
 
@@ -422,4 +423,56 @@ async fn an_ecdsa_certificate_curve_does_not_hide_the_other_curves() {
             ("x25519".into(), Some(false)),
         ]
     );
+}
+
+/// The scan of `server` with `lanes` connections at once, without its timing.
+async fn scan_in_lanes(server: Server, lanes: u32) -> TlsScan {
+    let addr = start(server).await;
+    let options = ScanOptions { lanes, ..options() };
+    let result = scan(addr, "dhe.test", &options).await;
+    let scan = result
+        .value()
+        .cloned()
+        .unwrap_or_else(|| panic!("{result:?}"));
+    TlsScan {
+        duration_ms: 0,
+        ..scan
+    }
+}
+
+#[tokio::test]
+async fn lanes_find_exactly_what_one_lane_finds_across_server_behaviours() {
+    // Suites in both classes (ECDHE-AEAD and the rest), server or client order, an ECDSA
+    // certificate's curve, fixed and RFC 7919 DHE groups.
+    let servers = [
+        Server {
+            suites: vec![DHE_RSA, ECDHE_RSA],
+            curves: vec![X25519, SECP256R1],
+            server_order: true,
+            cert_curve: None,
+            dh: DhPolicy::Fixed(prime_1024()),
+        },
+        Server {
+            suites: vec![ECDHE_RSA, DHE_RSA],
+            curves: vec![SECP256R1, X25519],
+            server_order: false,
+            cert_curve: None,
+            dh: DhPolicy::Rfc7919 {
+                known: vec![FFDHE2048, FFDHE3072],
+                fallback: prime_2048(),
+            },
+        },
+        Server {
+            suites: vec![ECDHE_ECDSA],
+            curves: vec![SECP256R1, X25519, SECP384R1],
+            server_order: true,
+            cert_curve: Some(SECP256R1),
+            dh: DhPolicy::Fixed(prime_1024()),
+        },
+    ];
+    for (i, server) in servers.into_iter().enumerate() {
+        let one = scan_in_lanes(server.clone(), 1).await;
+        let three = scan_in_lanes(server, 3).await;
+        assert_eq!(one, three, "server {i}");
+    }
 }

@@ -1,8 +1,8 @@
 //! "What changed since the previous scan", from the store's pure diff: new failures first,
 //! then fixes, then score moves with the checks that caused them and why.
 
-use govscan_model::Status;
-use govscan_store::diff::{CheckChange, MoveCause};
+use govscan_model::{CheckCatalog, Status};
+use govscan_score::{CheckChange, MoveCause};
 use serde::Serialize;
 
 use crate::input::ReportInput;
@@ -90,7 +90,7 @@ impl ChangesView {
         let rows = |list: &[CheckChange]| -> Vec<ChangeRow> {
             list.iter()
                 .filter(|c| keep(&c.domain))
-                .map(|c| change_row(c, links, prefix))
+                .map(|c| change_row(c, &input.checks, links, prefix))
                 .collect()
         };
         let new_failures: Vec<ChangeRow> =
@@ -210,7 +210,7 @@ fn truncate<T>(list: &mut Vec<T>) -> usize {
     hidden
 }
 
-fn change_row(c: &CheckChange, links: &Links, prefix: &str) -> ChangeRow {
+fn change_row(c: &CheckChange, checks: &CheckCatalog, links: &Links, prefix: &str) -> ChangeRow {
     let style = |s: Option<Status>| {
         s.map_or(("did not run", "status-na"), |s| {
             let (word, _, class) = status_style(s);
@@ -223,8 +223,9 @@ fn change_row(c: &CheckChange, links: &Links, prefix: &str) -> ChangeRow {
         domain: c.domain.clone(),
         href: href(links.domain(&c.domain), prefix),
         check: c.check.clone(),
-        title: govscan_checks::find(&c.check)
-            .map_or_else(String::new, |m| m.meta().title.to_owned()),
+        title: checks
+            .find(&c.check)
+            .map_or_else(String::new, |m| m.title.to_owned()),
         before: before.to_owned(),
         before_class: before_class.to_owned(),
         now: now.to_owned(),

@@ -1,7 +1,7 @@
 //! `findings.csv`: one row per domain × check, RFC 4180 quoting, and cells that a spreadsheet
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) prefixed with `'`.
 
-use govscan_model::{DomainResult, ScanResult};
+use govscan_model::{CheckCatalog, DomainResult, ScanResult};
 
 /// Column names, in order.
 pub const CSV_COLUMNS: [&str; 13] = [
@@ -20,12 +20,13 @@ pub const CSV_COLUMNS: [&str; 13] = [
     "message",
 ];
 
-/// Renders the findings table (CRLF line ends, every field quoted when it needs to be).
-pub fn render_findings_csv(result: &ScanResult) -> String {
+/// Renders the findings table (CRLF line ends, every field quoted when it needs to be); the
+/// level and title of each check come from `checks`.
+pub fn render_findings_csv(result: &ScanResult, checks: &CheckCatalog) -> String {
     let mut out = String::new();
     push_row(&mut out, CSV_COLUMNS.iter().map(|c| (*c).to_owned()));
     for d in &result.domains {
-        push_domain_rows(&mut out, &result.started_at, d);
+        push_domain_rows(&mut out, checks, &result.started_at, d);
     }
     out
 }
@@ -38,10 +39,15 @@ pub(crate) fn header_row() -> String {
 }
 
 /// Appends the rows of one domain.
-pub(crate) fn push_domain_rows(out: &mut String, started_at: &str, d: &DomainResult) {
+pub(crate) fn push_domain_rows(
+    out: &mut String,
+    checks: &CheckCatalog,
+    started_at: &str,
+    d: &DomainResult,
+) {
     {
         for o in &d.outcomes {
-            let meta = govscan_checks::find(&o.check).map(|c| c.meta());
+            let meta = checks.find(&o.check);
             push_row(
                 out,
                 [

@@ -42,6 +42,10 @@ pub(crate) struct DashboardView {
     pub(crate) has_fixes: bool,
     pub(crate) changes: ChangesView,
     pub(crate) domains: Vec<DomainRow>,
+    /// Set when the scan covers only part of the portfolio (`crate::partial`); left out of
+    /// the view model otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) partial: Option<String>,
     /// Domains not scanned at their owners' request (`--exclude`).
     pub(crate) excluded: Vec<String>,
     pub(crate) coverage_floor: String,
@@ -142,13 +146,13 @@ impl DashboardView {
         };
         let league = crate::league::league_rows(input, links);
         let (heat_families, heat_rows) = crate::heat::heat_map(rollups, links);
-        let fixes = fixes(rollups, links);
+        let fixes = fixes(rollups, &input.checks, links);
         let changes = ChangesView::new(input, links, "", None);
         let ranked = ranked(rollups);
         let read_aloud_facts: Vec<Sentence> = facts(input, &change, &ranked, &changes)
             .into_iter()
             .map(|fact| Sentence {
-                text: sentence(&fact, rollups.top_fixes.first()),
+                text: sentence(&fact, rollups.top_fixes.first(), &input.checks),
                 fact,
             })
             .collect();
@@ -181,6 +185,7 @@ impl DashboardView {
             fixes,
             changes,
             domains: domain_rows(input, links),
+            partial: crate::partial::partial_note(input.scope.as_ref(), result.domains.len()),
             excluded: result
                 .domains
                 .iter()

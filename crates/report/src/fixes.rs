@@ -1,7 +1,7 @@
 //! The fixes that would raise the overall score most, in plain words, each saying how far its
 //! gain can be trusted: exact (if nothing else changes), a floor, or uncertain.
 
-use govscan_model::{GainBound, Rollups, TopFix};
+use govscan_model::{CheckCatalog, GainBound, Rollups, TopFix};
 use serde::Serialize;
 
 use crate::links::Links;
@@ -50,7 +50,7 @@ pub(crate) struct LinkView {
 }
 
 /// The best fixes of the roll-ups, as the dashboard shows them.
-pub(crate) fn fixes(rollups: &Rollups, links: &Links) -> Vec<FixView> {
+pub(crate) fn fixes(rollups: &Rollups, checks: &CheckCatalog, links: &Links) -> Vec<FixView> {
     let before = rollups.portfolio.score;
     rollups
         .top_fixes
@@ -58,7 +58,7 @@ pub(crate) fn fixes(rollups: &Rollups, links: &Links) -> Vec<FixView> {
         .take(TOP_FIXES)
         .enumerate()
         .map(|(i, fix)| {
-            let meta = govscan_checks::find(&fix.check).map(|c| c.meta());
+            let meta = checks.find(&fix.check);
             let title = meta.map_or_else(|| fix.check.clone(), |m| m.title.to_owned());
             FixView {
                 rank: i + 1,

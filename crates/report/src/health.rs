@@ -13,7 +13,7 @@ use crate::input::ReportInput;
 pub(crate) struct HealthBanner {
     pub(crate) title: &'static str,
     pub(crate) what_happened: String,
-    pub(crate) what_to_try: &'static str,
+    pub(crate) what_to_try: String,
 }
 
 impl HealthBanner {
@@ -23,7 +23,7 @@ impl HealthBanner {
         Some(HealthBanner {
             title: "This scan did not measure the domains",
             what_happened: health.what_happened(),
-            what_to_try: ScanHealth::what_to_try(),
+            what_to_try: health.what_to_try(),
         })
     }
 }
@@ -35,6 +35,8 @@ pub(crate) struct WithHealth<V: Serialize> {
     #[serde(flatten)]
     pub(crate) page: V,
     pub(crate) scan_health: Option<HealthBanner>,
+    /// The scan-wide SMTP condition (outbound port 25 blocked from the scanner), if any.
+    pub(crate) smtp_condition: Option<String>,
 }
 
 impl<V: Serialize> WithHealth<V> {
@@ -43,6 +45,7 @@ impl<V: Serialize> WithHealth<V> {
         WithHealth {
             page,
             scan_health: HealthBanner::of(input.health.as_ref()),
+            smtp_condition: input.health.as_ref().and_then(ScanHealth::smtp_condition),
         }
     }
 }

@@ -26,21 +26,64 @@ pub(crate) struct HeatCell {
     pub(crate) class: &'static str,
 }
 
-/// The families (column heads) and rows of the heat map: the portfolio, then every
+/// The mail-transport checks (issue 13): whether mail actually travels encrypted to the
+/// domain's MX hosts. Shown as their own area beside the whole e-mail family.
+pub(crate) const MAIL_TRANSPORT_CHECKS: [&str; 4] = [
+    "mail.starttls",
+    "mail.starttls-tls",
+    "mail.starttls-certificate",
+    "mail.dane",
+];
+
+/// One column of the heat map: a family, or the mail-transport area after the e-mail family.
+struct HeatArea {
+    label: String,
+    family: Family,
+    transport_only: bool,
+}
+
+impl HeatArea {
+    fn holds(&self, check: &str) -> bool {
+        family_of(check) == Some(self.family)
+            && (!self.transport_only || MAIL_TRANSPORT_CHECKS.contains(&check))
+    }
+}
+
+fn heat_areas() -> Vec<HeatArea> {
+    let mut areas = Vec::new();
+    for family in Family::ALL {
+        areas.push(HeatArea {
+            label: family.label().to_owned(),
+            family,
+            transport_only: false,
+        });
+        if family == Family::Mail {
+            areas.push(HeatArea {
+                label: "Mail transport".to_owned(),
+                family,
+                transport_only: true,
+            });
+        }
+    }
+    areas
+}
+
+/// The areas (column heads) and rows of the heat map: the portfolio, then every
 /// organisation in league order.
 pub(crate) fn heat_map(rollups: &Rollups, links: &Links) -> (Vec<String>, Vec<HeatRow>) {
-    let families = Family::ALL.iter().map(|f| f.label().to_owned()).collect();
+    let areas = heat_areas();
+    let families = areas.iter().map(|a| a.label.clone()).collect();
     let mut rows = vec![HeatRow {
         name: "Whole portfolio".to_owned(),
         href: String::new(),
         indent_class: "depth-0 portfolio-row".to_owned(),
-        cells: Family::ALL
+        cells: areas
             .iter()
-            .map(|family| {
+            .map(|area| {
                 let (pass, judged) = rollups
                     .checks
                     .iter()
-                    .filter(|c| family_of(&c.check) == Some(*family))
+                    .filter(|c| area.holds(&c.check))
                     .fold((0, 0), |(p, j), c| {
                         (p + c.pass, j + c.pass + c.warn + c.fail)
                     });
@@ -54,13 +97,13 @@ pub(crate) fn heat_map(rollups: &Rollups, links: &Links) -> (Vec<String>, Vec<He
             name: org.name.clone(),
             href: links.org(&org.name).unwrap_or_default().to_owned(),
             indent_class: indent_class(entry.depth).to_owned(),
-            cells: Family::ALL
+            cells: areas
                 .iter()
-                .map(|family| {
+                .map(|area| {
                     let (pass, judged) = org
                         .checks
                         .iter()
-                        .filter(|c| family_of(&c.check) == Some(*family))
+                        .filter(|c| area.holds(&c.check))
                         .fold((0, 0), |(p, j), c| (p + c.pass, j + c.judged));
                     heat_cell(pass, judged)
                 })

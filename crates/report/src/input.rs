@@ -3,9 +3,10 @@
 //! they produce the same pages. Comparisons are like for like (`docs/scoring.md`): only with a
 //! scan judged the same way, and only over the domains both scans scored.
 
-use govscan_model::{Rollups, ScanHealth, ScanResult};
+use govscan_model::ScanScope;
+use govscan_model::{CheckCatalog, Rollups, ScanHealth, ScanResult};
+use govscan_score::ScanDiff;
 use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
-use govscan_store::ScanDiff;
 
 use crate::text::day_time;
 
@@ -118,8 +119,15 @@ pub struct ReportInput<'a> {
     /// (`Store::previous_comparable_scan_id`); one judged differently is shown as "not
     /// compared", never as a move.
     pub previous: Option<PreviousScan<'a>>,
+    /// Which part of the portfolio the scan covers, for a shard or merged scan; a shard, or
+    /// a merge with shards missing, is labelled partial on the dashboard.
+    pub scope: Option<ScanScope>,
     /// The scan's health, if assessed: an unhealthy scan gets a banner on every page.
     pub health: Option<ScanHealth>,
+    /// The metadata of the checks the scan ran (built-in and declarative, from the check set
+    /// the scan, rescore or report command loaded): titles, levels and remedies on the pages
+    /// and the exports come from here, never from a global registry.
+    pub checks: CheckCatalog,
 }
 
 /// How one trend point (or the headline) compares with an earlier scan.
@@ -159,14 +167,21 @@ pub(crate) struct TrendPoint {
 
 impl<'a> ReportInput<'a> {
     /// A report on one scan with no history, its roll-ups computed under `baseline` (which
-    /// should be the baseline the scan was judged under).
-    pub fn new(result: &'a ScanResult, baseline: &Baseline) -> ReportInput<'a> {
+    /// should be the baseline the scan was judged under), its checks described by `checks`
+    /// (the catalogue of the check set that judged it).
+    pub fn new(
+        result: &'a ScanResult,
+        baseline: &Baseline,
+        checks: CheckCatalog,
+    ) -> ReportInput<'a> {
         ReportInput {
             result,
             rollups: govscan_score::roll_up(result, baseline),
             history: Vec::new(),
             previous: None,
+            scope: None,
             health: None,
+            checks,
         }
     }
 
@@ -183,9 +198,15 @@ impl<'a> ReportInput<'a> {
         self
     }
 
+    /// Records which part of the portfolio the scan covers (`Store::scan_scope`).
+    pub fn with_scope(mut self, scope: Option<ScanScope>) -> ReportInput<'a> {
+        self.scope = scope;
+        self
+    }
+
     /// Adds the previous scan, its roll-ups computed under `baseline`.
     pub fn with_previous(mut self, previous: &'a ScanResult, baseline: &Baseline) -> Self {
-        let diff = govscan_store::diff::diff_scans(previous, self.result);
+        let diff = govscan_score::diff_scans(previous, self.result);
         self.previous = Some(PreviousScan {
             result: previous,
             rollups: govscan_score::roll_up(previous, baseline),
@@ -195,7 +216,7 @@ impl<'a> ReportInput<'a> {
     }
 
     /// Adds the previous scan with a diff computed elsewhere (e.g. one domain at a time with
-    /// `govscan_store::DiffBuilder`, for scans too large to hold whole); `previous` may be a
+    /// `govscan_score::DiffBuilder`, for scans too large to hold whole); `previous` may be a
     /// light scan (`Store::load_scan_light`), since only its roll-ups are computed from it.
     pub fn with_previous_diff(
         mut self,

@@ -18,6 +18,7 @@ mod org_page;
 mod orgs;
 mod outdir;
 mod page;
+mod partial;
 mod plain;
 mod rules;
 mod sarif;
@@ -31,7 +32,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use govscan_model::ScanResult;
+use govscan_model::{CheckCatalog, ScanResult};
 use govscan_score::Baseline;
 use handlebars::Handlebars;
 
@@ -139,10 +140,11 @@ pub fn builtin_baseline_for(result: &ScanResult) -> Result<Baseline, ReportError
     }
 }
 
-/// Renders the dashboard of a scan judged under the built-in baseline, with no history.
-pub fn render_index(result: &ScanResult) -> Result<String, ReportError> {
+/// Renders the dashboard of a scan judged under the built-in baseline, with no history, its
+/// checks described by `checks`.
+pub fn render_index(result: &ScanResult, checks: &CheckCatalog) -> Result<String, ReportError> {
     let baseline = builtin_baseline_for(result)?;
-    let input = ReportInput::new(result, &baseline);
+    let input = ReportInput::new(result, &baseline, checks.clone());
     let rendered = render_report(&input)?;
     Ok(rendered
         .into_iter()
@@ -182,8 +184,14 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
             files.push((path.to_owned(), render(&registry, "org", &view)?));
         }
     }
-    files.push(("findings.csv".to_owned(), render_findings_csv(input.result)));
-    files.push(("results.sarif".to_owned(), render_sarif(input.result)?));
+    files.push((
+        "findings.csv".to_owned(),
+        render_findings_csv(input.result, &input.checks),
+    ));
+    files.push((
+        "results.sarif".to_owned(),
+        render_sarif(input.result, &input.checks)?,
+    ));
     Ok(files)
 }
 

@@ -143,8 +143,10 @@ impl OrgPage {
                 .iter()
                 .map(|c| CheckRow {
                     check: c.check.clone(),
-                    title: govscan_checks::find(&c.check)
-                        .map_or_else(String::new, |m| m.meta().title.to_owned()),
+                    title: input
+                        .checks
+                        .find(&c.check)
+                        .map_or_else(String::new, |m| m.title.to_owned()),
                     passed: match c.share {
                         Some(s) => format!("{} of {} ({})", c.pass, c.judged, percent(s)),
                         None => "not judged".to_owned(),

@@ -3,7 +3,7 @@
 //! baseline scores apart from those only reported.
 
 use govscan_model::{
-    CheckComparison, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
+    CheckComparison, CheckMeta, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
 };
 use serde::Serialize;
 
@@ -222,7 +222,7 @@ impl DomainPage {
                 .collect(),
             outcomes: outcomes
                 .into_iter()
-                .map(|o| OutcomeView::new(o, rule(&o.check)))
+                .map(|o| OutcomeView::new(o, input.checks.find(&o.check), rule(&o.check)))
                 .collect(),
             probe_problems: probe_problems(d),
             changes: ChangesView::new(input, links, "../", Some(&[d.domain.as_str()])),
@@ -265,9 +265,12 @@ fn counts(outcomes: &[Outcome]) -> Vec<CountView> {
 }
 
 impl OutcomeView {
-    fn new(o: &Outcome, rule: Option<&CheckComparison>) -> OutcomeView {
+    fn new(
+        o: &Outcome,
+        meta: Option<&'static CheckMeta>,
+        rule: Option<&CheckComparison>,
+    ) -> OutcomeView {
         let (word, symbol, class) = status_style(o.status);
-        let meta = govscan_checks::find(&o.check).map(|c| c.meta());
         let level_word = |level: govscan_model::Level| match level {
             govscan_model::Level::Must => "must",
             govscan_model::Level::Should => "should",

@@ -30,6 +30,10 @@ const PLAIN: &[(&str, &str)] = &[
         "The site's identity certificate is still valid, so browsers do not warn visitors away.",
     ),
     (
+        "cert.not-revoked",
+        "The authority that issued the site's identity certificate has not withdrawn it.",
+    ),
+    (
         "cert.ocsp-stapling",
         "The site proves on each visit that its certificate has not been withdrawn.",
     ),
@@ -112,6 +116,34 @@ const PLAIN: &[(&str, &str)] = &[
     (
         "http.x-content-type-options",
         "Browsers are told not to guess what a file is, which closes a route for attacks.",
+    ),
+    (
+        "http.dane",
+        "The site publishes, in its signed address book, which identity certificate visitors should expect.",
+    ),
+    (
+        "mail.dane",
+        "The domain's mail servers publish, in its signed address book, which certificate senders should expect, so delivery cannot be intercepted.",
+    ),
+    (
+        "mail.dkim",
+        "Mail from the domain carries a strong signature that receivers can check.",
+    ),
+    (
+        "mail.starttls",
+        "Mail sent to the domain can travel encrypted to its mail servers.",
+    ),
+    (
+        "mail.starttls-tls",
+        "The encryption offered by the domain's mail servers uses only methods that are still considered safe.",
+    ),
+    (
+        "mail.starttls-certificate",
+        "The domain's mail servers show a valid identity certificate for their own name.",
+    ),
+    (
+        "net.rpki",
+        "The internet routes to the domain's servers are protected against being hijacked.",
     ),
     (
         "mail.dmarc",

@@ -59,8 +59,10 @@ pub(crate) fn reference(input: &ReportInput<'_>) -> ReferenceView {
         .iter()
         .map(|c| {
             let judged = c.pass + c.warn + c.fail;
-            let title = govscan_checks::find(&c.check)
-                .map_or_else(|| c.check.clone(), |m| m.meta().title.to_owned());
+            let title = input
+                .checks
+                .find(&c.check)
+                .map_or_else(|| c.check.clone(), |m| m.title.to_owned());
             ReferenceRow {
                 check: c.check.clone(),
                 plain: plain_words(&c.check).map_or_else(|| title.clone(), str::to_owned),

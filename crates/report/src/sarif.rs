@@ -1,7 +1,7 @@
 //! `results.sarif`: SARIF 2.1.0 for code-scanning dashboards. Rules come from the check
 //! metadata; one result per failed or warned outcome, located at the domain's URL.
 
-use govscan_model::{DomainResult, ScanResult, Status};
+use govscan_model::{CheckCatalog, DomainResult, ScanResult, Status};
 use serde::Serialize;
 
 /// The SARIF version written.
@@ -108,8 +108,11 @@ struct Invocation {
 }
 
 /// Renders the SARIF log as pretty JSON.
-pub fn render_sarif(result: &ScanResult) -> Result<String, serde_json::Error> {
-    let rules = rules();
+pub fn render_sarif(
+    result: &ScanResult,
+    checks: &CheckCatalog,
+) -> Result<String, serde_json::Error> {
+    let rules = rules(checks);
     let results = result
         .domains
         .iter()
@@ -124,8 +127,9 @@ pub fn render_sarif(result: &ScanResult) -> Result<String, serde_json::Error> {
 /// goes before the first result and what goes after the last (for a streamed writer).
 pub(crate) fn sarif_around_results(
     result: &ScanResult,
+    checks: &CheckCatalog,
 ) -> Result<(String, String, Vec<Rule>), serde_json::Error> {
-    let rules = rules();
+    let rules = rules(checks);
     let mut text = serde_json::to_string_pretty(&log(result, rules.clone(), Vec::new()))?;
     text.push('\n');
     let marker = "\n      \"results\": []";
@@ -139,11 +143,11 @@ pub(crate) fn sarif_around_results(
     Ok((head, tail, rules))
 }
 
-fn rules() -> Vec<Rule> {
-    govscan_checks::ALL
+/// One rule per check of the catalogue, built-in and declarative alike.
+fn rules(checks: &CheckCatalog) -> Vec<Rule> {
+    checks
         .iter()
-        .map(|check| {
-            let m = check.meta();
+        .map(|m| {
             let level = match m.level {
                 govscan_model::Level::Must => "error",
                 govscan_model::Level::Should => "warning",

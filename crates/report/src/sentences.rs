@@ -1,7 +1,7 @@
 //! The words of the paragraph: one sentence per fact of `summary`, every number in it taken
 //! from its fact.
 
-use govscan_model::{GainBound, TopFix};
+use govscan_model::{CheckCatalog, GainBound, TopFix};
 
 use crate::fixes::gain_words;
 use crate::moves::{moved_words, set_change};
@@ -10,7 +10,7 @@ use crate::summary::Fact;
 use crate::text::{lower_first, plural, score_text};
 
 /// The sentence of a fact.
-pub(crate) fn sentence(fact: &Fact, top_fix: Option<&TopFix>) -> String {
+pub(crate) fn sentence(fact: &Fact, top_fix: Option<&TopFix>, checks: &CheckCatalog) -> String {
     match fact {
         Fact::Checked {
             day,
@@ -148,8 +148,9 @@ pub(crate) fn sentence(fact: &Fact, top_fix: Option<&TopFix>) -> String {
         Fact::TopFix { check, domains, .. } => {
             let what = plain_words(check).map_or_else(
                 || {
-                    govscan_checks::find(check)
-                        .map_or_else(|| check.clone(), |c| c.meta().title.to_owned())
+                    checks
+                        .find(check)
+                        .map_or_else(|| check.clone(), |m| m.title.to_owned())
                 },
                 |p| p.trim_end_matches('.').to_owned(),
             );

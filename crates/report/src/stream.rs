@@ -109,6 +109,7 @@ where
             let mut rows = String::new();
             csv::push_domain_rows(
                 &mut rows,
+                &input.checks,
                 &input.result.started_at,
                 &load(&mut loader, &d.domain)?,
             );
@@ -118,7 +119,7 @@ where
     })?;
     out.stream("results.sarif", |out| {
         let io = |e| io_error("write", Path::new("results.sarif"), e);
-        let (head, tail, rules) = sarif::sarif_around_results(input.result)?;
+        let (head, tail, rules) = sarif::sarif_around_results(input.result, &input.checks)?;
         out.write_all(head.as_bytes()).map_err(io)?;
         let mut first = true;
         for d in &input.result.domains {

@@ -4,16 +4,20 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use govscan_model::ScanResult;
+use govscan_model::{CheckCatalog, ScanResult};
 
 use crate::outdir::OutputDir;
 use crate::{ReportError, ReportInput, builtin_baseline_for, render_report};
 
-/// Writes the full report for a scan judged under the built-in baseline, with no history.
-/// Everything is rendered before anything is written.
-pub fn write_outputs(result: &ScanResult, dir: &Path) -> Result<(), ReportError> {
+/// Writes the full report for a scan judged under the built-in baseline, with no history, its
+/// checks described by `checks`. Everything is rendered before anything is written.
+pub fn write_outputs(
+    result: &ScanResult,
+    checks: &CheckCatalog,
+    dir: &Path,
+) -> Result<(), ReportError> {
     let baseline = builtin_baseline_for(result)?;
-    write_report(&ReportInput::new(result, &baseline), dir)
+    write_report(&ReportInput::new(result, &baseline, checks.clone()), dir)
 }
 
 /// Renders and writes every report file into `dir`, creating it if needed.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{SCRIPT, sample_result};
+use common::{SCRIPT, builtin_checks, sample_result};
 use govscan_model::Status;
 use govscan_report::{CSV_COLUMNS, SARIF_VERSION, render_findings_csv, render_sarif};
 use serde_json::Value;
@@ -42,7 +42,7 @@ fn csv_has_one_row_per_domain_and_check_and_is_formula_safe() {
     let mut result = sample_result();
     result.domains[0].organisation = Some("=HYPERLINK(\"http://evil\",\"x\")".to_owned());
     result.domains[1].outcomes[0].message = "-1+1, \"quoted\"\nsecond line".to_owned();
-    let csv = render_findings_csv(&result);
+    let csv = render_findings_csv(&result, &builtin_checks());
     let records = parse_csv(&csv);
     assert_eq!(records[0], CSV_COLUMNS);
     let outcomes: usize = result.domains.iter().map(|d| d.outcomes.len()).sum();
@@ -86,7 +86,8 @@ fn csv_has_one_row_per_domain_and_check_and_is_formula_safe() {
 fn sarif_is_version_2_1_0_with_rules_and_located_results() {
     let result = sample_result();
     let sarif: Value =
-        serde_json::from_str(&render_sarif(&result).expect("renders")).expect("JSON");
+        serde_json::from_str(&render_sarif(&result, &builtin_checks()).expect("renders"))
+            .expect("JSON");
     assert_eq!(sarif["version"], SARIF_VERSION);
     assert_eq!(SARIF_VERSION, "2.1.0");
     assert!(

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{ATTR, SCRIPT, sample_result};
+use common::{ATTR, SCRIPT, builtin_checks, sample_result};
 use govscan_model::{ScanResult, Status};
 use govscan_report::{
     HistoryEntry, ReportError, ReportInput, render_index, render_report, write_report,
@@ -50,7 +50,7 @@ fn next_day(result: &ScanResult) -> ScanResult {
 fn hostile_values_are_escaped_on_every_page() {
     let result = sample_result();
     let baseline = Baseline::builtin_estonia();
-    let files = files(&ReportInput::new(&result, &baseline));
+    let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
     let mut pages = 0;
     for (name, html) in html_pages(&files) {
         pages += 1;
@@ -92,7 +92,7 @@ fn hostile_values_are_escaped_on_every_page() {
 fn pages_are_self_contained_and_links_resolve() {
     let result = sample_result();
     let baseline = Baseline::builtin_estonia();
-    let files = files(&ReportInput::new(&result, &baseline));
+    let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
     for template in ["index", "domain", "org", "head", "foot", "changes"] {
         let text = std::fs::read_to_string(format!("../../reports/templates/{template}.hbs"))
             .expect("template");
@@ -168,8 +168,9 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
         unhealthy: false,
     };
     let history = vec![past("#1", "25", 40.0), past("#2", "26", 55.5)];
-    let html =
-        files(&ReportInput::new(&result, &baseline).with_history(history))["index.html"].clone();
+    let html = files(&ReportInput::new(&result, &baseline, builtin_checks()).with_history(history))
+        ["index.html"]
+        .clone();
     let portfolio = rollups.portfolio.score.expect("portfolio score");
     assert!(
         html.contains(&format!(
@@ -241,7 +242,7 @@ fn dashboard_shows_score_baseline_league_heat_map_trend_and_fixes() {
 fn domain_pages_show_every_outcome_with_remediation_and_sources() {
     let result = sample_result();
     let baseline = Baseline::builtin_estonia();
-    let files = files(&ReportInput::new(&result, &baseline));
+    let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
     for d in &result.domains {
         let page = &files[&format!("domains/{}.html", d.domain)];
         assert!(page.contains(&format!("<h1>{}</h1>", d.domain)));
@@ -276,7 +277,9 @@ fn domain_pages_show_every_outcome_with_remediation_and_sources() {
     let dead = &files["domains/nxdomain.lab.test.html"];
     assert!(dead.contains("Probes that did not complete"));
     assert!(dead.contains("Timeout failure: timed out after 5s") || dead.contains("5s"));
-    assert!(good.contains("<pre>{\n  &quot;seen&quot;: &quot;All good.&quot;\n}</pre>"));
+    // Evidence scrolls inside its box, so it takes keyboard focus and has a name (WCAG 2.1.1).
+    assert!(good.contains("<pre tabindex=\"0\" aria-label=\"Evidence of "));
+    assert!(good.contains("\">{\n  &quot;seen&quot;: &quot;All good.&quot;\n}</pre>"));
 }
 
 #[test]
@@ -284,7 +287,9 @@ fn changes_since_the_previous_scan_are_shown_new_failures_first() {
     let before = sample_result();
     let now = next_day(&before);
     let baseline = Baseline::builtin_estonia();
-    let files = files(&ReportInput::new(&now, &baseline).with_previous(&before, &baseline));
+    let files = files(
+        &ReportInput::new(&now, &baseline, builtin_checks()).with_previous(&before, &baseline),
+    );
     let index = &files["index.html"];
     let new_at = index.find("New problems (1)").expect("new problems listed");
     assert!(index[new_at..].contains("<code>mail.spf</code>"));
@@ -315,10 +320,10 @@ fn changes_since_the_previous_scan_are_shown_new_failures_first() {
 #[test]
 fn render_index_is_the_dashboard_and_needs_the_scans_baseline() {
     let mut result = sample_result();
-    let html = render_index(&result).expect("renders");
+    let html = render_index(&result, &builtin_checks()).expect("renders");
     assert!(html.contains("How secure are our government websites"));
     result.baseline.sha256 = "0".repeat(64);
-    let err = render_index(&result).expect_err("unknown baseline");
+    let err = render_index(&result, &builtin_checks()).expect_err("unknown baseline");
     assert!(matches!(err, ReportError::UnknownBaseline { .. }), "{err}");
 }
 
@@ -327,7 +332,7 @@ fn empty_scan_renders() {
     let mut result = sample_result();
     result.domains.clear();
     let baseline = Baseline::builtin_estonia();
-    let files = files(&ReportInput::new(&result, &baseline));
+    let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
     assert!(files["index.html"].contains("govscan checked no internet domains"));
 }
 
@@ -337,14 +342,18 @@ fn write_report_writes_every_file_and_removes_its_own_stale_pages() {
     let dir = base.join("nested/out");
     let result = sample_result();
     let baseline = Baseline::builtin_estonia();
-    let input = ReportInput::new(&result, &baseline);
+    let input = ReportInput::new(&result, &baseline, builtin_checks());
     std::fs::create_dir_all(dir.join("domains")).expect("mkdir");
     std::fs::write(dir.join("domains/mine.html"), "a user's own page").expect("user page");
     // A report of the day before, with one more domain: its page is govscan's, and stale now.
     let mut before = result.clone();
     before.domains.push(before.domains[0].clone());
     before.domains[3].domain = "gone.lab.test".to_owned();
-    write_report(&ReportInput::new(&before, &baseline), &dir).expect("writes the day before");
+    write_report(
+        &ReportInput::new(&before, &baseline, builtin_checks()),
+        &dir,
+    )
+    .expect("writes the day before");
     assert!(dir.join("domains/gone.lab.test.html").exists());
     write_report(&input, &dir).expect("writes");
     let expected = files(&input);
@@ -397,7 +406,7 @@ fn unwritable_directory_gives_a_clear_error() {
     std::fs::create_dir_all(&base).expect("tmp");
     let file = base.join("a-file");
     std::fs::write(&file, "not a directory").expect("write");
-    let err = govscan_report::write_outputs(&sample_result(), &file.join("out"))
+    let err = govscan_report::write_outputs(&sample_result(), &builtin_checks(), &file.join("out"))
         .expect_err("cannot create under a file");
     assert!(
         matches!(
@@ -459,7 +468,7 @@ fn a_hostile_header_from_a_server_is_shown_as_text() {
             || xcto.message.contains("<script>"),
         "the hostile value is carried in the outcome"
     );
-    let files = files(&ReportInput::new(&result, &baseline));
+    let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
     let page = &files["domains/good.lab.test.html"];
     assert!(
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
@@ -468,7 +477,7 @@ fn a_hostile_header_from_a_server_is_shown_as_text() {
     for (name, html) in html_pages(&files) {
         assert!(!html.contains("<script"), "{name}: script element");
     }
-    let csv = govscan_report::render_findings_csv(&result);
+    let csv = govscan_report::render_findings_csv(&result, &builtin_checks());
     assert!(
         csv.contains("<script>"),
         "the CSV carries the raw text (it is data, not HTML)"
@@ -501,7 +510,7 @@ fn a_fix_on_many_domains_lists_twelve_and_counts_the_rest() {
         domain.families = score.families;
         result.domains.push(domain);
     }
-    let input = ReportInput::new(&result, &baseline);
+    let input = ReportInput::new(&result, &baseline, builtin_checks());
     let pages = files(&input);
     let index = &pages["index.html"];
     let fixes_start = index.find("fixes-heading").expect("fixes section");
@@ -553,7 +562,7 @@ fn a_bogus_zone_says_validating_resolvers_cannot_reach_the_domain() {
         }),
     });
     d.observations.dns.read_with_cd = vec![format!("A {domain}"), format!("MX {domain}")];
-    let files = files(&ReportInput::new(&result, &baseline));
+    let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
     let page = &files[&format!("domains/{domain}.html")];
     assert!(page.contains("Validating resolvers cannot reach this domain"));
     assert!(page.contains("expired signatures (RRSIG) in lab.test"));

@@ -11,6 +11,8 @@ use govscan_report::{HistoryEntry, ReportInput, dashboard_model, domain_model};
 use govscan_score::Baseline;
 use serde_json::Value;
 
+use common::builtin_checks;
+
 /// Keys whose text comes from check metadata (titles, rationale, remediation, sources): left
 /// out so that editing a check's prose does not break these snapshots (the HTML tests check
 /// that the metadata reaches the pages).
@@ -67,7 +69,7 @@ fn view_models_match_their_snapshots() {
     hsts.status = govscan_model::Status::Warn;
     hsts.message = "max-age is 300.".to_owned();
     let history = vec![HistoryEntry::from_scan("#1", &before)];
-    let input = ReportInput::new(&now, &baseline)
+    let input = ReportInput::new(&now, &baseline, builtin_checks())
         .with_history(history)
         .with_previous(&before, &baseline);
     check("dashboard", &dashboard_model(&input).expect("model"));

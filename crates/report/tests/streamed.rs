@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::sample_result;
+use common::{builtin_checks, sample_result};
 use govscan_model::{DomainResult, ScanResult};
 use govscan_report::{DomainLoader, ReportInput, write_report, write_report_streamed};
 use govscan_score::Baseline;
@@ -60,7 +60,11 @@ fn streamed_report_equals_the_in_memory_report() {
     let scan = sample_result();
     let baseline = Baseline::builtin_estonia();
     let whole = tempfile::tempdir().expect("tempdir");
-    write_report(&ReportInput::new(&scan, &baseline), whole.path()).expect("whole");
+    write_report(
+        &ReportInput::new(&scan, &baseline, builtin_checks()),
+        whole.path(),
+    )
+    .expect("whole");
 
     let light = light(&scan);
     let streamed = tempfile::tempdir().expect("tempdir");
@@ -74,7 +78,7 @@ fn streamed_report_equals_the_in_memory_report() {
         .map(|d| (d.domain.clone(), d.clone()))
         .collect();
     write_report_streamed(
-        &ReportInput::new(&light, &baseline),
+        &ReportInput::new(&light, &baseline, builtin_checks()),
         || Ok(MapLoader(map.clone())),
         streamed.path(),
     )
@@ -103,7 +107,7 @@ fn a_domain_that_cannot_be_loaded_fails_the_report() {
     let light = light(&scan);
     let out = tempfile::tempdir().expect("tempdir");
     let err = write_report_streamed(
-        &ReportInput::new(&light, &baseline),
+        &ReportInput::new(&light, &baseline, builtin_checks()),
         || Ok(MapLoader(BTreeMap::new())),
         out.path(),
     )

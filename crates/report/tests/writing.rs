@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::sample_result;
+use common::{builtin_checks, sample_result};
 use govscan_model::{DomainResult, OrgKind, Organisation, ScanResult};
 use govscan_report::{
     DomainLoader, MANIFEST, ReportError, ReportInput, render_report, write_report,
@@ -69,7 +69,7 @@ fn a_users_own_files_survive_and_only_govscans_old_pages_are_removed() {
 
     let baseline = Baseline::builtin_estonia();
     let scan = sample_result();
-    write_report(&ReportInput::new(&scan, &baseline), out).expect("first report");
+    write_report(&ReportInput::new(&scan, &baseline, builtin_checks()), out).expect("first report");
     let first = page_of(out, "domains");
     let dropped = scan.domains[2].domain.clone();
     assert!(first.contains(&format!("{dropped}.html")), "{first:?}");
@@ -77,7 +77,8 @@ fn a_users_own_files_survive_and_only_govscans_old_pages_are_removed() {
     // The next scan no longer has one domain: its page goes, the user's files stay.
     let mut next = scan.clone();
     next.domains.remove(2);
-    write_report(&ReportInput::new(&next, &baseline), out).expect("second report");
+    write_report(&ReportInput::new(&next, &baseline, builtin_checks()), out)
+        .expect("second report");
     let second = page_of(out, "domains");
     assert!(!second.contains(&format!("{dropped}.html")), "{second:?}");
     assert_eq!(
@@ -92,14 +93,14 @@ fn a_users_own_files_survive_and_only_govscans_old_pages_are_removed() {
 
     // The streamed writer keeps the same promise.
     write_report_streamed(
-        &ReportInput::new(&scan, &baseline),
+        &ReportInput::new(&scan, &baseline, builtin_checks()),
         || Ok(loader(&scan, None)),
         out,
     )
     .expect("streamed");
     next.domains.truncate(1);
     write_report_streamed(
-        &ReportInput::new(&next, &baseline),
+        &ReportInput::new(&next, &baseline, builtin_checks()),
         || Ok(loader(&next, None)),
         out,
     )
@@ -132,7 +133,11 @@ fn a_manifest_cannot_make_govscan_delete_anything_else() {
     )
     .expect("forged manifest");
     let baseline = Baseline::builtin_estonia();
-    write_report(&ReportInput::new(&sample_result(), &baseline), &out).expect("report");
+    write_report(
+        &ReportInput::new(&sample_result(), &baseline, builtin_checks()),
+        &out,
+    )
+    .expect("report");
     assert!(victim.exists() && out.join("domains/mine.html").exists());
     assert!(out.join("domains/.hidden.html").exists());
 }
@@ -146,7 +151,7 @@ fn a_symbolic_link_is_never_written_through() {
     std::fs::create_dir_all(out.join("domains")).expect("mkdir");
     let scan = sample_result();
     let baseline = Baseline::builtin_estonia();
-    let page = render_report(&ReportInput::new(&scan, &baseline))
+    let page = render_report(&ReportInput::new(&scan, &baseline, builtin_checks()))
         .expect("render")
         .into_iter()
         .map(|(name, _)| name)
@@ -164,7 +169,7 @@ fn a_symbolic_link_is_never_written_through() {
     for link in &links {
         std::os::unix::fs::symlink(&outside, link).expect("symlink");
     }
-    write_report(&ReportInput::new(&scan, &baseline), &out).expect("report");
+    write_report(&ReportInput::new(&scan, &baseline, builtin_checks()), &out).expect("report");
     assert_eq!(std::fs::read_to_string(&outside).expect("read"), "precious");
     for name in ["index.html", "results.json", page.as_str(), MANIFEST] {
         let meta = std::fs::symlink_metadata(out.join(name)).expect("meta");
@@ -174,7 +179,7 @@ fn a_symbolic_link_is_never_written_through() {
         );
     }
     write_report_streamed(
-        &ReportInput::new(&scan, &baseline),
+        &ReportInput::new(&scan, &baseline, builtin_checks()),
         || Ok(loader(&scan, None)),
         &out,
     )
@@ -187,7 +192,11 @@ fn a_symbolic_link_is_never_written_through() {
     let linked = dir.path().join("linked");
     std::fs::create_dir(&linked).expect("mkdir");
     std::os::unix::fs::symlink(&elsewhere, linked.join("orgs")).expect("symlink");
-    let err = write_report(&ReportInput::new(&scan, &baseline), &linked).expect_err("refused");
+    let err = write_report(
+        &ReportInput::new(&scan, &baseline, builtin_checks()),
+        &linked,
+    )
+    .expect_err("refused");
     assert!(matches!(err, ReportError::Refused { .. }), "{err}");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).expect("list").count(), 0);
@@ -203,7 +212,7 @@ fn an_interrupted_write_leaves_the_old_file() {
     let out = dir.path();
     let scan = sample_result();
     let baseline = Baseline::builtin_estonia();
-    let input = ReportInput::new(&scan, &baseline);
+    let input = ReportInput::new(&scan, &baseline, builtin_checks());
     write_report_streamed(&input, || Ok(loader(&scan, None)), out).expect("first");
     let before = std::fs::read(out.join("results.json")).expect("read");
     let manifest = std::fs::read(out.join(MANIFEST)).expect("read");
@@ -211,7 +220,7 @@ fn an_interrupted_write_leaves_the_old_file() {
     // The second report's loader fails on the second domain: results.json is half streamed.
     let mut changed = scan.clone();
     changed.finished_at = "2026-11-27T09:00:00Z".to_owned();
-    let input = ReportInput::new(&changed, &baseline);
+    let input = ReportInput::new(&changed, &baseline, builtin_checks());
     let err = write_report_streamed(&input, || Ok(loader(&changed, Some(2))), out)
         .expect_err("interrupted");
     assert!(err.to_string().contains("disk unplugged"), "{err}");
@@ -252,10 +261,11 @@ fn organisations_whose_names_share_a_slug_get_their_own_pages() {
         domain.organisation = Some(name.to_owned());
     }
     let baseline = Baseline::builtin_estonia();
-    let files: BTreeMap<String, String> = render_report(&ReportInput::new(&scan, &baseline))
-        .expect("render")
-        .into_iter()
-        .collect();
+    let files: BTreeMap<String, String> =
+        render_report(&ReportInput::new(&scan, &baseline, builtin_checks()))
+            .expect("render")
+            .into_iter()
+            .collect();
     let org_pages: Vec<&String> = files.keys().filter(|n| n.starts_with("orgs/")).collect();
     assert_eq!(org_pages.len(), 3, "{org_pages:?}");
     // Every link from the dashboard to an organisation leads to that organisation's page.
@@ -274,12 +284,13 @@ fn organisations_whose_names_share_a_slug_get_their_own_pages() {
     // The same set of names in another order: the same pages.
     let mut reordered = scan.clone();
     reordered.organisations.reverse();
-    let again: Vec<String> = render_report(&ReportInput::new(&reordered, &baseline))
-        .expect("render")
-        .into_iter()
-        .map(|(name, _)| name)
-        .filter(|n| n.starts_with("orgs/"))
-        .collect();
+    let again: Vec<String> =
+        render_report(&ReportInput::new(&reordered, &baseline, builtin_checks()))
+            .expect("render")
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|n| n.starts_with("orgs/"))
+            .collect();
     let mut first: Vec<String> = org_pages.into_iter().cloned().collect();
     first.sort();
     let mut again = again;

@@ -110,9 +110,15 @@ impl Cert {
                 issuer.subject
             ));
         }
+        self.signed_by_key(&issuer.spki_raw)
+    }
+
+    /// Whether the key in `spki_der` (a SubjectPublicKeyInfo, DER) verifies this certificate's
+    /// signature, whoever holds it (e.g. a DANE trust-anchor key published as `2 1 0`).
+    pub fn signed_by_key(&self, spki_der: &[u8]) -> SignatureCheck {
         match X509Certificate::from_der(&self.der) {
             Ok((_, c)) => verify_raw(
-                &issuer.spki_raw,
+                spki_der,
                 &c.signature_algorithm,
                 &c.signature_value.data,
                 c.tbs_certificate.as_ref(),

@@ -510,7 +510,7 @@ fn validate_rule(check: &str, rule: &Rule, finder: &LineFinder<'_>) -> Result<()
     if !family_ok {
         return Err(finder.invalid(
             finder.rule_line(check),
-            format!("{check:?} is not a check id (<family>.<kebab-slug>, family one of tls, cert, dns, mail, http)"),
+            format!("{check:?} is not a check id (<family>.<kebab-slug>, family one of tls, cert, dns, mail, http, net)"),
         ));
     }
     if !(MIN_WEIGHT..=MAX_WEIGHT).contains(&rule.weight) {

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BaselineError {
-    /// The file could not be read.
-    #[error("cannot read baseline {path}: {source}")]
+    /// The file could not be read. The I/O error is the source, not part of the message, so
+    /// a printer of the error chain (`{:#}`) shows it once.
+    #[error("cannot read baseline {path}")]
     Read {
         /// The file.
         path: PathBuf,

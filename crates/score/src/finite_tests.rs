@@ -2,7 +2,7 @@
 //! roll-ups for any outcomes; and `from_yaml` refuses the weights that would not (1e308, tiny,
 //! infinite, not a number), naming the line.
 
-use govscan_model::{BaselineRef, DomainResult, Outcome, Rollups, ScanResult, Score, Status};
+use govscan_model::{BaselineRef, Outcome, Rollups, ScanResult, Score, Status};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -153,20 +153,14 @@ proptest! {
                 .filter_map(|(id, s)| s.map(|s| Outcome::new(id, s, "t", "t", json!({}))))
                 .collect();
             outcomes.push(Outcome::new("http.unruled", Status::Fail, "t", "t", json!({})));
-            let score = score_domain(&outcomes, &baseline);
-            assert_finite_score(&score)?;
-            results.push(DomainResult {
-                domain: format!("d{n}.test"),
-                organisation: None,
-                score: score.score,
-                grade: score.grade,
-                grade_cap: score.cap,
-                coverage: score.coverage,
-                provisional: score.provisional,
-                families: score.families,
+            assert_finite_score(&score_domain(&outcomes, &baseline))?;
+            results.push(crate::scored_domain(
+                format!("d{n}.test"),
+                None,
                 outcomes,
-                observations: empty_observations(&format!("d{n}.test")),
-            });
+                empty_observations(&format!("d{n}.test")),
+                &baseline,
+            ));
         }
         let scan = ScanResult {
             schema_version: govscan_model::SCHEMA_VERSION,

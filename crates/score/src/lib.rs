@@ -3,7 +3,10 @@
 //! fixes) and like-for-like comparisons of two scans.
 
 mod baseline;
+mod cause;
 mod compare;
+pub mod diff;
+mod domain;
 mod error;
 mod fixes;
 mod params;
@@ -16,6 +19,11 @@ pub use baseline::{
     RuleLevel, Source, Strength,
 };
 pub use compare::{Basis, Comparison, compare_scans, like_for_like};
+pub use diff::{
+    CheckChange, DiffBuilder, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity,
+    ScoreMove, diff_scans,
+};
+pub use domain::scored_domain;
 pub use error::{BaselineError, Location};
 pub use reference::{ReferenceProvenance, measure, sha256_hex, write_reference};
 pub use rollup::{

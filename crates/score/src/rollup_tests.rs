@@ -43,19 +43,13 @@ fn domain(name: &str, org: &str, failing: &[&str]) -> DomainResult {
             Outcome::new(id, status, "test", "test", json!({}))
         })
         .collect();
-    let score = crate::score_domain(&outcomes, &b);
-    DomainResult {
-        domain: name.to_owned(),
-        organisation: Some(org.to_owned()),
-        score: score.score,
-        grade: score.grade,
-        grade_cap: score.cap,
-        coverage: score.coverage,
-        families: score.families,
-        provisional: score.provisional,
+    crate::scored_domain(
+        name.to_owned(),
+        Some(org.to_owned()),
         outcomes,
-        observations: empty_observations(name),
-    }
+        empty_observations(name),
+        &b,
+    )
 }
 
 fn org(name: &str, kind: OrgKind, parent: Option<&str>) -> Organisation {

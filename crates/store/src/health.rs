@@ -3,54 +3,14 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use govscan_model::{SCANNER_FAILURE, ScanHealth, health::MAX_CAUSES};
+use govscan_model::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
 
 use crate::{ScanId, Store, StoreError};
 
 impl Store {
     /// The health of scan `id` (running or complete), from its stored outcomes.
     pub fn assess_health(&self, id: ScanId) -> Result<ScanHealth, StoreError> {
-        let fail = |e| StoreError::sqlite(&self.path, "assessing the scan's health", e);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT
-                    COALESCE(SUM(CASE WHEN o.status = 'inconclusive' AND o.finding = ?2
-                                      THEN 1 ELSE 0 END), 0),
-                    COALESCE(SUM(CASE WHEN o.status NOT IN ('info', 'not_applicable')
-                                      THEN 1 ELSE 0 END), 0)
-                 FROM domain_results d
-                 LEFT JOIN outcomes o ON o.scan_id = d.scan_id AND o.domain = d.domain
-                 WHERE d.scan_id = ?1
-                 GROUP BY d.domain",
-            )
-            .map_err(fail)?;
-        let counts = stmt
-            .query_map(params![id.0, SCANNER_FAILURE], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?.max(0) as u64,
-                    row.get::<_, i64>(1)?.max(0) as u64,
-                ))
-            })
-            .map_err(fail)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT DISTINCT message FROM outcomes
-                 WHERE scan_id = ?1 AND status = 'inconclusive' AND finding = ?2
-                 LIMIT ?3",
-            )
-            .map_err(fail)?;
-        let causes = stmt
-            .query_map(params![id.0, SCANNER_FAILURE, MAX_CAUSES as i64], |row| {
-                row.get::<_, String>(0)
-            })
-            .map_err(fail)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(fail)?;
-        Ok(ScanHealth::from_counts(counts, causes))
+        assess(&self.conn, &self.path, id)
     }
 
     /// Records the health of scan `id`.
@@ -98,6 +58,79 @@ impl Store {
         }
         Ok(None)
     }
+}
+
+/// The health of scan `id` from its stored outcomes (inside whatever transaction `conn` is in).
+pub(crate) fn assess(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    id: ScanId,
+) -> Result<ScanHealth, StoreError> {
+    let fail = |e| StoreError::sqlite(path, "assessing the scan's health", e);
+    let mut stmt = conn
+        .prepare(
+            "SELECT
+                COALESCE(SUM(CASE WHEN o.status = 'inconclusive' AND o.finding = ?2
+                                  THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN o.status NOT IN ('info', 'not_applicable')
+                                  THEN 1 ELSE 0 END), 0)
+             FROM domain_results d
+             LEFT JOIN outcomes o ON o.scan_id = d.scan_id AND o.domain = d.domain
+             WHERE d.scan_id = ?1
+             GROUP BY d.domain",
+        )
+        .map_err(fail)?;
+    let counts = stmt
+        .query_map(params![id.0, SCANNER_FAILURE], |row| {
+            Ok((
+                row.get::<_, i64>(0)?.max(0) as u64,
+                row.get::<_, i64>(1)?.max(0) as u64,
+            ))
+        })
+        .map_err(fail)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fail)?;
+    // Every scanner-side message, streamed (a big scan has one per check and domain):
+    // the causes are counted over all of them, a few examples kept.
+    let mut stmt = conn
+        .prepare(
+            "SELECT message FROM outcomes
+             WHERE scan_id = ?1 AND status = 'inconclusive' AND finding = ?2
+             ORDER BY rowid",
+        )
+        .map_err(fail)?;
+    let mut rows = stmt.query(params![id.0, SCANNER_FAILURE]).map_err(fail)?;
+    let mut read_error = None;
+    let messages = std::iter::from_fn(|| match rows.next() {
+        Ok(Some(row)) => match row.get::<_, String>(0) {
+            Ok(message) => Some((message, 1)),
+            Err(e) => {
+                read_error = Some(e);
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            read_error = Some(e);
+            None
+        }
+    });
+    let health = ScanHealth::from_messages(counts, messages);
+    if let Some(e) = read_error {
+        return Err(fail(e));
+    }
+    drop(rows);
+    let smtp_unreachable: i64 = conn
+        .query_row(
+            "SELECT COUNT(DISTINCT domain) FROM outcomes WHERE scan_id = ?1 AND finding = ?2",
+            params![id.0, SMTP_UNREACHABLE],
+            |row| row.get(0),
+        )
+        .map_err(fail)?;
+    Ok(ScanHealth {
+        smtp_unreachable: smtp_unreachable.max(0) as u64,
+        ..health
+    })
 }
 
 /// Writes `health` on the scan row (inside whatever transaction `conn` is in).

@@ -1,11 +1,11 @@
 //! Scan history for govscan: every scan saved in SQLite (in one transaction, or resumably in
 //! batches behind a "running" mark, so a killed process never leaves half a scan visible), read
-//! back whole, light or one domain at a time, listed, traced per domain, and compared
-//! scan to scan with [`diff::diff_scans`]. Schema and guarantees: `docs/design/store.md`.
+//! back whole, light or one domain at a time, listed and traced per domain (the scan-to-scan
+//! diff is pure and lives in `govscan_score::diff`); shard scans and scans merged from shards
+//! record which part of the portfolio they cover. Schema and guarantees: `docs/design/store.md`.
 
-mod cause;
-pub mod diff;
 mod error;
+mod failures;
 mod health;
 mod inspect;
 mod light;
@@ -13,6 +13,7 @@ mod lock;
 mod migrate;
 mod read;
 mod resume;
+mod shard;
 mod store;
 mod timestamp;
 mod writer;
@@ -21,16 +22,14 @@ use serde::{Deserialize, Serialize};
 
 use govscan_model::{BaselineRef, Organisation, ScanHealth, ScanResult, Status};
 
-pub use diff::{
-    CheckChange, DiffBuilder, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity,
-    ScoreMove, diff_scans,
-};
 pub use error::StoreError;
 pub use inspect::APPLICATION_ID;
 pub use light::stub_observations;
 pub use lock::{Liveness, ScanLock, ScanOwner};
 pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
 pub use resume::RunningScan;
+// The scope types live in the model (the report reads them too); the store re-exports them.
+pub use govscan_model::{MergedScope, ScanScope, ShardScope, ShardSpec};
 pub use store::{DEFAULT_BUSY_TIMEOUT, Store};
 pub use writer::ScanWriter;
 

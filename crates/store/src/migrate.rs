@@ -14,6 +14,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_scan_health.sql"),
     include_str!("../migrations/0004_scan_owner.sql"),
     include_str!("../migrations/0005_provisional_scores.sql"),
+    // Follows the output (0004) and dashboard (0005) branches' migrations; the version is the
+    // position in this list.
+    include_str!("../migrations/0006_shards.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -14,10 +14,10 @@ use crate::{ScanHeader, ScanId, StoreError};
 /// writer without committing rolls everything back.
 #[derive(Debug)]
 pub struct ScanWriter<'s> {
-    tx: Transaction<'s>,
-    path: &'s Path,
-    scan_id: ScanId,
-    next_position: i64,
+    pub(crate) tx: Transaction<'s>,
+    pub(crate) path: &'s Path,
+    pub(crate) scan_id: ScanId,
+    pub(crate) next_position: i64,
 }
 
 impl<'s> ScanWriter<'s> {
@@ -70,6 +70,12 @@ impl<'s> ScanWriter<'s> {
             .map_err(|e| StoreError::sqlite(path, "releasing the domain savepoint", e))?;
         self.next_position += 1;
         Ok(())
+    }
+
+    /// The health of the scan being written, from the outcomes added so far (a merged scan is
+    /// assessed like a scanned one).
+    pub fn assess_health(&self) -> Result<govscan_model::ScanHealth, StoreError> {
+        crate::health::assess(&self.tx, self.path, self.scan_id)
     }
 
     /// Records the scan's health (in the same transaction).

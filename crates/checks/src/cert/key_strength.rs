@@ -63,7 +63,7 @@ fn weakness(c: &CertFacts, min_rsa: usize) -> Result<Option<String>, String> {
     }
 }
 
-fn judge(tls: &TlsObservation, min_rsa: usize) -> EndpointVerdict {
+pub(crate) fn judge(tls: &TlsObservation, min_rsa: usize) -> EndpointVerdict {
     let chain = match parsed_chain(tls, "") {
         Ok(c) => c,
         Err(verdict) => return verdict,

@@ -65,7 +65,7 @@ fn classify(oid: &str) -> (&'static str, Option<Status>) {
     }
 }
 
-fn judge(tls: &TlsObservation) -> EndpointVerdict {
+pub(crate) fn judge(tls: &TlsObservation) -> EndpointVerdict {
     let chain = match parsed_chain(tls, "") {
         Ok(c) => c,
         Err(verdict) => return verdict,

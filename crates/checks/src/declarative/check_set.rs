@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use govscan_model::{Observations, Outcome};
+use govscan_model::{CheckCatalog, Observations, Outcome};
 
 use super::{DeclarativeCheck, DeclarativeError, check_files};
 use crate::registry::ALL;
@@ -79,6 +79,12 @@ impl CheckSet {
             .map(|c| c as &dyn Check)
             .chain(self.declarative.iter().map(|c| c as &dyn Check))
             .collect()
+    }
+
+    /// The metadata of every check, in the order of [`CheckSet::checks`]: what a report of this
+    /// set's results is rendered with.
+    pub fn catalog(&self) -> CheckCatalog {
+        CheckCatalog::new(self.checks().iter().map(|c| c.meta()))
     }
 
     /// Every check id, in the order of [`CheckSet::checks`].

@@ -30,7 +30,7 @@ pub static META: CheckMeta = CheckMeta {
                   IIS: leave the site binding on `All Unassigned` or add the IPv6 address.",
     references: &[
         Reference {
-            title: "RFC 3596 (DNS extensions to support IPv6: AAAA)",
+            title: "RFC 3596 §2.1 (DNS extensions to support IPv6: the AAAA record type)",
             url: "https://www.rfc-editor.org/rfc/rfc3596",
         },
         Reference {

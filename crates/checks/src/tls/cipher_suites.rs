@@ -62,7 +62,7 @@ pub(crate) fn tier_of(version: &str, id: u32) -> Tier {
     u16::try_from(id).map_or(Tier::Unknown, suites::security_tier)
 }
 
-fn judge(scan: &TlsScan, phase_out_status: Status) -> EndpointVerdict {
+pub(crate) fn judge(scan: &TlsScan, phase_out_status: Status) -> EndpointVerdict {
     let mut rows: Vec<Value> = Vec::new();
     let mut worst: Vec<(Tier, String)> = Vec::new();
     let mut incomplete = Vec::new();

@@ -38,7 +38,7 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[Need::DnsAddresses, Need::Tls],
 };
 
-fn judge(scan: &TlsScan) -> EndpointVerdict {
+pub(crate) fn judge(scan: &TlsScan) -> EndpointVerdict {
     let evidence = json!({
         "offered": ["DEFLATE", "null"],
         "compression_accepted": scan.compression_accepted,

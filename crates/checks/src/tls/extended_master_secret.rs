@@ -25,7 +25,7 @@ pub static META: CheckMeta = CheckMeta {
                   versions) supports it by default.",
     references: &[
         Reference {
-            title: "RFC 7627: TLS Session Hash and Extended Master Secret Extension",
+            title: "RFC 7627 §5.2: TLS Session Hash and Extended Master Secret Extension (client and server behavior, full handshake)",
             url: "https://www.rfc-editor.org/rfc/rfc7627",
         },
         Reference {

@@ -45,7 +45,7 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[Need::DnsAddresses, Need::Tls],
 };
 
-fn judge(scan: &TlsScan) -> EndpointVerdict {
+pub(crate) fn judge(scan: &TlsScan) -> EndpointVerdict {
     let mut static_kx = Vec::new();
     let mut total = 0usize;
     let mut incomplete = Vec::new();

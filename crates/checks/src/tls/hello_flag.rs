@@ -28,7 +28,7 @@ pub(crate) fn evaluate(
 
 /// Pass when every accepted TLS 1.0–1.2 ServerHello carries the flag (or only TLS 1.3 is
 /// spoken), fail when one lacks it, inconclusive when unknown.
-fn judge(
+pub(crate) fn judge(
     scan: &TlsScan,
     words: &FlagWords,
     flag: fn(&VersionProbe) -> Option<bool>,

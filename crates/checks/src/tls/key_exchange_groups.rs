@@ -246,7 +246,7 @@ fn dhe_findings(scan: &TlsScan, rated: &mut Vec<Rated>, unknown: &mut Vec<String
     json!({ "version": version, "hellos": hellos, "complete": probe.complete })
 }
 
-fn judge(scan: &TlsScan) -> EndpointVerdict {
+pub(crate) fn judge(scan: &TlsScan) -> EndpointVerdict {
     let Findings {
         rated,
         unknown,

@@ -32,7 +32,7 @@ pub static META: CheckMeta = CheckMeta {
                   (Enabled=0 for Server), or with IIS Crypto, then reboot.",
     references: &[
         Reference {
-            title: "RFC 8996: Deprecating TLS 1.0 and TLS 1.1",
+            title: "RFC 8996 §5–§6: Deprecating TLS 1.0 and TLS 1.1 (do not use TLS 1.0; do not use TLS 1.1)",
             url: "https://www.rfc-editor.org/rfc/rfc8996",
         },
         Reference {

@@ -25,7 +25,7 @@ pub static META: CheckMeta = CheckMeta {
                   `AllowInsecureRenegoClients`/`AllowInsecureRenegoServers` in SCHANNEL.",
     references: &[
         Reference {
-            title: "RFC 5746: TLS Renegotiation Indication Extension",
+            title: "RFC 5746 §3.6: TLS Renegotiation Indication Extension (server behavior, initial handshake)",
             url: "https://www.rfc-editor.org/rfc/rfc5746",
         },
         Reference {
@@ -36,7 +36,7 @@ pub static META: CheckMeta = CheckMeta {
     needs: &[Need::DnsAddresses, Need::Tls],
 };
 
-const WORDS: FlagWords = FlagWords {
+pub(crate) const WORDS: FlagWords = FlagWords {
     what: "secure renegotiation",
     present: "secure_renegotiation_supported",
     missing: "secure_renegotiation_missing",

@@ -27,7 +27,7 @@ impl Scanner<'_> {
     /// Runs the DHE probe when a DHE suite was accepted (or the suite list is incomplete, so one
     /// may hide there) and records it in `scan.dhe`, also when the budget cuts it short.
     pub(super) async fn dhe(
-        &mut self,
+        &self,
         states: &[VersionState],
         scan: &mut TlsScan,
     ) -> Result<(), Stop> {
@@ -59,7 +59,7 @@ impl Scanner<'_> {
     }
 
     async fn dhe_hellos(
-        &mut self,
+        &self,
         version: ProtocolVersion,
         suites: &[u16],
         probe: &mut DheProbe,
@@ -90,7 +90,7 @@ impl Scanner<'_> {
     /// One hello offering only `suites` (DHE) and `offered` in supported_groups (none: the
     /// extension is left out).
     async fn dhe_hello(
-        &mut self,
+        &self,
         version: ProtocolVersion,
         suites: &[u16],
         offered: &[u16],

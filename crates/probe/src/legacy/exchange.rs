@@ -33,6 +33,8 @@ pub(crate) struct Unknown {
     pub(crate) silent: bool,
     /// The TCP connect itself failed.
     pub(crate) connect: Option<Failure>,
+    /// The protocol dialogue before the hello (SMTP up to STARTTLS) failed.
+    pub(crate) preamble: bool,
 }
 
 impl Answer {
@@ -41,6 +43,7 @@ impl Answer {
             reason: reason.into(),
             silent,
             connect: None,
+            preamble: false,
         })
     }
 
@@ -61,6 +64,17 @@ pub(crate) struct ExchangeBudget {
     pub(crate) retries: u32,
 }
 
+/// What is said on a new connection before the hello: nothing (TLS on connect), or SMTP up to
+/// a 220 reply to STARTTLS (RFC 3207 §4) with this EHLO name.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) enum Preamble<'a> {
+    /// The hello is the first thing sent.
+    #[default]
+    None,
+    /// Greeting, EHLO, STARTTLS first; each reply within `step`.
+    Smtp { ehlo_name: &'a str, step: Duration },
+}
+
 /// Connects to `addr`, writes `hello` and classifies the reply, read as far as `until` says.
 /// Also returns the parser's work counters.
 pub(crate) async fn exchange(
@@ -69,6 +83,7 @@ pub(crate) async fn exchange(
     until: ReadUntil,
     budget: ExchangeBudget,
     pacing: Pacing<'_>,
+    preamble: Preamble<'_>,
 ) -> (Answer, ParseStats) {
     let mut stream = match connect_tcp(addr, budget.connect_timeout, budget.retries, pacing).await {
         Ok(s) => s,
@@ -77,10 +92,23 @@ pub(crate) async fn exchange(
                 reason: failure.detail.clone(),
                 silent: false,
                 connect: Some(failure),
+                preamble: false,
             });
             return (answer, ParseStats::default());
         }
     };
+    if let Preamble::Smtp { ehlo_name, step } = preamble
+        && let Err(failure) =
+            crate::smtp::wire::starttls_preamble(&mut stream, ehlo_name, step).await
+    {
+        let answer = Answer::Unknown(Unknown {
+            reason: format!("STARTTLS before the hello failed: {}", failure.detail),
+            silent: false,
+            connect: None,
+            preamble: true,
+        });
+        return (answer, ParseStats::default());
+    }
     let deadline = tokio::time::Instant::now() + budget.reply_timeout;
     let write = tokio::time::timeout_at(deadline, stream.write_all(hello)).await;
     let early = match write {
@@ -373,7 +401,15 @@ mod byte_at_a_time {
             limits: Some(&limits),
             counter: None,
         };
-        let (answer, stats) = exchange(addr, &hello, ReadUntil::KeyExchange, budget, pacing).await;
+        let (answer, stats) = exchange(
+            addr,
+            &hello,
+            ReadUntil::KeyExchange,
+            budget,
+            pacing,
+            Preamble::None,
+        )
+        .await;
         assert_dhe_1024(&answer);
         assert!(stats.feeds > 1, "the server dribbled: {stats:?}");
         assert!(stats.bytes_examined <= FLIGHT.len(), "{stats:?}");

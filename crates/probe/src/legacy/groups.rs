@@ -28,7 +28,7 @@ enum Pick {
 impl Scanner<'_> {
     /// TLS 1.3: every table group offered (an X25519 key share only while x25519 is offered, so
     /// a server preferring another group answers with a HelloRetryRequest naming it).
-    pub(super) async fn groups_tls13(&mut self, scan: &mut TlsScan) -> Result<(), Stop> {
+    pub(super) async fn groups_tls13(&self, scan: &mut TlsScan) -> Result<(), Stop> {
         let version = ProtocolVersion::Tls13;
         scan.groups_version = Some(version_key(version).into());
         let candidates: Vec<&NamedGroup> = groups::all().iter().collect();
@@ -56,7 +56,7 @@ impl Scanner<'_> {
     /// TLS 1.0–1.2: ECDHE suites only, every table curve offered; the curve the server picked
     /// is in its ServerKeyExchange (RFC 8422 §5.4). Finite-field groups are the DHE probe's.
     pub(super) async fn curves(
-        &mut self,
+        &self,
         version: ProtocolVersion,
         scan: &mut TlsScan,
     ) -> Result<(), Stop> {
@@ -89,7 +89,7 @@ impl Scanner<'_> {
     /// server refuses; every group left open when the enumeration stops is recorded as refused
     /// (after a refusal) or unknown (anything else, including the handshake budget).
     async fn enumerate(
-        &mut self,
+        &self,
         version: ProtocolVersion,
         mut open: Vec<&NamedGroup>,
         scan: &mut TlsScan,

@@ -1,14 +1,25 @@
 //! The hand-built-hello TLS scan of one endpoint: versions SSLv2…TLS 1.3, suites per version,
 //! server order, groups (TLS 1.3 and TLS 1.0–1.2 curves), DHE groups, secure renegotiation,
-//! extended master secret and compression — serially, with a gap between handshakes and a
-//! bounded number of them.
+//! extended master secret and compression — in up to `lanes` connections at once (the
+//! address's allowance), with a gap between handshakes and a bounded number of them. The
+//! order of the steps and how they share the lanes is `plan.rs`; the cost model is
+//! docs/design/performance.md. Over SMTP (`scan_starttls`) every hello gets its own session
+//! up to STARTTLS, in one lane (one session per MX address at a time), and fewer hellos are
+//! sent: no server-order probe, and no suite enumeration for SSL 3.0, TLS 1.0 or TLS 1.1
+//! (accepting them already fails the mail check).
 
+mod classes;
 mod dhe;
 mod exchange;
 mod groups;
+#[cfg(test)]
+mod mail_tests;
+mod plan;
 mod versions;
 
 use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use govscan_model::{FailureKind, Probed, TlsScan, VersionProbe};
@@ -19,7 +30,23 @@ use govscan_tls_hello::{
 
 use crate::net::{ConnCounter, Limits, Pacing};
 use crate::policy::AddressPolicy;
-use exchange::{Answer, ExchangeBudget, exchange};
+use crate::smtp::gate::SmtpGate;
+use exchange::{Answer, ExchangeBudget, Preamble, exchange};
+
+/// Consecutive sessions a mail server may refuse before STARTTLS (busy, rate-limited) before
+/// the scan stops and keeps what it learned.
+const MAX_PREAMBLE_FAILURES: u32 = 3;
+
+/// How the scan reaches a mail server's TLS: SMTP up to STARTTLS before every hello.
+#[derive(Clone, Copy)]
+pub(crate) struct MailMode<'a> {
+    /// The EHLO name.
+    pub(crate) ehlo_name: &'a str,
+    /// Budget of each SMTP reply.
+    pub(crate) step: Duration,
+    /// One session per MX address at a time, with a gap.
+    pub(crate) gate: &'a SmtpGate,
+}
 
 /// The order versions are first probed in: the likeliest first, so a dead port is noticed fast.
 const VERSION_ORDER: [ProtocolVersion; 6] = [
@@ -47,6 +74,9 @@ pub struct ScanOptions {
     pub gap: Duration,
     /// Most handshakes (connections) per endpoint.
     pub max_handshakes: u32,
+    /// Most handshakes in flight at once to the endpoint (the prober passes its per-address
+    /// limit, whose slots the handshakes also hold; 1 = one after the other).
+    pub lanes: u32,
 }
 
 impl Default for ScanOptions {
@@ -57,16 +87,18 @@ impl Default for ScanOptions {
             retries: 1,
             gap: Duration::from_millis(10),
             max_handshakes: 160,
+            lanes: 1,
         }
     }
 }
 
-/// Scans `addr` with hand-built hellos (SNI `sni` unless it is an IP literal). Serial: one
-/// connection at a time. A server that refuses the connection, or stays silent to the first
+/// Scans `addr` with hand-built hellos (SNI `sni` unless it is an IP literal), at most
+/// `options.lanes` connections at once. A server that refuses the connection, or stays silent to the first
 /// hellos, gives a failed probe; anything less clear-cut is recorded per version as unknown.
 /// `addr` is the caller's explicit choice (like `--connect`), so the address policy allows it.
 pub async fn scan(addr: SocketAddr, sni: &str, options: &ScanOptions) -> Probed<TlsScan> {
-    let limits = Limits::new(1, 1).with_policy(AddressPolicy::only(addr.ip()));
+    let lanes = options.lanes.max(1) as usize;
+    let limits = Limits::new(lanes, lanes).with_policy(AddressPolicy::only(addr.ip()));
     let pacing = Pacing {
         limits: Some(&limits),
         counter: None,
@@ -90,22 +122,59 @@ pub(crate) async fn scan_limited(
     Scanner::new(addr, sni, options, pacing).run().await
 }
 
+/// As [`scan_limited`], over SMTP: each hello is sent in its own SMTP session after a 220
+/// reply to STARTTLS, with `mail`'s gate held for the session.
+pub(crate) async fn scan_starttls(
+    addr: SocketAddr,
+    sni: &str,
+    options: &ScanOptions,
+    limits: &Limits,
+    counter: &ConnCounter,
+    mail: MailMode<'_>,
+) -> Probed<TlsScan> {
+    let pacing = Pacing {
+        limits: Some(limits),
+        counter: Some(counter),
+    };
+    let mut scanner = Scanner::new(addr, sni, options, pacing);
+    scanner.mail = Some(mail);
+    scanner.run().await
+}
+
 /// Why the scan stopped early.
 enum Stop {
     /// The handshake budget is spent.
     Budget,
     /// The server does not answer at all (or the port is closed).
     Dead(FailureKind, String),
+    /// A mail server stopped accepting sessions up to STARTTLS (why).
+    Refusing(String),
 }
 
+/// One endpoint's scan. Shared by the lanes (`&self`): the handshake count, the liveness
+/// bookkeeping and the gap's clock are atomics or locked.
 struct Scanner<'a> {
     addr: SocketAddr,
     sni: &'a str,
     options: &'a ScanOptions,
     pacing: Pacing<'a>,
-    handshakes: u32,
-    silent_in_a_row: u32,
-    answered_once: bool,
+    handshakes: AtomicU32,
+    silent_in_a_row: AtomicU32,
+    answered_once: AtomicBool,
+    gap_clock: Mutex<GapClock>,
+    /// Set for a scan over SMTP.
+    mail: Option<MailMode<'a>>,
+    /// Sessions in a row that failed before the hello (SMTP up to STARTTLS).
+    preamble_failures_in_a_row: AtomicU32,
+}
+
+/// When the last handshake to the endpoint started and when the last one ended: a new one
+/// starts at least the gap after both, so one lane keeps the old one-at-a-time gap and several
+/// lanes never start two handshakes closer than the gap.
+#[derive(Debug, Default)]
+struct GapClock {
+    last_start: Option<tokio::time::Instant>,
+    last_end: Option<tokio::time::Instant>,
 }
 
 /// Per-version state while scanning.
@@ -121,27 +190,50 @@ impl<'a> Scanner<'a> {
             sni,
             options,
             pacing,
-            handshakes: 0,
-            silent_in_a_row: 0,
-            answered_once: false,
+            handshakes: AtomicU32::new(0),
+            silent_in_a_row: AtomicU32::new(0),
+            answered_once: AtomicBool::new(false),
+            gap_clock: Mutex::new(GapClock::default()),
+            mail: None,
+            preamble_failures_in_a_row: AtomicU32::new(0),
         }
     }
 
-    async fn run(mut self) -> Probed<TlsScan> {
+    fn handshakes(&self) -> u32 {
+        self.handshakes.load(Ordering::SeqCst)
+    }
+
+    fn answered_once(&self) -> bool {
+        self.answered_once.load(Ordering::SeqCst)
+    }
+
+    /// Lanes the steps may use at once. Over SMTP one: one session per MX address at a time
+    /// (issue 13), so the hellos go in the one-lane order whatever `options.lanes` says.
+    fn lanes(&self) -> usize {
+        if self.mail.is_some() {
+            return 1;
+        }
+        self.options.lanes.max(1) as usize
+    }
+
+    /// Whether the suites of accepted `version` are enumerated. Over SMTP, a legacy version's
+    /// are not: accepting the version already fails the mail check, and each hello costs a
+    /// whole SMTP session.
+    fn enumerates_suites(&self, version: ProtocolVersion) -> bool {
+        self.mail.is_none() || matches!(version, ProtocolVersion::Tls12 | ProtocolVersion::Tls13)
+    }
+
+    /// Whether the server-order hello is sent (not over SMTP: one more session per version for
+    /// a preference the mail checks do not judge).
+    fn probes_server_order(&self) -> bool {
+        self.mail.is_none()
+    }
+
+    async fn run(self) -> Probed<TlsScan> {
         let started = Instant::now();
-        let mut scan = TlsScan {
-            versions: Vec::new(),
-            groups: Vec::new(),
-            groups_version: None,
-            groups_note: None,
-            compression_accepted: None,
-            handshakes: 0,
-            budget_exhausted: false,
-            duration_ms: 0,
-            dhe: Probed::skipped("not reached: the scan stopped before the DHE probe"),
-        };
+        let mut scan = empty_scan();
         let result = self.run_steps(&mut scan).await;
-        scan.handshakes = self.handshakes;
+        scan.handshakes = self.handshakes();
         scan.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         scan.versions
             .sort_by_key(|v| std::cmp::Reverse(version_rank(&v.version)));
@@ -151,89 +243,38 @@ impl<'a> Scanner<'a> {
                 scan.budget_exhausted = true;
                 Probed::ok(scan)
             }
+            Err(Stop::Refusing(why)) => {
+                scan.budget_exhausted = true;
+                scan.stopped = Some(why);
+                Probed::ok(scan)
+            }
             Err(Stop::Dead(kind, detail)) => Probed::failed(
                 kind,
-                format!("{detail} ({} handshake(s) sent)", self.handshakes),
+                format!("{detail} ({} handshake(s) sent)", self.handshakes()),
             ),
         }
     }
 
-    async fn run_steps(&mut self, scan: &mut TlsScan) -> Result<(), Stop> {
-        let mut states: Vec<VersionState> = Vec::new();
-        let mut stop = None;
-        for version in VERSION_ORDER {
-            match self.probe_version(version).await {
-                Ok(state) => states.push(state),
-                Err(s) => {
-                    stop = Some(s);
-                    break;
-                }
-            }
-        }
-        // Keep whatever was learned, even when the scan stops early.
-        let result = match stop {
-            Some(s) => Err(s),
-            None => self.details(&mut states, scan).await,
-        };
-        scan.versions = states.into_iter().map(|s| s.probe).collect();
-        result
-    }
-
-    /// Suites, order, compression and groups, after the versions are known.
-    async fn details(
-        &mut self,
-        states: &mut [VersionState],
-        scan: &mut TlsScan,
-    ) -> Result<(), Stop> {
-        states.sort_by_key(|s| std::cmp::Reverse(version_rank(&s.probe.version)));
-        for state in states.iter_mut() {
-            if state.probe.accepted == Some(true) {
-                self.enumerate_suites(state).await?;
-                self.server_order(state).await?;
-            }
-        }
-        let highest_classic = states
-            .iter()
-            .filter(|s| s.probe.accepted == Some(true))
-            .filter_map(|s| version_of(&s.probe.version))
-            .find(|v| {
-                matches!(
-                    v,
-                    ProtocolVersion::Tls10 | ProtocolVersion::Tls11 | ProtocolVersion::Tls12
-                )
-            });
-        if let Some(version) = highest_classic {
-            scan.compression_accepted = self.compression(version).await?;
-        }
-        let accepted = |v: ProtocolVersion| {
-            states
-                .iter()
-                .any(|s| s.probe.accepted == Some(true) && s.probe.version == version_key(v))
-        };
-        if accepted(ProtocolVersion::Tls13) {
-            self.groups_tls13(scan).await?;
-        }
-        if let Some(version) = highest_classic {
-            self.curves(version, scan).await?;
-        }
-        if scan.groups_version.is_none() {
-            scan.groups_note = Some("no version from TLS 1.0 to TLS 1.3 is accepted".into());
-        }
-        self.dhe(states, scan).await
-    }
-
     /// One handshake: budget, gap, connection slots, exchange, liveness bookkeeping.
-    async fn send(&mut self, hello: &[u8], until: ReadUntil) -> Result<Answer, Stop> {
-        if self.handshakes >= self.options.max_handshakes {
-            return Err(Stop::Budget);
+    async fn send(&self, hello: &[u8], until: ReadUntil) -> Result<Answer, Stop> {
+        let max = self.options.max_handshakes;
+        let before = self
+            .handshakes
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .map_err(|_| Stop::Budget)?;
+        if before > 0 && !self.options.gap.is_zero() {
+            tokio::time::sleep_until(self.reserve_start()).await;
         }
-        if self.handshakes > 0 && !self.options.gap.is_zero() {
-            tokio::time::sleep(self.options.gap).await;
-        }
-        self.handshakes += 1;
         if let Some(counter) = self.pacing.counter {
             counter.tls();
         }
+        // Over SMTP: one session per MX address at a time, with a gap, scan-wide.
+        let _gate = match self.mail {
+            Some(mail) => Some(mail.gate.enter(self.addr.ip()).await),
+            None => None,
+        };
         let no_domain = ConnCounter::default();
         let _permit = match self.pacing.limits {
             Some(limits) => Some(
@@ -249,36 +290,98 @@ impl<'a> Scanner<'a> {
             reply_timeout: self.options.reply_timeout,
             retries: self.options.retries,
         };
-        let (answer, _work) = exchange(self.addr, hello, until, budget, self.pacing).await;
+        let preamble = match self.mail {
+            Some(mail) => Preamble::Smtp {
+                ehlo_name: mail.ehlo_name,
+                step: mail.step,
+            },
+            None => Preamble::None,
+        };
+        let (answer, _work) =
+            exchange(self.addr, hello, until, budget, self.pacing, preamble).await;
+        self.ended();
+        if let Answer::Unknown(u) = &answer
+            && u.preamble
+        {
+            let failures = self
+                .preamble_failures_in_a_row
+                .fetch_add(1, Ordering::SeqCst)
+                + 1;
+            if failures >= MAX_PREAMBLE_FAILURES {
+                return Err(Stop::Refusing(format!(
+                    "the mail server refused {failures} sessions in a row before the hello: {}",
+                    u.reason
+                )));
+            }
+            return Ok(answer);
+        }
+        self.preamble_failures_in_a_row.store(0, Ordering::SeqCst);
         match &answer {
             Answer::Unknown(u) => {
                 if let Some(failure) = &u.connect
-                    && !self.answered_once
+                    && !self.answered_once()
                 {
                     return Err(Stop::Dead(failure.kind, failure.detail.clone()));
                 }
                 if u.silent {
-                    self.silent_in_a_row += 1;
-                    if self.silent_in_a_row >= MAX_SILENT && !self.answered_once {
+                    let silent = self.silent_in_a_row.fetch_add(1, Ordering::SeqCst) + 1;
+                    if silent >= MAX_SILENT && !self.answered_once() {
                         return Err(Stop::Dead(
                             FailureKind::Timeout,
                             format!("the server did not answer hand-built hellos: {}", u.reason),
                         ));
                     }
                 } else {
-                    self.silent_in_a_row = 0;
+                    self.silent_in_a_row.store(0, Ordering::SeqCst);
                 }
             }
             _ => {
-                self.silent_in_a_row = 0;
-                self.answered_once = true;
+                self.silent_in_a_row.store(0, Ordering::SeqCst);
+                self.answered_once.store(true, Ordering::SeqCst);
             }
         }
         Ok(answer)
     }
 
+    /// Reserves the next start: the gap after the last start and after the last end.
+    fn reserve_start(&self) -> tokio::time::Instant {
+        let gap = self.options.gap;
+        let now = tokio::time::Instant::now();
+        let mut clock = self.gap_clock.lock().unwrap_or_else(|p| p.into_inner());
+        let start = [clock.last_start, clock.last_end]
+            .into_iter()
+            .flatten()
+            .map(|t| t + gap)
+            .fold(now, tokio::time::Instant::max);
+        clock.last_start = Some(start);
+        start
+    }
+
+    /// Records that a handshake ended now.
+    fn ended(&self) {
+        let now = tokio::time::Instant::now();
+        let mut clock = self.gap_clock.lock().unwrap_or_else(|p| p.into_inner());
+        clock.last_end = Some(clock.last_end.map_or(now, |t| t.max(now)));
+    }
+
     fn spec(&self, version: ProtocolVersion) -> HelloSpec {
         HelloSpec::new(version).with_sni(self.sni)
+    }
+}
+
+/// A scan with nothing learned yet.
+fn empty_scan() -> TlsScan {
+    TlsScan {
+        versions: Vec::new(),
+        groups: Vec::new(),
+        groups_version: None,
+        groups_note: None,
+        compression_accepted: None,
+        handshakes: 0,
+        budget_exhausted: false,
+        stopped: None,
+        duration_ms: 0,
+        dhe: Probed::skipped("not reached: the scan stopped before the DHE probe"),
     }
 }
 

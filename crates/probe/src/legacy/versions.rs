@@ -1,19 +1,27 @@
 //! The version, suite, server-order and compression steps of the scan.
 
 use govscan_model::{SuiteSeen, VersionProbe};
-use govscan_tls_hello::{
-    Flight, ProtocolVersion, ReadUntil, ServerReply, build_client_hello, suites,
-};
+use govscan_tls_hello::{Flight, ProtocolVersion, ReadUntil, ServerReply, build_client_hello};
 
 use super::exchange::{Answer, offer_deflate};
 use super::{
     HelloVerdict, Scanner, Stop, VersionState, judge_hello, reply_kind, suite_name, version_key,
-    version_of,
 };
+
+/// What enumerating one class of suites found.
+#[derive(Default)]
+pub(super) struct ClassResult {
+    /// The suites picked, in the order the server picked them.
+    pub(super) found: Vec<SuiteSeen>,
+    /// The server refused the rest of the class (or nothing was left to offer).
+    pub(super) complete: bool,
+    /// Why the scan must stop (budget, a dead server), if it must.
+    pub(super) stop: Option<Stop>,
+}
 
 impl Scanner<'_> {
     pub(super) async fn probe_version(
-        &mut self,
+        &self,
         version: ProtocolVersion,
     ) -> Result<VersionState, Stop> {
         let hello = build_client_hello(&self.spec(version));
@@ -82,60 +90,64 @@ impl Scanner<'_> {
         Ok(VersionState { probe, first })
     }
 
-    /// Removes each chosen suite and asks again until the server refuses.
-    pub(super) async fn enumerate_suites(&mut self, state: &mut VersionState) -> Result<(), Stop> {
-        let Some(version) = version_of(&state.probe.version) else {
-            return Ok(());
-        };
-        if version == ProtocolVersion::Ssl2 || state.first.is_none() {
-            return Ok(());
-        }
-        let mut offer = suites::ids_usable_at(version);
-        offer.retain(|id| !state.probe.suites.iter().any(|s| s.id == u32::from(*id)));
+    /// Offers one class of suites at `version`, records the suite picked, removes it and asks
+    /// again until the server refuses (the class is then complete) or gives no clear answer.
+    pub(super) async fn enumerate_class(
+        &self,
+        version: ProtocolVersion,
+        mut offer: Vec<u16>,
+    ) -> ClassResult {
+        let mut result = ClassResult::default();
         while !offer.is_empty() {
             let hello = build_client_hello(&self.spec(version).with_suites(offer.clone()));
-            match self.send(&hello, ReadUntil::ServerHello).await? {
+            let answer = match self.send(&hello, ReadUntil::ServerHello).await {
+                Ok(answer) => answer,
+                Err(stop) => {
+                    result.stop = Some(stop);
+                    return result;
+                }
+            };
+            match answer {
                 Answer::Hello(flight) => match judge_hello(&flight.reply, version) {
                     HelloVerdict::Accepted(suite) if offer.contains(&suite) => {
                         offer.retain(|id| *id != suite);
-                        state.probe.suites.push(SuiteSeen {
+                        result.found.push(SuiteSeen {
                             id: u32::from(suite),
                             name: suite_name(version, suite),
                         });
                     }
                     // A suite not offered, or a lower version: the server is confused; stop.
-                    _ => return Ok(()),
+                    _ => return result,
                 },
                 Answer::Refused(_) => {
-                    state.probe.suites_complete = true;
-                    return Ok(());
+                    result.complete = true;
+                    return result;
                 }
-                Answer::Unknown(_) => return Ok(()),
+                Answer::Unknown(_) => return result,
             }
         }
-        state.probe.suites_complete = true;
-        Ok(())
+        result.complete = true;
+        result
     }
 
     /// Offers the accepted suites in reverse: a server that still picks its first choice
     /// enforces its own order.
-    pub(super) async fn server_order(&mut self, state: &mut VersionState) -> Result<(), Stop> {
-        let Some(version) = version_of(&state.probe.version) else {
-            return Ok(());
-        };
-        if version == ProtocolVersion::Ssl2 || state.probe.suites.len() < 2 {
-            return Ok(());
+    /// `None` when there is nothing to tell (fewer than two suites) or no clear answer.
+    pub(super) async fn server_order(
+        &self,
+        version: ProtocolVersion,
+        suites: &[SuiteSeen],
+    ) -> Result<Option<bool>, Stop> {
+        if version == ProtocolVersion::Ssl2 || suites.len() < 2 {
+            return Ok(None);
         }
-        let reversed: Vec<u16> = state
-            .probe
-            .suites
+        let reversed: Vec<u16> = suites
             .iter()
             .rev()
             .filter_map(|s| u16::try_from(s.id).ok())
             .collect();
-        let (Some(first_choice), Some(last)) = (state.probe.suites.first(), reversed.first())
-        else {
-            return Ok(());
+        let (Some(first_choice), Some(last)) = (suites.first(), reversed.first()) else {
+            return Ok(None);
         };
         let (first_choice, last) = (first_choice.id, u32::from(*last));
         let hello = build_client_hello(&self.spec(version).with_suites(reversed));
@@ -143,22 +155,19 @@ impl Scanner<'_> {
             && let HelloVerdict::Accepted(suite) = judge_hello(reply, version)
         {
             let suite = u32::from(suite);
-            state.probe.server_order = if suite == first_choice {
+            return Ok(if suite == first_choice {
                 Some(true)
             } else if suite == last {
                 Some(false)
             } else {
                 None
-            };
+            });
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Offers DEFLATE next to null compression at `version`.
-    pub(super) async fn compression(
-        &mut self,
-        version: ProtocolVersion,
-    ) -> Result<Option<bool>, Stop> {
+    pub(super) async fn compression(&self, version: ProtocolVersion) -> Result<Option<bool>, Stop> {
         let Some(hello) = offer_deflate(&build_client_hello(&self.spec(version))) else {
             return Ok(None);
         };

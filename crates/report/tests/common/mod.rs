@@ -10,7 +10,7 @@ use govscan_model::{
     SoaRecord, SpfAnswer, SpfQuery, SpfQueryType, SpfTree, Status, TlsObservation, TrustVerdict,
     VerifierError,
 };
-use govscan_score::{Baseline, SCORING_VERSION, score_domain};
+use govscan_score::{Baseline, SCORING_VERSION, scored_domain};
 use serde_json::json;
 
 /// Text a hostile server might send.
@@ -245,19 +245,13 @@ fn domain(
     observations: Observations,
     baseline: &Baseline,
 ) -> DomainResult {
-    let score = score_domain(&outcomes, baseline);
-    DomainResult {
-        domain: name.to_owned(),
-        organisation: org.map(str::to_owned),
-        score: score.score,
-        grade: score.grade,
-        grade_cap: score.cap,
-        coverage: score.coverage,
-        families: score.families,
-        provisional: score.provisional,
+    scored_domain(
+        name.to_owned(),
+        org.map(str::to_owned),
         outcomes,
         observations,
-    }
+        baseline,
+    )
 }
 
 /// The sample scan: a good domain, a hostile one, and one where every probe failed.
@@ -288,6 +282,10 @@ pub(crate) fn sample_result() -> ScanResult {
             dns: good_dns(),
             endpoints: vec![good_endpoint("127.10.0.1"), good_endpoint("::1")],
             addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
@@ -376,6 +374,10 @@ pub(crate) fn sample_result() -> ScanResult {
             dns: hostile_dns,
             endpoints: vec![hostile_endpoint()],
             addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
@@ -433,6 +435,10 @@ pub(crate) fn sample_result() -> ScanResult {
             dns: dead_dns,
             endpoints,
             addresses: Default::default(),
+            mail_servers: govscan_model::not_probed(),
+            web_tlsa: govscan_model::not_probed(),
+            rpki: govscan_model::not_probed(),
+            dkim: govscan_model::not_probed(),
         },
         &baseline,
     );
@@ -460,4 +466,10 @@ pub(crate) fn sample_result() -> ScanResult {
         ],
         domains: vec![good, hostile, dead],
     }
+}
+
+/// The catalogue of the built-in checks: what a report of a scan without declarative checks is
+/// described with.
+pub(crate) fn builtin_checks() -> govscan_model::CheckCatalog {
+    govscan_checks::CheckSet::builtin().catalog()
 }

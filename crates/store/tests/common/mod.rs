@@ -1,4 +1,4 @@
-//! Hand-built scans for the store and diff tests.
+//! Hand-built scans for the store tests and the score crate's diff tests (which include this file).
 #![allow(dead_code, unreachable_pub)]
 
 use govscan_model::*;
@@ -106,6 +106,10 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             revocation: govscan_model::Probed::skipped("not probed in this test"),
         }],
         addresses: Default::default(),
+        mail_servers: govscan_model::not_probed(),
+        web_tlsa: govscan_model::not_probed(),
+        rpki: govscan_model::not_probed(),
+        dkim: govscan_model::not_probed(),
     }
 }
 

@@ -1,10 +1,12 @@
 //! `diff_scans` over hand-built scans: every kind of change and every cause of a score move.
 
+// The store tests' hand-built scans (one definition of the fixture for both crates).
+#[path = "../../store/tests/common/mod.rs"]
 mod common;
 
 use common::{domain, scan};
 use govscan_model::{DomainResult, ScanResult, Status};
-use govscan_store::{CheckChange, DiffCounts, MoveCause, ScanDiff, diff_scans};
+use govscan_score::{CheckChange, DiffCounts, MoveCause, ScanDiff, diff_scans};
 
 use Status::{Fail, Inconclusive, Info, NotApplicable, Pass, Warn};
 

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""A latency-injecting proxy for the govscan scale lab (used by `ci/bench --rtt MS`).
+
+These machines have no kernel netem, so the round-trip time of a real network is added here,
+in user space, on loopback: every byte in each direction is held back a fixed DELAY (so the
+round trip grows by 2 x DELAY: --delay-ms 25 gives 50 ms RTT, 75 gives 150 ms).
+
+  TCP  127.20.1.a:{80,443} -> 127.20.0.a:{80,443}        for a in 1..ADDRESSES
+  DNS  127.20.1.53:53 (UDP and TCP) -> 127.20.0.53:53   answers rewritten: every A record
+       127.20.0.x of a proxied address becomes 127.20.1.x, so a scanner that resolves a site
+       through the proxy also connects through it (and so does one given 127.20.1.x directly,
+       as sslyze is).
+
+Timing model. A TCP connect to the proxy completes at once (the kernel answers the SYN), so the
+connect's round trip is added to the data instead: the client's first bytes reach the server no
+earlier than accept + 3 x DELAY (SYN, SYN-ACK, then the data's own one-way trip), later bytes
+arrival + DELAY; the server's bytes reach the client arrival + DELAY. A request/response after
+connect therefore costs exactly what it would on the slow network; only connect() itself returns
+early. End of stream is delayed like data. No bandwidth limit, no loss, no jitter. DNS over UDP:
+query + DELAY, answer + DELAY. Servers that speak first (SMTP) would see their banner early; the
+scale lab has none.
+
+Bounds: at most --max-connections TCP connections (more are closed at once and counted), at
+most 64 chunks of 64 KiB queued per direction (the reader waits: back-pressure), --idle-timeout
+without a byte in either direction closes a connection, every connection ends after
+--max-lifetime; at most 4096 DNS queries in flight, each upstream answer awaited 5 s. Listens
+only on 127.20.1.x and forwards only to 127.20.0.x. Standard library only (asyncio).
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import struct
+import sys
+import time
+
+UPSTREAM_NET = "127.20.0."
+PROXY_NET = "127.20.1."
+DNS_HOST = 53
+CHUNK = 65536
+QUEUE_CHUNKS = 64
+DNS_INFLIGHT = 4096
+DNS_TIMEOUT = 5.0
+
+
+class Stats:
+    """Counters printed to the log every 10 s and at exit."""
+
+    def __init__(self):
+        self.accepted = 0
+        self.refused = 0
+        self.active = 0
+        self.upstream_failed = 0
+        self.idle_closed = 0
+        self.dns_queries = 0
+        self.dns_dropped = 0
+        self.dns_rewritten = 0
+
+    def line(self) -> str:
+        return (f"tcp accepted={self.accepted} active={self.active} refused={self.refused} "
+                f"upstream_failed={self.upstream_failed} idle_closed={self.idle_closed} "
+                f"dns queries={self.dns_queries} dropped={self.dns_dropped} "
+                f"rewritten_a={self.dns_rewritten}")
+
+
+STATS = Stats()
+
+
+async def pump(reader, writer, delay, first_not_before, state):
+    """Copies reader to writer, each chunk delivered `delay` after it arrived (and the first
+    ones not before `first_not_before`), end of stream too. Bounded by the queue. A write that
+    fails marks the connection failed (the caller then closes both sides)."""
+    queue: asyncio.Queue = asyncio.Queue(maxsize=QUEUE_CHUNKS)
+    loop = asyncio.get_running_loop()
+
+    async def deliver():
+        try:
+            while True:
+                due, data = await queue.get()
+                wait = due - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if data is None:
+                    if writer.can_write_eof():
+                        writer.write_eof()
+                    return
+                writer.write(data)
+                await writer.drain()
+                state["last"] = loop.time()
+        except (ConnectionError, OSError):
+            state["failed"] = True
+
+    sender = asyncio.ensure_future(deliver())
+    try:
+        while not state["failed"]:
+            data = await reader.read(CHUNK)
+            now = loop.time()
+            state["last"] = now
+            due = max(now + delay, first_not_before)
+            await queue.put((due, data if data else None))
+            if not data:
+                break
+        await sender
+    finally:
+        if not sender.done():
+            sender.cancel()
+
+
+async def handle_tcp(client_reader, client_writer, upstream, port, args, slots):
+    loop = asyncio.get_running_loop()
+    accepted = loop.time()
+    if slots[0] >= args.max_connections:
+        STATS.refused += 1
+        client_writer.close()
+        return
+    slots[0] += 1
+    STATS.accepted += 1
+    STATS.active += 1
+    delay = args.delay_ms / 1000.0
+    tasks = []
+    server_writer = None
+    try:
+        try:
+            server_reader, server_writer = await asyncio.wait_for(
+                asyncio.open_connection(upstream, port), timeout=10)
+        except (OSError, asyncio.TimeoutError):
+            STATS.upstream_failed += 1
+            # The refusal reaches the client after the round trip it would have taken.
+            await asyncio.sleep(2 * delay)
+            return
+        state = {"last": loop.time(), "failed": False}
+        tasks = [
+            asyncio.ensure_future(pump(client_reader, server_writer, delay,
+                                       accepted + 3 * delay, state)),
+            asyncio.ensure_future(pump(server_reader, client_writer, delay, 0.0, state)),
+        ]
+        end = accepted + args.max_lifetime
+        while not all(t.done() for t in tasks):
+            await asyncio.wait(tasks, timeout=0.25)
+            now = loop.time()
+            if state["failed"] or any(t.done() and t.exception() for t in tasks):
+                break
+            if now - state["last"] > args.idle_timeout or now > end:
+                STATS.idle_closed += 1
+                break
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        for task in tasks:
+            if not task.done():
+                task.cancel()
+        for task in tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, ConnectionError, OSError):
+                pass
+        for w in (client_writer, server_writer):
+            if w is not None:
+                w.close()
+        slots[0] -= 1
+        STATS.active -= 1
+
+
+def skip_name(msg: bytes, offset: int) -> int:
+    """The offset just past the (possibly compressed) domain name at `offset`."""
+    for _ in range(128):
+        length = msg[offset]
+        if length == 0:
+            return offset + 1
+        if length & 0xC0 == 0xC0:
+            return offset + 2
+        offset += 1 + length
+    raise ValueError("name too long")
+
+
+def rewrite_answer(msg: bytes, addresses: int) -> bytes:
+    """Every A record 127.20.0.x with x a proxied address becomes 127.20.1.x. A message that
+    does not parse is passed on unchanged."""
+    try:
+        data = bytearray(msg)
+        qd, an, ns, ar = struct.unpack("!HHHH", data[4:12])
+        offset = 12
+        for _ in range(qd):
+            offset = skip_name(data, offset) + 4
+        for _ in range(an + ns + ar):
+            offset = skip_name(data, offset)
+            rtype, _rclass, _ttl, rdlen = struct.unpack("!HHIH", data[offset:offset + 10])
+            offset += 10
+            if offset + rdlen > len(data):
+                raise ValueError("truncated record")
+            if rtype == 1 and rdlen == 4 and data[offset:offset + 3] == bytes([127, 20, 0]):
+                host = data[offset + 3]
+                if 1 <= host <= addresses or host == DNS_HOST:
+                    data[offset + 2] = 1
+                    STATS.dns_rewritten += 1
+            offset += rdlen
+        return bytes(data)
+    except (IndexError, ValueError, struct.error):
+        return msg
+
+
+class DnsUdp(asyncio.DatagramProtocol):
+    """DNS over UDP: each query forwarded after DELAY on its own upstream socket; the answer
+    rewritten and returned after DELAY."""
+
+    def __init__(self, args):
+        self.args = args
+        self.transport = None
+        self.inflight = 0
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        if self.inflight >= DNS_INFLIGHT:
+            STATS.dns_dropped += 1
+            return
+        self.inflight += 1
+        STATS.dns_queries += 1
+        asyncio.ensure_future(self.forward(data, addr))
+
+    async def forward(self, query, addr):
+        loop = asyncio.get_running_loop()
+        delay = self.args.delay_ms / 1000.0
+        transport = None
+        try:
+            await asyncio.sleep(delay)
+            answer = loop.create_future()
+
+            class Upstream(asyncio.DatagramProtocol):
+                def datagram_received(self, data, _addr):
+                    if not answer.done():
+                        answer.set_result(data)
+
+            transport, _ = await loop.create_datagram_endpoint(
+                Upstream, remote_addr=(UPSTREAM_NET + str(DNS_HOST), 53))
+            transport.sendto(query)
+            data = await asyncio.wait_for(answer, timeout=DNS_TIMEOUT)
+            await asyncio.sleep(delay)
+            self.transport.sendto(rewrite_answer(data, self.args.addresses), addr)
+        except (OSError, asyncio.TimeoutError):
+            STATS.dns_dropped += 1
+        finally:
+            if transport is not None:
+                transport.close()
+            self.inflight -= 1
+
+
+async def handle_dns_tcp(reader, writer, args):
+    """DNS over TCP: length-prefixed messages, each forwarded and answered with the delays."""
+    delay = args.delay_ms / 1000.0
+    upstream_writer = None
+    try:
+        up_reader, upstream_writer = await asyncio.wait_for(
+            asyncio.open_connection(UPSTREAM_NET + str(DNS_HOST), 53), timeout=10)
+        for _ in range(1000):
+            head = await asyncio.wait_for(reader.readexactly(2), timeout=args.idle_timeout)
+            query = await reader.readexactly(struct.unpack("!H", head)[0])
+            STATS.dns_queries += 1
+            await asyncio.sleep(delay)
+            upstream_writer.write(head + query)
+            await upstream_writer.drain()
+            head = await asyncio.wait_for(up_reader.readexactly(2), timeout=DNS_TIMEOUT)
+            answer = await up_reader.readexactly(struct.unpack("!H", head)[0])
+            await asyncio.sleep(delay)
+            answer = rewrite_answer(answer, args.addresses)
+            writer.write(struct.pack("!H", len(answer)) + answer)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, OSError):
+        pass
+    finally:
+        for w in (writer, upstream_writer):
+            if w is not None:
+                w.close()
+
+
+async def main_async(args) -> int:
+    loop = asyncio.get_running_loop()
+    slots = [0]
+    servers = []
+    for a in range(1, args.addresses + 1):
+        for port in (80, 443):
+            def handler(r, w, a=a, port=port):
+                return handle_tcp(r, w, f"{UPSTREAM_NET}{a}", port, args, slots)
+            servers.append(await asyncio.start_server(
+                handler, f"{PROXY_NET}{a}", port, backlog=4096, reuse_address=True))
+    dns_addr = PROXY_NET + str(DNS_HOST)
+    udp, _ = await loop.create_datagram_endpoint(lambda: DnsUdp(args), local_addr=(dns_addr, 53))
+    servers.append(await asyncio.start_server(
+        lambda r, w: handle_dns_tcp(r, w, args), dns_addr, 53, reuse_address=True))
+    stop = loop.create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    if args.pid_file:
+        with open(args.pid_file, "w", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+    print(f"delay-proxy up: +{args.delay_ms} ms each way ({2 * args.delay_ms} ms added RTT), "
+          f"{args.addresses} addresses {PROXY_NET}1..{args.addresses} -> {UPSTREAM_NET}*, "
+          f"dns {dns_addr}:53", flush=True)
+    started = time.monotonic()
+    while not stop.done():
+        try:
+            await asyncio.wait_for(asyncio.shield(stop), timeout=10)
+        except asyncio.TimeoutError:
+            pass
+        if time.monotonic() - started > args.max_runtime:
+            print("delay-proxy: --max-runtime reached, stopping", flush=True)
+            break
+        print(f"delay-proxy: {STATS.line()}", flush=True)
+    for server in servers:
+        server.close()
+    udp.close()
+    # Connections still open are cancelled by asyncio.run on return: not worth a traceback.
+    loop.set_exception_handler(lambda _loop, _context: None)
+    print(f"delay-proxy stopped: {STATS.line()}", flush=True)
+    return 0
+
+
+def self_test() -> int:
+    """Checks the DNS rewrite on built messages (run by `--self-test`; no sockets)."""
+    def name(text):
+        return b"".join(bytes([len(p)]) + p.encode() for p in text.split(".")) + b"\0"
+
+    def a_record(owner, address):
+        return owner + struct.pack("!HHIH", 1, 1, 60, 4) + bytes(address)
+
+    header = struct.pack("!HHHHHH", 0x1234, 0x8180, 1, 4, 0, 1)
+    question = name("site3.bench.test") + struct.pack("!HH", 1, 1)
+    pointer = b"\xc0\x0c"  # compression: the question's name
+    txt = pointer + struct.pack("!HHIH", 16, 1, 60, 5) + b"\x04x.y."
+    msg = (header + question + a_record(pointer, [127, 20, 0, 3]) + txt
+           + a_record(pointer, [127, 20, 0, 254]) + a_record(pointer, [10, 0, 0, 3])
+           + a_record(name("ns1.bench.test"), [127, 20, 0, 53]))
+    out = rewrite_answer(msg, addresses=8)
+    expect = (msg.replace(bytes([127, 20, 0, 3]), bytes([127, 20, 1, 3]))
+              .replace(bytes([127, 20, 0, 53]), bytes([127, 20, 1, 53])))
+    checks = [
+        ("proxied A records point at the proxy, others untouched", out == expect),
+        ("a truncated message passes unchanged", rewrite_answer(msg[:-3], 8) == msg[:-3]),
+        ("an address above --addresses is not rewritten",
+         rewrite_answer(msg, addresses=2).count(bytes([127, 20, 1, 3])) == 0),
+        ("a pointer loop cannot hang the parser",
+         rewrite_answer(header[:4] + struct.pack("!HHHH", 1, 0, 0, 0) + b"\xc0\x0c", 8)
+         is not None),
+    ]
+    for what, passed in checks:
+        print(f"{'ok' if passed else 'FAIL'}: {what}")
+    return 0 if all(p for _, p in checks) else 1
+
+
+def main() -> int:
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--delay-ms", type=float, required=True,
+                        help="added one-way delay in ms (RTT grows by twice this)")
+    parser.add_argument("--addresses", type=int, required=True,
+                        help="proxy 127.20.1.1..A to 127.20.0.1..A (the lab's site addresses)")
+    parser.add_argument("--max-connections", type=int, default=8192)
+    parser.add_argument("--idle-timeout", type=float, default=60.0)
+    parser.add_argument("--max-lifetime", type=float, default=600.0)
+    parser.add_argument("--max-runtime", type=float, default=6 * 3600.0,
+                        help="the proxy stops by itself after this many seconds")
+    parser.add_argument("--pid-file")
+    args = parser.parse_args()
+    if not 0 <= args.delay_ms <= 1000 or not 1 <= args.addresses <= 200:
+        parser.error("--delay-ms must be 0..1000 and --addresses 1..200")
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
