@@ -503,3 +503,44 @@ fn a_shard_resumes_only_as_the_same_shard_and_empty_shards_merge() {
     assert_eq!(out.status.code(), UNHEALTHY, "{}", stderr(&out));
     assert_eq!(shard_support::judged(&dir.join("m16.db")).len(), TARGETS);
 }
+
+#[test]
+fn merge_takes_the_scan_lock_of_its_database() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path();
+    let targets = write_targets(dir, "");
+    for k in 1..=4 {
+        shard(dir, &targets, k, &[]);
+    }
+    let merge_args = [
+        "merge",
+        "--db",
+        "out.db",
+        "shard-1.db",
+        "shard-2.db",
+        "shard-3.db",
+        "shard-4.db",
+    ];
+    // Another writer holds out.db (as a running scan would): the merge exits 3 at once, names
+    // the lock, and writes no scan.
+    let holder = Store::open(&dir.join("out.db")).expect("open out.db");
+    let lock = holder
+        .lock_for_scan(std::time::Duration::ZERO)
+        .expect("lock");
+    let busy = govscan(dir, &merge_args);
+    assert_eq!(busy.status.code(), Some(3), "{}", stderr(&busy));
+    assert!(
+        stderr(&busy).contains("--wait-lock"),
+        "the refusal says how to wait: {}",
+        stderr(&busy)
+    );
+    assert!(
+        holder.list_scans().expect("list").is_empty(),
+        "a refused merge writes nothing"
+    );
+    // Once the writer is gone, the same merge runs.
+    drop(lock);
+    let merged = govscan(dir, &merge_args);
+    assert_eq!(merged.status.code(), UNHEALTHY, "{}", stderr(&merged));
+    assert_eq!(holder.list_scans().expect("list").len(), 1);
+}

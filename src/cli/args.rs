@@ -269,6 +269,10 @@ pub struct MergeArgs {
     /// dashboard labels it partial and names the missing shards.
     #[arg(long)]
     pub allow_partial: bool,
+    /// When a scan (or another merge) is writing to the same `--db`, wait up to this long for
+    /// it; by default exit 3 at once, naming that scan and process (as `scan --wait-lock`).
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    pub wait_lock: Duration,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

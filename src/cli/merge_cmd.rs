@@ -69,6 +69,9 @@ pub(super) fn run(args: MergeArgs) -> Result<u8, CliError> {
     };
     let header = merged_header(&shards);
     let mut out = Store::open(&args.db).map_err(store_error)?;
+    // A merge writes a scan like `scan` does: one writer per database at a time, the same
+    // lock, held until the merged scan is saved.
+    let _scan_lock = out.lock_for_scan(args.wait_lock).map_err(store_error)?;
     let (id, domains, health) = write_merged(&mut out, &header, &shards, &scope)?;
     if !args.quiet {
         print_summary(&args.db, id, domains, &scope);
