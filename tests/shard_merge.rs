@@ -523,7 +523,7 @@ fn merge_takes_the_scan_lock_of_its_database() {
     ];
     // Another writer holds out.db (as a running scan would): the merge exits 3 at once, names
     // the lock, and writes no scan.
-    let holder = Store::open(&dir.join("out.db")).expect("open out.db");
+    let holder = Store::open(dir.join("out.db")).expect("open out.db");
     let lock = holder
         .lock_for_scan(std::time::Duration::ZERO)
         .expect("lock");
