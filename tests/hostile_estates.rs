@@ -443,6 +443,12 @@ fn excluded_domains_and_ranges_are_listed_and_never_contacted() {
         .unwrap_or_else(|| panic!("the dashboard does not list the excluded domains"));
     assert!(note.contains(STS_BLOCKED), "{note}");
     assert!(!note.contains(GOOD), "{note}");
+    // Named for what happened to it: not scanned at its owner's request, not "could not be
+    // scored" (which would blame the domain or the scanner).
+    assert!(
+        dashboard.contains("not scanned at its owner's request"),
+        "the dashboard's counts name the excluded domain"
+    );
 }
 
 #[test]

@@ -39,7 +39,7 @@ pub use observation::{
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, Probed};
-pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult};
+pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult, outcomes_excluded};
 pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
     RevocationResponse, RevocationSource,

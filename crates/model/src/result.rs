@@ -69,6 +69,12 @@ impl DomainResult {
     /// True when the domain was on the `--exclude` list: not scanned, at its owner's request
     /// (every outcome has the finding `excluded`; also holds in the store's light view).
     pub fn is_excluded(&self) -> bool {
-        !self.outcomes.is_empty() && self.outcomes.iter().all(|o| o.finding == "excluded")
+        outcomes_excluded(&self.outcomes)
     }
+}
+
+/// True when `outcomes` are those of a domain on the exclude list: every outcome says
+/// `excluded` (nothing was contacted or judged).
+pub fn outcomes_excluded(outcomes: &[crate::Outcome]) -> bool {
+    !outcomes.is_empty() && outcomes.iter().all(|o| o.finding == "excluded")
 }

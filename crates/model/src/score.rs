@@ -105,6 +105,11 @@ pub struct GroupScore {
     /// Domains with at least one required check at status fail, whatever their grade.
     #[serde(default)]
     pub domains_failing_required: u32,
+    /// Domains of the group not scanned at their owners' request (`--exclude`). They are among
+    /// `domains` and not among `domains_scored` (nothing of them was judged, so the group's
+    /// grade stays provisional, as for any unscored domain); the report names them apart.
+    #[serde(default)]
+    pub domains_excluded: u32,
 }
 
 /// An organisation's roll-up.

@@ -197,12 +197,26 @@ impl DashboardView {
     }
 }
 
-/// "13 checked, 12 scored, 1 could not be scored".
+/// "13 checked, 12 scored, 1 could not be scored"; a domain on the exclude list is "not
+/// scanned at its owner's request", never "could not be scored".
 pub(crate) fn counts_text(group: &GroupScore) -> String {
-    let unscored = group.domains - group.domains_scored;
+    let excluded = group
+        .domains_excluded
+        .min(group.domains - group.domains_scored);
+    let unscored = group.domains - group.domains_scored - excluded;
     let mut text = format!("{} checked, {} scored", group.domains, group.domains_scored);
     if unscored > 0 {
         text.push_str(&format!(", {unscored} could not be scored"));
+    }
+    if excluded > 0 {
+        text.push_str(&format!(
+            ", {excluded} not scanned at {} request",
+            if excluded == 1 {
+                "its owner's"
+            } else {
+                "their owners'"
+            }
+        ));
     }
     text
 }
@@ -226,11 +240,27 @@ pub(crate) fn provisional_text(group: &GroupScore) -> String {
             govscan_score::COVERAGE_FLOOR * 100.0
         ));
     }
-    if unscored > 0 {
+    let excluded = group.domains_excluded.min(unscored);
+    let not_scorable = unscored - excluded;
+    if not_scorable > 0 {
         text.push_str(&format!(
             "{} could not be scored at all and {} left out of the score. ",
-            plural(unscored as usize, "domain", "domains"),
-            if unscored == 1 { "is" } else { "are" }
+            plural(not_scorable as usize, "domain", "domains"),
+            if not_scorable == 1 { "is" } else { "are" }
+        ));
+    }
+    if excluded > 0 {
+        text.push_str(&format!(
+            "{} not scanned at {} request (nothing of {} was judged) and {} left out of \
+             the score. ",
+            plural(excluded as usize, "domain was", "domains were"),
+            if excluded == 1 {
+                "its owner's"
+            } else {
+                "their owners'"
+            },
+            if excluded == 1 { "it" } else { "them" },
+            if excluded == 1 { "is" } else { "are" }
         ));
     }
     text.push_str("The group's grade is therefore never A or A+.");
@@ -340,17 +370,20 @@ fn domain_rows(input: &ReportInput<'_>, links: &Links) -> Vec<DomainRow> {
                     .iter()
                     .filter(|o| !ruled.contains(o.check.as_str()))
                     .count(),
-                note: domain_note(gap),
+                note: domain_note(gap, d.is_excluded()),
             }
         })
         .collect()
 }
 
-/// Why a domain's score needs a word: not scored, provisional, failing a required rule.
-pub(crate) fn domain_note(gap: &govscan_model::DomainGap) -> String {
+/// Why a domain's score needs a word: not scanned (on the exclude list), not scored,
+/// provisional, failing a required rule.
+pub(crate) fn domain_note(gap: &govscan_model::DomainGap, excluded: bool) -> String {
     let mut notes = Vec::new();
-    if let Some(why) = &gap.not_scored {
-        notes.push(format!("could not be scored: {why}"));
+    match &gap.not_scored {
+        Some(why) if excluded => notes.push(format!("not scanned at its owner's request: {why}")),
+        Some(why) => notes.push(format!("could not be scored: {why}")),
+        None => {}
     }
     if let Some(why) = &gap.provisional {
         notes.push(format!("provisional: {why}"));

@@ -4,6 +4,8 @@
 //! with strict handlebars so every value from a scan is escaped.
 
 mod changes;
+#[cfg(test)]
+mod counts_tests;
 mod csv;
 mod dashboard;
 mod fixes;

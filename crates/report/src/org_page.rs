@@ -185,6 +185,9 @@ fn org_domain(
         grade_class: c.to_owned(),
         coverage: percent(gap.coverage),
         failing: match (&gap.not_scored, failing.is_empty()) {
+            (Some(why), _) if d.is_excluded() => {
+                format!("unknown: not scanned at its owner's request ({why})")
+            }
             (Some(why), _) => format!("unknown: could not be scored ({why})"),
             (None, true) if gap.provisional.is_some() => {
                 "none among the checks that could be judged".to_owned()
@@ -193,6 +196,6 @@ fn org_domain(
             (None, false) => failing.join(", "),
         },
         failing_not_scored: not_scored.join(", "),
-        note: domain_note(gap),
+        note: domain_note(gap, d.is_excluded()),
     }
 }

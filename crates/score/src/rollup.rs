@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use govscan_model::{
     CheckComparison, CheckShare, DomainGap, Family, FamilyComparison, GroupScore, Organisation,
-    OrganisationScore, Outcome, Rollups, ScanResult, Status,
+    OrganisationScore, Outcome, Rollups, ScanResult, Status, outcomes_excluded,
 };
 
 use crate::baseline::{Baseline, Origin, RuleLevel, Strength};
@@ -26,6 +26,8 @@ pub(crate) struct Scored<'a> {
     pub(crate) organisation: Option<&'a str>,
     pub(crate) outcomes: &'a [Outcome],
     pub(crate) detail: DomainScore,
+    /// Not scanned at its owner's request (`--exclude`): unscored, and said so apart.
+    pub(crate) excluded: bool,
 }
 
 impl Scored<'_> {
@@ -45,6 +47,7 @@ pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
             organisation: d.organisation.as_deref(),
             outcomes: &d.outcomes,
             detail: score_domain_detailed(&d.outcomes, baseline),
+            excluded: outcomes_excluded(&d.outcomes),
         })
         .collect();
     let all: Vec<&Scored<'_>> = scored.iter().collect();
@@ -202,6 +205,7 @@ fn group(domains: &[&Scored<'_>]) -> GroupScore {
                 .filter(|d| !d.detail.failed_required.is_empty())
                 .count(),
         ),
+        domains_excluded: count(domains.iter().filter(|d| d.excluded).count()),
     }
 }
 
