@@ -138,6 +138,8 @@ pub(crate) struct OutcomeView {
     pub(crate) rationale: Vec<Segment>,
     pub(crate) remediation: Vec<Vec<Segment>>,
     pub(crate) references: Vec<ReferenceLink>,
+    /// Where a declarative check came from (its file), empty for a built-in check.
+    pub(crate) origin: String,
 }
 
 /// A cited source.
@@ -222,7 +224,14 @@ impl DomainPage {
                 .collect(),
             outcomes: outcomes
                 .into_iter()
-                .map(|o| OutcomeView::new(o, input.checks.find(&o.check), rule(&o.check)))
+                .map(|o| {
+                    let mut view = OutcomeView::new(o, input.checks.find(&o.check), rule(&o.check));
+                    view.origin = input
+                        .checks
+                        .origin(&o.check)
+                        .map_or_else(String::new, |c| c.to_string());
+                    view
+                })
                 .collect(),
             probe_problems: probe_problems(d),
             changes: ChangesView::new(input, links, "../", Some(&[d.domain.as_str()])),
@@ -320,6 +329,7 @@ impl OutcomeView {
                     })
                     .collect()
             }),
+            origin: String::new(),
         }
     }
 }
