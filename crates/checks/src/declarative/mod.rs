@@ -29,6 +29,8 @@ mod tree_compile;
 mod tree_leaf;
 #[cfg(test)]
 mod tree_tests;
+#[cfg(test)]
+mod twin_tests;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
