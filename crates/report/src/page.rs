@@ -3,7 +3,7 @@
 //! baseline scores apart from those only reported.
 
 use govscan_model::{
-    CheckComparison, CheckMeta, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
+    CheckCatalog, CheckComparison, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
 };
 use serde::Serialize;
 
@@ -224,14 +224,7 @@ impl DomainPage {
                 .collect(),
             outcomes: outcomes
                 .into_iter()
-                .map(|o| {
-                    let mut view = OutcomeView::new(o, input.checks.find(&o.check), rule(&o.check));
-                    view.origin = input
-                        .checks
-                        .origin(&o.check)
-                        .map_or_else(String::new, |c| c.to_string());
-                    view
-                })
+                .map(|o| OutcomeView::new(o, &input.checks, rule(&o.check)))
                 .collect(),
             probe_problems: probe_problems(d),
             changes: ChangesView::new(input, links, "../", Some(&[d.domain.as_str()])),
@@ -274,11 +267,8 @@ fn counts(outcomes: &[Outcome]) -> Vec<CountView> {
 }
 
 impl OutcomeView {
-    fn new(
-        o: &Outcome,
-        meta: Option<&'static CheckMeta>,
-        rule: Option<&CheckComparison>,
-    ) -> OutcomeView {
+    fn new(o: &Outcome, checks: &CheckCatalog, rule: Option<&CheckComparison>) -> OutcomeView {
+        let meta = checks.find(&o.check);
         let (word, symbol, class) = status_style(o.status);
         let level_word = |level: govscan_model::Level| match level {
             govscan_model::Level::Must => "must",
@@ -329,7 +319,9 @@ impl OutcomeView {
                     })
                     .collect()
             }),
-            origin: String::new(),
+            origin: checks
+                .origin(&o.check)
+                .map_or_else(String::new, ToString::to_string),
         }
     }
 }
