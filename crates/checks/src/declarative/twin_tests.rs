@@ -1,7 +1,8 @@
-//! The declarative twins of `http.referrer-policy` and `http.permissions-policy`
-//! (`examples/checks/`) judge like their built-in checks: over every fixture of the built-in
-//! check, a table of odd header values and a deterministic spread of generated ones, with only
-//! the differences each twin's file states.
+//! The declarative twins of the header checks `http.referrer-policy`,
+//! `http.permissions-policy` and `http.x-content-type-options` (`examples/checks/`) judge like
+//! their built-in checks: over every fixture of the built-in check, a table of odd header
+//! values and a deterministic spread of generated ones, with only the differences each twin's
+//! file states.
 
 use std::path::{Path, PathBuf};
 
@@ -274,6 +275,56 @@ fn the_permissions_policy_twin_judges_like_the_built_in_check() {
         let values: Vec<&str> = fields.iter().map(String::as_str).collect();
         let obs = home_page_with(PERMISSIONS_FIXTURE, "permissions-policy", &values);
         let (built_in, declarative) = both(&PermissionsPolicy, &twin, &obs);
+        assert_eq!(declarative, built_in, "over {values:?}");
+    }
+}
+
+#[test]
+fn the_x_content_type_options_twin_judges_like_the_built_in_check() {
+    use crate::http::x_content_type_options::XContentTypeOptions;
+    let twin = twin("http.x-content-type-options-yaml.yaml");
+    let dir = "fixtures/checks/http/x_content_type_options";
+    over_fixtures(&XContentTypeOptions, &twin, dir, |s| s);
+    let pass = std::fs::read_dir(repo().join(dir))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("pass_"))
+        })
+        .expect("a pass fixture");
+    let pass = pass.strip_prefix(repo()).expect("in the repository");
+    let parts = [
+        "nosniff",
+        "NoSniff",
+        " nosniff ",
+        "\"nosniff\"",
+        "\"a,b\"",
+        "nosniff \"x\"",
+        "sniff",
+        "",
+        " ",
+        "\tnosniff",
+        "nosniff\u{a0}",
+    ];
+    let mut lcg = Lcg(3);
+    for _ in 0..2000 {
+        let fields: Vec<String> = (0..lcg.pick(&["", "1", "22"]).len())
+            .map(|_| {
+                let n = 1 + lcg.pick(&["a", "bb"]).len();
+                (0..n)
+                    .map(|_| lcg.pick(&parts))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        let values: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let obs = home_page_with(
+            pass.to_str().expect("utf-8"),
+            "x-content-type-options",
+            &values,
+        );
+        let (built_in, declarative) = both(&XContentTypeOptions, &twin, &obs);
         assert_eq!(declarative, built_in, "over {values:?}");
     }
 }
