@@ -185,6 +185,12 @@ fn rescore_describes_its_declarative_checks_in_every_output() {
     let pages = domain_pages(&out);
     assert!(pages.contains(OWN_TITLE), "the domain pages describe it");
     assert!(!pages.contains("a check not described in this report"));
+    // Where it came from: the file under the --checks-dir, on its finding and in SARIF.
+    let file = tmp.path().join("own.yaml").display().to_string();
+    assert!(
+        pages.contains(&format!("This is a declarative check from {file}.")),
+        "the finding names its file"
+    );
     let csv = std::fs::read_to_string(out.join("findings.csv")).expect("csv");
     assert!(
         csv.lines()
@@ -194,6 +200,14 @@ fn rescore_describes_its_declarative_checks_in_every_output() {
     let sarif = std::fs::read_to_string(out.join("results.sarif")).expect("sarif");
     assert!(sarif.contains("\"ruleId\": \"http.example-org-header\""));
     assert!(sarif.contains("\"id\": \"http.example-org-header\""));
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("SARIF is JSON");
+    let rule = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "http.example-org-header")
+        .expect("its rule");
+    assert_eq!(rule["properties"]["origin"]["file"], file.as_str());
 }
 
 #[test]

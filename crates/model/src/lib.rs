@@ -19,7 +19,7 @@ pub mod target;
 pub mod terminal;
 pub mod tls_scan;
 
-pub use catalog::CheckCatalog;
+pub use catalog::{CheckCatalog, CheckOrigin};
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
 pub use mail_transport::{

@@ -3,7 +3,7 @@
 //! baseline scores apart from those only reported.
 
 use govscan_model::{
-    CheckComparison, CheckMeta, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
+    CheckCatalog, CheckComparison, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
 };
 use serde::Serialize;
 
@@ -138,6 +138,8 @@ pub(crate) struct OutcomeView {
     pub(crate) rationale: Vec<Segment>,
     pub(crate) remediation: Vec<Vec<Segment>>,
     pub(crate) references: Vec<ReferenceLink>,
+    /// Where a declarative check came from (its file), empty for a built-in check.
+    pub(crate) origin: String,
 }
 
 /// A cited source.
@@ -222,7 +224,7 @@ impl DomainPage {
                 .collect(),
             outcomes: outcomes
                 .into_iter()
-                .map(|o| OutcomeView::new(o, input.checks.find(&o.check), rule(&o.check)))
+                .map(|o| OutcomeView::new(o, &input.checks, rule(&o.check)))
                 .collect(),
             probe_problems: probe_problems(d),
             changes: ChangesView::new(input, links, "../", Some(&[d.domain.as_str()])),
@@ -265,11 +267,8 @@ fn counts(outcomes: &[Outcome]) -> Vec<CountView> {
 }
 
 impl OutcomeView {
-    fn new(
-        o: &Outcome,
-        meta: Option<&'static CheckMeta>,
-        rule: Option<&CheckComparison>,
-    ) -> OutcomeView {
+    fn new(o: &Outcome, checks: &CheckCatalog, rule: Option<&CheckComparison>) -> OutcomeView {
+        let meta = checks.find(&o.check);
         let (word, symbol, class) = status_style(o.status);
         let level_word = |level: govscan_model::Level| match level {
             govscan_model::Level::Must => "must",
@@ -320,6 +319,9 @@ impl OutcomeView {
                     })
                     .collect()
             }),
+            origin: checks
+                .origin(&o.check)
+                .map_or_else(String::new, ToString::to_string),
         }
     }
 }

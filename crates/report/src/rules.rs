@@ -33,6 +33,8 @@ pub(crate) struct ReferenceRow {
     pub(crate) ours_counts: String,
     pub(crate) reference: String,
     pub(crate) behind: bool,
+    /// Where a declarative check came from (its file), empty for a built-in check.
+    pub(crate) origin: String,
 }
 
 /// The baseline in numbers, for the glossary.
@@ -82,6 +84,10 @@ pub(crate) fn reference(input: &ReportInput<'_>) -> ReferenceView {
                     _ => "not measured yet".to_owned(),
                 },
                 behind: matches!((c.share, c.reference_share), (Some(o), Some(r)) if o < r),
+                origin: input
+                    .checks
+                    .origin(&c.check)
+                    .map_or_else(String::new, |o| o.to_string()),
             }
         })
         .collect();

@@ -1,7 +1,7 @@
 //! `results.sarif`: SARIF 2.1.0 for code-scanning dashboards. Rules come from the check
 //! metadata; one result per failed or warned outcome, located at the domain's URL.
 
-use govscan_model::{CheckCatalog, DomainResult, ScanResult, Status};
+use govscan_model::{CheckCatalog, CheckMeta, CheckOrigin, DomainResult, ScanResult, Status};
 use serde::Serialize;
 
 /// The SARIF version written.
@@ -167,14 +167,27 @@ fn rules(checks: &CheckCatalog) -> Vec<Rule> {
                 },
                 help_uri: m.references.first().map(|r| r.url.to_owned()),
                 default_configuration: Configuration { level },
-                properties: serde_json::json!({
-                    "family": m.family.prefix(),
-                    "tags": ["security", m.family.prefix()],
-                    "references": m.references.iter().map(|r| r.url).collect::<Vec<_>>(),
-                }),
+                properties: rule_properties(m, checks.origin(m.id)),
             }
         })
         .collect()
+}
+
+/// A rule's property bag: family, tags, references and, for a declarative check, `origin`
+/// (`file`, and `convertedFrom` when the file says what it was converted from).
+fn rule_properties(m: &CheckMeta, origin: Option<&CheckOrigin>) -> serde_json::Value {
+    let mut properties = serde_json::json!({
+        "family": m.family.prefix(),
+        "tags": ["security", m.family.prefix()],
+        "references": m.references.iter().map(|r| r.url).collect::<Vec<_>>(),
+    });
+    if let Some(o) = origin {
+        properties["origin"] = serde_json::json!({
+            "file": o.file,
+            "convertedFrom": o.converted_from,
+        });
+    }
+    properties
 }
 
 /// One SARIF result per failed or warned outcome of a domain.

@@ -1,7 +1,8 @@
 //! A declarative check (from the repository's `checks/`) is described like a built-in one on
 //! every output: its domain page, the dashboard, `findings.csv` and `results.sarif` take its
 //! title, level and remedy from the check set the report is given, not from the built-in
-//! registry.
+//! registry. Each also names where the check came from (its file, and what it was converted
+//! from), escaped like every other text.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use govscan_checks::CheckSet;
-use govscan_model::{CheckCatalog, Outcome, ScanResult, Status};
+use govscan_model::{CheckCatalog, CheckOrigin, Outcome, ScanResult, Status};
 use govscan_report::{ReportInput, render_report};
 use govscan_score::{Baseline, score_domain};
 use serde_json::{Value, json};
@@ -164,4 +165,119 @@ fn a_declarative_failure_is_a_sarif_result_with_its_rule() {
     assert_eq!(result["ruleIndex"], index);
     let message = result["message"]["text"].as_str().expect("message");
     assert!(message.ends_with(MESSAGE), "{message}");
+}
+
+/// The file name the shipped check is loaded from.
+const FILE: &str = "http.git-metadata-not-exposed.yaml";
+
+/// The shipped catalogue with a hostile origin for the declarative check (a checks directory
+/// may have any name; a converted check's `origin:` is author-written text).
+fn hostile_origin() -> CheckCatalog {
+    shipped().catalog().with_origin(
+        ID,
+        CheckOrigin {
+            file: "/srv/<script>alert(1)</script>/x.yaml".to_owned(),
+            converted_from: Some("Nuclei template \"a\" & <b>b</b>".to_owned()),
+        },
+    )
+}
+
+#[test]
+fn a_declarative_failure_names_its_file_on_its_domain_page() {
+    let baseline = baseline();
+    let scan = scan(&baseline);
+    let catalog = shipped().catalog();
+    let origin = catalog.origin(ID).expect("the shipped check has an origin");
+    assert!(origin.file.ends_with(FILE), "{}", origin.file);
+    let all = files(&scan, &baseline, catalog.clone());
+    let page = domain_page(&all);
+    assert!(
+        page.contains(&format!(
+            "This is a declarative check from {}.",
+            origin.file
+        )),
+        "the finding entry names the file"
+    );
+    // A built-in check's entry says nothing of the kind.
+    assert_eq!(page.matches("This is a declarative check").count(), 1);
+}
+
+#[test]
+fn a_declarative_checks_origin_is_escaped_on_every_page() {
+    let baseline = baseline();
+    let scan = scan(&baseline);
+    let all = files(&scan, &baseline, hostile_origin());
+    let page = domain_page(&all);
+    for html in [page, all["index.html"].as_str()] {
+        assert!(
+            !html.contains("<script>alert(1)"),
+            "raw markup from an origin"
+        );
+        assert!(!html.contains("<b>b</b>"), "raw markup from an origin");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("converted from Nuclei template &quot;a&quot; &amp; &lt;b&gt;"));
+    }
+}
+
+#[test]
+fn the_dashboards_rule_table_names_a_declarative_checks_file() {
+    let baseline = baseline();
+    let scan = scan(&baseline);
+    let catalog = shipped().catalog();
+    let model =
+        govscan_report::dashboard_model(&ReportInput::new(&scan, &baseline, catalog.clone()))
+            .expect("model");
+    let rows = model["reference"]["rows"]
+        .as_array()
+        .expect("reference rows");
+    let row = rows
+        .iter()
+        .find(|r| r["check"] == ID)
+        .expect("in the table");
+    let origin = row["origin"].as_str().expect("origin text");
+    assert!(
+        origin.starts_with("declarative check from ") && origin.ends_with(FILE),
+        "{origin}"
+    );
+    let builtin = rows
+        .iter()
+        .find(|r| r["check"] != ID)
+        .expect("a built-in rule");
+    assert_eq!(builtin["origin"], "", "a built-in check has no origin");
+    let index = &files(&scan, &baseline, catalog)["index.html"];
+    assert!(index.contains(origin));
+}
+
+#[test]
+fn a_declarative_rule_in_sarif_carries_its_origin() {
+    let baseline = baseline();
+    let scan = scan(&baseline);
+    for (checks, file, converted) in [
+        (shipped().catalog(), None, Value::Null),
+        (
+            hostile_origin(),
+            Some("/srv/<script>alert(1)</script>/x.yaml"),
+            json!("Nuclei template \"a\" & <b>b</b>"),
+        ),
+    ] {
+        let sarif: Value =
+            serde_json::from_str(&govscan_report::render_sarif(&scan, &checks).expect("renders"))
+                .expect("JSON");
+        let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .expect("rules");
+        let rule = rules.iter().find(|r| r["id"] == ID).expect("its rule");
+        let origin = &rule["properties"]["origin"];
+        let shown = origin["file"].as_str().expect("file");
+        match file {
+            Some(f) => assert_eq!(shown, f),
+            None => assert!(shown.ends_with(FILE), "{shown}"),
+        }
+        assert_eq!(origin["convertedFrom"], converted);
+        let builtin = rules
+            .iter()
+            .find(|r| r["id"] == "http.hsts")
+            .expect("a built-in rule");
+        assert!(builtin["properties"].get("origin").is_none());
+    }
 }

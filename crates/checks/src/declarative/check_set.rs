@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use govscan_model::{CheckCatalog, Observations, Outcome};
+use govscan_model::{CheckCatalog, CheckOrigin, Observations, Outcome};
 
 use super::{DeclarativeCheck, DeclarativeError, check_files};
 use crate::registry::ALL;
@@ -81,10 +81,20 @@ impl CheckSet {
             .collect()
     }
 
-    /// The metadata of every check, in the order of [`CheckSet::checks`]: what a report of this
+    /// The metadata of every check, in the order of [`CheckSet::checks`], with the origin of
+    /// each declarative check (its file, and what it was converted from): what a report of this
     /// set's results is rendered with.
     pub fn catalog(&self) -> CheckCatalog {
-        CheckCatalog::new(self.checks().iter().map(|c| c.meta()))
+        let catalog = CheckCatalog::new(self.checks().iter().map(|c| c.meta()));
+        self.declarative.iter().fold(catalog, |catalog, check| {
+            catalog.with_origin(
+                check.meta.id,
+                CheckOrigin {
+                    file: check.source.clone(),
+                    converted_from: check.origin.clone(),
+                },
+            )
+        })
     }
 
     /// Every check id, in the order of [`CheckSet::checks`].

@@ -1,18 +1,20 @@
 //! Declarative checks: `checks/*.yaml` files, one check each, that judge data the probes
 //! already collect (see `docs/checks-format.md`).
 //!
-//! A file carries the same metadata as a built-in check and one narrow rule: a response header
-//! of the HTTPS home page (present / absent / matching a regex), TXT records at the domain or
-//! `_dmarc`, or the DMARC record that applies to the domain as `mail.dmarc` finds it (some /
-//! none matching a regex), or a declared same-origin path's status and body.
-//! Files are validated when loaded (unknown keys, bad values and regexes, duplicate ids, ids
-//! that clash with built-in checks, bad family prefixes, non-https references), and every error
-//! names the file and the line. The metadata is leaked to `&'static` so that it is the same
+//! A file carries the same metadata as a built-in check and a rule: a tree (`all`/`any`/`not`
+//! over leaves that read any recorded observation, `tree`, `tree_leaf`, `sources`) or one of
+//! the three original single rules (`rule`: a home-page header, TXT records, a declared path).
+//! Files are validated when loaded (`compile`, `compile_rule`, `tree_compile`,
+//! `params_compile`: unknown keys, bad values and regexes, duplicate ids, ids that clash with
+//! built-in checks, bad family prefixes, non-https references), and every error names the file
+//! and the line. The metadata is leaked to `&'static` (`meta`) so that it is the same
 //! `CheckMeta` as a built-in check's; checks are loaded once per process.
 
 mod check_set;
 mod compile;
+mod compile_rule;
 mod judge;
+mod meta;
 pub mod params;
 mod params_compile;
 mod read_dns;
@@ -24,8 +26,11 @@ pub mod sources;
 mod tests;
 pub mod tree;
 mod tree_compile;
+mod tree_leaf;
 #[cfg(test)]
 mod tree_tests;
+#[cfg(test)]
+mod twin_tests;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -167,7 +172,7 @@ impl DeclarativeCheck {
         }
         .check(&raw)?;
         Ok(DeclarativeCheck {
-            meta: compile::leak_meta(&compiled),
+            meta: meta::leak_meta(&compiled),
             rule: compiled.rule,
             on_mismatch: compiled.on_mismatch,
             source: name_for_errors.to_owned(),

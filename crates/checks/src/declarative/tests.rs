@@ -61,6 +61,30 @@ fn a_valid_check_loads_with_its_metadata() {
 }
 
 #[test]
+fn the_catalog_names_each_declarative_checks_file_and_conversion() {
+    let converted =
+        format!("{VALID}origin: Nuclei template example (example.yaml), severity low\n");
+    let set = CheckSet::from_checks(vec![
+        DeclarativeCheck::from_yaml("examples/checks/t.yaml", &converted).expect("valid"),
+    ])
+    .expect("a set");
+    let catalog = set.catalog();
+    assert_eq!(
+        catalog.origin("http.example-header"),
+        Some(&govscan_model::CheckOrigin {
+            file: "examples/checks/t.yaml".to_owned(),
+            converted_from: Some("Nuclei template example (example.yaml), severity low".to_owned()),
+        })
+    );
+    assert_eq!(
+        catalog.origin("http.hsts"),
+        None,
+        "a built-in check has no origin"
+    );
+    assert!(catalog.find("http.hsts").is_some());
+}
+
+#[test]
 fn every_error_names_the_file_and_line() {
     let cases: Vec<(String, u64, &str)> = vec![
         (format!("{VALID}colour: blue\n"), 14, "colour"),
