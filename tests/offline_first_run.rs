@@ -53,7 +53,7 @@ fn an_offline_first_run_says_what_happened_and_what_to_try() {
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     for words in [
         "THIS SCAN DID NOT MEASURE THE DOMAINS (exit code 3)",
-        &format!("What happened: {HAPPENED}. 2 of 2 domain(s) could not be checked"),
+        &format!("What happened: {HAPPENED}. 2 of 2 domains could not be checked"),
         "nothing listens on 127.0.0.1:9",
         "What to try: Check that this machine is online",
         "/etc/resolv.conf",

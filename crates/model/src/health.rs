@@ -126,12 +126,12 @@ impl ScanHealth {
         (self.smtp_unreachable > 0).then(|| {
             format!(
                 "Outbound SMTP (port 25) appears blocked from the computer that ran the scan: the \
-                 mail servers of {} domain(s) could not be reached on port 25 while other ports \
+                 mail servers of {} could not be reached on port 25 while other ports \
                  worked. This is the scanner's network, not the domains: their mail transport \
                  checks (mail.starttls, mail.starttls-tls, mail.starttls-certificate, mail.dane) \
                  are inconclusive, not failed. Scan from a network that allows outbound port 25, \
                  or pass --no-smtp.",
-                self.smtp_unreachable
+                domains(self.smtp_unreachable)
             )
         })
     }
@@ -176,11 +176,11 @@ impl ScanHealth {
     /// of the scan it cost, and an example.
     pub fn what_happened(&self) -> String {
         let mut text = format!(
-            "{}. {} of {} domain(s) could not be checked because of a problem on the computer \
-             that ran the scan, not on the domains",
+            "{}. {} of {} could not be checked because of a problem on the computer that ran \
+             the scan, not on the domains",
             self.headline(),
             self.not_measured,
-            self.domains
+            domains(self.domains)
         );
         if let Some(cause) = self.causes.first() {
             text.push_str(&format!(" (for example: {cause})"));
@@ -208,6 +208,15 @@ fn main_cause(by_cause: &BTreeMap<ScannerCause, u64>) -> Option<ScannerCause> {
         .filter(|(_, n)| **n > 0)
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
         .map(|(cause, _)| *cause)
+}
+
+/// "1 domain", "3 domains": counts in banners are read by ministers, not parsed.
+pub fn domains(n: u64) -> String {
+    if n == 1 {
+        "1 domain".to_owned()
+    } else {
+        format!("{n} domains")
+    }
 }
 
 #[cfg(test)]
@@ -253,7 +262,7 @@ mod tests {
         assert!(!half.unhealthy, "exactly half is not most");
         assert!(
             half.what_happened()
-                .contains(". 1 of 2 domain(s) could not be checked")
+                .contains(". 1 of 2 domains could not be checked")
         );
         assert_eq!(half.by_cause.get(&ScannerCause::Other), Some(&3));
         assert_eq!(half.main_cause(), Some(ScannerCause::Other));
@@ -278,7 +287,7 @@ mod tests {
             happened.starts_with("No DNS answers from the resolver: this machine may be offline"),
             "{happened}"
         );
-        assert!(happened.contains("2 of 2 domain(s)"), "{happened}");
+        assert!(happened.contains("2 of 2 domains"), "{happened}");
         assert!(health.what_to_try().contains("--resolver"));
         // Stored by an older govscan: no counts, the first example decides.
         let old: ScanHealth = serde_json::from_value(serde_json::json!({

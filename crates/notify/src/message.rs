@@ -139,11 +139,11 @@ impl Notification {
         let health = self.health.as_ref()?;
         Some((
             format!(
-                "What happened: {}. {} of {} domain(s) could not be checked because of a \
-                 problem on the computer that ran the scan, not on the domains.",
+                "What happened: {}. {} of {} could not be checked because of a problem on \
+                 the computer that ran the scan, not on the domains.",
                 health.headline(),
                 health.not_measured,
-                health.domains
+                govscan_model::health::domains(health.domains)
             ),
             format!("What to try: {}", health.what_to_try()),
         ))
