@@ -48,39 +48,24 @@ pub use write::{write_outputs, write_report};
 
 /// The templates, embedded at build time: (name, text).
 const TEMPLATES: [(&str, &str); 3] = [
-    (
-        "index",
-        include_str!("../../../reports/templates/index.hbs"),
-    ),
-    (
-        "domain",
-        include_str!("../../../reports/templates/domain.hbs"),
-    ),
-    ("org", include_str!("../../../reports/templates/org.hbs")),
+    ("index", include_str!("../templates/index.hbs")),
+    ("domain", include_str!("../templates/domain.hbs")),
+    ("org", include_str!("../templates/org.hbs")),
 ];
 /// Partials shared by the pages: (name, text).
 const PARTIALS: [(&str, &str); 5] = [
-    (
-        "style",
-        include_str!("../../../reports/templates/style.css"),
-    ),
-    ("head", include_str!("../../../reports/templates/head.hbs")),
-    ("foot", include_str!("../../../reports/templates/foot.hbs")),
-    (
-        "changes",
-        include_str!("../../../reports/templates/changes.hbs"),
-    ),
-    (
-        "health",
-        include_str!("../../../reports/templates/health.hbs"),
-    ),
+    ("style", include_str!("../templates/style.css")),
+    ("head", include_str!("../templates/head.hbs")),
+    ("foot", include_str!("../templates/foot.hbs")),
+    ("changes", include_str!("../templates/changes.hbs")),
+    ("health", include_str!("../templates/health.hbs")),
 ];
 
 /// Why a report could not be produced.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
-    /// A template did not compile (a defect in `reports/templates`).
+    /// A template did not compile (a defect in `crates/report/templates`).
     #[error("report template is invalid: {0}")]
     Template(#[from] Box<handlebars::TemplateError>),
     /// Rendering failed (strict mode: the template named a missing field).
