@@ -10,7 +10,7 @@ use std::path::Path;
 
 use govscan_probe::{ExcludeList, ExcludeRule, ExcludeTarget, IpNet};
 
-use crate::targets::normalise_domain;
+use govscan_targets::normalise_domain;
 
 /// Largest exclude file read (a blocklist of a few hundred thousand lines).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;

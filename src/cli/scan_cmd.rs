@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use super::args::{FailOn, Format, ScanArgs};
 use super::terminal::errln;
 use super::{CliError, exit, summary};
-use crate::targets;
+use govscan_targets as targets;
 
 /// Runs the scan command and returns its exit code.
 pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
@@ -694,7 +694,7 @@ not a domain
     #[test]
     fn the_target_set_is_normalised() {
         let mut portfolio = Portfolio::default();
-        crate::targets::add_command_line(&mut portfolio, &["Good.Lab.Test.".into()]).expect("add");
+        govscan_targets::add_command_line(&mut portfolio, &["Good.Lab.Test.".into()]).expect("add");
         let config = with_target_set(ProbeConfig::default(), &portfolio);
         assert!(config.allowed_redirect_hosts.contains("good.lab.test"));
     }
