@@ -42,7 +42,7 @@ pub use csv::{CSV_COLUMNS, render_findings_csv};
 pub use input::{HistoryEntry, PreviousScan, ReportInput};
 pub use outdir::{MANIFEST, write_file_atomically};
 pub use sarif::{SARIF_VERSION, render_sarif};
-pub use stream::{DomainLoader, write_report_streamed, write_results_json};
+pub use stream::{DomainLoader, LoadError, write_report_streamed, write_results_json};
 pub use trend::MAX_POINTS as TREND_POINTS;
 pub use write::{write_outputs, write_report};
 
@@ -87,9 +87,17 @@ pub enum ReportError {
         /// Baseline hash.
         sha256: String,
     },
-    /// A domain of the scan could not be loaded (streamed reports).
-    #[error("cannot load a domain of the scan: {0}")]
-    Load(String),
+    /// A domain of the scan could not be loaded, or the loader not opened (streamed reports).
+    #[error(
+        "cannot load a domain of the scan: {}{source}",
+        domain.as_ref().map(|d| format!("{d}: ")).unwrap_or_default()
+    )]
+    Load {
+        /// The domain, when one failed (not the opening of a loader).
+        domain: Option<String>,
+        /// The loader's error (shared: one failed loader fails every domain of its worker).
+        source: std::sync::Arc<dyn std::error::Error + Send + Sync>,
+    },
     /// govscan refused to write there: a sub-directory of the report is a symbolic link or not
     /// a directory.
     #[error("refusing to write into {path}: {reason}")]

@@ -13,7 +13,7 @@ use govscan_model::{OrgKind, Organisation, Portfolio, Target};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-pub use domain::normalise_domain;
+pub use domain::{DomainNameError, normalise_domain};
 pub use selectors::MAX_DKIM_SELECTORS;
 use selectors::dkim_selectors;
 
@@ -160,7 +160,7 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
         for domain in &org.domains {
             let _ = &domain.note;
             let normalised = normalise_domain(&domain.name.value)
-                .map_err(|m| err(Some(domain.name.referenced.line()), m))?;
+                .map_err(|e| err(Some(domain.name.referenced.line()), e.to_string()))?;
             let selectors = dkim_selectors(&normalised, &domain.dkim_selectors)
                 .map_err(|(line, m)| err(line, m))?;
             merge_target(
@@ -272,10 +272,10 @@ pub fn add_command_line(portfolio: &mut Portfolio, domains: &[String]) -> Result
         .map(|(i, t)| (t.domain.clone(), i))
         .collect();
     for raw in domains {
-        let domain = normalise_domain(raw).map_err(|message| TargetError {
+        let domain = normalise_domain(raw).map_err(|e| TargetError {
             origin: "command line".into(),
             line: None,
-            message,
+            message: e.to_string(),
         })?;
         merge_target(portfolio, &mut seen, domain, None, false);
     }
