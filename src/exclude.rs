@@ -10,31 +10,77 @@ use std::path::Path;
 
 use govscan_probe::{ExcludeList, ExcludeRule, ExcludeTarget, IpNet};
 
-use crate::targets::normalise_domain;
+use govscan_targets::normalise_domain;
 
 /// Largest exclude file read (a blocklist of a few hundred thousand lines).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Why an exclude file was refused; every variant names the file (`origin`), an entry also
+/// its line.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExcludeError {
+    /// The file could not be opened or read.
+    #[error("{origin}: cannot read: {source}")]
+    Unreadable {
+        /// The file.
+        origin: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error(
+        "{origin}: larger than {} MiB; an exclude list is one entry per line",
+        MAX_FILE_BYTES >> 20
+    )]
+    TooLarge {
+        /// The file.
+        origin: String,
+    },
+    /// Not UTF-8 text.
+    #[error("{origin}: not UTF-8 text: {source}")]
+    NotUtf8 {
+        /// The file.
+        origin: String,
+        /// Where the text stops being UTF-8.
+        source: std::string::FromUtf8Error,
+    },
+    /// A line that is not an entry.
+    #[error("{origin}:{line}: {message}")]
+    Entry {
+        /// The file.
+        origin: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong, quoting the entry.
+        message: String,
+    },
+}
+
 /// Reads and parses an exclude file.
-pub fn load_file(path: &Path) -> Result<ExcludeList, String> {
+pub fn load_file(path: &Path) -> Result<ExcludeList, ExcludeError> {
     let origin = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| format!("{origin}: cannot read: {e}"))?;
+    let unreadable = |source| ExcludeError::Unreadable {
+        origin: origin.clone(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{origin}: cannot read: {e}"))?;
+        .map_err(unreadable)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "{origin}: larger than {} MiB; an exclude list is one entry per line",
-            MAX_FILE_BYTES >> 20
-        ));
+        return Err(ExcludeError::TooLarge { origin });
     }
-    let text = String::from_utf8(bytes).map_err(|e| format!("{origin}: not UTF-8 text: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|source| ExcludeError::NotUtf8 {
+        origin: origin.clone(),
+        source,
+    })?;
     parse(&origin, &text)
 }
 
 /// Parses the text of an exclude file; `origin` names it in errors and in the entries.
-pub fn parse(origin: &str, text: &str) -> Result<ExcludeList, String> {
+pub fn parse(origin: &str, text: &str) -> Result<ExcludeList, ExcludeError> {
     let mut list = ExcludeList::default();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
@@ -42,7 +88,11 @@ pub fn parse(origin: &str, text: &str) -> Result<ExcludeList, String> {
         if entry.is_empty() {
             continue;
         }
-        let target = entry_target(entry).map_err(|why| format!("{origin}:{line}: {why}"))?;
+        let target = entry_target(entry).map_err(|message| ExcludeError::Entry {
+            origin: origin.to_owned(),
+            line,
+            message,
+        })?;
         list.rules.push(ExcludeRule {
             target,
             origin: format!("{origin}:{line}"),
@@ -121,7 +171,7 @@ mod tests {
             ("bad_name!.example\n", 1, "invalid label"),
             ("1.2.3\n", 1, "numeric label"),
         ] {
-            let err = parse("skip.txt", text).expect_err(text);
+            let err = parse("skip.txt", text).expect_err(text).to_string();
             assert!(err.starts_with(&format!("skip.txt:{line}: ")), "{err}");
             assert!(err.contains(words), "{err}");
         }
@@ -134,6 +184,7 @@ mod tests {
         assert!(
             load_file(&missing)
                 .expect_err("missing")
+                .to_string()
                 .contains("none.txt: cannot read")
         );
         let binary = dir.path().join("bin.txt");
@@ -141,6 +192,7 @@ mod tests {
         assert!(
             load_file(&binary)
                 .expect_err("binary")
+                .to_string()
                 .contains("not UTF-8")
         );
     }

@@ -1,4 +1,5 @@
-//! govscan's command-line layer: arguments, target files, the scan driver and exit codes.
+//! govscan's command-line layer: arguments, the scan driver and exit codes (target files are
+//! read by `govscan-targets`).
 //! All domain logic lives in the workspace crates; this crate is glue.
 
 pub mod cli;
@@ -6,6 +7,5 @@ pub mod exclude;
 pub mod judge;
 pub mod metrics;
 pub mod shard;
-pub mod targets;
 
 pub use judge::judge_domain;

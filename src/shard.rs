@@ -18,10 +18,19 @@ use sha2::{Digest, Sha256};
 /// The largest N accepted.
 pub const MAX_SHARDS: u32 = 10_000;
 
+/// A `--shard` value that is not `K/N` with 1 ≤ K ≤ N ≤ [`MAX_SHARDS`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--shard {text:?}: expected K/N with 1 ≤ K ≤ N ≤ {MAX_SHARDS}, e.g. 1/4")]
+pub struct ShardParseError {
+    /// The value as given.
+    pub text: String,
+}
+
 /// Parses `K/N` (1 ≤ K ≤ N ≤ [`MAX_SHARDS`]).
-pub fn parse_shard(text: &str) -> Result<ShardSpec, String> {
-    let usage =
-        || format!("--shard {text:?}: expected K/N with 1 ≤ K ≤ N ≤ {MAX_SHARDS}, e.g. 1/4");
+pub fn parse_shard(text: &str) -> Result<ShardSpec, ShardParseError> {
+    let usage = || ShardParseError {
+        text: text.to_owned(),
+    };
     let (k, n) = text.trim().split_once('/').ok_or_else(usage)?;
     let number = |s: &str| {
         let s = s.trim();
@@ -95,7 +104,7 @@ mod tests {
             "",
             "99999999999/1",
         ] {
-            let err = parse_shard(bad).expect_err(bad);
+            let err = parse_shard(bad).expect_err(bad).to_string();
             assert!(err.contains("--shard"), "{err}");
         }
     }

@@ -232,7 +232,7 @@ fn yaml_alias_bomb_is_bounded() {
         );
     }
     let nested = billion_laughs("organisations: []\n", "x");
-    let err = govscan::targets::parse("laughs3.yaml", &nested).expect_err("rejected");
+    let err = govscan_targets::parse("laughs3.yaml", &nested).expect_err("rejected");
     assert!(err.to_string().starts_with("laughs3.yaml"), "{err}");
     // Where any shape is accepted, serde-saphyr's default budget (max_events 1,000,000 and
     // max_recorded_anchor_events, counted while replaying aliases) stops the expansion.

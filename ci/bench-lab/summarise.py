@@ -107,8 +107,8 @@ def govscan_results(path: str) -> dict:
     return {
         "scan_phase_s": phase,
         "endpoints": endpoints,
-        "legacy_scan_handshakes": scan_handshakes,
-        "legacy_scan_p50_ms": percentile(scan_ms, 50),
+        "hello_scan_handshakes": scan_handshakes,
+        "hello_scan_p50_ms": percentile(scan_ms, 50),
         "domains_done": len(durations),
         "p50_ms": percentile(durations, 50),
         "p95_ms": percentile(durations, 95),
@@ -177,8 +177,8 @@ def main() -> int:
                  f" carried {r['https_requests']} https requests)"]
         if "domains_done" in r:
             extra.append(f"{r['endpoints']} endpoints; the hand-built-hello scan reports "
-                         f"{r['legacy_scan_handshakes']} handshakes (p50 "
-                         f"{fmt(r['legacy_scan_p50_ms'], 0)} ms per endpoint)")
+                         f"{r['hello_scan_handshakes']} handshakes (p50 "
+                         f"{fmt(r['hello_scan_p50_ms'], 0)} ms per endpoint)")
             extra.append(f"probing and judging {fmt(r['scan_phase_s'], 0)} s of the "
                          f"{fmt(r['wall_s'], 0)} s wall (started_at..finished_at, whole seconds); "
                          "the rest is start-up, history database and report writing")

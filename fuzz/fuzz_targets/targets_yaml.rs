@@ -1,14 +1,12 @@
-//! Fuzzes the target-file parser `govscan::targets::parse`. The file is compiled in directly
-//! (it depends only on the model, serde and idna), so this project need not build the whole CLI.
+//! Fuzzes the target-file parser `govscan_targets::parse` (the `govscan-targets` crate, which
+//! depends only on the model, serde, serde-saphyr and idna, so this project need not build the
+//! whole CLI).
 //!
 //! Invariants: no panic; an error names the origin; every accepted domain is already
 //! normalised, appears once, and belongs to a listed organisation (if any).
 #![no_main]
 
-#[allow(dead_code, unreachable_pub)]
-#[path = "../../src/targets.rs"]
-mod targets;
-
+use govscan_targets as targets;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -15,7 +15,7 @@ use super::data_dirs::baselines_dir;
 use super::rescore_cmd::{known_check_ids, read_scan, rejudge};
 use super::terminal::{errln, outln};
 use super::{CliError, exit};
-use crate::targets;
+use govscan_targets as targets;
 
 /// Runs the baseline command and returns its exit code.
 pub(super) fn run(args: BaselineArgs) -> Result<u8, CliError> {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use govscan_checks::declarative::{DeclarativeCheck, DeclarativeError};
 use govscan_checks::{Check, CheckSet, Context};
 use govscan_model::{ScanResult, Status};
@@ -58,29 +58,31 @@ fn test(
 ) -> Result<u8, CliError> {
     let expect = expect.map(parse_status).transpose()?;
     let check = DeclarativeCheck::load(file)
-        .map_err(|e| CliError::usage(anyhow!("declarative check: {e}")))?;
+        .context("declarative check")
+        .map_err(CliError::usage)?;
     let id = check.meta().id;
     // The file alone (no ./checks), so that it may be a new version of a loaded check.
     let set = CheckSet::from_checks(vec![check])
-        .map_err(|e| CliError::usage(anyhow!("declarative check: {e}")))?;
+        .context("declarative check")
+        .map_err(CliError::usage)?;
     let text = std::fs::read_to_string(observations)
-        .map_err(|e| CliError::usage(anyhow!("{}: {e}", observations.display())))?;
-    let scan: ScanResult = serde_json::from_str(&text).map_err(|e| {
-        CliError::usage(anyhow!(
-            "{}: not a govscan results.json: {e}",
-            observations.display()
-        ))
-    })?;
+        .with_context(|| observations.display().to_string())
+        .map_err(CliError::usage)?;
+    let scan: ScanResult = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a govscan results.json", observations.display()))
+        .map_err(CliError::usage)?;
     let now_unix = time::OffsetDateTime::parse(
         &scan.started_at,
         &time::format_description::well_known::Rfc3339,
     )
     .map(time::OffsetDateTime::unix_timestamp)
-    .map_err(|e| CliError::usage(anyhow!("started_at {:?}: {e}", scan.started_at)))?;
+    .with_context(|| format!("started_at {:?}", scan.started_at))
+    .map_err(CliError::usage)?;
     let mut context = Context::with_now(now_unix);
     if let Some(params) = params {
         let value: serde_json::Value = serde_json::from_str(params)
-            .map_err(|e| CliError::usage(anyhow!("--params: not JSON: {e}")))?;
+            .context("--params: not JSON")
+            .map_err(CliError::usage)?;
         if let Some(decl) = set.find_declarative(id) {
             for (name, v) in value.as_object().into_iter().flatten() {
                 let d = decl
@@ -156,7 +158,8 @@ fn test(
 /// Validates every check file of `dir`; reports every bad file, not only the first.
 fn lint(dir: &Path) -> Result<u8, CliError> {
     let entries = std::fs::read_dir(dir)
-        .map_err(|e| CliError::usage(anyhow!("{}: cannot read directory: {e}", dir.display())))?;
+        .with_context(|| format!("{}: cannot read directory", dir.display()))
+        .map_err(CliError::usage)?;
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())

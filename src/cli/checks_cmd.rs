@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use govscan_checks::CheckSet;
 use govscan_model::{CheckMeta, Level};
 use govscan_score::Baseline;
@@ -26,7 +26,9 @@ fn level_word(level: Level) -> &'static str {
 pub(super) fn load_check_set(dirs: &[PathBuf]) -> Result<CheckSet, CliError> {
     let mut all = super::data_dirs::default_checks_dirs();
     all.extend(dirs.iter().cloned());
-    CheckSet::load(&all).map_err(|e| CliError::usage(anyhow!("declarative check: {e}")))
+    CheckSet::load(&all)
+        .context("declarative check")
+        .map_err(CliError::usage)
 }
 
 /// Runs the checks command.

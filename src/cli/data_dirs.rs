@@ -54,7 +54,7 @@ pub(super) fn baselines_dir(explicit: Option<&Path>) -> PathBuf {
 /// `--baseline ARG`: a file, or the name of a baseline in the baselines directory
 /// (`--baseline netherlands` reads `…/baselines/netherlands.yaml`).
 pub(super) fn load_baseline(arg: &Path) -> Result<Baseline, CliError> {
-    let usage = |e: govscan_score::BaselineError| CliError::usage(anyhow!("{e}"));
+    let usage = |e: govscan_score::BaselineError| CliError::usage(e);
     if arg.is_file() {
         return Baseline::load(arg).map_err(usage);
     }

@@ -9,7 +9,7 @@ use govscan_store::{ScanSummary, Store, StoreError};
 
 use super::args::{Format, HistoryArgs};
 use super::terminal::out;
-use super::{CliError, exit};
+use super::{CliError, Hinted, exit};
 
 /// Runs `govscan history`.
 pub(super) fn run(args: HistoryArgs) -> Result<u8, CliError> {
@@ -94,15 +94,17 @@ pub(super) fn store_error(error: StoreError) -> CliError {
         StoreError::NotADatabase { .. }
         | StoreError::ForeignDatabase { .. }
         | StoreError::TooNew { .. }
-        | StoreError::ScanNotFound { .. } => CliError::usage(anyhow!("{error}")),
-        StoreError::Locked { .. } => CliError::runtime(anyhow!(
-            "{error}\n(another govscan is probably writing a scan; try again when it has finished)"
-        )),
-        StoreError::ScanInProgress { .. } => CliError::runtime(anyhow!(
-            "{error}\n(scans on one database never run side by side: run this one later, or \
-             let it wait with `--wait-lock DURATION`, e.g. `--wait-lock 2h`)"
-        )),
-        other => CliError::runtime(anyhow!("{other}")),
+        | StoreError::ScanNotFound { .. } => CliError::usage(error),
+        StoreError::Locked { .. } => CliError::runtime(Hinted {
+            error,
+            hint: "another govscan is probably writing a scan; try again when it has finished",
+        }),
+        StoreError::ScanInProgress { .. } => CliError::runtime(Hinted {
+            error,
+            hint: "scans on one database never run side by side: run this one later, or \
+                   let it wait with `--wait-lock DURATION`, e.g. `--wait-lock 2h`",
+        }),
+        other => CliError::runtime(other),
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use govscan_store::{MergedScope, ScanHeader, ScanId, ScanScope, ShardScope, Store, StoreError};
 
 use super::args::MergeArgs;
@@ -34,7 +34,8 @@ pub(super) fn run(args: MergeArgs) -> Result<u8, CliError> {
     for path in &args.shards {
         let store = open_existing(path)?;
         let canonical = std::fs::canonicalize(path)
-            .map_err(|e| CliError::usage(anyhow!("{}: {e}", path.display())))?;
+            .with_context(|| format!("{}", path.display()))
+            .map_err(CliError::usage)?;
         if out_canonical.as_ref() == Some(&canonical) {
             return Err(CliError::usage(anyhow!(
                 "{}: this is also the --db that would receive the merged scan; merge into \
@@ -312,7 +313,7 @@ fn write_merged(
             .map_err(|e| match e {
                 // The same domain in two shards: the input is wrong, not the machine.
                 StoreError::InvalidScan { .. } | StoreError::BadStoredValue { .. } => {
-                    CliError::usage(anyhow!("{e}"))
+                    CliError::usage(e)
                 }
                 other => store_error(other),
             })?;

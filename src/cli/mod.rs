@@ -125,6 +125,36 @@ impl CliError {
     }
 }
 
+/// An error with a hint for the operator on the line after it; the error stays its source, so
+/// the cause chain survives.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}\n({hint})")]
+pub struct Hinted<E: std::error::Error + 'static> {
+    /// The error.
+    #[source]
+    pub error: E,
+    /// What the operator can do about it.
+    pub hint: &'static str,
+}
+
+/// The error as one line of text, outermost first (`context: cause: …`, as anyhow's `{:#}`),
+/// except that a cause whose text an outer message already shows is not repeated: many of the
+/// workspace's error types print their source in their own message and also keep it as
+/// `source()`, so the chain survives without saying the same thing twice.
+pub fn error_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
+}
+
 /// True when a panic payload is the printers' [`terminal::StdoutClosed`].
 fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
     payload.is::<terminal::StdoutClosed>()
@@ -189,8 +219,51 @@ fn run_command() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_closed_stdout(&e.error) => ExitCode::from(exit::DONE),
         Err(e) => {
-            terminal::errln!("govscan: error: {:#}", e.error);
+            terminal::errln!("govscan: error: {}", error_text(&e.error));
             ExitCode::from(e.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context as _;
+
+    /// An error that prints its source in its own message, as many of the workspace's do.
+    #[derive(Debug, thiserror::Error)]
+    #[error("db.sqlite: cannot read: {source}")]
+    struct Embeds {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn error_text_keeps_the_chain_and_says_each_cause_once() {
+        let io = || std::io::Error::other("disk on fire");
+        let plain: Result<(), _> = Err(io());
+        let error = plain.context("targets.yaml").expect_err("error");
+        assert_eq!(error_text(&error), "targets.yaml: disk on fire");
+        assert!(
+            error.chain().any(|c| c.is::<std::io::Error>()),
+            "chain kept"
+        );
+        let embedded: Result<(), _> = Err(Embeds { source: io() });
+        let error = embedded.context("writing the report").expect_err("error");
+        assert_eq!(
+            error_text(&error),
+            "writing the report: db.sqlite: cannot read: disk on fire"
+        );
+        let hinted = anyhow::Error::new(Hinted {
+            error: Embeds { source: io() },
+            hint: "try again later",
+        });
+        assert_eq!(
+            error_text(&hinted),
+            "db.sqlite: cannot read: disk on fire\n(try again later)"
+        );
+        assert!(
+            hinted.chain().any(|c| c.is::<std::io::Error>()),
+            "chain kept"
+        );
     }
 }

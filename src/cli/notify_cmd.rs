@@ -4,7 +4,7 @@
 //! `govscan-notify`; a scan that did not measure the domains (unhealthy) is always told, with
 //! what happened and what to try instead of a diff.
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use govscan_model::ScanResult;
 use govscan_notify::{
     DeliveryOptions, Destination, Notification, ScanSide, WebhookOptions, deliver_all,
@@ -42,7 +42,8 @@ pub(super) fn prepare(
         .iter()
         .map(|d| parse_destination(d, format))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CliError::usage(anyhow!("--notify: {e}")))?;
+        .context("--notify")
+        .map_err(CliError::usage)?;
     let report_url = options
         .report_url
         .as_deref()
@@ -52,7 +53,8 @@ pub(super) fn prepare(
     for path in &options.notify_ca_files {
         let certs = CertificateDer::pem_file_iter(path)
             .and_then(|iter| iter.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| CliError::usage(anyhow!("--notify-ca-file {}: {e}", path.display())))?;
+            .with_context(|| format!("--notify-ca-file {}", path.display()))
+            .map_err(CliError::usage)?;
         if certs.is_empty() {
             return Err(CliError::usage(anyhow!(
                 "--notify-ca-file {}: no certificate in the file",

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::anyhow;
+use anyhow::Context as _;
 
 use super::terminal::{errln, outln};
 use super::{CliError, exit};
@@ -16,7 +16,8 @@ const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;
 pub(super) fn run(input: &Path, out: Option<&Path>) -> Result<u8, CliError> {
     let files: Vec<PathBuf> = if input.is_dir() {
         let entries = std::fs::read_dir(input)
-            .map_err(|e| CliError::usage(anyhow!("{}: {e}", input.display())))?;
+            .with_context(|| format!("{}", input.display()))
+            .map_err(CliError::usage)?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -29,21 +30,24 @@ pub(super) fn run(input: &Path, out: Option<&Path>) -> Result<u8, CliError> {
     };
     if let Some(dir) = out {
         std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::runtime(anyhow!("{}: {e}", dir.display())))?;
+            .with_context(|| format!("{}", dir.display()))
+            .map_err(CliError::runtime)?;
     }
     let (mut converted, mut refused) = (0u32, 0u32);
     for file in &files {
         let name = file.display().to_string();
         let len = std::fs::metadata(file)
-            .map_err(|e| CliError::usage(anyhow!("{name}: {e}")))?
+            .with_context(|| name.clone())
+            .map_err(CliError::usage)?
             .len();
         if len > MAX_TEMPLATE_BYTES {
             errln!("{name}: refused: larger than {MAX_TEMPLATE_BYTES} bytes");
             refused += 1;
             continue;
         }
-        let text =
-            std::fs::read_to_string(file).map_err(|e| CliError::usage(anyhow!("{name}: {e}")))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| name.clone())
+            .map_err(CliError::usage)?;
         let base = file
             .file_name()
             .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
@@ -54,7 +58,8 @@ pub(super) fn run(input: &Path, out: Option<&Path>) -> Result<u8, CliError> {
                     Some(dir) => {
                         let path = dir.join(format!("{}.yaml", check.id));
                         std::fs::write(&path, &check.yaml)
-                            .map_err(|e| CliError::runtime(anyhow!("{}: {e}", path.display())))?;
+                            .with_context(|| format!("{}", path.display()))
+                            .map_err(CliError::runtime)?;
                         errln!("{name}: converted to {}", path.display());
                     }
                     None => outln!("---\n{}", check.yaml),

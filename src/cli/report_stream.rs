@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use govscan_model::{CheckCatalog, ScanResult};
-use govscan_report::{DomainLoader, ReportInput};
+use govscan_report::{DomainLoader, LoadError, ReportInput};
 use govscan_score::Baseline;
 use govscan_score::{DiffBuilder, ScanDiff};
 use govscan_store::{ScanId, Store, StoreError};
@@ -20,17 +20,13 @@ struct StoreLoader {
 }
 
 impl DomainLoader for StoreLoader {
-    fn load(&mut self, domain: &str) -> Result<govscan_model::DomainResult, String> {
-        self.store
-            .load_domain(self.id, domain)
-            .map_err(|e| e.to_string())
+    fn load(&mut self, domain: &str) -> Result<govscan_model::DomainResult, LoadError> {
+        Ok(self.store.load_domain(self.id, domain)?)
     }
 }
 
-fn open_loader(path: &Path, id: ScanId) -> Result<StoreLoader, String> {
-    Store::open(path)
-        .map(|store| StoreLoader { store, id })
-        .map_err(|e| e.to_string())
+fn open_loader(path: &Path, id: ScanId) -> Result<StoreLoader, StoreError> {
+    Store::open(path).map(|store| StoreLoader { store, id })
 }
 
 /// Writes the report of complete scan `id` (light form `light`) into `out`, its checks described
@@ -70,15 +66,14 @@ pub(super) fn write_report(
         input = input.with_previous_diff(&previous_light, &previous_baseline, diff);
     }
     let path: PathBuf = store.path().to_path_buf();
-    govscan_report::write_report_streamed(&input, || open_loader(&path, id), out)
+    govscan_report::write_report_streamed(&input, || Ok(open_loader(&path, id)?), out)
         .with_context(|| format!("writing the report to {}", out.display()))
         .map_err(CliError::runtime)
 }
 
 /// Prints the whole results.json document of scan `id` on stdout, one domain at a time.
 pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Result<(), CliError> {
-    let mut loader =
-        open_loader(store.path(), id).map_err(|e| CliError::runtime(anyhow::anyhow!(e)))?;
+    let mut loader = open_loader(store.path(), id).map_err(CliError::runtime)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(super::terminal::JsonTerminalWriter::new(stdout.lock()));
     govscan_report::write_results_json(light, &mut loader, &mut out)

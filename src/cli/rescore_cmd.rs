@@ -88,12 +88,13 @@ fn judged_at(scan: &ScanResult) -> Result<i64, CliError> {
         &time::format_description::well_known::Rfc3339,
     )
     .map(time::OffsetDateTime::unix_timestamp)
-    .map_err(|e| {
-        CliError::usage(anyhow!(
-            "the scan's started_at {:?} is not RFC 3339: {e}",
+    .with_context(|| {
+        format!(
+            "the scan's started_at {:?} is not RFC 3339",
             scan.started_at
-        ))
+        )
     })
+    .map_err(CliError::usage)
 }
 
 /// Judges every domain's stored observations under the baseline's parameters and scores

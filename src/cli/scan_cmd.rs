@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use super::args::{FailOn, Format, ScanArgs};
 use super::terminal::errln;
 use super::{CliError, exit, summary};
-use crate::targets;
+use govscan_targets as targets;
 
 /// Runs the scan command and returns its exit code.
 pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
@@ -185,8 +185,8 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
             Ok(false) => code = exit::FOLLOW_UP_FAILED,
             Err(e) => {
                 errln!(
-                    "govscan: error: notification: {:#} (the scan is saved)",
-                    e.error
+                    "govscan: error: notification: {} (the scan is saved)",
+                    super::error_text(&e.error)
                 );
                 code = exit::FOLLOW_UP_FAILED;
             }
@@ -413,7 +413,8 @@ fn parse_connect(pairs: &[String]) -> Result<BTreeMap<String, Vec<IpAddr>>, CliE
             .split_once('=')
             .ok_or_else(|| CliError::usage(anyhow!("--connect {pair:?}: expected HOST=IP")))?;
         let host = targets::normalise_domain(host)
-            .map_err(|m| CliError::usage(anyhow!("--connect {pair:?}: {m}")))?;
+            .with_context(|| format!("--connect {pair:?}"))
+            .map_err(CliError::usage)?;
         let ip: IpAddr = ip
             .trim_start_matches('[')
             .trim_end_matches(']')
@@ -448,9 +449,7 @@ fn probe_config(args: &ScanArgs) -> Result<ProbeConfig, CliError> {
         max_addresses: args.max_addresses as usize,
         allow_cidrs: parse_allow_cidrs(&args.allow_cidrs)?,
         exclude: match &args.exclude {
-            Some(path) => {
-                crate::exclude::load_file(path).map_err(|e| CliError::usage(anyhow!(e)))?
-            }
+            Some(path) => crate::exclude::load_file(path).map_err(CliError::usage)?,
             None => govscan_probe::ExcludeList::default(),
         },
         ..ProbeConfig::default()
@@ -490,8 +489,7 @@ fn politeness(mut config: ProbeConfig, args: &ScanArgs) -> Result<ProbeConfig, C
         config.smtp.ehlo_name = name.trim().trim_end_matches('.').to_owned();
     }
     if let (Some(vrps), Some(routes)) = (&args.rpki_vrps, &args.ip_to_asn) {
-        let tables = govscan_probe::RpkiTables::load(vrps, routes)
-            .map_err(|e| CliError::usage(anyhow!("{e}")))?;
+        let tables = govscan_probe::RpkiTables::load(vrps, routes).map_err(CliError::usage)?;
         config.rpki = Some(govscan_probe::RpkiData(std::sync::Arc::new(tables)));
     }
     if let Some(max) = args.tls_scan_max_handshakes {
@@ -694,7 +692,7 @@ not a domain
     #[test]
     fn the_target_set_is_normalised() {
         let mut portfolio = Portfolio::default();
-        crate::targets::add_command_line(&mut portfolio, &["Good.Lab.Test.".into()]).expect("add");
+        govscan_targets::add_command_line(&mut portfolio, &["Good.Lab.Test.".into()]).expect("add");
         let config = with_target_set(ProbeConfig::default(), &portfolio);
         assert!(config.allowed_redirect_hosts.contains("good.lab.test"));
     }

@@ -14,6 +14,23 @@ const MAX_URL: usize = 4096;
 /// Largest `@FILE` read.
 const MAX_FILE: u64 = 8 * 1024;
 
+/// Why a destination was refused. Messages never quote a URL read from a file (a secret).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DestinationError {
+    /// Not a usable webhook URL or mail address (the message says why).
+    #[error("{0}")]
+    Invalid(String),
+    /// An `@FILE` that could not be read.
+    #[error("{path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
 /// One place to send a notification.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Destination {
@@ -56,7 +73,10 @@ impl Destination {
 /// `generic`, `slack`, `teams`, `mattermost`; without it, `default_format`), or
 /// `[FORMAT:]@FILE` whose first line that is neither empty nor a `#` comment is one of those
 /// (FORMAT then the default for a URL in the file without a prefix).
-pub fn parse_destination(text: &str, default_format: Format) -> Result<Destination, String> {
+pub fn parse_destination(
+    text: &str,
+    default_format: Format,
+) -> Result<Destination, DestinationError> {
     // `slack:@FILE`: the format here, the URL (the secret) in the file.
     if let Some((prefix, rest)) = text.split_once(':')
         && let Some(format) = Format::from_name(prefix)
@@ -66,9 +86,10 @@ pub fn parse_destination(text: &str, default_format: Format) -> Result<Destinati
     }
     if let Some(path) = text.strip_prefix('@') {
         let line = read_destination_file(Path::new(path))?;
-        return parse_inline(&line, default_format, false).map_err(|e| format!("{path}: {e}"));
+        return parse_inline(&line, default_format, false)
+            .map_err(|e| DestinationError::Invalid(format!("{path}: {e}")));
     }
-    parse_inline(text, default_format, true)
+    parse_inline(text, default_format, true).map_err(DestinationError::Invalid)
 }
 
 /// Parses one destination; errors quote it only when `echo` (never a URL read from a file).
@@ -109,20 +130,24 @@ fn parse_inline(text: &str, default_format: Format, echo: bool) -> Result<Destin
     Ok(Destination::Webhook { url, format })
 }
 
-fn read_destination_file(path: &Path) -> Result<String, String> {
+fn read_destination_file(path: &Path) -> Result<String, DestinationError> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    let unreadable = |source| DestinationError::Unreadable {
+        path: shown.to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() || meta.len() > MAX_FILE {
-        return Err(format!(
+        return Err(DestinationError::Invalid(format!(
             "{shown}: not a file of at most {MAX_FILE} bytes holding a destination"
-        ));
+        )));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let text = std::fs::read_to_string(path).map_err(unreadable)?;
     text.lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_owned)
-        .ok_or_else(|| format!("{shown}: no destination in the file"))
+        .ok_or_else(|| DestinationError::Invalid(format!("{shown}: no destination in the file")))
 }
 
 #[cfg(test)]
@@ -197,7 +222,8 @@ mod tests {
         ));
         std::fs::write(&file, "https://chat.example/hooks/s3cret#x\n").expect("write");
         let e = parse_destination(&format!("@{}", file.display()), Format::Generic)
-            .expect_err("fragment");
+            .expect_err("fragment")
+            .to_string();
         assert!(!e.contains("s3cret"), "{e}");
         assert!(parse_destination("@/nonexistent/govscan-hook", Format::Generic).is_err());
         let _ = std::fs::remove_dir_all(dir);

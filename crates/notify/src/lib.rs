@@ -18,7 +18,7 @@ mod text;
 pub mod webhook;
 
 pub use deliver::{Delivery, DeliveryOptions, deliver_all};
-pub use destination::{Destination, parse_destination};
+pub use destination::{Destination, DestinationError, parse_destination};
 pub use generic::GENERIC_PAYLOAD_VERSION;
 pub use message::{Item, Kind, Notification, ScanSide, Section};
 pub use render::{Format, render_email, render_webhook};

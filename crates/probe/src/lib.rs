@@ -14,8 +14,8 @@ mod dns;
 mod dnssec;
 mod error;
 mod fair;
+pub mod hello_scan;
 mod http;
-pub mod legacy;
 mod mail_policy;
 mod mail_transport;
 mod nameservers;
@@ -559,7 +559,7 @@ impl Prober {
                 ),
             );
         }
-        let options = legacy::ScanOptions {
+        let options = hello_scan::ScanOptions {
             connect_timeout: config.connect_timeout,
             reply_timeout: config.handshake_timeout,
             retries: config.retries,
@@ -570,7 +570,7 @@ impl Prober {
             lanes: u32::try_from(config.per_address).unwrap_or(u32::MAX),
         };
         let addr = std::net::SocketAddr::new(ip, config.https_port);
-        legacy::scan_limited(addr, domain, &options, &self.inner.limits, counter).await
+        hello_scan::scan_limited(addr, domain, &options, &self.inner.limits, counter).await
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use govscan_model::{DheProbe, TlsScan};
-use govscan_probe::legacy::{ScanOptions, scan};
+use govscan_probe::hello_scan::{ScanOptions, scan};
 use govscan_tls_hello::dh::rfc7919_prime;
 use govscan_tls_hello::groups::{FFDHE2048, FFDHE3072, SECP256R1, SECP384R1, X25519};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

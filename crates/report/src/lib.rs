@@ -44,45 +44,30 @@ pub use csv::{CSV_COLUMNS, render_findings_csv};
 pub use input::{HistoryEntry, PreviousScan, ReportInput};
 pub use outdir::{MANIFEST, write_file_atomically};
 pub use sarif::{SARIF_VERSION, render_sarif};
-pub use stream::{DomainLoader, write_report_streamed, write_results_json};
+pub use stream::{DomainLoader, LoadError, write_report_streamed, write_results_json};
 pub use trend::MAX_POINTS as TREND_POINTS;
 pub use write::{write_outputs, write_report};
 
 /// The templates, embedded at build time: (name, text).
 const TEMPLATES: [(&str, &str); 3] = [
-    (
-        "index",
-        include_str!("../../../reports/templates/index.hbs"),
-    ),
-    (
-        "domain",
-        include_str!("../../../reports/templates/domain.hbs"),
-    ),
-    ("org", include_str!("../../../reports/templates/org.hbs")),
+    ("index", include_str!("../templates/index.hbs")),
+    ("domain", include_str!("../templates/domain.hbs")),
+    ("org", include_str!("../templates/org.hbs")),
 ];
 /// Partials shared by the pages: (name, text).
 const PARTIALS: [(&str, &str); 5] = [
-    (
-        "style",
-        include_str!("../../../reports/templates/style.css"),
-    ),
-    ("head", include_str!("../../../reports/templates/head.hbs")),
-    ("foot", include_str!("../../../reports/templates/foot.hbs")),
-    (
-        "changes",
-        include_str!("../../../reports/templates/changes.hbs"),
-    ),
-    (
-        "health",
-        include_str!("../../../reports/templates/health.hbs"),
-    ),
+    ("style", include_str!("../templates/style.css")),
+    ("head", include_str!("../templates/head.hbs")),
+    ("foot", include_str!("../templates/foot.hbs")),
+    ("changes", include_str!("../templates/changes.hbs")),
+    ("health", include_str!("../templates/health.hbs")),
 ];
 
 /// Why a report could not be produced.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
-    /// A template did not compile (a defect in `reports/templates`).
+    /// A template did not compile (a defect in `crates/report/templates`).
     #[error("report template is invalid: {0}")]
     Template(#[from] Box<handlebars::TemplateError>),
     /// Rendering failed (strict mode: the template named a missing field).
@@ -104,9 +89,17 @@ pub enum ReportError {
         /// Baseline hash.
         sha256: String,
     },
-    /// A domain of the scan could not be loaded (streamed reports).
-    #[error("cannot load a domain of the scan: {0}")]
-    Load(String),
+    /// A domain of the scan could not be loaded, or the loader not opened (streamed reports).
+    #[error(
+        "cannot load a domain of the scan: {}{source}",
+        domain.as_ref().map(|d| format!("{d}: ")).unwrap_or_default()
+    )]
+    Load {
+        /// The domain, when one failed (not the opening of a loader).
+        domain: Option<String>,
+        /// The loader's error (shared: one failed loader fails every domain of its worker).
+        source: std::sync::Arc<dyn std::error::Error + Send + Sync>,
+    },
     /// govscan refused to write there: a sub-directory of the report is a symbolic link or not
     /// a directory.
     #[error("refusing to write into {path}: {reason}")]

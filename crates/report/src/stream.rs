@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use govscan_model::{DomainResult, ScanResult};
 use rayon::prelude::*;
@@ -19,10 +20,14 @@ use crate::{
     render_owned, sarif,
 };
 
+/// Why a loader could not be opened or could not load a domain: the loader's own error, kept
+/// whole (its cause chain survives into [`ReportError::Load`]).
+pub type LoadError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Reads whole domains (with observations, messages and evidence) of the scan being reported.
 pub trait DomainLoader {
     /// The whole result of `domain`.
-    fn load(&mut self, domain: &str) -> Result<DomainResult, String>;
+    fn load(&mut self, domain: &str) -> Result<DomainResult, LoadError>;
 }
 
 /// Writes `results.json` of the scan whose light form is `light` to `out`: the header, then
@@ -73,7 +78,7 @@ pub fn write_report_streamed<L, F>(
 ) -> Result<(), ReportError>
 where
     L: DomainLoader,
-    F: Fn() -> Result<L, String> + Sync,
+    F: Fn() -> Result<L, LoadError> + Sync,
 {
     let registry = registry()?;
     let links = Links::new(input.result, &input.rollups);
@@ -158,14 +163,15 @@ where
         .par_iter()
         .zip(input.rollups.domains.par_iter())
         .map_init(
-            || open_loader().map_err(loader_error),
+            || open_loader().map_err(Arc::from),
             |loader, (d, gap)| -> Result<Option<String>, ReportError> {
                 let Some(path) = links.domain(&d.domain) else {
                     return Ok(None);
                 };
-                let loader = loader
-                    .as_mut()
-                    .map_err(|e| ReportError::Load(e.to_string()))?;
+                let loader = loader.as_mut().map_err(|e| ReportError::Load {
+                    domain: None,
+                    source: Arc::clone(e),
+                })?;
                 let full = load(loader, &d.domain)?;
                 let view = WithHealth::new(
                     page::DomainPage::new(input, &links, &full, Some(gap)),
@@ -185,13 +191,17 @@ where
 }
 
 fn load(loader: &mut dyn DomainLoader, domain: &str) -> Result<DomainResult, ReportError> {
-    loader
-        .load(domain)
-        .map_err(|e| ReportError::Load(format!("{domain}: {e}")))
+    loader.load(domain).map_err(|e| ReportError::Load {
+        domain: Some(domain.to_owned()),
+        source: Arc::from(e),
+    })
 }
 
-fn loader_error(e: String) -> ReportError {
-    ReportError::Load(e)
+fn loader_error(e: LoadError) -> ReportError {
+    ReportError::Load {
+        domain: None,
+        source: Arc::from(e),
+    }
 }
 
 /// The header fields of a scan (no domains).

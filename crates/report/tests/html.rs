@@ -94,8 +94,11 @@ fn pages_are_self_contained_and_links_resolve() {
     let baseline = Baseline::builtin_estonia();
     let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
     for template in ["index", "domain", "org", "head", "foot", "changes"] {
-        let text = std::fs::read_to_string(format!("../../reports/templates/{template}.hbs"))
-            .expect("template");
+        let text = std::fs::read_to_string(format!(
+            "{}/templates/{template}.hbs",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("template");
         assert!(
             !text.contains("{{{"),
             "{template}: triple-stash would print scan data unescaped"

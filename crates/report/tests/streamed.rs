@@ -8,17 +8,17 @@ use std::path::Path;
 
 use common::{builtin_checks, sample_result};
 use govscan_model::{DomainResult, ScanResult};
-use govscan_report::{DomainLoader, ReportInput, write_report, write_report_streamed};
+use govscan_report::{DomainLoader, LoadError, ReportInput, write_report, write_report_streamed};
 use govscan_score::Baseline;
 
 struct MapLoader(BTreeMap<String, DomainResult>);
 
 impl DomainLoader for MapLoader {
-    fn load(&mut self, domain: &str) -> Result<DomainResult, String> {
+    fn load(&mut self, domain: &str) -> Result<DomainResult, LoadError> {
         self.0
             .get(domain)
             .cloned()
-            .ok_or_else(|| "not stored".to_owned())
+            .ok_or_else(|| "not stored".into())
     }
 }
 

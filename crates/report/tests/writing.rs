@@ -11,7 +11,7 @@ use std::path::Path;
 use common::{builtin_checks, sample_result};
 use govscan_model::{DomainResult, OrgKind, Organisation, ScanResult};
 use govscan_report::{
-    DomainLoader, MANIFEST, ReportError, ReportInput, render_report, write_report,
+    DomainLoader, LoadError, MANIFEST, ReportError, ReportInput, render_report, write_report,
     write_report_streamed,
 };
 use govscan_score::Baseline;
@@ -24,15 +24,15 @@ struct MapLoader {
 }
 
 impl DomainLoader for MapLoader {
-    fn load(&mut self, domain: &str) -> Result<DomainResult, String> {
+    fn load(&mut self, domain: &str) -> Result<DomainResult, LoadError> {
         self.loads += 1;
         if self.fail_at == Some(self.loads) {
-            return Err("disk unplugged".to_owned());
+            return Err("disk unplugged".into());
         }
         self.domains
             .get(domain)
             .cloned()
-            .ok_or_else(|| "not stored".to_owned())
+            .ok_or_else(|| "not stored".into())
     }
 }
 

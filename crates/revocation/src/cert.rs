@@ -44,11 +44,26 @@ pub struct Cert {
     pub crl_sign: Option<bool>,
 }
 
+/// Bytes that do not parse as a DER X.509 certificate; the parser's error is the source.
+#[derive(Debug)]
+pub struct CertParseError(x509_parser::nom::Err<x509_parser::error::X509Error>);
+
+impl std::fmt::Display for CertParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "certificate does not parse: {}", self.0)
+    }
+}
+
+impl std::error::Error for CertParseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 impl Cert {
     /// Parses a DER certificate.
-    pub fn parse(der: &[u8]) -> Result<Cert, String> {
-        let (_, c) = X509Certificate::from_der(der)
-            .map_err(|e| format!("certificate does not parse: {e}"))?;
+    pub fn parse(der: &[u8]) -> Result<Cert, CertParseError> {
+        let (_, c) = X509Certificate::from_der(der).map_err(CertParseError)?;
         let mut ocsp_urls = Vec::new();
         let mut crl_urls = Vec::new();
         let mut crl_unusable = Vec::new();

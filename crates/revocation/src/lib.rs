@@ -13,7 +13,7 @@ mod signature;
 pub use answer::{
     Answer, CLOCK_SKEW, MAX_AGE_WITHOUT_NEXT_UPDATE, Problem, ProblemKind, fresh, reason_name,
 };
-pub use cert::{Cert, find_issuer, serial_text};
+pub use cert::{Cert, CertParseError, find_issuer, serial_text};
 pub use signature::SignatureCheck;
 
 /// Unix seconds as RFC 3339 UTC; out-of-range values are shown as the raw number.

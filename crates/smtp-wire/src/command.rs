@@ -23,20 +23,64 @@ impl Command<'_> {
     }
 }
 
+/// Why a name cannot be sent in EHLO (RFC 5321 §4.1.3); each variant quotes the name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EhloNameError {
+    /// Bracketed, but not an IPv4 or `IPv6:` address.
+    NotAddressLiteral {
+        /// The name as given.
+        name: String,
+    },
+    /// Empty, or longer than 253 characters.
+    BadLength {
+        /// The name as given.
+        name: String,
+    },
+    /// A label that is empty, longer than 63 characters, or not letters, digits and inner
+    /// hyphens.
+    BadLabel {
+        /// The name as given.
+        name: String,
+        /// The offending label.
+        label: String,
+    },
+}
+
+impl std::fmt::Display for EhloNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EhloNameError::NotAddressLiteral { name } => {
+                write!(f, "{name:?} is not an address literal such as [192.0.2.1]")
+            }
+            EhloNameError::BadLength { name } => write!(f, "{name:?} must be 1 to 253 characters"),
+            EhloNameError::BadLabel { name, label } => write!(
+                f,
+                "{name:?} is not a domain name (label {label:?}); use letters, digits, hyphens and dots"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EhloNameError {}
+
 /// Checks an EHLO name: a domain name (letters, digits, hyphens, dots; labels of 1 to 63
 /// characters, at most 253 in all) or an address literal such as `[192.0.2.1]` (RFC 5321
 /// §4.1.3); anything else (spaces, CR, LF) is refused with the reason.
-pub fn valid_ehlo_name(name: &str) -> Result<(), String> {
+pub fn valid_ehlo_name(name: &str) -> Result<(), EhloNameError> {
     if let Some(inner) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
         let ip = inner.strip_prefix("IPv6:").unwrap_or(inner);
-        return ip
-            .parse::<std::net::IpAddr>()
-            .map(|_| ())
-            .map_err(|_| format!("{name:?} is not an address literal such as [192.0.2.1]"));
+        return ip.parse::<std::net::IpAddr>().map(|_| ()).map_err(|_| {
+            EhloNameError::NotAddressLiteral {
+                name: name.to_owned(),
+            }
+        });
     }
     let bare = name.strip_suffix('.').unwrap_or(name);
     if bare.is_empty() || bare.len() > 253 {
-        return Err(format!("{name:?} must be 1 to 253 characters"));
+        return Err(EhloNameError::BadLength {
+            name: name.to_owned(),
+        });
     }
     for label in bare.split('.') {
         let ok = !label.is_empty()
@@ -47,9 +91,10 @@ pub fn valid_ehlo_name(name: &str) -> Result<(), String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !ok {
-            return Err(format!(
-                "{name:?} is not a domain name (label {label:?}); use letters, digits, hyphens and dots"
-            ));
+            return Err(EhloNameError::BadLabel {
+                name: name.to_owned(),
+                label: label.to_owned(),
+            });
         }
     }
     Ok(())

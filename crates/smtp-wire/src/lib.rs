@@ -7,7 +7,7 @@ mod command;
 mod ehlo;
 mod reply;
 
-pub use command::{Command, valid_ehlo_name};
+pub use command::{Command, EhloNameError, valid_ehlo_name};
 pub use ehlo::{ehlo_keywords, offers};
 pub use reply::{
     KEPT_LINE_CHARS, KEPT_LINES, MAX_LINE_BYTES, MAX_REPLY_BYTES, MAX_REPLY_LINES, Progress, Reply,

@@ -299,11 +299,11 @@ impl Store {
             let domain: String = row.get(0).map_err(fail)?;
             let families: String = row.get(6).map_err(fail)?;
             let (observations, outcomes) = if light {
-                let stub = crate::light::stub_observations(&domain).map_err(|detail| {
+                let stub = crate::light::stub_observations(&domain).map_err(|e| {
                     StoreError::BadStoredValue {
                         path: self.path.clone(),
                         what: format!("light observations of {domain}"),
-                        detail,
+                        detail: format!("the observations model changed shape: {e}"),
                     }
                 })?;
                 (stub, self.load_light_outcomes(id, &domain)?)

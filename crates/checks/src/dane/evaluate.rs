@@ -160,7 +160,7 @@ pub fn evaluate(input: &Input<'_>, chain: &[CertificateDer]) -> Result<Evaluatio
     for (position, c) in chain.iter().enumerate().skip(1) {
         // A certificate above the leaf that cannot be read is left out: it can neither match
         // nor be on a path.
-        if let Ok(cert) = der_bytes(c).and_then(|der| Cert::parse(&der)) {
+        if let Some(cert) = der_bytes(c).ok().and_then(|der| Cert::parse(&der).ok()) {
             presented.push(Presented { position, cert });
         }
     }

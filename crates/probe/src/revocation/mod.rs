@@ -40,7 +40,7 @@ pub(crate) async fn probe(inner: &Inner, tls: &TlsObservation) -> Probed<Revocat
         STANDARD
             .decode(c.der_base64.trim())
             .map_err(|e| e.to_string())
-            .and_then(|d| Cert::parse(&d))
+            .and_then(|d| Cert::parse(&d).map_err(|e| e.to_string()))
     };
     let Some(Ok(leaf)) = tls.chain.first().map(parse) else {
         return Probed::skipped(

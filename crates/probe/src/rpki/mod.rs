@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use govscan_model::{RouteOrigin, RpkiAddress, RpkiObservation, Vrp};
 
-pub use prefix::Prefix;
+pub use prefix::{Prefix, PrefixError};
 use routes::RouteTable;
 use vrps::VrpTable;
 

@@ -4,6 +4,37 @@
 use std::fmt;
 use std::net::IpAddr;
 
+/// Why a text or an address and length are not a prefix; each variant quotes the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PrefixError {
+    /// No `/LENGTH`.
+    #[error("{0:?} is not a prefix (ADDRESS/LENGTH)")]
+    NotAPrefix(String),
+    /// The part before `/` is not an IP address.
+    #[error("{0:?} is not an IP address")]
+    NotAnAddress(String),
+    /// The part after `/` is not a number.
+    #[error("{0:?} is not a prefix length")]
+    NotALength(String),
+    /// Longer than the address family allows.
+    #[error("prefix length {len} is longer than {width} bits")]
+    TooLong {
+        /// The length given.
+        len: u8,
+        /// 32 or 128.
+        width: u8,
+    },
+    /// The address has bits set after the prefix length.
+    #[error("{addr}/{len} has host bits set")]
+    HostBits {
+        /// The address.
+        addr: IpAddr,
+        /// The length.
+        len: u8,
+    },
+}
+
 /// A prefix: the family, the network as a left-aligned 128-bit number, the length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Prefix {
@@ -14,28 +45,28 @@ pub struct Prefix {
 
 impl Prefix {
     /// Parses `a.b.c.d/n` or `x::/n`; host bits must be zero.
-    pub fn parse(text: &str) -> Result<Prefix, String> {
+    pub fn parse(text: &str) -> Result<Prefix, PrefixError> {
         let (addr, len) = text
             .trim()
             .split_once('/')
-            .ok_or_else(|| format!("{text:?} is not a prefix (ADDRESS/LENGTH)"))?;
+            .ok_or_else(|| PrefixError::NotAPrefix(text.to_owned()))?;
         let addr: IpAddr = addr
             .parse()
-            .map_err(|_| format!("{addr:?} is not an IP address"))?;
+            .map_err(|_| PrefixError::NotAnAddress(addr.to_owned()))?;
         let len: u8 = len
             .parse()
-            .map_err(|_| format!("{len:?} is not a prefix length"))?;
+            .map_err(|_| PrefixError::NotALength(len.to_owned()))?;
         Prefix::new(addr, len)
     }
 
     /// The prefix of `addr` and `len`; host bits must be zero.
-    pub fn new(addr: IpAddr, len: u8) -> Result<Prefix, String> {
+    pub fn new(addr: IpAddr, len: u8) -> Result<Prefix, PrefixError> {
         let (network, width) = left_aligned(addr);
         if len > width {
-            return Err(format!("prefix length {len} is longer than {width} bits"));
+            return Err(PrefixError::TooLong { len, width });
         }
         if network & !mask(len) != 0 {
-            return Err(format!("{addr}/{len} has host bits set"));
+            return Err(PrefixError::HostBits { addr, len });
         }
         Ok(Prefix {
             v6: addr.is_ipv6(),

@@ -43,7 +43,10 @@ impl RouteTable {
             };
             let fields: Vec<&str> = content.split_whitespace().collect();
             let (prefix, origin) = match fields.as_slice() {
-                [prefix, origin] => (Prefix::parse(prefix).map_err(fail)?, *origin),
+                [prefix, origin] => (
+                    Prefix::parse(prefix).map_err(|e| fail(e.to_string()))?,
+                    *origin,
+                ),
                 [network, len, origin] => {
                     let addr: IpAddr = network
                         .parse()
@@ -51,7 +54,10 @@ impl RouteTable {
                     let len: u8 = len
                         .parse()
                         .map_err(|_| fail(format!("{len:?} is not a prefix length")))?;
-                    (Prefix::new(addr, len).map_err(fail)?, *origin)
+                    (
+                        Prefix::new(addr, len).map_err(|e| fail(e.to_string()))?,
+                        *origin,
+                    )
                 }
                 _ => {
                     return Err(fail(format!(

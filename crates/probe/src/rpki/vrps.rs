@@ -55,7 +55,7 @@ impl TryFrom<RawRoa> for Roa {
             Asn::Number(n) => n,
             Asn::Text(t) => parse_asn(&t)?,
         };
-        let prefix = Prefix::parse(&raw.prefix)?;
+        let prefix = Prefix::parse(&raw.prefix).map_err(|e| e.to_string())?;
         if raw.max_length < prefix.length() || raw.max_length > prefix.width() {
             return Err(format!(
                 "maxLength {} must be between the prefix length {} and {} ({})",

@@ -29,7 +29,7 @@ use crate::dns::addresses_of;
 use crate::net::{ConnCounter, Failure};
 use crate::partial::Partial;
 use crate::zone_cache::{MAX_ZONE_FACTS, ZoneCache};
-use crate::{Inner, legacy, lock};
+use crate::{Inner, hello_scan, lock};
 use gate::{Port25, SmtpGate};
 
 /// What one (MX host, address) showed, before the port-25 question is applied.
@@ -268,7 +268,7 @@ async fn scan(inner: &Inner, host: &str, ip: IpAddr, counter: &ConnCounter) -> P
     if !config.tls_scan {
         return Probed::skipped("the TLS scan is disabled in the configuration");
     }
-    let options = legacy::ScanOptions {
+    let options = hello_scan::ScanOptions {
         connect_timeout: config.connect_timeout,
         reply_timeout: config.handshake_timeout,
         retries: config.retries,
@@ -278,11 +278,11 @@ async fn scan(inner: &Inner, host: &str, ip: IpAddr, counter: &ConnCounter) -> P
         // One session per MX address at a time (the scan runs in one lane over SMTP anyway).
         lanes: 1,
     };
-    let mail = legacy::MailMode {
+    let mail = hello_scan::MailMode {
         ehlo_name: &config.smtp.ehlo_name,
         step: config.read_timeout,
         gate: &inner.smtp.gate,
     };
     let addr = SocketAddr::new(ip, config.smtp.port);
-    legacy::scan_starttls(addr, host, &options, &inner.limits, counter, mail).await
+    hello_scan::scan_starttls(addr, host, &options, &inner.limits, counter, mail).await
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use govscan_model::{FailureKind, Probed, TlsScan};
-use govscan_probe::legacy::{ScanOptions, scan};
+use govscan_probe::hello_scan::{ScanOptions, scan};
 use rustls::version::{TLS12, TLS13};
 
 fn options() -> ScanOptions {
