@@ -1,7 +1,7 @@
 //! Validation of a parsed declarative check: every rule of the format is enforced here, and
 //! every error names the file and the line of the offending value.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Reference, Status};
+use govscan_model::{CheckMeta, Family, FindingDecl, Level, Need, Reference, Status};
 use regex::{Regex, RegexBuilder};
 use serde_saphyr::Spanned;
 
@@ -35,6 +35,8 @@ pub(super) struct Compiled {
     pub(super) rule: Rule,
     /// Declared parameters.
     pub(super) params: Vec<ParamDecl>,
+    /// Declared findings (see `super::findings`).
+    pub(super) findings: Vec<FindingDecl>,
     /// Message templates (pass, fail) of a tree rule.
     pub(super) messages: (Option<String>, Option<String>),
     /// Where a converted check came from.
@@ -170,7 +172,10 @@ impl Validator<'_> {
             }
             None => None,
         };
+        let engine = super::findings::engine_findings(&rule, on_mismatch, applies_when.is_some());
+        let findings = self.findings(&engine, raw.findings.as_ref())?;
         Ok(Compiled {
+            findings,
             id,
             family,
             title: self.text("title", &raw.title, 200)?,
@@ -515,5 +520,7 @@ pub(super) fn leak_meta(c: &Compiled) -> &'static CheckMeta {
         remediation: leak(&c.remediation),
         references: Box::leak(references.into_boxed_slice()),
         needs: needs_of(&c.rule),
+        findings: Box::leak(c.findings.clone().into_boxed_slice()),
+        params: Box::leak(c.params.clone().into_boxed_slice()),
     }))
 }

@@ -12,6 +12,7 @@
 
 mod check_set;
 mod compile;
+mod findings;
 mod judge;
 pub mod params;
 mod params_compile;

@@ -302,6 +302,9 @@ fn shipped_checks_give_the_fixture_verdicts() {
                 assert_eq!(outcome.finding, want, "{id} {name}: {}", outcome.message);
             }
             assert_eq!(outcome.check, id);
+            if let Some(line) = crate::declared_findings::undeclared(check.meta(), &outcome) {
+                panic!("{name}: {line}");
+            }
             assert!(
                 !outcome.message.is_empty() && !outcome.evidence.is_null(),
                 "{id} {name}"

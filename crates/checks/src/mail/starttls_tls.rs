@@ -4,8 +4,8 @@
 //! hand-built-hello scan run through STARTTLS.
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, Level, MxEndpoint, MxHost, Need, Observations, Outcome, Probed,
-    Reference, Status, TlsScan,
+    CheckMeta, FailureKind, Family, FindingDecl, Level, MxEndpoint, MxHost, Need, Observations,
+    Outcome, Probed, Reference, Status, TlsScan,
 };
 use serde_json::{Map, Value, json};
 
@@ -59,6 +59,44 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsMx],
+    findings: &[
+        FindingDecl {
+            key: "starttls_tls_good",
+            status: Status::Pass,
+            meaning: "after STARTTLS only TLS 1.2/1.3 with sound suites, groups and extensions are accepted",
+        },
+        FindingDecl {
+            key: "legacy_protocols_accepted",
+            status: Status::Fail,
+            meaning: "an MX host accepts a legacy protocol after STARTTLS",
+        },
+        FindingDecl {
+            key: "compression_accepted",
+            status: Status::Fail,
+            meaning: "an MX host accepts TLS compression",
+        },
+        FindingDecl {
+            key: "no_starttls",
+            status: Status::NotApplicable,
+            meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
+        },
+        FindingDecl {
+            key: "no_mail_servers",
+            status: Status::NotApplicable,
+            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
+        },
+        FindingDecl {
+            key: "mx_without_address",
+            status: Status::Inconclusive,
+            meaning: "an MX host has no address to connect to, so it was not probed",
+        },
+        FindingDecl {
+            key: "smtp_unreachable_from_scanner",
+            status: Status::Inconclusive,
+            meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
+        },
+    ],
+    params: &[],
 };
 
 /// The web checks whose rules apply, by the evidence key they report under.
