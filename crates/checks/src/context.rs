@@ -27,7 +27,15 @@ impl Context {
     /// is valid for the declaration, else the declared default. `None` only for a name the
     /// check does not declare, which the test of every check's fixtures rules out.
     fn param(&self, meta: &CheckMeta, name: &str) -> Option<serde_json::Value> {
-        let decl = meta.param(name)?;
+        let decl = meta.param(name);
+        // A check reading a parameter it does not declare is a bug in the check: the fixture
+        // tests run every check in a debug build, where this stops them.
+        debug_assert!(
+            decl.is_some(),
+            "{} reads undeclared parameter {name}",
+            meta.id
+        );
+        let decl = decl?;
         let given = self
             .params
             .get(meta.id)
