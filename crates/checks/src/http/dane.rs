@@ -81,6 +81,11 @@ pub static META: CheckMeta = CheckMeta {
             status: Status::Inconclusive,
             meaning: "the TLSA lookup gave no answer",
         },
+        FindingDecl {
+            key: "tlsa_bogus",
+            status: Status::Info,
+            meaning: "the TLSA answer fails DNSSEC validation: DANE clients cannot read it",
+        },
     ],
     params: &[],
 };

@@ -115,6 +115,11 @@ pub static META: CheckMeta = CheckMeta {
             status: Status::Inconclusive,
             meaning: "an MX host has no address to connect to, so it was not probed",
         },
+        FindingDecl {
+            key: "smtp_unreachable_from_scanner",
+            status: Status::Inconclusive,
+            meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
+        },
     ],
     params: &[],
 };

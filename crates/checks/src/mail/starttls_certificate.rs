@@ -112,6 +112,26 @@ pub static META: CheckMeta = CheckMeta {
             status: Status::Inconclusive,
             meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
         },
+        FindingDecl {
+            key: "key_unrecognised",
+            status: Status::Inconclusive,
+            meaning: "a certificate key of a type govscan cannot rate",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "an MX host sent no certificate, or one that does not parse",
+        },
+        FindingDecl {
+            key: "weak_signature",
+            status: Status::Fail,
+            meaning: "a certificate is signed with a broken algorithm (MD5, SHA-1)",
+        },
+        FindingDecl {
+            key: "signature_unrecognised",
+            status: Status::Inconclusive,
+            meaning: "a signature algorithm govscan cannot rate",
+        },
     ],
     params: &[],
 };

@@ -95,6 +95,71 @@ pub static META: CheckMeta = CheckMeta {
             status: Status::Inconclusive,
             meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
         },
+        FindingDecl {
+            key: "legacy_protocols_unknown",
+            status: Status::Inconclusive,
+            meaning: "whether an MX host accepts a legacy protocol gave no clear answer",
+        },
+        FindingDecl {
+            key: "phase_out_suites",
+            status: Status::Warn,
+            meaning: "an MX host accepts a phase-out cipher suite",
+        },
+        FindingDecl {
+            key: "insufficient_suites",
+            status: Status::Fail,
+            meaning: "an MX host accepts an insufficient cipher suite",
+        },
+        FindingDecl {
+            key: "no_suite_seen",
+            status: Status::Inconclusive,
+            meaning: "an MX host accepted no hand-built hello, so no suite could be rated",
+        },
+        FindingDecl {
+            key: "enumeration_incomplete",
+            status: Status::Inconclusive,
+            meaning: "suite enumeration on an MX host did not finish",
+        },
+        FindingDecl {
+            key: "versions_unknown",
+            status: Status::Inconclusive,
+            meaning: "some protocol versions of an MX host gave no clear answer",
+        },
+        FindingDecl {
+            key: "static_key_exchange",
+            status: Status::Fail,
+            meaning: "an MX host accepts a suite with static RSA key exchange",
+        },
+        FindingDecl {
+            key: "insufficient_groups",
+            status: Status::Fail,
+            meaning: "an MX host accepts an insufficient key-exchange group",
+        },
+        FindingDecl {
+            key: "dh_group_too_small",
+            status: Status::Fail,
+            meaning: "an MX host uses finite-field DH below 2048 bits",
+        },
+        FindingDecl {
+            key: "phase_out_groups",
+            status: Status::Warn,
+            meaning: "an MX host accepts a phase-out key-exchange group",
+        },
+        FindingDecl {
+            key: "groups_unknown",
+            status: Status::Inconclusive,
+            meaning: "key-exchange group enumeration on an MX host gave no clear answer",
+        },
+        FindingDecl {
+            key: "secure_renegotiation_missing",
+            status: Status::Fail,
+            meaning: "an MX host does not support secure renegotiation",
+        },
+        FindingDecl {
+            key: "not_determined",
+            status: Status::Inconclusive,
+            meaning: "the hello scan of an MX host gave no answer on compression or renegotiation",
+        },
     ],
     params: &[],
 };
