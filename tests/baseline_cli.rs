@@ -55,7 +55,7 @@ fn every_registry_check_has_a_rule_and_every_rule_a_check() {
                 "{file}: rule {id} names no registry check"
             );
         }
-        b.validate_against(&ids)
+        b.validate_against(&govscan_checks::CheckSet::builtin().catalog())
             .expect("validates against the registry");
     }
     assert_eq!(
@@ -432,4 +432,49 @@ fn derive_then_rescore_round_trips() {
             .code(),
         Some(2)
     );
+}
+
+const ESTONIA_TEXT: &str = include_str!("../baselines/estonia.yaml");
+
+/// The parameters a baseline gives a built-in check are validated against the check's
+/// declared parameters (`CheckMeta::params`), with the parameter's line.
+#[test]
+fn bad_parameters_are_errors_at_their_line_against_the_declarations() {
+    let line_of = |text: &str, needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i as u64 + 1)
+    };
+    let loc = |e: &govscan_score::BaselineError| e.location().and_then(|l| l.line);
+    // Parameters are judged against what the checks declare, when the baseline is validated
+    // against them (loading alone knows no check).
+    let catalog = govscan_checks::CheckSet::builtin().catalog();
+    let validated =
+        |text: &str| Baseline::from_yaml("e.yaml", text).and_then(|b| b.validate_against(&catalog));
+    validated(ESTONIA_TEXT).expect("the shipped parameters are declared");
+    let unknown = ESTONIA_TEXT.replace("min_max_age: 31536000", "min_max_agee: 31536000");
+    let err = validated(&unknown).expect_err("unknown parameter");
+    assert_eq!(loc(&err), line_of(&unknown, "min_max_agee"), "{err}");
+    assert!(err.to_string().contains("min_max_agee"), "{err}");
+    assert!(err.to_string().contains("accepted: min_max_age"), "{err}");
+
+    let wrong_type = ESTONIA_TEXT.replace("min_max_age: 31536000", "min_max_age: \"one year\"");
+    let err = validated(&wrong_type).expect_err("wrong type");
+    assert_eq!(loc(&err), line_of(&wrong_type, "min_max_age:"), "{err}");
+
+    let out_of_range = ESTONIA_TEXT.replace("warn_days: 30", "warn_days: -1");
+    assert_ne!(out_of_range, ESTONIA_TEXT);
+    assert!(validated(&out_of_range).is_err());
+
+    let takes_none = ESTONIA_TEXT.replace(
+        "  dns.caa:\n    level: optional\n",
+        "  dns.caa:\n    level: optional\n    params:\n      strict: true\n",
+    );
+    assert_ne!(takes_none, ESTONIA_TEXT);
+    let err = validated(&takes_none).expect_err("no parameters");
+    assert!(err.to_string().contains("takes no parameters"), "{err}");
+    assert_eq!(loc(&err), line_of(&takes_none, "strict: true"), "{err}");
+
+    let not_a_mapping = ESTONIA_TEXT.replace("min_max_age: 31536000", "- 1");
+    assert!(Baseline::from_yaml("e.yaml", &not_a_mapping).is_err());
 }

@@ -138,6 +138,13 @@ fn checks_list_and_explain() {
         text.contains("http.hsts") && text.contains("How to fix it") && text.contains("https://"),
         "{text}"
     );
+    // The declared parameters and findings, from the check's metadata.
+    assert!(
+        text.contains("min_max_age (default 31536000)")
+            && text.contains("max_age_below_minimum (warn)")
+            && text.contains("\nFindings\n"),
+        "{text}"
+    );
     assert_eq!(
         govscan(&["checks", "explain", "no.such-check"])
             .status

@@ -13,7 +13,8 @@ fuzz_target!(|bytes: &[u8]| {
         Ok(baseline) => {
             let _ = baseline.params();
             let _ = baseline.reference();
-            let _ = baseline.validate_against(&[]);
+            let _ = baseline.validate_against(&govscan_model::CheckCatalog::default());
+            let _ = baseline.validate_against(&govscan_checks::CheckSet::builtin().catalog());
         }
         Err(error) => {
             let message = error.to_string();

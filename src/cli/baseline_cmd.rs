@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow};
+use govscan_model::CheckCatalog;
 use govscan_score::{
     Baseline, Origin, ReferenceProvenance, RuleLevel, Strength, measure, sha256_hex,
     write_reference,
@@ -12,7 +13,7 @@ use govscan_score::{
 
 use super::args::{BaselineAction, BaselineArgs, Format};
 use super::data_dirs::baselines_dir;
-use super::rescore_cmd::{known_check_ids, read_scan, rejudge};
+use super::rescore_cmd::{builtin_catalog, read_scan, rejudge};
 use super::terminal::{errln, outln};
 use super::{CliError, exit};
 use govscan_targets as targets;
@@ -209,7 +210,7 @@ fn show(baseline: &str, dir: &Path, format: Format) -> Result<u8, CliError> {
 }
 
 /// Loads one file and checks it against the registry; prints the outcome.
-fn validate_one(path: &Path, known: &[&str]) -> bool {
+fn validate_one(path: &Path, known: &CheckCatalog) -> bool {
     match Baseline::load(path).and_then(|b| b.validate_against(known).map(|()| b)) {
         Ok(b) => {
             outln!(
@@ -229,8 +230,9 @@ fn validate_one(path: &Path, known: &[&str]) -> bool {
     }
 }
 
-fn report_unruled(b: &Baseline, known: &[&str]) {
-    let unruled = b.unruled_checks(known);
+fn report_unruled(b: &Baseline, known: &CheckCatalog) {
+    let ids: Vec<&str> = known.iter().map(|m| m.id).collect();
+    let unruled = b.unruled_checks(&ids);
     if !unruled.is_empty() {
         outln!(
             "  note: no rule for {} (these run and are reported, not scored)",
@@ -240,7 +242,7 @@ fn report_unruled(b: &Baseline, known: &[&str]) {
 }
 
 fn validate(files: &[PathBuf], dir: &Path) -> Result<u8, CliError> {
-    let known = known_check_ids();
+    let known = builtin_catalog();
     let mut ok = true;
     if files.is_empty() {
         let builtin = Baseline::builtin_estonia();
@@ -279,7 +281,7 @@ fn derive(
     let file_name = baseline_path.display().to_string();
     let baseline = Baseline::from_yaml(&file_name, &text).map_err(CliError::usage)?;
     baseline
-        .validate_against(&known_check_ids())
+        .validate_against(&builtin_catalog())
         .map_err(CliError::usage)?;
 
     let targets_path = targets_path

@@ -83,18 +83,13 @@ fn test(
         let value: serde_json::Value = serde_json::from_str(params)
             .context("--params: not JSON")
             .map_err(CliError::usage)?;
-        if let Some(decl) = set.find_declarative(id) {
-            for (name, v) in value.as_object().into_iter().flatten() {
-                let d = decl
-                    .params()
-                    .iter()
-                    .find(|d| &d.name == name)
-                    .ok_or_else(|| {
-                        CliError::usage(anyhow!("--params: {id} declares no parameter {name:?}"))
-                    })?;
-                d.validate(v)
-                    .map_err(|e| CliError::usage(anyhow!("--params: {e}")))?;
-            }
+        // Built-in and declarative checks declare their parameters the same way.
+        if let Some(check) = set.find(id) {
+            let given = value
+                .as_object()
+                .ok_or_else(|| CliError::usage(anyhow!("--params: not a JSON object")))?;
+            govscan_model::validate_params(id, check.meta().params, given)
+                .map_err(|(_, e)| CliError::usage(anyhow!("--params: {e}")))?;
         }
         context.params.insert(id.to_owned(), value);
     }

@@ -107,6 +107,21 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
                         "\nHow to fix it\n  {}",
                         meta.remediation.replace('\n', "\n  ")
                     );
+                    if !meta.params.is_empty() {
+                        outln!("\nParameters (set in the baseline rule's params:)");
+                        for p in meta.params {
+                            let doc = if p.doc.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", p.doc)
+                            };
+                            outln!("  - {} (default {}){doc}", p.name, p.default_json());
+                        }
+                    }
+                    outln!("\nFindings");
+                    for f in meta.findings {
+                        outln!("  - {} ({}): {}", f.key, f.status.as_str(), f.meaning);
+                    }
                     outln!("\nReferences");
                     for r in meta.references {
                         outln!("  - {}: {}", r.title, r.url);

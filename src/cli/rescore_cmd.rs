@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use anyhow::{Context as _, anyhow};
+use anyhow::Context as _;
 use govscan_checks::{CheckSet, Context};
-use govscan_model::{Rollups, ScanResult};
+use govscan_model::{CheckCatalog, Rollups, ScanResult};
 use govscan_score::{Baseline, SCORING_VERSION, roll_up};
 
 use super::args::{Format, RescoreArgs};
@@ -18,10 +18,7 @@ use super::{CliError, exit, summary};
 pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
     let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
     let before = read_scan(&args.scan)?;
-    let baseline = load_baseline(args.baseline.as_deref(), &checks.ids())?;
-    checks
-        .validate_baseline_params(&baseline.params())
-        .map_err(|e| CliError::usage(anyhow!("baseline {}: {e}", baseline.id)))?;
+    let baseline = load_baseline(args.baseline.as_deref(), &checks.catalog())?;
     let after = rejudge_with(&before, &baseline, &checks)?;
     if let Some(out) = &args.out {
         // The report computes its roll-ups under the baseline the scan was judged under.
@@ -58,14 +55,15 @@ pub(super) fn read_scan(path: &Path) -> Result<ScanResult, CliError> {
 
 /// Loads a baseline (default: the built-in Estonia one) and checks it against the registry.
 /// Checks that run but have no rule are named on stderr: they are reported, not scored.
-/// `known` is every check id: built-in and declarative.
-fn load_baseline(path: Option<&Path>, known: &[&str]) -> Result<Baseline, CliError> {
+/// `known` is every check: built-in and declarative, with the parameters each declares.
+fn load_baseline(path: Option<&Path>, known: &CheckCatalog) -> Result<Baseline, CliError> {
     let baseline = match path {
         Some(path) => super::data_dirs::load_baseline(path)?,
         None => Baseline::builtin_estonia(),
     };
     baseline.validate_against(known).map_err(CliError::usage)?;
-    let unruled = baseline.unruled_checks(known);
+    let ids: Vec<&str> = known.iter().map(|m| m.id).collect();
+    let unruled = baseline.unruled_checks(&ids);
     if !unruled.is_empty() {
         errln!(
             "govscan: note: baseline {} has no rule for {}; these run and are reported but not scored",
@@ -76,9 +74,9 @@ fn load_baseline(path: Option<&Path>, known: &[&str]) -> Result<Baseline, CliErr
     Ok(baseline)
 }
 
-/// Every check id in the registry.
-pub(super) fn known_check_ids() -> Vec<&'static str> {
-    govscan_checks::ALL.iter().map(|c| c.meta().id).collect()
+/// Every built-in check, with what each declares.
+pub(super) fn builtin_catalog() -> CheckCatalog {
+    govscan_checks::CheckSet::builtin().catalog()
 }
 
 /// The scan's start as Unix seconds: the "now" checks are judged at.

@@ -386,11 +386,9 @@ fn load_baseline(path: Option<&Path>, checks: &CheckSet) -> Result<Baseline, Cli
         None => Baseline::builtin_estonia(),
     };
     // Declarative checks count as known: a baseline may score them.
-    let known = checks.ids();
-    baseline.validate_against(&known).map_err(CliError::usage)?;
-    checks
-        .validate_baseline_params(&baseline.params())
-        .map_err(|e| CliError::usage(anyhow!("baseline {}: {e}", baseline.id)))?;
+    baseline
+        .validate_against(&checks.catalog())
+        .map_err(CliError::usage)?;
     Ok(baseline)
 }
 

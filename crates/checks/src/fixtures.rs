@@ -149,6 +149,9 @@ pub(crate) fn assert_fixtures(check: &dyn Check) {
         if let Some(want) = expect["finding"].as_str() {
             assert_eq!(outcome.finding, want, "{id} {name}: {}", outcome.message);
         }
+        if let Some(line) = crate::declared_findings::undeclared(check.meta(), &outcome) {
+            panic!("{name}: {line}");
+        }
         assert!(!outcome.message.is_empty(), "{id} {name}: empty message");
         assert!(!outcome.evidence.is_null(), "{id} {name}: no evidence");
     }

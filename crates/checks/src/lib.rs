@@ -37,6 +37,8 @@ pub trait Check: Sync {
 }
 
 #[cfg(test)]
+mod declared_findings;
+#[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
 mod nuclei_tests;

@@ -93,9 +93,11 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
     ALL.iter().copied().find(|c| c.meta().id == id)
 }
 
-/// The Markdown table of `docs/checks/README.md` (id, title, level), generated from `META`.
+/// The Markdown table of `docs/checks/README.md` (id, title, level, the baseline parameters
+/// with their defaults), generated from `META`.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| id | title | level |\n|---|---|---|\n");
+    let mut out =
+        String::from("| id | title | level | parameters (default) |\n|---|---|---|---|\n");
     for check in ALL {
         let meta = check.meta();
         let level = match meta.level {
@@ -103,10 +105,16 @@ pub fn markdown_table() -> String {
             govscan_model::Level::Should => "should",
             govscan_model::Level::May => "may",
         };
+        let params: Vec<String> = meta
+            .params
+            .iter()
+            .map(|p| format!("`{}` ({})", p.name, p.default_json()))
+            .collect();
         out.push_str(&format!(
-            "| `{}` | {} | {level} |\n",
+            "| `{}` | {} | {level} | {} |\n",
             meta.id,
-            meta.title.replace('|', "\\|")
+            meta.title.replace('|', "\\|"),
+            params.join(", ").replace('|', "\\|")
         ));
     }
     out

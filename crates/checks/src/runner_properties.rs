@@ -376,6 +376,8 @@ proptest! {
         }
         prop_assume!(applied);
         let outcome = evaluate_one(check, &mutated, ctx);
+        let undeclared = crate::declared_findings::undeclared(check.meta(), &outcome);
+        prop_assert!(undeclared.is_none(), "{:?}", undeclared);
         prop_assert_ne!(
             outcome.status,
             Status::Pass,
@@ -408,6 +410,8 @@ proptest! {
                 continue;
             }
             let after = evaluate_one(*check, &mutated, ctx);
+            let undeclared = crate::declared_findings::undeclared(check.meta(), &after);
+            prop_assert!(undeclared.is_none(), "{:?}", undeclared);
             prop_assert_ne!(
                 after.status,
                 Status::Fail,

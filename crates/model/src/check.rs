@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::declared::{FindingDecl, ParamDecl};
+use crate::outcome::Status;
+
 /// A family of checks; the first part of every check id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,4 +137,35 @@ pub struct CheckMeta {
     pub references: &'static [Reference],
     /// Probe data the check reads.
     pub needs: &'static [Need],
+    /// Every finding the check itself can emit (the runner's own, [`crate::RUNNER_FINDINGS`],
+    /// come on top); a test runs every check over every fixture and fails on an undeclared
+    /// (finding, status).
+    pub findings: &'static [FindingDecl],
+    /// The baseline parameters the check reads; a baseline giving any other, or a value out
+    /// of bounds, is rejected. The check reads defaults from here, never from a literal.
+    pub params: &'static [ParamDecl],
+}
+
+impl CheckMeta {
+    /// The declared finding with this key, if any (the check's own, then the runner's).
+    pub fn finding(&self, key: &str) -> Option<&'static FindingDecl> {
+        self.findings
+            .iter()
+            .chain(crate::declared::RUNNER_FINDINGS)
+            .find(|f| f.key == key)
+    }
+
+    /// True when the check (or the runner, for every check) declares this finding with this
+    /// status.
+    pub fn declares(&self, key: &str, status: Status) -> bool {
+        self.findings
+            .iter()
+            .chain(crate::declared::RUNNER_FINDINGS)
+            .any(|f| f.key == key && f.status == status)
+    }
+
+    /// The declared parameter with this name, if any.
+    pub fn param(&self, name: &str) -> Option<&'static ParamDecl> {
+        self.params.iter().find(|p| p.name == name)
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod declared;
 pub mod health;
 pub mod mail_transport;
 pub mod observation;
@@ -21,6 +22,9 @@ pub mod tls_scan;
 
 pub use catalog::{CheckCatalog, CheckOrigin};
 pub use check::{CheckMeta, Family, Level, Need, Reference};
+pub use declared::{
+    FindingDecl, MAX_PARAM_TEXT, ParamDecl, ParamKind, ParamValue, RUNNER_FINDINGS, validate_params,
+};
 pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
 pub use mail_transport::{
     DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,

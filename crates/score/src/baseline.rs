@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use govscan_model::{BaselineRef, Family};
+use govscan_model::{BaselineRef, CheckCatalog, Family};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -23,20 +23,6 @@ pub const MAX_WEIGHT: f64 = 1000.0;
 
 /// The Estonia baseline shipped with govscan.
 const BUILTIN_ESTONIA: &str = include_str!("../../../baselines/estonia.yaml");
-
-/// True for the id of a built-in check: the built-in Estonia baseline has a rule for every
-/// built-in check and for nothing else (enforced by the tests of both crates).
-pub(crate) fn is_builtin_check(id: &str) -> bool {
-    static IDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    IDS.get_or_init(|| {
-        // Parsed without validation (validation calls back here).
-        serde_saphyr::from_str::<RawBaseline>(BUILTIN_ESTONIA)
-            .map(|raw| raw.rules.into_keys().collect())
-            .unwrap_or_default()
-    })
-    .iter()
-    .any(|known| known == id)
-}
 
 /// A loaded and validated baseline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,6 +52,10 @@ pub struct Baseline {
     /// Check id → 1-based line of its rule in the file, for errors found later.
     #[serde(skip)]
     rule_lines: BTreeMap<String, u64>,
+    /// (check id, parameter name) → 1-based line of the parameter, for errors found when the
+    /// parameters are validated against the checks' declarations.
+    #[serde(skip)]
+    param_lines: BTreeMap<(String, String), u64>,
 }
 
 /// How one check counts in the score.
@@ -266,6 +256,22 @@ impl Baseline {
             .keys()
             .filter_map(|check| finder.rule_line(check).map(|line| (check.clone(), line)))
             .collect();
+        let param_lines = raw
+            .rules
+            .iter()
+            .flat_map(|(check, rule)| {
+                let names = rule.params.as_ref().and_then(serde_json::Value::as_object);
+                names
+                    .into_iter()
+                    .flat_map(move |map| map.keys().map(move |name| (check.clone(), name.clone())))
+            })
+            .filter_map(|(check, name)| {
+                let line = finder
+                    .rule_field_line(&check, &name)
+                    .or_else(|| finder.rule_field_line(&check, "params"))?;
+                Some(((check, name), line))
+            })
+            .collect();
         Ok(Baseline {
             id: raw.id,
             version: raw.version,
@@ -278,6 +284,7 @@ impl Baseline {
             reference: raw.reference,
             context: raw.context,
             rule_lines,
+            param_lines,
         })
     }
 
@@ -307,27 +314,54 @@ impl Baseline {
         }
     }
 
-    /// Checks the rules against the checks that exist. A rule for an unknown check id is an
-    /// error (naming the line). Known checks without a rule are NOT an error: they run and are
-    /// reported but not scored; list them with [`Baseline::unruled_checks`].
-    pub fn validate_against(&self, known_check_ids: &[&str]) -> Result<(), BaselineError> {
+    /// Checks the rules against the checks that exist (built-in and declarative, with what
+    /// each declares). A rule for an unknown check id is an error (naming the line), and so is
+    /// a parameter the check does not declare or a value of the wrong type or out of its
+    /// declared bounds (naming the parameter's line): a silently ignored parameter would make
+    /// a baseline say something the scan does not do. Known checks without a rule are NOT an
+    /// error: they run and are reported but not scored; list them with
+    /// [`Baseline::unruled_checks`].
+    pub fn validate_against(&self, checks: &CheckCatalog) -> Result<(), BaselineError> {
         let unknown: Vec<&str> = self
             .rules
             .keys()
             .map(String::as_str)
-            .filter(|id| !known_check_ids.contains(id))
+            .filter(|id| checks.find(id).is_none())
             .collect();
-        let Some(first) = unknown.first() else {
-            return Ok(());
-        };
-        Err(BaselineError::Invalid {
-            at: Location {
-                file: self.file.clone(),
-                line: self.rule_lines.get(*first).copied(),
-                column: None,
-            },
-            message: format!("rule for unknown check id(s): {}", unknown.join(", ")),
-        })
+        if let Some(first) = unknown.first() {
+            return Err(BaselineError::Invalid {
+                at: self.location(self.rule_lines.get(*first).copied()),
+                message: format!("rule for unknown check id(s): {}", unknown.join(", ")),
+            });
+        }
+        for (id, rule) in &self.rules {
+            let (Some(meta), Some(given)) = (
+                checks.find(id),
+                rule.params.as_ref().and_then(serde_json::Value::as_object),
+            ) else {
+                continue;
+            };
+            if let Err((name, message)) = govscan_model::validate_params(id, meta.params, given) {
+                let line = self
+                    .param_lines
+                    .get(&(id.clone(), name))
+                    .or_else(|| self.rule_lines.get(id))
+                    .copied();
+                return Err(BaselineError::Invalid {
+                    at: self.location(line),
+                    message,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn location(&self, line: Option<u64>) -> Location {
+        Location {
+            file: self.file.clone(),
+            line,
+            column: None,
+        }
     }
 
     /// Known checks that have no rule in this baseline (they are not scored), sorted.
@@ -523,21 +557,13 @@ fn validate_rule(check: &str, rule: &Rule, finder: &LineFinder<'_>) -> Result<()
             ),
         ));
     }
-    if let Some(params) = &rule.params {
-        let Some(map) = params.as_object() else {
-            return Err(finder.invalid(
-                finder.rule_field_line(check, "params"),
-                format!("{check}: params must be a mapping of name: value"),
-            ));
-        };
-        if let Err((name, message)) = crate::params::check_params(check, map) {
-            return Err(finder.invalid(
-                finder
-                    .rule_field_line(check, &name)
-                    .or_else(|| finder.rule_field_line(check, "params")),
-                message,
-            ));
-        }
+    // Names and values are validated against the check's declared parameters by
+    // `Baseline::validate_against`, which knows the checks.
+    if rule.params.as_ref().is_some_and(|p| !p.is_object()) {
+        return Err(finder.invalid(
+            finder.rule_field_line(check, "params"),
+            format!("{check}: params must be a mapping of name: value"),
+        ));
     }
     let source = &rule.source;
     if !source.url.starts_with("https://") {

@@ -9,7 +9,6 @@ pub mod diff;
 mod domain;
 mod error;
 mod fixes;
-mod params;
 mod reference;
 mod rollup;
 mod scoring;

@@ -1,6 +1,8 @@
 //! Tests of baseline loading, validation and scoring.
 
-use govscan_model::{Family, Outcome, Status};
+use govscan_model::{
+    CheckCatalog, CheckMeta, Family, Level, Outcome, ParamDecl, ParamKind, ParamValue, Status,
+};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -26,6 +28,56 @@ pub(crate) const ESTONIA_CHECKS: [&str; 12] = [
 
 /// The built-in Estonia baseline cut down to its first 12 rules (weights summing to 68): the
 /// worked examples in docs/scoring.md use these, so they stay valid as rules are added.
+/// A catalogue of checks with these ids, each declaring the parameters the built-in Estonia
+/// baseline gives it (any integer or boolean): these tests are about check ids; parameters are
+/// validated against the real checks' declarations in the root crate's tests (the score crate
+/// does not depend on the checks).
+pub(crate) fn catalog(ids: &[&str]) -> CheckCatalog {
+    let baseline = Baseline::builtin_estonia();
+    CheckCatalog::new(ids.iter().map(|id| {
+        let id: &'static str = Box::leak(id.to_string().into_boxed_str());
+        let family = id
+            .split_once('.')
+            .and_then(|(prefix, _)| Family::from_prefix(prefix))
+            .unwrap_or(Family::Http);
+        let given = baseline
+            .rules
+            .get(id)
+            .and_then(|r| r.params.as_ref())
+            .and_then(serde_json::Value::as_object);
+        let params: Vec<ParamDecl> = given
+            .into_iter()
+            .flatten()
+            .map(|(name, value)| ParamDecl {
+                name: Box::leak(name.clone().into_boxed_str()),
+                kind: if value.is_boolean() {
+                    ParamKind::Bool
+                } else {
+                    ParamKind::Integer {
+                        min: i64::MIN,
+                        max: i64::MAX,
+                    }
+                },
+                default: ParamValue::Bool(false),
+                doc: "",
+            })
+            .collect();
+        let meta: &'static CheckMeta = Box::leak(Box::new(CheckMeta {
+            id,
+            family,
+            title: id,
+            level: Level::Must,
+            rationale: "",
+            remediation: "",
+            references: &[],
+            needs: &[],
+            findings: &[],
+            params: Box::leak(params.into_boxed_slice()),
+        }));
+        meta
+    }))
+}
+
 pub(crate) fn first_cut() -> Baseline {
     let mut b = Baseline::builtin_estonia();
     b.rules
@@ -85,10 +137,10 @@ fn builtin_estonia_loads_with_the_agreed_rules() {
     // TLS 1.3 is recommended, not required (RIA keeps TLS 1.2 for ID-card auth).
     assert_eq!(b.rules["tls.tls13-supported"].level, RuleLevel::Recommended);
     let ids: Vec<&str> = b.rules.keys().map(String::as_str).collect();
-    b.validate_against(&ids)
+    b.validate_against(&catalog(&ids))
         .expect("all rules name known checks");
     assert!(
-        b.validate_against(&ESTONIA_CHECKS).is_err(),
+        b.validate_against(&catalog(&ESTONIA_CHECKS)).is_err(),
         "more rules than the first cut"
     );
 }
@@ -247,7 +299,9 @@ fn validate_against_rejects_unknown_ids_and_lists_unruled() {
         .copied()
         .filter(|id| *id != "dns.caa")
         .collect();
-    let err = b.validate_against(&known).expect_err("must be rejected");
+    let err = b
+        .validate_against(&catalog(&known))
+        .expect_err("must be rejected");
     let text = err.to_string();
     assert!(text.contains("dns.caa"), "{text}");
     let caa_line = include_str!("../../../baselines/estonia.yaml")
@@ -258,7 +312,7 @@ fn validate_against_rejects_unknown_ids_and_lists_unruled() {
 
     let mut more = ESTONIA_CHECKS.to_vec();
     more.push("tls.legacy-disabled");
-    b.validate_against(&more)
+    b.validate_against(&catalog(&more))
         .expect("extra known checks are fine");
     assert_eq!(
         b.unruled_checks(&more),

@@ -1,7 +1,8 @@
 //! The server sends the intermediates its leaf needs, in issuing order.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+    TlsObservation,
 };
 use serde_json::{Value, json};
 
@@ -41,6 +42,49 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "chain_complete",
+            status: Status::Pass,
+            meaning: "the server sends the certificates in order, reaching a trusted root",
+        },
+        FindingDecl {
+            key: "intermediate_missing",
+            status: Status::Fail,
+            meaning: "an intermediate certificate is missing: clients that do not fetch it fail",
+        },
+        FindingDecl {
+            key: "chain_out_of_order",
+            status: Status::Fail,
+            meaning: "the certificates are sent out of order",
+        },
+        FindingDecl {
+            key: "no_certificate",
+            status: Status::Fail,
+            meaning: "the server sent no certificate",
+        },
+        FindingDecl {
+            key: "self_signed",
+            status: Status::NotApplicable,
+            meaning: "the leaf is self-signed: there is no chain to complete",
+        },
+        FindingDecl {
+            key: "anchor_unknown",
+            status: Status::Inconclusive,
+            meaning: "the chain ends at an issuer the trust store does not know, so completeness cannot be told",
+        },
+        FindingDecl {
+            key: "trust_not_judged",
+            status: Status::Inconclusive,
+            meaning: "the verifier stopped at another problem, so completeness could not be judged",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[],
 };
 
 fn judge(tls: &TlsObservation) -> EndpointVerdict {

@@ -1,7 +1,8 @@
 //! The leaf certificate does not expire soon (warn under 30 days, fail under 7 by default).
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, ParamDecl, ParamKind,
+    ParamValue, Reference, Status, TlsObservation,
 };
 use serde_json::json;
 
@@ -11,11 +12,6 @@ use crate::{Check, Context};
 
 /// The check.
 pub struct ExpirySoon;
-
-/// Default `warn_days`: warn when the leaf expires in fewer days.
-const DEFAULT_WARN_DAYS: i64 = 30;
-/// Default `fail_days`: fail when the leaf expires in fewer days.
-const DEFAULT_FAIL_DAYS: i64 = 7;
 
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
@@ -31,8 +27,7 @@ pub static META: CheckMeta = CheckMeta {
                   ACME client), with monitoring that alerts when fewer than 30 days remain.\n\
                   nginx: point `ssl_certificate` at the renewed file and `nginx -s reload`.\n\
                   Apache: update `SSLCertificateFile` and `apachectl graceful`.\n\
-                  IIS: bind the renewed certificate to the site (or use win-acme).\n\
-                  Parameters `warn_days` (default 30) and `fail_days` (default 7).",
+                  IIS: bind the renewed certificate to the site (or use win-acme).",
     references: &[
         Reference {
             title: "RFC 8555 (ACME): automated certificate issuance and renewal",
@@ -44,6 +39,48 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "not_expiring_soon",
+            status: Status::Pass,
+            meaning: "the leaf certificate is valid for more than warn_days",
+        },
+        FindingDecl {
+            key: "expires_within_warn_days",
+            status: Status::Warn,
+            meaning: "the leaf certificate expires within warn_days",
+        },
+        FindingDecl {
+            key: "expires_within_fail_days",
+            status: Status::Fail,
+            meaning: "the leaf certificate expires within fail_days",
+        },
+        FindingDecl {
+            key: "already_expired",
+            status: Status::NotApplicable,
+            meaning: "the leaf has already expired (cert.not-expired fails it)",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[
+        ParamDecl {
+            name: "warn_days",
+            // A certificate may live at most 398 days under the CA/B Forum Baseline Requirements.
+            kind: ParamKind::Integer { min: 0, max: 398 },
+            default: ParamValue::Integer(30),
+            doc: "warn when the leaf certificate expires in fewer days",
+        },
+        ParamDecl {
+            name: "fail_days",
+            kind: ParamKind::Integer { min: 0, max: 398 },
+            default: ParamValue::Integer(7),
+            doc: "fail when the leaf certificate expires in fewer days",
+        },
+    ],
 };
 
 fn judge(tls: &TlsObservation, now: i64, warn_days: i64, fail_days: i64) -> EndpointVerdict {
@@ -85,8 +122,8 @@ impl Check for ExpirySoon {
     }
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
-        let warn = ctx.param_i64(META.id, "warn_days", DEFAULT_WARN_DAYS);
-        let fail = ctx.param_i64(META.id, "fail_days", DEFAULT_FAIL_DAYS);
+        let warn = ctx.param_i64(&META, "warn_days");
+        let fail = ctx.param_i64(&META, "fail_days");
         combine(
             META.id,
             &obs.endpoints,

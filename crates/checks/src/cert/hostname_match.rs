@@ -1,7 +1,8 @@
 //! The server certificate names the domain in its subjectAltName dNSName entries.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+    TlsObservation,
 };
 use serde_json::json;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
@@ -43,6 +44,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "name_matches",
+            status: Status::Pass,
+            meaning: "the certificate names the domain",
+        },
+        FindingDecl {
+            key: "name_mismatch",
+            status: Status::Fail,
+            meaning: "the certificate does not name the domain",
+        },
+        FindingDecl {
+            key: "no_subject_alt_name",
+            status: Status::Fail,
+            meaning: "the certificate has no subjectAltName, which browsers require",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found on one endpoint.

@@ -1,7 +1,8 @@
 //! Every certificate the server sends (below the root) has a strong key: RSA ≥ 2048 bits, EC ≥ 256.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, ParamDecl, ParamKind,
+    ParamValue, Reference, Status, TlsObservation,
 };
 use serde_json::json;
 
@@ -28,8 +29,7 @@ pub static META: CheckMeta = CheckMeta {
                   `openssl genrsa -out key.pem 3072`), then a new CSR and certificate.\n\
                   nginx / Apache: point `ssl_certificate_key` / `SSLCertificateKeyFile` at the \
                   new key.\n\
-                  IIS: create the CSR with an ECDSA_P256 or 3072-bit RSA key.\n\
-                  Parameter `min_rsa_bits` (default 2048).",
+                  IIS: create the CSR with an ECDSA_P256 or 3072-bit RSA key.",
     references: &[
         Reference {
             title: "CA/Browser Forum Baseline Requirements §6.1.5 (key sizes)",
@@ -41,6 +41,37 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "keys_strong",
+            status: Status::Pass,
+            meaning: "every certificate key meets the minimum size",
+        },
+        FindingDecl {
+            key: "weak_key",
+            status: Status::Fail,
+            meaning: "a certificate key is below the minimum size",
+        },
+        FindingDecl {
+            key: "key_unrecognised",
+            status: Status::Inconclusive,
+            meaning: "a key type govscan cannot rate",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[ParamDecl {
+        name: "min_rsa_bits",
+        kind: ParamKind::Integer {
+            min: 1024,
+            max: 16384,
+        },
+        default: ParamValue::Integer(2048),
+        doc: "the smallest RSA modulus, in bits, that passes",
+    }],
 };
 
 /// `Some(reason)` when the key is weak, `None` when strong; `Err` when unknown.
@@ -109,7 +140,7 @@ impl Check for KeyStrength {
     }
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
-        let min_rsa = usize::try_from(ctx.param_i64(META.id, "min_rsa_bits", 2048)).unwrap_or(2048);
+        let min_rsa = usize::try_from(ctx.param_i64(&META, "min_rsa_bits")).unwrap_or(0);
         combine(
             META.id,
             &obs.endpoints,

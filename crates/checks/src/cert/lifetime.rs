@@ -1,7 +1,8 @@
 //! The leaf certificate's validity period is at most 398 days.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, ParamDecl, ParamKind,
+    ParamValue, Reference, Status, TlsObservation,
 };
 use serde_json::json;
 
@@ -11,9 +12,6 @@ use crate::{Check, Context};
 
 /// The check.
 pub struct Lifetime;
-
-/// Default `max_days` (CA/Browser Forum limit since 2020-09-01).
-const DEFAULT_MAX_DAYS: i64 = 398;
 
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
@@ -28,8 +26,7 @@ pub static META: CheckMeta = CheckMeta {
     remediation: "Use certificates of at most 398 days (ideally 90 days or less) and renew \
                   them automatically (ACME).\n\
                   nginx / Apache / IIS: install the shorter-lived certificate; for internal \
-                  CAs, set `default_days 397` (openssl ca) or the template's validity period.\n\
-                  Parameter `max_days` (default 398).",
+                  CAs, set `default_days 397` (openssl ca) or the template's validity period.",
     references: &[
         Reference {
             title: "CA/Browser Forum Baseline Requirements §6.3.2 (validity periods)",
@@ -41,6 +38,30 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "lifetime_ok",
+            status: Status::Pass,
+            meaning: "the leaf's validity period is at most max_days",
+        },
+        FindingDecl {
+            key: "lifetime_too_long",
+            status: Status::Fail,
+            meaning: "the leaf's validity period is longer than max_days",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[ParamDecl {
+        name: "max_days",
+        kind: ParamKind::Integer { min: 1, max: 3650 },
+        // The CA/Browser Forum limit since 2020-09-01.
+        default: ParamValue::Integer(398),
+        doc: "the longest validity period, in days, that passes",
+    }],
 };
 
 fn judge(tls: &TlsObservation, max_days: i64) -> EndpointVerdict {
@@ -81,7 +102,7 @@ impl Check for Lifetime {
     }
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
-        let max_days = ctx.param_i64(META.id, "max_days", DEFAULT_MAX_DAYS);
+        let max_days = ctx.param_i64(&META, "max_days");
         combine(
             META.id,
             &obs.endpoints,

@@ -3,7 +3,8 @@
 //! sends (an old cross-sign) that no path needs is noted, not failed.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+    TlsObservation,
 };
 use serde_json::{Value, json};
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -50,6 +51,49 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "valid",
+            status: Status::Pass,
+            meaning: "every certificate of the path is within its validity period",
+        },
+        FindingDecl {
+            key: "unused_certificate_out_of_validity",
+            status: Status::Pass,
+            meaning: "an expired certificate is sent but no trusted path uses it",
+        },
+        FindingDecl {
+            key: "expired",
+            status: Status::Fail,
+            meaning: "the leaf certificate has expired",
+        },
+        FindingDecl {
+            key: "not_yet_valid",
+            status: Status::Fail,
+            meaning: "the leaf certificate is not valid yet",
+        },
+        FindingDecl {
+            key: "intermediate_expired",
+            status: Status::Fail,
+            meaning: "an intermediate certificate has expired",
+        },
+        FindingDecl {
+            key: "intermediate_not_yet_valid",
+            status: Status::Fail,
+            meaning: "an intermediate certificate is not valid yet",
+        },
+        FindingDecl {
+            key: "path_expired",
+            status: Status::Fail,
+            meaning: "every path to a trusted root runs through an expired certificate",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found on one endpoint.

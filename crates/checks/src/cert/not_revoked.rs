@@ -3,8 +3,8 @@
 //! §3.2 say a client must. A revoked answer fails; no usable answer is inconclusive, never a pass.
 
 use govscan_model::{
-    CheckMeta, CrlRead, EndpointObservations, Family, Level, Need, Observations, Outcome, Probed,
-    Reference, RevocationQuery, RevocationSource, Status, TlsObservation,
+    CheckMeta, CrlRead, EndpointObservations, Family, FindingDecl, Level, Need, Observations,
+    Outcome, Probed, Reference, RevocationQuery, RevocationSource, Status, TlsObservation,
 };
 use govscan_revocation::{Answer, Problem, ProblemKind, chain_untrusted, crl, time_text};
 use serde_json::{Value, json};
@@ -65,6 +65,59 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "not_revoked",
+            status: Status::Pass,
+            meaning: "OCSP or the CRL says the leaf is not revoked",
+        },
+        FindingDecl {
+            key: "revoked",
+            status: Status::Fail,
+            meaning: "the leaf certificate is revoked",
+        },
+        FindingDecl {
+            key: "no_revocation_information",
+            status: Status::Fail,
+            meaning: "the leaf names no CRL and no OCSP responder, so it cannot be revoked",
+        },
+        FindingDecl {
+            key: "no_answer",
+            status: Status::Inconclusive,
+            meaning: "no revocation source gave a usable answer",
+        },
+        FindingDecl {
+            key: "issuer_not_sent",
+            status: Status::Inconclusive,
+            meaning: "the issuer certificate is needed to ask and was not sent",
+        },
+        FindingDecl {
+            key: "leaf_unparseable",
+            status: Status::Inconclusive,
+            meaning: "the leaf certificate does not parse",
+        },
+        FindingDecl {
+            key: "expired",
+            status: Status::NotApplicable,
+            meaning: "the leaf has expired: CAs keep revocation status only until expiry",
+        },
+        FindingDecl {
+            key: "short_lived",
+            status: Status::NotApplicable,
+            meaning: "the leaf is short-lived and names no revocation source, which it may omit",
+        },
+        FindingDecl {
+            key: "self_signed",
+            status: Status::NotApplicable,
+            meaning: "a self-signed leaf cannot be revoked",
+        },
+        FindingDecl {
+            key: "chain_not_trusted",
+            status: Status::NotApplicable,
+            meaning: "the chain is not trusted: clients refuse it before revocation matters",
+        },
+    ],
+    params: &[],
 };
 
 /// Longest validity of a Short-lived Subscriber Certificate, which may omit revocation

@@ -2,7 +2,8 @@
 //! when its certificate names an OCSP responder (RFC 6066 §8, read as RFC 6960 §3.2 says).
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+    TlsObservation,
 };
 use govscan_revocation::ocsp::read_response;
 use govscan_revocation::{Answer, ProblemKind, time_text};
@@ -64,6 +65,84 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "stapled",
+            status: Status::Pass,
+            meaning: "the server staples a good, current OCSP response for its certificate",
+        },
+        FindingDecl {
+            key: "not_stapled",
+            status: Status::Fail,
+            meaning: "the server sends no OCSP response",
+        },
+        FindingDecl {
+            key: "staple_revoked",
+            status: Status::Fail,
+            meaning: "the stapled response says the certificate is revoked",
+        },
+        FindingDecl {
+            key: "staple_unknown",
+            status: Status::Fail,
+            meaning: "the stapled response says the responder does not know the certificate",
+        },
+        FindingDecl {
+            key: "staple_stale",
+            status: Status::Fail,
+            meaning: "the stapled response is past its nextUpdate",
+        },
+        FindingDecl {
+            key: "staple_not_yet_valid",
+            status: Status::Fail,
+            meaning: "the stapled response is not valid yet",
+        },
+        FindingDecl {
+            key: "staple_bad_signature",
+            status: Status::Fail,
+            meaning: "the stapled response's signature does not verify",
+        },
+        FindingDecl {
+            key: "staple_unauthorized_signer",
+            status: Status::Fail,
+            meaning: "the stapled response is signed by a key not authorised for the issuer",
+        },
+        FindingDecl {
+            key: "staple_wrong_certificate",
+            status: Status::Fail,
+            meaning: "the stapled response is about another certificate",
+        },
+        FindingDecl {
+            key: "staple_not_successful",
+            status: Status::Fail,
+            meaning: "the stapled response is an OCSP error, not a status",
+        },
+        FindingDecl {
+            key: "staple_unparseable",
+            status: Status::Fail,
+            meaning: "the stapled response does not parse",
+        },
+        FindingDecl {
+            key: "staple_unverifiable",
+            status: Status::Inconclusive,
+            meaning: "the staple cannot be verified with what the server sent",
+        },
+        FindingDecl {
+            key: "issuer_not_sent",
+            status: Status::Inconclusive,
+            meaning: "the issuer certificate is needed to verify the staple and was not sent",
+        },
+        FindingDecl {
+            key: "leaf_unparseable",
+            status: Status::Inconclusive,
+            meaning: "the leaf certificate does not parse",
+        },
+        FindingDecl {
+            key: "no_ocsp_responder",
+            status: Status::NotApplicable,
+            meaning: "the certificate names no OCSP responder, so there is nothing to staple",
+        },
+    ],
+    params: &[],
 };
 
 /// The finding for an unusable staple (RFC 6960 §3.2: what a client must check).

@@ -1,7 +1,8 @@
 //! No certificate the server sends (below the root) is signed with SHA-1, MD5 or MD2.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+    TlsObservation,
 };
 use serde_json::json;
 
@@ -40,6 +41,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "signatures_strong",
+            status: Status::Pass,
+            meaning: "every certificate below the root is signed with SHA-2 or better",
+        },
+        FindingDecl {
+            key: "phase_out_signature",
+            status: Status::Warn,
+            meaning: "a signature uses an algorithm rated phase-out",
+        },
+        FindingDecl {
+            key: "weak_signature",
+            status: Status::Fail,
+            meaning: "a certificate is signed with a broken algorithm (MD5, SHA-1)",
+        },
+        FindingDecl {
+            key: "signature_unrecognised",
+            status: Status::Inconclusive,
+            meaning: "a signature algorithm govscan cannot rate",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[],
 };
 
 /// (name, verdict) of a signature algorithm OID: `Some(Fail|Warn|Pass)`, `None` unknown.

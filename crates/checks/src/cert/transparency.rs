@@ -2,7 +2,8 @@
 //! Transparency); certificates from private CAs are not applicable.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsObservation,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+    TlsObservation,
 };
 use serde_json::json;
 
@@ -45,6 +46,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "scts_embedded",
+            status: Status::Pass,
+            meaning: "the leaf carries enough signed certificate timestamps",
+        },
+        FindingDecl {
+            key: "too_few_scts",
+            status: Status::Warn,
+            meaning: "the leaf carries fewer embedded SCTs than browsers normally require",
+        },
+        FindingDecl {
+            key: "no_scts",
+            status: Status::Fail,
+            meaning: "the leaf carries no signed certificate timestamps",
+        },
+        FindingDecl {
+            key: "private_ca",
+            status: Status::NotApplicable,
+            meaning: "the certificate is not issued under a publicly trusted root, where CT applies",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Fail,
+            meaning: "the server sent no certificate, or one that does not parse",
+        },
+    ],
+    params: &[],
 };
 
 /// Strips the outer tag and length of a DER element (the trust store keeps Name contents).

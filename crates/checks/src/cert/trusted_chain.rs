@@ -1,6 +1,8 @@
 //! The certificate chain the server sends leads to a trusted root.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::{EndpointVerdict, combine};
@@ -39,6 +41,39 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "chain_trusted",
+            status: Status::Pass,
+            meaning: "the chain leads to a root in the trust store",
+        },
+        FindingDecl {
+            key: "unknown_issuer",
+            status: Status::Fail,
+            meaning: "the chain does not lead to a trusted root",
+        },
+        FindingDecl {
+            key: "bad_signature",
+            status: Status::Fail,
+            meaning: "a certificate of the chain has a signature that does not verify",
+        },
+        FindingDecl {
+            key: "bad_encoding",
+            status: Status::Fail,
+            meaning: "a certificate of the chain is badly encoded",
+        },
+        FindingDecl {
+            key: "chain_invalid",
+            status: Status::Fail,
+            meaning: "the verifier rejects the chain for another reason",
+        },
+        FindingDecl {
+            key: "trust_not_judged",
+            status: Status::Inconclusive,
+            meaning: "the verifier stopped at another problem (e.g. validity period), so trust could not be judged",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found on one endpoint.

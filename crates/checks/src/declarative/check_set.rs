@@ -139,41 +139,6 @@ impl CheckSet {
         queries
     }
 
-    /// Validates the parameters a baseline gives declarative checks (`check id → object`)
-    /// against each check's declarations: an undeclared name or a value of the wrong type or
-    /// out of bounds is an error naming the check and the parameter. Built-in checks'
-    /// parameters are validated by the baseline loader.
-    pub fn validate_baseline_params(
-        &self,
-        params: &BTreeMap<String, serde_json::Value>,
-    ) -> Result<(), String> {
-        for (id, given) in params {
-            let Some(check) = self.find_declarative(id) else {
-                continue;
-            };
-            let Some(given) = given.as_object() else {
-                return Err(format!("{id}: params must be a mapping of name: value"));
-            };
-            for (name, value) in given {
-                let Some(decl) = check.params().iter().find(|d| &d.name == name) else {
-                    let declared: Vec<&str> =
-                        check.params().iter().map(|d| d.name.as_str()).collect();
-                    return Err(format!(
-                        "{id}: unknown parameter {name:?} (declared by {}: {})",
-                        check.source(),
-                        if declared.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            declared.join(", ")
-                        }
-                    ));
-                };
-                decl.validate(value).map_err(|e| format!("{id}: {e}"))?;
-            }
-        }
-        Ok(())
-    }
-
     /// Runs every check of the set over one domain's observations.
     pub fn evaluate_all(&self, obs: &Observations, ctx: &Context) -> Vec<Outcome> {
         self.checks()

@@ -3,7 +3,7 @@
 //! The rules themselves are validated in `compile_rule` (single rules), `tree_compile` (trees)
 //! and `params_compile` (parameters); `meta` makes the result a `'static` `CheckMeta`.
 
-use govscan_model::{Family, Level, Status};
+use govscan_model::{Family, FindingDecl, Level, Status};
 use regex::{Regex, RegexBuilder};
 use serde_saphyr::Spanned;
 
@@ -35,6 +35,8 @@ pub(super) struct Compiled {
     pub(super) rule: Rule,
     /// Declared parameters.
     pub(super) params: Vec<ParamDecl>,
+    /// Declared findings (see `super::findings`).
+    pub(super) findings: Vec<FindingDecl>,
     /// Message templates (pass, fail) of a tree rule.
     pub(super) messages: (Option<String>, Option<String>),
     /// Where a converted check came from.
@@ -170,7 +172,10 @@ impl Validator<'_> {
             }
             None => None,
         };
+        let engine = super::findings::engine_findings(&rule, on_mismatch, applies_when.is_some());
+        let findings = self.findings(&engine, raw.findings.as_ref())?;
         Ok(Compiled {
+            findings,
             id,
             family,
             title: self.text("title", &raw.title, 200)?,

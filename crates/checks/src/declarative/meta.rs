@@ -69,5 +69,7 @@ pub(super) fn leak_meta(c: &Compiled) -> &'static CheckMeta {
         remediation: leak(&c.remediation),
         references: Box::leak(references.into_boxed_slice()),
         needs: needs_of(&c.rule),
+        findings: Box::leak(c.findings.clone().into_boxed_slice()),
+        params: Box::leak(c.params.clone().into_boxed_slice()),
     }))
 }

@@ -13,6 +13,7 @@
 mod check_set;
 mod compile;
 mod compile_rule;
+mod findings;
 mod judge;
 mod meta;
 pub mod params;

@@ -5,65 +5,8 @@ use serde_json::Value;
 
 use super::tree::Operand;
 
-/// The type and bounds of one parameter.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamKind {
-    /// An integer in `min..=max`.
-    Integer {
-        /// Least value.
-        min: i64,
-        /// Greatest value.
-        max: i64,
-    },
-    /// A string.
-    Text,
-    /// A list of strings, at most `max_items` long.
-    List {
-        /// Most items.
-        max_items: usize,
-    },
-}
-
-/// A declared parameter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParamDecl {
-    /// Its name.
-    pub name: String,
-    /// Type and bounds.
-    pub kind: ParamKind,
-    /// The value used when the baseline does not set it (valid for `kind`).
-    pub default: Value,
-}
-
-impl ParamDecl {
-    /// Checks a value against the type and bounds; the error says what is wanted.
-    pub fn validate(&self, value: &Value) -> Result<(), String> {
-        let ok = match &self.kind {
-            ParamKind::Integer { min, max } => {
-                value.as_i64().is_some_and(|v| (*min..=*max).contains(&v))
-            }
-            ParamKind::Text => value.as_str().is_some_and(|s| s.len() <= 1000),
-            ParamKind::List { max_items } => value.as_array().is_some_and(|items| {
-                items.len() <= *max_items
-                    && items
-                        .iter()
-                        .all(|i| i.as_str().is_some_and(|s| s.len() <= 1000))
-            }),
-        };
-        if ok {
-            return Ok(());
-        }
-        let wanted = match &self.kind {
-            ParamKind::Integer { min, max } => format!("an integer in {min}..={max}"),
-            ParamKind::Text => "a string of at most 1000 characters".to_owned(),
-            ParamKind::List { max_items } => format!("a list of at most {max_items} strings"),
-        };
-        Err(format!(
-            "parameter {} = {value} must be {wanted}",
-            self.name
-        ))
-    }
-}
+/// The declaration of a parameter: the model's, shared with built-in checks.
+pub use govscan_model::{ParamDecl, ParamKind};
 
 /// The parameters in force for one evaluation: the baseline's values over the defaults.
 pub struct Params<'a> {
@@ -87,7 +30,7 @@ impl Params<'_> {
                 decl.validate(v)?;
                 Ok(v.clone())
             }
-            None => Ok(decl.default.clone()),
+            None => Ok(decl.default_json()),
         }
     }
 

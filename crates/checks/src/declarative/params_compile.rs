@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use govscan_model::ParamValue;
 use serde_saphyr::Spanned;
 
 use super::DeclarativeError;
@@ -113,20 +113,42 @@ impl Validator<'_> {
                 }
             };
             let default = match &q.default.value {
-                RawScalarOrList::Integer(i) => Value::from(*i),
-                RawScalarOrList::Number(n) => Value::from(*n),
-                RawScalarOrList::Text(t) => Value::from(t.clone()),
-                RawScalarOrList::List(items) => Value::from(items.clone()),
+                RawScalarOrList::Integer(i) => ParamValue::Integer(*i),
+                RawScalarOrList::Text(t) => ParamValue::Text(leak(t)),
+                RawScalarOrList::List(items) => {
+                    let items: Vec<&'static str> = items.iter().map(|i| leak(i)).collect();
+                    ParamValue::List(Box::leak(items.into_boxed_slice()))
+                }
+                RawScalarOrList::Number(n) => {
+                    return Err(self.error(
+                        &q.default,
+                        format!("default: {n} is not an integer, a string or a list"),
+                    ));
+                }
+            };
+            let doc = match &q.doc {
+                Some(doc) if doc.value.trim().chars().count() > 300 => {
+                    return Err(self.error(doc, "doc is longer than 300 characters"));
+                }
+                Some(doc) => leak(doc.value.trim()),
+                None => "",
             };
             let decl = ParamDecl {
-                name: name.clone(),
+                name: leak(name),
                 kind,
                 default,
+                doc,
             };
-            decl.validate(&decl.default)
+            decl.validate(&decl.default_json())
                 .map_err(|e| self.error(&q.default, format!("default: {e}")))?;
             out.push(decl);
         }
         Ok(out)
     }
+}
+
+/// Makes a declared name or default `'static`, as the check's metadata is (see
+/// `compile::leak_meta`: checks are loaded once per process).
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
 }

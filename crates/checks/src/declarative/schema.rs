@@ -23,6 +23,9 @@ pub(super) struct RawCheck {
     /// for the check may set them.
     #[serde(default)]
     pub(super) params: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawParam>>>>,
+    /// Meanings of the findings the rule emits, in the check's own words.
+    #[serde(default)]
+    pub(super) findings: Option<Spanned<Vec<Spanned<RawFinding>>>>,
     /// Message templates for a tree rule (`{extracted.NAME}`, `{domain}`, `{endpoint}`).
     #[serde(default)]
     pub(super) message: Option<Spanned<RawMessages>>,
@@ -52,6 +55,18 @@ pub(super) struct RawParam {
     /// Most items of a list.
     #[serde(default)]
     pub(super) max_items: Option<usize>,
+    /// What the parameter sets, in one line.
+    #[serde(default)]
+    pub(super) doc: Option<Spanned<String>>,
+}
+
+/// A declared finding: one the rule emits, with the status it has and its meaning.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFinding {
+    pub(super) key: Spanned<String>,
+    pub(super) status: Spanned<String>,
+    pub(super) meaning: Spanned<String>,
 }
 
 /// A number, a string or a list of strings.

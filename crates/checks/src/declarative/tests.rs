@@ -326,6 +326,9 @@ fn shipped_checks_give_the_fixture_verdicts() {
                 assert_eq!(outcome.finding, want, "{id} {name}: {}", outcome.message);
             }
             assert_eq!(outcome.check, id);
+            if let Some(line) = crate::declared_findings::undeclared(check.meta(), &outcome) {
+                panic!("{name}: {line}");
+            }
             assert!(
                 !outcome.message.is_empty() && !outcome.evidence.is_null(),
                 "{id} {name}"
@@ -371,4 +374,85 @@ fn a_dns_txt_rule_can_read_the_dmarc_record_that_applies() {
     let err = load_err(&rule("dmarc_policy"));
     assert_eq!(err.line, Some(12), "{err}");
     assert!(err.message.contains("dmarc_record"), "{err}");
+}
+
+#[test]
+fn the_rule_s_findings_are_declared_with_the_file_s_meanings() {
+    let generic = DeclarativeCheck::from_yaml("t.yaml", VALID).expect("valid");
+    let keys: Vec<(&str, Status)> = generic
+        .meta()
+        .findings
+        .iter()
+        .map(|f| (f.key, f.status))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("header_present", Status::Pass),
+            ("header_missing", Status::Fail)
+        ]
+    );
+    let own = VALID.replace(
+        "rule:\n",
+        "on_mismatch: warn\nfindings:\n  - key: header_missing\n    status: warn\n    meaning: no X-Example, so nobody knows\nrule:\n",
+    );
+    let check = DeclarativeCheck::from_yaml("t.yaml", &own).expect("valid");
+    let missing = check.meta().finding("header_missing").expect("declared");
+    assert_eq!(missing.status, Status::Warn);
+    assert_eq!(missing.meaning, "no X-Example, so nobody knows");
+    assert_eq!(
+        check.meta().finding("header_present").map(|f| f.meaning),
+        Some("the header is sent")
+    );
+}
+
+#[test]
+fn a_finding_the_rule_does_not_emit_or_with_another_status_is_an_error_at_its_line() {
+    let with = |entry: &str| VALID.replace("rule:\n", &format!("findings:\n{entry}rule:\n"));
+    let err = load_err(&with(
+        "  - key: header_absent\n    status: pass\n    meaning: x\n",
+    ));
+    assert_eq!(err.line, Some(11), "{err}");
+    assert!(
+        err.message.contains("header_present, header_missing"),
+        "{err}"
+    );
+    let err = load_err(&with(
+        "  - key: header_missing\n    status: warn\n    meaning: x\n",
+    ));
+    assert_eq!(err.line, Some(12), "{err}");
+    assert!(err.message.contains("has status fail"), "{err}");
+    let twice = "  - key: header_missing\n    status: fail\n    meaning: x\n";
+    let err = load_err(&with(&format!("{twice}{twice}")));
+    assert!(err.message.contains("declared twice"), "{err}");
+    let err = load_err(&with(
+        "  - key: header_missing\n    status: fail\n    meaning: \"\"\n",
+    ));
+    assert!(err.message.contains("meaning"), "{err}");
+}
+
+#[test]
+fn declared_parameters_are_in_the_metadata_with_their_doc() {
+    let text = "\
+id: cert.key-strength-yaml
+family: cert
+title: Keys are strong
+level: must
+rationale: Because.
+remediation: Use a longer key.
+references:
+  - title: Example
+    url: https://example.org/spec
+params:
+  min_rsa_bits: {type: integer, default: 2048, min: 1024, max: 16384, doc: smallest RSA key}
+rule:
+  all:
+    - read: cert.rsa_bits
+      at_least: \"{params.min_rsa_bits}\"
+";
+    let check = DeclarativeCheck::from_yaml("t.yaml", text).expect("valid");
+    let param = check.meta().param("min_rsa_bits").expect("declared");
+    assert_eq!(param.doc, "smallest RSA key");
+    assert_eq!(param.default_json(), serde_json::json!(2048));
+    assert_eq!(check.params(), check.meta().params);
 }

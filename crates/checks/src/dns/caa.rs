@@ -1,8 +1,8 @@
 //! The domain publishes CAA records that say which certificate authorities may issue for it.
 
 use govscan_model::{
-    CaaObservation, CaaRecord, CheckMeta, FailureKind, Family, Level, Need, Observations, Outcome,
-    Probed, Reference, Status,
+    CaaObservation, CaaRecord, CheckMeta, FailureKind, Family, FindingDecl, Level, Need,
+    Observations, Outcome, Probed, Reference, Status,
 };
 use serde_json::json;
 
@@ -45,6 +45,39 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsCaa],
+    findings: &[
+        FindingDecl {
+            key: "caa_present",
+            status: Status::Pass,
+            meaning: "a CAA record set with an issue or issuewild property for ordinary names applies",
+        },
+        FindingDecl {
+            key: "caa_missing",
+            status: Status::Fail,
+            meaning: "no CAA record applies: any CA may issue",
+        },
+        FindingDecl {
+            key: "no_issue_property",
+            status: Status::Fail,
+            meaning: "the CAA set has no issue or issuewild property, so it restricts no CA",
+        },
+        FindingDecl {
+            key: "only_issuewild",
+            status: Status::Fail,
+            meaning: "the CAA set has only issuewild, which leaves ordinary names unrestricted",
+        },
+        FindingDecl {
+            key: "malformed_record",
+            status: Status::Warn,
+            meaning: "a CAA record is malformed (a malformed issue value forbids issuance)",
+        },
+        FindingDecl {
+            key: "unknown_critical_tag",
+            status: Status::Warn,
+            meaning: "a CAA record marks an unknown property critical: no CA may issue at all",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found.

@@ -1,8 +1,8 @@
 //! The zone is DNSSEC-signed with a chain of trust that validates (secure, not bogus or island).
 
 use govscan_model::{
-    CheckMeta, DnssecObservation, DnssecStatus, Family, Level, Observations, Outcome, Reference,
-    Status,
+    CheckMeta, DnssecObservation, DnssecStatus, Family, FindingDecl, Level, Observations, Outcome,
+    Reference, Status,
 };
 use serde_json::json;
 
@@ -50,6 +50,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "secure",
+            status: Status::Pass,
+            meaning: "a validating resolver proves the domain's answers (secure chain of trust)",
+        },
+        FindingDecl {
+            key: "unsigned",
+            status: Status::Fail,
+            meaning: "the zone is not signed",
+        },
+        FindingDecl {
+            key: "island",
+            status: Status::Fail,
+            meaning: "the zone is signed but its parent holds no DS record (no chain of trust)",
+        },
+        FindingDecl {
+            key: "bogus",
+            status: Status::Fail,
+            meaning: "validation fails: resolvers that validate refuse the domain's answers",
+        },
+        FindingDecl {
+            key: "no_anchor",
+            status: Status::Inconclusive,
+            meaning: "the validating resolver has no trust anchor, so no verdict",
+        },
+    ],
+    params: &[],
 };
 
 impl Check for Dnssec {

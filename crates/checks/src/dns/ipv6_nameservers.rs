@@ -1,6 +1,8 @@
 //! At least two of the zone's name servers are reachable over IPv6.
 
-use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Probed, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Observations, Outcome, Probed, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::{PROBE_INCOMPLETE, SCANNER_FAILURE};
@@ -32,6 +34,24 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "ipv6_name_servers",
+            status: Status::Pass,
+            meaning: "at least two name servers answer over IPv6",
+        },
+        FindingDecl {
+            key: "one_ipv6_name_server",
+            status: Status::Warn,
+            meaning: "only one name server answers over IPv6; two are needed",
+        },
+        FindingDecl {
+            key: "no_ipv6_name_servers",
+            status: Status::Fail,
+            meaning: "no name server has an IPv6 address",
+        },
+    ],
+    params: &[],
 };
 
 impl Check for Ipv6Nameservers {

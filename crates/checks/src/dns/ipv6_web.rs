@@ -1,8 +1,8 @@
 //! The website has IPv6 addresses (AAAA) and answers on at least one of them.
 
 use govscan_model::{
-    CheckMeta, EndpointObservations, FailureKind, Family, Level, Need, Observations, Outcome,
-    Probed, Reference, Status,
+    CheckMeta, EndpointObservations, FailureKind, Family, FindingDecl, Level, Need, Observations,
+    Outcome, Probed, Reference, Status,
 };
 use serde_json::{Value, json};
 
@@ -39,6 +39,24 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAaaa],
+    findings: &[
+        FindingDecl {
+            key: "ipv6_reachable",
+            status: Status::Pass,
+            meaning: "the site has AAAA records and a web service answers on one",
+        },
+        FindingDecl {
+            key: "no_aaaa",
+            status: Status::Fail,
+            meaning: "the site has no AAAA record",
+        },
+        FindingDecl {
+            key: "ipv6_unreachable",
+            status: Status::Fail,
+            meaning: "the site has AAAA records but no web service answers on any",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found.

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, Level, NameServersObservation, Observations, Outcome, Probed,
-    Reference, Status,
+    CheckMeta, FailureKind, Family, FindingDecl, Level, NameServersObservation, Observations,
+    Outcome, Probed, Reference, Status,
 };
 use serde_json::json;
 
@@ -38,6 +38,39 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "name_servers_ok",
+            status: Status::Pass,
+            meaning: "at least two name servers answer authoritatively with the same serial",
+        },
+        FindingDecl {
+            key: "too_few_name_servers",
+            status: Status::Fail,
+            meaning: "fewer than two name servers are delegated",
+        },
+        FindingDecl {
+            key: "lame_delegation",
+            status: Status::Fail,
+            meaning: "a delegated name server does not answer authoritatively for the zone",
+        },
+        FindingDecl {
+            key: "name_server_not_answering",
+            status: Status::Fail,
+            meaning: "a delegated name server does not answer",
+        },
+        FindingDecl {
+            key: "name_server_without_address",
+            status: Status::Fail,
+            meaning: "a delegated name server has no address",
+        },
+        FindingDecl {
+            key: "serial_mismatch",
+            status: Status::Warn,
+            meaning: "the name servers serve different SOA serials",
+        },
+    ],
+    params: &[],
 };
 
 /// Counts of what the servers said.

@@ -1,6 +1,8 @@
 //! Cookies set by the site are Secure, session cookies HttpOnly, and all carry SameSite.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::{EndpointVerdict, combine};
@@ -36,6 +38,39 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
+    findings: &[
+        FindingDecl {
+            key: "cookies_protected",
+            status: Status::Pass,
+            meaning: "every cookie the page sets has the protections it needs",
+        },
+        FindingDecl {
+            key: "cookie_without_secure",
+            status: Status::Fail,
+            meaning: "a cookie is set without Secure",
+        },
+        FindingDecl {
+            key: "session_cookie_without_httponly",
+            status: Status::Fail,
+            meaning: "a session cookie is set without HttpOnly",
+        },
+        FindingDecl {
+            key: "cookie_without_samesite",
+            status: Status::Warn,
+            meaning: "a cookie is set without SameSite",
+        },
+        FindingDecl {
+            key: "cookie_samesite_invalid",
+            status: Status::Warn,
+            meaning: "a cookie's SameSite value is not Lax, Strict or None",
+        },
+        FindingDecl {
+            key: "no_cookies",
+            status: Status::NotApplicable,
+            meaning: "the site sets no cookie",
+        },
+    ],
+    params: &[],
 };
 
 /// The problems of one cookie: (status, finding).

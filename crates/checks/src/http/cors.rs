@@ -1,6 +1,8 @@
 //! The home page does not share credentialed responses with any origin (CORS).
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::{EndpointVerdict, combine};
@@ -37,6 +39,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
+    findings: &[
+        FindingDecl {
+            key: "no_cross_origin_access",
+            status: Status::Pass,
+            meaning: "the site grants no cross-origin access",
+        },
+        FindingDecl {
+            key: "public_access",
+            status: Status::Pass,
+            meaning: "any origin may read public content, without credentials",
+        },
+        FindingDecl {
+            key: "reflected_origin",
+            status: Status::Warn,
+            meaning: "the site echoes any Origin, without credentials",
+        },
+        FindingDecl {
+            key: "reflected_origin_with_credentials",
+            status: Status::Fail,
+            meaning: "the site grants credentialed access to any origin it is sent",
+        },
+        FindingDecl {
+            key: "wildcard_with_credentials",
+            status: Status::Fail,
+            meaning: "the site sends Access-Control-Allow-Origin * with credentials",
+        },
+    ],
+    params: &[],
 };
 
 impl Check for Cors {

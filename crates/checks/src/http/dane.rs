@@ -3,8 +3,8 @@
 //! Browsers do not use DANE, so this is reported, never scored.
 
 use govscan_model::{
-    CheckMeta, EndpointObservations, Family, Level, Need, Observations, Outcome, Probed, Reference,
-    Status, TlsObservation,
+    CheckMeta, EndpointObservations, Family, FindingDecl, Level, Need, Observations, Outcome,
+    Probed, Reference, Status, TlsObservation,
 };
 use serde_json::json;
 
@@ -45,6 +45,49 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "dane_valid",
+            status: Status::Info,
+            meaning: "a DNSSEC-secure TLSA record authenticates the web server's certificate",
+        },
+        FindingDecl {
+            key: "no_tlsa",
+            status: Status::Info,
+            meaning: "no TLSA record is published for the web server",
+        },
+        FindingDecl {
+            key: "tlsa_insecure",
+            status: Status::Info,
+            meaning: "TLSA records exist but are not DNSSEC-secure, so clients ignore them",
+        },
+        FindingDecl {
+            key: "tlsa_mismatch",
+            status: Status::Info,
+            meaning: "no TLSA record matches the certificate the server sends",
+        },
+        FindingDecl {
+            key: "tlsa_unusable",
+            status: Status::Info,
+            meaning: "every TLSA record is unusable",
+        },
+        FindingDecl {
+            key: "certificate_unparseable",
+            status: Status::Info,
+            meaning: "the certificate cannot be matched against TLSA records",
+        },
+        FindingDecl {
+            key: "tlsa_unknown",
+            status: Status::Inconclusive,
+            meaning: "the TLSA lookup gave no answer",
+        },
+        FindingDecl {
+            key: "tlsa_bogus",
+            status: Status::Info,
+            meaning: "the TLSA answer fails DNSSEC validation: DANE clients cannot read it",
+        },
+    ],
+    params: &[],
 };
 
 fn judge(obs: &Observations, ep: &EndpointObservations, now: i64) -> EndpointVerdict {

@@ -5,7 +5,8 @@
 use std::collections::BTreeSet;
 
 use govscan_model::{
-    CheckMeta, Family, HttpExchange, Level, Need, Observations, Outcome, Reference, Status,
+    CheckMeta, Family, FindingDecl, HttpExchange, Level, Need, Observations, Outcome, Reference,
+    Status,
 };
 use serde_json::json;
 
@@ -56,6 +57,44 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
+    findings: &[
+        FindingDecl {
+            key: "framing_restricted",
+            status: Status::Pass,
+            meaning: "frame-ancestors or X-Frame-Options restricts who may frame the page",
+        },
+        FindingDecl {
+            key: "framing_unrestricted",
+            status: Status::Fail,
+            meaning: "nothing stops other sites from framing the page",
+        },
+        FindingDecl {
+            key: "frame_ancestors_allows_any_site",
+            status: Status::Fail,
+            meaning: "frame-ancestors lets any site frame the page",
+        },
+        FindingDecl {
+            key: "framing_header_invalid",
+            status: Status::Fail,
+            meaning: "X-Frame-Options has a value browsers ignore, and there is no frame-ancestors",
+        },
+        FindingDecl {
+            key: "framing_header_conflicting",
+            status: Status::Warn,
+            meaning: "conflicting X-Frame-Options values (browsers disagree on what they mean)",
+        },
+        FindingDecl {
+            key: "page_elsewhere",
+            status: Status::NotApplicable,
+            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
+        },
+        FindingDecl {
+            key: "no_page",
+            status: Status::Inconclusive,
+            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
+        },
+    ],
+    params: &[],
 };
 
 /// What an X-Frame-Options header list means to a browser (HTML "check a navigation

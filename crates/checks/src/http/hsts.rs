@@ -2,7 +2,8 @@
 //! certificate browsers accept (RFC 6797 §8.1: otherwise they ignore the header).
 
 use govscan_model::{
-    CheckMeta, Family, HttpExchange, Level, Need, Observations, Outcome, Reference, Status,
+    CheckMeta, Family, FindingDecl, HttpExchange, Level, Need, Observations, Outcome, ParamDecl,
+    ParamKind, ParamValue, Reference, Status,
 };
 use serde_json::{Value, json};
 
@@ -13,9 +14,6 @@ use crate::{Check, Context};
 
 /// The check.
 pub struct Hsts;
-
-/// Default `min_max_age`: one year, as internet.nl and the RIA nginx guide use.
-const DEFAULT_MIN_MAX_AGE: i64 = 31_536_000;
 
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
@@ -31,9 +29,7 @@ pub static META: CheckMeta = CheckMeta {
                   nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`\n\
                   Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`\n\
                   IIS 10 (1709+): the site's `<hsts enabled=\"true\" max-age=\"31536000\" \
-                  includeSubDomains=\"true\" />` element, or a customHeaders entry.\n\
-                  Parameters: `min_max_age` (seconds, default 31536000), \
-                  `require_include_subdomains` (default false).",
+                  includeSubDomains=\"true\" />` element, or a customHeaders entry.",
     references: &[
         Reference {
             title: "RFC 6797 §6.1 (Strict-Transport-Security header syntax)",
@@ -53,6 +49,67 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "hsts_enabled",
+            status: Status::Pass,
+            meaning: "a valid HSTS policy with max-age of at least min_max_age",
+        },
+        FindingDecl {
+            key: "max_age_below_minimum",
+            status: Status::Warn,
+            meaning: "HSTS max-age is below min_max_age",
+        },
+        FindingDecl {
+            key: "include_subdomains_missing",
+            status: Status::Warn,
+            meaning: "includeSubDomains is required and missing",
+        },
+        FindingDecl {
+            key: "header_missing",
+            status: Status::Fail,
+            meaning: "no Strict-Transport-Security header",
+        },
+        FindingDecl {
+            key: "header_invalid",
+            status: Status::Fail,
+            meaning: "the first Strict-Transport-Security header does not parse",
+        },
+        FindingDecl {
+            key: "max_age_zero",
+            status: Status::Fail,
+            meaning: "max-age=0 switches HSTS off",
+        },
+        FindingDecl {
+            key: "certificate_rejected",
+            status: Status::Fail,
+            meaning: "the header comes over a certificate browsers reject, so they ignore it",
+        },
+        FindingDecl {
+            key: "certificate_not_judged",
+            status: Status::Inconclusive,
+            meaning: "whether browsers accept the certificate is unknown",
+        },
+    ],
+    params: &[
+        ParamDecl {
+            name: "min_max_age",
+            // Up to two years; RFC 6797 sets no maximum, browsers cap around there.
+            kind: ParamKind::Integer {
+                min: 0,
+                max: 63_072_000,
+            },
+            // One year, as internet.nl and the RIA nginx guide use.
+            default: ParamValue::Integer(31_536_000),
+            doc: "the least max-age, in seconds, that passes (a shorter one warns)",
+        },
+        ParamDecl {
+            name: "require_include_subdomains",
+            kind: ParamKind::Bool,
+            default: ParamValue::Bool(false),
+            doc: "whether a policy without includeSubDomains warns",
+        },
+    ],
 };
 
 /// What was found on one response.
@@ -180,13 +237,8 @@ impl Check for Hsts {
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
         let params = Params {
-            min_max_age: u64::try_from(ctx.param_i64(META.id, "min_max_age", DEFAULT_MIN_MAX_AGE))
-                .unwrap_or(0),
-            require_include_subdomains: ctx.param_bool(
-                META.id,
-                "require_include_subdomains",
-                false,
-            ),
+            min_max_age: u64::try_from(ctx.param_i64(&META, "min_max_age")).unwrap_or(0),
+            require_include_subdomains: ctx.param_bool(&META, "require_include_subdomains"),
         };
         combine(
             META.id,

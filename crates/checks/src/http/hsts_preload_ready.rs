@@ -2,7 +2,8 @@
 //! registrable domain, over a certificate browsers accept, with the right header and redirect.
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
+    CheckMeta, FailureKind, Family, FindingDecl, Level, Need, Observations, Outcome, Probed,
+    Reference, Status,
 };
 use serde_json::json;
 
@@ -59,6 +60,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https, Need::Http, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "preload_ready",
+            status: Status::Pass,
+            meaning: "the domain meets the HSTS preload list's requirements",
+        },
+        FindingDecl {
+            key: "not_preload_ready",
+            status: Status::Fail,
+            meaning: "the domain misses a preload requirement",
+        },
+        FindingDecl {
+            key: "not_registrable_domain",
+            status: Status::NotApplicable,
+            meaning: "only registrable domains can be preloaded",
+        },
+        FindingDecl {
+            key: "certificate_not_judged",
+            status: Status::Inconclusive,
+            meaning: "whether browsers accept the certificate is unknown",
+        },
+    ],
+    params: &[],
 };
 
 impl Check for HstsPreloadReady {

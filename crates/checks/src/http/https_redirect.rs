@@ -2,8 +2,8 @@
 //! later hop of the chain leads back to http:// (the whole chain and its landing are judged).
 
 use govscan_model::{
-    CheckMeta, EndpointObservations, FailureKind, Family, Level, Need, Observations, Outcome,
-    Probed, RedirectChain, RedirectEnd, Reference, Status,
+    CheckMeta, EndpointObservations, FailureKind, Family, FindingDecl, Level, Need, Observations,
+    Outcome, Probed, RedirectChain, RedirectEnd, Reference, Status,
 };
 use serde_json::json;
 use url::Url;
@@ -57,6 +57,74 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Http],
+    findings: &[
+        FindingDecl {
+            key: "permanent_redirect",
+            status: Status::Pass,
+            meaning: "http:// redirects permanently to https:// on the same host",
+        },
+        FindingDecl {
+            key: "http_not_offered",
+            status: Status::Pass,
+            meaning: "plain HTTP is not offered at all",
+        },
+        FindingDecl {
+            key: "temporary_redirect",
+            status: Status::Warn,
+            meaning: "http:// redirects to https:// with a temporary status",
+        },
+        FindingDecl {
+            key: "no_redirect",
+            status: Status::Fail,
+            meaning: "http:// serves the page without redirecting to https://",
+        },
+        FindingDecl {
+            key: "first_hop_not_same_host_https",
+            status: Status::Fail,
+            meaning: "the first redirect does not go to https:// on the same host",
+        },
+        FindingDecl {
+            key: "offsite",
+            status: Status::Fail,
+            meaning: "the redirect leaves for another site before reaching https://",
+        },
+        FindingDecl {
+            key: "downgrade",
+            status: Status::Fail,
+            meaning: "the redirects go from https:// back to http://",
+        },
+        FindingDecl {
+            key: "final_not_https",
+            status: Status::Fail,
+            meaning: "the redirects end on a page that is not https://",
+        },
+        FindingDecl {
+            key: "bad_location",
+            status: Status::Fail,
+            meaning: "a redirect has a Location that cannot be followed",
+        },
+        FindingDecl {
+            key: "redirect_loop",
+            status: Status::Fail,
+            meaning: "the redirects loop",
+        },
+        FindingDecl {
+            key: "too_many_redirects",
+            status: Status::Fail,
+            meaning: "the redirects go on past the limit",
+        },
+        FindingDecl {
+            key: "unusual_redirect_status",
+            status: Status::Fail,
+            meaning: "a redirect uses a status browsers do not follow as a redirect",
+        },
+        FindingDecl {
+            key: "later_hop_failed",
+            status: Status::Inconclusive,
+            meaning: "a later hop of the redirect chain failed",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found on one endpoint.

@@ -1,6 +1,8 @@
 //! A Permissions-Policy limits which powerful browser features the pages may use.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
@@ -34,6 +36,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
+    findings: &[
+        FindingDecl {
+            key: "permissions_policy_present",
+            status: Status::Pass,
+            meaning: "the page sends a valid Permissions-Policy",
+        },
+        FindingDecl {
+            key: "permissions_policy_missing",
+            status: Status::Fail,
+            meaning: "the page sends no Permissions-Policy",
+        },
+        FindingDecl {
+            key: "permissions_policy_invalid",
+            status: Status::Fail,
+            meaning: "the Permissions-Policy does not parse, so browsers ignore it",
+        },
+        FindingDecl {
+            key: "page_elsewhere",
+            status: Status::NotApplicable,
+            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
+        },
+        FindingDecl {
+            key: "no_page",
+            status: Status::Inconclusive,
+            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
+        },
+    ],
+    params: &[],
 };
 
 /// Parses a Permissions-Policy (a structured-field dictionary, RFC 8941): feature names with

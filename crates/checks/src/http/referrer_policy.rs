@@ -1,6 +1,8 @@
 //! A Referrer-Policy keeps full URLs from leaking to other sites.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
@@ -35,6 +37,39 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
+    findings: &[
+        FindingDecl {
+            key: "referrer_policy_strict",
+            status: Status::Pass,
+            meaning: "the Referrer-Policy does not send full addresses to other sites",
+        },
+        FindingDecl {
+            key: "referrer_policy_missing",
+            status: Status::Warn,
+            meaning: "no Referrer-Policy: browsers use their own default",
+        },
+        FindingDecl {
+            key: "referrer_policy_leaky",
+            status: Status::Fail,
+            meaning: "the Referrer-Policy sends full addresses to other sites",
+        },
+        FindingDecl {
+            key: "referrer_policy_invalid",
+            status: Status::Fail,
+            meaning: "the Referrer-Policy has no valid value",
+        },
+        FindingDecl {
+            key: "page_elsewhere",
+            status: Status::NotApplicable,
+            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
+        },
+        FindingDecl {
+            key: "no_page",
+            status: Status::Inconclusive,
+            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
+        },
+    ],
+    params: &[],
 };
 
 /// Policies that never send the full URL cross-origin or over plain HTTP.

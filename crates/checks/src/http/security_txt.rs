@@ -1,7 +1,7 @@
 //! `/.well-known/security.txt` is served over HTTPS with Contact and a future Expires (RFC 9116).
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Probed, Reference, Status,
 };
 use serde_json::json;
 
@@ -45,6 +45,59 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::SecurityTxt],
+    findings: &[
+        FindingDecl {
+            key: "security_txt_valid",
+            status: Status::Pass,
+            meaning: "a valid /.well-known/security.txt with Contact and a current Expires",
+        },
+        FindingDecl {
+            key: "security_txt_missing",
+            status: Status::Fail,
+            meaning: "there is no security.txt (not found)",
+        },
+        FindingDecl {
+            key: "contact_missing",
+            status: Status::Fail,
+            meaning: "security.txt has no Contact field",
+        },
+        FindingDecl {
+            key: "expires_missing",
+            status: Status::Fail,
+            meaning: "security.txt does not have exactly one Expires field",
+        },
+        FindingDecl {
+            key: "expires_invalid",
+            status: Status::Fail,
+            meaning: "the Expires value is not an RFC 3339 date-time",
+        },
+        FindingDecl {
+            key: "expired",
+            status: Status::Fail,
+            meaning: "the Expires date has passed",
+        },
+        FindingDecl {
+            key: "no_https",
+            status: Status::Fail,
+            meaning: "the address offers no HTTPS, and security.txt must be served over HTTPS",
+        },
+        FindingDecl {
+            key: "expires_too_far",
+            status: Status::Warn,
+            meaning: "Expires is more than a year away",
+        },
+        FindingDecl {
+            key: "content_type_not_text_plain",
+            status: Status::Warn,
+            meaning: "security.txt is not served as text/plain",
+        },
+        FindingDecl {
+            key: "redirected",
+            status: Status::Warn,
+            meaning: "security.txt is answered with a redirect",
+        },
+    ],
+    params: &[],
 };
 
 impl Check for SecurityTxt {

@@ -1,6 +1,8 @@
 //! The web server does not announce its software versions (informational: always `Info`).
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
@@ -34,6 +36,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
+    findings: &[
+        FindingDecl {
+            key: "no_version_disclosed",
+            status: Status::Info,
+            meaning: "the response headers disclose no software version",
+        },
+        FindingDecl {
+            key: "version_disclosed",
+            status: Status::Info,
+            meaning: "a response header discloses a software version",
+        },
+        FindingDecl {
+            key: "page_elsewhere",
+            status: Status::NotApplicable,
+            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
+        },
+        FindingDecl {
+            key: "no_page",
+            status: Status::Inconclusive,
+            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
+        },
+    ],
+    params: &[],
 };
 
 /// Headers that commonly carry product versions.

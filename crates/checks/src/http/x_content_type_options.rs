@@ -1,7 +1,9 @@
 //! `X-Content-Type-Options: nosniff` is sent on the HTTPS home page, read as Fetch's
 //! "determine nosniff" reads it (the first value of all the fields, split on commas).
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
@@ -34,6 +36,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
+    findings: &[
+        FindingDecl {
+            key: "nosniff",
+            status: Status::Pass,
+            meaning: "the page sends X-Content-Type-Options: nosniff",
+        },
+        FindingDecl {
+            key: "header_missing",
+            status: Status::Fail,
+            meaning: "no X-Content-Type-Options header",
+        },
+        FindingDecl {
+            key: "header_invalid",
+            status: Status::Fail,
+            meaning: "the first X-Content-Type-Options value is not nosniff (browsers read only the first)",
+        },
+        FindingDecl {
+            key: "page_elsewhere",
+            status: Status::NotApplicable,
+            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
+        },
+        FindingDecl {
+            key: "no_page",
+            status: Status::Inconclusive,
+            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found.

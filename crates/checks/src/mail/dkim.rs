@@ -5,8 +5,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use govscan_model::{
-    CheckMeta, DkimSelector, FailureKind, Family, Level, Observations, Outcome, Probed, Reference,
-    Status,
+    CheckMeta, DkimSelector, FailureKind, Family, FindingDecl, Level, Observations, Outcome,
+    Probed, Reference, Status,
 };
 use serde_json::{Value, json};
 use x509_parser::prelude::FromDer;
@@ -57,6 +57,59 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "key_strong",
+            status: Status::Pass,
+            meaning: "every DKIM key found is usable and strong",
+        },
+        FindingDecl {
+            key: "weak_key",
+            status: Status::Fail,
+            meaning: "a DKIM RSA key is shorter than the 2048 bits RFC 8301 asks for",
+        },
+        FindingDecl {
+            key: "key_missing",
+            status: Status::Fail,
+            meaning: "a selector has no key record",
+        },
+        FindingDecl {
+            key: "key_revoked",
+            status: Status::Fail,
+            meaning: "a selector's key is revoked (empty p=)",
+        },
+        FindingDecl {
+            key: "key_unparseable",
+            status: Status::Fail,
+            meaning: "a selector's key does not parse",
+        },
+        FindingDecl {
+            key: "unknown_key_type",
+            status: Status::Fail,
+            meaning: "a selector's key type is one verifiers do not know",
+        },
+        FindingDecl {
+            key: "multiple_key_records",
+            status: Status::Fail,
+            meaning: "a selector has several key records",
+        },
+        FindingDecl {
+            key: "sha1_only",
+            status: Status::Fail,
+            meaning: "a key allows SHA-1 signatures only, which verifiers ignore",
+        },
+        FindingDecl {
+            key: "testing_mode",
+            status: Status::Warn,
+            meaning: "a key is in testing mode (t=y): receivers treat its signatures as unsigned",
+        },
+        FindingDecl {
+            key: "not_configured",
+            status: Status::NotApplicable,
+            meaning: "the target file names no DKIM selector for the domain (selectors cannot be discovered)",
+        },
+    ],
+    params: &[],
 };
 
 /// Least RSA key length judged strong.

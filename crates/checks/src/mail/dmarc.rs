@@ -1,6 +1,8 @@
 //! The domain publishes one valid DMARC record with an enforcing policy (quarantine or reject).
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::mail::dmarc_policy::{self, Discovery};
@@ -45,6 +47,49 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsDmarc],
+    findings: &[
+        FindingDecl {
+            key: "policy_enforced",
+            status: Status::Pass,
+            meaning: "the applicable DMARC record asks receivers to quarantine or reject",
+        },
+        FindingDecl {
+            key: "policy_none",
+            status: Status::Warn,
+            meaning: "the DMARC policy is p=none (monitoring only)",
+        },
+        FindingDecl {
+            key: "subdomain_policy_none",
+            status: Status::Warn,
+            meaning: "the subdomain policy is sp=none",
+        },
+        FindingDecl {
+            key: "partial_pct",
+            status: Status::Warn,
+            meaning: "the policy applies to only part of the mail (pct below 100)",
+        },
+        FindingDecl {
+            key: "dmarc_missing",
+            status: Status::Fail,
+            meaning: "no DMARC record applies to the domain",
+        },
+        FindingDecl {
+            key: "multiple_dmarc_records",
+            status: Status::Fail,
+            meaning: "several DMARC records: receivers apply none",
+        },
+        FindingDecl {
+            key: "record_invalid",
+            status: Status::Fail,
+            meaning: "the DMARC record is invalid, so receivers discard it",
+        },
+        FindingDecl {
+            key: "policy_missing",
+            status: Status::Fail,
+            meaning: "the DMARC record has no p= tag",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found.

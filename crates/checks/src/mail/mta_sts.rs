@@ -1,8 +1,8 @@
 //! MTA-STS is published: a `_mta-sts` TXT record and an HTTPS policy in mode enforce.
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, Level, MtaStsPolicyFetch, MxRecord, Observations, Outcome,
-    Probed, Reference, Status,
+    CheckMeta, FailureKind, Family, FindingDecl, Level, MtaStsPolicyFetch, MxRecord, Observations,
+    Outcome, Probed, Reference, Status,
 };
 use serde_json::json;
 
@@ -52,6 +52,79 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "mta_sts_enforced",
+            status: Status::Pass,
+            meaning: "an MTA-STS policy in enforce mode covers every MX host",
+        },
+        FindingDecl {
+            key: "mode_testing",
+            status: Status::Warn,
+            meaning: "the MTA-STS policy is in testing mode",
+        },
+        FindingDecl {
+            key: "max_age_short",
+            status: Status::Warn,
+            meaning: "the enforced policy is cached for less than a week",
+        },
+        FindingDecl {
+            key: "mx_not_in_policy",
+            status: Status::Warn,
+            meaning: "an MX host is not covered by the testing-mode policy",
+        },
+        FindingDecl {
+            key: "mx_not_in_policy",
+            status: Status::Fail,
+            meaning: "an MX host is not covered by the enforced policy: senders refuse it",
+        },
+        FindingDecl {
+            key: "mode_none",
+            status: Status::Fail,
+            meaning: "the MTA-STS policy is mode none",
+        },
+        FindingDecl {
+            key: "mta_sts_missing",
+            status: Status::Fail,
+            meaning: "no _mta-sts TXT record",
+        },
+        FindingDecl {
+            key: "multiple_records",
+            status: Status::Fail,
+            meaning: "several _mta-sts TXT records",
+        },
+        FindingDecl {
+            key: "record_invalid",
+            status: Status::Fail,
+            meaning: "the _mta-sts TXT record is invalid",
+        },
+        FindingDecl {
+            key: "policy_unavailable",
+            status: Status::Fail,
+            meaning: "the policy file cannot be fetched",
+        },
+        FindingDecl {
+            key: "policy_invalid",
+            status: Status::Fail,
+            meaning: "the policy file does not parse",
+        },
+        FindingDecl {
+            key: "policy_not_text_plain",
+            status: Status::Fail,
+            meaning: "the policy file is not served as text/plain",
+        },
+        FindingDecl {
+            key: "policy_certificate_invalid",
+            status: Status::Fail,
+            meaning: "the policy host's certificate is not valid",
+        },
+        FindingDecl {
+            key: "no_mail_servers",
+            status: Status::NotApplicable,
+            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
+        },
+    ],
+    params: &[],
 };
 
 impl Check for MtaSts {

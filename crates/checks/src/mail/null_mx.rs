@@ -1,6 +1,8 @@
 //! A domain that sends and receives no mail says so: null MX, SPF `-all` and DMARC reject.
 
-use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::dns::answered;
@@ -39,6 +41,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "no_mail_declared",
+            status: Status::Pass,
+            meaning: "a domain that handles no mail says so: null MX, SPF -all and DMARC p=reject",
+        },
+        FindingDecl {
+            key: "null_mx_missing",
+            status: Status::Fail,
+            meaning: "the domain sends no mail (SPF -all) and has no MX, but publishes no null MX",
+        },
+        FindingDecl {
+            key: "null_mx_incomplete",
+            status: Status::Fail,
+            meaning: "the domain has a null MX but lacks SPF -all or DMARC p=reject",
+        },
+        FindingDecl {
+            key: "mail_role_undeclared",
+            status: Status::Warn,
+            meaning: "the domain has no MX and does not say whether it sends mail (no null MX, no SPF -all)",
+        },
+        FindingDecl {
+            key: "receives_mail",
+            status: Status::NotApplicable,
+            meaning: "the domain has MX hosts, so it handles mail",
+        },
+    ],
+    params: &[],
 };
 
 impl Check for NullMx {

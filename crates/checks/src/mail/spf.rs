@@ -2,7 +2,8 @@
 //! expanded, RFC 7208 §4.6.4 limits counted), rejects or soft-fails senders it does not list.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Probed, Reference, SpfTree, Status,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Probed, Reference, SpfTree,
+    Status,
 };
 use serde_json::json;
 
@@ -58,6 +59,94 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsTxt],
+    findings: &[
+        FindingDecl {
+            key: "fail_all",
+            status: Status::Pass,
+            meaning: "the SPF policy ends in -all",
+        },
+        FindingDecl {
+            key: "softfail_all",
+            status: Status::Pass,
+            meaning: "the SPF policy ends in ~all",
+        },
+        FindingDecl {
+            key: "spf_missing",
+            status: Status::Fail,
+            meaning: "no SPF record",
+        },
+        FindingDecl {
+            key: "multiple_spf_records",
+            status: Status::Fail,
+            meaning: "several SPF records: a permerror",
+        },
+        FindingDecl {
+            key: "spf_syntax_error",
+            status: Status::Fail,
+            meaning: "the SPF record does not parse: a permerror",
+        },
+        FindingDecl {
+            key: "no_all_mechanism",
+            status: Status::Fail,
+            meaning: "the SPF policy has no all mechanism",
+        },
+        FindingDecl {
+            key: "neutral_all",
+            status: Status::Fail,
+            meaning: "the SPF policy ends in ?all",
+        },
+        FindingDecl {
+            key: "permissive_all",
+            status: Status::Fail,
+            meaning: "the SPF policy ends in +all: anyone may send",
+        },
+        FindingDecl {
+            key: "include_permits_all",
+            status: Status::Fail,
+            meaning: "an included policy permits all senders",
+        },
+        FindingDecl {
+            key: "exists_matches_all",
+            status: Status::Fail,
+            meaning: "an exists mechanism matches every sender",
+        },
+        FindingDecl {
+            key: "broad_range",
+            status: Status::Fail,
+            meaning: "the policy authorises a very broad address range",
+        },
+        FindingDecl {
+            key: "too_many_lookups",
+            status: Status::Fail,
+            meaning: "evaluating the policy takes more than 10 DNS lookups: a permerror",
+        },
+        FindingDecl {
+            key: "too_many_void_lookups",
+            status: Status::Fail,
+            meaning: "more than two lookups answer nothing: a permerror",
+        },
+        FindingDecl {
+            key: "too_many_mx_names",
+            status: Status::Fail,
+            meaning: "an mx mechanism names more than 10 hosts: a permerror",
+        },
+        FindingDecl {
+            key: "target_without_spf",
+            status: Status::Fail,
+            meaning: "an include or redirect target has no SPF record: a permerror",
+        },
+        FindingDecl {
+            key: "expansion_failed",
+            status: Status::Inconclusive,
+            meaning: "a lookup needed to evaluate the policy failed",
+        },
+        FindingDecl {
+            key: "not_expanded",
+            status: Status::Inconclusive,
+            meaning: "the policy's includes were not followed in this scan",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found.

@@ -2,8 +2,8 @@
 //! succeeds.
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, Level, MxEndpoint, MxHost, Need, Observations, Outcome, Probed,
-    Reference, SmtpSession, Status,
+    CheckMeta, FailureKind, Family, FindingDecl, Level, MxEndpoint, MxHost, Need, Observations,
+    Outcome, Probed, Reference, SmtpSession, Status,
 };
 use serde_json::json;
 
@@ -51,6 +51,69 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsMx],
+    findings: &[
+        FindingDecl {
+            key: "starttls_ok",
+            status: Status::Pass,
+            meaning: "every MX host offers STARTTLS and completes the handshake",
+        },
+        FindingDecl {
+            key: "starttls_not_offered",
+            status: Status::Fail,
+            meaning: "an MX host does not offer STARTTLS",
+        },
+        FindingDecl {
+            key: "starttls_refused",
+            status: Status::Fail,
+            meaning: "an MX host offers STARTTLS but refuses the command",
+        },
+        FindingDecl {
+            key: "starttls_handshake_failed",
+            status: Status::Fail,
+            meaning: "an MX host accepts STARTTLS but the TLS handshake fails",
+        },
+        FindingDecl {
+            key: "smtp_refused",
+            status: Status::Fail,
+            meaning: "an MX host refuses connections on port 25",
+        },
+        FindingDecl {
+            key: "greeting_refused",
+            status: Status::Inconclusive,
+            meaning: "an MX host does not greet with 220, so STARTTLS could not be asked",
+        },
+        FindingDecl {
+            key: "ehlo_not_sent",
+            status: Status::Inconclusive,
+            meaning: "the session ended before EHLO",
+        },
+        FindingDecl {
+            key: "ehlo_refused",
+            status: Status::Inconclusive,
+            meaning: "an MX host refused EHLO",
+        },
+        FindingDecl {
+            key: "starttls_not_sent",
+            status: Status::Inconclusive,
+            meaning: "the session ended before STARTTLS was sent",
+        },
+        FindingDecl {
+            key: "no_mail_servers",
+            status: Status::NotApplicable,
+            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
+        },
+        FindingDecl {
+            key: "mx_without_address",
+            status: Status::Inconclusive,
+            meaning: "an MX host has no address to connect to, so it was not probed",
+        },
+        FindingDecl {
+            key: "smtp_unreachable_from_scanner",
+            status: Status::Inconclusive,
+            meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
+        },
+    ],
+    params: &[],
 };
 
 /// One address's verdict.

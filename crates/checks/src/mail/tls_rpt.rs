@@ -1,6 +1,8 @@
 //! SMTP TLS reporting is published (`_smtp._tls` TXT, RFC 8460).
 
-use govscan_model::{CheckMeta, Family, Level, Observations, Outcome, Reference, Status};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Observations, Outcome, Reference, Status,
+};
 use serde_json::json;
 
 use crate::mail::mail_policy_txt;
@@ -31,6 +33,34 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "tls_rpt_published",
+            status: Status::Pass,
+            meaning: "a valid TLS-RPT record is published",
+        },
+        FindingDecl {
+            key: "tls_rpt_missing",
+            status: Status::Fail,
+            meaning: "no _smtp._tls TXT record",
+        },
+        FindingDecl {
+            key: "multiple_records",
+            status: Status::Fail,
+            meaning: "several TLS-RPT records",
+        },
+        FindingDecl {
+            key: "record_invalid",
+            status: Status::Fail,
+            meaning: "the TLS-RPT record is invalid",
+        },
+        FindingDecl {
+            key: "no_mail_servers",
+            status: Status::NotApplicable,
+            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
+        },
+    ],
+    params: &[],
 };
 
 /// The `rua` URIs of a TLS-RPT record, or why it is invalid.

@@ -5,8 +5,8 @@
 use std::net::IpAddr;
 
 use govscan_model::{
-    CheckMeta, Family, Level, Observations, Outcome, Probed, Reference, RouteOrigin, RpkiAddress,
-    Status, Vrp,
+    CheckMeta, Family, FindingDecl, Level, Observations, Outcome, Probed, Reference, RouteOrigin,
+    RpkiAddress, Status, Vrp,
 };
 use serde_json::json;
 
@@ -54,6 +54,44 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
+    findings: &[
+        FindingDecl {
+            key: "rpki_valid",
+            status: Status::Pass,
+            meaning: "every address's route is RPKI-valid",
+        },
+        FindingDecl {
+            key: "rpki_invalid",
+            status: Status::Fail,
+            meaning: "an address's route is RPKI-invalid: its ROAs name another origin AS or a shorter maxLength",
+        },
+        FindingDecl {
+            key: "rpki_not_found",
+            status: Status::Warn,
+            meaning: "no ROA covers an address's route, so anyone may announce it",
+        },
+        FindingDecl {
+            key: "no_route_in_table",
+            status: Status::Inconclusive,
+            meaning: "an address has no announced prefix in the route table given",
+        },
+        FindingDecl {
+            key: "route_unreadable",
+            status: Status::Inconclusive,
+            meaning: "an address's route or its ROAs could not be read",
+        },
+        FindingDecl {
+            key: "no_addresses",
+            status: Status::NotApplicable,
+            meaning: "the domain has no address to judge",
+        },
+        FindingDecl {
+            key: "not_configured",
+            status: Status::NotApplicable,
+            meaning: "route origin validation was not run (no VRP file given to the scan)",
+        },
+    ],
+    params: &[],
 };
 
 /// RFC 6811 §2's three states for one route.

@@ -1,7 +1,8 @@
 //! Every cipher suite the server accepts, at any version, is rated good or sufficient.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, ParamDecl, ParamKind,
+    ParamValue, Reference, Status, TlsScan,
 };
 use govscan_tls_hello::{Tier, suites};
 use serde_json::{Value, json};
@@ -52,6 +53,51 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "suites_good_or_sufficient",
+            status: Status::Pass,
+            meaning: "every accepted suite is rated good or sufficient",
+        },
+        FindingDecl {
+            key: "phase_out_suites",
+            status: Status::Warn,
+            meaning: "a phase-out suite is accepted",
+        },
+        FindingDecl {
+            key: "phase_out_suites",
+            status: Status::Fail,
+            meaning: "a phase-out suite is accepted and the baseline fails them (phase_out: fail)",
+        },
+        FindingDecl {
+            key: "insufficient_suites",
+            status: Status::Fail,
+            meaning: "an insufficient suite is accepted",
+        },
+        FindingDecl {
+            key: "no_suite_seen",
+            status: Status::Inconclusive,
+            meaning: "the server accepted no hand-built hello",
+        },
+        FindingDecl {
+            key: "enumeration_incomplete",
+            status: Status::Inconclusive,
+            meaning: "suite enumeration did not finish",
+        },
+        FindingDecl {
+            key: "versions_unknown",
+            status: Status::Inconclusive,
+            meaning: "some protocol versions gave no clear answer",
+        },
+    ],
+    params: &[ParamDecl {
+        name: "phase_out",
+        kind: ParamKind::OneOf {
+            values: &["warn", "fail", "pass"],
+        },
+        default: ParamValue::Text("warn"),
+        doc: "the status a phase-out suite gets (NCSC-NL: phase out, so warn by default)",
+    }],
 };
 
 /// The tier of one accepted suite at `version` (every SSLv2 cipher spec is insufficient).
@@ -167,14 +213,9 @@ impl Check for CipherSuites {
     }
 
     fn evaluate(&self, obs: &Observations, ctx: &Context) -> Outcome {
-        let phase_out = match ctx
-            .params
-            .get(META.id)
-            .and_then(|p| p.get("phase_out"))
-            .and_then(Value::as_str)
-        {
-            Some("pass") => Status::Pass,
-            Some("fail") => Status::Fail,
+        let phase_out = match ctx.param_str(&META, "phase_out").as_str() {
+            "pass" => Status::Pass,
+            "fail" => Status::Fail,
             _ => Status::Warn,
         };
         per_tls_scan(META.id, obs, |scan| judge(scan, phase_out))

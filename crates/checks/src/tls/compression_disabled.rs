@@ -1,7 +1,7 @@
 //! The server refuses TLS-level compression.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
 };
 use serde_json::json;
 
@@ -36,6 +36,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "compression_refused",
+            status: Status::Pass,
+            meaning: "the server chooses no compression when DEFLATE is offered",
+        },
+        FindingDecl {
+            key: "compression_accepted",
+            status: Status::Fail,
+            meaning: "the server chooses DEFLATE compression (CRIME)",
+        },
+        FindingDecl {
+            key: "tls13_only",
+            status: Status::Pass,
+            meaning: "the server speaks only TLS 1.3, where the weakness cannot occur",
+        },
+        FindingDecl {
+            key: "not_determined",
+            status: Status::Inconclusive,
+            meaning: "the hello scan gave no answer on this point",
+        },
+    ],
+    params: &[],
 };
 
 pub(crate) fn judge(scan: &TlsScan) -> EndpointVerdict {

@@ -1,6 +1,8 @@
 //! The server supports the extended master secret (RFC 7627) on every TLS 1.0–1.2 version it accepts.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 
 use crate::tls::hello_flag::{FlagWords, evaluate};
 use crate::{Check, Context};
@@ -34,6 +36,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "extended_master_secret_supported",
+            status: Status::Pass,
+            meaning: "the server supports the extended master secret",
+        },
+        FindingDecl {
+            key: "extended_master_secret_missing",
+            status: Status::Fail,
+            meaning: "the server does not support the extended master secret",
+        },
+        FindingDecl {
+            key: "tls13_only",
+            status: Status::Pass,
+            meaning: "the server speaks only TLS 1.3, where the weakness cannot occur",
+        },
+        FindingDecl {
+            key: "not_determined",
+            status: Status::Inconclusive,
+            meaning: "the hello scan gave no answer on this point",
+        },
+    ],
+    params: &[],
 };
 
 const WORDS: FlagWords = FlagWords {

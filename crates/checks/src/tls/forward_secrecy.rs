@@ -1,7 +1,7 @@
 //! Every accepted cipher suite uses an ephemeral key exchange (forward secrecy).
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
 };
 use govscan_tls_hello::suites;
 use serde_json::json;
@@ -43,6 +43,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "forward_secret",
+            status: Status::Pass,
+            meaning: "every accepted suite uses ephemeral key exchange",
+        },
+        FindingDecl {
+            key: "static_key_exchange",
+            status: Status::Fail,
+            meaning: "a suite with static RSA key exchange is accepted",
+        },
+        FindingDecl {
+            key: "enumeration_incomplete",
+            status: Status::Inconclusive,
+            meaning: "suite enumeration did not finish",
+        },
+        FindingDecl {
+            key: "versions_unknown",
+            status: Status::Inconclusive,
+            meaning: "some protocol versions gave no clear answer",
+        },
+    ],
+    params: &[],
 };
 
 pub(crate) fn judge(scan: &TlsScan) -> EndpointVerdict {

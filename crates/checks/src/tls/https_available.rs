@@ -1,7 +1,8 @@
 //! Every address of the domain completes a TLS handshake on port 443.
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
+    CheckMeta, FailureKind, Family, FindingDecl, Level, Need, Observations, Outcome, Probed,
+    Reference, Status,
 };
 use serde_json::json;
 
@@ -42,6 +43,19 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "handshake_completed",
+            status: Status::Pass,
+            meaning: "the TLS handshake on port 443 completes",
+        },
+        FindingDecl {
+            key: "https_not_offered",
+            status: Status::Fail,
+            meaning: "port 443 does not offer HTTPS",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found on one endpoint.

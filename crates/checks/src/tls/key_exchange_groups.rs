@@ -3,8 +3,8 @@
 //! with DHE suites, measured from the ServerKeyExchange.
 
 use govscan_model::{
-    CheckMeta, DheProbe, Family, Level, Need, Observations, Outcome, Probed, Reference, Status,
-    TlsScan,
+    CheckMeta, DheProbe, Family, FindingDecl, Level, Need, Observations, Outcome, Probed,
+    Reference, Status, TlsScan,
 };
 use govscan_tls_hello::dh::{MIN_DH_BITS, dh_tier};
 use govscan_tls_hello::suites::{self, KeyExchange};
@@ -76,6 +76,44 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "groups_good",
+            status: Status::Pass,
+            meaning: "every accepted key-exchange group is rated good",
+        },
+        FindingDecl {
+            key: "phase_out_groups",
+            status: Status::Warn,
+            meaning: "a phase-out group is accepted",
+        },
+        FindingDecl {
+            key: "insufficient_groups",
+            status: Status::Fail,
+            meaning: "an insufficient group is accepted",
+        },
+        FindingDecl {
+            key: "dh_group_too_small",
+            status: Status::Fail,
+            meaning: "finite-field DH uses a group below 2048 bits",
+        },
+        FindingDecl {
+            key: "groups_unknown",
+            status: Status::Inconclusive,
+            meaning: "some groups or versions gave no clear answer",
+        },
+        FindingDecl {
+            key: "groups_not_probed",
+            status: Status::NotApplicable,
+            meaning: "neither TLS 1.3 nor TLS 1.2 is accepted, so no group is rated",
+        },
+        FindingDecl {
+            key: "no_ephemeral_key_exchange",
+            status: Status::NotApplicable,
+            meaning: "the server accepts no ephemeral key exchange (tls.forward-secrecy fails it)",
+        },
+    ],
+    params: &[],
 };
 
 /// One group the server accepted, rated.

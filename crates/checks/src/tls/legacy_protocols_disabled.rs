@@ -1,7 +1,7 @@
 //! SSL 2.0, SSL 3.0, TLS 1.0 and TLS 1.1 are all refused.
 
 use govscan_model::{
-    CheckMeta, Family, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status, TlsScan,
 };
 use serde_json::json;
 
@@ -45,6 +45,24 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "legacy_protocols_refused",
+            status: Status::Pass,
+            meaning: "SSL 2.0, SSL 3.0, TLS 1.0 and TLS 1.1 are all refused",
+        },
+        FindingDecl {
+            key: "legacy_protocols_accepted",
+            status: Status::Fail,
+            meaning: "the server accepts SSL 2.0, SSL 3.0, TLS 1.0 or TLS 1.1",
+        },
+        FindingDecl {
+            key: "legacy_protocols_unknown",
+            status: Status::Inconclusive,
+            meaning: "some legacy protocol gave no clear answer",
+        },
+    ],
+    params: &[],
 };
 
 pub(crate) fn judge(scan: &TlsScan) -> EndpointVerdict {

@@ -1,6 +1,8 @@
 //! The server supports secure renegotiation (RFC 5746) on every TLS 1.0–1.2 version it accepts.
 
-use govscan_model::{CheckMeta, Family, Level, Need, Observations, Outcome, Reference};
+use govscan_model::{
+    CheckMeta, Family, FindingDecl, Level, Need, Observations, Outcome, Reference, Status,
+};
 
 use crate::tls::hello_flag::{FlagWords, evaluate};
 use crate::{Check, Context};
@@ -34,6 +36,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "secure_renegotiation_supported",
+            status: Status::Pass,
+            meaning: "the server supports secure renegotiation (RFC 5746)",
+        },
+        FindingDecl {
+            key: "secure_renegotiation_missing",
+            status: Status::Fail,
+            meaning: "the server does not support secure renegotiation",
+        },
+        FindingDecl {
+            key: "tls13_only",
+            status: Status::Pass,
+            meaning: "the server speaks only TLS 1.3, where the weakness cannot occur",
+        },
+        FindingDecl {
+            key: "not_determined",
+            status: Status::Inconclusive,
+            meaning: "the hello scan gave no answer on this point",
+        },
+    ],
+    params: &[],
 };
 
 pub(crate) const WORDS: FlagWords = FlagWords {

@@ -3,8 +3,8 @@
 //! the TLS scan decides.
 
 use govscan_model::{
-    CheckMeta, EndpointObservations, Family, Level, Need, Observations, Outcome, Probed, Reference,
-    Status, TlsObservation,
+    CheckMeta, EndpointObservations, Family, FindingDecl, Level, Need, Observations, Outcome,
+    Probed, Reference, Status, TlsObservation,
 };
 use serde_json::json;
 
@@ -46,6 +46,29 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
+    findings: &[
+        FindingDecl {
+            key: "tls13_negotiated",
+            status: Status::Pass,
+            meaning: "the handshake negotiates TLS 1.3",
+        },
+        FindingDecl {
+            key: "tls13_accepted",
+            status: Status::Pass,
+            meaning: "the server accepted a TLS 1.3 ClientHello in the hello scan, although the modern handshake did not complete",
+        },
+        FindingDecl {
+            key: "tls13_not_negotiated",
+            status: Status::Fail,
+            meaning: "TLS 1.3 was offered but an older version was negotiated",
+        },
+        FindingDecl {
+            key: "tls13_refused",
+            status: Status::Fail,
+            meaning: "the server refuses TLS 1.3",
+        },
+    ],
+    params: &[],
 };
 
 /// What was found on one endpoint.
