@@ -105,6 +105,8 @@ mod tests {
         remediation: "",
         references: &[],
         needs: &[],
+        findings: &[],
+        params: &[],
     };
 
     fn origin(file: &str) -> CheckOrigin {
