@@ -446,8 +446,13 @@ fn excluded_domains_and_ranges_are_listed_and_never_contacted() {
     // Named for what happened to it: not scanned at its owner's request, not "could not be
     // scored" (which would blame the domain or the scanner).
     assert!(
-        dashboard.contains("not scanned at its owner's request"),
-        "the dashboard's counts name the excluded domain"
+        dashboard.contains("not scanned at its owner's request")
+            || dashboard.contains("not scanned at their owners' request"),
+        "the dashboard's counts name the excluded domains"
+    );
+    assert!(
+        !dashboard.contains(&format!("could not be scored: {STS_BLOCKED}")),
+        "an excluded domain's row does not say it could not be scored"
     );
 }
 
