@@ -197,13 +197,27 @@ impl DashboardView {
     }
 }
 
+/// A group's unscored domains, split: (could not be scored, not scanned at their owners'
+/// request). The excluded ones are among the unscored (`GroupScore::domains_excluded`).
+fn unscored_split(group: &GroupScore) -> (u32, u32) {
+    let unscored = group.domains.saturating_sub(group.domains_scored);
+    let excluded = group.domains_excluded.min(unscored);
+    (unscored - excluded, excluded)
+}
+
+/// "its owner's" or "their owners'", for `n` excluded domains.
+fn owners(n: u32) -> &'static str {
+    if n == 1 {
+        "its owner's"
+    } else {
+        "their owners'"
+    }
+}
+
 /// "13 checked, 12 scored, 1 could not be scored"; a domain on the exclude list is "not
 /// scanned at its owner's request", never "could not be scored".
 pub(crate) fn counts_text(group: &GroupScore) -> String {
-    let excluded = group
-        .domains_excluded
-        .min(group.domains - group.domains_scored);
-    let unscored = group.domains - group.domains_scored - excluded;
+    let (unscored, excluded) = unscored_split(group);
     let mut text = format!("{} checked, {} scored", group.domains, group.domains_scored);
     if unscored > 0 {
         text.push_str(&format!(", {unscored} could not be scored"));
@@ -211,11 +225,7 @@ pub(crate) fn counts_text(group: &GroupScore) -> String {
     if excluded > 0 {
         text.push_str(&format!(
             ", {excluded} not scanned at {} request",
-            if excluded == 1 {
-                "its owner's"
-            } else {
-                "their owners'"
-            }
+            owners(excluded)
         ));
     }
     text
@@ -223,8 +233,8 @@ pub(crate) fn counts_text(group: &GroupScore) -> String {
 
 /// What a provisional group score means, or empty.
 pub(crate) fn provisional_text(group: &GroupScore) -> String {
-    let unscored = group.domains - group.domains_scored;
-    if group.domains_provisional == 0 && unscored == 0 {
+    let (not_scorable, excluded) = unscored_split(group);
+    if group.domains_provisional == 0 && not_scorable + excluded == 0 {
         return String::new();
     }
     let mut text = String::from("Provisional: ");
@@ -240,8 +250,6 @@ pub(crate) fn provisional_text(group: &GroupScore) -> String {
             govscan_score::COVERAGE_FLOOR * 100.0
         ));
     }
-    let excluded = group.domains_excluded.min(unscored);
-    let not_scorable = unscored - excluded;
     if not_scorable > 0 {
         text.push_str(&format!(
             "{} could not be scored at all and {} left out of the score. ",
@@ -254,11 +262,7 @@ pub(crate) fn provisional_text(group: &GroupScore) -> String {
             "{} not scanned at {} request (nothing of {} was judged) and {} left out of \
              the score. ",
             plural(excluded as usize, "domain was", "domains were"),
-            if excluded == 1 {
-                "its owner's"
-            } else {
-                "their owners'"
-            },
+            owners(excluded),
             if excluded == 1 { "it" } else { "them" },
             if excluded == 1 { "is" } else { "are" }
         ));
