@@ -175,17 +175,15 @@ fn print_changes(before: &ScanResult, after: &ScanResult) {
 fn print_rollups(rollups: &Rollups) {
     let p = &rollups.portfolio;
     outln!(
-        "portfolio: {} grade {} (gap {}), worst {} {}, coverage {:.0}%; {} checked, {} scored, \
-         {} could not be scored, {} provisional, {} failing a required rule",
+        "portfolio: {} grade {} (gap {}), worst {} {}, coverage {:.0}%; {}, {} provisional, {} \
+         failing a required rule",
         show(p.score),
         govscan_score::group_grade(p),
         show(p.gap),
         p.worst_domain.as_deref().unwrap_or("-"),
         show(p.worst_score),
         (p.coverage * 100.0 + 1e-9).floor(),
-        p.domains,
-        p.domains_scored,
-        p.domains - p.domains_scored,
+        govscan_score::counts_text(p),
         p.domains_provisional,
         p.domains_failing_required
     );

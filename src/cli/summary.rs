@@ -16,11 +16,16 @@ fn count(result: &govscan_model::DomainResult, status: Status) -> usize {
 /// Prints one line per domain and the portfolio mean.
 pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
     outln!(
-        "govscan {} — baseline {} {} — {} domain(s)",
+        "govscan {} — baseline {} {} — {} {}",
         result.govscan_version,
         result.baseline.id,
         result.baseline.version,
-        result.domains.len()
+        result.domains.len(),
+        if result.domains.len() == 1 {
+            "domain"
+        } else {
+            "domains"
+        }
     );
     outln!(
         "{:<40} {:>5} {:>5} {:>8} {:>4} {:>4} {:>6}",
@@ -67,16 +72,19 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
         );
     }
     let scored: Vec<f64> = result.domains.iter().filter_map(|d| d.score).collect();
-    let unscored = result.domains.len() - scored.len();
     let provisional = result
         .domains
         .iter()
         .filter(|d| d.provisional.is_some())
         .count();
+    let as_count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     out!(
-        "{} checked, {} scored, {unscored} could not be scored",
-        result.domains.len(),
-        scored.len()
+        "{}",
+        govscan_score::counts_phrase(
+            as_count(result.domains.len()),
+            as_count(scored.len()),
+            as_count(excluded.len())
+        )
     );
     match govscan_score::mean_score(scored.iter().copied()) {
         Some(mean) => {

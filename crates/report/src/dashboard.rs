@@ -3,6 +3,8 @@
 //! number comes from the roll-ups (rounded once there) or the trend points built from the same
 //! stored scores; comparisons are like for like (`docs/scoring.md`).
 
+pub(crate) use govscan_score::counts_text;
+use govscan_score::{owners, unscored_split};
 use std::collections::BTreeSet;
 
 use govscan_model::{GroupScore, Rollups, Status};
@@ -195,40 +197,6 @@ impl DashboardView {
             coverage_floor: format!("{:.0} %", govscan_score::COVERAGE_FLOOR * 100.0),
         }
     }
-}
-
-/// A group's unscored domains, split: (could not be scored, not scanned at their owners'
-/// request). The excluded ones are among the unscored (`GroupScore::domains_excluded`).
-fn unscored_split(group: &GroupScore) -> (u32, u32) {
-    let unscored = group.domains.saturating_sub(group.domains_scored);
-    let excluded = group.domains_excluded.min(unscored);
-    (unscored - excluded, excluded)
-}
-
-/// "its owner's" or "their owners'", for `n` excluded domains.
-fn owners(n: u32) -> &'static str {
-    if n == 1 {
-        "its owner's"
-    } else {
-        "their owners'"
-    }
-}
-
-/// "13 checked, 12 scored, 1 could not be scored"; a domain on the exclude list is "not
-/// scanned at its owner's request", never "could not be scored".
-pub(crate) fn counts_text(group: &GroupScore) -> String {
-    let (unscored, excluded) = unscored_split(group);
-    let mut text = format!("{} checked, {} scored", group.domains, group.domains_scored);
-    if unscored > 0 {
-        text.push_str(&format!(", {unscored} could not be scored"));
-    }
-    if excluded > 0 {
-        text.push_str(&format!(
-            ", {excluded} not scanned at {} request",
-            owners(excluded)
-        ));
-    }
-    text
 }
 
 /// What a provisional group score means, or empty.
