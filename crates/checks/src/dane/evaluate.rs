@@ -13,8 +13,10 @@
 //! internet.nl reports it: two DANE-EE records (current and next key), or DANE-EE beside
 //! DANE-TA (the key and its issuer), or two DANE-TA records.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use govscan_model::{CertificateDer, TlsaRecord};
-use govscan_revocation::{Cert, SignatureCheck};
+use govscan_revocation::{Cert, CertParseError, SignatureCheck};
 use serde_json::{Value, json};
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -148,11 +150,28 @@ struct Presented {
     cert: Cert,
 }
 
+/// Why a chain cannot be judged at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Unjudgeable {
+    /// The chain is empty.
+    #[error("the server sent no certificate")]
+    NoCertificate,
+    /// The leaf's recorded DER is not base64 (a damaged observations file).
+    #[error("certificate is not valid base64: {0}")]
+    LeafNotBase64(#[source] base64::DecodeError),
+    /// The leaf does not parse as a certificate.
+    #[error("the leaf {0}")]
+    LeafUnparseable(#[source] CertParseError),
+}
+
 /// Judges every record of `input` over `chain` (leaf first). The error says why the chain
 /// cannot be judged at all (no certificate, or a leaf that does not parse).
-pub fn evaluate(input: &Input<'_>, chain: &[CertificateDer]) -> Result<Evaluation, String> {
-    let leaf_der = der_bytes(chain.first().ok_or("the server sent no certificate")?)?;
-    let leaf = Cert::parse(&leaf_der).map_err(|e| format!("the leaf {e}"))?;
+pub fn evaluate(input: &Input<'_>, chain: &[CertificateDer]) -> Result<Evaluation, Unjudgeable> {
+    let leaf = chain.first().ok_or(Unjudgeable::NoCertificate)?;
+    let leaf_der = STANDARD
+        .decode(leaf.der_base64.trim())
+        .map_err(Unjudgeable::LeafNotBase64)?;
+    let leaf = Cert::parse(&leaf_der).map_err(Unjudgeable::LeafUnparseable)?;
     let mut presented = vec![Presented {
         position: 0,
         cert: leaf,
@@ -171,7 +190,7 @@ pub fn evaluate(input: &Input<'_>, chain: &[CertificateDer]) -> Result<Evaluatio
         let result = match usable(record, input.service) {
             Err(why) => RecordResult {
                 record: record_text(record),
-                unusable: Some(why),
+                unusable: Some(why.to_string()),
                 result: "ignored".to_owned(),
                 authenticates: false,
             },
