@@ -89,7 +89,8 @@ fn test(
                 .as_object()
                 .ok_or_else(|| CliError::usage(anyhow!("--params: not a JSON object")))?;
             govscan_model::validate_params(id, check.meta().params, given)
-                .map_err(|(_, e)| CliError::usage(anyhow!("--params: {e}")))?;
+                .context("--params")
+                .map_err(CliError::usage)?;
         }
         context.params.insert(id.to_owned(), value);
     }

@@ -24,12 +24,30 @@ pub(crate) mod transport_trust;
 pub mod x_content_type_options;
 
 use govscan_model::{
-    EndpointObservations, FailureKind, HttpExchange, Observations, Outcome, Probed, RedirectChain,
-    RedirectEnd, Status,
+    EndpointObservations, FailureKind, FindingDecl, HttpExchange, Observations, Outcome, Probed,
+    RedirectChain, RedirectEnd, Status,
 };
 use serde_json::json;
 
 use crate::endpoints::{EndpointVerdict, combine_each, missing_probe_verdict};
+
+/// The home page lives on another host: [`home_page`] leaves it to that host.
+const PAGE_ELSEWHERE: FindingDecl = FindingDecl {
+    key: "page_elsewhere",
+    status: Status::NotApplicable,
+    meaning: "the home page lives on another host (an offsite redirect): it is judged there",
+};
+
+/// The redirects never reach a page ([`home_page`]).
+const NO_PAGE: FindingDecl = FindingDecl {
+    key: "no_page",
+    status: Status::Inconclusive,
+    meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
+};
+
+/// The findings of [`judge_home_page`] besides the check's own: every check that judges the
+/// home page includes them in its `META.findings`.
+pub(crate) const HOME_PAGE_FINDINGS: &[FindingDecl] = &[PAGE_ELSEWHERE, NO_PAGE];
 
 /// Why this endpoint offers no HTTPS at all (port 443 refused the connection), if so.
 pub(crate) fn https_refused(ep: &EndpointObservations) -> Option<&str> {
@@ -79,8 +97,8 @@ pub(crate) fn home_page<'a>(
     };
     let elsewhere = |location: &str, why: String| {
         EndpointVerdict::new(
-            Status::NotApplicable,
-            "page_elsewhere",
+            PAGE_ELSEWHERE.status,
+            PAGE_ELSEWHERE.key,
             format!(
                 "{domain} only redirects to another host ({location}): the page lives there{why}"
             ),
@@ -99,8 +117,8 @@ pub(crate) fn home_page<'a>(
         }
         other => {
             return Err(EndpointVerdict::new(
-                Status::Inconclusive,
-                "no_page",
+                NO_PAGE.status,
+                NO_PAGE.key,
                 format!("{} never reaches a page to judge", last.url),
                 json!({ "end": other, "last_url": last.url, "last_status": last.status }),
             ));

@@ -8,6 +8,7 @@ pub mod dane;
 pub mod declarative;
 pub mod dns;
 pub mod endpoints;
+pub(crate) mod finding_decls;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http;

@@ -12,9 +12,12 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::declarative::DeclarativeCheck;
+use crate::declarative::{DeclarativeCheck, DeclarativeError};
 
 mod http;
+mod yaml;
+
+use yaml::to_yaml;
 
 /// A converted template: the check's id and its YAML text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,13 +28,43 @@ pub struct Converted {
     pub yaml: String,
 }
 
+/// Why a template was not converted; the text is what `govscan checks import-nuclei` prints
+/// after the file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConvertError {
+    /// The text does not parse as YAML (the parser's first line).
+    #[error("not YAML: {0}")]
+    NotYaml(String),
+    /// The template is not one Nuclei would run: a part is missing or of the wrong shape.
+    #[error("{0}")]
+    Malformed(String),
+    /// The template does something outside the passive subset govscan converts (the reason).
+    #[error("refused: {0}")]
+    Refused(String),
+    /// The converted check fails govscan's own validation.
+    #[error("refused: the converted check does not validate: {}", .0.message)]
+    DoesNotValidate(#[source] DeclarativeError),
+}
+
+/// A template outside the passive subset, and why.
+fn refused(why: impl Into<String>) -> ConvertError {
+    ConvertError::Refused(why.into())
+}
+
+/// A template with a missing or misshapen part.
+fn malformed(what: impl Into<String>) -> ConvertError {
+    ConvertError::Malformed(what.into())
+}
+
 /// Converts one template; the error is the reason it was refused.
-pub fn convert(file_name: &str, text: &str) -> Result<Converted, String> {
+pub fn convert(file_name: &str, text: &str) -> Result<Converted, ConvertError> {
     let t: Value = serde_saphyr::from_str(text).map_err(|e| {
         let first = e.to_string();
-        format!("not YAML: {}", first.lines().next().unwrap_or("invalid"))
+        ConvertError::NotYaml(first.lines().next().unwrap_or("invalid").to_owned())
     })?;
-    let t = t.as_object().ok_or("not a Nuclei template (no mapping)")?;
+    let t = t
+        .as_object()
+        .ok_or_else(|| malformed("not a Nuclei template (no mapping)"))?;
     for (key, why) in [
         ("code", "runs code"),
         ("javascript", "runs JavaScript"),
@@ -46,47 +79,49 @@ pub fn convert(file_name: &str, text: &str) -> Result<Converted, String> {
         ("variables", "uses variables (payload generation)"),
     ] {
         if t.contains_key(key) {
-            return Err(format!("refused: the template {why} (`{key}:`)"));
+            return Err(refused(format!("the template {why} (`{key}:`)")));
         }
     }
     let raw = serde_json::to_string(t).unwrap_or_default();
     if raw.contains("interactsh") {
-        return Err("refused: out-of-band interaction (interactsh)".to_owned());
+        return Err(refused("out-of-band interaction (interactsh)"));
     }
     let template_id = t
         .get("id")
         .and_then(Value::as_str)
-        .ok_or("no `id:`")?
+        .ok_or_else(|| malformed("no `id:`"))?
         .to_owned();
     let info = t
         .get("info")
         .and_then(Value::as_object)
-        .ok_or("no `info:`")?;
+        .ok_or_else(|| malformed("no `info:`"))?;
     let protocols: Vec<&str> = ["http", "requests", "dns", "ssl"]
         .into_iter()
         .filter(|k| t.contains_key(*k))
         .collect();
     let [protocol] = protocols.as_slice() else {
-        return Err(format!(
-            "refused: needs exactly one of http, dns, ssl requests (found {})",
+        return Err(refused(format!(
+            "needs exactly one of http, dns, ssl requests (found {})",
             if protocols.is_empty() {
                 "none".to_owned()
             } else {
                 protocols.join(", ")
             }
-        ));
+        )));
     };
     let requests = t
         .get(*protocol)
         .and_then(Value::as_array)
-        .ok_or(format!("`{protocol}:` is not a list"))?;
+        .ok_or_else(|| malformed(format!("`{protocol}:` is not a list")))?;
     let [request] = requests.as_slice() else {
-        return Err(format!(
-            "refused: {} {protocol} requests (a multi-step template)",
+        return Err(refused(format!(
+            "{} {protocol} requests (a multi-step template)",
             requests.len()
-        ));
+        )));
     };
-    let request = request.as_object().ok_or("a request is not a mapping")?;
+    let request = request
+        .as_object()
+        .ok_or_else(|| malformed("a request is not a mapping"))?;
     let (family, rule) = match *protocol {
         "dns" => ("dns", dns_rule(request)?),
         "ssl" => ("tls", ssl_rule(request)?),
@@ -99,12 +134,8 @@ pub fn convert(file_name: &str, text: &str) -> Result<Converted, String> {
     );
     let id = check["id"].as_str().unwrap_or_default().to_owned();
     // The result must load as a check (regex syntax, path rules, every format rule).
-    DeclarativeCheck::from_yaml(&format!("{id}.yaml"), &yaml).map_err(|e| {
-        format!(
-            "refused: the converted check does not validate: {}",
-            e.message
-        )
-    })?;
+    DeclarativeCheck::from_yaml(&format!("{id}.yaml"), &yaml)
+        .map_err(ConvertError::DoesNotValidate)?;
     Ok(Converted { id, yaml })
 }
 
@@ -114,7 +145,7 @@ fn check_document(
     info: &Map<String, Value>,
     rule: Value,
     file_name: &str,
-) -> Result<Value, String> {
+) -> Result<Value, ConvertError> {
     let slug: String = template_id
         .to_ascii_lowercase()
         .chars()
@@ -123,9 +154,9 @@ fn check_document(
     let slug = slug.trim_matches('-').to_owned();
     let id = format!("{family}.nuclei-{slug}");
     if slug.is_empty() || id.len() > 64 {
-        return Err(format!(
-            "refused: template id {template_id:?} does not make a check id of at most 64 characters"
-        ));
+        return Err(refused(format!(
+            "template id {template_id:?} does not make a check id of at most 64 characters"
+        )));
     }
     let name = info
         .get("name")
@@ -141,7 +172,7 @@ fn check_document(
         "medium" => ("should", "fail"),
         "low" => ("should", "warn"),
         "info" | "unknown" => ("may", "info"),
-        other => return Err(format!("unknown severity {other:?}")),
+        other => return Err(malformed(format!("unknown severity {other:?}"))),
     };
     let references: Vec<Value> = match info.get("reference") {
         Some(Value::String(s)) => vec![Value::String(s.clone())],
@@ -154,9 +185,9 @@ fn check_document(
     .map(|url| json!({ "title": format!("{name} (reference of Nuclei template {template_id})"), "url": url }))
     .collect();
     if references.is_empty() {
-        return Err(
-            "refused: no https:// reference to cite (govscan checks cite their source)".to_owned(),
-        );
+        return Err(refused(
+            "no https:// reference to cite (govscan checks cite their source)",
+        ));
     }
     let description = info
         .get("description")
@@ -188,23 +219,25 @@ fn check_document(
 }
 
 /// Turns one Nuclei matcher into the leaves of a govscan rule.
-type LeavesFor<'a> = &'a dyn Fn(&Map<String, Value>) -> Result<Vec<Value>, String>;
+type LeavesFor<'a> = &'a dyn Fn(&Map<String, Value>) -> Result<Vec<Value>, ConvertError>;
 
 /// `not:` the template's matchers: the check holds when the finding is absent.
 pub(super) fn finding_absent(
     request: &Map<String, Value>,
     leaves_for: LeavesFor<'_>,
-) -> Result<Value, String> {
+) -> Result<Value, ConvertError> {
     let matchers = request
         .get("matchers")
         .and_then(Value::as_array)
         .filter(|m| !m.is_empty())
-        .ok_or("refused: no matchers")?;
+        .ok_or_else(|| refused("no matchers"))?;
     let mut nodes = Vec::new();
     for m in matchers {
-        let m = m.as_object().ok_or("a matcher is not a mapping")?;
+        let m = m
+            .as_object()
+            .ok_or_else(|| malformed("a matcher is not a mapping"))?;
         if m.get("internal").and_then(Value::as_bool) == Some(true) {
-            return Err("refused: internal matchers (multi-step logic)".to_owned());
+            return Err(refused("internal matchers (multi-step logic)"));
         }
         let leaves = leaves_for(m)?;
         let and = m.get("condition").and_then(Value::as_str) == Some("and");
@@ -233,16 +266,16 @@ pub(super) fn finding_absent(
     Ok(json!({ "not": found }))
 }
 
-pub(super) fn strings(m: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
+pub(super) fn strings(m: &Map<String, Value>, key: &str) -> Result<Vec<String>, ConvertError> {
     let items = m
         .get(key)
         .and_then(Value::as_array)
-        .ok_or(format!("a matcher has no `{key}:` list"))?;
+        .ok_or_else(|| malformed(format!("a matcher has no `{key}:` list")))?;
     items
         .iter()
         .map(|v| match v {
             Value::String(s) if s.contains("{{") => {
-                Err(format!("refused: `{key}` uses template expressions ({s})"))
+                Err(refused(format!("`{key}` uses template expressions ({s})")))
             }
             Value::String(s) => Ok(s.clone()),
             other => Ok(other.to_string()),
@@ -251,7 +284,10 @@ pub(super) fn strings(m: &Map<String, Value>, key: &str) -> Result<Vec<String>, 
 }
 
 /// The word/regex leaves of one matcher over the values a `read` gives.
-pub(super) fn text_leaves(m: &Map<String, Value>, read: &Value) -> Result<Vec<Value>, String> {
+pub(super) fn text_leaves(
+    m: &Map<String, Value>,
+    read: &Value,
+) -> Result<Vec<Value>, ConvertError> {
     let kind = m.get("type").and_then(Value::as_str).unwrap_or("");
     let insensitive = m.get("case-insensitive").and_then(Value::as_bool) == Some(true);
     let base = |extra: Value| {
@@ -281,35 +317,35 @@ pub(super) fn text_leaves(m: &Map<String, Value>, read: &Value) -> Result<Vec<Va
                 base(json!({ "regex": r }))
             })
             .collect()),
-        other => Err(format!(
-            "refused: `{other}` matchers are not converted (status, word, regex, documented dsl only)"
-        )),
+        other => Err(refused(format!(
+            "`{other}` matchers are not converted (status, word, regex, documented dsl only)"
+        ))),
     }
 }
 
-fn dns_rule(r: &Map<String, Value>) -> Result<Value, String> {
+fn dns_rule(r: &Map<String, Value>) -> Result<Value, ConvertError> {
     let name = r
         .get("name")
         .and_then(Value::as_str)
-        .ok_or("a dns request has no `name:`")?;
+        .ok_or_else(|| malformed("a dns request has no `name:`"))?;
     let name = name
         .replace("{{FQDN}}", "{domain}")
         .trim_end_matches('.')
         .to_owned();
     if name.contains("{{") || !name.contains("{domain}") {
-        return Err(format!(
-            "refused: dns name {name:?} is not {{{{FQDN}}}} or a name under it"
-        ));
+        return Err(refused(format!(
+            "dns name {name:?} is not {{{{FQDN}}}} or a name under it"
+        )));
     }
     let rtype = r
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or("A")
         .to_ascii_uppercase();
-    let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, String> {
+    let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, ConvertError> {
         match m.get("part").and_then(Value::as_str).unwrap_or("answer") {
             "answer" | "raw" | "all" => {}
-            other => return Err(format!("refused: dns matcher part {other:?}")),
+            other => return Err(refused(format!("dns matcher part {other:?}"))),
         }
         text_leaves(
             m,
@@ -319,15 +355,15 @@ fn dns_rule(r: &Map<String, Value>) -> Result<Value, String> {
     finding_absent(r, &leaves)
 }
 
-fn ssl_rule(r: &Map<String, Value>) -> Result<Value, String> {
+fn ssl_rule(r: &Map<String, Value>) -> Result<Value, ConvertError> {
     let address = r
         .get("address")
         .and_then(Value::as_str)
         .unwrap_or("{{Host}}:{{Port}}");
     if address != "{{Host}}:{{Port}}" && address != "{{Host}}:443" {
-        return Err(format!(
-            "refused: ssl address {address:?} (the scanned host's port 443 only)"
-        ));
+        return Err(refused(format!(
+            "ssl address {address:?} (the scanned host's port 443 only)"
+        )));
     }
     for key in [
         "min_version",
@@ -338,12 +374,12 @@ fn ssl_rule(r: &Map<String, Value>) -> Result<Value, String> {
         "tls_cipher_enum",
     ] {
         if r.contains_key(key) {
-            return Err(format!(
-                "refused: `{key}:` (govscan's own TLS scan decides versions and suites; use tls.versions / tls.suites)"
-            ));
+            return Err(refused(format!(
+                "`{key}:` (govscan's own TLS scan decides versions and suites; use tls.versions / tls.suites)"
+            )));
         }
     }
-    let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, String> {
+    let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, ConvertError> {
         let part = m.get("part").and_then(Value::as_str).unwrap_or("");
         let read = match part {
             "issuer_dn" | "issuer_cn" | "issuer_org" => "cert.issuer",
@@ -351,47 +387,9 @@ fn ssl_rule(r: &Map<String, Value>) -> Result<Value, String> {
             "subject_an" => "cert.sans",
             "tls_version" => "tls.version",
             "cipher" => "tls.cipher",
-            other => return Err(format!("refused: ssl matcher part {other:?}")),
+            other => return Err(refused(format!("ssl matcher part {other:?}"))),
         };
         text_leaves(m, &json!({ "read": read }))
     };
     finding_absent(r, &leaves)
-}
-
-/// A small YAML emitter: block mappings and sequences, every string double-quoted (JSON
-/// escapes are valid YAML), so that any text round-trips.
-fn to_yaml(v: &Value, indent: usize) -> String {
-    let pad = " ".repeat(indent);
-    let scalar = |v: &Value| serde_json::to_string(v).unwrap_or_default();
-    match v {
-        Value::Object(map) => {
-            let mut out = String::new();
-            for (k, val) in map {
-                match val {
-                    Value::Object(m) if !m.is_empty() => {
-                        out.push_str(&format!("{pad}{k}:\n{}", to_yaml(val, indent + 2)));
-                    }
-                    Value::Array(a) if !a.is_empty() => {
-                        out.push_str(&format!("{pad}{k}:\n{}", to_yaml(val, indent + 2)));
-                    }
-                    _ => out.push_str(&format!("{pad}{k}: {}\n", scalar(val))),
-                }
-            }
-            out
-        }
-        Value::Array(items) => {
-            let mut out = String::new();
-            for item in items {
-                let body = match item {
-                    Value::Object(_) | Value::Array(_) => to_yaml(item, indent + 2),
-                    _ => format!("{pad}  {}\n", scalar(item)),
-                };
-                // "- " replaces the first two spaces of the item's first line.
-                let body = body.get(indent + 2..).unwrap_or_default();
-                out.push_str(&format!("{pad}- {body}"));
-            }
-            out
-        }
-        other => format!("{pad}{}\n", scalar(other)),
-    }
 }

@@ -65,7 +65,7 @@ fn every_other_template_is_refused_with_its_reason() {
     assert_eq!(refused.len(), expected.len());
     for ((name, text), (want_name, reason)) in refused.iter().zip(expected) {
         assert_eq!(name, want_name);
-        let err = convert(name, text).expect_err(name);
+        let err = convert(name, text).expect_err(name).to_string();
         assert!(
             err.starts_with("refused:") && err.contains(reason),
             "{name}: {err}"

@@ -131,7 +131,7 @@ pub struct ParamDecl {
 
 impl ParamDecl {
     /// Checks a value against the type and bounds; the error says what is wanted.
-    pub fn validate(&self, value: &Value) -> Result<(), String> {
+    pub fn validate(&self, value: &Value) -> Result<(), InvalidParam> {
         let text_ok = |v: &Value| v.as_str().is_some_and(|s| s.len() <= MAX_PARAM_TEXT);
         let ok = match self.kind {
             ParamKind::Integer { min, max } => {
@@ -147,17 +147,11 @@ impl ParamDecl {
         if ok {
             return Ok(());
         }
-        let wanted = match self.kind {
-            ParamKind::Integer { min, max } => format!("an integer in {min}..={max}"),
-            ParamKind::Bool => "true or false".to_owned(),
-            ParamKind::Text => format!("a string of at most {MAX_PARAM_TEXT} characters"),
-            ParamKind::List { max_items } => format!("a list of at most {max_items} strings"),
-            ParamKind::OneOf { values } => format!("one of {}", values.join(", ")),
-        };
-        Err(format!(
-            "parameter {} = {value} must be {wanted}",
-            self.name
-        ))
+        Err(InvalidParam {
+            name: self.name,
+            value: value.clone(),
+            kind: self.kind,
+        })
     }
 
     /// The default as JSON.
@@ -166,29 +160,100 @@ impl ParamDecl {
     }
 }
 
+/// A parameter value of the wrong type or out of bounds: `parameter min_age = 11 must be an
+/// integer in 0..=10`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("parameter {name} = {value} must be {}", wanted(.kind))]
+pub struct InvalidParam {
+    /// The parameter's name.
+    pub name: &'static str,
+    /// The value given.
+    pub value: Value,
+    /// What the parameter accepts.
+    pub kind: ParamKind,
+}
+
+/// What a parameter of `kind` accepts, in words.
+fn wanted(kind: &ParamKind) -> String {
+    match *kind {
+        ParamKind::Integer { min, max } => format!("an integer in {min}..={max}"),
+        ParamKind::Bool => "true or false".to_owned(),
+        ParamKind::Text => format!("a string of at most {MAX_PARAM_TEXT} characters"),
+        ParamKind::List { max_items } => format!("a list of at most {max_items} strings"),
+        ParamKind::OneOf { values } => format!("one of {}", values.join(", ")),
+    }
+}
+
+/// Why the parameters a baseline gives a check are refused; every variant names the check.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ParamsError {
+    /// The check declares no parameters at all.
+    #[error("{check}: takes no parameters, but params names {name:?}")]
+    TakesNone {
+        /// The check id.
+        check: String,
+        /// The parameter given.
+        name: String,
+    },
+    /// The check does not declare this parameter.
+    #[error("{check}: unknown parameter {name:?} (accepted: {})", .accepted.join(", "))]
+    Unknown {
+        /// The check id.
+        check: String,
+        /// The parameter given.
+        name: String,
+        /// The parameters the check declares.
+        accepted: Vec<&'static str>,
+    },
+    /// A declared parameter with a value of the wrong type or out of bounds.
+    #[error("{check}: {source}")]
+    Invalid {
+        /// The check id.
+        check: String,
+        /// What is wrong with the value.
+        #[source]
+        source: InvalidParam,
+    },
+}
+
+impl ParamsError {
+    /// The parameter the error is about (for the error's line in the baseline file).
+    pub fn parameter(&self) -> &str {
+        match self {
+            ParamsError::TakesNone { name, .. } | ParamsError::Unknown { name, .. } => name,
+            ParamsError::Invalid { source, .. } => source.name,
+        }
+    }
+}
+
 /// Validates the parameters a baseline gives one check against what it declares: an
 /// undeclared name, or a value of the wrong type or out of bounds, is an error naming the
-/// check and the parameter (returned with the parameter's name, for the error's line).
+/// check and the parameter ([`ParamsError::parameter`], for the error's line).
 pub fn validate_params(
     check: &str,
     declared: &[ParamDecl],
     given: &serde_json::Map<String, Value>,
-) -> Result<(), (String, String)> {
+) -> Result<(), ParamsError> {
     for (name, value) in given {
         let Some(decl) = declared.iter().find(|d| d.name == name) else {
-            let message = if declared.is_empty() {
-                format!("{check}: takes no parameters, but params names {name:?}")
+            return Err(if declared.is_empty() {
+                ParamsError::TakesNone {
+                    check: check.to_owned(),
+                    name: name.clone(),
+                }
             } else {
-                let accepted: Vec<&str> = declared.iter().map(|d| d.name).collect();
-                format!(
-                    "{check}: unknown parameter {name:?} (accepted: {})",
-                    accepted.join(", ")
-                )
-            };
-            return Err((name.clone(), message));
+                ParamsError::Unknown {
+                    check: check.to_owned(),
+                    name: name.clone(),
+                    accepted: declared.iter().map(|d| d.name).collect(),
+                }
+            });
         };
         decl.validate(value)
-            .map_err(|e| (name.clone(), format!("{check}: {e}")))?;
+            .map_err(|source| ParamsError::Invalid {
+                check: check.to_owned(),
+                source,
+            })?;
     }
     Ok(())
 }
@@ -209,15 +274,29 @@ mod tests {
     fn values_are_checked_against_kind_and_bounds() {
         assert!(MIN_AGE.validate(&json!(10)).is_ok());
         assert!(MIN_AGE.validate(&json!(11)).is_err());
-        assert!(MIN_AGE.validate(&json!("5")).is_err());
+        assert_eq!(
+            MIN_AGE.validate(&json!("5")).expect_err("text").to_string(),
+            "parameter min_age = \"5\" must be an integer in 0..=10"
+        );
         assert_eq!(MIN_AGE.default_json(), json!(5));
         let given = json!({"min_agee": 1});
         let err = validate_params("x.y", &[MIN_AGE], given.as_object().expect("object"))
             .expect_err("unknown");
-        assert_eq!(err.0, "min_agee");
-        assert!(err.1.contains("accepted: min_age"), "{}", err.1);
+        assert_eq!(err.parameter(), "min_agee");
+        assert_eq!(
+            err.to_string(),
+            "x.y: unknown parameter \"min_agee\" (accepted: min_age)"
+        );
         let err = validate_params("x.y", &[], given.as_object().expect("object"))
             .expect_err("takes none");
-        assert!(err.1.contains("takes no parameters"), "{}", err.1);
+        assert!(err.to_string().contains("takes no parameters"), "{err}");
+        let given = json!({"min_age": 11});
+        let err = validate_params("x.y", &[MIN_AGE], given.as_object().expect("object"))
+            .expect_err("out of bounds");
+        assert_eq!(err.parameter(), "min_age");
+        assert_eq!(
+            err.to_string(),
+            "x.y: parameter min_age = 11 must be an integer in 0..=10"
+        );
     }
 }

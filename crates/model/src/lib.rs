@@ -23,7 +23,8 @@ pub mod tls_scan;
 pub use catalog::{CheckCatalog, CheckOrigin};
 pub use check::{CheckMeta, Family, Level, Need, Reference};
 pub use declared::{
-    FindingDecl, MAX_PARAM_TEXT, ParamDecl, ParamKind, ParamValue, RUNNER_FINDINGS, validate_params,
+    FindingDecl, InvalidParam, MAX_PARAM_TEXT, ParamDecl, ParamKind, ParamValue, ParamsError,
+    RUNNER_FINDINGS, validate_params,
 };
 pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
 pub use mail_transport::{
@@ -42,7 +43,7 @@ pub use observation::{
 };
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
-pub use probed::{FailureKind, Probed};
+pub use probed::{FailureKind, NotObserved, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult, outcomes_excluded};
 pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,

@@ -94,11 +94,7 @@ impl<T> Probed<T> {
 
     /// Why there is no value (failure detail or skip reason); `None` when the probe completed.
     pub fn missing_reason(&self) -> Option<String> {
-        match self {
-            Probed::Ok { .. } => None,
-            Probed::Failed { kind, detail } => Some(format!("{kind:?} failure: {detail}")),
-            Probed::Skipped { why } => Some(format!("skipped: {why}")),
-        }
+        self.as_result().err().map(|missing| missing.to_string())
     }
 
     /// Maps the value, keeping failures and skips.
@@ -110,13 +106,37 @@ impl<T> Probed<T> {
         }
     }
 
-    /// The value or, when the probe did not complete, the reason as an error.
-    pub fn as_result(&self) -> Result<&T, String> {
+    /// The value or, when the probe did not complete, why not as an error.
+    pub fn as_result(&self) -> Result<&T, NotObserved> {
         match self {
             Probed::Ok { value } => Ok(value),
-            other => Err(other.missing_reason().unwrap_or_default()),
+            Probed::Failed { kind, detail } => Err(NotObserved::Failed {
+                kind: *kind,
+                detail: detail.clone(),
+            }),
+            Probed::Skipped { why } => Err(NotObserved::Skipped { why: why.clone() }),
         }
     }
+}
+
+/// Why a [`Probed`] holds no value; its text is [`Probed::missing_reason`]'s
+/// (`Timeout failure: connect 5s`, `skipped: no A/AAAA records`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotObserved {
+    /// The probe was attempted and did not complete.
+    #[error("{kind:?} failure: {detail}")]
+    Failed {
+        /// The class of failure.
+        kind: FailureKind,
+        /// Human-readable detail.
+        detail: String,
+    },
+    /// The probe was not attempted.
+    #[error("skipped: {why}")]
+    Skipped {
+        /// Why it was not attempted.
+        why: String,
+    },
 }
 
 #[cfg(test)]
@@ -137,5 +157,16 @@ mod tests {
             back.missing_reason().as_deref(),
             Some("Timeout failure: connect 5s")
         );
+        assert_eq!(
+            back.as_result(),
+            Err(NotObserved::Failed {
+                kind: FailureKind::Timeout,
+                detail: "connect 5s".to_owned()
+            })
+        );
+        let skipped: Probed<u8> = Probed::skipped("no A/AAAA records");
+        let missing = skipped.as_result().expect_err("skipped");
+        assert_eq!(missing.to_string(), "skipped: no A/AAAA records");
+        assert_eq!(Probed::ok(7u8).as_result(), Ok(&7));
     }
 }

@@ -8,8 +8,9 @@ use bytes::Bytes;
 
 use crate::destination::Destination;
 use crate::message::Notification;
-use crate::render::{render_email, render_webhook};
-use crate::webhook::{WebhookOptions, post};
+use crate::render::{RenderError, render_email, render_webhook};
+use crate::sendmail::SendmailError;
+use crate::webhook::{WebhookError, WebhookOptions, post};
 
 /// How notifications are delivered.
 #[derive(Debug, Clone)]
@@ -23,12 +24,29 @@ pub struct DeliveryOptions {
 }
 
 /// The result of one delivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Delivery {
     /// The destination's label (never a webhook's secret path).
     pub destination: String,
     /// What happened: "HTTP 200 (attempt 1 of 3)", or why it failed.
-    pub result: Result<String, String>,
+    pub result: Result<String, DeliveryError>,
+}
+
+/// Why one delivery failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// The runtime the deliveries run on could not be started.
+    #[error("cannot start the delivery runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// The message could not be rendered for the destination.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The webhook was not delivered.
+    #[error(transparent)]
+    Webhook(#[from] WebhookError),
+    /// The mail system did not take the message.
+    #[error(transparent)]
+    Sendmail(#[from] SendmailError),
 }
 
 /// Delivers `notification` to every destination, concurrently; one result per destination, in
@@ -48,7 +66,10 @@ pub fn deliver_all(
                 .iter()
                 .map(|d| Delivery {
                     destination: d.label(),
-                    result: Err(format!("cannot start the delivery runtime: {e}")),
+                    result: Err(DeliveryError::Runtime(std::io::Error::new(
+                        e.kind(),
+                        e.to_string(),
+                    ))),
                 })
                 .collect();
         }
@@ -67,14 +88,18 @@ async fn deliver_one(
 ) -> Delivery {
     let result = match destination {
         Destination::Webhook { url, format } => match render_webhook(*format, notification) {
-            Ok(body) => post(url, Bytes::from(body), &options.webhook).await,
-            Err(e) => Err(e),
+            Ok(body) => post(url, Bytes::from(body), &options.webhook)
+                .await
+                .map_err(DeliveryError::from),
+            Err(e) => Err(e.into()),
         },
         Destination::Mail { to } => match render_email(notification, to) {
             Ok(message) => {
-                crate::sendmail::send(&options.sendmail, &message, options.sendmail_timeout).await
+                crate::sendmail::send(&options.sendmail, &message, options.sendmail_timeout)
+                    .await
+                    .map_err(DeliveryError::from)
             }
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         },
     };
     Delivery {

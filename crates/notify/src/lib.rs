@@ -17,9 +17,9 @@ mod teams;
 mod text;
 pub mod webhook;
 
-pub use deliver::{Delivery, DeliveryOptions, deliver_all};
+pub use deliver::{Delivery, DeliveryError, DeliveryOptions, deliver_all};
 pub use destination::{Destination, DestinationError, parse_destination};
 pub use generic::GENERIC_PAYLOAD_VERSION;
 pub use message::{Item, Kind, Notification, ScanSide, Section};
-pub use render::{Format, render_email, render_webhook};
-pub use webhook::WebhookOptions;
+pub use render::{Format, RenderError, render_email, render_webhook};
+pub use webhook::{WebhookError, WebhookOptions};

@@ -57,8 +57,30 @@ impl Format {
 /// Items per section tried in turn until a payload fits.
 const ITEMS_PER_SECTION: [usize; 7] = [25, 12, 6, 3, 2, 1, 0];
 
+/// Why a message could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The payload did not encode as JSON.
+    #[error("encoding the {format} payload: {source}")]
+    Encode {
+        /// The payload format's name.
+        format: &'static str,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Even with no items the message is larger than the destination accepts.
+    #[error("the message does not fit in {max_bytes} bytes even without items ({size} bytes)")]
+    TooLarge {
+        /// The most the destination accepts.
+        max_bytes: usize,
+        /// The size of the smallest rendering.
+        size: usize,
+    },
+}
+
 /// The webhook body for `format`, at most [`Format::max_bytes`] long.
-pub fn render_webhook(format: Format, n: &Notification) -> Result<Vec<u8>, String> {
+pub fn render_webhook(format: Format, n: &Notification) -> Result<Vec<u8>, RenderError> {
     fit(format.max_bytes(), |per_section| {
         let value = match format {
             Format::Generic => generic::render(n, per_section),
@@ -66,13 +88,15 @@ pub fn render_webhook(format: Format, n: &Notification) -> Result<Vec<u8>, Strin
             Format::Teams => teams::render(n, per_section),
             Format::Mattermost => mattermost::render(n, per_section),
         };
-        serde_json::to_vec(&value)
-            .map_err(|e| format!("encoding the {} payload: {e}", format.name()))
+        serde_json::to_vec(&value).map_err(|source| RenderError::Encode {
+            format: format.name(),
+            source,
+        })
     })
 }
 
 /// The e-mail (headers and body) for `to`, at most 512 KiB.
-pub fn render_email(n: &Notification, to: &[String]) -> Result<Vec<u8>, String> {
+pub fn render_email(n: &Notification, to: &[String]) -> Result<Vec<u8>, RenderError> {
     fit(512 * 1024, |per_section| {
         Ok(email::message(n, to, per_section).into_bytes())
     })
@@ -80,8 +104,8 @@ pub fn render_email(n: &Notification, to: &[String]) -> Result<Vec<u8>, String> 
 
 fn fit(
     max_bytes: usize,
-    render: impl Fn(usize) -> Result<Vec<u8>, String>,
-) -> Result<Vec<u8>, String> {
+    render: impl Fn(usize) -> Result<Vec<u8>, RenderError>,
+) -> Result<Vec<u8>, RenderError> {
     let mut size = 0;
     for per_section in ITEMS_PER_SECTION {
         let bytes = render(per_section)?;
@@ -90,9 +114,7 @@ fn fit(
         }
         size = bytes.len();
     }
-    Err(format!(
-        "the message does not fit in {max_bytes} bytes even without items ({size} bytes)"
-    ))
+    Err(RenderError::TooLarge { max_bytes, size })
 }
 
 /// The first `per_section` items of a section, and how many were left out.

@@ -57,11 +57,40 @@ impl Failure {
     }
 }
 
+/// Why a webhook was not delivered.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    /// An extra root certificate was refused by rustls.
+    #[error("an extra root certificate is not usable: {0}")]
+    ExtraRoot(#[source] rustls::Error),
+    /// The TLS client could not be set up.
+    #[error("TLS set-up: {0}")]
+    TlsSetup(#[source] rustls::Error),
+    /// Every attempt failed; the last one's reason ("HTTP 500: …", "no answer within 10 s").
+    #[error("{last} (attempt {attempt} of {attempts})")]
+    Attempts {
+        /// Why the last attempt failed.
+        last: String,
+        /// The last attempt made (attempts stop early on a failure retrying cannot mend).
+        attempt: u32,
+        /// The attempts allowed.
+        attempts: u32,
+    },
+}
+
 /// Posts `body` (JSON) to `url`; on success, "HTTP 200 (attempt 1 of 3)".
-pub async fn post(url: &Url, body: Bytes, options: &WebhookOptions) -> Result<String, String> {
+pub async fn post(
+    url: &Url,
+    body: Bytes,
+    options: &WebhookOptions,
+) -> Result<String, WebhookError> {
     let tls = tls_connector(&options.extra_roots)?;
     let attempts = options.retries.saturating_add(1);
-    let mut last = String::new();
+    let mut last = WebhookError::Attempts {
+        last: String::new(),
+        attempt: 0,
+        attempts,
+    };
     for attempt in 1..=attempts {
         let result = tokio::time::timeout(options.timeout, once(url, body.clone(), &tls)).await;
         let failure = match result {
@@ -74,7 +103,11 @@ pub async fn post(url: &Url, body: Bytes, options: &WebhookOptions) -> Result<St
                 crate::text::duration(options.timeout)
             )),
         };
-        last = format!("{} (attempt {attempt} of {attempts})", failure.message);
+        last = WebhookError::Attempts {
+            last: failure.message,
+            attempt,
+            attempts,
+        };
         if !failure.retry || attempt == attempts {
             break;
         }
@@ -87,19 +120,17 @@ pub async fn post(url: &Url, body: Bytes, options: &WebhookOptions) -> Result<St
 
 fn tls_connector(
     extra_roots: &[CertificateDer<'static>],
-) -> Result<tokio_rustls::TlsConnector, String> {
+) -> Result<tokio_rustls::TlsConnector, WebhookError> {
     let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
     for root in extra_roots {
-        roots
-            .add(root.clone())
-            .map_err(|e| format!("an extra root certificate is not usable: {e}"))?;
+        roots.add(root.clone()).map_err(WebhookError::ExtraRoot)?;
     }
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS set-up: {e}"))?
+        .map_err(WebhookError::TlsSetup)?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))

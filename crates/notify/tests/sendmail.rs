@@ -79,7 +79,7 @@ fn a_failing_sendmail_is_reported_with_what_it_said() {
         &[mail("soc@gov.example")],
         &options(sendmail, Duration::from_secs(10)),
     );
-    let error = results[0].result.clone().expect_err("fails");
+    let error = results[0].result.as_ref().expect_err("fails").to_string();
     assert!(error.contains("exit status: 75"), "{error}");
     assert!(error.contains("no route to the mail hub"), "{error}");
 }
@@ -95,7 +95,11 @@ fn a_hanging_sendmail_is_killed_at_the_timeout() {
         &[mail("soc@gov.example")],
         &options(sendmail, Duration::from_millis(500)),
     );
-    let error = results[0].result.clone().expect_err("times out");
+    let error = results[0]
+        .result
+        .as_ref()
+        .expect_err("times out")
+        .to_string();
     assert!(error.contains("did not finish"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(10));
 }
@@ -111,7 +115,7 @@ fn a_missing_sendmail_is_reported() {
             Duration::from_secs(1),
         ),
     );
-    let error = results[0].result.clone().expect_err("missing");
+    let error = results[0].result.as_ref().expect_err("missing").to_string();
     assert!(
         error.starts_with("cannot run /nonexistent/sendmail"),
         "{error}"

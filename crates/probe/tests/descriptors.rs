@@ -39,8 +39,8 @@ async fn no_free_descriptor_is_a_scanner_side_failure() {
     setrlimit(Resource::Nofile, before).expect("restore the limit");
     let ep = &obs.endpoints[0];
     for (what, probe) in [
-        ("tls", ep.tls.as_result().err()),
-        ("http", ep.http.as_result().err()),
+        ("tls", ep.tls.as_result().err().map(|e| e.to_string())),
+        ("http", ep.http.as_result().err().map(|e| e.to_string())),
     ] {
         let reason = probe.unwrap_or_else(|| panic!("{what} cannot succeed without descriptors"));
         assert!(reason.starts_with("Scanner failure"), "{what}: {reason}");

@@ -66,7 +66,10 @@ async fn closed_ports_are_refused() {
         .probe_domain("good.test")
         .await;
     let ep = &obs.endpoints[0];
-    for probed in [ep.tls.as_result().err(), ep.http.as_result().err()] {
+    for probed in [
+        ep.tls.as_result().err().map(|e| e.to_string()),
+        ep.http.as_result().err().map(|e| e.to_string()),
+    ] {
         let reason = probed.expect("must fail");
         assert!(
             reason.starts_with("Refused failure: TCP connect to 127.0.0.1:"),

@@ -31,8 +31,19 @@ const OID_SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.10
 /// Longest URL-encoded request sent with GET (RFC 6960 Appendix A.1: "less than 255 bytes").
 pub const MAX_GET_REQUEST: usize = 255;
 
+/// Why an OCSP request could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    /// The leaf's serial number is not one DER can carry (e.g. longer than 20 octets).
+    #[error("the serial number cannot be put in a request: {0}")]
+    Serial(#[source] der::Error),
+    /// The request did not encode.
+    #[error("cannot encode the OCSP request: {0}")]
+    Encode(#[source] der::Error),
+}
+
 /// The DER OCSPRequest for `leaf`, issued by `issuer`.
-pub fn request(leaf: &Cert, issuer: &Cert) -> Result<Vec<u8>, String> {
+pub fn request(leaf: &Cert, issuer: &Cert) -> Result<Vec<u8>, RequestError> {
     let sha1 = |bytes: &[u8]| {
         OctetString::new(
             digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, bytes)
@@ -40,16 +51,14 @@ pub fn request(leaf: &Cert, issuer: &Cert) -> Result<Vec<u8>, String> {
                 .to_vec(),
         )
     };
-    let encode_error = |e: der::Error| format!("cannot encode the OCSP request: {e}");
     let cert_id = CertId {
         hash_algorithm: AlgorithmIdentifierOwned {
             oid: OID_SHA1,
             parameters: Some(Null.into()),
         },
-        issuer_name_hash: sha1(&issuer.subject_raw).map_err(encode_error)?,
-        issuer_key_hash: sha1(&issuer.key_bits).map_err(encode_error)?,
-        serial_number: SerialNumber::new(&leaf.serial)
-            .map_err(|e| format!("the serial number cannot be put in a request: {e}"))?,
+        issuer_name_hash: sha1(&issuer.subject_raw).map_err(RequestError::Encode)?,
+        issuer_key_hash: sha1(&issuer.key_bits).map_err(RequestError::Encode)?,
+        serial_number: SerialNumber::new(&leaf.serial).map_err(RequestError::Serial)?,
     };
     let request = OcspRequest {
         tbs_request: TbsRequest {
@@ -63,7 +72,7 @@ pub fn request(leaf: &Cert, issuer: &Cert) -> Result<Vec<u8>, String> {
         },
         optional_signature: None,
     };
-    request.to_der().map_err(encode_error)
+    request.to_der().map_err(RequestError::Encode)
 }
 
 /// The GET URL for `request` at `responder` (RFC 6960 Appendix A.1), or `None` when the

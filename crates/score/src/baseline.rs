@@ -341,15 +341,15 @@ impl Baseline {
             ) else {
                 continue;
             };
-            if let Err((name, message)) = govscan_model::validate_params(id, meta.params, given) {
+            if let Err(error) = govscan_model::validate_params(id, meta.params, given) {
                 let line = self
                     .param_lines
-                    .get(&(id.clone(), name))
+                    .get(&(id.clone(), error.parameter().to_owned()))
                     .or_else(|| self.rule_lines.get(id))
                     .copied();
                 return Err(BaselineError::Invalid {
                     at: self.location(line),
-                    message,
+                    message: error.to_string(),
                 });
             }
         }

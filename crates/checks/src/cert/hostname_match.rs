@@ -14,6 +14,28 @@ use crate::{Check, Context};
 /// The check.
 pub struct HostnameMatch;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const NAME_MATCHES: FindingDecl = FindingDecl {
+    key: "name_matches",
+    status: Status::Pass,
+    meaning: "the certificate names the domain",
+};
+const NAME_MISMATCH: FindingDecl = FindingDecl {
+    key: "name_mismatch",
+    status: Status::Fail,
+    meaning: "the certificate does not name the domain",
+};
+const NO_SUBJECT_ALT_NAME: FindingDecl = FindingDecl {
+    key: "no_subject_alt_name",
+    status: Status::Fail,
+    meaning: "the certificate has no subjectAltName, which browsers require",
+};
+const CERTIFICATE_UNPARSEABLE: FindingDecl = FindingDecl {
+    key: "certificate_unparseable",
+    status: Status::Fail,
+    meaning: "the server sent no certificate, or one that does not parse",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "cert.hostname-match",
@@ -45,26 +67,10 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
     findings: &[
-        FindingDecl {
-            key: "name_matches",
-            status: Status::Pass,
-            meaning: "the certificate names the domain",
-        },
-        FindingDecl {
-            key: "name_mismatch",
-            status: Status::Fail,
-            meaning: "the certificate does not name the domain",
-        },
-        FindingDecl {
-            key: "no_subject_alt_name",
-            status: Status::Fail,
-            meaning: "the certificate has no subjectAltName, which browsers require",
-        },
-        FindingDecl {
-            key: "certificate_unparseable",
-            status: Status::Fail,
-            meaning: "the server sent no certificate, or one that does not parse",
-        },
+        NAME_MATCHES,
+        NAME_MISMATCH,
+        NO_SUBJECT_ALT_NAME,
+        CERTIFICATE_UNPARSEABLE,
     ],
     params: &[],
 };
@@ -83,13 +89,18 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::NameMatches => "name_matches",
-            Finding::NameMismatch => "name_mismatch",
-            Finding::NoSubjectAltName => "no_subject_alt_name",
-            Finding::CertificateUnparseable => "certificate_unparseable",
+            Finding::NameMatches => NAME_MATCHES,
+            Finding::NameMismatch => NAME_MISMATCH,
+            Finding::NoSubjectAltName => NO_SUBJECT_ALT_NAME,
+            Finding::CertificateUnparseable => CERTIFICATE_UNPARSEABLE,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 }
 

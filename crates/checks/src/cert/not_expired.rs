@@ -16,6 +16,48 @@ use crate::{Check, Context};
 /// The check.
 pub struct NotExpired;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const VALID: FindingDecl = FindingDecl {
+    key: "valid",
+    status: Status::Pass,
+    meaning: "every certificate of the path is within its validity period",
+};
+const UNUSED_CERTIFICATE_OUT_OF_VALIDITY: FindingDecl = FindingDecl {
+    key: "unused_certificate_out_of_validity",
+    status: Status::Pass,
+    meaning: "an expired certificate is sent but no trusted path uses it",
+};
+const EXPIRED: FindingDecl = FindingDecl {
+    key: "expired",
+    status: Status::Fail,
+    meaning: "the leaf certificate has expired",
+};
+const NOT_YET_VALID: FindingDecl = FindingDecl {
+    key: "not_yet_valid",
+    status: Status::Fail,
+    meaning: "the leaf certificate is not valid yet",
+};
+const INTERMEDIATE_EXPIRED: FindingDecl = FindingDecl {
+    key: "intermediate_expired",
+    status: Status::Fail,
+    meaning: "an intermediate certificate has expired",
+};
+const INTERMEDIATE_NOT_YET_VALID: FindingDecl = FindingDecl {
+    key: "intermediate_not_yet_valid",
+    status: Status::Fail,
+    meaning: "an intermediate certificate is not valid yet",
+};
+const PATH_EXPIRED: FindingDecl = FindingDecl {
+    key: "path_expired",
+    status: Status::Fail,
+    meaning: "every path to a trusted root runs through an expired certificate",
+};
+const CERTIFICATE_UNPARSEABLE: FindingDecl = FindingDecl {
+    key: "certificate_unparseable",
+    status: Status::Fail,
+    meaning: "the server sent no certificate, or one that does not parse",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "cert.not-expired",
@@ -52,46 +94,14 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
     findings: &[
-        FindingDecl {
-            key: "valid",
-            status: Status::Pass,
-            meaning: "every certificate of the path is within its validity period",
-        },
-        FindingDecl {
-            key: "unused_certificate_out_of_validity",
-            status: Status::Pass,
-            meaning: "an expired certificate is sent but no trusted path uses it",
-        },
-        FindingDecl {
-            key: "expired",
-            status: Status::Fail,
-            meaning: "the leaf certificate has expired",
-        },
-        FindingDecl {
-            key: "not_yet_valid",
-            status: Status::Fail,
-            meaning: "the leaf certificate is not valid yet",
-        },
-        FindingDecl {
-            key: "intermediate_expired",
-            status: Status::Fail,
-            meaning: "an intermediate certificate has expired",
-        },
-        FindingDecl {
-            key: "intermediate_not_yet_valid",
-            status: Status::Fail,
-            meaning: "an intermediate certificate is not valid yet",
-        },
-        FindingDecl {
-            key: "path_expired",
-            status: Status::Fail,
-            meaning: "every path to a trusted root runs through an expired certificate",
-        },
-        FindingDecl {
-            key: "certificate_unparseable",
-            status: Status::Fail,
-            meaning: "the server sent no certificate, or one that does not parse",
-        },
+        VALID,
+        UNUSED_CERTIFICATE_OUT_OF_VALIDITY,
+        EXPIRED,
+        NOT_YET_VALID,
+        INTERMEDIATE_EXPIRED,
+        INTERMEDIATE_NOT_YET_VALID,
+        PATH_EXPIRED,
+        CERTIFICATE_UNPARSEABLE,
     ],
     params: &[],
 };
@@ -120,17 +130,22 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::Valid => "valid",
-            Finding::UnusedCertificateOutOfValidity => "unused_certificate_out_of_validity",
-            Finding::Expired => "expired",
-            Finding::NotYetValid => "not_yet_valid",
-            Finding::IntermediateExpired => "intermediate_expired",
-            Finding::IntermediateNotYetValid => "intermediate_not_yet_valid",
-            Finding::CertificateUnparseable => "certificate_unparseable",
-            Finding::PathExpired => "path_expired",
+            Finding::Valid => VALID,
+            Finding::UnusedCertificateOutOfValidity => UNUSED_CERTIFICATE_OUT_OF_VALIDITY,
+            Finding::Expired => EXPIRED,
+            Finding::NotYetValid => NOT_YET_VALID,
+            Finding::IntermediateExpired => INTERMEDIATE_EXPIRED,
+            Finding::IntermediateNotYetValid => INTERMEDIATE_NOT_YET_VALID,
+            Finding::CertificateUnparseable => CERTIFICATE_UNPARSEABLE,
+            Finding::PathExpired => PATH_EXPIRED,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 }
 

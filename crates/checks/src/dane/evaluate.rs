@@ -13,16 +13,18 @@
 //! internet.nl reports it: two DANE-EE records (current and next key), or DANE-EE beside
 //! DANE-TA (the key and its issuer), or two DANE-TA records.
 
-use govscan_model::{CertificateDer, TlsaRecord};
-use govscan_revocation::{Cert, SignatureCheck};
-use serde_json::{Value, json};
-use x509_parser::extensions::GeneralName;
-use x509_parser::prelude::{FromDer, X509Certificate};
+mod ta_path;
 
-use crate::cert::hostname_match::dns_name_matches;
-use crate::cert::{der_bytes, rfc3339};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use govscan_model::{CertificateDer, TlsaRecord};
+use govscan_revocation::{Cert, CertParseError, SignatureCheck};
+use serde_json::{Value, json};
+
+use crate::cert::der_bytes;
 use crate::dane::Service;
 use crate::dane::matching::{Usable, association_matches, record_text, selected, usable};
+use ta_path::{leaf_conditions, path_text, path_to};
 
 /// What the records are judged against.
 #[derive(Debug, Clone, Copy)]
@@ -148,11 +150,28 @@ struct Presented {
     cert: Cert,
 }
 
+/// Why a chain cannot be judged at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Unjudgeable {
+    /// The chain is empty.
+    #[error("the server sent no certificate")]
+    NoCertificate,
+    /// The leaf's recorded DER is not base64 (a damaged observations file).
+    #[error("certificate is not valid base64: {0}")]
+    LeafNotBase64(#[source] base64::DecodeError),
+    /// The leaf does not parse as a certificate.
+    #[error("the leaf {0}")]
+    LeafUnparseable(#[source] CertParseError),
+}
+
 /// Judges every record of `input` over `chain` (leaf first). The error says why the chain
 /// cannot be judged at all (no certificate, or a leaf that does not parse).
-pub fn evaluate(input: &Input<'_>, chain: &[CertificateDer]) -> Result<Evaluation, String> {
-    let leaf_der = der_bytes(chain.first().ok_or("the server sent no certificate")?)?;
-    let leaf = Cert::parse(&leaf_der).map_err(|e| format!("the leaf {e}"))?;
+pub fn evaluate(input: &Input<'_>, chain: &[CertificateDer]) -> Result<Evaluation, Unjudgeable> {
+    let leaf = chain.first().ok_or(Unjudgeable::NoCertificate)?;
+    let leaf_der = STANDARD
+        .decode(leaf.der_base64.trim())
+        .map_err(Unjudgeable::LeafNotBase64)?;
+    let leaf = Cert::parse(&leaf_der).map_err(Unjudgeable::LeafUnparseable)?;
     let mut presented = vec![Presented {
         position: 0,
         cert: leaf,
@@ -171,7 +190,7 @@ pub fn evaluate(input: &Input<'_>, chain: &[CertificateDer]) -> Result<Evaluatio
         let result = match usable(record, input.service) {
             Err(why) => RecordResult {
                 record: record_text(record),
-                unusable: Some(why),
+                unusable: Some(why.to_string()),
                 result: "ignored".to_owned(),
                 authenticates: false,
             },
@@ -298,116 +317,6 @@ fn trust_anchor_key(input: &Input<'_>, record: &Usable, presented: &[Presented])
             ),
         },
     }
-}
-
-/// Positions from the leaf up to the first certificate `is_anchor` accepts, each issued by the
-/// next (a signature the scanner cannot check counts by name, as elsewhere in govscan).
-fn path_to(
-    presented: &[Presented],
-    is_anchor: impl Fn(&Presented) -> bool,
-) -> Result<Vec<usize>, String> {
-    let mut path = vec![0usize];
-    let mut current = 0usize;
-    for _ in 0..presented.len() {
-        if is_anchor(&presented[current]) {
-            return Ok(path.iter().map(|i| presented[*i].position).collect());
-        }
-        let next = (0..presented.len())
-            .filter(|i| !path.contains(i))
-            .find(|i| {
-                !matches!(
-                    presented[current].cert.issued_by(&presented[*i].cert),
-                    SignatureCheck::Invalid(_)
-                )
-            });
-        match next {
-            Some(i) => {
-                path.push(i);
-                current = i;
-            }
-            None => {
-                return Err(format!(
-                    "no certificate in the chain issued certificate {} ({})",
-                    presented[current].position, presented[current].cert.subject
-                ));
-            }
-        }
-    }
-    Err("the chain does not lead to the trust anchor".to_owned())
-}
-
-/// DANE-TA's conditions on the leaf and the path: a reference name on the leaf (RFC 7672
-/// §3.2.2), every certificate of the path inside its validity period. Returns the name found.
-fn leaf_conditions(
-    input: &Input<'_>,
-    presented: &[Presented],
-    path: &[usize],
-) -> Result<String, String> {
-    for position in path {
-        if let Some(p) = presented.iter().find(|p| p.position == *position)
-            && !p.cert.valid_at(input.now)
-        {
-            return Err(format!(
-                "certificate {position} ({}) is outside its validity period ({} to {})",
-                p.cert.subject,
-                rfc3339(p.cert.not_before),
-                rfc3339(p.cert.not_after)
-            ));
-        }
-    }
-    let names = leaf_dns_names(&presented[0].cert.der);
-    input
-        .names
-        .iter()
-        .find(|want| names.iter().any(|have| dns_name_matches(have, want)))
-        .map(|n| (*n).to_owned())
-        .ok_or_else(|| {
-            format!(
-                "the leaf names {} and not {} (DANE-TA needs the name, RFC 7672 §3.2.2)",
-                if names.is_empty() {
-                    "nothing".to_owned()
-                } else {
-                    names.join(", ")
-                },
-                input.names.join(" or ")
-            )
-        })
-}
-
-/// The leaf's subjectAltName dNSNames, or its common names when it has none (RFC 7672 §3.2.3).
-fn leaf_dns_names(der: &[u8]) -> Vec<String> {
-    let Ok((_, cert)) = X509Certificate::from_der(der) else {
-        return Vec::new();
-    };
-    let san: Vec<String> = cert
-        .subject_alternative_name()
-        .ok()
-        .flatten()
-        .map(|ext| {
-            ext.value
-                .general_names
-                .iter()
-                .filter_map(|n| match n {
-                    GeneralName::DNSName(d) => Some((*d).to_owned()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if !san.is_empty() {
-        return san;
-    }
-    cert.subject()
-        .iter_common_name()
-        .filter_map(|cn| cn.as_str().ok().map(str::to_owned))
-        .collect()
-}
-
-fn path_text(path: &[usize]) -> String {
-    path.iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(" → ")
 }
 
 #[cfg(test)]

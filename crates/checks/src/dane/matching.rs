@@ -34,44 +34,76 @@ pub fn record_text(record: &TlsaRecord) -> String {
     )
 }
 
+/// Why a TLSA record is unusable: clients ignore it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    /// PKIX-TA(0) or PKIX-EE(1) for SMTP (RFC 7672 §3.1.3).
+    #[error(
+        "usage {usage} (PKIX-{}) is unusable for SMTP: senders ignore it (RFC 7672 §3.1.3)",
+        if *.usage == 0 { "TA" } else { "EE" }
+    )]
+    PkixForSmtp {
+        /// The usage, 0 or 1.
+        usage: u8,
+    },
+    /// A usage other than 0 to 3.
+    #[error("unknown usage {0}")]
+    UnknownUsage(u8),
+    /// A selector other than 0 or 1.
+    #[error("unknown selector {0}")]
+    UnknownSelector(u8),
+    /// A matching type other than 0 to 2.
+    #[error("unknown matching type {0}")]
+    UnknownMatchingType(u8),
+    /// The association data is not hexadecimal.
+    #[error("the association data is not hexadecimal")]
+    NotHex,
+    /// A digest of the wrong length: it can never match.
+    #[error(
+        "a {} digest must be {expected} bytes, this one is {actual}",
+        if *.expected == 32 { "SHA-256" } else { "SHA-512" }
+    )]
+    DigestLength {
+        /// 32 (SHA-256) or 64 (SHA-512).
+        expected: usize,
+        /// The length given.
+        actual: usize,
+    },
+    /// No association data at all.
+    #[error("the association data is empty")]
+    Empty,
+}
+
 /// Decodes `record` and says why it is unusable for `service`, if it is: an unknown usage,
 /// selector or matching type (RFC 7671 §4.1: clients ignore what they do not support), a
 /// PKIX usage for SMTP (RFC 7672 §3.1.3), data that is not hex, or a digest of the wrong
 /// length (it can never match, RFC 7671 §5).
-pub fn usable(record: &TlsaRecord, service: Service) -> Result<Usable, String> {
+pub fn usable(record: &TlsaRecord, service: Service) -> Result<Usable, Unusable> {
     match (record.usage, service) {
-        (0 | 1, Service::Smtp) => {
-            return Err(format!(
-                "usage {} (PKIX-{}) is unusable for SMTP: senders ignore it (RFC 7672 §3.1.3)",
-                record.usage,
-                if record.usage == 0 { "TA" } else { "EE" }
-            ));
-        }
+        (usage @ (0 | 1), Service::Smtp) => return Err(Unusable::PkixForSmtp { usage }),
         (0..=3, _) => {}
-        (other, _) => return Err(format!("unknown usage {other}")),
+        (other, _) => return Err(Unusable::UnknownUsage(other)),
     }
     if record.selector > 1 {
-        return Err(format!("unknown selector {}", record.selector));
+        return Err(Unusable::UnknownSelector(record.selector));
     }
     let expected_len = match record.matching_type {
         0 => None,
         1 => Some(32),
         2 => Some(64),
-        other => return Err(format!("unknown matching type {other}")),
+        other => return Err(Unusable::UnknownMatchingType(other)),
     };
-    let data = hex_decode(&record.data_hex)
-        .ok_or_else(|| "the association data is not hexadecimal".to_owned())?;
-    if let Some(len) = expected_len
-        && data.len() != len
+    let data = hex_decode(&record.data_hex).ok_or(Unusable::NotHex)?;
+    if let Some(expected) = expected_len
+        && data.len() != expected
     {
-        return Err(format!(
-            "a {} digest must be {len} bytes, this one is {}",
-            if len == 32 { "SHA-256" } else { "SHA-512" },
-            data.len()
-        ));
+        return Err(Unusable::DigestLength {
+            expected,
+            actual: data.len(),
+        });
     }
     if data.is_empty() {
-        return Err("the association data is empty".to_owned());
+        return Err(Unusable::Empty);
     }
     Ok(Usable {
         usage: record.usage,
@@ -157,18 +189,45 @@ mod tests {
     #[test]
     fn unusable_records_say_why() {
         let sha = "00".repeat(32);
-        assert!(usable(&record(1, 1, 1, &sha), Service::Smtp).is_err());
-        assert!(usable(&record(0, 0, 1, &sha), Service::Smtp).is_err());
+        let why = |r: TlsaRecord, service| usable(&r, service).expect_err("unusable");
+        let pkix_ee = why(record(1, 1, 1, &sha), Service::Smtp);
+        assert_eq!(pkix_ee, Unusable::PkixForSmtp { usage: 1 });
+        assert_eq!(
+            pkix_ee.to_string(),
+            "usage 1 (PKIX-EE) is unusable for SMTP: senders ignore it (RFC 7672 §3.1.3)"
+        );
+        assert_eq!(
+            why(record(0, 0, 1, &sha), Service::Smtp),
+            Unusable::PkixForSmtp { usage: 0 }
+        );
         assert!(usable(&record(1, 1, 1, &sha), Service::Https).is_ok());
-        assert!(usable(&record(4, 1, 1, &sha), Service::Https).is_err());
-        assert!(usable(&record(3, 2, 1, &sha), Service::Smtp).is_err());
-        assert!(usable(&record(3, 1, 3, &sha), Service::Smtp).is_err());
-        let short = usable(&record(3, 1, 1, "abcd"), Service::Smtp).expect_err("short");
-        assert!(short.contains("32 bytes"), "{short}");
-        assert!(usable(&record(3, 1, 2, &sha), Service::Smtp).is_err());
-        assert!(usable(&record(3, 1, 0, "zz"), Service::Smtp).is_err());
-        assert!(usable(&record(3, 1, 0, "abc"), Service::Smtp).is_err());
-        assert!(usable(&record(3, 1, 0, ""), Service::Smtp).is_err());
+        assert_eq!(
+            why(record(4, 1, 1, &sha), Service::Https),
+            Unusable::UnknownUsage(4)
+        );
+        assert_eq!(
+            why(record(3, 2, 1, &sha), Service::Smtp),
+            Unusable::UnknownSelector(2)
+        );
+        assert_eq!(
+            why(record(3, 1, 3, &sha), Service::Smtp),
+            Unusable::UnknownMatchingType(3)
+        );
+        let short = why(record(3, 1, 1, "abcd"), Service::Smtp);
+        assert_eq!(
+            short.to_string(),
+            "a SHA-256 digest must be 32 bytes, this one is 2"
+        );
+        assert_eq!(
+            why(record(3, 1, 2, &sha), Service::Smtp),
+            Unusable::DigestLength {
+                expected: 64,
+                actual: 32
+            }
+        );
+        assert_eq!(why(record(3, 1, 0, "zz"), Service::Smtp), Unusable::NotHex);
+        assert_eq!(why(record(3, 1, 0, "abc"), Service::Smtp), Unusable::NotHex);
+        assert_eq!(why(record(3, 1, 0, ""), Service::Smtp), Unusable::Empty);
     }
 
     #[test]

@@ -221,7 +221,7 @@ impl Source {
     }
 
     /// Reads the values, or says why they are not known.
-    pub fn read(&self, scope: &Scope<'_>) -> Result<Values, String> {
+    pub(crate) fn read(&self, scope: &Scope<'_>) -> Result<Values, String> {
         match self {
             Source::Http(target, field) => http(scope, target, field),
             Source::Tls(field) => read_tls::tls(scope, *field),
@@ -278,7 +278,7 @@ pub(super) fn endpoint<'a>(scope: &Scope<'a>) -> Result<&'a EndpointObservations
 }
 
 pub(super) fn probed<T>(p: &Probed<T>) -> Result<&T, String> {
-    p.as_result()
+    p.as_result().map_err(|missing| missing.to_string())
 }
 
 fn http(scope: &Scope<'_>, target: &HttpTarget, field: &HttpField) -> Result<Values, String> {

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::params::Params;
+use super::params::{ParamError, Params};
 use super::sources::{Scope, Values};
 use super::tree::{Leaf, Matcher, NumOp, Quantifier, Trace, Truth};
 
@@ -47,7 +47,7 @@ impl Leaf {
         };
         let (truth, deciding) = match self.judge(&values, params) {
             Ok(judged) => judged,
-            Err(why) => (Truth::Unknown(why), None),
+            Err(why) => (Truth::Unknown(why.to_string()), None),
         };
         let shown: Vec<String> = values
             .items
@@ -109,7 +109,7 @@ impl Leaf {
         &self,
         values: &Values,
         params: &Params<'_>,
-    ) -> Result<(Truth, Option<String>), String> {
+    ) -> Result<(Truth, Option<String>), ParamError> {
         let incomplete = || {
             Truth::Unknown(format!(
                 "{}: not every value could be read",
@@ -193,7 +193,7 @@ impl Leaf {
         }
     }
 
-    fn value_matches(&self, value: &str, params: &Params<'_>) -> Result<bool, String> {
+    fn value_matches(&self, value: &str, params: &Params<'_>) -> Result<bool, ParamError> {
         Ok(match &self.matcher {
             Matcher::Equals(set) => params.list(set)?.iter().any(|w| self.text_eq(value, w)),
             Matcher::Words { words, all } => {

@@ -11,6 +11,38 @@ use crate::{Check, Context};
 /// The check.
 pub struct Caa;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const CAA_PRESENT: FindingDecl = FindingDecl {
+    key: "caa_present",
+    status: Status::Pass,
+    meaning: "a CAA record set with an issue or issuewild property for ordinary names applies",
+};
+const CAA_MISSING: FindingDecl = FindingDecl {
+    key: "caa_missing",
+    status: Status::Fail,
+    meaning: "no CAA record applies: any CA may issue",
+};
+const NO_ISSUE_PROPERTY: FindingDecl = FindingDecl {
+    key: "no_issue_property",
+    status: Status::Fail,
+    meaning: "the CAA set has no issue or issuewild property, so it restricts no CA",
+};
+const ONLY_ISSUEWILD: FindingDecl = FindingDecl {
+    key: "only_issuewild",
+    status: Status::Fail,
+    meaning: "the CAA set has only issuewild, which leaves ordinary names unrestricted",
+};
+const MALFORMED_RECORD: FindingDecl = FindingDecl {
+    key: "malformed_record",
+    status: Status::Warn,
+    meaning: "a CAA record is malformed (a malformed issue value forbids issuance)",
+};
+const UNKNOWN_CRITICAL_TAG: FindingDecl = FindingDecl {
+    key: "unknown_critical_tag",
+    status: Status::Warn,
+    meaning: "a CAA record marks an unknown property critical: no CA may issue at all",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "dns.caa",
@@ -46,36 +78,12 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsCaa],
     findings: &[
-        FindingDecl {
-            key: "caa_present",
-            status: Status::Pass,
-            meaning: "a CAA record set with an issue or issuewild property for ordinary names applies",
-        },
-        FindingDecl {
-            key: "caa_missing",
-            status: Status::Fail,
-            meaning: "no CAA record applies: any CA may issue",
-        },
-        FindingDecl {
-            key: "no_issue_property",
-            status: Status::Fail,
-            meaning: "the CAA set has no issue or issuewild property, so it restricts no CA",
-        },
-        FindingDecl {
-            key: "only_issuewild",
-            status: Status::Fail,
-            meaning: "the CAA set has only issuewild, which leaves ordinary names unrestricted",
-        },
-        FindingDecl {
-            key: "malformed_record",
-            status: Status::Warn,
-            meaning: "a CAA record is malformed (a malformed issue value forbids issuance)",
-        },
-        FindingDecl {
-            key: "unknown_critical_tag",
-            status: Status::Warn,
-            meaning: "a CAA record marks an unknown property critical: no CA may issue at all",
-        },
+        CAA_PRESENT,
+        CAA_MISSING,
+        NO_ISSUE_PROPERTY,
+        ONLY_ISSUEWILD,
+        MALFORMED_RECORD,
+        UNKNOWN_CRITICAL_TAG,
     ],
     params: &[],
 };
@@ -101,15 +109,20 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::CaaPresent => "caa_present",
-            Finding::CaaMissing => "caa_missing",
-            Finding::NoIssueProperty => "no_issue_property",
-            Finding::OnlyIssuewild => "only_issuewild",
-            Finding::UnknownCriticalTag => "unknown_critical_tag",
-            Finding::MalformedRecord => "malformed_record",
+            Finding::CaaPresent => CAA_PRESENT,
+            Finding::CaaMissing => CAA_MISSING,
+            Finding::NoIssueProperty => NO_ISSUE_PROPERTY,
+            Finding::OnlyIssuewild => ONLY_ISSUEWILD,
+            Finding::UnknownCriticalTag => UNKNOWN_CRITICAL_TAG,
+            Finding::MalformedRecord => MALFORMED_RECORD,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 }
 

@@ -14,6 +14,23 @@ use crate::{Check, Context};
 /// The check.
 pub struct Ipv6Web;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const IPV6_REACHABLE: FindingDecl = FindingDecl {
+    key: "ipv6_reachable",
+    status: Status::Pass,
+    meaning: "the site has AAAA records and a web service answers on one",
+};
+const NO_AAAA: FindingDecl = FindingDecl {
+    key: "no_aaaa",
+    status: Status::Fail,
+    meaning: "the site has no AAAA record",
+};
+const IPV6_UNREACHABLE: FindingDecl = FindingDecl {
+    key: "ipv6_unreachable",
+    status: Status::Fail,
+    meaning: "the site has AAAA records but no web service answers on any",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "dns.ipv6-web",
@@ -39,23 +56,7 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAaaa],
-    findings: &[
-        FindingDecl {
-            key: "ipv6_reachable",
-            status: Status::Pass,
-            meaning: "the site has AAAA records and a web service answers on one",
-        },
-        FindingDecl {
-            key: "no_aaaa",
-            status: Status::Fail,
-            meaning: "the site has no AAAA record",
-        },
-        FindingDecl {
-            key: "ipv6_unreachable",
-            status: Status::Fail,
-            meaning: "the site has AAAA records but no web service answers on any",
-        },
-    ],
+    findings: &[IPV6_REACHABLE, NO_AAAA, IPV6_UNREACHABLE],
     params: &[],
 };
 
@@ -71,12 +72,17 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::Ipv6Reachable => "ipv6_reachable",
-            Finding::NoAaaa => "no_aaaa",
-            Finding::Ipv6Unreachable => "ipv6_unreachable",
+            Finding::Ipv6Reachable => IPV6_REACHABLE,
+            Finding::NoAaaa => NO_AAAA,
+            Finding::Ipv6Unreachable => IPV6_UNREACHABLE,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 }
 

@@ -8,8 +8,9 @@ use govscan_model::{
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
+use crate::finding_decls::findings;
 use crate::http::csp_policy::{self, CspPolicy};
-use crate::http::{csp_effect, judge_home_page};
+use crate::http::{HOME_PAGE_FINDINGS, csp_effect, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -56,73 +57,66 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
-    findings: &[
-        FindingDecl {
-            key: "csp_strict",
-            status: Status::Pass,
-            meaning: "the enforced policy restricts scripts, objects and framing",
-        },
-        FindingDecl {
-            key: "csp_missing",
-            status: Status::Fail,
-            meaning: "the page sends no enforced Content-Security-Policy",
-        },
-        FindingDecl {
-            key: "report_only",
-            status: Status::Fail,
-            meaning: "the policy is only Report-Only, which enforces nothing",
-        },
-        FindingDecl {
-            key: "script_unrestricted",
-            status: Status::Fail,
-            meaning: "the policy does not restrict where scripts come from",
-        },
-        FindingDecl {
-            key: "unsafe_inline",
-            status: Status::Fail,
-            meaning: "the policy allows inline scripts",
-        },
-        FindingDecl {
-            key: "unsafe_inline_handlers",
-            status: Status::Fail,
-            meaning: "the policy allows inline event handlers",
-        },
-        FindingDecl {
-            key: "wildcard_source",
-            status: Status::Fail,
-            meaning: "the policy allows scripts from any host",
-        },
-        FindingDecl {
-            key: "unsafe_eval",
-            status: Status::Warn,
-            meaning: "the policy allows eval()",
-        },
-        FindingDecl {
-            key: "object_src_missing",
-            status: Status::Warn,
-            meaning: "the policy does not restrict plugins (object-src)",
-        },
-        FindingDecl {
-            key: "frame_ancestors_missing",
-            status: Status::Warn,
-            meaning: "the policy has no frame-ancestors",
-        },
-        FindingDecl {
-            key: "frame_ancestors_permissive",
-            status: Status::Warn,
-            meaning: "frame-ancestors lets any site frame the page",
-        },
-        FindingDecl {
-            key: "page_elsewhere",
-            status: Status::NotApplicable,
-            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
-        },
-        FindingDecl {
-            key: "no_page",
-            status: Status::Inconclusive,
-            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "csp_strict",
+                status: Status::Pass,
+                meaning: "the enforced policy restricts scripts, objects and framing",
+            },
+            FindingDecl {
+                key: "csp_missing",
+                status: Status::Fail,
+                meaning: "the page sends no enforced Content-Security-Policy",
+            },
+            FindingDecl {
+                key: "report_only",
+                status: Status::Fail,
+                meaning: "the policy is only Report-Only, which enforces nothing",
+            },
+            FindingDecl {
+                key: "script_unrestricted",
+                status: Status::Fail,
+                meaning: "the policy does not restrict where scripts come from",
+            },
+            FindingDecl {
+                key: "unsafe_inline",
+                status: Status::Fail,
+                meaning: "the policy allows inline scripts",
+            },
+            FindingDecl {
+                key: "unsafe_inline_handlers",
+                status: Status::Fail,
+                meaning: "the policy allows inline event handlers",
+            },
+            FindingDecl {
+                key: "wildcard_source",
+                status: Status::Fail,
+                meaning: "the policy allows scripts from any host",
+            },
+            FindingDecl {
+                key: "unsafe_eval",
+                status: Status::Warn,
+                meaning: "the policy allows eval()",
+            },
+            FindingDecl {
+                key: "object_src_missing",
+                status: Status::Warn,
+                meaning: "the policy does not restrict plugins (object-src)",
+            },
+            FindingDecl {
+                key: "frame_ancestors_missing",
+                status: Status::Warn,
+                meaning: "the policy has no frame-ancestors",
+            },
+            FindingDecl {
+                key: "frame_ancestors_permissive",
+                status: Status::Warn,
+                meaning: "frame-ancestors lets any site frame the page",
+            },
+        ],
+        HOME_PAGE_FINDINGS,
+    ),
     params: &[],
 };
 

@@ -130,6 +130,7 @@ fn judge(obs: &Observations, ep: &EndpointObservations, now: i64) -> EndpointVer
     let evaluation = match evaluate(&input, &tls.chain) {
         Ok(e) => e,
         Err(why) => {
+            let why = why.to_string();
             return info(
                 "certificate_unparseable",
                 why.clone(),

@@ -11,8 +11,9 @@ use govscan_model::{
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
+use crate::finding_decls::findings;
 use crate::http::csp_policy::{self, CspPolicy};
-use crate::http::{csp_source, header_list, judge_home_page};
+use crate::http::{HOME_PAGE_FINDINGS, csp_source, header_list, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -57,43 +58,36 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
-    findings: &[
-        FindingDecl {
-            key: "framing_restricted",
-            status: Status::Pass,
-            meaning: "frame-ancestors or X-Frame-Options restricts who may frame the page",
-        },
-        FindingDecl {
-            key: "framing_unrestricted",
-            status: Status::Fail,
-            meaning: "nothing stops other sites from framing the page",
-        },
-        FindingDecl {
-            key: "frame_ancestors_allows_any_site",
-            status: Status::Fail,
-            meaning: "frame-ancestors lets any site frame the page",
-        },
-        FindingDecl {
-            key: "framing_header_invalid",
-            status: Status::Fail,
-            meaning: "X-Frame-Options has a value browsers ignore, and there is no frame-ancestors",
-        },
-        FindingDecl {
-            key: "framing_header_conflicting",
-            status: Status::Warn,
-            meaning: "conflicting X-Frame-Options values (browsers disagree on what they mean)",
-        },
-        FindingDecl {
-            key: "page_elsewhere",
-            status: Status::NotApplicable,
-            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
-        },
-        FindingDecl {
-            key: "no_page",
-            status: Status::Inconclusive,
-            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "framing_restricted",
+                status: Status::Pass,
+                meaning: "frame-ancestors or X-Frame-Options restricts who may frame the page",
+            },
+            FindingDecl {
+                key: "framing_unrestricted",
+                status: Status::Fail,
+                meaning: "nothing stops other sites from framing the page",
+            },
+            FindingDecl {
+                key: "frame_ancestors_allows_any_site",
+                status: Status::Fail,
+                meaning: "frame-ancestors lets any site frame the page",
+            },
+            FindingDecl {
+                key: "framing_header_invalid",
+                status: Status::Fail,
+                meaning: "X-Frame-Options has a value browsers ignore, and there is no frame-ancestors",
+            },
+            FindingDecl {
+                key: "framing_header_conflicting",
+                status: Status::Warn,
+                meaning: "conflicting X-Frame-Options values (browsers disagree on what they mean)",
+            },
+        ],
+        HOME_PAGE_FINDINGS,
+    ),
     params: &[],
 };
 

@@ -15,6 +15,48 @@ use crate::{Check, Context};
 /// The check.
 pub struct Hsts;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const HSTS_ENABLED: FindingDecl = FindingDecl {
+    key: "hsts_enabled",
+    status: Status::Pass,
+    meaning: "a valid HSTS policy with max-age of at least min_max_age",
+};
+const MAX_AGE_BELOW_MINIMUM: FindingDecl = FindingDecl {
+    key: "max_age_below_minimum",
+    status: Status::Warn,
+    meaning: "HSTS max-age is below min_max_age",
+};
+const INCLUDE_SUBDOMAINS_MISSING: FindingDecl = FindingDecl {
+    key: "include_subdomains_missing",
+    status: Status::Warn,
+    meaning: "includeSubDomains is required and missing",
+};
+const HEADER_MISSING: FindingDecl = FindingDecl {
+    key: "header_missing",
+    status: Status::Fail,
+    meaning: "no Strict-Transport-Security header",
+};
+const HEADER_INVALID: FindingDecl = FindingDecl {
+    key: "header_invalid",
+    status: Status::Fail,
+    meaning: "the first Strict-Transport-Security header does not parse",
+};
+const MAX_AGE_ZERO: FindingDecl = FindingDecl {
+    key: "max_age_zero",
+    status: Status::Fail,
+    meaning: "max-age=0 switches HSTS off",
+};
+const CERTIFICATE_REJECTED: FindingDecl = FindingDecl {
+    key: "certificate_rejected",
+    status: Status::Fail,
+    meaning: "the header comes over a certificate browsers reject, so they ignore it",
+};
+const CERTIFICATE_NOT_JUDGED: FindingDecl = FindingDecl {
+    key: "certificate_not_judged",
+    status: Status::Inconclusive,
+    meaning: "whether browsers accept the certificate is unknown",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "http.hsts",
@@ -50,46 +92,14 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsAddresses, Need::Https, Need::Tls],
     findings: &[
-        FindingDecl {
-            key: "hsts_enabled",
-            status: Status::Pass,
-            meaning: "a valid HSTS policy with max-age of at least min_max_age",
-        },
-        FindingDecl {
-            key: "max_age_below_minimum",
-            status: Status::Warn,
-            meaning: "HSTS max-age is below min_max_age",
-        },
-        FindingDecl {
-            key: "include_subdomains_missing",
-            status: Status::Warn,
-            meaning: "includeSubDomains is required and missing",
-        },
-        FindingDecl {
-            key: "header_missing",
-            status: Status::Fail,
-            meaning: "no Strict-Transport-Security header",
-        },
-        FindingDecl {
-            key: "header_invalid",
-            status: Status::Fail,
-            meaning: "the first Strict-Transport-Security header does not parse",
-        },
-        FindingDecl {
-            key: "max_age_zero",
-            status: Status::Fail,
-            meaning: "max-age=0 switches HSTS off",
-        },
-        FindingDecl {
-            key: "certificate_rejected",
-            status: Status::Fail,
-            meaning: "the header comes over a certificate browsers reject, so they ignore it",
-        },
-        FindingDecl {
-            key: "certificate_not_judged",
-            status: Status::Inconclusive,
-            meaning: "whether browsers accept the certificate is unknown",
-        },
+        HSTS_ENABLED,
+        MAX_AGE_BELOW_MINIMUM,
+        INCLUDE_SUBDOMAINS_MISSING,
+        HEADER_MISSING,
+        HEADER_INVALID,
+        MAX_AGE_ZERO,
+        CERTIFICATE_REJECTED,
+        CERTIFICATE_NOT_JUDGED,
     ],
     params: &[
         ParamDecl {
@@ -132,16 +142,21 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::HstsEnabled => "hsts_enabled",
-            Finding::MaxAgeBelowMinimum => "max_age_below_minimum",
-            Finding::IncludeSubdomainsMissing => "include_subdomains_missing",
-            Finding::HeaderMissing => "header_missing",
-            Finding::HeaderInvalid => "header_invalid",
-            Finding::MaxAgeZero => "max_age_zero",
-            Finding::CertificateRejected => "certificate_rejected",
+            Finding::HstsEnabled => HSTS_ENABLED,
+            Finding::MaxAgeBelowMinimum => MAX_AGE_BELOW_MINIMUM,
+            Finding::IncludeSubdomainsMissing => INCLUDE_SUBDOMAINS_MISSING,
+            Finding::HeaderMissing => HEADER_MISSING,
+            Finding::HeaderInvalid => HEADER_INVALID,
+            Finding::MaxAgeZero => MAX_AGE_ZERO,
+            Finding::CertificateRejected => CERTIFICATE_REJECTED,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 
     fn status(self) -> Status {
@@ -309,7 +324,7 @@ impl Check for Hsts {
                     ),
                     CertificateAcceptance::Unknown(reason) => EndpointVerdict::new(
                         Status::Inconclusive,
-                        "certificate_not_judged",
+                        CERTIFICATE_NOT_JUDGED.key,
                         format!(
                             "{} sends HSTS, but whether browsers accept its certificate (and so the header) is unknown: {reason}",
                             first.url

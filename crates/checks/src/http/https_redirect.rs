@@ -1,6 +1,8 @@
 //! Plain http:// requests are redirected, on the first hop, to https:// on the same host, and no
 //! later hop of the chain leads back to http:// (the whole chain and its landing are judged).
 
+mod later_hops;
+
 use govscan_model::{
     CheckMeta, EndpointObservations, FailureKind, Family, FindingDecl, Level, Need, Observations,
     Outcome, Probed, RedirectChain, RedirectEnd, Reference, Status,
@@ -10,9 +12,77 @@ use url::Url;
 
 use crate::endpoints::{EndpointVerdict, combine_each, missing_probe_verdict};
 use crate::{Check, Context};
+use later_hops::judge_later_hops;
 
 /// The check.
 pub struct HttpsRedirect;
+
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const PERMANENT_REDIRECT: FindingDecl = FindingDecl {
+    key: "permanent_redirect",
+    status: Status::Pass,
+    meaning: "http:// redirects permanently to https:// on the same host",
+};
+const HTTP_NOT_OFFERED: FindingDecl = FindingDecl {
+    key: "http_not_offered",
+    status: Status::Pass,
+    meaning: "plain HTTP is not offered at all",
+};
+const TEMPORARY_REDIRECT: FindingDecl = FindingDecl {
+    key: "temporary_redirect",
+    status: Status::Warn,
+    meaning: "http:// redirects to https:// with a temporary status",
+};
+const NO_REDIRECT: FindingDecl = FindingDecl {
+    key: "no_redirect",
+    status: Status::Fail,
+    meaning: "http:// serves the page without redirecting to https://",
+};
+const FIRST_HOP_NOT_SAME_HOST_HTTPS: FindingDecl = FindingDecl {
+    key: "first_hop_not_same_host_https",
+    status: Status::Fail,
+    meaning: "the first redirect does not go to https:// on the same host",
+};
+const OFFSITE: FindingDecl = FindingDecl {
+    key: "offsite",
+    status: Status::Fail,
+    meaning: "the redirect leaves for another site before reaching https://",
+};
+const DOWNGRADE: FindingDecl = FindingDecl {
+    key: "downgrade",
+    status: Status::Fail,
+    meaning: "the redirects go from https:// back to http://",
+};
+const FINAL_NOT_HTTPS: FindingDecl = FindingDecl {
+    key: "final_not_https",
+    status: Status::Fail,
+    meaning: "the redirects end on a page that is not https://",
+};
+const BAD_LOCATION: FindingDecl = FindingDecl {
+    key: "bad_location",
+    status: Status::Fail,
+    meaning: "a redirect has a Location that cannot be followed",
+};
+const REDIRECT_LOOP: FindingDecl = FindingDecl {
+    key: "redirect_loop",
+    status: Status::Fail,
+    meaning: "the redirects loop",
+};
+const TOO_MANY_REDIRECTS: FindingDecl = FindingDecl {
+    key: "too_many_redirects",
+    status: Status::Fail,
+    meaning: "the redirects go on past the limit",
+};
+const UNUSUAL_REDIRECT_STATUS: FindingDecl = FindingDecl {
+    key: "unusual_redirect_status",
+    status: Status::Fail,
+    meaning: "a redirect uses a status browsers do not follow as a redirect",
+};
+const LATER_HOP_FAILED: FindingDecl = FindingDecl {
+    key: "later_hop_failed",
+    status: Status::Inconclusive,
+    meaning: "a later hop of the redirect chain failed",
+};
 
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
@@ -58,71 +128,19 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsAddresses, Need::Http],
     findings: &[
-        FindingDecl {
-            key: "permanent_redirect",
-            status: Status::Pass,
-            meaning: "http:// redirects permanently to https:// on the same host",
-        },
-        FindingDecl {
-            key: "http_not_offered",
-            status: Status::Pass,
-            meaning: "plain HTTP is not offered at all",
-        },
-        FindingDecl {
-            key: "temporary_redirect",
-            status: Status::Warn,
-            meaning: "http:// redirects to https:// with a temporary status",
-        },
-        FindingDecl {
-            key: "no_redirect",
-            status: Status::Fail,
-            meaning: "http:// serves the page without redirecting to https://",
-        },
-        FindingDecl {
-            key: "first_hop_not_same_host_https",
-            status: Status::Fail,
-            meaning: "the first redirect does not go to https:// on the same host",
-        },
-        FindingDecl {
-            key: "offsite",
-            status: Status::Fail,
-            meaning: "the redirect leaves for another site before reaching https://",
-        },
-        FindingDecl {
-            key: "downgrade",
-            status: Status::Fail,
-            meaning: "the redirects go from https:// back to http://",
-        },
-        FindingDecl {
-            key: "final_not_https",
-            status: Status::Fail,
-            meaning: "the redirects end on a page that is not https://",
-        },
-        FindingDecl {
-            key: "bad_location",
-            status: Status::Fail,
-            meaning: "a redirect has a Location that cannot be followed",
-        },
-        FindingDecl {
-            key: "redirect_loop",
-            status: Status::Fail,
-            meaning: "the redirects loop",
-        },
-        FindingDecl {
-            key: "too_many_redirects",
-            status: Status::Fail,
-            meaning: "the redirects go on past the limit",
-        },
-        FindingDecl {
-            key: "unusual_redirect_status",
-            status: Status::Fail,
-            meaning: "a redirect uses a status browsers do not follow as a redirect",
-        },
-        FindingDecl {
-            key: "later_hop_failed",
-            status: Status::Inconclusive,
-            meaning: "a later hop of the redirect chain failed",
-        },
+        PERMANENT_REDIRECT,
+        HTTP_NOT_OFFERED,
+        TEMPORARY_REDIRECT,
+        NO_REDIRECT,
+        FIRST_HOP_NOT_SAME_HOST_HTTPS,
+        OFFSITE,
+        DOWNGRADE,
+        FINAL_NOT_HTTPS,
+        BAD_LOCATION,
+        REDIRECT_LOOP,
+        TOO_MANY_REDIRECTS,
+        UNUSUAL_REDIRECT_STATUS,
+        LATER_HOP_FAILED,
     ],
     params: &[],
 };
@@ -157,29 +175,30 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::PermanentRedirect => "permanent_redirect",
-            Finding::HttpNotOffered => "http_not_offered",
-            Finding::TemporaryRedirect => "temporary_redirect",
-            Finding::UnusualRedirectStatus => "unusual_redirect_status",
-            Finding::FirstHopNotSameHostHttps => "first_hop_not_same_host_https",
-            Finding::Offsite => "offsite",
-            Finding::NoRedirect => "no_redirect",
-            Finding::BadLocation => "bad_location",
-            Finding::RedirectLoop => "redirect_loop",
-            Finding::TooManyRedirects => "too_many_redirects",
-            Finding::Downgrade => "downgrade",
-            Finding::FinalNotHttps => "final_not_https",
+            Finding::PermanentRedirect => PERMANENT_REDIRECT,
+            Finding::HttpNotOffered => HTTP_NOT_OFFERED,
+            Finding::TemporaryRedirect => TEMPORARY_REDIRECT,
+            Finding::UnusualRedirectStatus => UNUSUAL_REDIRECT_STATUS,
+            Finding::FirstHopNotSameHostHttps => FIRST_HOP_NOT_SAME_HOST_HTTPS,
+            Finding::Offsite => OFFSITE,
+            Finding::NoRedirect => NO_REDIRECT,
+            Finding::BadLocation => BAD_LOCATION,
+            Finding::RedirectLoop => REDIRECT_LOOP,
+            Finding::TooManyRedirects => TOO_MANY_REDIRECTS,
+            Finding::Downgrade => DOWNGRADE,
+            Finding::FinalNotHttps => FINAL_NOT_HTTPS,
         }
     }
 
+    fn key(self) -> &'static str {
+        self.decl().key
+    }
+
     fn status(self) -> Status {
-        match self {
-            Finding::PermanentRedirect | Finding::HttpNotOffered => Status::Pass,
-            Finding::TemporaryRedirect => Status::Warn,
-            _ => Status::Fail,
-        }
+        self.decl().status
     }
 }
 
@@ -307,103 +326,6 @@ fn judge_chain(chain: &RedirectChain) -> EndpointVerdict {
     )
 }
 
-/// Judges every hop after the first and the chain's end: a hop to http:// (here or on another
-/// host) fails, as does a landing that is not https://; a later hop that could not be fetched
-/// leaves the landing unknown (inconclusive). `None` when the rest of the chain is sound.
-fn judge_later_hops(
-    chain: &RedirectChain,
-    evidence: &mut serde_json::Value,
-) -> Option<EndpointVerdict> {
-    let verdict = |finding: Finding, message: String, evidence: &serde_json::Value| {
-        Some(EndpointVerdict::new(
-            finding.status(),
-            finding.key(),
-            message,
-            evidence.clone(),
-        ))
-    };
-    for (i, hop) in chain.hops.iter().enumerate().skip(1) {
-        let Some(location) = hop.header("location").filter(|_| hop.is_redirect()) else {
-            continue;
-        };
-        let Ok(target) = Url::parse(&hop.url).and_then(|base| base.join(location.trim())) else {
-            continue; // the chain end says BadLocation
-        };
-        if target.scheme() != "https" {
-            evidence["downgrade"] =
-                json!({ "hop": i + 1, "url": hop.url, "location": target.as_str() });
-            return verdict(
-                Finding::Downgrade,
-                format!(
-                    "hop {} of the chain ({}) redirects back to plain HTTP: {target}",
-                    i + 1,
-                    hop.url
-                ),
-                evidence,
-            );
-        }
-    }
-    let last = chain.hops.last()?;
-    match &chain.end {
-        RedirectEnd::BadLocation { location } => verdict(
-            Finding::BadLocation,
-            format!(
-                "{} redirects to an unusable Location {:?}",
-                last.url,
-                location.as_deref().unwrap_or("")
-            ),
-            evidence,
-        ),
-        RedirectEnd::HopFailed {
-            url,
-            detail,
-            failure,
-        } => {
-            evidence["failed_hop"] = json!({ "url": url, "detail": detail, "failure": failure });
-            let finding = match failure {
-                Some(kind) if kind.is_scanner_side() => crate::endpoints::SCANNER_FAILURE,
-                _ => "later_hop_failed",
-            };
-            Some(EndpointVerdict::new(
-                Status::Inconclusive,
-                finding,
-                format!(
-                    "the redirect chain could not be followed to its end: {url} failed ({detail})"
-                ),
-                evidence.clone(),
-            ))
-        }
-        RedirectEnd::Offsite { location, .. } => {
-            evidence["final_url"] = json!(location);
-            None
-        }
-        // A chain recorded up to a redirect whose target was not fetched: its (https, as
-        // checked above) target is where the visit lands.
-        RedirectEnd::Final if last.is_redirect() => {
-            let target = Url::parse(&last.url)
-                .and_then(|base| base.join(last.header("location").unwrap_or_default().trim()))
-                .map_or_else(|_| last.url.clone(), |u| u.to_string());
-            evidence["final_url"] = json!(target);
-            None
-        }
-        RedirectEnd::Final if !last.url.starts_with("https://") => {
-            evidence["final_url"] = json!(last.url);
-            verdict(
-                Finding::FinalNotHttps,
-                format!(
-                    "the redirect chain ends on {}, which is not HTTPS",
-                    last.url
-                ),
-                evidence,
-            )
-        }
-        _ => {
-            evidence["final_url"] = json!(last.url);
-            None
-        }
-    }
-}
-
 fn judge_endpoint(ep: &EndpointObservations) -> EndpointVerdict {
     match &ep.http {
         Probed::Ok { value } => judge_chain(value),
@@ -415,7 +337,7 @@ fn judge_endpoint(ep: &EndpointObservations) -> EndpointVerdict {
             let evidence = json!({ "http": { "failure": "refused", "detail": detail }, "https_works": https_works });
             if https_works {
                 EndpointVerdict::new(
-                    Status::Pass,
+                    Finding::HttpNotOffered.status(),
                     Finding::HttpNotOffered.key(),
                     format!(
                         "{} does not offer plain HTTP (port 80 refused) and serves HTTPS",

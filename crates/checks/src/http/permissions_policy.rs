@@ -6,7 +6,8 @@ use govscan_model::{
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::http::judge_home_page;
+use crate::finding_decls::findings;
+use crate::http::{HOME_PAGE_FINDINGS, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -36,33 +37,26 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
-    findings: &[
-        FindingDecl {
-            key: "permissions_policy_present",
-            status: Status::Pass,
-            meaning: "the page sends a valid Permissions-Policy",
-        },
-        FindingDecl {
-            key: "permissions_policy_missing",
-            status: Status::Fail,
-            meaning: "the page sends no Permissions-Policy",
-        },
-        FindingDecl {
-            key: "permissions_policy_invalid",
-            status: Status::Fail,
-            meaning: "the Permissions-Policy does not parse, so browsers ignore it",
-        },
-        FindingDecl {
-            key: "page_elsewhere",
-            status: Status::NotApplicable,
-            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
-        },
-        FindingDecl {
-            key: "no_page",
-            status: Status::Inconclusive,
-            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "permissions_policy_present",
+                status: Status::Pass,
+                meaning: "the page sends a valid Permissions-Policy",
+            },
+            FindingDecl {
+                key: "permissions_policy_missing",
+                status: Status::Fail,
+                meaning: "the page sends no Permissions-Policy",
+            },
+            FindingDecl {
+                key: "permissions_policy_invalid",
+                status: Status::Fail,
+                meaning: "the Permissions-Policy does not parse, so browsers ignore it",
+            },
+        ],
+        HOME_PAGE_FINDINGS,
+    ),
     params: &[],
 };
 

@@ -6,7 +6,8 @@ use govscan_model::{
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::http::judge_home_page;
+use crate::finding_decls::findings;
+use crate::http::{HOME_PAGE_FINDINGS, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -37,38 +38,31 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
-    findings: &[
-        FindingDecl {
-            key: "referrer_policy_strict",
-            status: Status::Pass,
-            meaning: "the Referrer-Policy does not send full addresses to other sites",
-        },
-        FindingDecl {
-            key: "referrer_policy_missing",
-            status: Status::Warn,
-            meaning: "no Referrer-Policy: browsers use their own default",
-        },
-        FindingDecl {
-            key: "referrer_policy_leaky",
-            status: Status::Fail,
-            meaning: "the Referrer-Policy sends full addresses to other sites",
-        },
-        FindingDecl {
-            key: "referrer_policy_invalid",
-            status: Status::Fail,
-            meaning: "the Referrer-Policy has no valid value",
-        },
-        FindingDecl {
-            key: "page_elsewhere",
-            status: Status::NotApplicable,
-            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
-        },
-        FindingDecl {
-            key: "no_page",
-            status: Status::Inconclusive,
-            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "referrer_policy_strict",
+                status: Status::Pass,
+                meaning: "the Referrer-Policy does not send full addresses to other sites",
+            },
+            FindingDecl {
+                key: "referrer_policy_missing",
+                status: Status::Warn,
+                meaning: "no Referrer-Policy: browsers use their own default",
+            },
+            FindingDecl {
+                key: "referrer_policy_leaky",
+                status: Status::Fail,
+                meaning: "the Referrer-Policy sends full addresses to other sites",
+            },
+            FindingDecl {
+                key: "referrer_policy_invalid",
+                status: Status::Fail,
+                meaning: "the Referrer-Policy has no valid value",
+            },
+        ],
+        HOME_PAGE_FINDINGS,
+    ),
     params: &[],
 };
 

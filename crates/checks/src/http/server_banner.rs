@@ -6,7 +6,8 @@ use govscan_model::{
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::http::judge_home_page;
+use crate::finding_decls::findings;
+use crate::http::{HOME_PAGE_FINDINGS, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
@@ -36,28 +37,21 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
-    findings: &[
-        FindingDecl {
-            key: "no_version_disclosed",
-            status: Status::Info,
-            meaning: "the response headers disclose no software version",
-        },
-        FindingDecl {
-            key: "version_disclosed",
-            status: Status::Info,
-            meaning: "a response header discloses a software version",
-        },
-        FindingDecl {
-            key: "page_elsewhere",
-            status: Status::NotApplicable,
-            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
-        },
-        FindingDecl {
-            key: "no_page",
-            status: Status::Inconclusive,
-            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "no_version_disclosed",
+                status: Status::Info,
+                meaning: "the response headers disclose no software version",
+            },
+            FindingDecl {
+                key: "version_disclosed",
+                status: Status::Info,
+                meaning: "a response header discloses a software version",
+            },
+        ],
+        HOME_PAGE_FINDINGS,
+    ),
     params: &[],
 };
 

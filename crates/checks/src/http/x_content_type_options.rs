@@ -7,11 +7,29 @@ use govscan_model::{
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::http::{header_list, judge_home_page};
+use crate::finding_decls::findings;
+use crate::http::{HOME_PAGE_FINDINGS, header_list, judge_home_page};
 use crate::{Check, Context};
 
 /// The check.
 pub struct XContentTypeOptions;
+
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const NOSNIFF: FindingDecl = FindingDecl {
+    key: "nosniff",
+    status: Status::Pass,
+    meaning: "the page sends X-Content-Type-Options: nosniff",
+};
+const HEADER_MISSING: FindingDecl = FindingDecl {
+    key: "header_missing",
+    status: Status::Fail,
+    meaning: "no X-Content-Type-Options header",
+};
+const HEADER_INVALID: FindingDecl = FindingDecl {
+    key: "header_invalid",
+    status: Status::Fail,
+    meaning: "the first X-Content-Type-Options value is not nosniff (browsers read only the first)",
+};
 
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
@@ -36,33 +54,10 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Https],
-    findings: &[
-        FindingDecl {
-            key: "nosniff",
-            status: Status::Pass,
-            meaning: "the page sends X-Content-Type-Options: nosniff",
-        },
-        FindingDecl {
-            key: "header_missing",
-            status: Status::Fail,
-            meaning: "no X-Content-Type-Options header",
-        },
-        FindingDecl {
-            key: "header_invalid",
-            status: Status::Fail,
-            meaning: "the first X-Content-Type-Options value is not nosniff (browsers read only the first)",
-        },
-        FindingDecl {
-            key: "page_elsewhere",
-            status: Status::NotApplicable,
-            meaning: "the home page lives on another host (an offsite redirect): it is judged there",
-        },
-        FindingDecl {
-            key: "no_page",
-            status: Status::Inconclusive,
-            meaning: "the redirects never reach a page to judge (loop, too many, bad Location)",
-        },
-    ],
+    findings: findings!(
+        &[NOSNIFF, HEADER_MISSING, HEADER_INVALID,],
+        HOME_PAGE_FINDINGS,
+    ),
     params: &[],
 };
 
@@ -78,12 +73,17 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::Nosniff => "nosniff",
-            Finding::Missing => "header_missing",
-            Finding::InvalidValue => "header_invalid",
+            Finding::Nosniff => NOSNIFF,
+            Finding::Missing => HEADER_MISSING,
+            Finding::InvalidValue => HEADER_INVALID,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 }
 
@@ -111,19 +111,19 @@ impl Check for XContentTypeOptions {
             });
             match finding {
                 Finding::Nosniff => EndpointVerdict::new(
-                    Status::Pass,
+                    finding.decl().status,
                     finding.key(),
                     format!("{} sends X-Content-Type-Options: nosniff", last.url),
                     evidence,
                 ),
                 Finding::Missing => EndpointVerdict::new(
-                    Status::Fail,
+                    finding.decl().status,
                     finding.key(),
                     format!("{} does not send X-Content-Type-Options", last.url),
                     evidence,
                 ),
                 Finding::InvalidValue => EndpointVerdict::new(
-                    Status::Fail,
+                    finding.decl().status,
                     finding.key(),
                     format!(
                         "{} sends X-Content-Type-Options whose first value is not nosniff (browsers read only the first)",

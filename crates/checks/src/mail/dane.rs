@@ -10,7 +10,8 @@ use serde_json::json;
 use crate::dane::evaluate::{Input, Rollover, Verdict, evaluate};
 use crate::dane::{Service, TlsaState, tlsa_state};
 use crate::endpoints::EndpointVerdict;
-use crate::mail::mx_view::{mail_servers, per_mx_endpoint, session_missing};
+use crate::finding_decls::findings;
+use crate::mail::mx_view::{MAIL_SERVER_FINDINGS, mail_servers, per_mx_endpoint, session_missing};
 use crate::{Check, Context};
 
 /// The check.
@@ -59,68 +60,56 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsMx],
-    findings: &[
-        FindingDecl {
-            key: "dane_valid",
-            status: Status::Pass,
-            meaning: "a DNSSEC-secure TLSA record authenticates every MX host's certificate",
-        },
-        FindingDecl {
-            key: "no_tlsa",
-            status: Status::Fail,
-            meaning: "an MX host publishes no TLSA record",
-        },
-        FindingDecl {
-            key: "tlsa_insecure",
-            status: Status::Fail,
-            meaning: "TLSA records exist but are not DNSSEC-secure",
-        },
-        FindingDecl {
-            key: "tlsa_bogus",
-            status: Status::Fail,
-            meaning: "the TLSA answer fails DNSSEC validation: validating senders hold the mail back",
-        },
-        FindingDecl {
-            key: "tlsa_mismatch",
-            status: Status::Fail,
-            meaning: "no TLSA record matches the certificate an MX host presents",
-        },
-        FindingDecl {
-            key: "tlsa_unusable",
-            status: Status::Fail,
-            meaning: "every TLSA record of an MX host is unusable",
-        },
-        FindingDecl {
-            key: "dane_without_starttls",
-            status: Status::Fail,
-            meaning: "an MX host publishes TLSA records but does not complete STARTTLS",
-        },
-        FindingDecl {
-            key: "certificate_unparseable",
-            status: Status::Fail,
-            meaning: "the MX host's certificate does not parse",
-        },
-        FindingDecl {
-            key: "tlsa_unknown",
-            status: Status::Inconclusive,
-            meaning: "a TLSA lookup gave no answer",
-        },
-        FindingDecl {
-            key: "no_mail_servers",
-            status: Status::NotApplicable,
-            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
-        },
-        FindingDecl {
-            key: "mx_without_address",
-            status: Status::Inconclusive,
-            meaning: "an MX host has no address to connect to, so it was not probed",
-        },
-        FindingDecl {
-            key: "smtp_unreachable_from_scanner",
-            status: Status::Inconclusive,
-            meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "dane_valid",
+                status: Status::Pass,
+                meaning: "a DNSSEC-secure TLSA record authenticates every MX host's certificate",
+            },
+            FindingDecl {
+                key: "no_tlsa",
+                status: Status::Fail,
+                meaning: "an MX host publishes no TLSA record",
+            },
+            FindingDecl {
+                key: "tlsa_insecure",
+                status: Status::Fail,
+                meaning: "TLSA records exist but are not DNSSEC-secure",
+            },
+            FindingDecl {
+                key: "tlsa_bogus",
+                status: Status::Fail,
+                meaning: "the TLSA answer fails DNSSEC validation: validating senders hold the mail back",
+            },
+            FindingDecl {
+                key: "tlsa_mismatch",
+                status: Status::Fail,
+                meaning: "no TLSA record matches the certificate an MX host presents",
+            },
+            FindingDecl {
+                key: "tlsa_unusable",
+                status: Status::Fail,
+                meaning: "every TLSA record of an MX host is unusable",
+            },
+            FindingDecl {
+                key: "dane_without_starttls",
+                status: Status::Fail,
+                meaning: "an MX host publishes TLSA records but does not complete STARTTLS",
+            },
+            FindingDecl {
+                key: "certificate_unparseable",
+                status: Status::Fail,
+                meaning: "the MX host's certificate does not parse",
+            },
+            FindingDecl {
+                key: "tlsa_unknown",
+                status: Status::Inconclusive,
+                meaning: "a TLSA lookup gave no answer",
+            },
+        ],
+        MAIL_SERVER_FINDINGS,
+    ),
     params: &[],
 };
 

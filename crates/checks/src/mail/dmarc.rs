@@ -12,6 +12,48 @@ use crate::{Check, Context};
 /// The check.
 pub struct Dmarc;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const POLICY_ENFORCED: FindingDecl = FindingDecl {
+    key: "policy_enforced",
+    status: Status::Pass,
+    meaning: "the applicable DMARC record asks receivers to quarantine or reject",
+};
+const POLICY_NONE: FindingDecl = FindingDecl {
+    key: "policy_none",
+    status: Status::Warn,
+    meaning: "the DMARC policy is p=none (monitoring only)",
+};
+const SUBDOMAIN_POLICY_NONE: FindingDecl = FindingDecl {
+    key: "subdomain_policy_none",
+    status: Status::Warn,
+    meaning: "the subdomain policy is sp=none",
+};
+const PARTIAL_PCT: FindingDecl = FindingDecl {
+    key: "partial_pct",
+    status: Status::Warn,
+    meaning: "the policy applies to only part of the mail (pct below 100)",
+};
+const DMARC_MISSING: FindingDecl = FindingDecl {
+    key: "dmarc_missing",
+    status: Status::Fail,
+    meaning: "no DMARC record applies to the domain",
+};
+const MULTIPLE_DMARC_RECORDS: FindingDecl = FindingDecl {
+    key: "multiple_dmarc_records",
+    status: Status::Fail,
+    meaning: "several DMARC records: receivers apply none",
+};
+const RECORD_INVALID: FindingDecl = FindingDecl {
+    key: "record_invalid",
+    status: Status::Fail,
+    meaning: "the DMARC record is invalid, so receivers discard it",
+};
+const POLICY_MISSING: FindingDecl = FindingDecl {
+    key: "policy_missing",
+    status: Status::Fail,
+    meaning: "the DMARC record has no p= tag",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "mail.dmarc",
@@ -48,46 +90,14 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsDmarc],
     findings: &[
-        FindingDecl {
-            key: "policy_enforced",
-            status: Status::Pass,
-            meaning: "the applicable DMARC record asks receivers to quarantine or reject",
-        },
-        FindingDecl {
-            key: "policy_none",
-            status: Status::Warn,
-            meaning: "the DMARC policy is p=none (monitoring only)",
-        },
-        FindingDecl {
-            key: "subdomain_policy_none",
-            status: Status::Warn,
-            meaning: "the subdomain policy is sp=none",
-        },
-        FindingDecl {
-            key: "partial_pct",
-            status: Status::Warn,
-            meaning: "the policy applies to only part of the mail (pct below 100)",
-        },
-        FindingDecl {
-            key: "dmarc_missing",
-            status: Status::Fail,
-            meaning: "no DMARC record applies to the domain",
-        },
-        FindingDecl {
-            key: "multiple_dmarc_records",
-            status: Status::Fail,
-            meaning: "several DMARC records: receivers apply none",
-        },
-        FindingDecl {
-            key: "record_invalid",
-            status: Status::Fail,
-            meaning: "the DMARC record is invalid, so receivers discard it",
-        },
-        FindingDecl {
-            key: "policy_missing",
-            status: Status::Fail,
-            meaning: "the DMARC record has no p= tag",
-        },
+        POLICY_ENFORCED,
+        POLICY_NONE,
+        SUBDOMAIN_POLICY_NONE,
+        PARTIAL_PCT,
+        DMARC_MISSING,
+        MULTIPLE_DMARC_RECORDS,
+        RECORD_INVALID,
+        POLICY_MISSING,
     ],
     params: &[],
 };
@@ -114,17 +124,22 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::PolicyEnforced => "policy_enforced",
-            Finding::PartialPct => "partial_pct",
-            Finding::PolicyNone => "policy_none",
-            Finding::SubdomainPolicyNone => "subdomain_policy_none",
-            Finding::DmarcMissing => "dmarc_missing",
-            Finding::MultipleDmarcRecords => "multiple_dmarc_records",
-            Finding::PolicyMissing => "policy_missing",
-            Finding::RecordInvalid => "record_invalid",
+            Finding::PolicyEnforced => POLICY_ENFORCED,
+            Finding::PartialPct => PARTIAL_PCT,
+            Finding::PolicyNone => POLICY_NONE,
+            Finding::SubdomainPolicyNone => SUBDOMAIN_POLICY_NONE,
+            Finding::DmarcMissing => DMARC_MISSING,
+            Finding::MultipleDmarcRecords => MULTIPLE_DMARC_RECORDS,
+            Finding::PolicyMissing => POLICY_MISSING,
+            Finding::RecordInvalid => RECORD_INVALID,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 
     fn status(self) -> Status {

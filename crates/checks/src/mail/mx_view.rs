@@ -3,13 +3,39 @@
 //! (any fail fails, then warn, then inconclusive; a pass needs every address to pass).
 
 use govscan_model::{
-    FailureKind, MailServers, MxEndpoint, MxHost, Observations, Outcome, Probed, SmtpSession,
-    Status,
+    FailureKind, FindingDecl, MailServers, MxEndpoint, MxHost, Observations, Outcome, Probed,
+    SmtpSession, Status,
 };
 use serde_json::{Value, json};
 
 use crate::endpoints::{EndpointVerdict, rank};
 use crate::mail::receives_mail;
+
+/// No MX host ([`mail_servers`]).
+const NO_MAIL_SERVERS: FindingDecl = FindingDecl {
+    key: "no_mail_servers",
+    status: Status::NotApplicable,
+    meaning: "the domain has no MX host (or a null MX): nothing receives mail",
+};
+
+/// An MX host without an address ([`per_mx_endpoint`]).
+const MX_WITHOUT_ADDRESS: FindingDecl = FindingDecl {
+    key: "mx_without_address",
+    status: Status::Inconclusive,
+    meaning: "an MX host has no address to connect to, so it was not probed",
+};
+
+/// Port 25 unreachable from the scanner ([`scanner_side`]).
+const SMTP_UNREACHABLE: FindingDecl = FindingDecl {
+    key: govscan_model::SMTP_UNREACHABLE,
+    status: Status::Inconclusive,
+    meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
+};
+
+/// The findings of the helpers here besides a check's own: every check that judges the MX
+/// hosts with them includes these in its `META.findings`.
+pub(crate) const MAIL_SERVER_FINDINGS: &[FindingDecl] =
+    &[NO_MAIL_SERVERS, MX_WITHOUT_ADDRESS, SMTP_UNREACHABLE];
 
 /// The MX hosts as probed, or the outcome that ends check `id` early: not applicable when the
 /// domain has no MX host (none, or only a null MX: RFC 7505), inconclusive when the MX lookup
@@ -23,8 +49,8 @@ pub(crate) fn mail_servers<'a>(
     if !receives {
         return Err(Outcome::new(
             id,
-            Status::NotApplicable,
-            "no_mail_servers",
+            NO_MAIL_SERVERS.status,
+            NO_MAIL_SERVERS.key,
             format!(
                 "{} has no MX host (no MX record, or only a null MX)",
                 obs.domain
@@ -126,8 +152,8 @@ fn no_address(addresses: &Probed<Vec<String>>) -> EndpointVerdict {
         ),
     };
     EndpointVerdict::new(
-        Status::Inconclusive,
-        "mx_without_address",
+        MX_WITHOUT_ADDRESS.status,
+        MX_WITHOUT_ADDRESS.key,
         why.clone(),
         json!({ "reason": why }),
     )
@@ -151,8 +177,8 @@ pub(crate) fn session_missing(smtp: &Probed<SmtpSession>) -> Option<EndpointVerd
 /// inconclusive, never the domain's failure.
 pub(crate) fn scanner_side(detail: &str) -> EndpointVerdict {
     EndpointVerdict::new(
-        Status::Inconclusive,
-        govscan_model::SMTP_UNREACHABLE,
+        SMTP_UNREACHABLE.status,
+        SMTP_UNREACHABLE.key,
         format!("port 25 could not be reached from the scanning host: {detail}"),
         json!({ "reason": detail }),
     )

@@ -18,6 +18,93 @@ use crate::{Check, Context};
 /// The check.
 pub struct Spf;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const FAIL_ALL: FindingDecl = FindingDecl {
+    key: "fail_all",
+    status: Status::Pass,
+    meaning: "the SPF policy ends in -all",
+};
+const SOFTFAIL_ALL: FindingDecl = FindingDecl {
+    key: "softfail_all",
+    status: Status::Pass,
+    meaning: "the SPF policy ends in ~all",
+};
+const SPF_MISSING: FindingDecl = FindingDecl {
+    key: "spf_missing",
+    status: Status::Fail,
+    meaning: "no SPF record",
+};
+const MULTIPLE_SPF_RECORDS: FindingDecl = FindingDecl {
+    key: "multiple_spf_records",
+    status: Status::Fail,
+    meaning: "several SPF records: a permerror",
+};
+const SPF_SYNTAX_ERROR: FindingDecl = FindingDecl {
+    key: "spf_syntax_error",
+    status: Status::Fail,
+    meaning: "the SPF record does not parse: a permerror",
+};
+const NO_ALL_MECHANISM: FindingDecl = FindingDecl {
+    key: "no_all_mechanism",
+    status: Status::Fail,
+    meaning: "the SPF policy has no all mechanism",
+};
+const NEUTRAL_ALL: FindingDecl = FindingDecl {
+    key: "neutral_all",
+    status: Status::Fail,
+    meaning: "the SPF policy ends in ?all",
+};
+const PERMISSIVE_ALL: FindingDecl = FindingDecl {
+    key: "permissive_all",
+    status: Status::Fail,
+    meaning: "the SPF policy ends in +all: anyone may send",
+};
+const INCLUDE_PERMITS_ALL: FindingDecl = FindingDecl {
+    key: "include_permits_all",
+    status: Status::Fail,
+    meaning: "an included policy permits all senders",
+};
+const EXISTS_MATCHES_ALL: FindingDecl = FindingDecl {
+    key: "exists_matches_all",
+    status: Status::Fail,
+    meaning: "an exists mechanism matches every sender",
+};
+const BROAD_RANGE: FindingDecl = FindingDecl {
+    key: "broad_range",
+    status: Status::Fail,
+    meaning: "the policy authorises a very broad address range",
+};
+const TOO_MANY_LOOKUPS: FindingDecl = FindingDecl {
+    key: "too_many_lookups",
+    status: Status::Fail,
+    meaning: "evaluating the policy takes more than 10 DNS lookups: a permerror",
+};
+const TOO_MANY_VOID_LOOKUPS: FindingDecl = FindingDecl {
+    key: "too_many_void_lookups",
+    status: Status::Fail,
+    meaning: "more than two lookups answer nothing: a permerror",
+};
+const TOO_MANY_MX_NAMES: FindingDecl = FindingDecl {
+    key: "too_many_mx_names",
+    status: Status::Fail,
+    meaning: "an mx mechanism names more than 10 hosts: a permerror",
+};
+const TARGET_WITHOUT_SPF: FindingDecl = FindingDecl {
+    key: "target_without_spf",
+    status: Status::Fail,
+    meaning: "an include or redirect target has no SPF record: a permerror",
+};
+const EXPANSION_FAILED: FindingDecl = FindingDecl {
+    key: "expansion_failed",
+    status: Status::Inconclusive,
+    meaning: "a lookup needed to evaluate the policy failed",
+};
+const NOT_EXPANDED: FindingDecl = FindingDecl {
+    key: "not_expanded",
+    status: Status::Inconclusive,
+    meaning: "the policy's includes were not followed in this scan",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "mail.spf",
@@ -60,91 +147,23 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsTxt],
     findings: &[
-        FindingDecl {
-            key: "fail_all",
-            status: Status::Pass,
-            meaning: "the SPF policy ends in -all",
-        },
-        FindingDecl {
-            key: "softfail_all",
-            status: Status::Pass,
-            meaning: "the SPF policy ends in ~all",
-        },
-        FindingDecl {
-            key: "spf_missing",
-            status: Status::Fail,
-            meaning: "no SPF record",
-        },
-        FindingDecl {
-            key: "multiple_spf_records",
-            status: Status::Fail,
-            meaning: "several SPF records: a permerror",
-        },
-        FindingDecl {
-            key: "spf_syntax_error",
-            status: Status::Fail,
-            meaning: "the SPF record does not parse: a permerror",
-        },
-        FindingDecl {
-            key: "no_all_mechanism",
-            status: Status::Fail,
-            meaning: "the SPF policy has no all mechanism",
-        },
-        FindingDecl {
-            key: "neutral_all",
-            status: Status::Fail,
-            meaning: "the SPF policy ends in ?all",
-        },
-        FindingDecl {
-            key: "permissive_all",
-            status: Status::Fail,
-            meaning: "the SPF policy ends in +all: anyone may send",
-        },
-        FindingDecl {
-            key: "include_permits_all",
-            status: Status::Fail,
-            meaning: "an included policy permits all senders",
-        },
-        FindingDecl {
-            key: "exists_matches_all",
-            status: Status::Fail,
-            meaning: "an exists mechanism matches every sender",
-        },
-        FindingDecl {
-            key: "broad_range",
-            status: Status::Fail,
-            meaning: "the policy authorises a very broad address range",
-        },
-        FindingDecl {
-            key: "too_many_lookups",
-            status: Status::Fail,
-            meaning: "evaluating the policy takes more than 10 DNS lookups: a permerror",
-        },
-        FindingDecl {
-            key: "too_many_void_lookups",
-            status: Status::Fail,
-            meaning: "more than two lookups answer nothing: a permerror",
-        },
-        FindingDecl {
-            key: "too_many_mx_names",
-            status: Status::Fail,
-            meaning: "an mx mechanism names more than 10 hosts: a permerror",
-        },
-        FindingDecl {
-            key: "target_without_spf",
-            status: Status::Fail,
-            meaning: "an include or redirect target has no SPF record: a permerror",
-        },
-        FindingDecl {
-            key: "expansion_failed",
-            status: Status::Inconclusive,
-            meaning: "a lookup needed to evaluate the policy failed",
-        },
-        FindingDecl {
-            key: "not_expanded",
-            status: Status::Inconclusive,
-            meaning: "the policy's includes were not followed in this scan",
-        },
+        FAIL_ALL,
+        SOFTFAIL_ALL,
+        SPF_MISSING,
+        MULTIPLE_SPF_RECORDS,
+        SPF_SYNTAX_ERROR,
+        NO_ALL_MECHANISM,
+        NEUTRAL_ALL,
+        PERMISSIVE_ALL,
+        INCLUDE_PERMITS_ALL,
+        EXISTS_MATCHES_ALL,
+        BROAD_RANGE,
+        TOO_MANY_LOOKUPS,
+        TOO_MANY_VOID_LOOKUPS,
+        TOO_MANY_MX_NAMES,
+        TARGET_WITHOUT_SPF,
+        EXPANSION_FAILED,
+        NOT_EXPANDED,
     ],
     params: &[],
 };
@@ -189,26 +208,31 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::FailAll => "fail_all",
-            Finding::SoftfailAll => "softfail_all",
-            Finding::SpfMissing => "spf_missing",
-            Finding::MultipleSpfRecords => "multiple_spf_records",
-            Finding::SpfSyntaxError => "spf_syntax_error",
-            Finding::TooManyLookups => "too_many_lookups",
-            Finding::TooManyVoidLookups => "too_many_void_lookups",
-            Finding::TooManyMxNames => "too_many_mx_names",
-            Finding::TargetWithoutSpf => "target_without_spf",
-            Finding::PermissiveAll => "permissive_all",
-            Finding::IncludePermitsAll => "include_permits_all",
-            Finding::BroadRange => "broad_range",
-            Finding::ExistsMatchesAll => "exists_matches_all",
-            Finding::NeutralAll => "neutral_all",
-            Finding::NoAllMechanism => "no_all_mechanism",
-            Finding::ExpansionFailed => "expansion_failed",
-            Finding::NotExpanded => "not_expanded",
+            Finding::FailAll => FAIL_ALL,
+            Finding::SoftfailAll => SOFTFAIL_ALL,
+            Finding::SpfMissing => SPF_MISSING,
+            Finding::MultipleSpfRecords => MULTIPLE_SPF_RECORDS,
+            Finding::SpfSyntaxError => SPF_SYNTAX_ERROR,
+            Finding::TooManyLookups => TOO_MANY_LOOKUPS,
+            Finding::TooManyVoidLookups => TOO_MANY_VOID_LOOKUPS,
+            Finding::TooManyMxNames => TOO_MANY_MX_NAMES,
+            Finding::TargetWithoutSpf => TARGET_WITHOUT_SPF,
+            Finding::PermissiveAll => PERMISSIVE_ALL,
+            Finding::IncludePermitsAll => INCLUDE_PERMITS_ALL,
+            Finding::BroadRange => BROAD_RANGE,
+            Finding::ExistsMatchesAll => EXISTS_MATCHES_ALL,
+            Finding::NeutralAll => NEUTRAL_ALL,
+            Finding::NoAllMechanism => NO_ALL_MECHANISM,
+            Finding::ExpansionFailed => EXPANSION_FAILED,
+            Finding::NotExpanded => NOT_EXPANDED,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 
     fn status(self) -> Status {

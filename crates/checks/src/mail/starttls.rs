@@ -8,7 +8,8 @@ use govscan_model::{
 use serde_json::json;
 
 use crate::endpoints::EndpointVerdict;
-use crate::mail::mx_view::{mail_servers, per_mx_endpoint, session_missing};
+use crate::finding_decls::findings;
+use crate::mail::mx_view::{MAIL_SERVER_FINDINGS, mail_servers, per_mx_endpoint, session_missing};
 use crate::{Check, Context};
 
 /// The check.
@@ -51,68 +52,56 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsMx],
-    findings: &[
-        FindingDecl {
-            key: "starttls_ok",
-            status: Status::Pass,
-            meaning: "every MX host offers STARTTLS and completes the handshake",
-        },
-        FindingDecl {
-            key: "starttls_not_offered",
-            status: Status::Fail,
-            meaning: "an MX host does not offer STARTTLS",
-        },
-        FindingDecl {
-            key: "starttls_refused",
-            status: Status::Fail,
-            meaning: "an MX host offers STARTTLS but refuses the command",
-        },
-        FindingDecl {
-            key: "starttls_handshake_failed",
-            status: Status::Fail,
-            meaning: "an MX host accepts STARTTLS but the TLS handshake fails",
-        },
-        FindingDecl {
-            key: "smtp_refused",
-            status: Status::Fail,
-            meaning: "an MX host refuses connections on port 25",
-        },
-        FindingDecl {
-            key: "greeting_refused",
-            status: Status::Inconclusive,
-            meaning: "an MX host does not greet with 220, so STARTTLS could not be asked",
-        },
-        FindingDecl {
-            key: "ehlo_not_sent",
-            status: Status::Inconclusive,
-            meaning: "the session ended before EHLO",
-        },
-        FindingDecl {
-            key: "ehlo_refused",
-            status: Status::Inconclusive,
-            meaning: "an MX host refused EHLO",
-        },
-        FindingDecl {
-            key: "starttls_not_sent",
-            status: Status::Inconclusive,
-            meaning: "the session ended before STARTTLS was sent",
-        },
-        FindingDecl {
-            key: "no_mail_servers",
-            status: Status::NotApplicable,
-            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
-        },
-        FindingDecl {
-            key: "mx_without_address",
-            status: Status::Inconclusive,
-            meaning: "an MX host has no address to connect to, so it was not probed",
-        },
-        FindingDecl {
-            key: "smtp_unreachable_from_scanner",
-            status: Status::Inconclusive,
-            meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "starttls_ok",
+                status: Status::Pass,
+                meaning: "every MX host offers STARTTLS and completes the handshake",
+            },
+            FindingDecl {
+                key: "starttls_not_offered",
+                status: Status::Fail,
+                meaning: "an MX host does not offer STARTTLS",
+            },
+            FindingDecl {
+                key: "starttls_refused",
+                status: Status::Fail,
+                meaning: "an MX host offers STARTTLS but refuses the command",
+            },
+            FindingDecl {
+                key: "starttls_handshake_failed",
+                status: Status::Fail,
+                meaning: "an MX host accepts STARTTLS but the TLS handshake fails",
+            },
+            FindingDecl {
+                key: "smtp_refused",
+                status: Status::Fail,
+                meaning: "an MX host refuses connections on port 25",
+            },
+            FindingDecl {
+                key: "greeting_refused",
+                status: Status::Inconclusive,
+                meaning: "an MX host does not greet with 220, so STARTTLS could not be asked",
+            },
+            FindingDecl {
+                key: "ehlo_not_sent",
+                status: Status::Inconclusive,
+                meaning: "the session ended before EHLO",
+            },
+            FindingDecl {
+                key: "ehlo_refused",
+                status: Status::Inconclusive,
+                meaning: "an MX host refused EHLO",
+            },
+            FindingDecl {
+                key: "starttls_not_sent",
+                status: Status::Inconclusive,
+                meaning: "the session ended before STARTTLS was sent",
+            },
+        ],
+        MAIL_SERVER_FINDINGS,
+    ),
     params: &[],
 };
 

@@ -15,8 +15,9 @@ use crate::cert::{key_strength, signature_algorithm};
 use crate::dane::evaluate::{Input, evaluate};
 use crate::dane::{Service, TlsaState, tlsa_state};
 use crate::endpoints::{EndpointVerdict, missing_probe_verdict};
+use crate::finding_decls::findings;
 use crate::mail::mta_sts_policy::parse_policy;
-use crate::mail::mx_view::{mail_servers, per_mx_endpoint, session_missing};
+use crate::mail::mx_view::{MAIL_SERVER_FINDINGS, mail_servers, per_mx_endpoint, session_missing};
 use crate::{Check, Context};
 
 /// The check.
@@ -66,73 +67,63 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsMx],
-    findings: &[
-        FindingDecl {
-            key: "certificate_valid",
-            status: Status::Pass,
-            meaning: "every MX host presents a trusted, in-date certificate for its name with a strong key",
-        },
-        FindingDecl {
-            key: "authenticated_by_dane",
-            status: Status::Pass,
-            meaning: "a certificate is not valid for web PKI, but DANE authenticates it",
-        },
-        FindingDecl {
-            key: "unauthenticated_certificate",
-            status: Status::Warn,
-            meaning: "a certificate is not valid, and neither DANE nor MTA-STS vouches for it: senders encrypt without authenticating",
-        },
-        FindingDecl {
-            key: "invalid_under_mta_sts",
-            status: Status::Fail,
-            meaning: "a certificate is not valid while MTA-STS enforce makes senders check it: they refuse to deliver",
-        },
-        FindingDecl {
-            key: "weak_key",
-            status: Status::Fail,
-            meaning: "a certificate key is too short",
-        },
-        FindingDecl {
-            key: "no_starttls",
-            status: Status::NotApplicable,
-            meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
-        },
-        FindingDecl {
-            key: "no_mail_servers",
-            status: Status::NotApplicable,
-            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
-        },
-        FindingDecl {
-            key: "mx_without_address",
-            status: Status::Inconclusive,
-            meaning: "an MX host has no address to connect to, so it was not probed",
-        },
-        FindingDecl {
-            key: "smtp_unreachable_from_scanner",
-            status: Status::Inconclusive,
-            meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
-        },
-        FindingDecl {
-            key: "key_unrecognised",
-            status: Status::Inconclusive,
-            meaning: "a certificate key of a type govscan cannot rate",
-        },
-        FindingDecl {
-            key: "certificate_unparseable",
-            status: Status::Fail,
-            meaning: "an MX host sent no certificate, or one that does not parse",
-        },
-        FindingDecl {
-            key: "weak_signature",
-            status: Status::Fail,
-            meaning: "a certificate is signed with a broken algorithm (MD5, SHA-1)",
-        },
-        FindingDecl {
-            key: "signature_unrecognised",
-            status: Status::Inconclusive,
-            meaning: "a signature algorithm govscan cannot rate",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "certificate_valid",
+                status: Status::Pass,
+                meaning: "every MX host presents a trusted, in-date certificate for its name with a strong key",
+            },
+            FindingDecl {
+                key: "authenticated_by_dane",
+                status: Status::Pass,
+                meaning: "a certificate is not valid for web PKI, but DANE authenticates it",
+            },
+            FindingDecl {
+                key: "unauthenticated_certificate",
+                status: Status::Warn,
+                meaning: "a certificate is not valid, and neither DANE nor MTA-STS vouches for it: senders encrypt without authenticating",
+            },
+            FindingDecl {
+                key: "invalid_under_mta_sts",
+                status: Status::Fail,
+                meaning: "a certificate is not valid while MTA-STS enforce makes senders check it: they refuse to deliver",
+            },
+            FindingDecl {
+                key: "weak_key",
+                status: Status::Fail,
+                meaning: "a certificate key is too short",
+            },
+            FindingDecl {
+                key: "no_starttls",
+                status: Status::NotApplicable,
+                meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
+            },
+        ],
+        MAIL_SERVER_FINDINGS,
+        &[
+            FindingDecl {
+                key: "key_unrecognised",
+                status: Status::Inconclusive,
+                meaning: "a certificate key of a type govscan cannot rate",
+            },
+            FindingDecl {
+                key: "certificate_unparseable",
+                status: Status::Fail,
+                meaning: "an MX host sent no certificate, or one that does not parse",
+            },
+            FindingDecl {
+                key: "weak_signature",
+                status: Status::Fail,
+                meaning: "a certificate is signed with a broken algorithm (MD5, SHA-1)",
+            },
+            FindingDecl {
+                key: "signature_unrecognised",
+                status: Status::Inconclusive,
+                meaning: "a signature algorithm govscan cannot rate",
+            },
+        ],
+    ),
     params: &[],
 };
 

@@ -10,7 +10,10 @@ use govscan_model::{
 use serde_json::{Map, Value, json};
 
 use crate::endpoints::{EndpointVerdict, missing_probe_verdict, rank};
-use crate::mail::mx_view::{mail_servers, per_mx_endpoint, scanner_side, session_missing};
+use crate::finding_decls::findings;
+use crate::mail::mx_view::{
+    MAIL_SERVER_FINDINGS, mail_servers, per_mx_endpoint, scanner_side, session_missing,
+};
 use crate::tls::{
     cipher_suites, compression_disabled, forward_secrecy, hello_flag, key_exchange_groups,
     legacy_protocols_disabled, secure_renegotiation,
@@ -59,108 +62,98 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsMx],
-    findings: &[
-        FindingDecl {
-            key: "starttls_tls_good",
-            status: Status::Pass,
-            meaning: "after STARTTLS only TLS 1.2/1.3 with sound suites, groups and extensions are accepted",
-        },
-        FindingDecl {
-            key: "legacy_protocols_accepted",
-            status: Status::Fail,
-            meaning: "an MX host accepts a legacy protocol after STARTTLS",
-        },
-        FindingDecl {
-            key: "compression_accepted",
-            status: Status::Fail,
-            meaning: "an MX host accepts TLS compression",
-        },
-        FindingDecl {
-            key: "no_starttls",
-            status: Status::NotApplicable,
-            meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
-        },
-        FindingDecl {
-            key: "no_mail_servers",
-            status: Status::NotApplicable,
-            meaning: "the domain has no MX host (or a null MX): nothing receives mail",
-        },
-        FindingDecl {
-            key: "mx_without_address",
-            status: Status::Inconclusive,
-            meaning: "an MX host has no address to connect to, so it was not probed",
-        },
-        FindingDecl {
-            key: "smtp_unreachable_from_scanner",
-            status: Status::Inconclusive,
-            meaning: "no MX host answered on port 25 from the scanner (often an outbound block on the scanner's side)",
-        },
-        FindingDecl {
-            key: "legacy_protocols_unknown",
-            status: Status::Inconclusive,
-            meaning: "whether an MX host accepts a legacy protocol gave no clear answer",
-        },
-        FindingDecl {
-            key: "phase_out_suites",
-            status: Status::Warn,
-            meaning: "an MX host accepts a phase-out cipher suite",
-        },
-        FindingDecl {
-            key: "insufficient_suites",
-            status: Status::Fail,
-            meaning: "an MX host accepts an insufficient cipher suite",
-        },
-        FindingDecl {
-            key: "no_suite_seen",
-            status: Status::Inconclusive,
-            meaning: "an MX host accepted no hand-built hello, so no suite could be rated",
-        },
-        FindingDecl {
-            key: "enumeration_incomplete",
-            status: Status::Inconclusive,
-            meaning: "suite enumeration on an MX host did not finish",
-        },
-        FindingDecl {
-            key: "versions_unknown",
-            status: Status::Inconclusive,
-            meaning: "some protocol versions of an MX host gave no clear answer",
-        },
-        FindingDecl {
-            key: "static_key_exchange",
-            status: Status::Fail,
-            meaning: "an MX host accepts a suite with static RSA key exchange",
-        },
-        FindingDecl {
-            key: "insufficient_groups",
-            status: Status::Fail,
-            meaning: "an MX host accepts an insufficient key-exchange group",
-        },
-        FindingDecl {
-            key: "dh_group_too_small",
-            status: Status::Fail,
-            meaning: "an MX host uses finite-field DH below 2048 bits",
-        },
-        FindingDecl {
-            key: "phase_out_groups",
-            status: Status::Warn,
-            meaning: "an MX host accepts a phase-out key-exchange group",
-        },
-        FindingDecl {
-            key: "groups_unknown",
-            status: Status::Inconclusive,
-            meaning: "key-exchange group enumeration on an MX host gave no clear answer",
-        },
-        FindingDecl {
-            key: "secure_renegotiation_missing",
-            status: Status::Fail,
-            meaning: "an MX host does not support secure renegotiation",
-        },
-        FindingDecl {
-            key: "not_determined",
-            status: Status::Inconclusive,
-            meaning: "the hello scan of an MX host gave no answer on compression or renegotiation",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "starttls_tls_good",
+                status: Status::Pass,
+                meaning: "after STARTTLS only TLS 1.2/1.3 with sound suites, groups and extensions are accepted",
+            },
+            FindingDecl {
+                key: "legacy_protocols_accepted",
+                status: Status::Fail,
+                meaning: "an MX host accepts a legacy protocol after STARTTLS",
+            },
+            FindingDecl {
+                key: "compression_accepted",
+                status: Status::Fail,
+                meaning: "an MX host accepts TLS compression",
+            },
+            FindingDecl {
+                key: "no_starttls",
+                status: Status::NotApplicable,
+                meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
+            },
+        ],
+        MAIL_SERVER_FINDINGS,
+        &[
+            FindingDecl {
+                key: "legacy_protocols_unknown",
+                status: Status::Inconclusive,
+                meaning: "whether an MX host accepts a legacy protocol gave no clear answer",
+            },
+            FindingDecl {
+                key: "phase_out_suites",
+                status: Status::Warn,
+                meaning: "an MX host accepts a phase-out cipher suite",
+            },
+            FindingDecl {
+                key: "insufficient_suites",
+                status: Status::Fail,
+                meaning: "an MX host accepts an insufficient cipher suite",
+            },
+            FindingDecl {
+                key: "no_suite_seen",
+                status: Status::Inconclusive,
+                meaning: "an MX host accepted no hand-built hello, so no suite could be rated",
+            },
+            FindingDecl {
+                key: "enumeration_incomplete",
+                status: Status::Inconclusive,
+                meaning: "suite enumeration on an MX host did not finish",
+            },
+            FindingDecl {
+                key: "versions_unknown",
+                status: Status::Inconclusive,
+                meaning: "some protocol versions of an MX host gave no clear answer",
+            },
+            FindingDecl {
+                key: "static_key_exchange",
+                status: Status::Fail,
+                meaning: "an MX host accepts a suite with static RSA key exchange",
+            },
+            FindingDecl {
+                key: "insufficient_groups",
+                status: Status::Fail,
+                meaning: "an MX host accepts an insufficient key-exchange group",
+            },
+            FindingDecl {
+                key: "dh_group_too_small",
+                status: Status::Fail,
+                meaning: "an MX host uses finite-field DH below 2048 bits",
+            },
+            FindingDecl {
+                key: "phase_out_groups",
+                status: Status::Warn,
+                meaning: "an MX host accepts a phase-out key-exchange group",
+            },
+            FindingDecl {
+                key: "groups_unknown",
+                status: Status::Inconclusive,
+                meaning: "key-exchange group enumeration on an MX host gave no clear answer",
+            },
+            FindingDecl {
+                key: "secure_renegotiation_missing",
+                status: Status::Fail,
+                meaning: "an MX host does not support secure renegotiation",
+            },
+            FindingDecl {
+                key: "not_determined",
+                status: Status::Inconclusive,
+                meaning: "the hello scan of an MX host gave no answer on compression or renegotiation",
+            },
+        ],
+    ),
     params: &[],
 };
 

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{finding_absent, strings, text_leaves};
+use super::{ConvertError, finding_absent, malformed, refused, strings, text_leaves};
 
-pub(super) fn http_rule(r: &Map<String, Value>) -> Result<Value, String> {
+pub(super) fn http_rule(r: &Map<String, Value>) -> Result<Value, ConvertError> {
     for (key, why) in [
         ("raw", "raw requests"),
         ("body", "a request body"),
@@ -18,35 +18,35 @@ pub(super) fn http_rule(r: &Map<String, Value>) -> Result<Value, String> {
         ("pipeline", "pipelined requests"),
     ] {
         if r.contains_key(key) {
-            return Err(format!("refused: {why} (`{key}:`)"));
+            return Err(refused(format!("{why} (`{key}:`)")));
         }
     }
     for key in ["redirects", "host-redirects"] {
         if r.get(key).and_then(Value::as_bool) == Some(true) {
-            return Err(format!(
-                "refused: follows redirects (`{key}: true`); declared paths are judged as answered"
-            ));
+            return Err(refused(format!(
+                "follows redirects (`{key}: true`); declared paths are judged as answered"
+            )));
         }
     }
     let method = r.get("method").and_then(Value::as_str).unwrap_or("GET");
     if !method.eq_ignore_ascii_case("GET") {
-        return Err(format!("refused: method {method} (only GET is passive)"));
+        return Err(refused(format!("method {method} (only GET is passive)")));
     }
     let paths = r
         .get("path")
         .and_then(Value::as_array)
-        .ok_or("refused: no `path:` list")?;
+        .ok_or_else(|| refused("no `path:` list"))?;
     let mut fetches = Vec::new();
     for p in paths {
-        let p = p.as_str().ok_or("a path is not a string")?;
+        let p = p
+            .as_str()
+            .ok_or_else(|| malformed("a path is not a string"))?;
         let rest = p
             .strip_prefix("{{BaseURL}}")
             .or_else(|| p.strip_prefix("{{RootURL}}"))
-            .ok_or(format!(
-                "refused: path {p:?} is not {{{{BaseURL}}}}/… (same origin)"
-            ))?;
+            .ok_or_else(|| refused(format!("path {p:?} is not {{{{BaseURL}}}}/… (same origin)")))?;
         if rest.contains("{{") {
-            return Err(format!("refused: path {p:?} uses template expressions"));
+            return Err(refused(format!("path {p:?} uses template expressions")));
         }
         fetches.push(if rest.is_empty() {
             "/".to_owned()
@@ -57,13 +57,13 @@ pub(super) fn http_rule(r: &Map<String, Value>) -> Result<Value, String> {
     // A finding on any path is a finding: the check holds when it is absent on every path.
     let mut per_path = Vec::new();
     for fetch in &fetches {
-        let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, String> {
+        let leaves = |m: &Map<String, Value>| -> Result<Vec<Value>, ConvertError> {
             match m.get("type").and_then(Value::as_str) {
                 Some("status") => {
                     let codes = m
                         .get("status")
                         .and_then(Value::as_array)
-                        .ok_or("a status matcher has no `status:` list")?;
+                        .ok_or_else(|| malformed("a status matcher has no `status:` list"))?;
                     let codes: Vec<String> = codes.iter().map(Value::to_string).collect();
                     Ok(vec![
                         json!({ "read": "http.status", "fetch": fetch, "in": codes }),
@@ -75,9 +75,9 @@ pub(super) fn http_rule(r: &Map<String, Value>) -> Result<Value, String> {
                         "body" => json!({ "read": "http.body", "fetch": fetch }),
                         "header" => json!({ "read": "http.headers_text", "fetch": fetch }),
                         other => {
-                            return Err(format!(
-                                "refused: matcher part {other:?} (body or header only)"
-                            ));
+                            return Err(refused(format!(
+                                "matcher part {other:?} (body or header only)"
+                            )));
                         }
                     };
                     text_leaves(m, &read)
@@ -97,14 +97,16 @@ pub(super) fn http_rule(r: &Map<String, Value>) -> Result<Value, String> {
 /// `contains(body, "…")`, `contains(header, "…")` (also with `tolower(…)` and a lower-case
 /// word), joined with `&&`; each expression of the list is one alternative (or, `and` with
 /// `condition: and`).
-fn dsl_leaves(m: &Map<String, Value>, fetch: &str) -> Result<Vec<Value>, String> {
+fn dsl_leaves(m: &Map<String, Value>, fetch: &str) -> Result<Vec<Value>, ConvertError> {
     let mut out = Vec::new();
     for expr in strings(m, "dsl")? {
         let mut parts = Vec::new();
         for term in expr.split("&&").map(str::trim) {
-            parts.push(dsl_term(term, fetch).ok_or(format!(
-                "refused: dsl {term:?} is beyond the documented subset"
-            ))?);
+            parts.push(
+                dsl_term(term, fetch).ok_or_else(|| {
+                    refused(format!("dsl {term:?} is beyond the documented subset"))
+                })?,
+            );
         }
         out.push(if parts.len() == 1 {
             parts.remove(0)

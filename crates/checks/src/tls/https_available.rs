@@ -12,6 +12,18 @@ use crate::{Check, Context};
 /// The check.
 pub struct HttpsAvailable;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const HANDSHAKE_COMPLETED: FindingDecl = FindingDecl {
+    key: "handshake_completed",
+    status: Status::Pass,
+    meaning: "the TLS handshake on port 443 completes",
+};
+const HTTPS_NOT_OFFERED: FindingDecl = FindingDecl {
+    key: "https_not_offered",
+    status: Status::Fail,
+    meaning: "port 443 does not offer HTTPS",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "tls.https-available",
@@ -43,18 +55,7 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
-    findings: &[
-        FindingDecl {
-            key: "handshake_completed",
-            status: Status::Pass,
-            meaning: "the TLS handshake on port 443 completes",
-        },
-        FindingDecl {
-            key: "https_not_offered",
-            status: Status::Fail,
-            meaning: "port 443 does not offer HTTPS",
-        },
-    ],
+    findings: &[HANDSHAKE_COMPLETED, HTTPS_NOT_OFFERED],
     params: &[],
 };
 
@@ -68,11 +69,16 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::HandshakeCompleted => "handshake_completed",
-            Finding::HttpsNotOffered => "https_not_offered",
+            Finding::HandshakeCompleted => HANDSHAKE_COMPLETED,
+            Finding::HttpsNotOffered => HTTPS_NOT_OFFERED,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 }
 

@@ -15,6 +15,28 @@ use crate::{Check, Context};
 /// The check.
 pub struct Tls13Supported;
 
+// The findings of the check, each stated once: META lists them, `Finding::decl` names them.
+const TLS13_NEGOTIATED: FindingDecl = FindingDecl {
+    key: "tls13_negotiated",
+    status: Status::Pass,
+    meaning: "the handshake negotiates TLS 1.3",
+};
+const TLS13_ACCEPTED: FindingDecl = FindingDecl {
+    key: "tls13_accepted",
+    status: Status::Pass,
+    meaning: "the server accepted a TLS 1.3 ClientHello in the hello scan, although the modern handshake did not complete",
+};
+const TLS13_NOT_NEGOTIATED: FindingDecl = FindingDecl {
+    key: "tls13_not_negotiated",
+    status: Status::Fail,
+    meaning: "TLS 1.3 was offered but an older version was negotiated",
+};
+const TLS13_REFUSED: FindingDecl = FindingDecl {
+    key: "tls13_refused",
+    status: Status::Fail,
+    meaning: "the server refuses TLS 1.3",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "tls.tls13-supported",
@@ -47,26 +69,10 @@ pub static META: CheckMeta = CheckMeta {
     ],
     needs: &[Need::DnsAddresses, Need::Tls],
     findings: &[
-        FindingDecl {
-            key: "tls13_negotiated",
-            status: Status::Pass,
-            meaning: "the handshake negotiates TLS 1.3",
-        },
-        FindingDecl {
-            key: "tls13_accepted",
-            status: Status::Pass,
-            meaning: "the server accepted a TLS 1.3 ClientHello in the hello scan, although the modern handshake did not complete",
-        },
-        FindingDecl {
-            key: "tls13_not_negotiated",
-            status: Status::Fail,
-            meaning: "TLS 1.3 was offered but an older version was negotiated",
-        },
-        FindingDecl {
-            key: "tls13_refused",
-            status: Status::Fail,
-            meaning: "the server refuses TLS 1.3",
-        },
+        TLS13_NEGOTIATED,
+        TLS13_ACCEPTED,
+        TLS13_NOT_NEGOTIATED,
+        TLS13_REFUSED,
     ],
     params: &[],
 };
@@ -86,13 +92,18 @@ enum Finding {
 }
 
 impl Finding {
-    fn key(self) -> &'static str {
+    /// Its declaration (key, status, meaning) in `META.findings`.
+    fn decl(self) -> FindingDecl {
         match self {
-            Finding::Negotiated => "tls13_negotiated",
-            Finding::NotNegotiated => "tls13_not_negotiated",
-            Finding::AcceptedByHello => "tls13_accepted",
-            Finding::RefusedByHello => "tls13_refused",
+            Finding::Negotiated => TLS13_NEGOTIATED,
+            Finding::NotNegotiated => TLS13_NOT_NEGOTIATED,
+            Finding::AcceptedByHello => TLS13_ACCEPTED,
+            Finding::RefusedByHello => TLS13_REFUSED,
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.decl().key
     }
 }
 

@@ -244,7 +244,7 @@ async fn ask_ocsp(
     leaf: &Cert,
     issuer: &Cert,
 ) -> Result<(RevocationQuery, Option<Vec<u8>>), String> {
-    let request = ocsp::request(leaf, issuer)?;
+    let request = ocsp::request(leaf, issuer).map_err(|e| e.to_string())?;
     let get = ocsp::get_url(responder.as_str(), &request)
         .map(|u| Url::parse(&u).map_err(|e| format!("the GET URL does not parse: {e}")))
         .transpose()?;
