@@ -282,10 +282,10 @@ pub struct TlsObservation {
     pub trust: TrustVerdict,
     /// The SNI name sent.
     pub sni: String,
-    /// How the server's handshake signature was judged: `verified`, `verified with legacy
-    /// parameters: …` (an RSA key below 2048 bits, checked with a legacy-only verifier) or
-    /// `unverified: …` (the key or algorithm cannot be checked; the handshake was kept so the
-    /// certificate can be judged). Empty in results written before this field existed.
+    /// How the server's handshake signature was judged: `verified`, `unverified: …` (the
+    /// certificate's RSA key is below 2048 bits, which the verifier refuses; the handshake was
+    /// kept so the certificate is recorded and judged), `failed: …`, or `not checked (no
+    /// signature seen)`. Empty in results written before this field existed.
     #[serde(default)]
     pub handshake_signature: String,
 }
