@@ -132,7 +132,17 @@ fn invalid_documents_are_rejected() {
         "a baseline hash that is not hex SHA-256",
     );
     rejected(
-        &["domains", "0", "observations", "endpoints", "0", "tls", "value", "trust", "roots"],
+        &[
+            "domains",
+            "0",
+            "observations",
+            "endpoints",
+            "0",
+            "tls",
+            "value",
+            "trust",
+            "roots",
+        ],
         Value::Null,
         "null for a string",
     );
