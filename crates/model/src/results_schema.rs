@@ -2,9 +2,11 @@
 //! schema and the serde form cannot drift apart: `schema/results.schema.json` is this function's
 //! output, and a test fails when the committed file is stale.
 //!
-//! Titles and descriptions are the types' and fields' doc comments; serde's attributes (renames,
-//! tags, `skip_serializing_if`, defaults) shape the schema as they shape the JSON. Two
-//! conventions of the format are applied to every object here, once, rather than type by type:
+//! Descriptions are the types' and fields' doc comments (lines unwrapped); serde's attributes
+//! (renames, tags, `skip_serializing_if`, defaults) shape the schema as they shape the JSON;
+//! constraints a reader can check are `#[schemars(...)]` attributes on the fields (enumerations
+//! of strings, patterns, ranges). The format's conventions are applied to every object here,
+//! once, rather than type by type:
 //!
 //! * **Every object is closed** (`additionalProperties: false`): a reader may rely on the
 //!   documented fields and nothing else, and a field govscan does not write is an error.
@@ -13,6 +15,9 @@
 //!   is present as `null`), and a field with a serde default may also be absent, because
 //!   results written before it existed are still `schema_version` 1 and read with that default
 //!   (which the schema names as the field's `default`).
+//! * **A field left out when empty is never `null`**: `skip_serializing_if` without a stated
+//!   default means govscan omits the field rather than writing `null`.
+//! * **32-bit integers state their upper bound**, as schemars does for 8- and 16-bit ones.
 
 use schemars::generate::SchemaSettings;
 use schemars::transform::{Transform, transform_subschemas};
