@@ -830,6 +830,19 @@ fn outputs_are_complete_and_valid() {
         "results.json violates the schema:\n{}",
         errors.join("\n")
     );
+    // The (generated) schema is strict enough to catch what govscan never writes.
+    let mut unknown_status = scan.results.clone();
+    unknown_status["domains"][0]["outcomes"][0]["status"] = Value::from("ok");
+    assert!(
+        !validator.is_valid(&unknown_status),
+        "the schema accepts the status \"ok\""
+    );
+    let mut unknown_field = scan.results.clone();
+    unknown_field["domains"][0]["observations"]["dns"]["surprise"] = Value::from(true);
+    assert!(
+        !validator.is_valid(&unknown_field),
+        "the schema accepts a field govscan does not write"
+    );
 }
 
 #[test]

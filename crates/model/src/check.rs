@@ -1,12 +1,15 @@
 //! Check metadata: what a check asserts, why, how to fix it, and the sources behind it.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::declared::{FindingDecl, ParamDecl};
 use crate::outcome::Status;
 
 /// A family of checks; the first part of every check id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// Transport security: protocol versions, suites, key exchange.

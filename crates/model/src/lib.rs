@@ -11,6 +11,7 @@ pub mod observation;
 pub mod outcome;
 pub mod probed;
 pub mod result;
+pub mod results_schema;
 pub mod revocation;
 pub mod scanner_cause;
 pub mod scope;
@@ -45,6 +46,7 @@ pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, NotObserved, Probed};
 pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult, outcomes_excluded};
+pub use results_schema::{RESULTS_SCHEMA_PATH, results_schema, results_schema_text};
 pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
     RevocationResponse, RevocationSource,

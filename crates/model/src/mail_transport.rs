@@ -4,14 +4,15 @@
 //! addresses from user-supplied RPKI data, and the DKIM keys at the selectors a target file
 //! names.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{ConnectionCount, DnssecStatus, Probed, TlsObservation, TlsScan};
 
 /// The mail servers (MX hosts) of a domain as probed over SMTP.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MailServers {
-    /// The MX hosts probed, by preference then name (at most [`MAX_MX_HOSTS`]).
+    /// The MX hosts probed, by preference then name (at most 10, `MAX_MX_HOSTS`).
     pub hosts: Vec<MxHost>,
     /// MX hosts beyond the cap, not probed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -28,7 +29,7 @@ pub struct MailServers {
 pub const MAX_MX_HOSTS: usize = 10;
 
 /// One MX host.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MxHost {
     /// The exchange name, lower case, without trailing dot.
     pub name: String,
@@ -47,7 +48,7 @@ pub struct MxHost {
 }
 
 /// One address of an MX host, asked over SMTP on port 25.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MxEndpoint {
     /// The IP address (text form).
     pub address: String,
@@ -61,7 +62,7 @@ pub struct MxEndpoint {
 }
 
 /// What one SMTP session showed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SmtpSession {
     /// The server's greeting (RFC 5321 §4.3.1: 220 to go on).
     pub greeting: SmtpReply,
@@ -92,9 +93,10 @@ impl SmtpSession {
 }
 
 /// One SMTP reply (RFC 5321 §4.2), bounded: long lines and many lines are cut.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SmtpReply {
     /// The three-digit code.
+    #[schemars(range(max = 999))]
     pub code: u16,
     /// The text of each line after the code and separator (lossy UTF-8, control characters
     /// replaced), at most 32 lines of 512 characters.
@@ -105,7 +107,7 @@ pub struct SmtpReply {
 }
 
 /// TLSA records at one name and the DNSSEC status of the answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsaLookup {
     /// The owner name asked, e.g. `_25._tcp.mx.example.ee`.
     pub name: String,
@@ -119,7 +121,7 @@ pub struct TlsaLookup {
 }
 
 /// One TLSA record (RFC 6698 §2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsaRecord {
     /// Certificate usage: 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE.
     pub usage: u8,
@@ -132,7 +134,7 @@ pub struct TlsaRecord {
 }
 
 /// Route origin facts for the domain's addresses, from the operator's RPKI files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RpkiObservation {
     /// Where the validated ROA payloads came from (file name and count).
     pub vrps_source: String,
@@ -143,7 +145,7 @@ pub struct RpkiObservation {
 }
 
 /// One address, its announced routes and the VRPs that cover them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RpkiAddress {
     /// The IP address.
     pub address: String,
@@ -158,7 +160,7 @@ pub struct RpkiAddress {
 }
 
 /// An announced prefix and its origin AS.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RouteOrigin {
     /// The prefix, e.g. `192.0.2.0/24`.
     pub prefix: String,
@@ -167,25 +169,26 @@ pub struct RouteOrigin {
 }
 
 /// A validated ROA payload (RFC 6811 §2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Vrp {
     /// The authorised origin AS.
     pub asn: u32,
     /// The ROA prefix.
     pub prefix: String,
     /// The longest prefix length the ROA authorises.
+    #[schemars(range(max = 128))]
     pub max_length: u8,
 }
 
 /// The DKIM key records at the selectors a target file names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DkimObservation {
     /// One entry per selector, in target-file order.
     pub selectors: Vec<DkimSelector>,
 }
 
 /// The TXT records at `<selector>._domainkey.<domain>` (RFC 6376 §3.6.2.1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DkimSelector {
     /// The selector.
     pub selector: String,

@@ -3,6 +3,7 @@
 //! One `Observations` per domain. DNS data is per name; TLS and HTTP data are per endpoint
 //! (each IPv4 and IPv6 address the name resolves to is probed separately).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::spf_tree::SpfTree;
@@ -10,11 +11,12 @@ use crate::tls_scan::{DheProbe, dhe_absent};
 use crate::{FailureKind, Probed};
 
 /// Everything probed for one domain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Observations {
     /// The normalised domain name.
     pub domain: String,
     /// When the probe of this domain started (RFC 3339, UTC).
+    #[schemars(extend("format" = "date-time"))]
     pub probed_at: String,
     /// How long the probe of this domain took, in milliseconds.
     pub duration_ms: u64,
@@ -24,17 +26,17 @@ pub struct Observations {
     /// override) that the address policy allows, at most `--max-addresses` per family.
     pub endpoints: Vec<EndpointObservations>,
     /// The MX hosts asked over SMTP: STARTTLS, the TLS after it, TLSA records (issue 13).
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<crate::MailServers>")]
     pub mail_servers: Probed<crate::MailServers>,
     /// TLSA records at `_443._tcp.<domain>` for DANE on the web (RFC 6698, RFC 7671).
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<crate::TlsaLookup>")]
     pub web_tlsa: Probed<crate::TlsaLookup>,
     /// Route origins of the web, mail and name servers' addresses from `--rpki-vrps` and
     /// `--ip-to-asn`; skipped when those files were not given.
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<crate::RpkiObservation>")]
     pub rpki: Probed<crate::RpkiObservation>,
     /// DKIM keys at the selectors the target file names; skipped without selectors.
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<crate::DkimObservation>")]
     pub dkim: Probed<crate::DkimObservation>,
     /// Which resolved addresses were left alone, and why (absent in older results: every
     /// resolved address was probed).
@@ -43,7 +45,7 @@ pub struct Observations {
 }
 
 /// How the probe chose the endpoints among the resolved addresses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AddressSelection {
     /// Set when the domain is on the `--exclude` list (the entry and where it was written):
     /// nothing about it was probed, at its owner's request.
@@ -57,6 +59,7 @@ pub struct AddressSelection {
     pub not_probed: u32,
     /// Addresses the address policy blocked (never contacted), with why; at most 16 listed.
     #[serde(default)]
+    #[schemars(length(max = 16))]
     pub blocked: Vec<BlockedAddress>,
     /// How many distinct addresses were blocked in all.
     #[serde(default)]
@@ -74,7 +77,7 @@ impl AddressSelection {
 }
 
 /// A resolved address the probe did not contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BlockedAddress {
     /// The address.
     pub address: String,
@@ -83,7 +86,7 @@ pub struct BlockedAddress {
 }
 
 /// DNS data for one domain. Each record set is a separate probe.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DnsObservations {
     /// IPv4 addresses (A).
     pub a: Probed<Vec<String>>,
@@ -108,24 +111,24 @@ pub struct DnsObservations {
     #[serde(default)]
     pub nxdomain: bool,
     /// DNSSEC status of the zone the domain is in, validated by govscan itself.
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<DnssecObservation>")]
     pub dnssec: Probed<DnssecObservation>,
     /// The zone's name servers, each asked directly (RD=0) for the zone's SOA.
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<NameServersObservation>")]
     pub nameservers: Probed<NameServersObservation>,
     /// TXT records at `_mta-sts.<domain>` (RFC 8461 §3.1).
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<Vec<String>>")]
     pub mta_sts: Probed<Vec<String>>,
     /// The MTA-STS policy file from `https://mta-sts.<domain>/.well-known/mta-sts.txt`;
     /// skipped when `_mta-sts` has no `v=STSv1` record.
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<MtaStsPolicyFetch>")]
     pub mta_sts_policy: Probed<MtaStsPolicyFetch>,
     /// TXT records at `_smtp._tls.<domain>` (SMTP TLS reporting, RFC 8460 §3).
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<Vec<String>>")]
     pub tls_rpt: Probed<Vec<String>>,
     /// TXT records at `_dmarc.<organisational domain>` (RFC 7489 §6.6.3); skipped when the
     /// domain is its own organisational domain.
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<OrganisationalDmarc>")]
     pub dmarc_organisational: Probed<OrganisationalDmarc>,
     /// Record sets (`TYPE name`) that the resolver answered SERVFAIL and that govscan read
     /// again with the CD (checking disabled) bit, RFC 4035 §3.2.2: a validating resolver
@@ -134,14 +137,14 @@ pub struct DnsObservations {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub read_with_cd: Vec<String>,
     /// The organisational domain of the name (RFC 7489 §3.2: the public suffix plus one
-    /// label, from the public suffix list compiled into govscan). `None` when the name is a
+    /// label, from the public suffix list compiled into govscan). Absent when the name is a
     /// public suffix itself, and in results written before this field existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisational_domain: Option<String>,
     /// The DNS answers needed to evaluate the domain's SPF record: `include:` and `redirect=`
     /// targets, and the A/AAAA/MX/`exists` lookups counted against the limits of
     /// RFC 7208 §4.6.4. Skipped when the domain has no single SPF record to expand.
-    #[serde(default = "not_probed")]
+    #[serde(default = "not_probed::<SpfTree>")]
     pub spf: Probed<SpfTree>,
     /// Record sets declared by declarative checks (`dns: {name, type}`) beyond the ones above,
     /// each queried once per domain (absent in JSON when none were declared).
@@ -150,7 +153,7 @@ pub struct DnsObservations {
 }
 
 /// One record set a declarative check asked for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DnsQuery {
     /// The name queried (the template with `{domain}` replaced), without trailing dot.
     pub name: String,
@@ -162,7 +165,7 @@ pub struct DnsQuery {
 }
 
 /// One MX record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MxRecord {
     /// Preference (lower is preferred).
     pub preference: u16,
@@ -171,7 +174,7 @@ pub struct MxRecord {
 }
 
 /// One SOA record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SoaRecord {
     /// The zone apex that owns the SOA.
     pub zone: String,
@@ -184,9 +187,9 @@ pub struct SoaRecord {
 }
 
 /// The CAA records that govern a name, found by climbing towards the root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CaaObservation {
-    /// The name at which the relevant CAA set was found, `None` if no ancestor has one.
+    /// The name at which the relevant CAA set was found, `null` if no ancestor has one.
     pub found_at: Option<String>,
     /// The records of that set.
     pub records: Vec<CaaRecord>,
@@ -195,7 +198,7 @@ pub struct CaaObservation {
 }
 
 /// One CAA record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CaaRecord {
     /// Issuer-critical flag.
     pub critical: bool,
@@ -206,7 +209,7 @@ pub struct CaaRecord {
 }
 
 /// TLS and HTTP observations for one address of the domain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EndpointObservations {
     /// The IP address probed (IPv4 or IPv6 text form).
     pub address: String,
@@ -229,14 +232,17 @@ pub struct EndpointObservations {
     /// How many connections the probe made for this endpoint (absent in older results: zero).
     #[serde(default)]
     pub connections: ConnectionCount,
-    /// The leaf certificate's revocation status asked of its CA (CRL / OCSP over http://) when
-    /// no usable OCSP response was stapled (absent in older results: read as skipped).
+    /// The leaf certificate's revocation status asked of its CA (CRL Distribution Points, then
+    /// OCSP responders, http:// only) when no usable OCSP response was stapled. Skipped (with
+    /// `why`) when the staple already answers, the chain is untrusted or self-signed, the
+    /// certificate has expired or does not parse, or its issuer was not sent (absent in older
+    /// results: read as skipped).
     #[serde(default = "crate::revocation::revocation_absent")]
     pub revocation: Probed<crate::RevocationObservation>,
 }
 
 /// The connections one endpoint's probe made: the politeness record (issue 7).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ConnectionCount {
     /// TCP connect attempts, retries included: the modern handshake, HTTP requests, the
     /// hand-built-hello scan, and redirect hops to other hosts of the target set.
@@ -258,7 +264,7 @@ impl EndpointObservations {
 }
 
 /// What one modern TLS handshake showed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsObservation {
     /// Negotiated version, e.g. `TLSv1_3` or `TLSv1_2`.
     pub version: String,
@@ -276,17 +282,17 @@ pub struct TlsObservation {
     pub trust: TrustVerdict,
     /// The SNI name sent.
     pub sni: String,
-    /// How the server's handshake signature was judged: `verified`, `verified with legacy
-    /// parameters: …` (an RSA key below 2048 bits, checked with a legacy-only verifier) or
-    /// `unverified: …` (the key or algorithm cannot be checked; the handshake was kept so the
-    /// certificate can be judged). Empty in results written before this field existed.
+    /// How the server's handshake signature was judged: `verified`, `unverified: …` (the
+    /// certificate's RSA key is below 2048 bits, which the verifier refuses; the handshake was
+    /// kept so the certificate is recorded and judged), `failed: …`, or `not checked (no
+    /// signature seen)`. Empty in results written before this field existed.
     #[serde(default)]
     pub handshake_signature: String,
 }
 
 /// What hand-built ClientHellos learned about one endpoint (no handshake is completed).
 /// Version names: `ssl2`, `ssl3`, `tls10`, `tls11`, `tls12`, `tls13`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsScan {
     /// One entry per protocol version probed, newest first.
     pub versions: Vec<VersionProbe>,
@@ -298,8 +304,8 @@ pub struct TlsScan {
     pub groups_version: Option<String>,
     /// Why groups were not (fully) probed, if so.
     pub groups_note: Option<String>,
-    /// TLS compression: `Some(true)` when the server chose a compression method other than
-    /// null although the hello also offered null (CRIME); `None` when not probed.
+    /// TLS compression: `true` when the server chose a compression method other than
+    /// null although the hello also offered null (CRIME); `null` when not probed.
     pub compression_accepted: Option<bool>,
     /// Handshakes (TCP connections with one hello each) sent to this endpoint.
     pub handshakes: u32,
@@ -319,11 +325,12 @@ pub struct TlsScan {
 }
 
 /// What the server did with hellos offering one protocol version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct VersionProbe {
     /// `ssl2` … `tls13`.
+    #[schemars(extend("enum" = ["ssl2", "ssl3", "tls10", "tls11", "tls12", "tls13"]))]
     pub version: String,
-    /// `Some(true)` accepted, `Some(false)` refused, `None` unknown (see `detail`).
+    /// `true` accepted, `false` refused, `null` unknown (see `detail`).
     pub accepted: Option<bool>,
     /// The server's answer to the first hello (e.g. "ServerHello TLS_AES_256_GCM_SHA384",
     /// "alert handshake_failure", "connection closed", "no reply within 5s").
@@ -333,17 +340,17 @@ pub struct VersionProbe {
     /// True when suite enumeration ended with a refusal, false when it stopped on an unknown
     /// reply or the handshake budget.
     pub suites_complete: bool,
-    /// Whether the server enforces its own suite order (`None`: fewer than two suites, or not
+    /// Whether the server enforces its own suite order (`null`: fewer than two suites, or not
     /// tested).
     pub server_order: Option<bool>,
-    /// renegotiation_info in the ServerHello (RFC 5746); `None` for TLS 1.3 / SSLv2 / refused.
+    /// renegotiation_info in the ServerHello (RFC 5746); `null` for TLS 1.3 / SSLv2 / refused.
     pub secure_renegotiation: Option<bool>,
-    /// extended_master_secret in the ServerHello (RFC 7627); `None` as above.
+    /// extended_master_secret in the ServerHello (RFC 7627); `null` as above.
     pub extended_master_secret: Option<bool>,
 }
 
 /// One accepted cipher suite (TLS/SSLv3 id, or SSLv2 3-byte cipher spec).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SuiteSeen {
     /// The code point.
     pub id: u32,
@@ -352,41 +359,42 @@ pub struct SuiteSeen {
 }
 
 /// One named group offered on its own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct GroupProbe {
     /// IANA code point.
     pub id: u16,
     /// IANA name.
     pub name: String,
-    /// `Some(true)` accepted, `Some(false)` refused, `None` unknown.
+    /// `true` accepted, `false` refused, `null` unknown.
     pub accepted: Option<bool>,
-    /// The version the group was probed with (absent in older results: `groups_version`).
+    /// The version the group was probed with: `tls13`, or the highest accepted TLS 1.0–1.2
+    /// version for curves (absent in older results: read as `groups_version`).
     #[serde(default)]
     pub version: Option<String>,
 }
 
 /// One certificate as sent by the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CertificateDer {
     /// The DER bytes, base64 (standard alphabet, padded).
     pub der_base64: String,
 }
 
 /// The certificate verifier's verdict, judged twice so that trust and time are told apart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrustVerdict {
-    /// The verdict at scan time for the domain name (`None` = valid).
+    /// The verdict at scan time for the domain name (`null` = valid).
     pub at_scan_time: Option<VerifierError>,
     /// The verdict for the chain alone, judged at a moment inside the leaf's validity window,
-    /// so that an expired but otherwise trusted chain reads as trusted (`None` = valid; a
-    /// `NotValidForName` here still means the chain itself is trusted).
+    /// so that an expired but otherwise trusted chain reads as trusted (`null` = valid; a
+    /// `not_valid_for_name` here still means the chain itself is trusted).
     pub chain_only: Option<VerifierError>,
     /// Which trust store was used (e.g. "webpki-roots 1.0 + --ca-file lab-ca.pem").
     pub roots: String,
 }
 
 /// A certificate verifier error, classified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct VerifierError {
     /// Class: `unknown_issuer`, `expired`, `not_valid_yet`, `not_valid_for_name`,
     /// `bad_signature`, `revoked`, `bad_encoding`, `other`.
@@ -396,7 +404,7 @@ pub struct VerifierError {
 }
 
 /// A chain of HTTP requests following redirects, one hop per request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RedirectChain {
     /// Requests made, in order; the first is the requested URL.
     pub hops: Vec<HttpExchange>,
@@ -412,7 +420,7 @@ impl RedirectChain {
 }
 
 /// How a redirect chain ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RedirectEnd {
     /// A response that is not a redirect.
@@ -455,7 +463,7 @@ pub enum RedirectEnd {
 }
 
 /// One HTTP request and its response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HttpExchange {
     /// The URL requested.
     pub url: String,
@@ -493,7 +501,7 @@ impl HttpExchange {
 }
 
 /// One response header (value as lossy UTF-8).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HttpHeader {
     /// Header name, lower case.
     pub name: String,
@@ -507,7 +515,7 @@ pub fn not_probed<T>() -> Probed<T> {
 }
 
 /// The DNSSEC status of a zone (RFC 4035 §4.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DnssecStatus {
     /// A chain of trust from a trust anchor validates the zone's answers.
@@ -521,7 +529,7 @@ pub enum DnssecStatus {
 }
 
 /// DNSSEC facts for the zone a domain is in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DnssecObservation {
     /// The zone apex that was validated (the owner of the SOA).
     pub zone: String,
@@ -536,7 +544,7 @@ pub struct DnssecObservation {
     /// Which trust anchors were used ("IANA root KSKs (built in)" or the `--trust-anchor` file).
     pub trust_anchor: String,
     /// The closest trust anchor enclosing the zone, from which it was validated (RFC 4035 §5,
-    /// as unbound does); `None` when no anchor of the set covers the zone (then `insecure`).
+    /// as unbound does); absent when no anchor of the set covers the zone (then `insecure`).
     /// Absent in results written before anchors at any zone were supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor_zone: Option<String>,
@@ -550,7 +558,7 @@ pub struct DnssecObservation {
 }
 
 /// Why a zone is bogus: the first broken link found walking from the zone towards its anchor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BogusReason {
     /// What is broken.
     pub kind: BogusKind,
@@ -561,7 +569,7 @@ pub struct BogusReason {
 }
 
 /// The kinds of broken chains of trust (RFC 4035 §5: the checks a validator makes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BogusKind {
     /// Every signature that could validate the record set has expired (RFC 4035 §5.3.1).
@@ -599,7 +607,7 @@ impl BogusKind {
 }
 
 /// The name servers of a zone and what each said when asked directly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NameServersObservation {
     /// The zone apex whose NS set was read.
     pub zone: String,
@@ -608,7 +616,7 @@ pub struct NameServersObservation {
 }
 
 /// One name server and its addresses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NameServer {
     /// The NS target, without trailing dot.
     pub name: String,
@@ -619,7 +627,7 @@ pub struct NameServer {
 }
 
 /// One address of a name server and its answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NameServerAddress {
     /// The IP address (text form).
     pub address: String,
@@ -628,7 +636,7 @@ pub struct NameServerAddress {
 }
 
 /// What a name server answered to a direct, non-recursive SOA query for the zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NameServerAnswer {
     /// The AA (authoritative answer) bit.
     pub authoritative: bool,
@@ -639,11 +647,11 @@ pub struct NameServerAnswer {
 }
 
 /// The MTA-STS policy file as fetched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MtaStsPolicyFetch {
     /// The address of `mta-sts.<domain>` that was used.
     pub address: String,
-    /// The certificate verdict for `mta-sts.<domain>` (`None` = valid); RFC 8461 §3.3 requires
+    /// The certificate verdict for `mta-sts.<domain>` (`null` = valid); RFC 8461 §3.3 requires
     /// a valid certificate.
     pub certificate_error: Option<VerifierError>,
     /// The response (body kept as text, capped).
@@ -651,7 +659,7 @@ pub struct MtaStsPolicyFetch {
 }
 
 /// The DMARC record set of the organisational domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OrganisationalDmarc {
     /// The organisational domain (public suffix + one label).
     pub domain: String,
@@ -660,7 +668,7 @@ pub struct OrganisationalDmarc {
 }
 
 /// One declared path fetched on the HTTPS origin.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PathFetch {
     /// The path, starting with `/`.
     pub path: String,

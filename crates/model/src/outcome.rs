@@ -1,9 +1,12 @@
 //! Outcomes: the verdict of one check on one domain, with the evidence behind it.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A check's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The requirement is met.
@@ -35,9 +38,10 @@ impl Status {
 }
 
 /// The verdict of one check on one domain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Outcome {
-    /// Check id.
+    /// Check id, `<family>.<kebab-slug>`, never reused.
+    #[schemars(regex(pattern = r"^(tls|cert|dns|mail|http|net)\.[a-z0-9-]+$"))]
     pub check: String,
     /// Verdict.
     pub status: Status,

@@ -1,10 +1,13 @@
 //! `Probed<T>`: the envelope every sub-probe returns, so a failure is data and never a crash.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The result of one sub-probe: the data, or why there is none.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The result of one sub-probe: the data, or why there is none. A probe envelope tagged by
+/// `state`: `ok` with `value`, `failed` with `kind` and `detail`, or `skipped` with `why`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[schemars(rename = "Probed_{T}")]
 pub enum Probed<T> {
     /// The probe completed and saw this.
     Ok {
@@ -26,7 +29,7 @@ pub enum Probed<T> {
 }
 
 /// Why a probe failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureKind {
     /// A connect, handshake, read or total budget ran out.

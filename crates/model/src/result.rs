@@ -1,5 +1,6 @@
 //! The scan result: what `results.json` holds (documented in `docs/results-format.md`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{FamilyScore, Observations, Organisation, Outcome};
@@ -8,28 +9,34 @@ use crate::{FamilyScore, Observations, Organisation, Outcome};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Which baseline judged a result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BaselineRef {
     /// Baseline id, e.g. `estonia`.
     pub id: String,
     /// Baseline version, e.g. `2026.1`.
     pub version: String,
-    /// SHA-256 of the baseline file's bytes, hex.
+    /// SHA-256 of the baseline file's bytes, lower-case hex.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     pub sha256: String,
 }
 
-/// A whole scan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A whole scan: what `results.json` holds (`govscan scan --out DIR` writes it; documented in
+/// `docs/results-format.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ScanResult {
-    /// [`SCHEMA_VERSION`] at write time.
+    /// The layout of this file: 1 (bumped on any incompatible change).
+    #[schemars(extend("const" = SCHEMA_VERSION))]
     pub schema_version: u32,
     /// The govscan version that wrote it.
     pub govscan_version: String,
-    /// The scoring algorithm version.
+    /// The scoring algorithm version (`docs/scoring.md`).
+    #[schemars(range(min = 1))]
     pub scoring_version: u32,
     /// Scan start, RFC 3339 UTC.
+    #[schemars(extend("format" = "date-time"))]
     pub started_at: String,
     /// Scan end, RFC 3339 UTC.
+    #[schemars(extend("format" = "date-time"))]
     pub finished_at: String,
     /// The baseline used.
     pub baseline: BaselineRef,
@@ -40,23 +47,29 @@ pub struct ScanResult {
 }
 
 /// Everything about one domain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DomainResult {
     /// The domain.
     pub domain: String,
     /// Owning organisation, by name.
     pub organisation: Option<String>,
-    /// 0–100, `None` when nothing scored could be judged.
+    /// 0–100; `null` when nothing scored could be judged (the domain "could not be scored").
+    #[schemars(range(min = 0, max = 100))]
     pub score: Option<f64>,
-    /// Letter grade.
+    /// Letter grade: `A+` … `F`, or `?` when there is no score.
+    #[schemars(extend("enum" = ["A+", "A", "B", "C", "D", "E", "F", "?"]))]
     pub grade: String,
     /// Why the grade was capped, if it was.
     pub grade_cap: Option<String>,
-    /// Share of baseline weight that could be judged.
+    /// Share (0–1) of the baseline's weight that could be judged.
+    #[schemars(range(min = 0, max = 1))]
     pub coverage: f64,
     /// Per-family sub-scores.
     pub families: Vec<FamilyScore>,
-    /// Why the score and grade are provisional, if they are (see [`crate::Score::provisional`]).
+    /// Why the score and grade are provisional, if they are: a required check not judged, or
+    /// coverage below the floor. A provisional score counts every check not judged as not met;
+    /// its grade is at most C while a required check is not judged and never A or A+
+    /// (`docs/scoring.md`). Absent when the score is firm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisional: Option<String>,
     /// One outcome per check, in registry order.

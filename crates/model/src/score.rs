@@ -1,5 +1,6 @@
 //! Scores: points per domain and per family, with the coverage that qualifies them.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Family;
@@ -26,13 +27,15 @@ pub struct Score {
 }
 
 /// A family sub-score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FamilyScore {
     /// The family.
     pub family: Family,
-    /// 0–100 over the family's checks that ran; `None` when none ran.
+    /// 0–100 over the family's checks that ran; `null` when none ran.
+    #[schemars(range(min = 0, max = 100))]
     pub score: Option<f64>,
     /// Share (0–1) of the family's weight whose checks could be judged.
+    #[schemars(range(min = 0, max = 1))]
     pub coverage: f64,
     /// Scored checks judged.
     pub checks_judged: u32,

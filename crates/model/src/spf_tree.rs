@@ -1,6 +1,7 @@
 //! The DNS answers an SPF evaluation needs (RFC 7208 §4.6.4, §5), gathered by the probe so
 //! that the `mail.spf` check can expand `include:` and `redirect=` without doing I/O.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::FailureKind;
@@ -13,7 +14,7 @@ use crate::FailureKind;
 /// without macros only), stops once more than 10 DNS-querying terms were met (the limit of
 /// RFC 7208 §4.6.4, past which the evaluation is a permerror anyway), and sends at most a fixed
 /// number of queries.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SpfTree {
     /// Each distinct query, in the order the walk first needed it.
     pub queries: Vec<SpfQuery>,
@@ -35,7 +36,7 @@ impl SpfTree {
 }
 
 /// One query of the walk and its answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SpfQuery {
     /// The name asked, lower case, without the trailing dot.
     pub name: String,
@@ -46,7 +47,7 @@ pub struct SpfQuery {
 }
 
 /// The record types an SPF evaluation asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum SpfQueryType {
     /// The SPF record of an `include:` or `redirect=` target.
@@ -61,7 +62,7 @@ pub enum SpfQueryType {
 
 /// One answer, tagged by `answer`. `no_data` and `nx_domain` are the "void lookups" of
 /// RFC 7208 §4.6.4.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum SpfAnswer {
     /// Records came back. TXT: only the strings that start with `v=spf1` (case-insensitive;

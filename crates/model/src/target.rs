@@ -1,9 +1,10 @@
 //! Targets: the organisations of a portfolio and the domains each one owns.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What kind of public body an organisation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     /// The government as a whole (its main portal).
@@ -25,7 +26,7 @@ pub enum OrgKind {
 }
 
 /// An organisation in a portfolio.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Organisation {
     /// Display name, unique within the portfolio.
     pub name: String,

@@ -82,9 +82,114 @@ fn invalid_documents_are_rejected() {
         .remove("baseline");
     assert!(!validator.is_valid(&missing_field), "missing baseline");
 
-    let mut bad_score = good;
+    let mut bad_score = good.clone();
     bad_score["domains"][0]["score"] = Value::from(101.0);
     assert!(!validator.is_valid(&bad_score), "score above 100");
+
+    // The enumerations, patterns and conventions the generated schema carries.
+    let rejected = |path: &[&str], value: Value, why: &str| {
+        let mut doc = good.clone();
+        let mut at = &mut doc;
+        for key in path {
+            at = match key.parse::<usize>() {
+                Ok(index) => &mut at[index],
+                Err(_) => &mut at[*key],
+            };
+        }
+        *at = value;
+        assert!(!validator.is_valid(&doc), "{why} is accepted");
+    };
+    rejected(
+        &["domains", "0", "observations", "dns", "a"],
+        serde_json::json!({ "state": "failed", "kind": "meltdown", "detail": "x" }),
+        "an unknown failure kind",
+    );
+    rejected(
+        &["domains", "0", "observations", "dns", "a"],
+        serde_json::json!({ "state": "ok", "value": ["192.0.2.1"], "why": "extra" }),
+        "a field of another envelope variant",
+    );
+    rejected(&["domains", "0", "grade"], Value::from("Z"), "grade Z");
+    rejected(
+        &["domains", "0", "outcomes", "0", "check"],
+        Value::from("web.Hsts"),
+        "a check id outside the families",
+    );
+    rejected(
+        &["domains", "0", "families", "0", "family"],
+        Value::from("web"),
+        "an unknown family",
+    );
+    rejected(
+        &["organisations", "1", "parent"],
+        Value::Null,
+        "null for a field that is left out when empty",
+    );
+    rejected(&["schema_version"], Value::from(2), "schema_version 2");
+    rejected(
+        &["baseline", "sha256"],
+        Value::from("ABC"),
+        "a baseline hash that is not hex SHA-256",
+    );
+    rejected(
+        &[
+            "domains",
+            "0",
+            "observations",
+            "endpoints",
+            "0",
+            "tls",
+            "value",
+            "trust",
+            "roots",
+        ],
+        Value::Null,
+        "null for a string",
+    );
+}
+
+#[test]
+fn results_written_before_later_fields_validate() {
+    // Fields added after schema_version 1 was first written carry serde defaults: results that
+    // lack them are still version 1 and must validate (the schema names each default).
+    let validator = validator();
+    let mut doc = serde_json::to_value(common::sample_result()).expect("serialise");
+    let observations = doc["domains"][0]["observations"]
+        .as_object_mut()
+        .expect("observations");
+    for later in ["mail_servers", "web_tlsa", "rpki", "dkim", "addresses"] {
+        assert!(observations.remove(later).is_some(), "{later}");
+    }
+    let dns = observations["dns"].as_object_mut().expect("dns");
+    for later in ["nxdomain", "dnssec", "nameservers", "mta_sts", "spf"] {
+        assert!(dns.remove(later).is_some(), "{later}");
+    }
+    let endpoint = observations["endpoints"][0]
+        .as_object_mut()
+        .expect("endpoint");
+    for later in ["tls_scan", "paths", "connections", "revocation"] {
+        assert!(endpoint.remove(later).is_some(), "{later}");
+    }
+    assert_eq!(errors(&validator, &doc), Vec::<String>::new());
+
+    // A field present since the first version stays required.
+    doc["domains"][0]["observations"]["dns"]
+        .as_object_mut()
+        .expect("dns")
+        .remove("resolver");
+    assert!(!validator.is_valid(&doc), "dns without resolver");
+}
+
+#[test]
+fn the_validated_schema_is_the_generated_one() {
+    // The file these tests read is the model's output (the staleness test in govscan-model
+    // fails otherwise); checked here too so that a stale file cannot pass these tests.
+    let committed: Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+    assert_eq!(
+        committed,
+        govscan_model::results_schema().to_value(),
+        "schema/results.schema.json is stale: GOVSCAN_UPDATE_SCHEMA=1 cargo test -p govscan-model --test results_schema"
+    );
 }
 
 #[test]
