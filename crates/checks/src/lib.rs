@@ -9,6 +9,8 @@ pub mod declarative;
 pub mod dns;
 pub mod endpoints;
 #[doc(hidden)]
+pub mod fixture_format;
+#[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
 pub mod mail;
