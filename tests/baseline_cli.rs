@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use govscan_checks::fixture_format;
 use govscan_model::{BaselineRef, DomainResult, Observations, ScanResult};
 use govscan_score::Baseline;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn govscan(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_govscan"))
@@ -138,50 +139,13 @@ fn validate_names_file_and_line_and_exits_2() {
     );
 }
 
-/// Observations with every DNS probe answered empty and no endpoints (as the checks' fixtures).
-fn base_observations() -> Value {
-    let empty = json!({"state": "ok", "value": []});
-    json!({
-        "domain": "example.test", "probed_at": "2026-11-27T00:00:00Z", "duration_ms": 0,
-        "dns": {
-            "a": empty, "aaaa": empty, "ns": empty, "mx": empty, "txt": empty, "dmarc": empty,
-            "caa": {"state": "ok", "value": {"found_at": null, "records": [], "queried": ["example.test"]}},
-            "soa": {"state": "ok", "value": {"zone": "example.test", "mname": "ns1.example.test", "rname": "hostmaster.example.test", "serial": 1}},
-            "resolver": "127.0.0.1:53"
-        },
-        "endpoints": []
-    })
-}
-
-fn merge_patch(target: &mut Value, patch: &Value) {
-    match (target.as_object_mut(), patch.as_object()) {
-        (Some(map), Some(patch_map)) => {
-            for (key, value) in patch_map {
-                if value.is_null() {
-                    map.remove(key);
-                } else {
-                    merge_patch(map.entry(key.clone()).or_insert(Value::Null), value);
-                }
-            }
-        }
-        (None, Some(_)) => {
-            *target = json!({});
-            merge_patch(target, patch);
-        }
-        _ => *target = patch.clone(),
-    }
-}
-
 /// A stored scan: one domain per pass_/fail_ fixture of every registry check (first of each),
 /// stored with no outcomes (as if written by an older govscan) so everything is judged again.
 fn fixture_scan() -> ScanResult {
     let mut domains = Vec::new();
     for id in registry_ids() {
-        let (family, slug) = id.split_once('.').expect("family");
-        let dir = root()
-            .join("fixtures/checks")
-            .join(family)
-            .join(slug.replace('-', "_"));
+        let slug = id.split_once('.').expect("family").1;
+        let dir = root().join("fixtures/checks").join(id);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .expect("fixture dir")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -194,8 +158,11 @@ fn fixture_scan() -> ScanResult {
             let fixture: Value =
                 serde_json::from_str(&std::fs::read_to_string(dir.join(name)).expect("read"))
                     .expect("json");
-            let mut obs = base_observations();
-            merge_patch(&mut obs, &fixture["observations"]);
+            let base: Option<Value> = fixture_format::base_name(&fixture).map(|name| {
+                let path = root().join(format!("fixtures/checks/_bases/{name}.json"));
+                serde_json::from_str(&std::fs::read_to_string(path).expect("base")).expect("json")
+            });
+            let obs = fixture_format::observations(&fixture, base.as_ref());
             let observations: Observations = serde_json::from_value(obs).expect("observations");
             let domain = format!("{}-{}.lab.test", slug, domains.len());
             domains.push(DomainResult {

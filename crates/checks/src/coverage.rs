@@ -249,12 +249,9 @@ mod tests {
     use crate::fixtures::{FIXTURE_NOW, base_observations, load, merge_patch};
     use crate::registry::{ALL, find};
     use crate::runner::evaluate_one;
-    use std::path::PathBuf;
 
     fn fixture(rel: &str) -> (Observations, crate::Context) {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures/checks")
-            .join(rel);
+        let path = crate::fixtures::root().join(rel);
         let (obs, ctx, _) = load(&path);
         (obs, ctx)
     }
@@ -268,7 +265,7 @@ mod tests {
     fn a_failed_aaaa_lookup_names_the_unknown_family() {
         let outcome = run(
             "tls.https-available",
-            "tls/https_available/inconclusive_aaaa_lookup_failed.json",
+            "tls.https-available/inconclusive_aaaa_lookup_failed.json",
         );
         assert_eq!(outcome.status, Status::Inconclusive);
         assert_eq!(outcome.finding, "address_family_unknown");
@@ -287,8 +284,7 @@ mod tests {
             "http.x-content-type-options",
             "http.server-banner",
         ] {
-            let dir = id.trim_start_matches("http.").replace('-', "_");
-            let outcome = run(id, &format!("http/{dir}/na_redirects_to_another_host.json"));
+            let outcome = run(id, &format!("{id}/na_redirects_to_another_host.json"));
             assert_eq!(outcome.status, Status::NotApplicable, "{id}");
             assert!(
                 outcome.message.contains("https://www.example.org/"),
@@ -300,7 +296,7 @@ mod tests {
 
     #[test]
     fn a_site_without_https_is_judged_on_its_plain_http_page() {
-        let outcome = run("http.csp", "http/csp/fail_no_https_plain_http.json");
+        let outcome = run("http.csp", "http.csp/fail_no_https_plain_http.json");
         assert_eq!(outcome.status, Status::Fail);
         assert!(
             outcome.message.contains("plain HTTP"),

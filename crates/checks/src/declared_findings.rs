@@ -5,12 +5,11 @@
 //! outcomes they provoke.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use govscan_model::{CheckMeta, Outcome, RUNNER_FINDINGS, Status};
 
-use crate::CheckSet;
-use crate::fixtures::load;
+use crate::fixtures::harness::shipped;
+use crate::fixtures::{all_files, load};
 use crate::runner::evaluate_one;
 
 /// The undeclared (finding, status) of an outcome, as a line for an error, if it is.
@@ -25,33 +24,10 @@ pub(crate) fn undeclared(meta: &CheckMeta, outcome: &Outcome) -> Option<String> 
     })
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Every `*.json` file under `dir`, at any depth, sorted.
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|x| x == "json") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn every_finding_any_check_emits_on_any_fixture_is_declared() {
-    let set = CheckSet::load(&[repo().join("checks")]).expect("shipped checks load");
-    let mut fixtures = json_files(&repo().join("fixtures/checks"));
-    fixtures.extend(json_files(&repo().join("fixtures/declarative")));
+    let set = shipped();
+    let fixtures = all_files();
     assert!(fixtures.len() > 300, "fixtures found: {}", fixtures.len());
     let mut missing = BTreeSet::new();
     for path in &fixtures {
@@ -73,7 +49,7 @@ fn every_finding_any_check_emits_on_any_fixture_is_declared() {
 
 #[test]
 fn declarations_are_unique_and_say_what_they_mean() {
-    let set = CheckSet::load(&[repo().join("checks")]).expect("shipped checks load");
+    let set = shipped();
     for check in set.checks() {
         let meta = check.meta();
         let mut keys = BTreeSet::new();

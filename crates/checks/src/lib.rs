@@ -10,6 +10,8 @@ pub mod dns;
 pub mod endpoints;
 pub(crate) mod finding_decls;
 #[doc(hidden)]
+pub mod fixture_format;
+#[doc(hidden)]
 pub mod fuzzing;
 pub mod http;
 pub mod mail;

@@ -11,7 +11,6 @@
 //! check and are listed as such: a refused port 80 tells `http.https-redirect` and
 //! `http.hsts-preload-ready` that plain HTTP is not offered.
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use govscan_model::{FailureKind, Observations, Probed, RedirectEnd, Status};
@@ -296,28 +295,7 @@ fn apply(obs: &mut Observations, probe: Probe, b: Breakage, at: usize) -> bool {
 fn seeds() -> &'static [(Observations, Context)] {
     static SEEDS: OnceLock<Vec<(Observations, Context)>> = OnceLock::new();
     SEEDS.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/checks");
-        let mut paths = Vec::new();
-        for family in std::fs::read_dir(&root).expect("fixtures/checks") {
-            let family = family.expect("entry").path();
-            if !family.is_dir() {
-                continue;
-            }
-            for check in std::fs::read_dir(&family).expect("family") {
-                let check = check.expect("entry").path();
-                if !check.is_dir() {
-                    continue;
-                }
-                for file in std::fs::read_dir(&check).expect("check") {
-                    let file = file.expect("entry").path();
-                    if file.extension().is_some_and(|x| x == "json") {
-                        paths.push(file);
-                    }
-                }
-            }
-        }
-        paths.sort();
-        paths
+        crate::fixtures::all_files()
             .iter()
             .map(|p| {
                 let (obs, ctx, _) = load(p);

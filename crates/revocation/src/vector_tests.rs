@@ -1,5 +1,5 @@
 //! Reads every OCSP response and CRL of `fixtures/revocation/vectors.json` (written by
-//! python3-cryptography, see `fixtures/checks/cert/make_revocation_fixtures.py`) and asserts
+//! python3-cryptography, see `fixtures/checks/_scripts/make_revocation_fixtures.py`) and asserts
 //! the answer each must give.
 
 use base64::Engine as _;

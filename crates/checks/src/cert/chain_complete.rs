@@ -237,14 +237,3 @@ impl Check for ChainComplete {
         combine(META.id, &obs.endpoints, |ep| &ep.tls, |_, tls| judge(tls))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&ChainComplete);
-    }
-}

@@ -132,14 +132,3 @@ impl Check for ExpirySoon {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&ExpirySoon);
-    }
-}

@@ -263,12 +263,6 @@ impl Check for HostnameMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&HostnameMatch);
-    }
 
     #[test]
     fn exact_names_match_case_insensitively() {

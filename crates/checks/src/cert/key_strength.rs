@@ -149,14 +149,3 @@ impl Check for KeyStrength {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&KeyStrength);
-    }
-}

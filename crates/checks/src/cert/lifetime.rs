@@ -111,14 +111,3 @@ impl Check for Lifetime {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Lifetime);
-    }
-}

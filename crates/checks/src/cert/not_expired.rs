@@ -343,14 +343,3 @@ impl Check for NotExpired {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&NotExpired);
-    }
-}

@@ -409,14 +409,3 @@ impl Check for NotRevoked {
         combine_each(META.id, &obs.endpoints, |ep| judge(ep, at))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&NotRevoked);
-    }
-}

@@ -280,14 +280,3 @@ impl Check for OcspStapling {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&OcspStapling);
-    }
-}

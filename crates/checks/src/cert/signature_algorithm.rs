@@ -160,12 +160,6 @@ impl Check for SignatureAlgorithm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&SignatureAlgorithm);
-    }
 
     #[test]
     fn classifies_common_oids() {

@@ -166,12 +166,6 @@ impl Check for Transparency {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Transparency);
-    }
 
     #[test]
     fn strips_der_headers() {

@@ -175,14 +175,3 @@ impl Check for TrustedChain {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&TrustedChain);
-    }
-}

@@ -6,7 +6,7 @@ use govscan_model::{MailServers, Observations};
 /// The TLSA records and presented chain of a mail.dane fixture.
 fn fixture(file: &str) -> (Vec<TlsaRecord>, Vec<CertificateDer>) {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/checks/mail/dane")
+        .join("../../fixtures/checks/mail.dane")
         .join(file);
     let (obs, _, _): (Observations, _, _) = crate::fixtures::load(&path);
     let servers: &MailServers = obs.mail_servers.value().expect("mail servers");

@@ -1,5 +1,5 @@
-//! Loader tests (every error names its line) and fixture-based evaluation of the shipped
-//! checks (`checks/*.yaml` over `fixtures/declarative/<id>/<status>_*.json`).
+//! Loader tests (every error names its line) and the shipped checks (`checks/*.yaml`) in a
+//! check set; their fixture cases (`fixtures/checks/<id>/`) run in `crate::fixtures`.
 
 use std::path::PathBuf;
 
@@ -7,7 +7,6 @@ use govscan_model::Status;
 
 use super::*;
 use crate::fixtures::load;
-use crate::runner::evaluate_one;
 
 const VALID: &str = "\
 id: http.example-header
@@ -283,65 +282,13 @@ fn shipped_checks_load_and_declare_their_paths() {
     }
 }
 
-/// Runs each shipped check over `fixtures/declarative/<id>/<status>_*.json` (same format as
-/// the built-in fixtures); every shipped check needs a pass_ and a non-pass fixture.
-#[test]
-fn shipped_checks_give_the_fixture_verdicts() {
-    let set = shipped();
-    for check in set.declarative() {
-        let id = check.meta().id;
-        let dir = repo().join("fixtures/declarative").join(id);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{id}: {}: {e}", dir.display()))
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        files.sort();
-        let names: Vec<String> = files
-            .iter()
-            .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
-            .collect();
-        assert!(
-            names.iter().any(|n| n.starts_with("pass_")),
-            "{id}: no pass_ fixture"
-        );
-        assert!(
-            names.iter().any(|n| !n.starts_with("pass_")),
-            "{id}: no non-pass fixture"
-        );
-        for (path, name) in files.iter().zip(&names) {
-            let (obs, ctx, expect) = load(path);
-            let outcome = evaluate_one(check, &obs, &ctx);
-            let status = match outcome.status.as_str() {
-                "not_applicable" => "na",
-                s => s,
-            };
-            assert!(
-                name.starts_with(&format!("{status}_")),
-                "{id} {name}: got {status} ({}: {})",
-                outcome.finding,
-                outcome.message
-            );
-            if let Some(want) = expect["finding"].as_str() {
-                assert_eq!(outcome.finding, want, "{id} {name}: {}", outcome.message);
-            }
-            assert_eq!(outcome.check, id);
-            if let Some(line) = crate::declared_findings::undeclared(check.meta(), &outcome) {
-                panic!("{name}: {line}");
-            }
-            assert!(
-                !outcome.message.is_empty() && !outcome.evidence.is_null(),
-                "{id} {name}"
-            );
-        }
-    }
-}
-
 #[test]
 fn check_set_evaluates_builtins_and_declarative_checks() {
     let set = shipped();
-    let (obs, ctx, _) =
-        load(&repo().join("fixtures/declarative/http.x-powered-by-absent/warn_express.json"));
+    let (obs, ctx, _) = load(&crate::fixtures::case_path(
+        "http.x-powered-by-absent",
+        "warn_express",
+    ));
     let outcomes = set.evaluate_all(&obs, &ctx);
     assert_eq!(outcomes.len(), crate::ALL.len() + set.declarative().len());
     let builtin = crate::evaluate_all(&obs, &ctx);

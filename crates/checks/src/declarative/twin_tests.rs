@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::DeclarativeCheck;
 use crate::Check;
-use crate::fixtures::{base_observations, load, merge_patch};
+use crate::fixtures::{load, merged};
 use crate::http::permissions_policy::PermissionsPolicy;
 use crate::http::referrer_policy::ReferrerPolicy;
 use crate::runner::evaluate_one;
@@ -27,16 +27,12 @@ fn twin(file: &str) -> DeclarativeCheck {
 
 /// The built-in's pass fixture with the home page sending `name` once per value.
 fn home_page_with(fixture: &str, name: &str, values: &[&str]) -> Observations {
-    let text = std::fs::read_to_string(repo().join(fixture)).expect("fixture");
-    let mut fixture: Value = serde_json::from_str(&text).expect("fixture JSON");
+    let (_, mut obs) = merged(&repo().join(fixture));
     let headers: Vec<Value> = values
         .iter()
         .map(|v| json!({"name": name, "value": v}))
         .collect();
-    fixture["observations"]["endpoints"][0]["https"]["value"]["hops"][0]["headers"] =
-        Value::Array(headers);
-    let mut obs = base_observations();
-    merge_patch(&mut obs, &fixture["observations"]);
+    obs["endpoints"][0]["https"]["value"]["hops"][0]["headers"] = Value::Array(headers);
     serde_json::from_value(obs).expect("observations")
 }
 
@@ -91,8 +87,8 @@ fn referrer_expect(built_in: Status) -> Status {
     }
 }
 
-const REFERRER_FIXTURE: &str = "fixtures/checks/http/referrer_policy/pass_strict_origin.json";
-const PERMISSIONS_FIXTURE: &str = "fixtures/checks/http/permissions_policy/pass_present.json";
+const REFERRER_FIXTURE: &str = "fixtures/checks/http.referrer-policy/pass_strict_origin.json";
+const PERMISSIONS_FIXTURE: &str = "fixtures/checks/http.permissions-policy/pass_present.json";
 
 #[test]
 fn the_referrer_policy_twin_judges_like_the_built_in_check() {
@@ -100,7 +96,7 @@ fn the_referrer_policy_twin_judges_like_the_built_in_check() {
     over_fixtures(
         &ReferrerPolicy,
         &twin,
-        "fixtures/checks/http/referrer_policy",
+        "fixtures/checks/http.referrer-policy",
         referrer_expect,
     );
     let cases: &[(&[&str], Status)] = &[
@@ -210,7 +206,7 @@ fn the_permissions_policy_twin_judges_like_the_built_in_check() {
     over_fixtures(
         &PermissionsPolicy,
         &twin,
-        "fixtures/checks/http/permissions_policy",
+        "fixtures/checks/http.permissions-policy",
         |s| s,
     );
     let cases: &[(&[&str], Status)] = &[
@@ -283,7 +279,7 @@ fn the_permissions_policy_twin_judges_like_the_built_in_check() {
 fn the_x_content_type_options_twin_judges_like_the_built_in_check() {
     use crate::http::x_content_type_options::XContentTypeOptions;
     let twin = twin("http.x-content-type-options-yaml.yaml");
-    let dir = "fixtures/checks/http/x_content_type_options";
+    let dir = "fixtures/checks/http.x-content-type-options";
     over_fixtures(&XContentTypeOptions, &twin, dir, |s| s);
     let pass = std::fs::read_dir(repo().join(dir))
         .expect("fixtures")

@@ -338,12 +338,6 @@ impl Check for Caa {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Caa);
-    }
 
     fn record(critical: bool, tag: &str, value: &str) -> CaaRecord {
         CaaRecord {

@@ -196,12 +196,6 @@ fn bogus_message(dnssec: &DnssecObservation, read_with_cd: &[String]) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Dnssec);
-    }
 
     #[test]
     fn a_bogus_zone_names_the_reason_the_users_and_the_cd_reads() {

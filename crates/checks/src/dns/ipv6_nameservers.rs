@@ -174,14 +174,3 @@ impl Check for Ipv6Nameservers {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Ipv6Nameservers);
-    }
-}

@@ -284,14 +284,3 @@ fn ipv6_name_server_answered(obs: &Observations) -> bool {
         })
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Ipv6Web);
-    }
-}

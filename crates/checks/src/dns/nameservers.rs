@@ -277,14 +277,3 @@ impl Check for Nameservers {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Nameservers);
-    }
-}

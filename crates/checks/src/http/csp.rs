@@ -223,14 +223,6 @@ fn judge_response(last: &HttpExchange) -> EndpointVerdict {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Csp);
-    }
-
     #[test]
     fn fuzz_seeds_keep_the_harness_invariants() {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/csp");

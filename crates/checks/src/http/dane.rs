@@ -160,14 +160,3 @@ impl Check for Dane {
         combine_each(META.id, &obs.endpoints, |ep| judge(obs, ep, ctx.now_unix))
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Dane);
-    }
-}

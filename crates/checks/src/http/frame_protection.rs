@@ -214,14 +214,3 @@ impl Check for FrameProtection {
         judge_home_page(META.id, obs, judge_response)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&FrameProtection);
-    }
-}

@@ -230,14 +230,3 @@ fn not_a_registrable_domain(domain: &str) -> Option<Outcome> {
         json!({ "domain": domain, "registrable_domain": registrable }),
     ))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&HstsPreloadReady);
-    }
-}

@@ -370,14 +370,3 @@ impl Check for HttpsRedirect {
         combine_each(META.id, &obs.endpoints, judge_endpoint)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&HttpsRedirect);
-    }
-}

@@ -132,12 +132,6 @@ impl Check for PermissionsPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&PermissionsPolicy);
-    }
 
     #[test]
     fn parses_structured_dictionaries() {

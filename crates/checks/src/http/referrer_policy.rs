@@ -143,12 +143,6 @@ impl Check for ReferrerPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&ReferrerPolicy);
-    }
 
     #[test]
     fn the_last_known_token_wins() {

@@ -220,14 +220,3 @@ impl Check for SecurityTxt {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&SecurityTxt);
-    }
-}

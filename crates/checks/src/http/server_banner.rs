@@ -135,12 +135,6 @@ impl Check for ServerBanner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&ServerBanner);
-    }
 
     #[test]
     fn versions_are_recognised() {

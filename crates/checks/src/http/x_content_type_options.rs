@@ -135,14 +135,3 @@ impl Check for XContentTypeOptions {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&XContentTypeOptions);
-    }
-}

@@ -329,12 +329,6 @@ impl Check for Dkim {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Dkim);
-    }
 
     #[test]
     fn tags_ignore_folding_whitespace() {

@@ -241,14 +241,3 @@ impl Check for Dmarc {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Dmarc);
-    }
-}

@@ -356,14 +356,3 @@ fn judge_policy(
         ),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&MtaSts);
-    }
-}

@@ -154,14 +154,3 @@ impl Check for NullMx {
         Outcome::new(META.id, status, finding, message, evidence)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&NullMx);
-    }
-}

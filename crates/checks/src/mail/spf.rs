@@ -382,14 +382,3 @@ impl Check for Spf {
         outcome(finding, message, evidence)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Spf);
-    }
-}

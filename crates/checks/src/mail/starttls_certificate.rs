@@ -283,14 +283,3 @@ impl Check for StarttlsCertificate {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&StarttlsCertificate);
-    }
-}

@@ -270,14 +270,3 @@ impl Check for StarttlsTls {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&StarttlsTls);
-    }
-}

@@ -127,13 +127,7 @@ impl Check for TlsRpt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
     use proptest::prelude::*;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&TlsRpt);
-    }
 
     #[test]
     fn records_parse() {

@@ -295,12 +295,6 @@ impl Check for Rpki {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Rpki);
-    }
 
     fn route(prefix: &str, asn: u32) -> RouteOrigin {
         RouteOrigin {

@@ -225,12 +225,6 @@ impl Check for CipherSuites {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&CipherSuites);
-    }
 
     #[test]
     fn tiers_of_known_suites() {

@@ -76,14 +76,3 @@ impl Check for ExtendedMasterSecret {
         evaluate(META.id, obs, &WORDS, |v| v.extended_master_secret)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&ExtendedMasterSecret);
-    }
-}

@@ -130,14 +130,3 @@ impl Check for ForwardSecrecy {
         per_tls_scan(META.id, obs, judge)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&ForwardSecrecy);
-    }
-}

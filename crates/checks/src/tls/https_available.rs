@@ -125,14 +125,3 @@ impl Check for HttpsAvailable {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&HttpsAvailable);
-    }
-}

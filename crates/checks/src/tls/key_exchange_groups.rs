@@ -224,16 +224,10 @@ impl Check for KeyExchangeGroups {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&KeyExchangeGroups);
-    }
 
     fn message_of(fixture: &str) -> String {
         let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures/checks/tls/key_exchange_groups")
+            .join("../../fixtures/checks/tls.key-exchange-groups")
             .join(fixture);
         let (obs, ctx, _) = crate::fixtures::load(&path);
         KeyExchangeGroups.evaluate(&obs, &ctx).message

@@ -76,14 +76,3 @@ impl Check for SecureRenegotiation {
         evaluate(META.id, obs, &WORDS, |v| v.secure_renegotiation)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&SecureRenegotiation);
-    }
-}

@@ -189,14 +189,3 @@ impl Check for Tls13Supported {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Tls13Supported);
-    }
-}
