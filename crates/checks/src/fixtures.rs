@@ -1,4 +1,5 @@
-//! Test harness: runs a check over its recorded fixtures in `fixtures/checks/<family>/<slug>/`.
+//! Test harness: runs a check over its recorded fixtures in `fixtures/checks/<id>/` (or, until
+//! every fixture has moved there, `fixtures/checks/<family>/<slug>/`).
 //!
 //! A fixture is JSON: `{"observations": PATCH, "now_unix": N?, "params": {..}?,
 //! "expect": {"status": "...", "finding": "..."}}`. `PATCH` is a JSON merge patch (RFC 7396)
@@ -54,12 +55,16 @@ pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
     }
 }
 
-fn fixture_dir(id: &str) -> PathBuf {
+/// The fixture directory of check `id`: `fixtures/checks/<id>/` (the agreed layout), else the
+/// older `fixtures/checks/<family>/<slug_with_underscores>/` while fixtures move.
+pub(crate) fn fixture_dir(id: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/checks");
+    let by_id = root.join(id);
+    if by_id.is_dir() {
+        return by_id;
+    }
     let (family, slug) = id.split_once('.').expect("check id has a family");
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/checks")
-        .join(family)
-        .join(slug.replace('-', "_"))
+    root.join(family).join(slug.replace('-', "_"))
 }
 
 /// Loads one fixture into observations and a context.

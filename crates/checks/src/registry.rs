@@ -164,11 +164,9 @@ mod tests {
 
     #[test]
     fn every_check_has_pass_and_fail_fixtures() {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/checks");
         for check in ALL {
             let id = check.meta().id;
-            let (family, slug) = id.split_once('.').expect("id has a family prefix");
-            let dir = root.join(family).join(slug.replace('-', "_"));
+            let dir = crate::fixtures::fixture_dir(id);
             let names: Vec<String> = std::fs::read_dir(&dir)
                 .unwrap_or_else(|e| panic!("{id}: no fixture directory {}: {e}", dir.display()))
                 .map(|e| {
@@ -194,20 +192,26 @@ mod tests {
             if !family.is_dir() {
                 continue;
             }
-            for check_dir in std::fs::read_dir(&family).expect("family dir") {
-                let check_dir = check_dir.expect("entry").path();
-                if !check_dir.is_dir() {
-                    continue;
-                }
-                let slug = check_dir
-                    .file_name()
-                    .expect("name")
-                    .to_string_lossy()
-                    .replace('_', "-");
-                let id = format!(
-                    "{}.{slug}",
-                    family.file_name().expect("name").to_string_lossy()
-                );
+            let name = family.file_name().expect("name").to_string_lossy().into_owned();
+            // `fixtures/checks/<id>/` (the agreed layout) or `<family>/<slug>/` (the older one).
+            let check_dirs: Vec<(String, PathBuf)> = if name.contains('.') {
+                vec![(name, family.clone())]
+            } else {
+                std::fs::read_dir(&family)
+                    .expect("family dir")
+                    .map(|d| d.expect("entry").path())
+                    .filter(|d| d.is_dir())
+                    .map(|d| {
+                        let slug = d
+                            .file_name()
+                            .expect("name")
+                            .to_string_lossy()
+                            .replace('_', "-");
+                        (format!("{name}.{slug}"), d)
+                    })
+                    .collect()
+            };
+            for (id, check_dir) in check_dirs {
                 assert!(
                     find(&id).is_some(),
                     "fixture directory {} belongs to no check",
