@@ -44,6 +44,7 @@ fn leftovers(root: &Path) -> Vec<String> {
     scanned.extend(files(&root.join("baselines"), &[".yaml"]));
     scanned.extend(files(&root.join("checks"), &[".yaml", ".yml"]));
     scanned.extend(files(&root.join("docs"), &[".md"]));
+    scanned.push(root.join("crates/report/src/plain.rs"));
     scanned.extend(["README.md", "CONTRIBUTING.md"].map(|f| root.join(f)));
     let mut hits = Vec::new();
     for path in scanned {
@@ -96,7 +97,7 @@ impl Drop for Scratch {
 }
 
 /// Copies into `to` what the scaffold reads and edits: the family modules, the registry, the
-/// model's family list, the baselines, and one existing check of each family (so that an
+/// model's family list, the baselines, the report's plain-words lines, and one existing check of each family (so that an
 /// existing id is refused).
 fn copy_what_the_scaffold_edits(to: &Path) {
     let from = repo();
@@ -116,6 +117,7 @@ fn copy_what_the_scaffold_edits(to: &Path) {
     }
     copy("crates/checks/src/dns/caa.rs");
     copy("crates/model/src/check.rs");
+    copy("crates/report/src/plain.rs");
     copy("baselines/estonia.yaml");
     copy("baselines/netherlands.yaml");
 }
@@ -204,6 +206,7 @@ fn the_scaffold_writes_and_registers_a_check_whose_placeholders_are_caught() {
         "fixtures/checks/dns.scaffold-probe/fail_example.json",
         "baselines/estonia.yaml",
         "baselines/netherlands.yaml",
+        "crates/report/src/plain.rs",
     ] {
         assert!(
             hits.iter().any(|h| h.starts_with(&format!("{rel}:"))),
