@@ -170,6 +170,10 @@ fn the_scaffold_writes_and_registers_a_check_whose_placeholders_are_caught() {
         assert!(source.contains(needle), "check source lacks {needle}");
     }
     assert!(read(root, "crates/checks/src/dns.rs").contains("pub mod scaffold_probe;\n"));
+    assert!(
+        read(root, "crates/checks/src/runner_properties.rs")
+            .contains("        \"dns.scaffold-probe\" => None,\n")
+    );
     let registry = read(root, "crates/checks/src/registry.rs");
     assert!(registry.contains("use crate::dns::scaffold_probe::ScaffoldProbe;\n"));
     // In `ALL`, sorted by id: after dns.nameservers, before the first http check.
@@ -207,6 +211,7 @@ fn the_scaffold_writes_and_registers_a_check_whose_placeholders_are_caught() {
         "baselines/estonia.yaml",
         "baselines/netherlands.yaml",
         "crates/report/src/plain.rs",
+        "crates/checks/src/runner_properties.rs",
     ] {
         assert!(
             hits.iter().any(|h| h.starts_with(&format!("{rel}:"))),
