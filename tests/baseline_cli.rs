@@ -178,10 +178,14 @@ fn fixture_scan() -> ScanResult {
     let mut domains = Vec::new();
     for id in registry_ids() {
         let (family, slug) = id.split_once('.').expect("family");
-        let dir = root()
-            .join("fixtures/checks")
-            .join(family)
-            .join(slug.replace('-', "_"));
+        // `fixtures/checks/<id>/`, else the older `<family>/<slug_with_underscores>/`.
+        let mut dir = root().join("fixtures/checks").join(id);
+        if !dir.is_dir() {
+            dir = root()
+                .join("fixtures/checks")
+                .join(family)
+                .join(slug.replace('-', "_"));
+        }
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .expect("fixture dir")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
