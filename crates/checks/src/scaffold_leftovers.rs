@@ -24,10 +24,7 @@ fn files(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
             let path = entry.expect("dir entry").path();
             if path.is_dir() {
                 stack.push(path);
-            } else if suffixes
-                .iter()
-                .any(|s| path.to_string_lossy().ends_with(s))
-            {
+            } else if suffixes.iter().any(|s| path.to_string_lossy().ends_with(s)) {
                 out.push(path);
             }
         }
@@ -81,10 +78,8 @@ impl Scratch {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!(
-            "govscan-{name}-{}-{nanos}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("govscan-{name}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("scratch dir");
         Scratch(dir)
     }
@@ -108,7 +103,11 @@ fn copy_what_the_scaffold_edits(to: &Path) {
     };
     for entry in std::fs::read_dir(from.join("crates/checks/src")).expect("src") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         if path.is_dir() {
             std::fs::create_dir_all(to.join("crates/checks/src").join(&name)).expect("mkdir");
         } else if name.ends_with(".rs") {
@@ -178,9 +177,14 @@ fn the_scaffold_writes_and_registers_a_check_whose_placeholders_are_caught() {
     assert!(registry.contains("use crate::dns::scaffold_probe::ScaffoldProbe;\n"));
     // In `ALL`, sorted by id: after dns.nameservers, before the first http check.
     let entry = registry.find("    &ScaffoldProbe,\n").expect("ALL entry");
-    let nameservers = registry.find("    &Nameservers,\n").expect("dns.nameservers");
+    let nameservers = registry
+        .find("    &Nameservers,\n")
+        .expect("dns.nameservers");
     let cookies = registry.find("    &Cookies,\n").expect("http.cookies");
-    assert!(nameservers < entry && entry < cookies, "ALL order:\n{registry}");
+    assert!(
+        nameservers < entry && entry < cookies,
+        "ALL order:\n{registry}"
+    );
     assert_eq!(
         registry.lines().count(),
         registry_before.lines().count() + 2,

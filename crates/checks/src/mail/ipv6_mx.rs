@@ -1,8 +1,8 @@
 //! Every mail server (MX host) of the domain has an IPv6 address and answers SMTP on it.
 
 use govscan_model::{
-    CheckMeta, FailureKind, Family, FindingDecl, Level, MailServers, MxHost, Observations,
-    Outcome, Probed, Reference, Status,
+    CheckMeta, FailureKind, Family, FindingDecl, Level, MailServers, MxHost, Observations, Outcome,
+    Probed, Reference, Status,
 };
 use serde::Serialize;
 use serde_json::json;
