@@ -183,6 +183,9 @@ fn good_profile_starttls_tls_certificate_and_dane_pass() {
     scan.assert(d, "mail.starttls-tls", "pass", "starttls_tls_good");
     scan.assert(d, "mail.starttls-certificate", "pass", "certificate_valid");
     scan.assert(d, "mail.dane", "pass", "dane_valid");
+    // The lab's Postfix listens on IPv4 only and mx-good has no AAAA: an IPv6-only sender
+    // finds no address to deliver to (the pass is pinned by fixtures).
+    scan.assert(d, "mail.ipv6-mx", "fail", "no_ipv6_mail_servers");
     let host = &scan.domain(d)["observations"]["mail_servers"]["value"]["hosts"][0];
     assert_eq!(host["tlsa"]["value"]["dnssec"], "secure", "{host}");
     let ep = scan.mx_endpoint(d);

@@ -47,3 +47,5 @@ pub(crate) mod fixtures;
 mod nuclei_tests;
 #[cfg(test)]
 mod runner_properties;
+#[cfg(test)]
+mod scaffold_leftovers;

@@ -6,6 +6,7 @@ pub mod dkim;
 pub mod dmarc;
 pub(crate) mod dmarc_policy;
 pub(crate) mod dmarc_record;
+pub mod ipv6_mx;
 pub mod mta_sts;
 pub(crate) mod mta_sts_policy;
 pub(crate) mod mx_view;

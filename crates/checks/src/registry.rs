@@ -21,6 +21,7 @@ use crate::http::{
     referrer_policy::ReferrerPolicy, security_txt::SecurityTxt, server_banner::ServerBanner,
     x_content_type_options::XContentTypeOptions,
 };
+use crate::mail::ipv6_mx::Ipv6Mx;
 use crate::mail::{
     dane::Dane as MailDane, dkim::Dkim, dmarc::Dmarc, mta_sts::MtaSts, null_mx::NullMx, spf::Spf,
     starttls::Starttls, starttls_certificate::StarttlsCertificate, starttls_tls::StarttlsTls,
@@ -69,6 +70,7 @@ pub static ALL: &[&dyn Check] = &[
     &MailDane,
     &Dkim,
     &Dmarc,
+    &Ipv6Mx,
     &MtaSts,
     &NullMx,
     &Spf,

@@ -175,6 +175,8 @@ fn needs(id: &str) -> Option<Vec<Need>> {
             need(&[Probe::Dmarc]),
         ]),
         "mail.tls-rpt" => Some(vec![need(&[Probe::TlsRpt])]),
+        // Only the IPv6 addresses' SMTP sessions matter, so no single session is a need.
+        "mail.ipv6-mx" => mail(&[]),
         _ => None,
     }
 }

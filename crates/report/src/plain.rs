@@ -150,6 +150,10 @@ const PLAIN: &[(&str, &str)] = &[
         "Mail forged in the domain's name is rejected or quarantined by receivers.",
     ),
     (
+        "mail.ipv6-mx",
+        "The domain's mail servers can receive mail over the newer internet protocol (IPv6).",
+    ),
+    (
         "mail.mta-sts",
         "Mail servers sending to the domain must encrypt the delivery.",
     ),
