@@ -120,13 +120,21 @@ pub(crate) fn status_word(status: &str) -> &str {
 }
 
 /// The patch as a reader wants it: probes skipped as "not needed" left out (filler), strings
-/// longer than [`LONG_STRING`] characters shortened (their length said), and printed as JSON
-/// with every value that fits in [`WIDTH`] columns on one line.
-pub(crate) fn shown_patch(observations: &Value) -> String {
+/// longer than [`LONG_STRING`] characters shortened (their length said), printed as JSON
+/// with every value that fits in [`WIDTH`] columns on one line, and cut after `max_lines`
+/// lines (the last line says how many more the file has).
+pub(crate) fn shown_patch(observations: &Value, max_lines: usize) -> String {
     let pruned = prune(observations).unwrap_or(Value::Null);
     let mut out = String::new();
     write_value(&mut out, &pruned, 0, 0);
-    out
+    let total = out.lines().count();
+    if total <= max_lines {
+        return out;
+    }
+    let mut cut: Vec<&str> = out.lines().take(max_lines).collect();
+    let more = format!("… ({} more lines in the fixture file)", total - max_lines);
+    cut.push(&more);
+    cut.join("\n")
 }
 
 /// Longest string shown whole in a patch.
@@ -149,7 +157,10 @@ fn prune(value: &Value) -> Option<Value> {
             ))
         }
         Value::Array(items) => Some(Value::Array(
-            items.iter().map(|v| prune(v).unwrap_or(Value::Null)).collect(),
+            items
+                .iter()
+                .map(|v| prune(v).unwrap_or(Value::Null))
+                .collect(),
         )),
         Value::String(s) if s.chars().count() > LONG_STRING => {
             let head: String = s.chars().take(LONG_STRING / 2).collect();
@@ -238,19 +249,31 @@ mod tests {
                 "https": {"state": "failed", "kind": "timeout", "detail": "x".repeat(200)}
             }]
         });
-        let shown = shown_patch(&patch);
+        let shown = shown_patch(&patch, 100);
         assert!(!shown.contains("not needed"), "{shown}");
         assert!(shown.contains("\"a\": {\"state\": \"ok\", \"value\": [\"192.0.2.10\"]}"));
         assert!(shown.contains("(200 characters)"), "{shown}");
         let back: Value = serde_json::from_str(&shown).expect("still JSON");
         assert_eq!(back["endpoints"][0]["address"], "192.0.2.10");
+        let cut = shown_patch(&patch, 3);
+        assert_eq!(cut.lines().count(), 4, "{cut}");
+        assert!(cut.ends_with("more lines in the fixture file)"), "{cut}");
     }
 
     #[test]
     fn the_agreed_layout_is_looked_at_first() {
         let dirs = fixture_dirs("http.hsts-preload-ready");
-        assert_eq!(dirs[0], Path::new("fixtures/checks/http.hsts-preload-ready"));
-        assert_eq!(dirs[1], Path::new("fixtures/checks/http/hsts_preload_ready"));
-        assert_eq!(dirs[2], Path::new("fixtures/declarative/http.hsts-preload-ready"));
+        assert_eq!(
+            dirs[0],
+            Path::new("fixtures/checks/http.hsts-preload-ready")
+        );
+        assert_eq!(
+            dirs[1],
+            Path::new("fixtures/checks/http/hsts_preload_ready")
+        );
+        assert_eq!(
+            dirs[2],
+            Path::new("fixtures/declarative/http.hsts-preload-ready")
+        );
     }
 }

@@ -10,10 +10,10 @@
 /// emphasis, a link or an image, raw HTML, an entity, strikethrough or a table cell.
 const ESCAPED: &[char] = &['\\', '*', '_', '[', ']', '<', '>', '|', '&', '~', '`'];
 
-/// One line of text as inline Markdown: code spans kept, everything else escaped, line
-/// breaks turned into spaces, and the line start made safe (no heading, list, quote,
-/// thematic break or indented code). `in_table` escapes `|` inside code spans too (GFM
-/// reads a pipe as a cell boundary even there; `\|` renders as `|`).
+/// One line of text as inline Markdown, to stand after other text on a line: code spans
+/// kept, everything else escaped, line breaks turned into spaces. `in_table` escapes `|`
+/// inside code spans too (GFM reads a pipe as a cell boundary even there; `\|` renders as
+/// `|`). Text that starts a line goes through [`line`].
 pub(crate) fn inline(text: &str, in_table: bool) -> String {
     let flat: String = text
         .chars()
@@ -52,13 +52,23 @@ pub(crate) fn inline(text: &str, in_table: bool) -> String {
         out.push(chars[i]);
         i += 1;
     }
-    safe_line_start(out)
+    out
+}
+
+/// One line of text as [`inline`] Markdown that starts a line: its start made safe too (no
+/// heading, list, quote, thematic break or indented code).
+pub(crate) fn line(text: &str) -> String {
+    safe_line_start(inline(text, false))
 }
 
 /// A table cell: inline Markdown with `|` escaped everywhere; an empty text is a dash.
 pub(crate) fn cell(text: &str) -> String {
     let text = inline(text, true);
-    if text.is_empty() { "—".to_owned() } else { text }
+    if text.is_empty() {
+        "—".to_owned()
+    } else {
+        text
+    }
 }
 
 /// Multi-line prose (a rationale, a remediation): each non-empty line of the text becomes
@@ -68,7 +78,7 @@ pub(crate) fn paragraphs(text: &str) -> String {
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| inline(l, false))
+        .map(line)
         .collect();
     if lines.is_empty() {
         return "(not given)\n".to_owned();
@@ -224,9 +234,14 @@ mod tests {
             "a pipe never splits a table cell"
         );
         assert_eq!(inline("unmatched ` tick", false), "unmatched \\` tick");
-        assert_eq!(inline("# not a heading", false), "\\# not a heading");
-        assert_eq!(inline("- not a list", false), "\\- not a list");
-        assert_eq!(inline("12. not a list", false), "12\\. not a list");
+        assert_eq!(line("# not a heading"), "\\# not a heading");
+        assert_eq!(line("- not a list"), "\\- not a list");
+        assert_eq!(line("12. not a list"), "12\\. not a list");
+        assert_eq!(
+            inline("26.04", false),
+            "26.04",
+            "mid-line text needs no line-start escape"
+        );
         assert_eq!(inline("a\nb", false), "a b");
     }
 

@@ -52,19 +52,18 @@ pub fn render_docs(root: &Path) -> Result<BTreeMap<String, String>, DocsError> {
         let cases = fixture_cases(root, meta.id).map_err(DocsError)?;
         let defined_in = match set.find_declarative(meta.id) {
             Some(check) => declarative_origin(root, check)?,
-            None => DefinedIn::BuiltIn {
-                file: builtin_file(root, meta.id),
-            },
+            None => {
+                let file = builtin_file(root, meta.id);
+                let judges = file.as_deref().and_then(|f| module_doc(root, f));
+                DefinedIn::BuiltIn { file, judges }
+            }
         };
         let page = CheckPage {
             meta,
             defined_in,
             cases: &cases,
         };
-        files.insert(
-            format!("{}.md", meta.id),
-            render_page(&page, &baselines),
-        );
+        files.insert(format!("{}.md", meta.id), render_page(&page, &baselines));
     }
     let declarative: Vec<(&'static govscan_model::CheckMeta, String)> = set
         .declarative()
@@ -116,6 +115,30 @@ fn builtin_file(root: &Path, id: &str) -> Option<String> {
     ]
     .into_iter()
     .find(|path| root.join(path).is_file())
+}
+
+/// The `//!` lines at the top of a source file: one line per paragraph (a blank `//!` line
+/// ends one).
+fn module_doc(root: &Path, file: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    let mut paragraphs: Vec<String> = vec![String::new()];
+    for line in text
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .map(str::trim)
+    {
+        match paragraphs.last_mut() {
+            Some(last) if !line.is_empty() => {
+                if !last.is_empty() {
+                    last.push(' ');
+                }
+                last.push_str(line);
+            }
+            _ => paragraphs.push(String::new()),
+        }
+    }
+    let doc = paragraphs.join("\n").trim().to_owned();
+    (!doc.is_empty()).then_some(doc)
 }
 
 /// A declarative check's file relative to the repository, with `/` separators.

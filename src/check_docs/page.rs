@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 
 use govscan_model::{CheckMeta, Level, Need, ParamKind};
-use govscan_score::{Baseline, Origin as SourceOrigin, RuleLevel, Strength};
+use govscan_score::{Origin as SourceOrigin, RuleLevel, Strength};
 
 use super::fixture_cases::{FixtureCase, shown_patch, status_word};
-use super::markdown::{cell, code, code_block, code_link, html, inline, link, paragraphs};
+use super::markdown::{cell, code, code_block, code_link, html, inline, line, link, paragraphs};
 use super::{GENERATED_NOTE, ShippedBaseline};
 
 /// Where a check is defined.
@@ -18,6 +18,8 @@ pub enum DefinedIn {
     BuiltIn {
         /// e.g. `crates/checks/src/http/hsts.rs`.
         file: Option<String>,
+        /// What the check judges: the `//!` lines at the top of that file, when there are.
+        judges: Option<String>,
     },
     /// A declarative check file.
     Declarative {
@@ -101,11 +103,14 @@ fn strength_word(strength: Strength) -> &'static str {
     }
 }
 
+/// Most lines of a fixture's observations shown on a page (the file has them all).
+const MAX_PATCH_LINES: usize = 40;
+
 /// Renders the page.
 pub fn render_page(page: &CheckPage<'_>, baselines: &[ShippedBaseline]) -> String {
     let meta = page.meta;
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: {}\n", code(meta.id, false), inline(meta.title, false));
+    let _ = writeln!(out, "# {}: {}\n", code(meta.id, false), line(meta.title));
     let _ = writeln!(out, "{GENERATED_NOTE}\n");
     let _ = writeln!(out, "[All checks](README.md)\n");
     out.push_str("| | |\n|---|---|\n");
@@ -121,7 +126,11 @@ pub fn render_page(page: &CheckPage<'_>, baselines: &[ShippedBaseline]) -> Strin
         "| requirement level | {} (how strongly its normative source words it, RFC 2119) |",
         level_word(meta.level)
     );
-    let _ = writeln!(out, "| defined in | {} |", defined_in_cell(&page.defined_in));
+    let _ = writeln!(
+        out,
+        "| defined in | {} |",
+        defined_in_cell(&page.defined_in)
+    );
     let reads: Vec<&str> = meta.needs.iter().map(|n| need_words(*n)).collect();
     let reads = if reads.is_empty() {
         "the recorded observations it names (no probe is required)".to_owned()
@@ -132,6 +141,14 @@ pub fn render_page(page: &CheckPage<'_>, baselines: &[ShippedBaseline]) -> Strin
 
     out.push_str("## Requirement\n\n");
     out.push_str(&paragraphs(meta.title));
+    if let DefinedIn::BuiltIn {
+        judges: Some(judges),
+        ..
+    } = &page.defined_in
+    {
+        let _ = writeln!(out, "\nWhat it judges:\n");
+        out.push_str(&paragraphs(judges));
+    }
     if let DefinedIn::Declarative {
         file, rule_text, ..
     } = &page.defined_in
@@ -163,10 +180,15 @@ pub fn render_page(page: &CheckPage<'_>, baselines: &[ShippedBaseline]) -> Strin
 
 fn defined_in_cell(defined_in: &DefinedIn) -> String {
     match defined_in {
-        DefinedIn::BuiltIn { file: Some(file) } => {
-            format!("built-in check, {}", code_link(file, &from_docs(file), true))
+        DefinedIn::BuiltIn {
+            file: Some(file), ..
+        } => {
+            format!(
+                "built-in check, {}",
+                code_link(file, &from_docs(file), true)
+            )
         }
-        DefinedIn::BuiltIn { file: None } => "built-in check".to_owned(),
+        DefinedIn::BuiltIn { file: None, .. } => "built-in check".to_owned(),
         DefinedIn::Declarative {
             file,
             converted_from,
@@ -242,7 +264,7 @@ fn baseline_rules(out: &mut String, meta: &CheckMeta, baselines: &[ShippedBaseli
         let _ = writeln!(
             out,
             "### {}\n\n{} ({} {})\n",
-            inline(name, false),
+            line(name),
             code_link(&shipped.path, &from_docs(&shipped.path), false),
             code(&b.id, false),
             code(&b.version, false)
@@ -301,9 +323,10 @@ fn examples(out: &mut String, cases: &[FixtureCase]) {
     }
     out.push_str(
         "The fixture cases the check is tested with: observations (a JSON merge patch over \
-         base observations: every DNS lookup answered with no records, no endpoint) and the \
-         verdict the check must give. Probes skipped as \"not needed\" are left out below, \
-         and long strings shortened.\n\n",
+         the base observations, in which every DNS lookup is answered with no records and \
+         there is no endpoint, or over the per-family base a case names) and the verdict the \
+         check must give. Below, probes skipped as \"not needed\" are left out, \
+         long strings shortened and long patches cut (the fixture file has it all).\n\n",
     );
     out.push_str("| status | case | finding | fixture |\n|---|---|---|---|\n");
     for case in cases {
@@ -352,7 +375,10 @@ fn examples(out: &mut String, cases: &[FixtureCase]) {
                 format!(" ({})", given.join("; "))
             }
         );
-        out.push_str(&code_block(&shown_patch(&case.observations), "json"));
+        out.push_str(&code_block(
+            &shown_patch(&case.observations, MAX_PATCH_LINES),
+            "json",
+        ));
         out.push_str("\n</details>\n\n");
     }
 }

@@ -33,7 +33,11 @@ fn check_docs_are_current() {
         }
     }
     for entry in std::fs::read_dir(&dir).expect("docs/checks") {
-        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         if name.ends_with(".md") && !files.contains_key(&name) {
             if update {
                 std::fs::remove_file(dir.join(&name)).expect("remove an orphan page");
@@ -54,15 +58,25 @@ fn every_check_of_the_set_gets_a_page_and_an_index_link() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let files = render_docs(root).expect("render");
     let set = govscan_checks::CheckSet::load(&[root.join("checks")]).expect("shipped checks");
-    assert!(!set.declarative().is_empty(), "checks/ ships declarative checks");
+    assert!(
+        !set.declarative().is_empty(),
+        "checks/ ships declarative checks"
+    );
     let index = &files["README.md"];
     for id in set.ids() {
         let page = files
             .get(&format!("{id}.md"))
             .unwrap_or_else(|| panic!("{id} has no page"));
-        assert!(index.contains(&format!("]({id}.md)")), "the index links {id}");
-        for section in ["## Findings", "## Parameters", "## In the shipped baselines", "## Sources"]
-        {
+        assert!(
+            index.contains(&format!("]({id}.md)")),
+            "the index links {id}"
+        );
+        for section in [
+            "## Findings",
+            "## Parameters",
+            "## In the shipped baselines",
+            "## Sources",
+        ] {
             assert!(page.contains(section), "{id}: no {section}");
         }
         assert!(page.contains("baselines/estonia.yaml"), "{id}");
@@ -70,15 +84,24 @@ fn every_check_of_the_set_gets_a_page_and_an_index_link() {
     }
     let hsts = &files["http.hsts.md"];
     assert!(hsts.contains("`min_max_age`"), "parameters are listed");
-    assert!(hsts.contains("| pass | one year |"), "fixture cases are listed in words");
-    assert!(hsts.contains("crates/checks/src/http/hsts.rs"), "the origin is named");
+    assert!(
+        hsts.contains("| pass | one year |"),
+        "fixture cases are listed in words"
+    );
+    assert!(
+        hsts.contains("crates/checks/src/http/hsts.rs"),
+        "the origin is named"
+    );
     let declarative = &files["http.x-powered-by-absent.md"];
     assert!(declarative.contains("declarative check, [`checks/http.x-powered-by-absent.yaml`]"));
-    assert!(declarative.contains("expect: absent"), "the rule as written");
+    assert!(
+        declarative.contains("expect: absent"),
+        "the rule as written"
+    );
     assert!(declarative.contains("| warn | express |"), "{declarative}");
 }
 
-const HOSTILE: &str = r#"id: http.odd-text
+const HOSTILE: &str = r##"id: http.odd-text
 family: http
 title: "A | B <script>alert(1)</script> ``` # [x](javascript:alert(1))"
 level: may
@@ -88,10 +111,10 @@ references:
   - title: "a | b ](javascript:alert(1)) ["
     url: "https://example.test/a)b|c<d>"
 findings:
-  - key: header_absent
+  - key: rule_holds
     status: pass
     meaning: "a | b <b>bold</b>"
-  - key: header_present
+  - key: rule_mismatch
     status: warn
     meaning: "```"
 params:
@@ -101,15 +124,55 @@ params:
     doc: "pipes | and </td> in a doc"
 on_mismatch: warn
 rule:
-  header:
-    name: X-Odd
+  all:
     # ```` a fence inside a comment
-    expect: absent
-"#;
+    - read: tls.versions
+      contains: tls13
+    - read: cert.issuer
+      in: "{params.words}"
+"##;
+
+/// The page without its fenced blocks and code spans (whose content Markdown shows
+/// literally).
+fn outside_code(text: &str) -> String {
+    let mut out = String::new();
+    let mut fence: Option<String> = None;
+    for line in text.lines() {
+        let run: String = line.chars().take_while(|c| *c == '`').collect();
+        match &fence {
+            Some(open) if run == *open && line.trim_end() == open.as_str() => fence = None,
+            Some(_) => {}
+            None if run.len() >= 3 => fence = Some(run),
+            None => {
+                let mut in_span: Option<usize> = None;
+                let chars: Vec<char> = line.chars().collect();
+                let mut i = 0;
+                while i < chars.len() {
+                    if chars[i] == '`' && (i == 0 || chars[i - 1] != '\\') {
+                        let len = chars[i..].iter().take_while(|c| **c == '`').count();
+                        in_span = match in_span {
+                            Some(open) if open == len => None,
+                            Some(open) => Some(open),
+                            None => Some(len),
+                        };
+                        i += len;
+                        continue;
+                    }
+                    if in_span.is_none() {
+                        out.push(chars[i]);
+                    }
+                    i += 1;
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
 
 /// Cells of a table row: `|` not escaped by a backslash, minus the outer two.
 fn cells(line: &str) -> usize {
-    let mut count = 0;
+    let mut count: usize = 0;
     let mut escaped = false;
     for c in line.chars() {
         match c {
@@ -132,7 +195,7 @@ fn a_check_file_with_odd_text_gives_a_well_formed_page() {
         path: "fixtures/checks/http.odd-text/warn_a_b.json".to_owned(),
         status: "warn".to_owned(),
         case: "a | b </summary><script>".to_owned(),
-        finding: Some("header_present".to_owned()),
+        finding: Some("rule_mismatch".to_owned()),
         params: Some(json!({"words": ["```"]})),
         base: Some("http".to_owned()),
         now_unix: None,
@@ -148,11 +211,17 @@ fn a_check_file_with_odd_text_gives_a_well_formed_page() {
         cases: &cases,
     };
     let text = render_page(&page, &[]);
-    // Raw HTML from the file never reaches the page unescaped.
+    // Raw HTML and links from the file never reach the page unescaped (code is literal).
+    let prose = outside_code(&text);
     for bad in ["<script", "<img", "<b>", "</td>", "](javascript"] {
-        assert!(!text.contains(bad), "{bad} in\n{text}");
+        let escaped = format!("\\{bad}");
+        assert_eq!(
+            prose.matches(bad).count(),
+            prose.matches(&escaped).count(),
+            "{bad} unescaped in\n{prose}"
+        );
     }
-    assert_eq!(text.matches("</details>").count(), 1, "{text}");
+    assert_eq!(prose.matches("</details>").count(), 1, "{text}");
     // Only the generator's headings are headings.
     let headings: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
     assert_eq!(headings.len(), 9, "{headings:?}");
@@ -180,7 +249,10 @@ fn a_check_file_with_odd_text_gives_a_well_formed_page() {
     for pair in fences.chunks(2) {
         assert_eq!(pair[0], pair[1], "{text}");
     }
-    assert!(text.contains("checks/odd%20%281%29.yaml"), "link targets are encoded");
+    assert!(
+        text.contains("checks/odd%20%281%29.yaml"),
+        "link targets are encoded"
+    );
 }
 
 #[test]
@@ -188,5 +260,8 @@ fn the_rule_is_cut_out_with_its_comments() {
     let text = rule_text(
         "id: a.b\non_mismatch: warn\nrule:\n  # why\n  header:\n    name: X\n\n# next\nfindings: []\n",
     );
-    assert_eq!(text, "on_mismatch: warn\nrule:\n  # why\n  header:\n    name: X\n");
+    assert_eq!(
+        text,
+        "on_mismatch: warn\nrule:\n  # why\n  header:\n    name: X\n"
+    );
 }
