@@ -46,24 +46,11 @@ pub struct DocsError(String);
 pub fn render_docs(root: &Path) -> Result<BTreeMap<String, String>, DocsError> {
     let set = CheckSet::load(&[root.join("checks")]).map_err(|e| DocsError(e.to_string()))?;
     let baselines = shipped_baselines(root)?;
-    let catalog = set.catalog();
     let mut files = BTreeMap::new();
-    for meta in catalog.iter() {
-        let cases = fixture_cases(root, meta.id).map_err(DocsError)?;
-        let defined_in = match set.find_declarative(meta.id) {
-            Some(check) => declarative_origin(root, check)?,
-            None => {
-                let file = builtin_file(root, meta.id);
-                let judges = file.as_deref().and_then(|f| module_doc(root, f));
-                DefinedIn::BuiltIn { file, judges }
-            }
-        };
-        let page = CheckPage {
-            meta,
-            defined_in,
-            cases: &cases,
-        };
-        files.insert(format!("{}.md", meta.id), render_page(&page, &baselines));
+    for id in set.ids() {
+        if let Some(page) = render_check_page(root, &set, id, &baselines)? {
+            files.insert(format!("{id}.md"), page);
+        }
     }
     let declarative: Vec<(&'static govscan_model::CheckMeta, String)> = set
         .declarative()
@@ -80,10 +67,45 @@ pub fn render_docs(root: &Path) -> Result<BTreeMap<String, String>, DocsError> {
     Ok(files)
 }
 
+/// The page of check `id` of `set` (`None` when the set has no such check). `root` is where
+/// the source files and fixtures are looked for (a checkout; elsewhere the page says
+/// "built-in check" without a file and has no examples), and paths are shown relative to it.
+pub fn render_check_page(
+    root: &Path,
+    set: &CheckSet,
+    id: &str,
+    baselines: &[ShippedBaseline],
+) -> Result<Option<String>, DocsError> {
+    let Some(check) = set.find(id) else {
+        return Ok(None);
+    };
+    let meta = check.meta();
+    let cases = fixture_cases(root, meta.id).map_err(DocsError)?;
+    let defined_in = match set.find_declarative(meta.id) {
+        Some(check) => declarative_origin(root, check)?,
+        None => {
+            let file = builtin_file(root, meta.id);
+            let judges = file.as_deref().and_then(|f| module_doc(root, f));
+            DefinedIn::BuiltIn { file, judges }
+        }
+    };
+    let page = CheckPage {
+        meta,
+        defined_in,
+        cases: &cases,
+    };
+    Ok(Some(render_page(&page, baselines)))
+}
+
 /// Every `baselines/*.yaml` of the repository, loaded with the score crate's loader, by name.
 pub fn shipped_baselines(root: &Path) -> Result<Vec<ShippedBaseline>, DocsError> {
-    let dir = root.join("baselines");
-    let entries = std::fs::read_dir(&dir)
+    baselines_in(&root.join("baselines"), "baselines")
+}
+
+/// Every `*.yaml` of `dir`, loaded with the score crate's loader, by name; each shown as
+/// `shown_as/NAME.yaml`.
+pub fn baselines_in(dir: &Path, shown_as: &str) -> Result<Vec<ShippedBaseline>, DocsError> {
+    let entries = std::fs::read_dir(dir)
         .map_err(|e| DocsError(format!("{}: cannot read: {e}", dir.display())))?;
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
@@ -94,8 +116,8 @@ pub fn shipped_baselines(root: &Path) -> Result<Vec<ShippedBaseline>, DocsError>
     names
         .into_iter()
         .map(|name| {
-            let path = format!("baselines/{name}");
-            let text = std::fs::read_to_string(root.join(&path))
+            let path = format!("{shown_as}/{name}");
+            let text = std::fs::read_to_string(dir.join(&name))
                 .map_err(|e| DocsError(format!("{path}: cannot read: {e}")))?;
             let baseline =
                 Baseline::from_yaml(&path, &text).map_err(|e| DocsError(e.to_string()))?;

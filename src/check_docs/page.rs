@@ -43,9 +43,14 @@ pub struct CheckPage<'a> {
     pub cases: &'a [FixtureCase],
 }
 
-/// A path relative to the repository, as a link target from `docs/checks/`.
+/// A path relative to the repository, as a link target from `docs/checks/` (an absolute
+/// path, e.g. an installed check file, as it is).
 fn from_docs(path: &str) -> String {
-    format!("../../{path}")
+    if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("../../{path}")
+    }
 }
 
 pub(crate) fn level_word(level: Level) -> &'static str {
@@ -175,6 +180,9 @@ pub fn render_page(page: &CheckPage<'_>, baselines: &[ShippedBaseline]) -> Strin
         let _ = writeln!(out, "- {}", link(r.title, r.url, false));
     }
     examples(&mut out, page.cases);
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out.push('\n');
     out
 }
 

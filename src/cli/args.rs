@@ -307,6 +307,14 @@ pub enum ChecksAction {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print one check's documentation page as Markdown, as in docs/checks/ID.md (links
+    /// relative to that directory): requirement, rationale, findings, parameters, its rule in
+    /// each baseline of the baselines directory, sources, remediation and, when run in a
+    /// source checkout, its fixture cases.
+    Doc {
+        /// Check id, e.g. http.hsts.
+        id: String,
+    },
     /// Judge one declarative check file against recorded observations (a results.json), for
     /// check authors and their CI. No network.
     Test {
