@@ -281,7 +281,7 @@ pub struct MergeArgs {
 /// `govscan checks`.
 #[derive(Debug, Args)]
 pub struct ChecksArgs {
-    /// list or explain.
+    /// list, explain, doc, test, lint or import-nuclei.
     #[command(subcommand)]
     pub action: ChecksAction,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
@@ -290,7 +290,7 @@ pub struct ChecksArgs {
     pub checks_dirs: Vec<PathBuf>,
 }
 
-/// `govscan checks list|explain`.
+/// `govscan checks list|explain|doc|test|lint|import-nuclei`.
 #[derive(Debug, Subcommand)]
 pub enum ChecksAction {
     /// List every check with its level and title.
