@@ -10,7 +10,7 @@ use govscan_score::RuleLevel;
 
 use super::ShippedBaseline;
 use super::markdown::{cell, code, code_link, inline, link_target};
-use super::page::level_word;
+use super::page::{level_word, weight_text};
 
 const INTRO: &str = "\
 # Checks
@@ -108,9 +108,9 @@ fn row(out: &mut String, meta: &CheckMeta, baselines: &[ShippedBaseline], file: 
     for b in baselines {
         cells.push(match b.baseline.rules.get(meta.id) {
             Some(rule) if rule.level == RuleLevel::Required => {
-                format!("{} **required**", rule.weight)
+                format!("{} **required**", weight_text(rule.weight))
             }
-            Some(rule) => rule.weight.to_string(),
+            Some(rule) => weight_text(rule.weight),
             None => "—".to_owned(),
         });
     }

@@ -100,6 +100,12 @@ fn rule_level_words(level: RuleLevel) -> &'static str {
     }
 }
 
+/// A weight as people write it: at most three decimals, no float noise (`176.1`, `6`).
+pub(crate) fn weight_text(weight: f64) -> String {
+    let rounded = (weight * 1000.0).round() / 1000.0;
+    format!("{rounded}")
+}
+
 fn strength_word(strength: Strength) -> &'static str {
     match strength {
         Strength::Must => "must",
@@ -286,8 +292,8 @@ fn baseline_rules(out: &mut String, meta: &CheckMeta, baselines: &[ShippedBaseli
             out,
             "- level: {}\n- weight: {} (of {} in the baseline)",
             rule_level_words(rule.level),
-            rule.weight,
-            total
+            weight_text(rule.weight),
+            weight_text(total)
         );
         if let Some(params) = rule.params.as_ref().and_then(|p| p.as_object()) {
             let set: Vec<String> = params
