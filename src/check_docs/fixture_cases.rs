@@ -261,6 +261,57 @@ mod tests {
     }
 
     #[test]
+    fn a_case_reads_the_same_from_the_new_and_the_old_places() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let fixture = json!({
+            "base": "http",
+            "observations": {"dns": {"a": {"state": "ok", "value": ["192.0.2.1"]}}},
+            "expect": {"status": "fail", "finding": "header_missing"}
+        });
+        let write = |dir: &str, name: &str| {
+            let dir = root.path().join(dir);
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            std::fs::write(dir.join(name), fixture.to_string()).expect("write");
+        };
+        write("fixtures/checks/http/x_y", "fail_header_missing_here.json");
+        write("fixtures/checks/http/x_y", "pass_a.json");
+        let old = fixture_cases(root.path(), "http.x-y").expect("old layout");
+        assert_eq!(old.len(), 2);
+        assert_eq!(old[0].status, "pass", "pass first");
+        assert_eq!(old[1].case, "header missing here");
+        assert_eq!(old[1].base.as_deref(), Some("http"));
+        assert_eq!(
+            old[1].path,
+            "fixtures/checks/http/x_y/fail_header_missing_here.json"
+        );
+        write("fixtures/checks/http.x-y", "fail_header_missing_here.json");
+        let new = fixture_cases(root.path(), "http.x-y").expect("new layout");
+        assert_eq!(
+            new.len(),
+            1,
+            "only the agreed layout is read once it exists"
+        );
+        assert_eq!(
+            new[0].path,
+            "fixtures/checks/http.x-y/fail_header_missing_here.json"
+        );
+        assert_eq!(
+            FixtureCase {
+                path: String::new(),
+                ..new[0].clone()
+            },
+            FixtureCase {
+                path: String::new(),
+                ..old[1].clone()
+            },
+            "only the path depends on where the file was found"
+        );
+        write("fixtures/checks/http.x-y", "broken.json");
+        let err = fixture_cases(root.path(), "http.x-y").expect_err("a misnamed file");
+        assert!(err.contains("broken.json"), "{err}");
+    }
+
+    #[test]
     fn the_agreed_layout_is_looked_at_first() {
         let dirs = fixture_dirs("http.hsts-preload-ready");
         assert_eq!(
