@@ -31,7 +31,8 @@ pub struct FixtureCase {
     pub case: String,
     /// The finding the fixture expects, when it names one.
     pub finding: Option<String>,
-    /// The baseline parameters the fixture sets, when any.
+    /// The baseline parameters the fixture sets for the check, when any (fixtures key them
+    /// by check id; the check's own object is kept).
     pub params: Option<Value>,
     /// The per-family base observations the patch applies to, when the fixture names one.
     pub base: Option<String>,
@@ -81,7 +82,10 @@ pub fn fixture_cases(root: &Path, id: &str) -> Result<Vec<FixtureCase>, String> 
             status: status.to_owned(),
             case: case.replace('_', " "),
             finding: fixture["expect"]["finding"].as_str().map(str::to_owned),
-            params: fixture.get("params").filter(|p| !p.is_null()).cloned(),
+            params: fixture
+                .get("params")
+                .filter(|p| !p.is_null())
+                .map(|p| p.get(id).unwrap_or(p).clone()),
             base: fixture["base"].as_str().map(str::to_owned),
             now_unix: fixture["now_unix"].as_i64(),
             observations: fixture.get("observations").cloned().unwrap_or(Value::Null),

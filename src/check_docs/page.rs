@@ -186,6 +186,35 @@ pub fn render_page(page: &CheckPage<'_>, baselines: &[ShippedBaseline]) -> Strin
         let _ = writeln!(out, "- {}", link(r.title, r.url, false));
     }
     examples(&mut out, page.cases);
+    tidy(&out)
+}
+
+/// One blank line at most between blocks (inside fenced blocks the text is kept as it is),
+/// and one newline at the end.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut fence: Option<&str> = None;
+    let mut blank_before = true;
+    for line in text.lines() {
+        let run_len = line.chars().take_while(|c| *c == '`').count();
+        match fence {
+            Some(open) if line.trim_end() == open => fence = None,
+            Some(_) => {}
+            None if run_len >= 3 => fence = Some(&line[..run_len]),
+            None if line.trim().is_empty() => {
+                if blank_before {
+                    continue;
+                }
+                blank_before = true;
+                out.push('\n');
+                continue;
+            }
+            None => {}
+        }
+        blank_before = false;
+        out.push_str(line);
+        out.push('\n');
+    }
     let end = out.trim_end().len();
     out.truncate(end);
     out.push('\n');
