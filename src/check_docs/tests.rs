@@ -1,6 +1,7 @@
 //! The committed `docs/checks/` is what the generator writes (ruff's check mode), and a check
 //! file with hostile text still gives a well-formed page.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use govscan_checks::Check as _;
@@ -15,10 +16,20 @@ use super::*;
 fn check_docs_are_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let files = render_docs(root).unwrap_or_else(|e| panic!("rendering the check docs: {e}"));
-    let dir = root.join("docs/checks");
     let update = std::env::var_os("GOVSCAN_UPDATE_DOCS").is_some();
+    let problems = sync_dir(&root.join("docs/checks"), &files, update);
+    assert!(
+        problems.is_empty(),
+        "{}\nregenerate with: GOVSCAN_UPDATE_DOCS=1 cargo test -p govscan --lib check_docs",
+        problems.join("\n")
+    );
+}
+
+/// What differs between `dir` and `files` (a missing, stale or orphan `.md` file), or, with
+/// `update`, nothing after making `dir` match.
+fn sync_dir(dir: &Path, files: &BTreeMap<String, String>, update: bool) -> Vec<String> {
     let mut problems = Vec::new();
-    for (name, content) in &files {
+    for (name, content) in files {
         let path = dir.join(name);
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         if committed == *content {
@@ -32,7 +43,7 @@ fn check_docs_are_current() {
             problems.push(format!("docs/checks/{name} is out of date"));
         }
     }
-    for entry in std::fs::read_dir(&dir).expect("docs/checks") {
+    for entry in std::fs::read_dir(dir).expect("docs/checks") {
         let name = entry
             .expect("entry")
             .file_name()
@@ -46,10 +57,37 @@ fn check_docs_are_current() {
             }
         }
     }
+    problems
+}
+
+#[test]
+fn a_stale_a_missing_and_an_orphan_page_are_found_and_fixed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: BTreeMap<String, String> = [
+        ("README.md".to_owned(), "index\n".to_owned()),
+        ("a.b.md".to_owned(), "page\n".to_owned()),
+        ("a.c.md".to_owned(), "new\n".to_owned()),
+    ]
+    .into();
+    std::fs::write(dir.path().join("README.md"), "index\n").expect("write");
+    std::fs::write(dir.path().join("a.b.md"), "old page\n").expect("write");
+    std::fs::write(dir.path().join("gone.check.md"), "orphan\n").expect("write");
+    std::fs::write(dir.path().join("notes.txt"), "not a page").expect("write");
+    let problems = sync_dir(dir.path(), &files, false);
+    assert_eq!(
+        problems,
+        [
+            "docs/checks/a.b.md is out of date",
+            "docs/checks/a.c.md is missing",
+            "docs/checks/gone.check.md belongs to no check"
+        ]
+    );
+    assert!(sync_dir(dir.path(), &files, true).is_empty());
+    assert!(sync_dir(dir.path(), &files, false).is_empty(), "updated");
+    assert!(!dir.path().join("gone.check.md").exists());
     assert!(
-        problems.is_empty(),
-        "{}\nregenerate with: GOVSCAN_UPDATE_DOCS=1 cargo test -p govscan --lib check_docs",
-        problems.join("\n")
+        dir.path().join("notes.txt").exists(),
+        "only pages are touched"
     );
 }
 
