@@ -5,6 +5,7 @@
 //! not depend on score). A test (`check_docs::tests`) fails when a committed page is stale or
 //! a page exists for no check; `GOVSCAN_UPDATE_DOCS=1` makes it rewrite them.
 
+mod examples;
 mod fixture_cases;
 mod index;
 mod markdown;
