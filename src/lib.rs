@@ -2,6 +2,7 @@
 //! read by `govscan-targets`).
 //! All domain logic lives in the workspace crates; this crate is glue.
 
+pub mod check_docs;
 pub mod cli;
 pub mod exclude;
 pub mod judge;

@@ -154,6 +154,25 @@ fn checks_list_and_explain() {
 }
 
 #[test]
+fn checks_doc_prints_the_page_of_docs_checks() {
+    // Run in the checkout, so its baselines, checks/ and fixtures are found: the page is the
+    // committed docs/checks/ID.md (which check_docs_are_current keeps current).
+    for id in ["http.hsts", "http.x-powered-by-absent"] {
+        let out = govscan(&["checks", "doc", id]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let committed = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/checks/{id}.md")),
+        )
+        .expect("the committed page");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), committed, "{id}");
+    }
+    assert_eq!(
+        govscan(&["checks", "doc", "no.such-check"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
 fn offline_scan_of_an_unresolvable_name_is_bounded_never_passes_and_says_it_measured_nothing() {
     // 127.0.0.1:9 (discard) has no DNS server: every lookup fails fast, so every check that
     // needs network data must read inconclusive, and the scan must still write its outputs.

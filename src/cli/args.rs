@@ -281,7 +281,7 @@ pub struct MergeArgs {
 /// `govscan checks`.
 #[derive(Debug, Args)]
 pub struct ChecksArgs {
-    /// list or explain.
+    /// list, explain, doc, test, lint or import-nuclei.
     #[command(subcommand)]
     pub action: ChecksAction,
     /// Directory of declarative checks (`*.yaml`, docs/checks-format.md) to load as well as
@@ -290,7 +290,7 @@ pub struct ChecksArgs {
     pub checks_dirs: Vec<PathBuf>,
 }
 
-/// `govscan checks list|explain`.
+/// `govscan checks list|explain|doc|test|lint|import-nuclei`.
 #[derive(Debug, Subcommand)]
 pub enum ChecksAction {
     /// List every check with its level and title.
@@ -306,6 +306,14 @@ pub enum ChecksAction {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Print one check's documentation page as Markdown, as in docs/checks/ID.md (links
+    /// relative to that directory): requirement, rationale, findings, parameters, its rule in
+    /// each baseline of the baselines directory, sources, remediation and, when run in a
+    /// source checkout, its fixture cases.
+    Doc {
+        /// Check id, e.g. http.hsts.
+        id: String,
     },
     /// Judge one declarative check file against recorded observations (a results.json), for
     /// check authors and their CI. No network.

@@ -1,4 +1,4 @@
-//! `govscan checks list|explain`: print check metadata from the registry and the declarative
+//! `govscan checks list|explain|doc`: print check metadata from the registry and the declarative
 //! checks (`./checks` when it exists, plus every `--checks-dir`).
 
 use std::path::PathBuf;
@@ -64,6 +64,31 @@ pub(super) fn run(args: ChecksArgs) -> Result<u8, CliError> {
         ChecksAction::Test { .. }
         | ChecksAction::Lint { .. }
         | ChecksAction::ImportNuclei { .. } => {}
+        ChecksAction::Doc { id } => {
+            let dir = super::data_dirs::baselines_dir(None);
+            let baselines = if dir.is_dir() {
+                let shown = dir.display().to_string();
+                crate::check_docs::baselines_in(&dir, &shown)
+                    .context("baselines")
+                    .map_err(CliError::usage)?
+            } else {
+                vec![crate::check_docs::ShippedBaseline {
+                    path: "baselines/estonia.yaml".to_owned(),
+                    baseline: Baseline::builtin_estonia(),
+                }]
+            };
+            let page = crate::check_docs::render_check_page(
+                std::path::Path::new("."),
+                &set,
+                &id,
+                &baselines,
+            )
+            .map_err(CliError::runtime)?
+            .ok_or_else(|| {
+                CliError::usage(anyhow!("unknown check {id:?}; see `govscan checks list`"))
+            })?;
+            outln!("{}", page.trim_end());
+        }
         ChecksAction::Explain { id, format } => {
             let meta = metas.iter().find(|m| m.id == id).ok_or_else(|| {
                 CliError::usage(anyhow!("unknown check {id:?}; see `govscan checks list`"))

@@ -95,38 +95,10 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
     ALL.iter().copied().find(|c| c.meta().id == id)
 }
 
-/// The Markdown table of `docs/checks/README.md` (id, title, level, the baseline parameters
-/// with their defaults), generated from `META`.
-pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| id | title | level | parameters (default) |\n|---|---|---|---|\n");
-    for check in ALL {
-        let meta = check.meta();
-        let level = match meta.level {
-            govscan_model::Level::Must => "must",
-            govscan_model::Level::Should => "should",
-            govscan_model::Level::May => "may",
-        };
-        let params: Vec<String> = meta
-            .params
-            .iter()
-            .map(|p| format!("`{}` ({})", p.name, p.default_json()))
-            .collect();
-        out.push_str(&format!(
-            "| `{}` | {} | {level} | {} |\n",
-            meta.id,
-            meta.title.replace('|', "\\|"),
-            params.join(", ").replace('|', "\\|")
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use govscan_model::Family;
-    use std::path::PathBuf;
 
     #[test]
     fn ids_are_unique_sorted_and_match_their_family() {
@@ -162,26 +134,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn docs_table_is_current() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks/README.md");
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let table = markdown_table();
-        if std::env::var_os("GOVSCAN_UPDATE_DOCS").is_some() {
-            let start = text.find("| id | title | level |");
-            let end = start.and_then(|s| text[s..].find("\n\n").map(|e| s + e + 1));
-            let updated = match (start, end) {
-                (Some(s), Some(e)) => format!("{}{table}{}", &text[..s], &text[e..]),
-                _ => format!("{text}{table}"),
-            };
-            std::fs::write(&path, updated).expect("write docs");
-            return;
-        }
-        assert!(
-            text.contains(&table),
-            "docs/checks/README.md is out of date; run GOVSCAN_UPDATE_DOCS=1 cargo test -p govscan-checks docs_table"
-        );
     }
 }
