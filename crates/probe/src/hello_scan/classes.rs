@@ -1,44 +1,33 @@
-//! Classes of cipher suites for the enumeration: the suites usable at one version, cut into
-//! two disjoint classes, ECDHE with an AEAD cipher (what a current server accepts) and all the
-//! rest. Each class is offered whole in one hello; a class the server refuses costs that one
-//! hello, and only inside a class it accepts are the suites enumerated one pick at a time. The
-//! classes are enumerated at the same time in the lanes (docs/design/performance.md). More
-//! classes would run more chains side by side, but each costs a refusal on every server, and
-//! most servers accept nothing outside the first.
+//! The class of cipher suites the enumeration offers at one version: every suite usable at that
+//! version that the version probe has not already seen, offered whole in one hello. A refused
+//! class proves, in that one hello, that the server accepts none of its suites; in a class the
+//! server accepts, each hello names one more accepted suite (the server's pick), which is
+//! removed before the class is offered again, until the server refuses the rest.
+//!
+//! Why one class: a hello answered with a ServerHello names exactly one accepted suite, and only
+//! a refusal proves suites absent, so listing `a` accepted suites costs at least `a` hellos
+//! (the first of them is the version probe's) plus one refusal. Every further class costs one
+//! more refusal on every server that does not accept all of it, which is every server: cutting
+//! TLS 1.0–1.2 into "ECDHE with an AEAD cipher" and "the rest" (as until 2026-12-03) cost one
+//! hello more per accepted version and saved none; testssl.sh-style classes (NULL, export, RC4,
+//! 3DES, CBC, static RSA, …) would cost one refusal each. The cost model is in
+//! docs/design/performance.md.
 
 use govscan_tls_hello::ProtocolVersion;
-use govscan_tls_hello::suites::{self, CipherMode, KeyExchange};
+use govscan_tls_hello::suites;
 
-/// The class of one suite id (unknown ids go with the rest).
-fn class_of(id: u16) -> usize {
-    match suites::lookup(id) {
-        Some(s) if s.key_exchange == KeyExchange::Ecdhe && s.mode == CipherMode::Aead => 0,
-        _ => 1,
-    }
-}
-
-/// The suites usable at `version` that are not in `known`, cut into non-empty classes, each
-/// in the table's order. TLS 1.3 (five suites) is one class.
+/// The suites usable at `version` that are not in `known`, in the table's order, as the classes
+/// to enumerate (none when every suite is known).
 pub(super) fn suite_classes(version: ProtocolVersion, known: &[u32]) -> Vec<Vec<u16>> {
-    let open = suites::ids_usable_at(version)
+    let open: Vec<u16> = suites::ids_usable_at(version)
         .into_iter()
-        .filter(|id| !known.contains(&u32::from(*id)));
-    if version == ProtocolVersion::Tls13 {
-        let all: Vec<u16> = open.collect();
-        return if all.is_empty() {
-            Vec::new()
-        } else {
-            vec![all]
-        };
+        .filter(|id| !known.contains(&u32::from(*id)))
+        .collect();
+    if open.is_empty() {
+        Vec::new()
+    } else {
+        vec![open]
     }
-    let mut classes: Vec<Vec<u16>> = vec![Vec::new(); 2];
-    for id in open {
-        if let Some(class) = classes.get_mut(class_of(id)) {
-            class.push(id);
-        }
-    }
-    classes.retain(|c| !c.is_empty());
-    classes
 }
 
 #[cfg(test)]
@@ -46,7 +35,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn classes_partition_the_usable_suites() {
+    fn one_class_holds_every_open_suite_once() {
         for version in [
             ProtocolVersion::Ssl3,
             ProtocolVersion::Tls10,
@@ -57,18 +46,14 @@ mod tests {
             let usable = suites::ids_usable_at(version);
             let known = [u32::from(usable[0])];
             let classes = suite_classes(version, &known);
-            let mut all: Vec<u16> = classes.iter().flatten().copied().collect();
-            assert_eq!(all.len(), usable.len() - 1, "{version}: disjoint");
-            all.sort_unstable();
-            let mut expected = usable[1..].to_vec();
-            expected.sort_unstable();
+            assert_eq!(classes.len(), 1, "{version}");
             assert_eq!(
-                all, expected,
-                "{version}: every open suite once, the known one left out"
+                classes[0],
+                usable[1..].to_vec(),
+                "{version}: the known one left out"
             );
-            assert!(classes.iter().all(|c| !c.is_empty()));
+            let all: Vec<u32> = usable.iter().map(|id| u32::from(*id)).collect();
+            assert!(suite_classes(version, &all).is_empty(), "{version}");
         }
-        assert_eq!(suite_classes(ProtocolVersion::Tls13, &[]).len(), 1);
-        assert_eq!(suite_classes(ProtocolVersion::Tls12, &[]).len(), 2);
     }
 }

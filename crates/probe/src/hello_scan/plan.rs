@@ -4,9 +4,11 @@
 //! 1. Versions: TLS 1.2 first, alone, then the others one at a time until the server has
 //!    answered once (so a dead or silent server is recognised exactly as before); once it has
 //!    answered, the remaining versions at once.
-//! 2. Details, at once: every class of suites of every accepted version (`classes.rs`),
-//!    compression, the TLS 1.3 groups and the TLS 1.0–1.2 curves. Each is a chain of hellos
-//!    (the next depends on the last answer); the chains run side by side.
+//! 2. Details, at once: the class of suites of every accepted version (`classes.rs`), the TLS
+//!    1.3 groups and the TLS 1.0–1.2 curves with compression (`groups.rs`). Each is a chain of
+//!    hellos (the next depends on the last answer); the chains run side by side. Each chain's
+//!    first answer comes from a hello already sent where one is identical: a version's first
+//!    suite and the first TLS 1.3 group from the version probe.
 //! 3. What needs the whole suite lists, at once: the server-order hello of each version and the
 //!    DHE probe.
 //!
@@ -15,14 +17,15 @@
 //! probe alone (no server-order hellos).
 //!
 //! Results are put together in a fixed order whatever order the answers came in: a version's
-//! suites are its first pick, then each class's picks in class order; groups are TLS 1.3's,
-//! then the curves.
+//! suites are its first pick, then the class's picks in the order the server made them (for a
+//! server that enforces its order, its preference order); groups are TLS 1.3's, then the
+//! curves.
 
 use std::cmp::Reverse;
 
 use futures_util::stream::{self, StreamExt};
 use govscan_model::{SuiteSeen, TlsScan};
-use govscan_tls_hello::ProtocolVersion;
+use govscan_tls_hello::{ProtocolVersion, ServerReply};
 
 use super::classes::suite_classes;
 use super::versions::ClassResult;
@@ -38,8 +41,9 @@ enum Step {
         version: ProtocolVersion,
         offer: Vec<u16>,
     },
-    Compression(ProtocolVersion),
-    Groups13,
+    /// The TLS 1.3 groups, with the group the version probe was answered with.
+    Groups13(Option<ServerReply>),
+    /// The TLS 1.0–1.2 curves and compression.
     Curves(ProtocolVersion),
 }
 
@@ -49,8 +53,7 @@ enum Found {
         state: usize,
         class: ClassResult,
     },
-    Compression(Result<Option<bool>, Stop>),
-    /// The groups a step recorded (in a scan of its own) and how it ended.
+    /// The groups (and compression) a step recorded (in a scan of its own) and how it ended.
     Groups(Box<TlsScan>, Result<(), Stop>),
 }
 
@@ -152,11 +155,14 @@ impl Scanner<'_> {
             }
         }
         if tls13 {
-            steps.push(Step::Groups13);
+            let seed = states
+                .iter()
+                .find(|s| s.probe.version == version_key(ProtocolVersion::Tls13))
+                .and_then(|s| s.first.clone());
+            steps.push(Step::Groups13(seed));
         }
         if let Some(version) = highest_classic {
             steps.push(Step::Curves(version));
-            steps.push(Step::Compression(version));
         }
         let chains: Vec<_> = steps
             .into_iter()
@@ -185,10 +191,6 @@ impl Scanner<'_> {
                     if let Some(s) = class.stop {
                         stop.get_or_insert(s);
                     }
-                }
-                Found::Compression(Ok(accepted)) => scan.compression_accepted = accepted,
-                Found::Compression(Err(s)) => {
-                    stop.get_or_insert(s);
                 }
                 Found::Groups(part, result) => {
                     merge_groups(scan, *part);
@@ -279,15 +281,14 @@ impl Scanner<'_> {
                 state,
                 class: self.enumerate_class(version, offer).await,
             },
-            Step::Compression(version) => Found::Compression(self.compression(version).await),
-            Step::Groups13 => {
+            Step::Groups13(seed) => {
                 let mut part = empty_scan();
-                let result = self.groups_tls13(&mut part).await;
+                let result = self.groups_tls13(seed, &mut part).await;
                 Found::Groups(Box::new(part), result)
             }
             Step::Curves(version) => {
                 let mut part = empty_scan();
-                let result = self.curves(version, &mut part).await;
+                let result = self.curves_and_compression(version, &mut part).await;
                 Found::Groups(Box::new(part), result)
             }
         }
@@ -305,6 +306,9 @@ fn merge_groups(scan: &mut TlsScan, part: TlsScan) {
         scan.groups_version = part.groups_version;
     }
     scan.groups.extend(part.groups);
+    if part.compression_accepted.is_some() {
+        scan.compression_accepted = part.compression_accepted;
+    }
     if let Some(note) = part.groups_note {
         scan.groups_note = Some(match scan.groups_note.take() {
             Some(earlier) => format!("{earlier}; {note}"),

@@ -4,6 +4,7 @@ use govscan_model::{SuiteSeen, VersionProbe};
 use govscan_tls_hello::{Flight, ProtocolVersion, ReadUntil, ServerReply, build_client_hello};
 
 use super::exchange::{Answer, offer_deflate};
+use super::groups::tls13_group_offer;
 use super::{
     HelloVerdict, Scanner, Stop, VersionState, judge_hello, reply_kind, suite_name, version_key,
 };
@@ -24,7 +25,12 @@ impl Scanner<'_> {
         &self,
         version: ProtocolVersion,
     ) -> Result<VersionState, Stop> {
-        let hello = build_client_hello(&self.spec(version));
+        let mut spec = self.spec(version);
+        if version == ProtocolVersion::Tls13 {
+            // The groups step's first hello, so its answer also names the first group.
+            spec.groups = tls13_group_offer();
+        }
+        let hello = build_client_hello(&spec);
         let answer = self.send(&hello, ReadUntil::ServerHello).await?;
         let mut probe = VersionProbe {
             version: version_key(version).into(),
