@@ -163,8 +163,6 @@ fn the_scaffold_writes_and_registers_a_check_whose_placeholders_are_caught() {
         "fn check(",
         "findings: &[",
         "params: &[]",
-        "#[cfg(test)]",
-        "assert_fixtures(&ScaffoldProbe)",
     ] {
         assert!(source.contains(needle), "check source lacks {needle}");
     }

@@ -63,9 +63,6 @@ mod tests {
             "5 checked, 1 scored, 2 could not be scored, 2 not scanned at their owners' request"
         );
         // More excluded than unscored (an inconsistent input) never underflows.
-        assert_eq!(
-            counts_phrase(2, 2, 1),
-            "2 checked, 2 scored"
-        );
+        assert_eq!(counts_phrase(2, 2, 1), "2 checked, 2 scored");
     }
 }

@@ -18,8 +18,8 @@ pub use baseline::{
     Baseline, ContextFigure, MAX_WEIGHT, MIN_WEIGHT, MeasuredRate, MeasuredReference, Origin, Rule,
     RuleLevel, Source, Strength,
 };
-pub use counts::{counts_phrase, counts_text, owners, unscored_split};
 pub use compare::{Basis, Comparison, compare_scans, like_for_like};
+pub use counts::{counts_phrase, counts_text, owners, unscored_split};
 pub use diff::{
     CheckChange, DiffBuilder, DiffCounts, DomainPresence, MoveCause, ScanDiff, ScanIdentity,
     ScoreMove, diff_scans,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::endpoints::{PROBE_INCOMPLETE, SCANNER_FAILURE};
+use crate::finding_decls::findings;
 use crate::mail::mx_view;
 use crate::{Check, Context};
 
@@ -46,38 +47,36 @@ pub static META: CheckMeta = CheckMeta {
         },
     ],
     needs: &[],
-    findings: &[
-        FindingDecl {
-            key: "ipv6_mail_servers",
-            status: Status::Pass,
-            meaning: "every MX host has an IPv6 address and answered SMTP over IPv6",
-        },
-        FindingDecl {
-            key: "some_mail_servers_without_ipv6",
-            status: Status::Warn,
-            meaning: "some MX hosts have no IPv6 address; another answers SMTP over IPv6",
-        },
-        FindingDecl {
-            key: "mail_server_unreachable_over_ipv6",
-            status: Status::Warn,
-            meaning: "an MX host's IPv6 addresses refuse SMTP, while another MX host answers over IPv6",
-        },
-        FindingDecl {
-            key: "no_ipv6_mail_servers",
-            status: Status::Fail,
-            meaning: "no MX host has an IPv6 address: IPv6-only senders cannot deliver",
-        },
-        FindingDecl {
-            key: "no_mail_server_answers_over_ipv6",
-            status: Status::Fail,
-            meaning: "no MX host accepts SMTP over IPv6: those with IPv6 addresses refuse connections",
-        },
-        FindingDecl {
-            key: "no_mail_servers",
-            status: Status::NotApplicable,
-            meaning: "the domain has no MX host (no MX record, or only a null MX)",
-        },
-    ],
+    findings: findings!(
+        &[
+            FindingDecl {
+                key: "ipv6_mail_servers",
+                status: Status::Pass,
+                meaning: "every MX host has an IPv6 address and answered SMTP over IPv6",
+            },
+            FindingDecl {
+                key: "some_mail_servers_without_ipv6",
+                status: Status::Warn,
+                meaning: "some MX hosts have no IPv6 address; another answers SMTP over IPv6",
+            },
+            FindingDecl {
+                key: "mail_server_unreachable_over_ipv6",
+                status: Status::Warn,
+                meaning: "an MX host's IPv6 addresses refuse SMTP, while another MX host answers over IPv6",
+            },
+            FindingDecl {
+                key: "no_ipv6_mail_servers",
+                status: Status::Fail,
+                meaning: "no MX host has an IPv6 address: IPv6-only senders cannot deliver",
+            },
+            FindingDecl {
+                key: "no_mail_server_answers_over_ipv6",
+                status: Status::Fail,
+                meaning: "no MX host accepts SMTP over IPv6: those with IPv6 addresses refuse connections",
+            },
+        ],
+        mx_view::MAIL_SERVER_FINDINGS,
+    ),
     params: &[],
 };
 
@@ -318,16 +317,5 @@ impl Check for Ipv6Mx {
             outcome.message = format!("Could not be judged: {}", outcome.message);
         }
         outcome
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fixtures::assert_fixtures;
-
-    #[test]
-    fn fixtures() {
-        assert_fixtures(&Ipv6Mx);
     }
 }
