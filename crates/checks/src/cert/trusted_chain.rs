@@ -58,6 +58,11 @@ pub static META: CheckMeta = CheckMeta {
             meaning: "a certificate of the chain has a signature that does not verify",
         },
         FindingDecl {
+            key: "revoked",
+            status: Status::Fail,
+            meaning: "the verifier reports a certificate of the chain as revoked",
+        },
+        FindingDecl {
             key: "bad_encoding",
             status: Status::Fail,
             meaning: "a certificate of the chain is badly encoded",
