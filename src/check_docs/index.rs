@@ -10,7 +10,7 @@ use govscan_score::RuleLevel;
 
 use super::ShippedBaseline;
 use super::markdown::{cell, code, code_link, inline, link_target};
-use super::page::{level_word, weight_text};
+use super::page::{findings_table, level_word, weight_text};
 
 const INTRO: &str = "\
 # Checks
@@ -56,17 +56,9 @@ pub(crate) fn render_index(
     out.push_str(
         "\n## Findings of every check\n\nBesides its own findings (listed on its page), any \
          check can get these from the runner, when a domain cannot be judged or has no web \
-         endpoint:\n\n| finding | status | meaning |\n|---|---|---|\n",
+         endpoint:\n\n",
     );
-    for f in RUNNER_FINDINGS {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            code(f.key, true),
-            f.status.as_str(),
-            cell(f.meaning)
-        );
-    }
+    findings_table(&mut out, RUNNER_FINDINGS);
     out
 }
 

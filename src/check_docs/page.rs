@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use govscan_model::{CheckMeta, Level, Need, ParamKind};
+use govscan_model::{CheckMeta, FindingDecl, Level, Need, ParamKind};
 use govscan_score::{Origin as SourceOrigin, RuleLevel, Strength};
 
 use super::examples::examples;
@@ -258,8 +258,13 @@ fn findings(out: &mut String, meta: &CheckMeta) {
         out.push_str("(none declared)\n");
         return;
     }
+    findings_table(out, meta.findings);
+}
+
+/// The table of `findings`: key, status, meaning (a check's page and the index's runner list).
+pub(crate) fn findings_table(out: &mut String, findings: &[FindingDecl]) {
     out.push_str("| finding | status | meaning |\n|---|---|---|\n");
-    for f in meta.findings {
+    for f in findings {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",

@@ -12,6 +12,14 @@ use crate::endpoints::{EndpointVerdict, rank};
 use crate::mail::receives_mail;
 
 /// No MX host ([`mail_servers`]).
+/// `no_starttls`: a check of the TLS that STARTTLS gives has nothing to judge when no MX host
+/// completes STARTTLS (mail.starttls judges that); declared once for the checks that say so.
+pub(crate) const NO_STARTTLS: FindingDecl = FindingDecl {
+    key: "no_starttls",
+    status: Status::NotApplicable,
+    meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
+};
+
 const NO_MAIL_SERVERS: FindingDecl = FindingDecl {
     key: "no_mail_servers",
     status: Status::NotApplicable,

@@ -17,6 +17,7 @@ use crate::dane::{Service, TlsaState, tlsa_state};
 use crate::endpoints::{EndpointVerdict, missing_probe_verdict};
 use crate::finding_decls::findings;
 use crate::mail::mta_sts_policy::parse_policy;
+use crate::mail::mx_view;
 use crate::mail::mx_view::{MAIL_SERVER_FINDINGS, mail_servers, per_mx_endpoint, session_missing};
 use crate::{Check, Context};
 
@@ -94,11 +95,7 @@ pub static META: CheckMeta = CheckMeta {
                 status: Status::Fail,
                 meaning: "a certificate key is too short",
             },
-            FindingDecl {
-                key: "no_starttls",
-                status: Status::NotApplicable,
-                meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
-            },
+            mx_view::NO_STARTTLS,
         ],
         MAIL_SERVER_FINDINGS,
         &[
@@ -169,8 +166,8 @@ fn judge(host: &MxHost, endpoint: &MxEndpoint, mode: Option<&str>, now: i64) -> 
                 host.name
             );
             return EndpointVerdict::new(
-                Status::NotApplicable,
-                "no_starttls",
+                mx_view::NO_STARTTLS.status,
+                mx_view::NO_STARTTLS.key,
                 why.clone(),
                 json!({ "reason": why }),
             );
@@ -185,8 +182,8 @@ fn judge(host: &MxHost, endpoint: &MxEndpoint, mode: Option<&str>, now: i64) -> 
                 host.name
             );
             return EndpointVerdict::new(
-                Status::NotApplicable,
-                "no_starttls",
+                mx_view::NO_STARTTLS.status,
+                mx_view::NO_STARTTLS.key,
                 why.clone(),
                 json!({ "reason": why }),
             );

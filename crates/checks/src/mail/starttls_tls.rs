@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::endpoints::{EndpointVerdict, missing_probe_verdict, rank};
 use crate::finding_decls::findings;
+use crate::mail::mx_view;
 use crate::mail::mx_view::{
     MAIL_SERVER_FINDINGS, mail_servers, per_mx_endpoint, scanner_side, session_missing,
 };
@@ -79,11 +80,7 @@ pub static META: CheckMeta = CheckMeta {
                 status: Status::Fail,
                 meaning: "an MX host accepts TLS compression",
             },
-            FindingDecl {
-                key: "no_starttls",
-                status: Status::NotApplicable,
-                meaning: "no MX host completes STARTTLS (mail.starttls judges that)",
-            },
+            mx_view::NO_STARTTLS,
         ],
         MAIL_SERVER_FINDINGS,
         &[
@@ -212,8 +209,8 @@ pub(crate) fn judge_scan(scan: &TlsScan) -> EndpointVerdict {
 fn judge(host: &MxHost, endpoint: &MxEndpoint) -> EndpointVerdict {
     let no_tls = |why: String| {
         EndpointVerdict::new(
-            Status::NotApplicable,
-            "no_starttls",
+            mx_view::NO_STARTTLS.status,
+            mx_view::NO_STARTTLS.key,
             why.clone(),
             json!({ "reason": why }),
         )

@@ -33,32 +33,33 @@ fn group_version<'a>(scan: &'a TlsScan, g: &'a govscan_model::GroupProbe) -> &'a
         .unwrap_or("?")
 }
 
-/// Whether an accepted TLS 1.0–1.2 (or SSL 3.0) suite sends finite-field DH parameters.
-fn dhe_suite_accepted(scan: &TlsScan) -> bool {
+/// Whether an accepted TLS 1.0–1.2 (or SSL 3.0) suite has a key exchange among `kinds`.
+fn classic_suite_accepted(scan: &TlsScan, kinds: &[KeyExchange]) -> bool {
     accepted(scan)
         .filter(|v| v.version != "ssl2" && v.version != "tls13")
         .flat_map(|v| &v.suites)
         .filter_map(|s| u16::try_from(s.id).ok().and_then(suites::lookup))
-        .any(|s| {
-            matches!(
-                s.key_exchange,
-                KeyExchange::Dhe | KeyExchange::DhAnon | KeyExchange::DhePsk
-            )
-        })
+        .any(|s| kinds.contains(&s.key_exchange))
+}
+
+/// Whether an accepted TLS 1.0–1.2 (or SSL 3.0) suite sends finite-field DH parameters.
+fn dhe_suite_accepted(scan: &TlsScan) -> bool {
+    classic_suite_accepted(
+        scan,
+        &[KeyExchange::Dhe, KeyExchange::DhAnon, KeyExchange::DhePsk],
+    )
 }
 
 /// Whether an accepted TLS 1.0–1.2 (or SSL 3.0) suite uses an ECDHE key exchange.
 fn classic_ecdhe_accepted(scan: &TlsScan) -> bool {
-    accepted(scan)
-        .filter(|v| v.version != "ssl2" && v.version != "tls13")
-        .flat_map(|v| &v.suites)
-        .filter_map(|s| u16::try_from(s.id).ok().and_then(suites::lookup))
-        .any(|s| {
-            matches!(
-                s.key_exchange,
-                KeyExchange::Ecdhe | KeyExchange::EcdhAnon | KeyExchange::EcdhePsk
-            )
-        })
+    classic_suite_accepted(
+        scan,
+        &[
+            KeyExchange::Ecdhe,
+            KeyExchange::EcdhAnon,
+            KeyExchange::EcdhePsk,
+        ],
+    )
 }
 
 /// Whether TLS 1.3 or an (EC)DHE suite of an earlier version is accepted.
