@@ -14,6 +14,21 @@ use crate::{Check, Context};
 /// The check.
 pub struct SignatureAlgorithm;
 
+/// `weak_signature`: declared once for every check that judges signatures with [`judge`].
+pub(crate) const WEAK_SIGNATURE: FindingDecl = FindingDecl {
+    key: "weak_signature",
+    status: Status::Fail,
+    meaning: "a certificate is signed with a broken algorithm (MD5, SHA-1)",
+};
+
+/// `signature_unrecognised`: declared once for every check that judges signatures with
+/// [`judge`].
+pub(crate) const SIGNATURE_UNRECOGNISED: FindingDecl = FindingDecl {
+    key: "signature_unrecognised",
+    status: Status::Inconclusive,
+    meaning: "a signature algorithm govscan cannot rate",
+};
+
 /// Metadata.
 pub static META: CheckMeta = CheckMeta {
     id: "cert.signature-algorithm",
@@ -52,16 +67,8 @@ pub static META: CheckMeta = CheckMeta {
             status: Status::Warn,
             meaning: "a signature uses an algorithm rated phase-out",
         },
-        FindingDecl {
-            key: "weak_signature",
-            status: Status::Fail,
-            meaning: "a certificate is signed with a broken algorithm (MD5, SHA-1)",
-        },
-        FindingDecl {
-            key: "signature_unrecognised",
-            status: Status::Inconclusive,
-            meaning: "a signature algorithm govscan cannot rate",
-        },
+        WEAK_SIGNATURE,
+        SIGNATURE_UNRECOGNISED,
         FindingDecl {
             key: "certificate_unparseable",
             status: Status::Fail,
@@ -122,7 +129,12 @@ pub(crate) fn judge(tls: &TlsObservation) -> EndpointVerdict {
     if rows.is_empty() {
         no_certificate(evidence)
     } else if !fail.is_empty() {
-        EndpointVerdict::new(Status::Fail, "weak_signature", fail.join("; "), evidence)
+        EndpointVerdict::new(
+            WEAK_SIGNATURE.status,
+            WEAK_SIGNATURE.key,
+            fail.join("; "),
+            evidence,
+        )
     } else if !warn.is_empty() {
         EndpointVerdict::new(
             Status::Warn,
@@ -132,8 +144,8 @@ pub(crate) fn judge(tls: &TlsObservation) -> EndpointVerdict {
         )
     } else if !unknown.is_empty() {
         EndpointVerdict::new(
-            Status::Inconclusive,
-            "signature_unrecognised",
+            SIGNATURE_UNRECOGNISED.status,
+            SIGNATURE_UNRECOGNISED.key,
             unknown.join("; "),
             evidence,
         )

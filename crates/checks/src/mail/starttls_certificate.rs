@@ -109,16 +109,8 @@ pub static META: CheckMeta = CheckMeta {
                 status: Status::Fail,
                 meaning: "an MX host sent no certificate, or one that does not parse",
             },
-            FindingDecl {
-                key: "weak_signature",
-                status: Status::Fail,
-                meaning: "a certificate is signed with a broken algorithm (MD5, SHA-1)",
-            },
-            FindingDecl {
-                key: "signature_unrecognised",
-                status: Status::Inconclusive,
-                meaning: "a signature algorithm govscan cannot rate",
-            },
+            signature_algorithm::WEAK_SIGNATURE,
+            signature_algorithm::SIGNATURE_UNRECOGNISED,
         ],
     ),
     params: &[],
