@@ -116,6 +116,24 @@ pub fn load_file(path: &Path) -> Result<Portfolio, TargetError> {
 /// The largest target file read (16 MiB: about 200,000 domains with notes).
 pub const MAX_TARGET_FILE_BYTES: u64 = 16 << 20;
 
+/// Most YAML nodes (mappings, sequences, scalars) in a target file. A domain entry is three
+/// (`- name: x`), one with a note five, so this admits every file under
+/// [`MAX_TARGET_FILE_BYTES`] (the parser's default of 250,000 refused portfolios of more than
+/// about 83,000 domains); the byte cap, not this one, bounds the work.
+const MAX_TARGET_FILE_NODES: usize = 4_000_000;
+
+/// The parser's limits for a target file: the defaults (depth, aliases, anchors, merge keys:
+/// what guards against alias bombs and deep nesting), with node and event counts sized to the
+/// byte cap.
+fn parser_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: MAX_TARGET_FILE_NODES,
+            max_events: 2 * MAX_TARGET_FILE_NODES,
+        },
+    }
+}
+
 /// Parses and validates target-file text; `origin` names it in errors.
 pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
     let err = |line: Option<u64>, message: String| TargetError {
@@ -123,8 +141,8 @@ pub fn parse(origin: &str, text: &str) -> Result<Portfolio, TargetError> {
         line,
         message,
     };
-    let raw: RawFile =
-        serde_saphyr::from_str(text).map_err(|e| err(None, format!("invalid target file: {e}")))?;
+    let raw: RawFile = serde_saphyr::from_str_with_options(text, parser_options())
+        .map_err(|e| err(None, format!("invalid target file: {e}")))?;
     let _ = (&raw.portfolio, &raw.description);
     let mut portfolio = Portfolio::default();
     let mut org_lines: BTreeMap<String, u64> = BTreeMap::new();

@@ -19,6 +19,30 @@ fn an_oversized_file_is_refused_without_reading_it_all() {
 }
 
 #[test]
+fn a_nation_sized_portfolio_parses_and_an_alias_bomb_does_not() {
+    // 150,000 domains (Estonia's .ee has ~160,000): the YAML parser's default node budget
+    // refused anything past ~83,000.
+    let mut text =
+        String::from("organisations:\n  - name: Gov\n    kind: government\n    domains:\n");
+    for i in 0..150_000 {
+        text.push_str(&format!("      - name: site{i}.example.ee\n"));
+    }
+    assert!(text.len() as u64 <= MAX_TARGET_FILE_BYTES);
+    let p = parse("big.yaml", &text).expect("a 150,000-domain portfolio parses");
+    assert_eq!(p.targets.len(), 150_000);
+    // The guards that matter stay: an alias bomb is refused, not expanded.
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..10 {
+        let prev = level - 1;
+        bomb.push_str(&format!(
+            "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+        ));
+    }
+    bomb.push_str("organisations: []\n");
+    assert!(parse("bomb.yaml", &bomb).is_err());
+}
+
+#[test]
 fn normalises_case_dot_and_idn() {
     assert_eq!(normalise_domain(" Gov.JE. ").as_deref(), Ok("gov.je"));
     assert_eq!(
