@@ -118,12 +118,33 @@ def govscan_results(path: str) -> dict:
     }
 
 
+def rss_phases(path: str, probe_s: float) -> dict:
+    """Peak RSS (KiB) in the first `probe_s` seconds of rss.txt (start-up and probing) and after
+    them (the report the scan writes), from the once-a-second samples; NaN when unknown."""
+    before, after = 0, 0
+    if not os.path.exists(path) or probe_s != probe_s:
+        return {"probe_rss_kib": float("nan"), "report_rss_kib": float("nan")}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 2:
+                continue
+            t, rss = float(parts[0]), int(parts[1])
+            if t <= probe_s + 1:
+                before = max(before, rss)
+            else:
+                after = max(after, rss)
+    return {"probe_rss_kib": before, "report_rss_kib": after}
+
+
 def one_run(run_dir: str) -> dict:
     meta = read_meta(os.path.join(run_dir, "meta.txt"))
     figures = {"name": os.path.basename(run_dir), "meta": meta}
     figures.update(read_time_v(os.path.join(run_dir, "time.txt")))
     figures.update(connections(os.path.join(run_dir, "access.log")))
     figures.update(govscan_results(os.path.join(run_dir, "out", "results.json")))
+    figures.update(rss_phases(os.path.join(run_dir, "rss.txt"),
+                              figures.get("scan_phase_s", float("nan"))))
     domains = int(meta.get("domains", "0"))
     figures["domains"] = domains
     accepts = int(meta.get("accepts_after", "0")) - int(meta.get("accepts_before", "0")) - 1
@@ -182,6 +203,9 @@ def main() -> int:
             extra.append(f"probing and judging {fmt(r['scan_phase_s'], 0)} s of the "
                          f"{fmt(r['wall_s'], 0)} s wall (started_at..finished_at, whole seconds); "
                          "the rest is start-up, history database and report writing")
+            extra.append(f"peak RSS sampled each second: {fmt(r['probe_rss_kib'] / 1024)} MiB "
+                         f"while probing, {fmt(r['report_rss_kib'] / 1024)} MiB after it "
+                         "(the report this scan writes)")
             extra.append(f"{r['domains_done']} domains in results.json "
                          f"({r['results_json_bytes'] / 1e6:.1f} MB), max {r['max_ms']} ms, "
                          f"outcomes {json.dumps(r['statuses'], sort_keys=True)}")
