@@ -44,6 +44,13 @@ pub(crate) struct DashboardView {
     pub(crate) has_fixes: bool,
     pub(crate) changes: ChangesView,
     pub(crate) domains: Vec<DomainRow>,
+    /// "Every domain", or for a portfolio larger than [`DASHBOARD_DOMAIN_ROWS`] "The 1,000
+    /// weakest of 100,000 domains".
+    pub(crate) domains_heading: String,
+    /// Whether the domain table lists every domain.
+    pub(crate) domains_listed_whole: bool,
+    /// Where the domains left out of the table are, when some are; empty otherwise.
+    pub(crate) domains_more: String,
     /// Set when the scan covers only part of the portfolio (`crate::partial`); left out of
     /// the view model otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,8 +79,10 @@ pub(crate) struct Headline {
     pub(crate) domains_unscored: u32,
     /// "13 checked, 12 scored, 1 could not be scored".
     pub(crate) counts_text: String,
-    /// Every domain without a score, with why.
+    /// Domains without a score, with why: every one, or the first [`DASHBOARD_DOMAIN_ROWS`].
     pub(crate) unscored: Vec<Unscored>,
+    /// How many more could not be scored than are listed, in words; empty when all are.
+    pub(crate) unscored_more: String,
     pub(crate) organisations: usize,
     pub(crate) coverage: String,
     pub(crate) gap: String,
@@ -132,8 +141,10 @@ impl DashboardView {
             domains_scored: portfolio.domains_scored,
             domains_unscored: portfolio.domains - portfolio.domains_scored,
             counts_text: counts_text(portfolio),
+            unscored_more: more_than_listed(unscored_list.len()),
             unscored: unscored_list
                 .iter()
+                .take(DASHBOARD_DOMAIN_ROWS)
                 .map(|(domain, why)| Unscored {
                     href: links.domain(domain).unwrap_or_default().to_owned(),
                     domain: domain.clone(),
@@ -186,6 +197,9 @@ impl DashboardView {
             has_fixes: !fixes.is_empty(),
             fixes,
             changes,
+            domains_listed_whole: result.domains.len() <= DASHBOARD_DOMAIN_ROWS,
+            domains_heading: domains_heading(result.domains.len()),
+            domains_more: domains_more(result.domains.len()),
             domains: domain_rows(input, links),
             partial: crate::partial::partial_note(input.scope.as_ref(), result.domains.len()),
             excluded: result
@@ -297,6 +311,90 @@ pub(crate) fn indent_class(depth: usize) -> &'static str {
     }
 }
 
+/// Most domains the dashboard names in its domain table and in its list of domains that could
+/// not be scored. A larger portfolio (a national CERT's, of 100,000 domains) lists its weakest
+/// that many: a page of every domain would be tens of MB that no reader scrolls, and building
+/// it held every row in memory at once. Every domain keeps its page, its row on its
+/// organisation's page, and its lines in results.json and findings.csv.
+pub(crate) const DASHBOARD_DOMAIN_ROWS: usize = 1_000;
+
+/// The domain table's heading for a portfolio of `domains`.
+fn domains_heading(domains: usize) -> String {
+    if domains <= DASHBOARD_DOMAIN_ROWS {
+        "Every domain".to_owned()
+    } else {
+        format!(
+            "The {} weakest of {} domains",
+            thousands(DASHBOARD_DOMAIN_ROWS),
+            thousands(domains)
+        )
+    }
+}
+
+/// Where the rest are, for a portfolio larger than the table.
+fn domains_more(domains: usize) -> String {
+    if domains <= DASHBOARD_DOMAIN_ROWS {
+        return String::new();
+    }
+    format!(
+        "Weakest first: failing a required rule, then not scored, then by score. The other {} \
+         domains are not listed here: each organisation's page (league table above) lists its \
+         own domains, and results.json and findings.csv list every domain.",
+        thousands(domains - DASHBOARD_DOMAIN_ROWS)
+    )
+}
+
+/// "and 1,234 more" when more than [`DASHBOARD_DOMAIN_ROWS`] are in a list; empty otherwise.
+fn more_than_listed(listed: usize) -> String {
+    if listed <= DASHBOARD_DOMAIN_ROWS {
+        String::new()
+    } else {
+        format!(
+            "and {} more (results.json and findings.csv list every domain)",
+            thousands(listed - DASHBOARD_DOMAIN_ROWS)
+        )
+    }
+}
+
+/// 100000 → "100,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The domains the table lists, as indexes in target order: every domain, or for a larger
+/// portfolio the [`DASHBOARD_DOMAIN_ROWS`] weakest, weakest first (failing a required rule,
+/// then not scored, then lowest score; ties in target order). Excluded domains are listed
+/// apart.
+fn listed_domains(input: &ReportInput<'_>) -> Vec<usize> {
+    let domains = &input.result.domains;
+    if domains.len() <= DASHBOARD_DOMAIN_ROWS {
+        return (0..domains.len()).collect();
+    }
+    let gaps = &input.rollups.domains;
+    let mut listed: Vec<usize> = (0..domains.len().min(gaps.len()))
+        .filter(|&i| !domains[i].is_excluded())
+        .collect();
+    listed.sort_by(|&a, &b| {
+        let (ga, gb) = (&gaps[a], &gaps[b]);
+        ga.failed_required
+            .is_empty()
+            .cmp(&gb.failed_required.is_empty())
+            .then(ga.score.is_some().cmp(&gb.score.is_some()))
+            .then(ga.score.unwrap_or(0.0).total_cmp(&gb.score.unwrap_or(0.0)))
+            .then(a.cmp(&b))
+    });
+    listed.truncate(DASHBOARD_DOMAIN_ROWS);
+    listed
+}
+
 fn domain_rows(input: &ReportInput<'_>, links: &Links) -> Vec<DomainRow> {
     let ruled: BTreeSet<&str> = input
         .rollups
@@ -304,11 +402,9 @@ fn domain_rows(input: &ReportInput<'_>, links: &Links) -> Vec<DomainRow> {
         .iter()
         .map(|c| c.check.as_str())
         .collect();
-    input
-        .result
-        .domains
-        .iter()
-        .zip(&input.rollups.domains)
+    listed_domains(input)
+        .into_iter()
+        .filter_map(|i| Some((input.result.domains.get(i)?, input.rollups.domains.get(i)?)))
         .map(|(d, gap)| {
             let (grade, grade_class) = grade_of(&gap.grade);
             // The status that counts for each rule: its check's first outcome, none if absent.

@@ -187,7 +187,7 @@ fn scored_sentence(scored: u32, unscored: u32, named: &[(String, String)]) -> St
     }
 }
 
-/// "a.gov (why), b.gov (why) and 3 more, listed under Every domain".
+/// "a.gov (why), b.gov (why) and 3 more, listed under Could not be scored".
 fn reasons(named: &[(String, String)], total: u32) -> String {
     let mut parts: Vec<String> = named
         .iter()
@@ -195,7 +195,7 @@ fn reasons(named: &[(String, String)], total: u32) -> String {
         .collect();
     let more = total as usize - named.len().min(total as usize);
     if more > 0 {
-        parts.push(format!("{more} more, listed under Every domain"));
+        parts.push(format!("{more} more, listed under Could not be scored"));
     }
     names(&parts)
 }

@@ -576,3 +576,58 @@ fn a_bogus_zone_says_validating_resolvers_cannot_reach_the_domain() {
     let other = &files["domains/nohsts.lab.test.html"];
     assert!(!other.contains("Validating resolvers cannot reach"));
 }
+
+#[test]
+fn a_national_portfolio_lists_its_thousand_weakest_domains_and_says_where_the_rest_are() {
+    let baseline = Baseline::builtin_estonia();
+    let mut result = sample_result();
+    let mut template = result.domains[0].clone();
+    // Small domain pages: the test is about the dashboard.
+    template.observations.endpoints.clear();
+    for outcome in &mut template.outcomes {
+        outcome.evidence = serde_json::Value::Null;
+    }
+    result.domains.clear();
+    for i in 0..1_003 {
+        let mut domain = template.clone();
+        domain.domain = format!("site{i:04}.example.test");
+        domain.observations.domain = domain.domain.clone();
+        if i == 500 {
+            let hsts = domain
+                .outcomes
+                .iter_mut()
+                .find(|o| o.check == "http.hsts")
+                .expect("hsts outcome");
+            hsts.status = Status::Fail;
+            let score = govscan_score::score_domain(&domain.outcomes, &baseline);
+            domain.score = score.score;
+            domain.grade = score.grade;
+            domain.grade_cap = score.cap;
+            domain.families = score.families;
+        }
+        result.domains.push(domain);
+    }
+    let input = ReportInput::new(&result, &baseline, builtin_checks());
+    let pages = files(&input);
+    let index = &pages["index.html"];
+    let start = index.find("id=\"domains-heading\"").expect("domain table");
+    let table = &index[start..];
+    let table = &table[..table.find("</section>").expect("end of the section")];
+    assert!(
+        table.contains("The 1,000 weakest of 1,003 domains"),
+        "{table}"
+    );
+    assert!(
+        table.contains("The other 3 domains are not listed here"),
+        "{table}"
+    );
+    assert_eq!(table.matches("<th scope=\"row\">").count(), 1_000);
+    let first_row = table.find("<th scope=\"row\">").expect("a row");
+    assert!(
+        table[first_row..].starts_with("<th scope=\"row\"><a href=\"domains/site0500"),
+        "the weakest domain comes first: {}",
+        &table[first_row..first_row + 120]
+    );
+    // Every domain keeps its own page.
+    assert!(pages.contains_key("domains/site1002.example.test.html"));
+}
