@@ -95,17 +95,9 @@ impl Scanner<'_> {
             }
         }
         // The futures are made up front (not in a stream's closure), which keeps them `Send`.
-        let probes: Vec<_> = order
-            .enumerate()
-            .map(|(i, version)| tagged(i, self.probe_version(version)))
-            .collect();
-        let mut answers: Vec<(usize, Result<VersionState, Stop>)> = stream::iter(probes)
-            .buffer_unordered(self.lanes())
-            .collect()
-            .await;
-        answers.sort_by_key(|(i, _)| *i);
+        let probes: Vec<_> = order.map(|version| self.probe_version(version)).collect();
         let mut stop = None;
-        for (_, answer) in answers {
+        for answer in in_lanes(probes, self.lanes()).await {
             match answer {
                 Ok(state) => states.push(state),
                 Err(s) => {
@@ -164,20 +156,12 @@ impl Scanner<'_> {
         if let Some(version) = highest_classic {
             steps.push(Step::Curves(version));
         }
-        let chains: Vec<_> = steps
-            .into_iter()
-            .enumerate()
-            .map(|(i, step)| tagged(i, self.step(step)))
-            .collect();
-        let mut found: Vec<(usize, Found)> = stream::iter(chains)
-            .buffer_unordered(self.lanes())
-            .collect()
-            .await;
-        found.sort_by_key(|(i, _)| *i);
+        let chains: Vec<_> = steps.into_iter().map(|step| self.step(step)).collect();
+        let found = in_lanes(chains, self.lanes()).await;
 
         let mut stop = None;
         let mut complete = vec![true; states.len()];
-        for (_, f) in found {
+        for f in found {
             match f {
                 Found::Class { state, class } => {
                     if let Some(s) = states.get_mut(state) {
@@ -228,16 +212,11 @@ impl Scanner<'_> {
         let shared: &[VersionState] = states;
         let chains: Vec<_> = steps
             .into_iter()
-            .enumerate()
-            .map(|(i, step)| tagged(i, self.late_step(step, shared)))
+            .map(|step| self.late_step(step, shared))
             .collect();
-        let mut found: Vec<(usize, LateFound)> = stream::iter(chains)
-            .buffer_unordered(self.lanes())
-            .collect()
-            .await;
-        found.sort_by_key(|(i, _)| *i);
+        let found = in_lanes(chains, self.lanes()).await;
         let mut stop = None;
-        for (_, f) in found {
+        for f in found {
             match f {
                 LateFound::Order(state, Ok(order)) => {
                     if let Some(s) = states.get_mut(state) {
@@ -295,9 +274,18 @@ impl Scanner<'_> {
     }
 }
 
-/// `future`'s output with its index, so answers can be put back in order.
-async fn tagged<F: std::future::Future>(index: usize, future: F) -> (usize, F::Output) {
-    (index, future.await)
+/// Runs `futures` at most `lanes` at a time and gives their outputs in the futures' order,
+/// whatever order they finished in.
+async fn in_lanes<F: std::future::Future>(futures: Vec<F>, lanes: usize) -> Vec<F::Output> {
+    let tagged: Vec<_> = futures
+        .into_iter()
+        .enumerate()
+        .map(|(i, future)| async move { (i, future.await) })
+        .collect();
+    let mut answers: Vec<(usize, F::Output)> =
+        stream::iter(tagged).buffer_unordered(lanes).collect().await;
+    answers.sort_by_key(|(i, _)| *i);
+    answers.into_iter().map(|(_, answer)| answer).collect()
 }
 
 /// Adds one group step's findings to the scan, as if the steps had run one after the other.
