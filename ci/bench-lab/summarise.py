@@ -121,7 +121,7 @@ def govscan_results(path: str) -> dict:
 def rss_phases(path: str, probe_s: float) -> dict:
     """Peak RSS (KiB) in the first `probe_s` seconds of rss.txt (start-up and probing) and after
     them (the report the scan writes), from the once-a-second samples; NaN when unknown."""
-    before, after = 0, 0
+    before, after = float("nan"), float("nan")
     if not os.path.exists(path) or probe_s != probe_s:
         return {"probe_rss_kib": float("nan"), "report_rss_kib": float("nan")}
     with open(path, encoding="utf-8") as f:
@@ -131,9 +131,9 @@ def rss_phases(path: str, probe_s: float) -> dict:
                 continue
             t, rss = float(parts[0]), int(parts[1])
             if t <= probe_s + 1:
-                before = max(before, rss)
+                before = rss if before != before else max(before, rss)
             else:
-                after = max(after, rss)
+                after = rss if after != after else max(after, rss)
     return {"probe_rss_kib": before, "report_rss_kib": after}
 
 
