@@ -11,6 +11,7 @@ import argparse
 import datetime
 import json
 import os
+import sqlite3
 import re
 import sys
 
@@ -72,10 +73,68 @@ def percentile(sorted_values: list, p: float) -> float:
     return sorted_values[rank - 1]
 
 
+# results.json above this size is not loaded whole (a 100,000-domain run writes ~9 GB, which
+# json.load would need several times over in memory): the figures come from the history
+# database the run wrote instead (govscan_results_from_db).
+LARGEST_JSON_LOADED = 1 << 30
+
+
+def govscan_results_from_db(db: str, results_json: str) -> dict:
+    """The figures of govscan_results, from the newest scan in the history database `db`."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        scan_id, started, finished = con.execute(
+            "SELECT id, started_at, finished_at FROM scans ORDER BY id DESC LIMIT 1").fetchone()
+        durations = sorted(row[0] for row in con.execute(
+            "SELECT json_extract(observations_json, '$.duration_ms') FROM domain_results "
+            "WHERE scan_id = ?", (scan_id,)) if row[0] is not None)
+        statuses = dict(con.execute(
+            "SELECT status, count(*) FROM outcomes WHERE scan_id = ? GROUP BY status",
+            (scan_id,)).fetchall())
+        endpoints, handshakes, scan_ms = 0, 0, []
+        for count, shakes, ms in con.execute(
+                "SELECT json_array_length(observations_json, '$.endpoints'), "
+                "(SELECT sum(json_extract(e.value, '$.tls_scan.value.handshakes')) "
+                " FROM json_each(observations_json, '$.endpoints') e), "
+                "(SELECT max(json_extract(e.value, '$.tls_scan.value.duration_ms')) "
+                " FROM json_each(observations_json, '$.endpoints') e) "
+                "FROM domain_results WHERE scan_id = ?", (scan_id,)):
+            endpoints += count or 0
+            handshakes += shakes or 0
+            if ms is not None:
+                scan_ms.append(ms)
+    finally:
+        con.close()
+    scan_ms.sort()
+    phase = float("nan")
+    try:
+        fmt_ = "%Y-%m-%dT%H:%M:%S"
+        phase = (datetime.datetime.strptime(finished[:19], fmt_)
+                 - datetime.datetime.strptime(started[:19], fmt_)).total_seconds()
+    except ValueError:
+        pass
+    return {
+        "scan_phase_s": phase,
+        "endpoints": endpoints,
+        "hello_scan_handshakes": handshakes,
+        "hello_scan_p50_ms": percentile(scan_ms, 50),
+        "domains_done": len(durations),
+        "p50_ms": percentile(durations, 50),
+        "p95_ms": percentile(durations, 95),
+        "max_ms": durations[-1] if durations else float("nan"),
+        "statuses": statuses,
+        "results_json_bytes": os.path.getsize(results_json),
+    }
+
+
 def govscan_results(path: str) -> dict:
-    """Domain count, per-domain probe durations and outcome statuses from results.json."""
+    """Domain count, per-domain probe durations and outcome statuses from results.json (or,
+    for a file too large to load, from the run's history database)."""
     if not os.path.exists(path):
         return {}
+    db = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(path))), "govscan.db")
+    if os.path.getsize(path) > LARGEST_JSON_LOADED and os.path.exists(db):
+        return govscan_results_from_db(db, path)
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
     durations = sorted(d["observations"]["duration_ms"] for d in doc.get("domains", []))
