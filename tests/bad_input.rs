@@ -179,8 +179,12 @@ fn target_file_of_10_mib_is_rejected_in_bounded_time() {
     while many.len() < 10 * 1024 * 1024 {
         many.extend_from_slice(b"  - {name: x, kind: nope}\n");
     }
+    // Parsed whole before it is refused (the node budget admits every file under the 16 MiB
+    // cap, so that a nation-sized portfolio loads): linear in the size, ~35 s for a debug
+    // build on a loaded 2-core machine. The bound is a guard against a hang or a super-linear
+    // parse, not a timing.
     let run = bad_target_file("many.yaml", &many, &[]);
-    assert!(run.elapsed < Duration::from_secs(30), "{:?}", run.elapsed);
+    assert!(run.elapsed < Duration::from_secs(120), "{:?}", run.elapsed);
 }
 
 #[test]

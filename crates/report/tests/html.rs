@@ -524,6 +524,10 @@ fn a_fix_on_many_domains_lists_twelve_and_counts_the_rest() {
     let fixes = &index[fixes_start..fixes_end];
     assert!(fixes.contains("Fix this on 20 domains"), "{fixes}");
     assert!(fixes.contains("and 8 more"), "{fixes}");
+    assert!(
+        fixes.contains("every domain is under <a href=\"#domains-heading\">Every domain</a>"),
+        "{fixes}"
+    );
     let hsts_item = fixes
         .split("<li>")
         .find(|item| item.contains("20 domains"))
