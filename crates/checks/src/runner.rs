@@ -3,7 +3,7 @@
 //! `evaluate`, then caps a pass that rests on incomplete data (an address family whose lookup
 //! failed, a redirect chain that broke off; see `crate::coverage`).
 
-use govscan_model::{CheckMeta, FailureKind, Need, Observations, Outcome, Probed};
+use govscan_model::{CheckMeta, FailureKind, Need, Observations, Outcome, Probed, SCANNER_FAILURE};
 use serde_json::json;
 
 use crate::coverage::{
@@ -52,6 +52,23 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
     let meta = check.meta();
     if let Some(reason) = &obs.addresses.excluded {
         return excluded(meta, obs, reason);
+    }
+    if obs.dns.nxdomain && obs.dns.root_nxdomain {
+        // The same resolver says the root zone does not exist either: it cannot see the public
+        // DNS, and the NXDOMAIN says nothing about this domain (the scanner's failure).
+        let mut outcome = Outcome::inconclusive(
+            meta.id,
+            format!(
+                "resolver {} answered that {} does not exist (NXDOMAIN), and that the root \
+                 zone does not exist either: this resolver cannot see the public DNS, so \
+                 nothing of the domain could be looked up",
+                obs.dns.resolver, obs.domain
+            ),
+        );
+        outcome.finding = SCANNER_FAILURE.to_owned();
+        outcome.evidence = json!({ "nxdomain": true, "root_nxdomain": true,
+                                   "resolver": obs.dns.resolver });
+        return outcome;
     }
     if obs.dns.nxdomain {
         // A name that does not exist is a target-list problem, not a hygiene finding: judging
@@ -198,6 +215,29 @@ mod tests {
             assert_eq!(outcome.status, Status::Inconclusive, "{}", outcome.check);
             assert_eq!(outcome.finding, "domain_does_not_exist");
             assert!(outcome.message.contains("NXDOMAIN"));
+        }
+    }
+
+    #[test]
+    fn an_nxdomain_from_a_resolver_that_sees_no_root_is_the_scanners_failure() {
+        let mut value = base_observations();
+        merge_patch(
+            &mut value,
+            &serde_json::json!({"dns": {"nxdomain": true, "root_nxdomain": true}}),
+        );
+        let obs: Observations = serde_json::from_value(value).expect("observations");
+        let outcomes = evaluate_all(&obs, &Context::with_now(FIXTURE_NOW));
+        assert_eq!(outcomes.len(), ALL.len());
+        for outcome in outcomes {
+            assert_eq!(outcome.status, Status::Inconclusive, "{}", outcome.check);
+            assert_eq!(outcome.finding, SCANNER_FAILURE, "{}", outcome.check);
+            assert_eq!(
+                govscan_model::ScannerCause::classify(&outcome.message),
+                govscan_model::ScannerCause::ResolverBlind,
+                "{}",
+                outcome.message
+            );
+            assert_eq!(outcome.evidence["root_nxdomain"], true);
         }
     }
 

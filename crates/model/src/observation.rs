@@ -110,6 +110,12 @@ pub struct DnsObservations {
     /// which usually means the target list is wrong. Every check is then inconclusive.
     #[serde(default)]
     pub nxdomain: bool,
+    /// True when, asked because the name was NXDOMAIN, the same resolver also answered NXDOMAIN
+    /// for the root zone's SOA: the root always exists, so the resolver cannot see the public
+    /// DNS and the NXDOMAIN says nothing about the domain (the scanner's failure, not the
+    /// target list's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub root_nxdomain: bool,
     /// DNSSEC status of the zone the domain is in, validated by govscan itself.
     #[serde(default = "not_probed::<DnssecObservation>")]
     pub dnssec: Probed<DnssecObservation>,

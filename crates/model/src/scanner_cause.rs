@@ -13,6 +13,9 @@ pub enum ScannerCause {
     /// The DNS resolver answered nothing: nothing listens at its address, or it cannot be
     /// reached from this machine.
     ResolverDown,
+    /// The DNS resolver answers, but that no name exists, not even the root zone: it cannot
+    /// see the public DNS (a sandbox, a captive or split-horizon resolver without forwarding).
+    ResolverBlind,
     /// No IPv6 route from this machine (IPv6 addresses could not be tried).
     NoIpv6,
     /// No route from this machine (IPv4, or either family): usually offline.
@@ -31,7 +34,7 @@ pub enum ScannerCause {
 
 /// Phrases of the probe's scanner-side messages, first match wins (the resolver first: its
 /// messages may quote an OS error that also names a route or a descriptor).
-const PHRASES: [(&str, ScannerCause); 12] = [
+const PHRASES: [(&str, ScannerCause); 13] = [
     (
         "the resolver is not reachable from this host",
         ScannerCause::ResolverDown,
@@ -40,6 +43,7 @@ const PHRASES: [(&str, ScannerCause); 12] = [
         "the resolver could not be reached from this host",
         ScannerCause::ResolverDown,
     ),
+    ("cannot see the public dns", ScannerCause::ResolverBlind),
     ("(ipv6)", ScannerCause::NoIpv6),
     ("cannot open an ipv6 socket", ScannerCause::NoIpv6),
     ("has no route to", ScannerCause::NoRoute),
@@ -68,6 +72,10 @@ impl ScannerCause {
             ScannerCause::ResolverDown => {
                 "No DNS answers from the resolver: this machine may be offline, or its DNS \
                  resolver is not running"
+            }
+            ScannerCause::ResolverBlind => {
+                "The DNS resolver answers that no name exists, not even the root of the DNS: it \
+                 cannot see the public DNS, so no domain could be looked up"
             }
             ScannerCause::NoIpv6 => {
                 "This machine has no IPv6 connection, so the domains' IPv6 addresses could not \
@@ -101,6 +109,11 @@ impl ScannerCause {
                  /etc/resolv.conf (or `resolvectl status`) shows which resolver is used. If \
                  you gave --resolver, check that address; or pass your network's resolver \
                  with --resolver ADDRESS:53."
+            }
+            ScannerCause::ResolverBlind => {
+                "Use a resolver that answers for public names: `getent hosts example.org` \
+                 should print an address; pass your network's resolver with --resolver \
+                 ADDRESS:53, or run the scan where the public DNS can be reached."
             }
             ScannerCause::NoIpv6 => {
                 "Run the scan on a machine with IPv6, or give this one an IPv6 connection; \

@@ -259,6 +259,16 @@ impl Dns {
         answer
     }
 
+    /// True when the resolver answers NXDOMAIN for the root zone's SOA, which always exists:
+    /// it cannot see the public DNS. Asked once per scan (a zone-level fact); any other answer,
+    /// failure included, is false.
+    pub(crate) async fn root_does_not_exist(&self) -> bool {
+        matches!(
+            self.zone_query(&Name::root(), RecordType::SOA).await,
+            Ok(answer) if answer.nxdomain
+        )
+    }
+
     /// The domain's SOA answer, asked once per domain (`shared`) whoever asks first.
     pub(crate) async fn soa_answer(
         &self,

@@ -257,9 +257,15 @@ impl Prober {
             for probed in [&a, &aaaa] {
                 resolved.extend(probed.value().into_iter().flatten().copied());
             }
+            let nxdomain = a_nxdomain && aaaa_nxdomain;
+            // Asked once per scan, and only after an NXDOMAIN: does this resolver see the
+            // root zone at all? (A resolver cut off from the public DNS may answer NXDOMAIN
+            // for every name; that is the scanner's failure, not a wrong target list.)
+            let root_nxdomain = nxdomain && dns.root_does_not_exist().await;
             {
                 let mut s = lock(state);
-                s.dns.nxdomain = a_nxdomain && aaaa_nxdomain;
+                s.dns.nxdomain = nxdomain;
+                s.dns.root_nxdomain = root_nxdomain;
                 s.dns.a = Some(a.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
                 s.dns.aaaa = Some(aaaa.map(|ips| ips.iter().map(IpAddr::to_string).collect()));
             }

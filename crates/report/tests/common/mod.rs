@@ -104,6 +104,7 @@ fn good_dns() -> DnsObservations {
         spf: Probed::ok(spf_tree()),
         extra: Vec::new(),
         nxdomain: false,
+        root_nxdomain: false,
     }
 }
 
@@ -418,6 +419,7 @@ pub(crate) fn sample_result() -> ScanResult {
         spf: Probed::skipped("not probed in this fixture"),
         extra: Vec::new(),
         nxdomain: true,
+        root_nxdomain: false,
     };
     let dead_outcomes: Vec<Outcome> = baseline
         .rules

@@ -58,6 +58,7 @@ pub fn observations(domain: &str, address: &str) -> Observations {
             }),
             resolver: "127.10.0.53:53".into(),
             nxdomain: false,
+            root_nxdomain: false,
             dnssec: not_probed(),
             nameservers: not_probed(),
             mta_sts: not_probed(),
