@@ -45,6 +45,16 @@ fn scan(dir: &Path, resolver: &str) -> Output {
         .expect("run govscan")
 }
 
+/// `govscan history --format json` of the scan's database.
+fn history(dir: &Path) -> serde_json::Value {
+    let history = Command::new(env!("CARGO_BIN_EXE_govscan"))
+        .current_dir(dir)
+        .args(["history", "--db", "h.db", "--format", "json"])
+        .output()
+        .expect("history");
+    serde_json::from_slice(&history.stdout).expect("JSON")
+}
+
 #[test]
 fn an_offline_first_run_says_what_happened_and_what_to_try() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -93,12 +103,7 @@ fn an_offline_first_run_says_what_happened_and_what_to_try() {
     }
 
     // The history lists the scan as not measured.
-    let history = Command::new(env!("CARGO_BIN_EXE_govscan"))
-        .current_dir(dir)
-        .args(["history", "--db", "h.db", "--format", "json"])
-        .output()
-        .expect("history");
-    let scans: serde_json::Value = serde_json::from_slice(&history.stdout).expect("JSON");
+    let scans = history(dir);
     assert_eq!(scans[0]["health"]["unhealthy"], true, "{scans}");
     assert_eq!(
         scans[0]["health"]["by_cause"]["resolver_down"]
@@ -176,12 +181,7 @@ fn a_resolver_that_says_nothing_exists_is_the_scanners_failure_not_the_target_li
             assert_ne!(outcome["status"], "pass", "{outcome}");
         }
     }
-    let history = Command::new(env!("CARGO_BIN_EXE_govscan"))
-        .current_dir(dir)
-        .args(["history", "--db", "h.db", "--format", "json"])
-        .output()
-        .expect("history");
-    let scans: serde_json::Value = serde_json::from_slice(&history.stdout).expect("JSON");
+    let scans = history(dir);
     assert_eq!(scans[0]["health"]["unhealthy"], true, "{scans}");
     assert!(
         scans[0]["health"]["by_cause"]["resolver_blind"]

@@ -105,26 +105,8 @@ def govscan_results_from_db(db: str, results_json: str) -> dict:
                 scan_ms.append(ms)
     finally:
         con.close()
-    scan_ms.sort()
-    phase = float("nan")
-    try:
-        fmt_ = "%Y-%m-%dT%H:%M:%S"
-        phase = (datetime.datetime.strptime(finished[:19], fmt_)
-                 - datetime.datetime.strptime(started[:19], fmt_)).total_seconds()
-    except ValueError:
-        pass
-    return {
-        "scan_phase_s": phase,
-        "endpoints": endpoints,
-        "hello_scan_handshakes": handshakes,
-        "hello_scan_p50_ms": percentile(scan_ms, 50),
-        "domains_done": len(durations),
-        "p50_ms": percentile(durations, 50),
-        "p95_ms": percentile(durations, 95),
-        "max_ms": durations[-1] if durations else float("nan"),
-        "statuses": statuses,
-        "results_json_bytes": os.path.getsize(results_json),
-    }
+    return figures(started, finished, endpoints, handshakes, scan_ms, durations, statuses,
+                   results_json)
 
 
 def govscan_results(path: str) -> dict:
@@ -154,26 +136,33 @@ def govscan_results(path: str) -> dict:
             if scan.get("state") == "ok":
                 scan_handshakes += scan["value"].get("handshakes", 0)
                 scan_ms.append(scan["value"].get("duration_ms", 0))
-    scan_ms.sort()
+    return figures(doc.get("started_at", ""), doc.get("finished_at", ""), endpoints,
+                   scan_handshakes, scan_ms, durations, statuses, path)
+
+
+def figures(started: str, finished: str, endpoints: int, handshakes: int, scan_ms: list,
+            durations: list, statuses: dict, results_json: str) -> dict:
+    """The per-run figures of a govscan scan, from its timestamps, per-endpoint hello-scan
+    counts and times, sorted per-domain durations and outcome statuses."""
+    scan_ms = sorted(scan_ms)
     phase = float("nan")
     try:
         fmt_ = "%Y-%m-%dT%H:%M:%S"
-        start = datetime.datetime.strptime(doc["started_at"][:19], fmt_)
-        end = datetime.datetime.strptime(doc["finished_at"][:19], fmt_)
-        phase = (end - start).total_seconds()
-    except (KeyError, ValueError):
+        phase = (datetime.datetime.strptime(finished[:19], fmt_)
+                 - datetime.datetime.strptime(started[:19], fmt_)).total_seconds()
+    except ValueError:
         pass
     return {
         "scan_phase_s": phase,
         "endpoints": endpoints,
-        "hello_scan_handshakes": scan_handshakes,
+        "hello_scan_handshakes": handshakes,
         "hello_scan_p50_ms": percentile(scan_ms, 50),
         "domains_done": len(durations),
         "p50_ms": percentile(durations, 50),
         "p95_ms": percentile(durations, 95),
         "max_ms": durations[-1] if durations else float("nan"),
         "statuses": statuses,
-        "results_json_bytes": os.path.getsize(path),
+        "results_json_bytes": os.path.getsize(results_json),
     }
 
 

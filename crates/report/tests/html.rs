@@ -489,6 +489,21 @@ fn a_hostile_header_from_a_server_is_shown_as_text() {
 
 /// A fix that applies to many domains names the first twelve (largest gains first) and says
 /// how many more there are, so a large portfolio does not list every domain five times.
+/// Makes `domain`'s HSTS check fail and scores it again.
+fn fail_hsts(domain: &mut govscan_model::DomainResult, baseline: &Baseline) {
+    let hsts = domain
+        .outcomes
+        .iter_mut()
+        .find(|o| o.check == "http.hsts")
+        .expect("hsts outcome");
+    hsts.status = Status::Fail;
+    let score = govscan_score::score_domain(&domain.outcomes, baseline);
+    domain.score = score.score;
+    domain.grade = score.grade;
+    domain.grade_cap = score.cap;
+    domain.families = score.families;
+}
+
 #[test]
 fn a_fix_on_many_domains_lists_twelve_and_counts_the_rest() {
     let baseline = Baseline::builtin_estonia();
@@ -500,17 +515,7 @@ fn a_fix_on_many_domains_lists_twelve_and_counts_the_rest() {
         domain.domain = format!("site{i:02}.example.test");
         domain.observations.domain = domain.domain.clone();
         domain.organisation = None;
-        let hsts = domain
-            .outcomes
-            .iter_mut()
-            .find(|o| o.check == "http.hsts")
-            .expect("hsts outcome");
-        hsts.status = Status::Fail;
-        let score = govscan_score::score_domain(&domain.outcomes, &baseline);
-        domain.score = score.score;
-        domain.grade = score.grade;
-        domain.grade_cap = score.cap;
-        domain.families = score.families;
+        fail_hsts(&mut domain, &baseline);
         result.domains.push(domain);
     }
     let input = ReportInput::new(&result, &baseline, builtin_checks());
@@ -597,17 +602,7 @@ fn a_national_portfolio_lists_its_thousand_weakest_domains_and_says_where_the_re
         domain.domain = format!("site{i:04}.example.test");
         domain.observations.domain = domain.domain.clone();
         if i == 500 {
-            let hsts = domain
-                .outcomes
-                .iter_mut()
-                .find(|o| o.check == "http.hsts")
-                .expect("hsts outcome");
-            hsts.status = Status::Fail;
-            let score = govscan_score::score_domain(&domain.outcomes, &baseline);
-            domain.score = score.score;
-            domain.grade = score.grade;
-            domain.grade_cap = score.cap;
-            domain.families = score.families;
+            fail_hsts(&mut domain, &baseline);
         }
         result.domains.push(domain);
     }
