@@ -169,20 +169,16 @@ def figures(started: str, finished: str, endpoints: int, handshakes: int, scan_m
 def rss_phases(path: str, probe_s: float) -> dict:
     """Peak RSS (KiB) in the first `probe_s` seconds of rss.txt (start-up and probing) and after
     them (the report the scan writes), from the once-a-second samples; NaN when unknown."""
-    before, after = float("nan"), float("nan")
-    if not os.path.exists(path) or probe_s != probe_s:
-        return {"probe_rss_kib": float("nan"), "report_rss_kib": float("nan")}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) != 2:
-                continue
-            t, rss = float(parts[0]), int(parts[1])
-            if t <= probe_s + 1:
-                before = rss if before != before else max(before, rss)
-            else:
-                after = rss if after != after else max(after, rss)
-    return {"probe_rss_kib": before, "report_rss_kib": after}
+    before, after = [], []
+    if os.path.exists(path) and probe_s == probe_s:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 2:
+                    t, rss = float(parts[0]), int(parts[1])
+                    (before if t <= probe_s + 1 else after).append(rss)
+    return {"probe_rss_kib": max(before, default=float("nan")),
+            "report_rss_kib": max(after, default=float("nan"))}
 
 
 def one_run(run_dir: str) -> dict:

@@ -53,36 +53,8 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
     if let Some(reason) = &obs.addresses.excluded {
         return excluded(meta, obs, reason);
     }
-    if obs.dns.nxdomain && obs.dns.root_nxdomain {
-        // The same resolver says the root zone does not exist either: it cannot see the public
-        // DNS, and the NXDOMAIN says nothing about this domain (the scanner's failure).
-        let mut outcome = Outcome::inconclusive(
-            meta.id,
-            format!(
-                "resolver {} answered that {} does not exist (NXDOMAIN), and that the root \
-                 zone does not exist either: this resolver cannot see the public DNS, so \
-                 nothing of the domain could be looked up",
-                obs.dns.resolver, obs.domain
-            ),
-        );
-        outcome.finding = SCANNER_FAILURE.to_owned();
-        outcome.evidence = json!({ "nxdomain": true, "root_nxdomain": true,
-                                   "resolver": obs.dns.resolver });
-        return outcome;
-    }
     if obs.dns.nxdomain {
-        // A name that does not exist is a target-list problem, not a hygiene finding: judging
-        // "no SPF record" on it would blame an organisation for a typo in our list.
-        let mut outcome = Outcome::inconclusive(
-            meta.id,
-            format!(
-                "resolver {} answered that {} does not exist (NXDOMAIN): check the target \
-                 list, or whether this machine can resolve public names",
-                obs.dns.resolver, obs.domain
-            ),
-        );
-        outcome.finding = "domain_does_not_exist".to_owned();
-        return outcome;
+        return nxdomain(meta, obs);
     }
     let endpoint_check = judges_endpoints(meta.needs);
     if endpoint_check && let Some(why) = mail_only(obs) {
@@ -117,6 +89,39 @@ pub fn evaluate_one(check: &dyn Check, obs: &Observations, ctx: &Context) -> Out
             .or_insert_with(|| serde_json::json!(obs.dns.read_with_cd));
     }
     mark_scanner_failure(outcome)
+}
+
+/// A name answered NXDOMAIN: nothing to judge. A name that does not exist is a target-list
+/// problem, not a hygiene finding (judging "no SPF record" on it would blame an organisation
+/// for a typo in our list), unless the same resolver says the root zone does not exist either:
+/// then it cannot see the public DNS, and the NXDOMAIN is the scanner's failure.
+fn nxdomain(meta: &CheckMeta, obs: &Observations) -> Outcome {
+    let dns = &obs.dns;
+    if dns.root_nxdomain {
+        let mut outcome = Outcome::inconclusive(
+            meta.id,
+            format!(
+                "resolver {} answered that {} does not exist (NXDOMAIN), and that the root \
+                 zone does not exist either: this resolver cannot see the public DNS, so \
+                 nothing of the domain could be looked up",
+                dns.resolver, obs.domain
+            ),
+        );
+        outcome.finding = SCANNER_FAILURE.to_owned();
+        outcome.evidence =
+            json!({ "nxdomain": true, "root_nxdomain": true, "resolver": dns.resolver });
+        return outcome;
+    }
+    let mut outcome = Outcome::inconclusive(
+        meta.id,
+        format!(
+            "resolver {} answered that {} does not exist (NXDOMAIN): check the target list, \
+             or whether this machine can resolve public names",
+            dns.resolver, obs.domain
+        ),
+    );
+    outcome.finding = "domain_does_not_exist".to_owned();
+    outcome
 }
 
 /// A domain on the exclude list: not scanned at its owner's request, nothing to judge.

@@ -21,7 +21,7 @@ use crate::page::PageMeta;
 use crate::rules::{BaselineFacts, ReferenceView, baseline_facts, reference};
 use crate::sentences::sentence;
 use crate::summary::{Ranked, Sentence, facts, unscored};
-use crate::text::{capitalise, grade_of, percent, plural, score_text};
+use crate::text::{capitalise, grade_of, percent, plural, score_text, thousands};
 use crate::trend::TrendChart;
 
 /// The whole dashboard.
@@ -356,23 +356,10 @@ fn more_than_listed(listed: usize) -> String {
     }
 }
 
-/// 100000 → "100,000".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The domains the table lists, as indexes in target order: every domain, or for a larger
-/// portfolio the [`DASHBOARD_DOMAIN_ROWS`] weakest, weakest first (failing a required rule,
-/// then not scored, then lowest score; ties in target order). Excluded domains are listed
-/// apart.
+/// The domains the table lists, as indexes into the scan's domains: every domain in target
+/// order, or for a larger portfolio the [`DASHBOARD_DOMAIN_ROWS`] weakest, weakest first
+/// (failing a required rule, then not scored, then lowest score; ties in target order), with
+/// excluded domains left to their own note.
 fn listed_domains(input: &ReportInput<'_>) -> Vec<usize> {
     let domains = &input.result.domains;
     if domains.len() <= DASHBOARD_DOMAIN_ROWS {

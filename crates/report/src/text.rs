@@ -70,6 +70,19 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// 100000 → "100,000".
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The date part of an RFC 3339 timestamp as "27 Nov 2026"; the input unchanged if it does not
 /// look like one.
 pub(crate) fn day(timestamp: &str) -> String {
