@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Duration;
 
-use govscan_model::{GroupScore, Rollups, ScanResult, Status};
+use govscan_model::{GroupScore, LightScan, Rollups, Status};
 
 /// What the scan run measured besides its results.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,14 +48,7 @@ const FAILURE_KINDS: [&str; 11] = [
 ];
 
 /// Every outcome status, so that each series exists even at zero.
-const STATUSES: [Status; 6] = [
-    Status::Pass,
-    Status::Fail,
-    Status::Warn,
-    Status::Info,
-    Status::NotApplicable,
-    Status::Inconclusive,
-];
+const STATUSES: [Status; 6] = Status::ALL;
 
 /// A gauge family being written: `# HELP` and `# TYPE` before its first sample (a family
 /// with no sample is left out), then samples.
@@ -113,10 +106,10 @@ fn escape_help(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\n', "\\n")
 }
 
-/// The metrics file of a scan (`light` may be the light view), its roll-ups under the
-/// baseline it was judged by, the run's figures and its probe failures by kind.
+/// The metrics file of a scan (its light view), its roll-ups under the baseline it was judged
+/// by, the run's figures and its probe failures by kind.
 pub fn render(
-    light: &ScanResult,
+    light: &LightScan,
     rollups: &Rollups,
     stats: &RunStats,
     failures: &BTreeMap<String, u64>,
@@ -129,9 +122,9 @@ pub fn render(
     );
     f.sample(
         &[
-            ("govscan_version", &light.govscan_version),
-            ("baseline", &light.baseline.id),
-            ("baseline_version", &light.baseline.version),
+            ("govscan_version", &light.header.govscan_version),
+            ("baseline", &light.header.baseline.id),
+            ("baseline_version", &light.header.baseline.version),
         ],
         1.0,
     );
@@ -214,7 +207,7 @@ pub fn render(
     out
 }
 
-fn portfolio(out: &mut String, light: &ScanResult, group: &GroupScore) {
+fn portfolio(out: &mut String, light: &LightScan, group: &GroupScore) {
     if let Some(score) = group.score {
         Family::gauge(
             out,
@@ -234,15 +227,12 @@ fn portfolio(out: &mut String, light: &ScanResult, group: &GroupScore) {
         "govscan_domains",
         "Domains of the last scan, scored or not.",
     );
-    let scored = light.domains.iter().filter(|d| d.score.is_some()).count();
+    let scored = light.domains().filter(|d| d.score().is_some()).count();
     f.sample(&[("state", "scored")], scored as f64);
-    f.sample(
-        &[("state", "unscored")],
-        (light.domains.len() - scored) as f64,
-    );
+    f.sample(&[("state", "unscored")], (light.len() - scored) as f64);
     let mut grades: BTreeMap<&str, u64> = BTreeMap::new();
-    for d in &light.domains {
-        *grades.entry(d.grade.as_str()).or_insert(0) += 1;
+    for d in light.domains() {
+        *grades.entry(d.grade()).or_insert(0) += 1;
     }
     let mut f = Family::gauge(
         out,
@@ -302,11 +292,11 @@ fn organisations(out: &mut String, rollups: &Rollups) {
     }
 }
 
-fn checks(out: &mut String, light: &ScanResult) {
+fn checks(out: &mut String, light: &LightScan) {
     let mut counts: BTreeMap<&str, [u64; STATUSES.len()]> = BTreeMap::new();
-    for d in &light.domains {
-        for o in &d.outcomes {
-            let row = counts.entry(o.check.as_str()).or_default();
+    for d in light.domains() {
+        for o in d.verdicts() {
+            let row = counts.entry(o.check).or_default();
             if let Some(i) = STATUSES.iter().position(|s| *s == o.status) {
                 row[i] += 1;
             }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use govscan_model::ScanResult;
+use govscan_model::LightScan;
 use govscan_score::Baseline;
 use govscan_store::{ScanId, Store};
 
@@ -15,7 +15,7 @@ pub(super) fn write(
     path: &Path,
     store: &Store,
     id: ScanId,
-    light: &ScanResult,
+    light: &LightScan,
     baseline: &Baseline,
     stats: &RunStats,
 ) -> Result<(), String> {

@@ -5,7 +5,7 @@
 //! what happened and what to try instead of a diff.
 
 use anyhow::{Context as _, anyhow};
-use govscan_model::ScanResult;
+use govscan_model::LightScan;
 use govscan_notify::{
     DeliveryOptions, Destination, Notification, ScanSide, WebhookOptions, deliver_all,
     parse_destination,
@@ -121,7 +121,7 @@ pub(super) fn run(args: NotifyArgs) -> Result<u8, CliError> {
 pub(super) fn send_for_scan(
     store: &Store,
     id: ScanId,
-    light: &ScanResult,
+    light: &LightScan,
     alerts: &Alerts,
     quiet: bool,
 ) -> Result<bool, CliError> {

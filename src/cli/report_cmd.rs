@@ -3,7 +3,7 @@
 //! scan and the changes since the scan before it. `scan --out --db` uses the same path.
 
 use anyhow::anyhow;
-use govscan_model::ScanResult;
+use govscan_model::BaselineRef;
 use govscan_score::Baseline;
 use govscan_store::ScanId;
 
@@ -29,7 +29,7 @@ pub(super) fn run(args: ReportArgs) -> Result<u8, CliError> {
         Some(path) => Some(super::data_dirs::load_baseline(path)?),
         None => None,
     };
-    let baseline = baseline_for(&result, given.as_ref())?;
+    let baseline = baseline_for(&result.header.baseline, given.as_ref())?;
     // The checks are described as the scan loaded them: built-ins, `./checks` and every
     // `--checks-dir`, so a declarative check's findings keep their title and remedy.
     let checks = super::checks_cmd::load_check_set(&args.checks_dirs)?;
@@ -52,21 +52,22 @@ pub(super) fn run(args: ReportArgs) -> Result<u8, CliError> {
     Ok(exit::DONE)
 }
 
-/// The baseline a scan was judged under: the built-in Estonia baseline or `given`, whichever
-/// has the scan's hash. Roll-ups need the exact rules, so anything else is an input error.
+/// The baseline a scan was judged under (`judged_by`): the built-in Estonia baseline or
+/// `given`, whichever has the scan's hash. Roll-ups need the exact rules, so anything else is an
+/// input error.
 pub(super) fn baseline_for(
-    result: &ScanResult,
+    judged_by: &BaselineRef,
     given: Option<&Baseline>,
 ) -> Result<Baseline, CliError> {
-    if let Some(baseline) = given.filter(|b| b.sha256 == result.baseline.sha256) {
+    if let Some(baseline) = given.filter(|b| b.sha256 == judged_by.sha256) {
         return Ok(baseline.clone());
     }
-    govscan_report::builtin_baseline_for(result).map_err(|_| {
+    govscan_report::builtin_baseline_for(judged_by).map_err(|_| {
         CliError::usage(anyhow!(
             "the scan was judged under baseline {} {} (SHA-256 {}); pass that file with --baseline",
-            result.baseline.id,
-            result.baseline.version,
-            result.baseline.sha256
+            judged_by.id,
+            judged_by.version,
+            judged_by.sha256
         ))
     })
 }

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use govscan_model::{CheckCatalog, ScanResult};
+use govscan_model::{CheckCatalog, LightScan};
 use govscan_report::{DomainLoader, LoadError, ReportInput};
 use govscan_score::Baseline;
-use govscan_score::{DiffBuilder, ScanDiff};
+use govscan_score::{ScanDiff, ScanSide};
 use govscan_store::{ScanId, Store, StoreError};
 
 use super::CliError;
@@ -35,7 +35,7 @@ fn open_loader(path: &Path, id: ScanId) -> Result<StoreLoader, StoreError> {
 pub(super) fn write_report(
     store: &Store,
     id: ScanId,
-    light: &ScanResult,
+    light: &LightScan,
     baseline: &Baseline,
     checks: &CheckCatalog,
     out: &Path,
@@ -43,7 +43,7 @@ pub(super) fn write_report(
 ) -> Result<(), CliError> {
     let scope = store.scan_scope(id).map_err(store_error)?;
     let health = store.scan_health(id).map_err(store_error)?;
-    let mut input = ReportInput::new(light, baseline, checks.clone())
+    let mut input = ReportInput::from_light(light, baseline, checks.clone())
         .with_scope(scope)
         .with_health(health);
     let previous = match history {
@@ -53,17 +53,20 @@ pub(super) fn write_report(
         true => store.previous_comparable_scan_id(id).map_err(store_error)?,
         false => None,
     };
-    let previous_light;
     if history {
         let scans = store.list_scans().map_err(store_error)?;
         input = input.with_history(trend_entries(store, &scans).map_err(store_error)?);
     }
     if let Some(prev) = previous {
-        previous_light = store.load_scan_light(prev).map_err(store_error)?;
+        // The input keeps the previous scan's header, roll-ups and diff; its light view is
+        // dropped at the end of this block.
+        let previous_light = store.load_scan_light(prev).map_err(store_error)?;
         let diff = diff_from_store(store, prev, &previous_light, id, light).map_err(store_error)?;
-        let previous_baseline = super::report_cmd::baseline_for(&previous_light, Some(baseline))
-            .unwrap_or_else(|_| baseline.clone());
-        input = input.with_previous_diff(&previous_light, &previous_baseline, diff);
+        let previous_baseline =
+            super::report_cmd::baseline_for(&previous_light.header.baseline, Some(baseline))
+                .unwrap_or_else(|_| baseline.clone());
+        let header = previous_light.header.clone();
+        input = input.with_previous_diff(&previous_light, header, &previous_baseline, diff);
     }
     let path: PathBuf = store.path().to_path_buf();
     govscan_report::write_report_streamed(&input, || Ok(open_loader(&path, id)?), out)
@@ -72,7 +75,7 @@ pub(super) fn write_report(
 }
 
 /// Prints the whole results.json document of scan `id` on stdout, one domain at a time.
-pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Result<(), CliError> {
+pub(super) fn print_json(store: &Store, id: ScanId, light: &LightScan) -> Result<(), CliError> {
     let mut loader = open_loader(store.path(), id).map_err(CliError::runtime)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(super::terminal::JsonTerminalWriter::new(stdout.lock()));
@@ -84,35 +87,20 @@ pub(super) fn print_json(store: &Store, id: ScanId, light: &ScanResult) -> Resul
         .map_err(CliError::runtime)
 }
 
-/// The diff from scan `old` to scan `new`, one domain at a time: whole results are loaded only
-/// for domains whose light results show a change.
+/// The diff from scan `old` to scan `new` (light views `old`, `new`): whole results are
+/// loaded only for domains whose light views show a change.
 pub(super) fn diff_from_store(
     store: &Store,
     old_id: ScanId,
-    old: &ScanResult,
+    old: &LightScan,
     new_id: ScanId,
-    new: &ScanResult,
+    new: &LightScan,
 ) -> Result<ScanDiff, StoreError> {
-    let old_by_name: std::collections::HashMap<&str, &govscan_model::DomainResult> =
-        old.domains.iter().map(|d| (d.domain.as_str(), d)).collect();
-    let mut builder = DiffBuilder::new(old, new);
-    for now in &new.domains {
-        match old_by_name.get(now.domain.as_str()) {
-            None => builder.domain(None, now),
-            Some(before) if DiffBuilder::would_change(before, now) => {
-                let before = store.load_domain(old_id, &before.domain)?;
-                let now = store.load_domain(new_id, &now.domain)?;
-                builder.domain(Some(&before), &now);
-            }
-            Some(_) => {}
-        }
-    }
-    let new_names: std::collections::HashSet<&str> =
-        new.domains.iter().map(|d| d.domain.as_str()).collect();
-    for gone in &old.domains {
-        if !new_names.contains(gone.domain.as_str()) {
-            builder.removed(gone);
-        }
-    }
-    Ok(builder.finish())
+    govscan_score::diff_light(old, new, |side, domain| {
+        let id = match side {
+            ScanSide::Old => old_id,
+            ScanSide::New => new_id,
+        };
+        store.load_domain(id, domain)
+    })
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use govscan_checks::{CheckSet, Context};
-use govscan_model::{CheckCatalog, Rollups, ScanResult};
+use govscan_model::{CheckCatalog, LightScan, Rollups, ScanResult};
 use govscan_score::{Baseline, SCORING_VERSION, roll_up};
 
 use super::args::{Format, RescoreArgs};
@@ -36,7 +36,7 @@ pub(super) fn run(args: RescoreArgs) -> Result<u8, CliError> {
             print_changes(&before, &after);
             print_rollups(&roll_up(&after, &baseline));
             if args.out.is_some() {
-                summary::print(&after, args.out.as_deref());
+                summary::print(&LightScan::from(&after), args.out.as_deref());
             }
         }
     }

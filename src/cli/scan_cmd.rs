@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow};
 use govscan_checks::{CheckSet, Context};
-use govscan_model::{DomainResult, Portfolio, SCHEMA_VERSION, ScanResult, Status, Target};
+use govscan_model::{DomainResult, LightScan, Portfolio, SCHEMA_VERSION, Status, Target};
 use govscan_probe::{ProbeConfig, Prober};
 use govscan_score::{Baseline, SCORING_VERSION};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -265,14 +265,13 @@ impl Drop for TempDb {
     }
 }
 
-fn exit_code(result: &ScanResult, fail_on: Option<FailOn>) -> u8 {
+fn exit_code(result: &LightScan, fail_on: Option<FailOn>) -> u8 {
     let Some(level) = fail_on else {
         return exit::DONE;
     };
     let tripped = result
-        .domains
-        .iter()
-        .flat_map(|d| &d.outcomes)
+        .domains()
+        .flat_map(|d| d.verdicts())
         .any(|o| match level {
             FailOn::Fail => o.status == Status::Fail,
             FailOn::Warn => matches!(o.status, Status::Fail | Status::Warn),

@@ -3,25 +3,21 @@
 use std::path::Path;
 
 use super::terminal::{out, outln};
-use govscan_model::{ScanResult, Status};
+use govscan_model::{LightDomainRef, LightScan, Status};
 
-fn count(result: &govscan_model::DomainResult, status: Status) -> usize {
-    result
-        .outcomes
-        .iter()
-        .filter(|o| o.status == status)
-        .count()
+fn count(result: &LightDomainRef<'_>, status: Status) -> usize {
+    result.verdicts().filter(|o| o.status == status).count()
 }
 
 /// Prints one line per domain and the portfolio mean.
-pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
+pub(super) fn print(result: &LightScan, out: Option<&Path>) {
     outln!(
         "govscan {} — baseline {} {} — {} {}",
-        result.govscan_version,
-        result.baseline.id,
-        result.baseline.version,
-        result.domains.len(),
-        if result.domains.len() == 1 {
+        result.header.govscan_version,
+        result.header.baseline.id,
+        result.header.baseline.version,
+        result.len(),
+        if result.len() == 1 {
             "domain"
         } else {
             "domains"
@@ -37,33 +33,32 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
         "warn",
         "unsure"
     );
-    for d in &result.domains {
+    for d in result.domains() {
         let score = d
-            .score
+            .score()
             .map_or_else(|| "-".to_owned(), |s| format!("{s:.0}"));
         outln!(
             "{:<40} {:>5} {:>5} {:>7.0}% {:>4} {:>4} {:>6}",
-            d.domain,
+            d.domain(),
             score,
-            d.grade,
+            d.grade(),
             // Rounded down, like every percentage in the reports.
-            (d.coverage * 100.0 + 1e-9).floor(),
-            count(d, Status::Fail),
-            count(d, Status::Warn),
-            count(d, Status::Inconclusive)
+            (d.coverage() * 100.0 + 1e-9).floor(),
+            count(&d, Status::Fail),
+            count(&d, Status::Warn),
+            count(&d, Status::Inconclusive)
         );
-        if let Some(why) = &d.provisional {
+        if let Some(why) = d.provisional() {
             outln!("    provisional: {why}");
         }
-        if let Some(cap) = &d.grade_cap {
+        if let Some(cap) = d.grade_cap() {
             outln!("    grade capped: {cap}");
         }
     }
     let excluded: Vec<&str> = result
-        .domains
-        .iter()
+        .domains()
         .filter(|d| d.is_excluded())
-        .map(|d| d.domain.as_str())
+        .map(|d| d.domain())
         .collect();
     if !excluded.is_empty() {
         outln!(
@@ -71,17 +66,16 @@ pub(super) fn print(result: &ScanResult, out: Option<&Path>) {
             excluded.join(", ")
         );
     }
-    let scored: Vec<f64> = result.domains.iter().filter_map(|d| d.score).collect();
+    let scored: Vec<f64> = result.domains().filter_map(|d| d.score()).collect();
     let provisional = result
-        .domains
-        .iter()
-        .filter(|d| d.provisional.is_some())
+        .domains()
+        .filter(|d| d.provisional().is_some())
         .count();
     let as_count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     out!(
         "{}",
         govscan_score::counts_phrase(
-            as_count(result.domains.len()),
+            as_count(result.len()),
             as_count(scored.len()),
             as_count(excluded.len())
         )

@@ -6,6 +6,10 @@ pub mod catalog;
 pub mod check;
 pub mod declared;
 pub mod health;
+pub mod light;
+mod light_builder;
+#[cfg(test)]
+mod light_tests;
 pub mod mail_transport;
 pub mod observation;
 pub mod outcome;
@@ -20,6 +24,7 @@ pub mod spf_tree;
 pub mod target;
 pub mod terminal;
 pub mod tls_scan;
+pub mod view;
 
 pub use catalog::{CheckCatalog, CheckOrigin};
 pub use check::{CheckMeta, Family, Level, Need, Reference};
@@ -28,6 +33,9 @@ pub use declared::{
     RUNNER_FINDINGS, validate_params,
 };
 pub use health::{SCANNER_FAILURE, SMTP_UNREACHABLE, ScanHealth};
+pub use light::{
+    LightDomainFields, LightDomainRef, LightScan, LightScanBuilder, PackedOutcome, TooManyNames,
+};
 pub use mail_transport::{
     DkimObservation, DkimSelector, MAX_MX_HOSTS, MailServers, MxEndpoint, MxHost, RouteOrigin,
     RpkiAddress, RpkiObservation, SmtpReply, SmtpSession, TlsaLookup, TlsaRecord, Vrp,
@@ -45,7 +53,9 @@ pub use observation::{
 pub use observation::{GroupProbe, SuiteSeen, TlsScan, VersionProbe};
 pub use outcome::{Outcome, Status};
 pub use probed::{FailureKind, NotObserved, Probed};
-pub use result::{BaselineRef, DomainResult, SCHEMA_VERSION, ScanResult, outcomes_excluded};
+pub use result::{
+    BaselineRef, DomainResult, SCHEMA_VERSION, ScanHeader, ScanResult, verdicts_excluded,
+};
 pub use results_schema::{RESULTS_SCHEMA_PATH, results_schema, results_schema_text};
 pub use revocation::{
     CrlEntry, CrlRead, CrlReading, NotAsked, RevocationObservation, RevocationQuery,
@@ -60,3 +70,4 @@ pub use score::{
 pub use spf_tree::{SpfAnswer, SpfQuery, SpfQueryType, SpfTree};
 pub use target::{OrgKind, Organisation, Portfolio, Target};
 pub use tls_scan::{DhGroup, DheHello, DheProbe};
+pub use view::{DomainView, ScanView, Verdict};

@@ -24,6 +24,21 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 6] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Warn,
+        Status::Info,
+        Status::NotApplicable,
+        Status::Inconclusive,
+    ];
+
+    /// The status with this lower-case name (as in JSON), if any.
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// Lower-case name as in JSON.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -46,6 +46,56 @@ pub struct ScanResult {
     pub domains: Vec<DomainResult>,
 }
 
+/// Everything about a scan except its domains: what the store writes first, and what a
+/// [`crate::LightScan`] keeps of the scan whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanHeader {
+    /// `results.json` layout version at write time.
+    pub schema_version: u32,
+    /// The govscan version that ran the scan.
+    pub govscan_version: String,
+    /// The scoring algorithm version.
+    pub scoring_version: u32,
+    /// Scan start, RFC 3339.
+    pub started_at: String,
+    /// Scan end, RFC 3339.
+    pub finished_at: String,
+    /// The baseline used.
+    pub baseline: BaselineRef,
+    /// Organisations of the portfolio.
+    pub organisations: Vec<Organisation>,
+}
+
+impl ScanHeader {
+    /// The whole scan made of this header and `domains`.
+    pub fn into_scan(self, domains: Vec<DomainResult>) -> ScanResult {
+        ScanResult {
+            schema_version: self.schema_version,
+            govscan_version: self.govscan_version,
+            scoring_version: self.scoring_version,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            baseline: self.baseline,
+            organisations: self.organisations,
+            domains,
+        }
+    }
+}
+
+impl From<&ScanResult> for ScanHeader {
+    fn from(scan: &ScanResult) -> Self {
+        ScanHeader {
+            schema_version: scan.schema_version,
+            govscan_version: scan.govscan_version.clone(),
+            scoring_version: scan.scoring_version,
+            started_at: scan.started_at.clone(),
+            finished_at: scan.finished_at.clone(),
+            baseline: scan.baseline.clone(),
+            organisations: scan.organisations.clone(),
+        }
+    }
+}
+
 /// Everything about one domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DomainResult {
@@ -82,12 +132,19 @@ impl DomainResult {
     /// True when the domain was on the `--exclude` list: not scanned, at its owner's request
     /// (every outcome has the finding `excluded`; also holds in the store's light view).
     pub fn is_excluded(&self) -> bool {
-        outcomes_excluded(&self.outcomes)
+        verdicts_excluded(self.outcomes.iter().map(crate::Outcome::verdict))
     }
 }
 
-/// True when `outcomes` are those of a domain on the exclude list: every outcome says
-/// `excluded` (nothing was contacted or judged).
-pub fn outcomes_excluded(outcomes: &[crate::Outcome]) -> bool {
-    !outcomes.is_empty() && outcomes.iter().all(|o| o.finding == "excluded")
+/// True when `verdicts` are those of a domain on the exclude list (of a whole result or a
+/// light view): every outcome says `excluded` (nothing was contacted or judged).
+pub fn verdicts_excluded<'a>(verdicts: impl IntoIterator<Item = crate::Verdict<'a>>) -> bool {
+    let mut any = false;
+    for verdict in verdicts {
+        if verdict.finding != "excluded" {
+            return false;
+        }
+        any = true;
+    }
+    any
 }

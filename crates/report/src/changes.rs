@@ -81,8 +81,8 @@ impl ChangesView {
             .history
             .iter()
             .filter(|h| {
-                h.started_at.as_str() > previous.result.started_at.as_str()
-                    && h.started_at.as_str() < input.result.started_at.as_str()
+                h.started_at.as_str() > previous.header.started_at.as_str()
+                    && h.started_at.as_str() < input.scan.header.started_at.as_str()
             })
             .count();
         let diff = &previous.diff;
@@ -144,7 +144,7 @@ impl ChangesView {
         let total = new_failures.len() + fixed.len() + other.len();
         let mut view = ChangesView {
             has_previous: true,
-            previous_date: day_time(&previous.result.started_at),
+            previous_date: day_time(&previous.header.started_at),
             not_compared: String::new(),
             skipped_note: if skipped > 0 {
                 format!(

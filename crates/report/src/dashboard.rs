@@ -120,7 +120,7 @@ pub(crate) struct DomainRow {
 impl DashboardView {
     /// Builds the dashboard.
     pub(crate) fn new(input: &ReportInput<'_>, links: &Links) -> DashboardView {
-        let result = input.result;
+        let scan = input.scan.as_ref();
         let rollups = &input.rollups;
         let portfolio = &rollups.portfolio;
         let grade = group_grade(portfolio);
@@ -174,10 +174,10 @@ impl DashboardView {
             .map(|s| s.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let baseline_name = capitalise(&result.baseline.id);
+        let baseline_name = capitalise(&scan.header.baseline.id);
         DashboardView {
             meta: PageMeta::new(
-                result,
+                &scan.header,
                 "",
                 format!(
                     "Internet security of {}: dashboard",
@@ -197,16 +197,15 @@ impl DashboardView {
             has_fixes: !fixes.is_empty(),
             fixes,
             changes,
-            domains_listed_whole: result.domains.len() <= DASHBOARD_DOMAIN_ROWS,
-            domains_heading: domains_heading(result.domains.len()),
-            domains_more: domains_more(result.domains.len()),
+            domains_listed_whole: scan.len() <= DASHBOARD_DOMAIN_ROWS,
+            domains_heading: domains_heading(scan.len()),
+            domains_more: domains_more(scan.len()),
             domains: domain_rows(input, links),
-            partial: crate::partial::partial_note(input.scope.as_ref(), result.domains.len()),
-            excluded: result
-                .domains
-                .iter()
+            partial: crate::partial::partial_note(input.scope.as_ref(), scan.len()),
+            excluded: scan
+                .domains()
                 .filter(|d| d.is_excluded())
-                .map(|d| d.domain.clone())
+                .map(|d| d.domain().to_owned())
                 .collect(),
             coverage_floor: format!("{:.0} %", govscan_score::COVERAGE_FLOOR * 100.0),
         }
@@ -361,13 +360,17 @@ fn more_than_listed(listed: usize) -> String {
 /// (failing a required rule, then not scored, then lowest score; ties in target order), with
 /// excluded domains left to their own note.
 fn listed_domains(input: &ReportInput<'_>) -> Vec<usize> {
-    let domains = &input.result.domains;
-    if domains.len() <= DASHBOARD_DOMAIN_ROWS {
-        return (0..domains.len()).collect();
+    let scan = input.scan.as_ref();
+    if scan.len() <= DASHBOARD_DOMAIN_ROWS {
+        return (0..scan.len()).collect();
     }
     let gaps = &input.rollups.domains;
-    let mut listed: Vec<usize> = (0..domains.len().min(gaps.len()))
-        .filter(|&i| !domains[i].is_excluded())
+    let mut listed: Vec<usize> = scan
+        .domains()
+        .take(gaps.len())
+        .enumerate()
+        .filter(|(_, d)| !d.is_excluded())
+        .map(|(i, _)| i)
         .collect();
     listed.sort_by(|&a, &b| {
         let (ga, gb) = (&gaps[a], &gaps[b]);
@@ -391,18 +394,13 @@ fn domain_rows(input: &ReportInput<'_>, links: &Links) -> Vec<DomainRow> {
         .collect();
     listed_domains(input)
         .into_iter()
-        .filter_map(|i| Some((input.result.domains.get(i)?, input.rollups.domains.get(i)?)))
+        .filter_map(|i| Some((input.scan.domain(i)?, input.rollups.domains.get(i)?)))
         .map(|(d, gap)| {
             let (grade, grade_class) = grade_of(&gap.grade);
             // The status that counts for each rule: its check's first outcome, none if absent.
             let statuses: Vec<Option<Status>> = ruled
                 .iter()
-                .map(|check| {
-                    d.outcomes
-                        .iter()
-                        .find(|o| o.check == *check)
-                        .map(|o| o.status)
-                })
+                .map(|check| d.verdicts().find(|o| o.check == *check).map(|o| o.status))
                 .collect();
             let count = |s: Status| statuses.iter().filter(|x| **x == Some(s)).count();
             let not_judged = statuses
@@ -410,9 +408,9 @@ fn domain_rows(input: &ReportInput<'_>, links: &Links) -> Vec<DomainRow> {
                 .filter(|x| matches!(x, None | Some(Status::Inconclusive)))
                 .count();
             DomainRow {
-                domain: d.domain.clone(),
-                href: links.domain(&d.domain).unwrap_or_default().to_owned(),
-                organisation: d.organisation.clone().unwrap_or_else(|| "—".to_owned()),
+                domain: d.domain().to_owned(),
+                href: links.domain(d.domain()).unwrap_or_default().to_owned(),
+                organisation: d.organisation().unwrap_or("—").to_owned(),
                 score: score_text(gap.score),
                 grade: grade.to_owned(),
                 grade_class: grade_class.to_owned(),
@@ -420,11 +418,7 @@ fn domain_rows(input: &ReportInput<'_>, links: &Links) -> Vec<DomainRow> {
                 fail: count(Status::Fail),
                 warn: count(Status::Warn),
                 inconclusive: not_judged,
-                not_scored: d
-                    .outcomes
-                    .iter()
-                    .filter(|o| !ruled.contains(o.check.as_str()))
-                    .count(),
+                not_scored: d.verdicts().filter(|o| !ruled.contains(o.check)).count(),
                 note: domain_note(gap, d.is_excluded()),
             }
         })

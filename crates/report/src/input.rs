@@ -3,8 +3,10 @@
 //! they produce the same pages. Comparisons are like for like (`docs/scoring.md`): only with a
 //! scan judged the same way, and only over the domains both scans scored.
 
-use govscan_model::ScanScope;
-use govscan_model::{CheckCatalog, Rollups, ScanHealth, ScanResult};
+use std::borrow::Cow;
+
+use govscan_model::{CheckCatalog, LightScan, Rollups, ScanHeader, ScanHealth, ScanResult};
+use govscan_model::{ScanScope, ScanView};
 use govscan_score::ScanDiff;
 use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
 
@@ -97,9 +99,9 @@ impl HistoryEntry {
 
 /// The previous scan, to explain what changed.
 #[derive(Debug, Clone)]
-pub struct PreviousScan<'a> {
-    /// The scan.
-    pub result: &'a ScanResult,
+pub struct PreviousScan {
+    /// The scan's header.
+    pub header: ScanHeader,
     /// Its roll-ups.
     pub rollups: Rollups,
     /// What changed from it to the scan reported on, computed once per report.
@@ -109,8 +111,13 @@ pub struct PreviousScan<'a> {
 /// Everything the pages are rendered from.
 #[derive(Debug, Clone)]
 pub struct ReportInput<'a> {
-    /// The scan reported on.
-    pub result: &'a ScanResult,
+    /// The scan reported on, light: what the dashboard, the organisation pages and the
+    /// roll-ups are made from.
+    pub scan: Cow<'a, LightScan>,
+    /// The whole scan, when it is held in memory ([`ReportInput::new`]); `None` for a light
+    /// input ([`ReportInput::from_light`]), whose domain pages and exports load one domain at a
+    /// time (`write_report_streamed`).
+    pub whole: Option<&'a ScanResult>,
     /// Its roll-ups (`govscan_score::roll_up`).
     pub rollups: Rollups,
     /// Past scans, oldest first; the current scan is added if missing.
@@ -118,7 +125,7 @@ pub struct ReportInput<'a> {
     /// The scan to compare with: it should be the latest earlier scan judged the same way
     /// (`Store::previous_comparable_scan_id`); one judged differently is shown as "not
     /// compared", never as a move.
-    pub previous: Option<PreviousScan<'a>>,
+    pub previous: Option<PreviousScan>,
     /// Which part of the portfolio the scan covers, for a shard or merged scan; a shard, or
     /// a merge with shards missing, is labelled partial on the dashboard.
     pub scope: Option<ScanScope>,
@@ -166,17 +173,39 @@ pub(crate) struct TrendPoint {
 }
 
 impl<'a> ReportInput<'a> {
-    /// A report on one scan with no history, its roll-ups computed under `baseline` (which
-    /// should be the baseline the scan was judged under), its checks described by `checks`
-    /// (the catalogue of the check set that judged it).
+    /// A report on one whole scan with no history, its roll-ups computed under `baseline`
+    /// (which should be the baseline the scan was judged under), its checks described by
+    /// `checks` (the catalogue of the check set that judged it).
     pub fn new(
         result: &'a ScanResult,
         baseline: &Baseline,
         checks: CheckCatalog,
     ) -> ReportInput<'a> {
         ReportInput {
-            result,
-            rollups: govscan_score::roll_up(result, baseline),
+            whole: Some(result),
+            ..ReportInput::with_scan(Cow::Owned(LightScan::from(result)), baseline, checks)
+        }
+    }
+
+    /// A report on a scan given in light form (`Store::load_scan_light`), written with
+    /// `write_report_streamed` (see [`ReportInput::new`] for the rest).
+    pub fn from_light(
+        scan: &'a LightScan,
+        baseline: &Baseline,
+        checks: CheckCatalog,
+    ) -> ReportInput<'a> {
+        ReportInput::with_scan(Cow::Borrowed(scan), baseline, checks)
+    }
+
+    fn with_scan(
+        scan: Cow<'a, LightScan>,
+        baseline: &Baseline,
+        checks: CheckCatalog,
+    ) -> ReportInput<'a> {
+        ReportInput {
+            rollups: govscan_score::roll_up(scan.as_ref(), baseline),
+            scan,
+            whole: None,
             history: Vec::new(),
             previous: None,
             scope: None,
@@ -204,28 +233,30 @@ impl<'a> ReportInput<'a> {
         self
     }
 
-    /// Adds the previous scan, its roll-ups computed under `baseline`.
-    pub fn with_previous(mut self, previous: &'a ScanResult, baseline: &Baseline) -> Self {
-        let diff = govscan_score::diff_scans(previous, self.result);
-        self.previous = Some(PreviousScan {
-            result: previous,
-            rollups: govscan_score::roll_up(previous, baseline),
-            diff,
-        });
-        self
+    /// Adds the previous scan (whole), its roll-ups computed under `baseline`, and the diff
+    /// from it to this scan. The diff needs this scan whole ([`ReportInput::new`]): a light
+    /// input gets an empty diff here, and its changes through [`Self::with_previous_diff`].
+    pub fn with_previous(self, previous: &ScanResult, baseline: &Baseline) -> Self {
+        let header = ScanHeader::from(previous);
+        let diff = match self.whole {
+            Some(whole) => govscan_score::diff_scans(previous, whole),
+            None => govscan_score::DiffBuilder::new(&header, &self.scan.header).finish(),
+        };
+        self.with_previous_diff(previous, header, baseline, diff)
     }
 
-    /// Adds the previous scan with a diff computed elsewhere (e.g. one domain at a time with
-    /// `govscan_score::DiffBuilder`, for scans too large to hold whole); `previous` may be a
-    /// light scan (`Store::load_scan_light`), since only its roll-ups are computed from it.
+    /// Adds the previous scan, whole or light, with a diff computed elsewhere (e.g. one
+    /// domain at a time with `govscan_score::DiffBuilder`, for scans too large to hold whole);
+    /// only its header is kept and its roll-ups computed, so it need not outlive the input.
     pub fn with_previous_diff(
         mut self,
-        previous: &'a ScanResult,
+        previous: &(impl ScanView + ?Sized),
+        header: ScanHeader,
         baseline: &Baseline,
         diff: ScanDiff,
     ) -> Self {
         self.previous = Some(PreviousScan {
-            result: previous,
+            header,
             rollups: govscan_score::roll_up(previous, baseline),
             diff,
         });
@@ -238,7 +269,7 @@ impl<'a> ReportInput<'a> {
     pub(crate) fn current_basis(&self) -> Basis {
         Basis {
             scoring_version: govscan_score::SCORING_VERSION,
-            ..Basis::of(self.result)
+            ..Basis::of_header(&self.scan.header)
         }
     }
 
@@ -246,7 +277,7 @@ impl<'a> ReportInput<'a> {
     pub(crate) fn previous_incomparable(&self) -> Option<String> {
         let previous = self.previous.as_ref()?;
         self.current_basis()
-            .incomparable_with(&Basis::of(previous.result))
+            .incomparable_with(&Basis::of_header(&previous.header))
     }
 
     /// Why this scan is not compared with the scan before it, when it is not: the previous
@@ -260,7 +291,7 @@ impl<'a> ReportInput<'a> {
         let earlier: Vec<&HistoryEntry> = self
             .history
             .iter()
-            .filter(|h| h.started_at.as_str() < self.result.started_at.as_str())
+            .filter(|h| h.started_at.as_str() < self.scan.header.started_at.as_str())
             .collect();
         let just_before = earlier.last()?;
         if earlier
@@ -273,7 +304,7 @@ impl<'a> ReportInput<'a> {
     }
 
     /// The previous scan when it can be compared like for like.
-    pub(crate) fn comparable_previous(&self) -> Option<&PreviousScan<'a>> {
+    pub(crate) fn comparable_previous(&self) -> Option<&PreviousScan> {
         self.previous
             .as_ref()
             .filter(|_| self.previous_incomparable().is_none())
@@ -281,7 +312,7 @@ impl<'a> ReportInput<'a> {
 
     /// This scan as a trend point (scores from the roll-ups, the numbers every page shows).
     fn current_entry(&self) -> HistoryEntry {
-        let now = &self.result.started_at;
+        let now = &self.scan.header.started_at;
         let label = self
             .history
             .iter()
@@ -314,7 +345,7 @@ impl<'a> ReportInput<'a> {
     /// compared like for like with the latest earlier point judged the same way. This scan's
     /// comparison is the headline's: with the previous scan given, else from the history.
     pub(crate) fn trend_points(&self) -> Vec<TrendPoint> {
-        let now = &self.result.started_at;
+        let now = &self.scan.header.started_at;
         let mut entries: Vec<HistoryEntry> = self
             .history
             .iter()
@@ -371,9 +402,9 @@ impl<'a> ReportInput<'a> {
             return PointChange::NotCompared { reason };
         }
         let before = HistoryEntry {
-            label: self.label_of(&previous.result.started_at),
-            started_at: previous.result.started_at.clone(),
-            basis: Basis::of(previous.result),
+            label: self.label_of(&previous.header.started_at),
+            started_at: previous.header.started_at.clone(),
+            basis: Basis::of_header(&previous.header),
             domain_scores: previous
                 .rollups
                 .domains

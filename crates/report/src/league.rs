@@ -86,7 +86,7 @@ fn org_trend(input: &ReportInput<'_>, org: &OrganisationScore) -> Trend {
     if let Some(reason) = input.previous_incomparable() {
         return Trend::not_compared(&reason);
     }
-    let subtree: BTreeSet<&str> = subtree(&input.result.organisations, &org.name);
+    let subtree: BTreeSet<&str> = subtree(&input.scan.header.organisations, &org.name);
     let pick = |domains: &[DomainGap]| -> Vec<(String, Option<f64>)> {
         domains
             .iter()

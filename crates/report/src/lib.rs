@@ -34,7 +34,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use govscan_model::{CheckCatalog, ScanResult};
+use govscan_model::{BaselineRef, CheckCatalog, ScanResult};
 use govscan_score::Baseline;
 use handlebars::Handlebars;
 
@@ -89,6 +89,11 @@ pub enum ReportError {
         /// Baseline hash.
         sha256: String,
     },
+    /// A report of a light input ([`ReportInput::from_light`]) was asked for in memory: its
+    /// domain pages and exports need the domains whole, so it is written with
+    /// [`write_report_streamed`].
+    #[error("a report of a light scan is written with write_report_streamed")]
+    LightInput,
     /// A domain of the scan could not be loaded, or the loader not opened (streamed reports).
     #[error(
         "cannot load a domain of the scan: {}{source}",
@@ -121,16 +126,16 @@ pub enum ReportError {
     },
 }
 
-/// The built-in Estonia baseline when the scan was judged under it.
-pub fn builtin_baseline_for(result: &ScanResult) -> Result<Baseline, ReportError> {
+/// The built-in Estonia baseline when it is the baseline a scan was judged under.
+pub fn builtin_baseline_for(judged_by: &BaselineRef) -> Result<Baseline, ReportError> {
     let builtin = Baseline::builtin_estonia();
-    if builtin.sha256 == result.baseline.sha256 {
+    if builtin.sha256 == judged_by.sha256 {
         Ok(builtin)
     } else {
         Err(ReportError::UnknownBaseline {
-            id: result.baseline.id.clone(),
-            version: result.baseline.version.clone(),
-            sha256: result.baseline.sha256.clone(),
+            id: judged_by.id.clone(),
+            version: judged_by.version.clone(),
+            sha256: judged_by.sha256.clone(),
         })
     }
 }
@@ -138,7 +143,7 @@ pub fn builtin_baseline_for(result: &ScanResult) -> Result<Baseline, ReportError
 /// Renders the dashboard of a scan judged under the built-in baseline, with no history, its
 /// checks described by `checks`.
 pub fn render_index(result: &ScanResult, checks: &CheckCatalog) -> Result<String, ReportError> {
-    let baseline = builtin_baseline_for(result)?;
+    let baseline = builtin_baseline_for(&result.baseline)?;
     let input = ReportInput::new(result, &baseline, checks.clone());
     let rendered = render_report(&input)?;
     Ok(rendered
@@ -151,11 +156,13 @@ pub fn render_index(result: &ScanResult, checks: &CheckCatalog) -> Result<String
 /// Renders every file of the report: (path relative to the output directory, contents).
 /// Paths are `index.html`, `results.json`, `findings.csv`, `results.sarif`,
 /// `domains/<slug>.html` and `orgs/<slug>.html`; slugs are sanitised and unique.
+/// The input must be whole ([`ReportInput::new`]; a light one is [`ReportError::LightInput`]).
 pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, ReportError> {
+    let whole = input.whole.ok_or(ReportError::LightInput)?;
     let registry = registry()?;
-    let links = links::Links::new(input.result, &input.rollups);
+    let links = links::Links::new(&input.scan, &input.rollups);
     let mut files = Vec::new();
-    let mut json = serde_json::to_string_pretty(input.result)?;
+    let mut json = serde_json::to_string_pretty(whole)?;
     json.push('\n');
     files.push(("results.json".to_owned(), json));
     let dashboard = dashboard::DashboardView::new(input, &links);
@@ -163,7 +170,7 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
         "index.html".to_owned(),
         render(&registry, "index", &WithHealth::new(&dashboard, input))?,
     ));
-    for (i, d) in input.result.domains.iter().enumerate() {
+    for (i, d) in whole.domains.iter().enumerate() {
         if let Some(path) = links.domain(&d.domain) {
             let view = page::DomainPage::new(input, &links, d, input.rollups.domains.get(i));
             let view = WithHealth::new(view, input);
@@ -181,11 +188,11 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
     }
     files.push((
         "findings.csv".to_owned(),
-        render_findings_csv(input.result, &input.checks),
+        render_findings_csv(whole, &input.checks),
     ));
     files.push((
         "results.sarif".to_owned(),
-        render_sarif(input.result, &input.checks)?,
+        render_sarif(whole, &input.checks)?,
     ));
     Ok(files)
 }
@@ -193,25 +200,26 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
 /// The dashboard's view model as JSON: every value exactly as the page prints it. For snapshot
 /// tests and for other renderers.
 pub fn dashboard_model(input: &ReportInput<'_>) -> Result<serde_json::Value, ReportError> {
-    let links = links::Links::new(input.result, &input.rollups);
+    let links = links::Links::new(&input.scan, &input.rollups);
     Ok(serde_json::to_value(dashboard::DashboardView::new(
         input, &links,
     ))?)
 }
 
 /// A domain page's view model as JSON (see [`dashboard_model`]); `None` for an unknown domain.
+/// The input must be whole, as for [`render_report`].
 pub fn domain_model(
     input: &ReportInput<'_>,
     domain: &str,
 ) -> Result<Option<serde_json::Value>, ReportError> {
-    let links = links::Links::new(input.result, &input.rollups);
-    input
-        .result
+    let whole = input.whole.ok_or(ReportError::LightInput)?;
+    let links = links::Links::new(&input.scan, &input.rollups);
+    whole
         .domains
         .iter()
-        .position(|d| d.domain == domain)
-        .map(|i| {
-            let d = &input.result.domains[i];
+        .enumerate()
+        .find(|(_, d)| d.domain == domain)
+        .map(|(i, d)| {
             serde_json::to_value(page::DomainPage::new(
                 input,
                 &links,

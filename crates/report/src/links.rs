@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use govscan_model::{Rollups, ScanResult};
+use govscan_model::{LightScan, Rollups};
 use sha2::{Digest, Sha256};
 
 use crate::orgs::org_slugs;
@@ -17,8 +17,8 @@ pub(crate) struct Links {
 
 impl Links {
     /// Page names for a scan and its roll-ups.
-    pub(crate) fn new(result: &ScanResult, rollups: &Rollups) -> Links {
-        let names: Vec<&str> = result.domains.iter().map(|d| d.domain.as_str()).collect();
+    pub(crate) fn new(scan: &LightScan, rollups: &Rollups) -> Links {
+        let names: Vec<&str> = scan.domains().map(|d| d.domain()).collect();
         let domains = names
             .iter()
             .zip(unique_slugs(names.iter().copied()))

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use govscan_model::{DomainGap, DomainResult, Status};
+use govscan_model::{DomainGap, LightDomainRef, Status};
 use govscan_score::group_grade;
 use serde::Serialize;
 
@@ -81,7 +81,7 @@ impl OrgPage {
     /// The page of one organisation (by index into the roll-ups).
     pub(crate) fn new(input: &ReportInput<'_>, links: &Links, index: usize) -> Option<OrgPage> {
         let org = input.rollups.organisations.get(index)?;
-        let names = subtree(&input.result.organisations, &org.name);
+        let names = subtree(&input.scan.header.organisations, &org.name);
         let letter = group_grade(&org.with_children);
         let children = league_order(&input.rollups)
             .into_iter()
@@ -104,18 +104,17 @@ impl OrgPage {
             .iter()
             .map(|c| c.check.as_str())
             .collect();
-        let domains: Vec<(&DomainResult, &DomainGap)> = input
-            .result
-            .domains
-            .iter()
+        let domains: Vec<(LightDomainRef<'_>, &DomainGap)> = input
+            .scan
+            .domains()
             .zip(&input.rollups.domains)
-            .filter(|(d, _)| d.organisation.as_deref().is_some_and(|o| names.contains(o)))
+            .filter(|(d, _)| d.organisation().is_some_and(|o| names.contains(o)))
             .collect();
-        let domain_names: Vec<&str> = domains.iter().map(|(d, _)| d.domain.as_str()).collect();
+        let domain_names: Vec<&str> = domains.iter().map(|(d, _)| d.domain()).collect();
         let parent = org.parent.clone().unwrap_or_default();
         Some(OrgPage {
             meta: PageMeta::new(
-                input.result,
+                &input.scan.header,
                 "../",
                 format!("{}: security detail", org.name),
             ),
@@ -159,27 +158,26 @@ impl OrgPage {
 }
 
 fn org_domain(
-    d: &DomainResult,
+    d: &LightDomainRef<'_>,
     gap: &DomainGap,
     ruled: &BTreeSet<&str>,
     links: &Links,
 ) -> OrgDomain {
     let (g, c) = grade_of(&gap.grade);
     let failing_where = |scored: bool| -> Vec<&str> {
-        d.outcomes
-            .iter()
-            .filter(|o| o.status == Status::Fail && ruled.contains(o.check.as_str()) == scored)
-            .map(|o| o.check.as_str())
+        d.verdicts()
+            .filter(|o| o.status == Status::Fail && ruled.contains(o.check) == scored)
+            .map(|o| o.check)
             .collect()
     };
     let failing = failing_where(true);
     let not_scored = failing_where(false);
     OrgDomain {
-        domain: d.domain.clone(),
+        domain: d.domain().to_owned(),
         href: links
-            .domain(&d.domain)
+            .domain(d.domain())
             .map_or_else(String::new, |p| format!("../{p}")),
-        organisation: d.organisation.clone().unwrap_or_default(),
+        organisation: d.organisation().unwrap_or_default().to_owned(),
         score: score_text(gap.score),
         grade: g.to_owned(),
         grade_class: c.to_owned(),

@@ -3,7 +3,7 @@
 //! baseline scores apart from those only reported.
 
 use govscan_model::{
-    CheckCatalog, CheckComparison, DomainGap, DomainResult, Outcome, Probed, ScanResult, Status,
+    CheckCatalog, CheckComparison, DomainGap, DomainResult, Outcome, Probed, ScanHeader, Status,
 };
 use serde::Serialize;
 
@@ -37,7 +37,7 @@ pub(crate) struct PageMeta {
 
 impl PageMeta {
     /// `root` is the path from the page to the report root (`""` or `"../"`).
-    pub(crate) fn new(result: &ScanResult, root: &str, title: String) -> PageMeta {
+    pub(crate) fn new(result: &ScanHeader, root: &str, title: String) -> PageMeta {
         PageMeta {
             title,
             root: root.to_owned(),
@@ -186,7 +186,7 @@ impl DomainPage {
             .collect();
         DomainPage {
             meta: PageMeta::new(
-                input.result,
+                &input.scan.header,
                 "../",
                 format!("{}: security detail", d.domain),
             ),

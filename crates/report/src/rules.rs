@@ -94,8 +94,8 @@ pub(crate) fn reference(input: &ReportInput<'_>) -> ReferenceView {
     ReferenceView {
         baseline: format!(
             "{} {}",
-            capitalise(&input.result.baseline.id),
-            input.result.baseline.version
+            capitalise(&input.scan.header.baseline.id),
+            input.scan.header.baseline.version
         ),
         has_reference: input
             .rollups

@@ -1,7 +1,9 @@
 //! `results.sarif`: SARIF 2.1.0 for code-scanning dashboards. Rules come from the check
 //! metadata; one result per failed or warned outcome, located at the domain's URL.
 
-use govscan_model::{CheckCatalog, CheckMeta, CheckOrigin, DomainResult, ScanResult, Status};
+use govscan_model::{
+    CheckCatalog, CheckMeta, CheckOrigin, DomainResult, ScanHeader, ScanResult, Status,
+};
 use serde::Serialize;
 
 /// The SARIF version written.
@@ -118,7 +120,7 @@ pub fn render_sarif(
         .iter()
         .flat_map(|d| domain_results(&rules, d))
         .collect();
-    let mut text = serde_json::to_string_pretty(&log(result, rules, results))?;
+    let mut text = serde_json::to_string_pretty(&log(&ScanHeader::from(result), rules, results))?;
     text.push('\n');
     Ok(text)
 }
@@ -126,7 +128,7 @@ pub fn render_sarif(
 /// The log of `result` with an empty `results` array, pretty, split around that array: what
 /// goes before the first result and what goes after the last (for a streamed writer).
 pub(crate) fn sarif_around_results(
-    result: &ScanResult,
+    result: &ScanHeader,
     checks: &CheckCatalog,
 ) -> Result<(String, String, Vec<Rule>), serde_json::Error> {
     let rules = rules(checks);
@@ -235,7 +237,7 @@ pub(crate) fn domain_results(rules: &[Rule], d: &DomainResult) -> Vec<SarifResul
         .collect()
 }
 
-fn log(result: &ScanResult, rules: Vec<Rule>, results: Vec<SarifResult>) -> Log {
+fn log(result: &ScanHeader, rules: Vec<Rule>, results: Vec<SarifResult>) -> Log {
     Log {
         schema: SARIF_SCHEMA,
         version: SARIF_VERSION,

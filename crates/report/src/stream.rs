@@ -1,5 +1,5 @@
 //! The report of a scan too large to hold whole: rendered from a light scan (scores, grades and
-//! per-check statuses; `govscan_store::Store::load_scan_light`) plus a loader that reads one
+//! per-check verdicts; `govscan_store::Store::load_scan_light`) plus a loader that reads one
 //! whole domain at a time. `results.json`, `findings.csv` and `results.sarif` are streamed
 //! domain by domain in target order; the domain pages are rendered in parallel on rayon, each
 //! worker with its own loader. Memory: the light scan plus one domain per worker.
@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use govscan_model::{DomainResult, ScanResult};
+use govscan_model::{DomainResult, LightScan};
 use rayon::prelude::*;
 
 use crate::health::WithHealth;
@@ -34,14 +34,11 @@ pub trait DomainLoader {
 /// each domain loaded in target order, so only one domain is in memory at a time. The document
 /// is the same JSON value as `serde_json::to_string_pretty` of the whole scan.
 pub fn write_results_json(
-    light: &ScanResult,
+    light: &LightScan,
     loader: &mut dyn DomainLoader,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
-    let header = ScanResult {
-        domains: Vec::new(),
-        ..light.clone_header()
-    };
+    let header = light.header.clone().into_scan(Vec::new());
     let text = serde_json::to_string_pretty(&header)?;
     // The top-level key is the only one at two spaces of indent; nested strings are escaped.
     let marker = "\n  \"domains\": []";
@@ -50,24 +47,20 @@ pub fn write_results_json(
     let io = |e| io_error("write", Path::new("results.json"), e);
     out.write_all(&text.as_bytes()[..at]).map_err(io)?;
     out.write_all(b"\n  \"domains\": [").map_err(io)?;
-    for (index, d) in light.domains.iter().enumerate() {
-        let full = load(loader, &d.domain)?;
+    for (index, d) in light.domains().enumerate() {
+        let full = load(loader, d.domain())?;
         out.write_all(if index == 0 { b"\n" } else { b",\n" })
             .map_err(io)?;
         serde_json::to_writer_pretty(&mut *out, &full)?;
     }
-    out.write_all(if light.domains.is_empty() {
-        b"]"
-    } else {
-        b"\n  ]"
-    })
-    .map_err(io)?;
+    out.write_all(if light.is_empty() { b"]" } else { b"\n  ]" })
+        .map_err(io)?;
     out.write_all(tail.as_bytes()).map_err(io)?;
     out.write_all(b"\n").map_err(io)?;
     Ok(())
 }
 
-/// Renders and writes every report file into `dir` from `input` (whose `result` may be light)
+/// Renders and writes every report file into `dir` from `input` (whose scan is read light)
 /// and whole domains read through loaders made by `open_loader` (one per rayon worker).
 /// Each file is written to a temporary name and renamed; pages of the previous report that
 /// this one does not write are removed (only those: see `outdir.rs`).
@@ -81,7 +74,7 @@ where
     F: Fn() -> Result<L, LoadError> + Sync,
 {
     let registry = registry()?;
-    let links = Links::new(input.result, &input.rollups);
+    let links = Links::new(&input.scan, &input.rollups);
     let out = OutputDir::prepare(
         dir,
         [
@@ -105,18 +98,18 @@ where
 
     let mut loader = open_loader().map_err(loader_error)?;
     out.stream("results.json", |out| {
-        write_results_json(input.result, &mut loader, out)
+        write_results_json(&input.scan, &mut loader, out)
     })?;
     out.stream("findings.csv", |out| {
         let io = |e| io_error("write", Path::new("findings.csv"), e);
         out.write_all(csv::header_row().as_bytes()).map_err(io)?;
-        for d in &input.result.domains {
+        for d in input.scan.domains() {
             let mut rows = String::new();
             csv::push_domain_rows(
                 &mut rows,
                 &input.checks,
-                &input.result.started_at,
-                &load(&mut loader, &d.domain)?,
+                &input.scan.header.started_at,
+                &load(&mut loader, d.domain())?,
             );
             out.write_all(rows.as_bytes()).map_err(io)?;
         }
@@ -124,11 +117,11 @@ where
     })?;
     out.stream("results.sarif", |out| {
         let io = |e| io_error("write", Path::new("results.sarif"), e);
-        let (head, tail, rules) = sarif::sarif_around_results(input.result, &input.checks)?;
+        let (head, tail, rules) = sarif::sarif_around_results(&input.scan.header, &input.checks)?;
         out.write_all(head.as_bytes()).map_err(io)?;
         let mut first = true;
-        for d in &input.result.domains {
-            for result in sarif::domain_results(&rules, &load(&mut loader, &d.domain)?) {
+        for d in input.scan.domains() {
+            for result in sarif::domain_results(&rules, &load(&mut loader, d.domain())?) {
                 out.write_all(if first { b"\n" } else { b",\n" })
                     .map_err(io)?;
                 first = false;
@@ -157,22 +150,24 @@ where
             written.push(path.to_owned());
         }
     }
-    let pages: Vec<String> = input
-        .result
-        .domains
-        .par_iter()
-        .zip(input.rollups.domains.par_iter())
+    let pages: Vec<String> = (0..input.scan.len().min(input.rollups.domains.len()))
+        .into_par_iter()
         .map_init(
             || open_loader().map_err(Arc::from),
-            |loader, (d, gap)| -> Result<Option<String>, ReportError> {
-                let Some(path) = links.domain(&d.domain) else {
+            |loader, index| -> Result<Option<String>, ReportError> {
+                let (Some(d), Some(gap)) =
+                    (input.scan.domain(index), input.rollups.domains.get(index))
+                else {
+                    return Ok(None);
+                };
+                let Some(path) = links.domain(d.domain()) else {
                     return Ok(None);
                 };
                 let loader = loader.as_mut().map_err(|e| ReportError::Load {
                     domain: None,
                     source: Arc::clone(e),
                 })?;
-                let full = load(loader, &d.domain)?;
+                let full = load(loader, d.domain())?;
                 let view = WithHealth::new(
                     page::DomainPage::new(input, &links, &full, Some(gap)),
                     input,
@@ -201,25 +196,5 @@ fn loader_error(e: LoadError) -> ReportError {
     ReportError::Load {
         domain: None,
         source: Arc::from(e),
-    }
-}
-
-/// The header fields of a scan (no domains).
-trait CloneHeader {
-    fn clone_header(&self) -> ScanResult;
-}
-
-impl CloneHeader for ScanResult {
-    fn clone_header(&self) -> ScanResult {
-        ScanResult {
-            schema_version: self.schema_version,
-            govscan_version: self.govscan_version.clone(),
-            scoring_version: self.scoring_version,
-            started_at: self.started_at.clone(),
-            finished_at: self.finished_at.clone(),
-            baseline: self.baseline.clone(),
-            organisations: self.organisations.clone(),
-            domains: Vec::new(),
-        }
     }
 }

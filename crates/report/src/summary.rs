@@ -100,7 +100,7 @@ pub(crate) fn facts(
     ranked: &[Ranked<'_>],
     changes: &ChangesView,
 ) -> Vec<Fact> {
-    let result = input.result;
+    let result = &input.scan.header;
     let rollups = &input.rollups;
     let portfolio = &rollups.portfolio;
     let mut facts = vec![Fact::Checked {

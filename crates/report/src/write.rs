@@ -16,7 +16,7 @@ pub fn write_outputs(
     checks: &CheckCatalog,
     dir: &Path,
 ) -> Result<(), ReportError> {
-    let baseline = builtin_baseline_for(result)?;
+    let baseline = builtin_baseline_for(&result.baseline)?;
     write_report(&ReportInput::new(result, &baseline, checks.clone()), dir)
 }
 

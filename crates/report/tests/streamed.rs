@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::{builtin_checks, sample_result};
-use govscan_model::{DomainResult, ScanResult};
+use govscan_model::{DomainResult, LightScan};
 use govscan_report::{DomainLoader, LoadError, ReportInput, write_report, write_report_streamed};
 use govscan_score::Baseline;
 
@@ -20,22 +20,6 @@ impl DomainLoader for MapLoader {
             .cloned()
             .ok_or_else(|| "not stored".into())
     }
-}
-
-/// What `Store::load_scan_light` returns: no observations or evidence, and messages only on
-/// inconclusive outcomes.
-fn light(scan: &ScanResult) -> ScanResult {
-    let mut light = scan.clone();
-    for d in &mut light.domains {
-        d.observations = govscan_store::stub_observations(&d.domain).expect("stub");
-        for o in &mut d.outcomes {
-            if o.status != govscan_model::Status::Inconclusive {
-                o.message.clear();
-            }
-            o.evidence = serde_json::Value::Null;
-        }
-    }
-    light
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -66,7 +50,7 @@ fn streamed_report_equals_the_in_memory_report() {
     )
     .expect("whole");
 
-    let light = light(&scan);
+    let light = LightScan::from(&scan);
     let streamed = tempfile::tempdir().expect("tempdir");
     // A page that no govscan manifest lists is someone else's: it is left alone (govscan's own
     // stale pages are removed through its manifest; see tests/html.rs).
@@ -78,7 +62,7 @@ fn streamed_report_equals_the_in_memory_report() {
         .map(|d| (d.domain.clone(), d.clone()))
         .collect();
     write_report_streamed(
-        &ReportInput::new(&light, &baseline, builtin_checks()),
+        &ReportInput::from_light(&light, &baseline, builtin_checks()),
         || Ok(MapLoader(map.clone())),
         streamed.path(),
     )
@@ -104,10 +88,10 @@ fn streamed_report_equals_the_in_memory_report() {
 fn a_domain_that_cannot_be_loaded_fails_the_report() {
     let scan = sample_result();
     let baseline = Baseline::builtin_estonia();
-    let light = light(&scan);
+    let light = LightScan::from(&scan);
     let out = tempfile::tempdir().expect("tempdir");
     let err = write_report_streamed(
-        &ReportInput::new(&light, &baseline, builtin_checks()),
+        &ReportInput::from_light(&light, &baseline, builtin_checks()),
         || Ok(MapLoader(BTreeMap::new())),
         out.path(),
     )

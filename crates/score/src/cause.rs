@@ -54,8 +54,8 @@ pub(crate) fn cause(
     now: &DomainResult,
     changes: &[CheckChange],
 ) -> MoveCause {
-    let old_by_check = first_by_check(&before.outcomes);
-    let new_by_check = first_by_check(&now.outcomes);
+    let old_by_check = first_by_check(&before.outcomes, |o| o.check.as_str());
+    let new_by_check = first_by_check(&now.outcomes, |o| o.check.as_str());
     let judged = |s: Option<Status>| {
         matches!(
             s,

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use govscan_model::ScanResult;
+use govscan_model::{BaselineRef, ScanHeader, ScanResult};
 use serde::{Deserialize, Serialize};
 
-use crate::rollup::mean_score;
+use crate::mean::mean_score;
 use crate::scoring::difference;
 
 /// What judged a scan: the things that must be equal for two scores to be compared.
@@ -27,12 +27,25 @@ pub struct Basis {
 impl Basis {
     /// The basis of a scan.
     pub fn of(scan: &ScanResult) -> Basis {
+        Basis::judged_by(&scan.baseline, scan.scoring_version, &scan.govscan_version)
+    }
+
+    /// The basis of a scan, from its header (e.g. a light scan's).
+    pub fn of_header(header: &ScanHeader) -> Basis {
+        Basis::judged_by(
+            &header.baseline,
+            header.scoring_version,
+            &header.govscan_version,
+        )
+    }
+
+    fn judged_by(baseline: &BaselineRef, scoring_version: u32, govscan_version: &str) -> Basis {
         Basis {
-            baseline_id: scan.baseline.id.clone(),
-            baseline_version: scan.baseline.version.clone(),
-            baseline_sha256: scan.baseline.sha256.clone(),
-            scoring_version: scan.scoring_version,
-            govscan_version: scan.govscan_version.clone(),
+            baseline_id: baseline.id.clone(),
+            baseline_version: baseline.version.clone(),
+            baseline_sha256: baseline.sha256.clone(),
+            scoring_version,
+            govscan_version: govscan_version.to_owned(),
         }
     }
 

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::cause::MoveCause;
 
-use govscan_model::{BaselineRef, DomainResult, Outcome, ScanResult, Status};
+use govscan_model::{
+    BaselineRef, DomainResult, DomainView, ScanHeader, ScanResult, Status, Verdict,
+};
 
 /// Scores closer than this are the same score (guards against float noise).
 const SCORE_EPSILON: f64 = 1e-9;
@@ -161,7 +163,7 @@ pub fn diff_scans(old: &ScanResult, new: &ScanResult) -> ScanDiff {
     let old_domains: BTreeMap<&str, &DomainResult> =
         old.domains.iter().map(|d| (d.domain.as_str(), d)).collect();
     let new_names: BTreeSet<&str> = new.domains.iter().map(|d| d.domain.as_str()).collect();
-    let mut builder = DiffBuilder::new(old, new);
+    let mut builder = DiffBuilder::new(&ScanHeader::from(old), &ScanHeader::from(new));
     for now in &new.domains {
         builder.domain(old_domains.get(now.domain.as_str()).copied(), now);
     }
@@ -175,16 +177,17 @@ pub fn diff_scans(old: &ScanResult, new: &ScanResult) -> ScanDiff {
 
 /// Builds a [`ScanDiff`] one domain at a time, so two large scans can be compared without
 /// holding either in memory: feed every domain of the new scan in order with its old result (if
-/// any) to [`DiffBuilder::domain`], then every domain only in the old scan to
-/// [`DiffBuilder::removed`]. The result equals [`diff_scans`] on the whole scans.
+/// any) to [`DiffBuilder::domain`] (or a domain only in the new scan, possibly light, to
+/// [`DiffBuilder::added`]), then every domain only in the old scan to [`DiffBuilder::removed`].
+/// The result equals [`diff_scans`] on the whole scans.
 #[derive(Debug, Clone)]
 pub struct DiffBuilder {
     diff: ScanDiff,
 }
 
 impl DiffBuilder {
-    /// Starts a diff; only the headers (baseline, versions, start) of the scans are read.
-    pub fn new(old: &ScanResult, new: &ScanResult) -> DiffBuilder {
+    /// Starts a diff from the headers (baseline, versions, start) of the two scans.
+    pub fn new(old: &ScanHeader, new: &ScanHeader) -> DiffBuilder {
         DiffBuilder {
             diff: ScanDiff {
                 new_failures: Vec::new(),
@@ -206,19 +209,19 @@ impl DiffBuilder {
 
     /// Whether the old and new results of a domain differ in anything the diff reports
     /// (a status, the score or the grade). When they do not, [`DiffBuilder::domain`] adds
-    /// nothing, so light results (no observations, messages or evidence) can decide whether
-    /// the whole results need loading.
-    pub fn would_change(before: &DomainResult, now: &DomainResult) -> bool {
+    /// nothing, so light views (no observations or evidence) can decide whether the whole
+    /// results need loading.
+    pub fn would_change(before: &impl DomainView, now: &impl DomainView) -> bool {
         score_moved(before, now) || !status_changes(before, now).is_empty()
     }
 
     /// Adds one domain of the new scan with its result in the old scan (`None`: it is new).
     pub fn domain(&mut self, before: Option<&DomainResult>, now: &DomainResult) {
-        let diff = &mut self.diff;
         let Some(before) = before else {
-            diff.domains_added.push(presence(now));
+            self.added(now);
             return;
         };
+        let diff = &mut self.diff;
         let changes = status_changes(before, now);
         if score_moved(before, now) {
             let cause = crate::cause::cause(
@@ -244,8 +247,13 @@ impl DiffBuilder {
         }
     }
 
+    /// Adds a domain that is only in the new scan.
+    pub fn added(&mut self, now: &impl DomainView) {
+        self.diff.domains_added.push(presence(now));
+    }
+
     /// Adds a domain that is only in the old scan.
-    pub fn removed(&mut self, gone: &DomainResult) {
+    pub fn removed(&mut self, gone: &impl DomainView) {
         self.diff.domains_removed.push(presence(gone));
     }
 
@@ -264,7 +272,7 @@ impl DiffBuilder {
     }
 }
 
-fn identity(scan: &ScanResult) -> ScanIdentity {
+fn identity(scan: &ScanHeader) -> ScanIdentity {
     ScanIdentity {
         started_at: scan.started_at.clone(),
         govscan_version: scan.govscan_version.clone(),
@@ -273,63 +281,68 @@ fn identity(scan: &ScanResult) -> ScanIdentity {
     }
 }
 
-fn presence(domain: &DomainResult) -> DomainPresence {
+fn presence(domain: &impl DomainView) -> DomainPresence {
     DomainPresence {
-        domain: domain.domain.clone(),
-        organisation: domain.organisation.clone(),
-        score: domain.score,
-        grade: domain.grade.clone(),
+        domain: domain.domain().to_owned(),
+        organisation: domain.organisation().map(str::to_owned),
+        score: domain.score(),
+        grade: domain.grade().to_owned(),
         failing_checks: domain
-            .outcomes
-            .iter()
+            .verdicts()
             .filter(|o| o.status == Status::Fail)
-            .map(|o| o.check.clone())
+            .map(|o| o.check.to_owned())
             .collect(),
     }
 }
 
 /// Every check whose status differs between the two results of one domain: checks in the new
 /// result's order, then checks that no longer run. A repeated check id counts once (first).
-fn status_changes(before: &DomainResult, now: &DomainResult) -> Vec<CheckChange> {
-    let old_by_check = first_by_check(&before.outcomes);
-    let new_by_check = first_by_check(&now.outcomes);
+fn status_changes(before: &impl DomainView, now: &impl DomainView) -> Vec<CheckChange> {
+    let old_by_check = first_by_check(before.verdicts(), |v| v.check);
+    let new_by_check = first_by_check(now.verdicts(), |v| v.check);
     let mut seen = BTreeSet::new();
     let mut changes = Vec::new();
-    for outcome in &now.outcomes {
-        if !seen.insert(outcome.check.as_str()) {
+    for verdict in now.verdicts() {
+        if !seen.insert(verdict.check) {
             continue;
         }
-        let old = old_by_check.get(outcome.check.as_str()).copied();
-        if old.map(|o| o.status) != Some(outcome.status) {
-            changes.push(change(&now.domain, &outcome.check, old, Some(outcome)));
+        let old = old_by_check.get(verdict.check).copied();
+        if old.map(|o| o.status) != Some(verdict.status) {
+            changes.push(change(now.domain(), verdict.check, old, Some(verdict)));
         }
     }
-    for outcome in &before.outcomes {
-        if !new_by_check.contains_key(outcome.check.as_str()) && seen.insert(outcome.check.as_str())
-        {
-            changes.push(change(&now.domain, &outcome.check, Some(outcome), None));
+    for verdict in before.verdicts() {
+        if !new_by_check.contains_key(verdict.check) && seen.insert(verdict.check) {
+            changes.push(change(now.domain(), verdict.check, Some(verdict), None));
         }
     }
     changes
 }
 
-pub(crate) fn first_by_check(outcomes: &[Outcome]) -> BTreeMap<&str, &Outcome> {
+/// The first of `items` for each check id (named by `check`).
+pub(crate) fn first_by_check<'a, T>(
+    items: impl IntoIterator<Item = T>,
+    check: impl Fn(&T) -> &'a str,
+) -> BTreeMap<&'a str, T> {
     let mut map = BTreeMap::new();
-    for outcome in outcomes {
-        map.entry(outcome.check.as_str()).or_insert(outcome);
+    for item in items {
+        map.entry(check(&item)).or_insert(item);
     }
     map
 }
 
-fn change(domain: &str, check: &str, old: Option<&Outcome>, new: Option<&Outcome>) -> CheckChange {
+fn change(domain: &str, check: &str, old: Option<Verdict>, new: Option<Verdict>) -> CheckChange {
     CheckChange {
         domain: domain.to_owned(),
         check: check.to_owned(),
         old_status: old.map(|o| o.status),
         new_status: new.map(|o| o.status),
-        old_finding: old.map(|o| o.finding.clone()),
-        new_finding: new.map(|o| o.finding.clone()),
-        message: new.or(old).map(|o| o.message.clone()).unwrap_or_default(),
+        old_finding: old.map(|o| o.finding.to_owned()),
+        new_finding: new.map(|o| o.finding.to_owned()),
+        message: new
+            .or(old)
+            .map(|o| o.message.to_owned())
+            .unwrap_or_default(),
     }
 }
 
@@ -347,11 +360,11 @@ fn bucket(diff: &mut ScanDiff, change: CheckChange) {
     list.push(change);
 }
 
-fn score_moved(before: &DomainResult, now: &DomainResult) -> bool {
-    let score_differs = match (before.score, now.score) {
+fn score_moved(before: &impl DomainView, now: &impl DomainView) -> bool {
+    let score_differs = match (before.score(), now.score()) {
         (Some(a), Some(b)) => (a - b).abs() > SCORE_EPSILON,
         (None, None) => false,
         _ => true,
     };
-    score_differs || before.grade != now.grade
+    score_differs || before.grade() != now.grade()
 }

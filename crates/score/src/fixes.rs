@@ -1,16 +1,20 @@
 //! Top fixes: for each ruled check, the portfolio score if it passed everywhere it warns or
 //! fails, computed by re-scoring, with how far the gain can be trusted.
 
-use govscan_model::{DomainFix, GainBound, Outcome, Status, TopFix};
+use govscan_model::{DomainFix, DomainView, GainBound, Status, TopFix, Verdict};
 
 use crate::baseline::Baseline;
-use crate::rollup::{Scored, mean_score, status_of};
-use crate::scoring::{difference, score_domain};
+use crate::mean::mean_score;
+use crate::rollup::{Scored, status_of};
+use crate::scoring::{Tallied, difference};
 
 /// For each ruled check: make it pass on every domain where it warns or fails, re-score those
 /// domains, and measure the portfolio mean again. The gain is the difference of the two
 /// rounded means, so "score + gain = score after" holds for the numbers printed.
-pub(crate) fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFix> {
+pub(crate) fn top_fixes<D: DomainView>(
+    scored: &[Scored<'_, D>],
+    baseline: &Baseline,
+) -> Vec<TopFix> {
     let current: Vec<Option<f64>> = scored.iter().map(Scored::score).collect();
     let before_mean = mean_score(current.iter().flatten().copied());
     let mut fixes: Vec<TopFix> = Vec::new();
@@ -19,19 +23,18 @@ pub(crate) fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFi
         let mut domains: Vec<DomainFix> = Vec::new();
         let (mut provisional, mut partly_judged) = (0u32, 0u32);
         for (i, s) in scored.iter().enumerate() {
-            if !matches!(status_of(s.outcomes, check), Status::Warn | Status::Fail) {
+            if !matches!(status_of(s.view, check), Status::Warn | Status::Fail) {
                 continue;
             }
-            let fixed = with_pass(s.outcomes, check);
-            let after = score_domain(&fixed, baseline).score;
+            let after = Tallied::of(with_pass(s.view, check), baseline).score_value();
             after_scores[i] = after;
-            if s.detail.score.provisional.is_some() {
+            if s.gap.provisional.is_some() {
                 provisional += 1;
-            } else if s.detail.score.coverage < 1.0 {
+            } else if s.gap.coverage < 1.0 {
                 partly_judged += 1;
             }
             domains.push(DomainFix {
-                domain: s.domain.to_owned(),
+                domain: s.gap.domain.clone(),
                 before: s.score(),
                 after,
             });
@@ -77,22 +80,21 @@ pub(crate) fn top_fixes(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<TopFi
     fixes
 }
 
-/// The outcomes with `check` replaced by a pass.
-fn with_pass(outcomes: &[Outcome], check: &str) -> Vec<Outcome> {
-    outcomes
-        .iter()
-        .map(|o| {
-            if o.check == check {
-                Outcome::new(
-                    check,
-                    Status::Pass,
-                    "what_if_fixed",
-                    "assumed fixed",
-                    serde_json::Value::Null,
-                )
-            } else {
-                o.clone()
+/// The domain's verdicts with `check` replaced by a pass.
+fn with_pass<'a>(
+    d: &'a impl DomainView,
+    check: &'a str,
+) -> impl Iterator<Item = Verdict<'a>> + Clone + 'a {
+    d.verdicts().map(move |v| {
+        if v.check == check {
+            Verdict {
+                check,
+                status: Status::Pass,
+                finding: "what_if_fixed",
+                message: "assumed fixed",
             }
-        })
-        .collect()
+        } else {
+            v
+        }
+    })
 }

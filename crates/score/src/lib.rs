@@ -10,6 +10,8 @@ pub mod diff;
 mod domain;
 mod error;
 mod fixes;
+mod light_diff;
+mod mean;
 mod reference;
 mod rollup;
 mod scoring;
@@ -26,9 +28,11 @@ pub use diff::{
 };
 pub use domain::scored_domain;
 pub use error::{BaselineError, Location};
+pub use light_diff::{ScanSide, diff_light};
+pub use mean::mean_score;
 pub use reference::{ReferenceProvenance, measure, sha256_hex, write_reference};
 pub use rollup::{
-    ROLLUP_RULE, by_name, grade_for, group_grade, level_name, mean_score, not_fully_seen, roll_up,
+    ROLLUP_RULE, by_name, grade_for, group_grade, level_name, not_fully_seen, roll_up,
 };
 pub use scoring::{
     BASELINE_SCORING_VERSIONS, COVERAGE_FLOOR, DomainScore, SCORING_VERSION, difference, letter,

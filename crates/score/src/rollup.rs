@@ -5,12 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use govscan_model::{
-    CheckComparison, CheckShare, DomainGap, Family, FamilyComparison, GroupScore, Organisation,
-    OrganisationScore, Outcome, Rollups, ScanResult, Status, outcomes_excluded,
+    CheckComparison, CheckShare, DomainGap, DomainView, GroupScore, Organisation,
+    OrganisationScore, Rollups, ScanView, Status,
 };
 
 use crate::baseline::{Baseline, Origin, RuleLevel, Strength};
-use crate::scoring::{DomainScore, difference, letter, round1, score_domain_detailed};
+use crate::mean::{FamilyMeans, mean, mean_score};
+use crate::scoring::{Tallied, difference, letter};
 
 /// The rule, stored with the roll-ups and explained in `docs/scoring.md`.
 pub const ROLLUP_RULE: &str = "group score = mean of its domains' scores, rounded once to one \
@@ -20,69 +21,83 @@ organisation's with_children group adds every organisation below it; the worst d
 lowest score, ties broken by name; gap = 100 - score; top fixes re-score each domain with the \
 check passing, gain = rounded score after - rounded score before";
 
-/// One domain's score under the baseline, recomputed from its outcomes.
-pub(crate) struct Scored<'a> {
-    pub(crate) domain: &'a str,
-    pub(crate) organisation: Option<&'a str>,
-    pub(crate) outcomes: &'a [Outcome],
-    pub(crate) detail: DomainScore,
+/// One domain as the roll-ups read it: how it reads (whole or light), its entry in the
+/// roll-ups (score recomputed from its outcomes) and whether it was excluded.
+pub(crate) struct Scored<'a, D> {
+    pub(crate) view: &'a D,
+    pub(crate) gap: &'a DomainGap,
     /// Not scanned at its owner's request (`--exclude`): unscored, and said so apart.
     pub(crate) excluded: bool,
 }
 
-impl Scored<'_> {
+impl<'a, D> Scored<'a, D> {
     pub(crate) fn score(&self) -> Option<f64> {
-        self.detail.score.score
+        self.gap.score
+    }
+
+    fn organisation(&self) -> Option<&'a str> {
+        self.gap.organisation.as_deref()
     }
 }
 
-/// Computes every roll-up of a scan under a baseline (domain scores are recomputed from the
-/// stored outcomes, so the roll-ups always match the baseline given).
-pub fn roll_up(scan: &ScanResult, baseline: &Baseline) -> Rollups {
-    let scored: Vec<Scored<'_>> = scan
-        .domains
+/// Computes every roll-up of a scan, whole or light, under a baseline (domain scores are
+/// recomputed from the stored outcomes, so the roll-ups always match the baseline given).
+pub fn roll_up(scan: &(impl ScanView + ?Sized), baseline: &Baseline) -> Rollups {
+    let views: Vec<_> = scan.domain_views().collect();
+    let mut families = FamilyMeans::default();
+    let domains: Vec<DomainGap> = views
         .iter()
-        .map(|d| Scored {
-            domain: &d.domain,
-            organisation: d.organisation.as_deref(),
-            outcomes: &d.outcomes,
-            detail: score_domain_detailed(&d.outcomes, baseline),
-            excluded: outcomes_excluded(&d.outcomes),
+        .map(|d| {
+            let tallied = Tallied::of(d.verdicts(), baseline);
+            families.add(&tallied.families());
+            domain_gap(d, &tallied, baseline)
         })
         .collect();
-    let all: Vec<&Scored<'_>> = scored.iter().collect();
+    let scored: Vec<Scored<'_, _>> = views
+        .iter()
+        .zip(&domains)
+        .map(|(view, gap)| Scored {
+            view,
+            gap,
+            excluded: view.is_excluded(),
+        })
+        .collect();
+    let all: Vec<&Scored<'_, _>> = scored.iter().collect();
     let portfolio = group(&all);
     let organisations = scan
-        .organisations
+        .organisations()
         .iter()
-        .map(|org| organisation_score(org, &scan.organisations, &scored, baseline))
+        .map(|org| organisation_score(org, scan.organisations(), &scored, baseline))
         .collect();
-    let domains = scored
-        .iter()
-        .map(|s| DomainGap {
-            domain: s.domain.to_owned(),
-            organisation: s.organisation.map(str::to_owned),
-            score: s.score(),
-            gap: s.score().map(|v| difference(100.0, v)),
-            coverage: s.detail.score.coverage,
-            grade: s.detail.score.grade.clone(),
-            provisional: s.detail.score.provisional.clone(),
-            failed_required: s.detail.failed_required.clone(),
-            unjudged_required: s.detail.unjudged_required.clone(),
-            not_scored: s
-                .score()
-                .is_none()
-                .then(|| not_scored_reason(s.outcomes, baseline)),
-        })
-        .collect();
+    let checks = checks(&scored, baseline);
+    let top_fixes = crate::fixes::top_fixes(&scored, baseline);
+    drop(scored);
     Rollups {
         rule: ROLLUP_RULE.to_owned(),
-        families: families(&scored),
-        checks: checks(&scored, baseline),
-        top_fixes: crate::fixes::top_fixes(&scored, baseline),
+        families: families.comparisons(),
+        checks,
+        top_fixes,
         portfolio,
         organisations,
         domains,
+    }
+}
+
+/// A domain's entry in the roll-ups, from its tally under the baseline.
+fn domain_gap(d: &impl DomainView, tallied: &Tallied<'_>, baseline: &Baseline) -> DomainGap {
+    let score = tallied.score_value();
+    let owned = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
+    DomainGap {
+        domain: d.domain().to_owned(),
+        organisation: d.organisation().map(str::to_owned),
+        score,
+        gap: score.map(|v| difference(100.0, v)),
+        coverage: tallied.coverage(),
+        grade: tallied.grade().0,
+        provisional: tallied.provisional(),
+        failed_required: owned(&tallied.failed_required),
+        unjudged_required: owned(&tallied.unjudged_required),
+        not_scored: score.is_none().then(|| not_scored_reason(d, baseline)),
     }
 }
 
@@ -114,18 +129,13 @@ pub fn grade_for(score: Option<f64>, not_fully_seen: u32) -> &'static str {
     }
 }
 
-/// The mean of some domain scores, rounded once: the group score rule. `None` when empty.
-pub fn mean_score(scores: impl IntoIterator<Item = f64>) -> Option<f64> {
-    mean(scores.into_iter()).map(round1)
-}
-
 /// Why a domain has no score, in a few words taken from its outcomes: the reason most of its
 /// ruled checks give for not being judged (the first in baseline order on a tie).
-fn not_scored_reason(outcomes: &[Outcome], baseline: &Baseline) -> String {
+fn not_scored_reason(d: &impl DomainView, baseline: &Baseline) -> String {
     let mut reasons: Vec<(String, usize)> = Vec::new();
     let mut scored_rules = 0;
     for check in baseline.rules.keys() {
-        let Some(outcome) = outcomes.iter().find(|o| &o.check == check) else {
+        let Some(outcome) = d.verdicts().find(|o| o.check == check) else {
             continue;
         };
         if outcome.status != Status::Inconclusive {
@@ -138,7 +148,7 @@ fn not_scored_reason(outcomes: &[Outcome], baseline: &Baseline) -> String {
             outcome
                 .message
                 .strip_prefix("Could not be judged: ")
-                .unwrap_or(&outcome.message)
+                .unwrap_or(outcome.message)
                 .to_owned()
         };
         match reasons.iter_mut().find(|(r, _)| *r == reason) {
@@ -154,11 +164,7 @@ fn not_scored_reason(outcomes: &[Outcome], baseline: &Baseline) -> String {
         });
     match most {
         Some((reason, _)) => reason.clone(),
-        None if scored_rules == 0
-            && outcomes
-                .iter()
-                .any(|o| baseline.rules.contains_key(&o.check)) =>
-        {
+        None if scored_rules == 0 && d.verdicts().any(|o| baseline.rules.contains_key(o.check)) => {
             "no rule of the baseline applies to it".to_owned()
         }
         None => "no check of the baseline ran on it".to_owned(),
@@ -166,10 +172,10 @@ fn not_scored_reason(outcomes: &[Outcome], baseline: &Baseline) -> String {
 }
 
 /// Mean, worst and coverage over some domains.
-fn group(domains: &[&Scored<'_>]) -> GroupScore {
+fn group<D>(domains: &[&Scored<'_, D>]) -> GroupScore {
     let scores: Vec<(&str, f64)> = domains
         .iter()
-        .filter_map(|d| d.score().map(|s| (d.domain, s)))
+        .filter_map(|d| d.score().map(|s| (d.gap.domain.as_str(), s)))
         .collect();
     let score = mean_score(scores.iter().map(|(_, s)| *s));
     // Lowest score; on a tie the first by name, and the tie is counted.
@@ -190,39 +196,39 @@ fn group(domains: &[&Scored<'_>]) -> GroupScore {
         worst_domain: worst.map(|(d, _)| d.to_owned()),
         worst_score: worst.map(|(_, s)| s),
         worst_ties: count(worst_ties),
-        coverage: mean(domains.iter().map(|d| d.detail.score.coverage)).unwrap_or(0.0),
+        coverage: mean(domains.iter().map(|d| d.gap.coverage)).unwrap_or(0.0),
         domains: count(domains.len()),
         domains_scored: count(scores.len()),
         domains_provisional: count(
             domains
                 .iter()
-                .filter(|d| d.detail.score.provisional.is_some())
+                .filter(|d| d.gap.provisional.is_some())
                 .count(),
         ),
         domains_failing_required: count(
             domains
                 .iter()
-                .filter(|d| !d.detail.failed_required.is_empty())
+                .filter(|d| !d.gap.failed_required.is_empty())
                 .count(),
         ),
         domains_excluded: count(domains.iter().filter(|d| d.excluded).count()),
     }
 }
 
-fn organisation_score(
+fn organisation_score<D: DomainView>(
     org: &Organisation,
     all_orgs: &[Organisation],
-    scored: &[Scored<'_>],
+    scored: &[Scored<'_, D>],
     baseline: &Baseline,
 ) -> OrganisationScore {
     let subtree = descendants_and_self(&org.name, all_orgs);
-    let own: Vec<&Scored<'_>> = scored
+    let own: Vec<&Scored<'_, D>> = scored
         .iter()
-        .filter(|s| s.organisation == Some(org.name.as_str()))
+        .filter(|s| s.organisation() == Some(org.name.as_str()))
         .collect();
-    let with_children: Vec<&Scored<'_>> = scored
+    let with_children: Vec<&Scored<'_, D>> = scored
         .iter()
-        .filter(|s| s.organisation.is_some_and(|o| subtree.contains(o)))
+        .filter(|s| s.organisation().is_some_and(|o| subtree.contains(o)))
         .collect();
     let checks = baseline
         .rules
@@ -230,7 +236,7 @@ fn organisation_score(
         .map(|check| {
             let (pass, judged) =
                 with_children.iter().fold((0u32, 0u32), |(p, j), s| {
-                    match status_of(s.outcomes, check) {
+                    match status_of(s.view, check) {
                         Status::Pass => (p + 1, j + 1),
                         Status::Warn | Status::Fail => (p, j + 1),
                         _ => (p, j),
@@ -268,30 +274,7 @@ fn descendants_and_self<'a>(name: &'a str, orgs: &'a [Organisation]) -> BTreeSet
     found
 }
 
-fn families(scored: &[Scored<'_>]) -> Vec<FamilyComparison> {
-    Family::ALL
-        .into_iter()
-        .filter_map(|family| {
-            let subs: Vec<_> = scored
-                .iter()
-                .filter_map(|s| s.detail.score.families.iter().find(|f| f.family == family))
-                .collect();
-            if subs.is_empty() {
-                return None;
-            }
-            let score = mean_score(subs.iter().filter_map(|f| f.score));
-            Some(FamilyComparison {
-                family,
-                score,
-                gap: score.map(|m| difference(100.0, m)),
-                coverage: mean(subs.iter().map(|f| f.coverage)).unwrap_or(0.0),
-                domains_scored: count(subs.iter().filter(|f| f.score.is_some()).count()),
-            })
-        })
-        .collect()
-}
-
-fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
+fn checks<D: DomainView>(scored: &[Scored<'_, D>], baseline: &Baseline) -> Vec<CheckComparison> {
     baseline
         .rules
         .iter()
@@ -311,7 +294,7 @@ fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
                 reference_n: None,
             };
             for s in scored {
-                match status_of(s.outcomes, check) {
+                match status_of(s.view, check) {
                     Status::Pass => c.pass += 1,
                     Status::Warn => c.warn += 1,
                     Status::Fail => c.fail += 1,
@@ -331,9 +314,8 @@ fn checks(scored: &[Scored<'_>], baseline: &Baseline) -> Vec<CheckComparison> {
 }
 
 /// The status that counts for a check (the first outcome), inconclusive when absent.
-pub(crate) fn status_of(outcomes: &[Outcome], check: &str) -> Status {
-    outcomes
-        .iter()
+pub(crate) fn status_of(d: &impl DomainView, check: &str) -> Status {
+    d.verdicts()
         .find(|o| o.check == check)
         .map_or(Status::Inconclusive, |o| o.status)
 }
@@ -360,11 +342,6 @@ fn origin_name(origin: Origin) -> &'static str {
         Origin::Estonia => "estonia",
         Origin::External => "external",
     }
-}
-
-fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = values.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / f64::from(n))
 }
 
 fn count(n: usize) -> u32 {

@@ -4,7 +4,7 @@
 //! The rules in plain words are in `docs/scoring.md`; `worked_example_from_the_docs` below
 //! reproduces the example printed there.
 
-use govscan_model::{Family, FamilyScore, Outcome, Score, Status};
+use govscan_model::{Family, FamilyScore, Outcome, Score, Status, Verdict};
 
 use crate::baseline::{Baseline, MAX_WEIGHT, MIN_WEIGHT, RuleLevel};
 
@@ -41,7 +41,7 @@ pub struct DomainScore {
 
 /// Scores one domain's outcomes under a baseline.
 pub fn score_domain(outcomes: &[Outcome], baseline: &Baseline) -> Score {
-    score_domain_detailed(outcomes, baseline).score
+    Tallied::of(outcomes.iter().map(Outcome::verdict), baseline).score()
 }
 
 /// Running sums for the whole domain or one family. Every weight added is first brought into
@@ -119,101 +119,165 @@ fn credit(status: Status) -> Option<Option<f64>> {
 /// no outcome, and the required rules that failed or were not judged. When a check has several
 /// outcomes, the first one counts.
 pub fn score_domain_detailed(outcomes: &[Outcome], baseline: &Baseline) -> DomainScore {
-    let mut total = Tally::default();
-    let mut families: Vec<(Family, Tally)> = Vec::new();
-    let mut unruled = Vec::new();
-    let mut missing = Vec::new();
-    let mut failed_required = Vec::new();
-    let mut warned_required = Vec::new();
-    let mut unjudged_required = Vec::new();
-
+    let tallied = Tallied::of(outcomes.iter().map(Outcome::verdict), baseline);
+    let mut unruled: Vec<String> = Vec::new();
     for outcome in outcomes {
         if !baseline.rules.contains_key(&outcome.check) && !unruled.contains(&outcome.check) {
             unruled.push(outcome.check.clone());
         }
     }
-    for (check, rule) in &baseline.rules {
-        let status = outcomes
-            .iter()
-            .find(|o| &o.check == check)
-            .map(|o| o.status);
-        let counted = match status {
-            Some(status) => credit(status),
-            None => {
-                missing.push(check.clone());
-                Some(None)
-            }
+    let owned = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
+    DomainScore {
+        score: tallied.score(),
+        unruled,
+        missing: owned(&tallied.missing),
+        failed_required: owned(&tallied.failed_required),
+        unjudged_required: owned(&tallied.unjudged_required),
+    }
+}
+
+/// What one domain's verdicts come to under a baseline: running sums for the domain and each
+/// family, and the rules that had no outcome, failed, warned or were not judged (names borrowed
+/// from the baseline, so tallying a domain allocates no string). When a check has several
+/// outcomes, the first one counts.
+#[derive(Debug, Clone)]
+pub(crate) struct Tallied<'b> {
+    total: Tally,
+    families: Vec<(Family, Tally)>,
+    /// Rules of the baseline for which no outcome was given, in baseline order.
+    pub(crate) missing: Vec<&'b str>,
+    /// Required rules whose check has status fail, in baseline order.
+    pub(crate) failed_required: Vec<&'b str>,
+    warned_required: Vec<&'b str>,
+    /// Required rules whose check was not judged, in baseline order.
+    pub(crate) unjudged_required: Vec<&'b str>,
+}
+
+impl<'b> Tallied<'b> {
+    /// Tallies one domain's verdicts under `baseline`.
+    pub(crate) fn of<'a>(
+        verdicts: impl Iterator<Item = Verdict<'a>> + Clone,
+        baseline: &'b Baseline,
+    ) -> Tallied<'b> {
+        let mut tallied = Tallied {
+            total: Tally::default(),
+            families: Vec::new(),
+            missing: Vec::new(),
+            failed_required: Vec::new(),
+            warned_required: Vec::new(),
+            unjudged_required: Vec::new(),
         };
-        let Some(credit) = counted else {
-            continue;
-        };
-        total.add(rule.weight, credit);
-        if let Some(family) = check
-            .split_once('.')
-            .and_then(|(p, _)| Family::from_prefix(p))
-        {
-            match families.iter_mut().find(|(f, _)| *f == family) {
-                Some((_, tally)) => tally.add(rule.weight, credit),
+        for (check, rule) in &baseline.rules {
+            let status = verdicts
+                .clone()
+                .find(|v| v.check == check)
+                .map(|v| v.status);
+            let counted = match status {
+                Some(status) => credit(status),
                 None => {
-                    let mut tally = Tally::default();
-                    tally.add(rule.weight, credit);
-                    families.push((family, tally));
+                    tallied.missing.push(check);
+                    Some(None)
+                }
+            };
+            let Some(credit) = counted else {
+                continue;
+            };
+            tallied.total.add(rule.weight, credit);
+            if let Some(family) = check
+                .split_once('.')
+                .and_then(|(p, _)| Family::from_prefix(p))
+            {
+                match tallied.families.iter_mut().find(|(f, _)| *f == family) {
+                    Some((_, tally)) => tally.add(rule.weight, credit),
+                    None => {
+                        let mut tally = Tally::default();
+                        tally.add(rule.weight, credit);
+                        tallied.families.push((family, tally));
+                    }
+                }
+            }
+            if rule.level == RuleLevel::Required {
+                match status {
+                    Some(Status::Fail) => tallied.failed_required.push(check),
+                    Some(Status::Warn) => tallied.warned_required.push(check),
+                    // Inconclusive or no outcome: not judged (n/a and info are not scored).
+                    Some(Status::Inconclusive) | None => tallied.unjudged_required.push(check),
+                    Some(Status::Pass | Status::Info | Status::NotApplicable) => {}
                 }
             }
         }
-        if rule.level == RuleLevel::Required {
-            match status {
-                Some(Status::Fail) => failed_required.push(check.clone()),
-                Some(Status::Warn) => warned_required.push(check.as_str()),
-                // Inconclusive or no outcome: not judged (n/a and info are not scored).
-                Some(Status::Inconclusive) | None => unjudged_required.push(check.clone()),
-                Some(Status::Pass | Status::Info | Status::NotApplicable) => {}
-            }
-        }
+        tallied
     }
 
-    let provisional = provisional_reason(&total, &unjudged_required);
-    let lower_bound = provisional.is_some();
-    let score = total.score(lower_bound);
-    let (grade, cap) = grade(
-        score,
-        &failed_required,
-        &warned_required,
-        &unjudged_required,
-        provisional.as_deref(),
-    );
-    let families = Family::ALL
-        .into_iter()
-        .filter_map(|family| {
-            let (_, tally) = families.iter().find(|(f, _)| *f == family)?;
-            Some(FamilyScore {
-                family,
-                score: tally.score(lower_bound),
-                coverage: tally.coverage(),
-                checks_judged: tally.judged_count,
-                checks_total: tally.scored_count,
+    /// Whether checks not judged count as not met: a required check not judged, or coverage
+    /// below the floor (when [`provisional_reason`] gives a reason).
+    fn lower_bound(&self) -> bool {
+        !self.unjudged_required.is_empty()
+            || (self.total.scored > 0.0 && self.total.coverage() < COVERAGE_FLOOR)
+    }
+
+    /// 0–100 rounded to one decimal; `None` when nothing was judged.
+    pub(crate) fn score_value(&self) -> Option<f64> {
+        self.total.score(self.lower_bound())
+    }
+
+    /// Share of the scored weight that was judged.
+    pub(crate) fn coverage(&self) -> f64 {
+        self.total.coverage()
+    }
+
+    /// Why the score is provisional; `None` when it is firm or there is no score (without any
+    /// score there is nothing provisional: the domain is not scored).
+    pub(crate) fn provisional(&self) -> Option<String> {
+        self.score_value()
+            .and_then(|_| provisional_reason(&self.total, &self.unjudged_required))
+    }
+
+    /// The grade and why it was capped, if it was.
+    pub(crate) fn grade(&self) -> (String, Option<String>) {
+        grade(
+            self.score_value(),
+            &self.failed_required,
+            &self.warned_required,
+            &self.unjudged_required,
+            provisional_reason(&self.total, &self.unjudged_required).as_deref(),
+        )
+    }
+
+    /// The family sub-scores, in [`Family::ALL`] order.
+    pub(crate) fn families(&self) -> Vec<FamilyScore> {
+        let lower_bound = self.lower_bound();
+        Family::ALL
+            .into_iter()
+            .filter_map(|family| {
+                let (_, tally) = self.families.iter().find(|(f, _)| *f == family)?;
+                Some(FamilyScore {
+                    family,
+                    score: tally.score(lower_bound),
+                    coverage: tally.coverage(),
+                    checks_judged: tally.judged_count,
+                    checks_total: tally.scored_count,
+                })
             })
-        })
-        .collect();
-    DomainScore {
-        score: Score {
-            score,
+            .collect()
+    }
+
+    /// The score as stored in results.
+    pub(crate) fn score(&self) -> Score {
+        let (grade, cap) = self.grade();
+        Score {
+            score: self.score_value(),
             grade,
             cap,
-            coverage: total.coverage(),
-            families,
-            // Without any score there is nothing provisional: the domain is not scored.
-            provisional: provisional.filter(|_| score.is_some()),
-        },
-        unruled,
-        missing,
-        failed_required,
-        unjudged_required,
+            coverage: self.coverage(),
+            families: self.families(),
+            provisional: self.provisional(),
+        }
     }
 }
 
 /// Why a score is provisional: required checks not judged, or coverage below the floor.
-fn provisional_reason(total: &Tally, unjudged_required: &[String]) -> Option<String> {
+fn provisional_reason(total: &Tally, unjudged_required: &[&str]) -> Option<String> {
     let mut reasons = Vec::new();
     match unjudged_required {
         [] => {}
@@ -243,9 +307,9 @@ fn provisional_reason(total: &Tally, unjudged_required: &[String]) -> Option<Str
 /// A and A+ away. Either way, judging what was not judged can only raise the grade.
 fn grade(
     score: Option<f64>,
-    failed_required: &[String],
+    failed_required: &[&str],
     warned_required: &[&str],
-    unjudged_required: &[String],
+    unjudged_required: &[&str],
     provisional: Option<&str>,
 ) -> (String, Option<String>) {
     let Some(score) = score else {

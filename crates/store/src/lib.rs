@@ -20,16 +20,16 @@ mod writer;
 
 use serde::{Deserialize, Serialize};
 
-use govscan_model::{BaselineRef, Organisation, ScanHealth, ScanResult, Status};
+use govscan_model::{ScanHealth, Status};
 
 pub use error::StoreError;
 pub use inspect::APPLICATION_ID;
-pub use light::stub_observations;
 pub use lock::{Liveness, ScanLock, ScanOwner};
 pub use migrate::SCHEMA_VERSION as STORE_SCHEMA_VERSION;
 pub use resume::RunningScan;
-// The scope types live in the model (the report reads them too); the store re-exports them.
-pub use govscan_model::{MergedScope, ScanScope, ShardScope, ShardSpec};
+// The scope types and the scan header live in the model (the report reads them too); the store
+// re-exports them.
+pub use govscan_model::{MergedScope, ScanHeader, ScanScope, ShardScope, ShardSpec};
 pub use store::{DEFAULT_BUSY_TIMEOUT, Store};
 pub use writer::ScanWriter;
 
@@ -41,39 +41,6 @@ pub struct ScanId(pub i64);
 impl std::fmt::Display for ScanId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
-    }
-}
-
-/// Everything about a scan except its domains: what [`Store::begin_scan`] writes first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScanHeader {
-    /// `results.json` layout version at write time.
-    pub schema_version: u32,
-    /// The govscan version that ran the scan.
-    pub govscan_version: String,
-    /// The scoring algorithm version.
-    pub scoring_version: u32,
-    /// Scan start, RFC 3339.
-    pub started_at: String,
-    /// Scan end, RFC 3339 (may be updated with [`ScanWriter::set_finished_at`]).
-    pub finished_at: String,
-    /// The baseline used.
-    pub baseline: BaselineRef,
-    /// Organisations of the portfolio.
-    pub organisations: Vec<Organisation>,
-}
-
-impl From<&ScanResult> for ScanHeader {
-    fn from(scan: &ScanResult) -> Self {
-        ScanHeader {
-            schema_version: scan.schema_version,
-            govscan_version: scan.govscan_version.clone(),
-            scoring_version: scan.scoring_version,
-            started_at: scan.started_at.clone(),
-            finished_at: scan.finished_at.clone(),
-            baseline: scan.baseline.clone(),
-            organisations: scan.organisations.clone(),
-        }
     }
 }
 

@@ -1,109 +1,57 @@
-//! Reading a scan one domain at a time, and a "light" view of a whole scan for roll-ups and the
-//! dashboard: every domain's score, grade, families and per-check status and finding, without
-//! observations, messages or evidence, so a 10,000-domain scan fits in a few tens of MB.
+//! Reading a scan one domain at a time, and its light view ([`LightScan`]) for roll-ups and the
+//! dashboard: every domain's figures and per-check verdicts, built straight from the rows with
+//! every string interned once per scan, so a 100,000-domain scan takes a few tens of MB.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
-use govscan_model::{DomainResult, Observations, Outcome, ScanResult};
+use govscan_model::{DomainResult, LightDomainFields, LightScan, LightScanBuilder, Status};
 
-use crate::read::scan_from;
+use crate::read::DOMAIN_COLUMNS;
 use crate::{ScanId, Store, StoreError};
 
-/// The observations placed in every domain of a light scan: the domain name, and every DNS
-/// probe `skipped` with the reason "not loaded (light view)". An error means the observations
-/// model changed shape under this function (a defect, caught by the store's tests).
-pub fn stub_observations(domain: &str) -> Result<Observations, serde_json::Error> {
-    let skipped = serde_json::json!({"state": "skipped", "why": "not loaded (light view)"});
-    serde_json::from_value(serde_json::json!({
-        "domain": domain,
-        "probed_at": "1970-01-01T00:00:00Z",
-        "duration_ms": 0,
-        "dns": {
-            "a": skipped, "aaaa": skipped, "ns": skipped, "mx": skipped, "txt": skipped,
-            "caa": skipped, "dmarc": skipped, "soa": skipped, "resolver": ""
-        },
-        "endpoints": []
-    }))
-}
-
 impl Store {
-    /// A complete scan with every domain in light form: observations are
-    /// [`stub_observations`], and each outcome keeps its check, status and finding while its
-    /// evidence is `null` and its message empty (except for an inconclusive outcome, which keeps
-    /// why it could not be judged). Enough for roll-ups, the dashboard, the
-    /// organisation pages and the summary; a domain page loads its domain with
-    /// [`Store::load_domain`].
-    pub fn load_scan_light(&self, id: ScanId) -> Result<ScanResult, StoreError> {
-        let header = self.header(id, true)?;
-        let mut domains = self.load_domain_rows(id, true)?;
-        domains.shrink_to_fit();
-        Ok(scan_from(header, domains))
-    }
-
-    /// One domain of a scan (running or complete), whole, with observations and evidence.
-    pub fn load_domain(&self, id: ScanId, domain: &str) -> Result<DomainResult, StoreError> {
-        let fail = |e| StoreError::sqlite(&self.path, "reading a domain result", e);
-        let row = self
+    /// A complete scan in light form: every domain's organisation, stored score, grade, grade
+    /// cap, coverage and provisional reason, and each outcome's check, status and finding (and
+    /// message, for an inconclusive outcome: why it could not be judged). Enough for roll-ups,
+    /// the dashboard, the organisation pages and the summary; a domain page loads its domain
+    /// with [`Store::load_domain`].
+    pub fn load_scan_light(&self, id: ScanId) -> Result<LightScan, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading domain results", e);
+        let mut builder = LightScanBuilder::new(self.header(id, true)?);
+        let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT organisation, score, grade, grade_cap, coverage, families_json,
-                        observations_json, provisional
-                 FROM domain_results WHERE scan_id = ?1 AND domain = ?2",
+            .prepare(
+                "SELECT domain, organisation, score, grade, grade_cap, coverage, provisional
+                 FROM domain_results WHERE scan_id = ?1 ORDER BY position",
             )
-            .and_then(|mut stmt| {
-                stmt.query_row(params![id.0, domain], |row| {
-                    Ok((
-                        row.get::<_, Option<String>>(0)?,
-                        row.get::<_, Option<f64>>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, Option<String>>(3)?,
-                        row.get::<_, f64>(4)?,
-                        row.get::<_, String>(5)?,
-                        row.get::<_, String>(6)?,
-                        row.get::<_, Option<String>>(7)?,
-                    ))
-                })
-                .optional()
-            })
             .map_err(fail)?;
-        let Some((
-            organisation,
-            score,
-            grade,
-            grade_cap,
-            coverage,
-            families,
-            observations,
-            provisional,
-        )) = row
-        else {
-            return Err(StoreError::BadStoredValue {
-                path: self.path.clone(),
-                what: format!("domain {domain} in scan {id}"),
-                detail: "not stored".to_owned(),
-            });
-        };
-        Ok(DomainResult {
-            organisation,
-            score,
-            grade,
-            grade_cap,
-            coverage,
-            families: self.decode(&families, || format!("families of {domain} in scan {id}"))?,
-            provisional,
-            observations: self.decode(&observations, || {
-                format!("observations of {domain} in scan {id}")
-            })?,
-            outcomes: self.load_outcomes(id, domain)?,
-            domain: domain.to_owned(),
-        })
+        let mut rows = stmt.query([id.0]).map_err(fail)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            let domain = text(row, 0).map_err(fail)?;
+            self.add_light_outcomes(&mut builder, id, domain)?;
+            let fields = LightDomainFields {
+                domain,
+                organisation: optional_text(row, 1).map_err(fail)?,
+                score: row.get(2).map_err(fail)?,
+                grade: text(row, 3).map_err(fail)?,
+                grade_cap: optional_text(row, 4).map_err(fail)?,
+                coverage: row.get(5).map_err(fail)?,
+                provisional: optional_text(row, 6).map_err(fail)?,
+            };
+            builder
+                .finish_domain(fields)
+                .map_err(|e| self.too_many_names(id, e))?;
+        }
+        Ok(builder.finish())
     }
 
-    pub(crate) fn load_light_outcomes(
+    /// Adds the outcomes of `domain` to the light scan being built, in order.
+    fn add_light_outcomes(
         &self,
+        builder: &mut LightScanBuilder,
         id: ScanId,
         domain: &str,
-    ) -> Result<Vec<Outcome>, StoreError> {
+    ) -> Result<(), StoreError> {
         let fail = |e| StoreError::sqlite(&self.path, "reading outcomes", e);
         let mut stmt = self
             .conn
@@ -114,22 +62,75 @@ impl Store {
             )
             .map_err(fail)?;
         let mut rows = stmt.query(params![id.0, domain]).map_err(fail)?;
-        let mut outcomes = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
-            let check: String = row.get(0).map_err(fail)?;
-            let status: String = row.get(1).map_err(fail)?;
-            outcomes.push(Outcome {
-                status: self.status(&status, || format!("status of {check} on {domain}"))?,
-                finding: row.get(2).map_err(fail)?,
-                // Kept only for inconclusive outcomes: why a check could not be judged is what
-                // the dashboard says of a domain that could not be scored.
-                message: row.get(3).map_err(fail)?,
-                evidence: serde_json::Value::Null,
-                check,
-            });
+            let check = text(row, 0).map_err(fail)?;
+            let status_name = text(row, 1).map_err(fail)?;
+            let status = match Status::from_name(status_name) {
+                Some(status) => status,
+                None => self.status(status_name, || format!("status of {check} on {domain}"))?,
+            };
+            builder
+                .outcome(
+                    check,
+                    status,
+                    text(row, 2).map_err(fail)?,
+                    text(row, 3).map_err(fail)?,
+                )
+                .map_err(|e| self.too_many_names(id, e))?;
         }
-        // A light scan holds every domain's outcomes at once: no spare capacity.
-        outcomes.shrink_to_fit();
-        Ok(outcomes)
+        Ok(())
     }
+
+    fn too_many_names(&self, id: ScanId, e: govscan_model::TooManyNames) -> StoreError {
+        StoreError::BadStoredValue {
+            path: self.path.clone(),
+            what: format!("the light view of scan {id}"),
+            detail: e.to_string(),
+        }
+    }
+
+    /// One domain of a scan (running or complete), whole, with observations and evidence.
+    pub fn load_domain(&self, id: ScanId, domain: &str) -> Result<DomainResult, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading a domain result", e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {DOMAIN_COLUMNS} FROM domain_results WHERE scan_id = ?1 AND domain = ?2"
+            ))
+            .map_err(fail)?;
+        let mut rows = stmt.query(params![id.0, domain]).map_err(fail)?;
+        match rows.next().map_err(fail)? {
+            Some(row) => self.whole_domain(id, row),
+            None => Err(StoreError::BadStoredValue {
+                path: self.path.clone(),
+                what: format!("domain {domain} in scan {id}"),
+                detail: "not stored".to_owned(),
+            }),
+        }
+    }
+}
+
+/// Column `index` of `row` as text, borrowed from the row (no allocation).
+fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
+    let value = row.get_ref(index)?;
+    value.as_str().map_err(|e| conversion(index, value, e))
+}
+
+/// Column `index` of `row` as text or NULL, borrowed from the row.
+fn optional_text<'r>(
+    row: &'r rusqlite::Row<'_>,
+    index: usize,
+) -> rusqlite::Result<Option<&'r str>> {
+    let value = row.get_ref(index)?;
+    value
+        .as_str_or_null()
+        .map_err(|e| conversion(index, value, e))
+}
+
+fn conversion(
+    index: usize,
+    value: rusqlite::types::ValueRef<'_>,
+    e: rusqlite::types::FromSqlError,
+) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(index, value.data_type(), Box::new(e))
 }

@@ -11,6 +11,10 @@ use crate::{
     StoreError,
 };
 
+/// The columns of `domain_results` that [`Store::whole_domain`] reads, in its order.
+pub(crate) const DOMAIN_COLUMNS: &str = "domain, organisation, score, grade, grade_cap, coverage, \
+     families_json, observations_json, provisional";
+
 impl Store {
     /// Every saved scan, oldest first (by start time, then id).
     pub fn list_scans(&self) -> Result<Vec<ScanSummary>, StoreError> {
@@ -209,7 +213,7 @@ impl Store {
     /// A whole saved scan, as it was saved. A scan that is still running is not found.
     pub fn load_scan(&self, id: ScanId) -> Result<ScanResult, StoreError> {
         let header = self.header(id, true)?;
-        Ok(scan_from(header, self.load_domains(id)?))
+        Ok(header.into_scan(self.load_domains(id)?))
     }
 
     /// The header of scan `id`; with `complete_only`, a running scan is not found.
@@ -271,64 +275,47 @@ impl Store {
         })
     }
 
+    /// Every domain of scan `id`, whole, in target order.
     fn load_domains(&self, id: ScanId) -> Result<Vec<DomainResult>, StoreError> {
-        self.load_domain_rows(id, false)
-    }
-
-    /// Every domain of scan `id` in target order. `light`: observations are
-    /// [`crate::light::stub_observations`] (the stored JSON is not even read) and outcomes
-    /// keep only check, status and finding; otherwise everything is decoded.
-    pub(crate) fn load_domain_rows(
-        &self,
-        id: ScanId,
-        light: bool,
-    ) -> Result<Vec<DomainResult>, StoreError> {
         let fail = |e| StoreError::sqlite(&self.path, "reading domain results", e);
-        let observations_column = if light { "NULL" } else { "observations_json" };
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT domain, organisation, score, grade, grade_cap, coverage, families_json,
-                        {observations_column}, provisional
-                 FROM domain_results WHERE scan_id = ?1 ORDER BY position"
+                "SELECT {DOMAIN_COLUMNS} FROM domain_results WHERE scan_id = ?1 ORDER BY position"
             ))
             .map_err(fail)?;
         let mut rows = stmt.query([id.0]).map_err(fail)?;
         let mut domains = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
-            let domain: String = row.get(0).map_err(fail)?;
-            let families: String = row.get(6).map_err(fail)?;
-            let (observations, outcomes) = if light {
-                let stub = crate::light::stub_observations(&domain).map_err(|e| {
-                    StoreError::BadStoredValue {
-                        path: self.path.clone(),
-                        what: format!("light observations of {domain}"),
-                        detail: format!("the observations model changed shape: {e}"),
-                    }
-                })?;
-                (stub, self.load_light_outcomes(id, &domain)?)
-            } else {
-                let observations: String = row.get(7).map_err(fail)?;
-                let observations = self.decode(&observations, || {
-                    format!("observations of {domain} in scan {id}")
-                })?;
-                (observations, self.load_outcomes(id, &domain)?)
-            };
-            domains.push(DomainResult {
-                organisation: row.get(1).map_err(fail)?,
-                score: row.get(2).map_err(fail)?,
-                grade: row.get(3).map_err(fail)?,
-                grade_cap: row.get(4).map_err(fail)?,
-                coverage: row.get(5).map_err(fail)?,
-                families: self
-                    .decode(&families, || format!("families of {domain} in scan {id}"))?,
-                provisional: row.get(8).map_err(fail)?,
-                observations,
-                outcomes,
-                domain,
-            });
+            domains.push(self.whole_domain(id, row)?);
         }
         Ok(domains)
+    }
+
+    /// The domain of a row that selected [`DOMAIN_COLUMNS`], with its outcomes.
+    pub(crate) fn whole_domain(
+        &self,
+        id: ScanId,
+        row: &rusqlite::Row<'_>,
+    ) -> Result<DomainResult, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, "reading domain results", e);
+        let domain: String = row.get(0).map_err(fail)?;
+        let families: String = row.get(6).map_err(fail)?;
+        let observations: String = row.get(7).map_err(fail)?;
+        Ok(DomainResult {
+            organisation: row.get(1).map_err(fail)?,
+            score: row.get(2).map_err(fail)?,
+            grade: row.get(3).map_err(fail)?,
+            grade_cap: row.get(4).map_err(fail)?,
+            coverage: row.get(5).map_err(fail)?,
+            families: self.decode(&families, || format!("families of {domain} in scan {id}"))?,
+            provisional: row.get(8).map_err(fail)?,
+            observations: self.decode(&observations, || {
+                format!("observations of {domain} in scan {id}")
+            })?,
+            outcomes: self.load_outcomes(id, &domain)?,
+            domain,
+        })
     }
 
     pub(crate) fn load_outcomes(
@@ -387,19 +374,5 @@ impl Store {
                 detail: e.to_string(),
             }
         })
-    }
-}
-
-/// A scan made of a header and its domains.
-pub(crate) fn scan_from(header: ScanHeader, domains: Vec<DomainResult>) -> ScanResult {
-    ScanResult {
-        schema_version: header.schema_version,
-        govscan_version: header.govscan_version,
-        scoring_version: header.scoring_version,
-        started_at: header.started_at,
-        finished_at: header.finished_at,
-        baseline: header.baseline,
-        organisations: header.organisations,
-        domains,
     }
 }

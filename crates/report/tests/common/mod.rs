@@ -470,6 +470,23 @@ pub(crate) fn sample_result() -> ScanResult {
     }
 }
 
+/// Observations of a domain with every DNS probe skipped and no endpoint: for tests that
+/// hand-build outcomes.
+pub(crate) fn skipped_observations(domain: &str) -> Observations {
+    let skipped = json!({"state": "skipped", "why": "not probed (test)"});
+    serde_json::from_value(json!({
+        "domain": domain,
+        "probed_at": "1970-01-01T00:00:00Z",
+        "duration_ms": 0,
+        "dns": {
+            "a": skipped, "aaaa": skipped, "ns": skipped, "mx": skipped, "txt": skipped,
+            "caa": skipped, "dmarc": skipped, "soa": skipped, "resolver": ""
+        },
+        "endpoints": []
+    }))
+    .expect("the observations model takes skipped probes")
+}
+
 /// The catalogue of the built-in checks: what a report of a scan without declarative checks is
 /// described with.
 pub(crate) fn builtin_checks() -> govscan_model::CheckCatalog {
