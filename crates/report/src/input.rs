@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use govscan_model::{CheckCatalog, LightScan, Rollups, ScanHeader, ScanHealth, ScanResult};
 use govscan_model::{ScanScope, ScanView};
 use govscan_score::ScanDiff;
-use govscan_score::{Baseline, Basis, Comparison, grade_for, like_for_like, mean_score};
+use govscan_score::{Baseline, Basis, Comparison, Rescored, grade_for, like_for_like, mean_score};
 
 use crate::text::day_time;
 
@@ -102,8 +102,8 @@ impl HistoryEntry {
 pub struct PreviousScan {
     /// The scan's header.
     pub header: ScanHeader,
-    /// Its roll-ups.
-    pub rollups: Rollups,
+    /// Its domains rescored under the baseline of the report (`govscan_score::rescore`).
+    pub domains: Vec<Rescored>,
     /// What changed from it to the scan reported on, computed once per report.
     pub diff: ScanDiff,
 }
@@ -233,7 +233,7 @@ impl<'a> ReportInput<'a> {
         self
     }
 
-    /// Adds the previous scan (whole), its roll-ups computed under `baseline`, and the diff
+    /// Adds the previous scan (whole), its domains rescored under `baseline`, and the diff
     /// from it to this scan. The diff needs this scan whole ([`ReportInput::new`]): a light
     /// input gets an empty diff here, and its changes through [`Self::with_previous_diff`].
     pub fn with_previous(self, previous: &ScanResult, baseline: &Baseline) -> Self {
@@ -247,7 +247,8 @@ impl<'a> ReportInput<'a> {
 
     /// Adds the previous scan, whole or light, with a diff computed elsewhere (e.g. one
     /// domain at a time with `govscan_score::DiffBuilder`, for scans too large to hold whole);
-    /// only its header is kept and its roll-ups computed, so it need not outlive the input.
+    /// only its header and its domains' scores under `baseline` are kept, so it need not outlive
+    /// the input.
     pub fn with_previous_diff(
         mut self,
         previous: &(impl ScanView + ?Sized),
@@ -257,7 +258,7 @@ impl<'a> ReportInput<'a> {
     ) -> Self {
         self.previous = Some(PreviousScan {
             header,
-            rollups: govscan_score::roll_up(previous, baseline),
+            domains: govscan_score::rescore(previous, baseline),
             diff,
         });
         self
@@ -406,12 +407,11 @@ impl<'a> ReportInput<'a> {
             started_at: previous.header.started_at.clone(),
             basis: Basis::of_header(&previous.header),
             domain_scores: previous
-                .rollups
                 .domains
                 .iter()
                 .map(|d| (d.domain.clone(), d.score))
                 .collect(),
-            provisional: previous.rollups.portfolio.domains_provisional,
+            provisional: count(previous.domains.iter().filter(|d| d.provisional).count()),
             unhealthy: false,
         };
         let adjacent = !self.history.iter().any(|h| {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use govscan_model::{DomainGap, Organisation, OrganisationScore};
+use govscan_model::{Organisation, OrganisationScore};
 use govscan_score::{Comparison, group_grade, like_for_like};
 use serde::Serialize;
 
@@ -87,26 +87,25 @@ fn org_trend(input: &ReportInput<'_>, org: &OrganisationScore) -> Trend {
         return Trend::not_compared(&reason);
     }
     let subtree: BTreeSet<&str> = subtree(&input.scan.header.organisations, &org.name);
-    let pick = |domains: &[DomainGap]| -> Vec<(String, Option<f64>)> {
-        domains
-            .iter()
-            .filter(|d| {
-                d.organisation
-                    .as_deref()
-                    .is_some_and(|o| subtree.contains(o))
-            })
-            .map(|d| (d.domain.clone(), d.score))
-            .collect()
+    let in_subtree = |organisation: &Option<String>| {
+        organisation.as_deref().is_some_and(|o| subtree.contains(o))
     };
-    let before = pick(&previous.rollups.domains);
+    let before: Vec<(&str, Option<f64>)> = previous
+        .domains
+        .iter()
+        .filter(|d| in_subtree(&d.organisation))
+        .map(|d| (d.domain.as_str(), d.score))
+        .collect();
     if before.is_empty() {
         return Trend::new_since_previous();
     }
-    let now = pick(&input.rollups.domains);
-    let comparison: Comparison = like_for_like(
-        before.iter().map(|(d, s)| (d.as_str(), *s)),
-        now.iter().map(|(d, s)| (d.as_str(), *s)),
-    );
+    let now = input
+        .rollups
+        .domains
+        .iter()
+        .filter(|d| in_subtree(&d.organisation))
+        .map(|d| (d.domain.as_str(), d.score));
+    let comparison: Comparison = like_for_like(before, now);
     Trend::of(&comparison)
 }
 

@@ -17,6 +17,8 @@ mod league;
 mod links;
 mod moves;
 mod org_page;
+#[cfg(test)]
+mod org_page_tests;
 mod orgs;
 mod outdir;
 mod page;
@@ -48,12 +50,20 @@ pub use stream::{DomainLoader, LoadError, write_report_streamed, write_results_j
 pub use trend::MAX_POINTS as TREND_POINTS;
 pub use write::{write_outputs, write_report};
 
-/// The templates, embedded at build time: (name, text).
-const TEMPLATES: [(&str, &str); 3] = [
+/// The templates, embedded at build time: (name, text). An organisation's page is three: its
+/// top (`org`, up to the `<tbody>` of its domain table), one row per domain (`org_domain`) and
+/// the rest (`org_bottom`), so that its rows are rendered one at a time
+/// ([`org_page::write_org_page`]).
+const TEMPLATES: [(&str, &str); 5] = [
     ("index", include_str!("../templates/index.hbs")),
     ("domain", include_str!("../templates/domain.hbs")),
     ("org", include_str!("../templates/org.hbs")),
+    ("org_domain", include_str!("../templates/org_domain.hbs")),
+    ("org_bottom", include_str!("../templates/org_bottom.hbs")),
 ];
+/// Templates that stop mid-line (the top of an organisation's page at `<tbody>`, a domain row):
+/// the newline their files end with is not part of them.
+const MID_LINE: [&str; 2] = ["org", "org_domain"];
 /// Partials shared by the pages: (name, text).
 const PARTIALS: [(&str, &str); 5] = [
     ("style", include_str!("../templates/style.css")),
@@ -177,13 +187,14 @@ pub fn render_report(input: &ReportInput<'_>) -> Result<Vec<(String, String)>, R
             files.push((path.to_owned(), render(&registry, "domain", &view)?));
         }
     }
-    for (index, org) in input.rollups.organisations.iter().enumerate() {
-        if let (Some(path), Some(view)) = (
-            links.org(&org.name),
-            org_page::OrgPage::new(input, &links, index),
-        ) {
-            let view = WithHealth::new(view, input);
-            files.push((path.to_owned(), render(&registry, "org", &view)?));
+    for org in &input.rollups.organisations {
+        if let Some(path) = links.org(&org.name) {
+            let mut page = String::new();
+            org_page::write_org_page(&registry, input, &links, org, &mut |text| {
+                page.push_str(text);
+                Ok(())
+            })?;
+            files.push((path.to_owned(), page));
         }
     }
     files.push((
@@ -239,10 +250,21 @@ fn registry() -> Result<Handlebars<'static>, ReportError> {
     }
     for (name, text) in TEMPLATES {
         registry
-            .register_template_string(name, inline::inline_partials(text, &PARTIALS))
+            .register_template_string(
+                name,
+                inline::inline_partials(template_source(name, text), &PARTIALS),
+            )
             .map_err(Box::new)?;
     }
     Ok(registry)
+}
+
+/// The source of template `name` from its file's `text` (see [`MID_LINE`]).
+fn template_source(name: &str, text: &'static str) -> &'static str {
+    match MID_LINE.contains(&name) {
+        true => text.strip_suffix('\n').unwrap_or(text),
+        false => text,
+    }
 }
 
 fn render(
@@ -260,10 +282,21 @@ fn render_owned(
     name: &str,
     view: impl serde::Serialize,
 ) -> Result<String, ReportError> {
-    let context = handlebars::Context::from(serde_json::to_value(&view)?);
-    drop(view);
+    render_context(registry, name, &owned_context(view)?)
+}
+
+/// `view` turned into a template context, and dropped.
+fn owned_context(view: impl serde::Serialize) -> Result<handlebars::Context, ReportError> {
+    Ok(handlebars::Context::from(serde_json::to_value(&view)?))
+}
+
+fn render_context(
+    registry: &Handlebars<'_>,
+    name: &str,
+    context: &handlebars::Context,
+) -> Result<String, ReportError> {
     Ok(registry
-        .render_with_context(name, &context)
+        .render_with_context(name, context)
         .map_err(Box::new)?)
 }
 

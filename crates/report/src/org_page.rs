@@ -1,23 +1,28 @@
 //! The detail page of one organisation: its score with everything below it, its domains with
 //! their failing scored checks (checks only reported are listed apart, and a domain that could
-//! not be scored says why), what changed, and each rule's pass share.
+//! not be scored says why), what changed, and each rule's pass share. The domain rows are
+//! rendered and written one at a time: an organisation may hold most of a 100,000-domain
+//! portfolio.
 
 use std::collections::BTreeSet;
 
-use govscan_model::{DomainGap, LightDomainRef, Status};
+use govscan_model::{DomainGap, LightDomainRef, OrganisationScore, Status};
 use govscan_score::group_grade;
+use handlebars::Handlebars;
 use serde::Serialize;
 
 use crate::changes::ChangesView;
 use crate::dashboard::{counts_text, domain_note, indent_class, provisional_text};
+use crate::health::WithHealth;
 use crate::input::ReportInput;
 use crate::league::subtree;
 use crate::links::Links;
 use crate::orgs::{kind_word, league_order};
 use crate::page::PageMeta;
 use crate::text::{grade_of, percent, score_text};
+use crate::{ReportError, owned_context, render, render_context};
 
-/// An organisation's page.
+/// An organisation's page, but for its domain rows ([`domain_rows`]).
 #[derive(Debug, Serialize)]
 pub(crate) struct OrgPage {
     pub(crate) meta: PageMeta,
@@ -35,7 +40,6 @@ pub(crate) struct OrgPage {
     /// "3 checked, 2 scored, 1 could not be scored".
     pub(crate) counts_text: String,
     pub(crate) children: Vec<ChildOrg>,
-    pub(crate) domains: Vec<OrgDomain>,
     pub(crate) checks: Vec<CheckRow>,
     pub(crate) changes: ChangesView,
 }
@@ -77,10 +81,26 @@ pub(crate) struct CheckRow {
     pub(crate) passed: String,
 }
 
+/// Writes the page of `org` (one of the roll-ups' organisations) to `out`, in pieces: the top
+/// of the page, each domain's row, the rest.
+pub(crate) fn write_org_page(
+    registry: &Handlebars<'_>,
+    input: &ReportInput<'_>,
+    links: &Links,
+    org: &OrganisationScore,
+    out: &mut dyn FnMut(&str) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
+    let context = owned_context(WithHealth::new(OrgPage::new(input, links, org), input))?;
+    out(&render_context(registry, "org", &context)?)?;
+    for row in domain_rows(input, links, org) {
+        out(&render(registry, "org_domain", &row)?)?;
+    }
+    out(&render_context(registry, "org_bottom", &context)?)
+}
+
 impl OrgPage {
-    /// The page of one organisation (by index into the roll-ups).
-    pub(crate) fn new(input: &ReportInput<'_>, links: &Links, index: usize) -> Option<OrgPage> {
-        let org = input.rollups.organisations.get(index)?;
+    /// The page of one organisation of the roll-ups.
+    pub(crate) fn new(input: &ReportInput<'_>, links: &Links, org: &OrganisationScore) -> OrgPage {
         let names = subtree(&input.scan.header.organisations, &org.name);
         let letter = group_grade(&org.with_children);
         let children = league_order(&input.rollups)
@@ -98,21 +118,11 @@ impl OrgPage {
                 }
             })
             .collect();
-        let ruled: BTreeSet<&str> = input
-            .rollups
-            .checks
-            .iter()
-            .map(|c| c.check.as_str())
+        let domain_names: Vec<&str> = domains(input, names.clone())
+            .map(|(d, _)| d.domain())
             .collect();
-        let domains: Vec<(LightDomainRef<'_>, &DomainGap)> = input
-            .scan
-            .domains()
-            .zip(&input.rollups.domains)
-            .filter(|(d, _)| d.organisation().is_some_and(|o| names.contains(o)))
-            .collect();
-        let domain_names: Vec<&str> = domains.iter().map(|(d, _)| d.domain()).collect();
         let parent = org.parent.clone().unwrap_or_default();
-        Some(OrgPage {
+        OrgPage {
             meta: PageMeta::new(
                 &input.scan.header,
                 "../",
@@ -133,10 +143,6 @@ impl OrgPage {
             domain_count: org.with_children.domains,
             counts_text: counts_text(&org.with_children),
             children,
-            domains: domains
-                .iter()
-                .map(|(d, gap)| org_domain(d, gap, &ruled, links))
-                .collect(),
             checks: org
                 .checks
                 .iter()
@@ -153,8 +159,37 @@ impl OrgPage {
                 })
                 .collect(),
             changes: ChangesView::new(input, links, "../", Some(&domain_names)),
-        })
+        }
     }
+}
+
+/// The domains of the organisations in `names` (an organisation and those below it), in
+/// target order, with their entries in the roll-ups.
+fn domains<'a>(
+    input: &'a ReportInput<'_>,
+    names: BTreeSet<&'a str>,
+) -> impl Iterator<Item = (LightDomainRef<'a>, &'a DomainGap)> + 'a {
+    input
+        .scan
+        .domains()
+        .zip(&input.rollups.domains)
+        .filter(move |(d, _)| d.organisation().is_some_and(|o| names.contains(o)))
+}
+
+/// The rows of the domain table of `org`'s page, made one at a time.
+pub(crate) fn domain_rows<'a>(
+    input: &'a ReportInput<'_>,
+    links: &'a Links,
+    org: &'a OrganisationScore,
+) -> impl Iterator<Item = OrgDomain> + 'a {
+    let ruled: BTreeSet<&str> = input
+        .rollups
+        .checks
+        .iter()
+        .map(|c| c.check.as_str())
+        .collect();
+    domains(input, subtree(&input.scan.header.organisations, &org.name))
+        .map(move |(d, gap)| org_domain(&d, gap, &ruled, links))
 }
 
 fn org_domain(

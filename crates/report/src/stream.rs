@@ -138,15 +138,14 @@ where
         "index.html",
         render_owned(&registry, "index", WithHealth::new(dashboard, input))?.as_bytes(),
     )?;
-    for (index, org) in input.rollups.organisations.iter().enumerate() {
-        if let (Some(path), Some(view)) = (
-            links.org(&org.name),
-            org_page::OrgPage::new(input, &links, index),
-        ) {
-            out.write(
-                path,
-                render_owned(&registry, "org", WithHealth::new(view, input))?.as_bytes(),
-            )?;
+    for org in &input.rollups.organisations {
+        if let Some(path) = links.org(&org.name) {
+            out.stream(path, |out| {
+                let io = |e| io_error("write", Path::new(path), e);
+                org_page::write_org_page(&registry, input, &links, org, &mut |text| {
+                    out.write_all(text.as_bytes()).map_err(io)
+                })
+            })?;
             written.push(path.to_owned());
         }
     }

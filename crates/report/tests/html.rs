@@ -93,7 +93,16 @@ fn pages_are_self_contained_and_links_resolve() {
     let result = sample_result();
     let baseline = Baseline::builtin_estonia();
     let files = files(&ReportInput::new(&result, &baseline, builtin_checks()));
-    for template in ["index", "domain", "org", "head", "foot", "changes"] {
+    for template in [
+        "index",
+        "domain",
+        "org",
+        "org_domain",
+        "org_bottom",
+        "head",
+        "foot",
+        "changes",
+    ] {
         let text = std::fs::read_to_string(format!(
             "{}/templates/{template}.hbs",
             env!("CARGO_MANIFEST_DIR")

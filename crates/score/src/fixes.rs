@@ -57,6 +57,8 @@ pub(crate) fn top_fixes<D: DomainView>(
                 .total_cmp(&gain_of(a))
                 .then_with(|| a.domain.cmp(&b.domain))
         });
+        // Every fix's list is kept for the whole report: no spare capacity.
+        domains.shrink_to_fit();
         fixes.push(TopFix {
             check: check.clone(),
             gain,

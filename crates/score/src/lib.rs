@@ -13,6 +13,7 @@ mod fixes;
 mod light_diff;
 mod mean;
 mod reference;
+mod rescore;
 mod rollup;
 mod scoring;
 
@@ -31,6 +32,7 @@ pub use error::{BaselineError, Location};
 pub use light_diff::{ScanSide, diff_light};
 pub use mean::mean_score;
 pub use reference::{ReferenceProvenance, measure, sha256_hex, write_reference};
+pub use rescore::{Rescored, rescore};
 pub use rollup::{
     ROLLUP_RULE, by_name, grade_for, group_grade, level_name, not_fully_seen, roll_up,
 };

@@ -226,6 +226,11 @@ impl<'b> Tallied<'b> {
         self.total.coverage()
     }
 
+    /// Whether the score is provisional: what [`Tallied::provisional`] gives a reason for.
+    pub(crate) fn is_provisional(&self) -> bool {
+        self.score_value().is_some() && self.lower_bound()
+    }
+
     /// Why the score is provisional; `None` when it is firm or there is no score (without any
     /// score there is nothing provisional: the domain is not scored).
     pub(crate) fn provisional(&self) -> Option<String> {
