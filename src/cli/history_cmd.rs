@@ -108,31 +108,33 @@ pub(super) fn store_error(error: StoreError) -> CliError {
     }
 }
 
-/// The report's trend points: the latest [`govscan_report::TREND_POINTS`] scans of the list,
-/// each with its domains' stored scores (the report computes every score and comparison from
-/// them with the roll-up rule, so the trend and the headline agree).
-pub(super) fn trend_entries(
+/// Adds the report's trend points to `input`: the latest [`govscan_report::TREND_POINTS`]
+/// scans of the list, each with its domains' stored scores (the report computes every score
+/// and comparison from them with the roll-up rule, so the trend and the headline agree), read
+/// one scan at a time.
+pub(super) fn add_trend(
+    input: &mut govscan_report::ReportInput<'_>,
     store: &Store,
     scans: &[ScanSummary],
-) -> Result<Vec<govscan_report::HistoryEntry>, StoreError> {
+) -> Result<(), StoreError> {
     let recent = &scans[scans.len().saturating_sub(govscan_report::TREND_POINTS)..];
-    recent
-        .iter()
-        .map(|s| {
-            let basis = govscan_score::Basis {
-                baseline_id: s.baseline_id.clone(),
-                baseline_version: s.baseline_version.clone(),
-                baseline_sha256: s.baseline_sha256.clone(),
-                scoring_version: s.scoring_version,
-                govscan_version: s.govscan_version.clone(),
-            };
-            Ok(govscan_report::HistoryEntry::from_rows(
+    for s in recent {
+        let basis = govscan_score::Basis {
+            baseline_id: s.baseline_id.clone(),
+            baseline_version: s.baseline_version.clone(),
+            baseline_sha256: s.baseline_sha256.clone(),
+            scoring_version: s.scoring_version,
+            govscan_version: s.govscan_version.clone(),
+        };
+        input.add_history(
+            govscan_report::HistoryEntry::from_rows(
                 format!("#{}", s.id.0),
                 s.started_at.clone(),
                 basis,
                 store.domain_scores(s.id)?,
             )
-            .with_unhealthy(s.unhealthy()))
-        })
-        .collect()
+            .with_unhealthy(s.unhealthy()),
+        );
+    }
+    Ok(())
 }

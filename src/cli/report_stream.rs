@@ -11,7 +11,7 @@ use govscan_score::{ScanDiff, ScanSide};
 use govscan_store::{ScanId, Store, StoreError};
 
 use super::CliError;
-use super::history_cmd::{store_error, trend_entries};
+use super::history_cmd::{add_trend, store_error};
 
 /// Reads whole domains of one scan; each rayon worker opens its own connection.
 struct StoreLoader {
@@ -55,11 +55,11 @@ pub(super) fn write_report(
     };
     if history {
         let scans = store.list_scans().map_err(store_error)?;
-        input = input.with_history(trend_entries(store, &scans).map_err(store_error)?);
+        add_trend(&mut input, store, &scans).map_err(store_error)?;
     }
     if let Some(prev) = previous {
-        // The input keeps the previous scan's header, roll-ups and diff; its light view is
-        // dropped at the end of this block.
+        // The input keeps the previous scan's header, rescored domains and the diff; its light
+        // view is dropped at the end of this block.
         let previous_light = store.load_scan_light(prev).map_err(store_error)?;
         let diff = diff_from_store(store, prev, &previous_light, id, light).map_err(store_error)?;
         let previous_baseline =

@@ -79,6 +79,7 @@ impl ChangesView {
         };
         let skipped = input
             .history
+            .entries()
             .iter()
             .filter(|h| {
                 h.started_at.as_str() > previous.header.started_at.as_str()

@@ -10,92 +10,8 @@ use govscan_model::{ScanScope, ScanView};
 use govscan_score::ScanDiff;
 use govscan_score::{Baseline, Basis, Comparison, Rescored, grade_for, like_for_like, mean_score};
 
+use crate::history::{History, HistoryEntry, TrendEntry, count};
 use crate::text::day_time;
-
-/// One past scan, for the trend chart: what judged it and every domain's stored score.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryEntry {
-    /// A short label, e.g. the store's scan id (`#12`).
-    pub label: String,
-    /// Scan start, RFC 3339.
-    pub started_at: String,
-    /// The baseline, scoring version and govscan version that judged it.
-    pub basis: Basis,
-    /// Every domain with its stored score, in target order.
-    pub domain_scores: Vec<(String, Option<f64>)>,
-    /// How many of its domains had a provisional score.
-    pub provisional: u32,
-    /// True when most domains of the scan could not be measured because of the scanning side
-    /// (see `govscan_model::health`): the trend leaves its score out, marks the scan, and
-    /// compares no scan with it.
-    pub unhealthy: bool,
-}
-
-impl HistoryEntry {
-    /// A point from a whole (or light) scan.
-    pub fn from_scan(label: impl Into<String>, scan: &ScanResult) -> HistoryEntry {
-        HistoryEntry {
-            label: label.into(),
-            started_at: scan.started_at.clone(),
-            basis: Basis::of(scan),
-            domain_scores: scan
-                .domains
-                .iter()
-                .map(|d| (d.domain.clone(), d.score))
-                .collect(),
-            provisional: count(
-                scan.domains
-                    .iter()
-                    .filter(|d| d.provisional.is_some())
-                    .count(),
-            ),
-            unhealthy: false,
-        }
-    }
-
-    /// A point from stored rows (domain, score, provisional), e.g. `Store::domain_scores`.
-    pub fn from_rows(
-        label: impl Into<String>,
-        started_at: impl Into<String>,
-        basis: Basis,
-        rows: Vec<(String, Option<f64>, bool)>,
-    ) -> HistoryEntry {
-        HistoryEntry {
-            label: label.into(),
-            started_at: started_at.into(),
-            basis,
-            provisional: count(rows.iter().filter(|(_, _, p)| *p).count()),
-            domain_scores: rows.into_iter().map(|(d, s, _)| (d, s)).collect(),
-            unhealthy: false,
-        }
-    }
-
-    /// Marks the scan as unhealthy (it measured the scanning host, not the domains).
-    pub fn with_unhealthy(mut self, unhealthy: bool) -> HistoryEntry {
-        self.unhealthy = unhealthy;
-        self
-    }
-
-    /// The portfolio score: the mean of the scored domains, rounded once (the roll-up rule).
-    pub fn portfolio_score(&self) -> Option<f64> {
-        mean_score(self.domain_scores.iter().filter_map(|(_, s)| *s))
-    }
-
-    /// Domains with a score.
-    pub fn domains_scored(&self) -> usize {
-        self.domain_scores
-            .iter()
-            .filter(|(_, s)| s.is_some())
-            .count()
-    }
-
-    fn compare_with(&self, older: &HistoryEntry) -> Comparison {
-        like_for_like(
-            older.domain_scores.iter().map(|(d, s)| (d.as_str(), *s)),
-            self.domain_scores.iter().map(|(d, s)| (d.as_str(), *s)),
-        )
-    }
-}
 
 /// The previous scan, to explain what changed.
 #[derive(Debug, Clone)]
@@ -120,8 +36,9 @@ pub struct ReportInput<'a> {
     pub whole: Option<&'a ScanResult>,
     /// Its roll-ups (`govscan_score::roll_up`).
     pub rollups: Rollups,
-    /// Past scans, oldest first; the current scan is added if missing.
-    pub history: Vec<HistoryEntry>,
+    /// Past scans, oldest first ([`ReportInput::add_history`]); the current scan is added if
+    /// missing.
+    pub(crate) history: History,
     /// The scan to compare with: it should be the latest earlier scan judged the same way
     /// (`Store::previous_comparable_scan_id`); one judged differently is shown as "not
     /// compared", never as a move.
@@ -164,7 +81,7 @@ pub(crate) enum PointChange {
 /// One point of the trend, with its comparison.
 #[derive(Debug, Clone)]
 pub(crate) struct TrendPoint {
-    pub(crate) entry: HistoryEntry,
+    pub(crate) entry: TrendEntry,
     pub(crate) score: Option<f64>,
     pub(crate) grade: &'static str,
     pub(crate) change: PointChange,
@@ -206,7 +123,7 @@ impl<'a> ReportInput<'a> {
             rollups: govscan_score::roll_up(scan.as_ref(), baseline),
             scan,
             whole: None,
-            history: Vec::new(),
+            history: History::default(),
             previous: None,
             scope: None,
             health: None,
@@ -223,8 +140,17 @@ impl<'a> ReportInput<'a> {
 
     /// Adds past scans for the trend chart (oldest first).
     pub fn with_history(mut self, history: Vec<HistoryEntry>) -> ReportInput<'a> {
-        self.history = history;
+        for entry in history {
+            self.add_history(entry);
+        }
         self
+    }
+
+    /// Adds the next past scan for the trend chart (oldest first). Its domain scores are kept
+    /// only while it is the latest scan of its basis, so past scans can be added one at a time
+    /// without holding every past scan's scores.
+    pub fn add_history(&mut self, entry: HistoryEntry) {
+        self.history.add(entry, &self.scan.header.started_at);
     }
 
     /// Records which part of the portfolio the scan covers (`Store::scan_scope`).
@@ -289,11 +215,7 @@ impl<'a> ReportInput<'a> {
             return self.previous_incomparable();
         }
         let basis = self.current_basis();
-        let earlier: Vec<&HistoryEntry> = self
-            .history
-            .iter()
-            .filter(|h| h.started_at.as_str() < self.scan.header.started_at.as_str())
-            .collect();
+        let earlier: Vec<&TrendEntry> = self.history.before(&self.scan.header.started_at).collect();
         let just_before = earlier.last()?;
         if earlier
             .iter()
@@ -311,50 +233,55 @@ impl<'a> ReportInput<'a> {
             .filter(|_| self.previous_incomparable().is_none())
     }
 
-    /// This scan as a trend point (scores from the roll-ups, the numbers every page shows).
-    fn current_entry(&self) -> HistoryEntry {
+    /// This scan as a trend point (scores from the roll-ups, the numbers every page shows),
+    /// compared with the previous scan given, else with the history.
+    fn current_entry(&self) -> TrendEntry {
         let now = &self.scan.header.started_at;
-        let label = self
-            .history
-            .iter()
-            .find(|h| h.started_at == *now)
-            .map_or_else(|| "this scan".to_owned(), |h| h.label.clone());
-        HistoryEntry {
-            label,
-            started_at: now.clone(),
-            basis: self.current_basis(),
-            domain_scores: self
-                .rollups
+        let scores = || {
+            self.rollups
                 .domains
                 .iter()
-                .map(|d| (d.domain.clone(), d.score))
-                .collect(),
+                .map(|d| (d.domain.as_str(), d.score))
+        };
+        let basis = self.current_basis();
+        let unhealthy = self.health.as_ref().is_some_and(|h| h.unhealthy);
+        let change = match self.previous {
+            _ if unhealthy => None,
+            Some(_) => Some(self.headline_change(scores())),
+            None => Some(self.history.change_of(&basis, scores())),
+        };
+        TrendEntry {
+            label: self.label_of(now).unwrap_or_else(|| "this scan".to_owned()),
+            started_at: now.clone(),
+            basis,
+            domains: self.rollups.domains.len(),
+            domains_scored: scores().filter(|(_, s)| s.is_some()).count(),
+            portfolio_score: mean_score(scores().filter_map(|(_, s)| s)),
             provisional: self.rollups.portfolio.domains_provisional,
-            unhealthy: self.health.as_ref().is_some_and(|h| h.unhealthy),
+            unhealthy,
+            change,
         }
     }
 
-    /// The label of a scan in the history (by start), or its date and time.
-    fn label_of(&self, started_at: &str) -> String {
+    /// The label of a scan in the history (by start).
+    fn label_of(&self, started_at: &str) -> Option<String> {
         self.history
+            .entries()
             .iter()
             .find(|h| h.started_at == started_at)
-            .map_or_else(|| day_time(started_at), |h| h.label.clone())
+            .map(|h| h.label.clone())
     }
 
     /// The trend: earlier scans, then this one (scores from its roll-ups), oldest first, each
     /// compared like for like with the latest earlier point judged the same way. This scan's
     /// comparison is the headline's: with the previous scan given, else from the history.
     pub(crate) fn trend_points(&self) -> Vec<TrendPoint> {
-        let now = &self.scan.header.started_at;
-        let mut entries: Vec<HistoryEntry> = self
+        let mut entries: Vec<TrendEntry> = self
             .history
-            .iter()
-            .filter(|h| h.started_at.as_str() < now.as_str())
+            .before(&self.scan.header.started_at)
             .cloned()
             .collect();
         entries.push(self.current_entry());
-        let last = entries.len() - 1;
         let mut points: Vec<TrendPoint> = Vec::with_capacity(entries.len());
         for (i, entry) in entries.iter().enumerate() {
             if entry.unhealthy {
@@ -375,84 +302,45 @@ impl<'a> ReportInput<'a> {
                 });
                 continue;
             }
-            let change = if i == last && self.previous.is_some() {
-                self.headline_change(entry)
-            } else {
-                history_change(&entries[..i], entry)
-            };
+            let unscored = count(entry.domains - entry.domains_scored);
             points.push(TrendPoint {
-                score: entry.portfolio_score(),
-                grade: grade_for(
-                    entry.portfolio_score(),
-                    entry.provisional + count(entry.domain_scores.len() - entry.domains_scored()),
-                ),
+                score: entry.portfolio_score,
+                grade: grade_for(entry.portfolio_score, entry.provisional + unscored),
                 new_scale: i > 0 && !entries[i - 1].basis.same_scale(&entry.basis),
-                change,
+                change: entry.change.clone().unwrap_or(PointChange::First),
                 entry: entry.clone(),
             });
         }
         points
     }
 
-    /// This scan against the previous scan given.
-    fn headline_change(&self, current: &HistoryEntry) -> PointChange {
+    /// This scan (domain scores `now`) against the previous scan given.
+    fn headline_change<'s>(
+        &'s self,
+        now: impl Iterator<Item = (&'s str, Option<f64>)>,
+    ) -> PointChange {
         let Some(previous) = &self.previous else {
             return PointChange::First;
         };
         if let Some(reason) = self.previous_incomparable() {
             return PointChange::NotCompared { reason };
         }
-        let before = HistoryEntry {
-            label: self.label_of(&previous.header.started_at),
-            started_at: previous.header.started_at.clone(),
-            basis: Basis::of_header(&previous.header),
-            domain_scores: previous
-                .domains
-                .iter()
-                .map(|d| (d.domain.clone(), d.score))
-                .collect(),
-            provisional: count(previous.domains.iter().filter(|d| d.provisional).count()),
-            unhealthy: false,
-        };
-        let adjacent = !self.history.iter().any(|h| {
-            h.started_at.as_str() > before.started_at.as_str()
-                && h.started_at.as_str() < current.started_at.as_str()
+        let before = &previous.header.started_at;
+        let current = &self.scan.header.started_at;
+        let adjacent = !self.history.entries().iter().any(|h| {
+            h.started_at.as_str() > before.as_str() && h.started_at.as_str() < current.as_str()
         });
         PointChange::Compared {
-            against: before.label.clone(),
-            against_started_at: before.started_at.clone(),
+            against: self.label_of(before).unwrap_or_else(|| day_time(before)),
+            against_started_at: before.clone(),
             adjacent,
-            comparison: current.compare_with(&before),
+            comparison: like_for_like(
+                previous
+                    .domains
+                    .iter()
+                    .map(|d| (d.domain.as_str(), d.score)),
+                now,
+            ),
         }
     }
-}
-
-/// A point against the latest earlier point judged the same way.
-fn history_change(earlier: &[HistoryEntry], entry: &HistoryEntry) -> PointChange {
-    let Some(just_before) = earlier.last() else {
-        return PointChange::First;
-    };
-    match earlier
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, h)| !h.unhealthy && entry.basis.incomparable_with(&h.basis).is_none())
-    {
-        Some((j, against)) => PointChange::Compared {
-            against: against.label.clone(),
-            against_started_at: against.started_at.clone(),
-            adjacent: j + 1 == earlier.len(),
-            comparison: entry.compare_with(against),
-        },
-        None => PointChange::NotCompared {
-            reason: entry
-                .basis
-                .incomparable_with(&just_before.basis)
-                .unwrap_or_default(),
-        },
-    }
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -11,6 +11,7 @@ mod dashboard;
 mod fixes;
 mod health;
 mod heat;
+mod history;
 mod inline;
 mod input;
 mod league;
@@ -43,7 +44,8 @@ use handlebars::Handlebars;
 use crate::health::WithHealth;
 
 pub use csv::{CSV_COLUMNS, render_findings_csv};
-pub use input::{HistoryEntry, PreviousScan, ReportInput};
+pub use history::HistoryEntry;
+pub use input::{PreviousScan, ReportInput};
 pub use outdir::{MANIFEST, write_file_atomically};
 pub use sarif::{SARIF_VERSION, render_sarif};
 pub use stream::{DomainLoader, LoadError, write_report_streamed, write_results_json};

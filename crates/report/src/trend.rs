@@ -161,11 +161,7 @@ impl TrendChart {
                     grade: p.grade.to_owned(),
                     change,
                     change_note,
-                    domains: format!(
-                        "{} ({} scored)",
-                        p.entry.domain_scores.len(),
-                        p.entry.domains_scored()
-                    ),
+                    domains: format!("{} ({} scored)", p.entry.domains, p.entry.domains_scored),
                     baseline: format!(
                         "{} {}",
                         p.entry.basis.baseline_id, p.entry.basis.baseline_version
