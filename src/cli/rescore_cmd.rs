@@ -188,7 +188,12 @@ fn print_rollups(rollups: &Rollups) {
         p.domains_failing_required
     );
     for fix in rollups.top_fixes.iter().take(5) {
-        let domains: Vec<&str> = fix.domains.iter().map(|d| d.domain.as_str()).collect();
+        let domains: Vec<&str> = fix
+            .domains
+            .iter()
+            .filter_map(|d| rollups.fix_domain(d))
+            .map(|d| d.domain.as_str())
+            .collect();
         let bound = match fix.bound {
             govscan_model::GainBound::Exact => "",
             govscan_model::GainBound::AtLeast => "at least ",

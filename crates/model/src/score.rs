@@ -256,17 +256,23 @@ pub struct TopFix {
     pub domains: Vec<DomainFix>,
 }
 
-/// One domain's part of a fix.
+/// One domain's part of a fix. The domain is named by its place in [`Rollups::domains`] (whose
+/// entry has its name and its score now), not by a copy of its name: a fix of a 100,000-domain
+/// portfolio may list most of them, and every fix is kept for the whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainFix {
-    /// The domain.
-    pub domain: String,
-    /// Its score now.
-    #[serde(default)]
-    pub before: Option<f64>,
+    /// The domain's index in [`Rollups::domains`].
+    pub index: usize,
     /// Its score with the check passing.
     #[serde(default)]
     pub after: Option<f64>,
+}
+
+impl Rollups {
+    /// The domain a fix lists (its entry in [`Rollups::domains`]).
+    pub fn fix_domain(&self, fix: &DomainFix) -> Option<&DomainGap> {
+        self.domains.get(fix.index)
+    }
 }
 
 /// How far a fix's gain can be trusted. Every gain assumes nothing else changes on the servers.

@@ -84,6 +84,7 @@ pub(crate) fn fixes(rollups: &Rollups, checks: &CheckCatalog, links: &Links) -> 
                     .domains
                     .iter()
                     .take(FIX_DOMAINS_SHOWN)
+                    .filter_map(|d| rollups.fix_domain(d))
                     .map(|d| LinkView {
                         text: d.domain.clone(),
                         href: links.domain(&d.domain).unwrap_or_default().to_owned(),

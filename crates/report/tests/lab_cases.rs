@@ -533,7 +533,11 @@ fn a_fix_on_a_provisional_domain_is_a_floor() {
     let fix = rollups
         .top_fixes
         .iter()
-        .find(|f| f.domains.iter().any(|d| d.domain == "httponly.lab.test"))
+        .find(|f| {
+            f.domains
+                .iter()
+                .any(|d| rollups.domains[d.index].domain == "httponly.lab.test")
+        })
         .expect("a fix for the port-80-only site");
     // Never exact: a floor when every other domain it touches was fully judged, "about" when
     // one of them was only partly judged (the recorded scan has such domains).

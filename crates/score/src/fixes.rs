@@ -33,11 +33,7 @@ pub(crate) fn top_fixes<D: DomainView>(
             } else if s.gap.coverage < 1.0 {
                 partly_judged += 1;
             }
-            domains.push(DomainFix {
-                domain: s.gap.domain.clone(),
-                before: s.score(),
-                after,
-            });
+            domains.push(DomainFix { index: i, after });
         }
         if domains.is_empty() {
             continue;
@@ -51,11 +47,14 @@ pub(crate) fn top_fixes<D: DomainView>(
         if gain <= 0.0 {
             continue;
         }
+        let gap = |d: &DomainFix| scored.get(d.index).map(|s| s.gap);
+        let gain_of =
+            |d: &DomainFix| d.after.unwrap_or(0.0) - gap(d).and_then(|g| g.score).unwrap_or(0.0);
+        let name_of = |d: &DomainFix| gap(d).map(|g| g.domain.as_str());
         domains.sort_by(|a, b| {
-            let gain_of = |d: &DomainFix| d.after.unwrap_or(0.0) - d.before.unwrap_or(0.0);
             gain_of(b)
                 .total_cmp(&gain_of(a))
-                .then_with(|| a.domain.cmp(&b.domain))
+                .then_with(|| name_of(a).cmp(&name_of(b)))
         });
         // Every fix's list is kept for the whole report: no spare capacity.
         domains.shrink_to_fit();

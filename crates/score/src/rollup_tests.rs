@@ -159,7 +159,7 @@ fn rollup_example_from_the_docs() {
     let fixed: Vec<(&str, Option<f64>)> = r.top_fixes[0]
         .domains
         .iter()
-        .map(|d| (d.domain.as_str(), d.after))
+        .map(|d| (r.domains[d.index].domain.as_str(), d.after))
         .collect();
     assert_eq!(
         fixed,
