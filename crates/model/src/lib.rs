@@ -70,4 +70,4 @@ pub use score::{
 pub use spf_tree::{SpfAnswer, SpfQuery, SpfQueryType, SpfTree};
 pub use target::{OrgKind, Organisation, Portfolio, Target};
 pub use tls_scan::{DhGroup, DheHello, DheProbe};
-pub use view::{DomainView, ScanView, Verdict};
+pub use view::{DomainView, Message, ScanView, Verdict};

@@ -3,12 +3,14 @@
 //! domain. Each domain keeps its name, organisation, stored score, grade, grade cap, coverage and
 //! provisional reason, and one 4-byte entry per outcome: the index of its (check, status,
 //! finding, message) in the scan's table of distinct verdicts, whose strings are interned once
-//! per scan. Messages are kept only for inconclusive outcomes (why a check could not be judged);
-//! observations, evidence and family sub-scores are not kept (a domain page loads its domain
-//! whole). Built with [`LightScanBuilder`] (the store does, straight from its rows) or from a
+//! per scan. Messages are kept only for inconclusive outcomes (why a check could not be judged),
+//! and a message that names its domain is kept as the text around the name, so that the
+//! messages of a scan that could not reach anything ("A query for d1.example failed: …") are
+//! stored once, not once per domain. Observations, evidence and family sub-scores are not kept
+//! (a domain page loads its domain whole). Built with [`LightScanBuilder`] (the store does, straight from its rows) or from a
 //! whole scan with `LightScan::from(&scan)`.
 
-use crate::view::{DomainView, ScanView, Verdict};
+use crate::view::{DomainView, Message, ScanView, Verdict};
 use crate::{Organisation, ScanHeader, ScanResult, Status};
 
 pub use crate::light_builder::{LightDomainFields, LightScanBuilder, TooManyNames};
@@ -21,8 +23,11 @@ pub(crate) type NameId = u32;
 pub(crate) struct PackedVerdict {
     pub(crate) check: NameId,
     pub(crate) finding: NameId,
-    /// The message of an inconclusive outcome; the empty name otherwise.
+    /// The message of an inconclusive outcome (the empty name otherwise); with `message_tail`,
+    /// the text before the domain's name.
     pub(crate) message: NameId,
+    /// The text after the domain's name, when the message names the domain.
+    pub(crate) message_tail: Option<NameId>,
     pub(crate) status: Status,
 }
 
@@ -96,20 +101,26 @@ impl LightScan {
         self.names.get(id as usize).map_or("", |name| name)
     }
 
-    fn verdict(&self, outcome: PackedOutcome) -> Verdict<'_> {
+    /// The verdict of an outcome of `domain`.
+    fn verdict<'a>(&'a self, outcome: PackedOutcome, domain: &'a str) -> Verdict<'a> {
         match self.verdicts.get(outcome.0 as usize) {
             Some(packed) => Verdict {
                 check: self.name(packed.check),
                 status: packed.status,
                 finding: self.name(packed.finding),
-                message: self.name(packed.message),
+                message: match packed.message_tail {
+                    Some(tail) => {
+                        Message::around(self.name(packed.message), domain, self.name(tail))
+                    }
+                    None => Message::whole(self.name(packed.message)),
+                },
             },
             // Not reached: every outcome's index comes from this scan's builder.
             None => Verdict {
                 check: "",
                 status: Status::Inconclusive,
                 finding: "",
-                message: "",
+                message: Message::whole(""),
             },
         }
     }
@@ -160,11 +171,11 @@ impl<'a> LightDomainRef<'a> {
 
     /// Every outcome's verdict, in outcome order (messages only on inconclusive outcomes).
     pub fn verdicts(&self) -> impl Iterator<Item = Verdict<'a>> + Clone + use<'a> {
-        let scan = self.scan;
+        let (scan, domain) = (self.scan, self.domain());
         self.domain
             .outcomes
             .iter()
-            .map(move |outcome| scan.verdict(*outcome))
+            .map(move |outcome| scan.verdict(*outcome, domain))
     }
 
     /// How many outcomes the domain has.
@@ -216,7 +227,7 @@ impl LightScan {
         let mut builder = LightScanBuilder::new(ScanHeader::from(scan));
         for d in &scan.domains {
             for o in &d.outcomes {
-                builder.outcome(&o.check, o.status, &o.finding, &o.message)?;
+                builder.outcome(&d.domain, &o.check, o.status, &o.finding, &o.message)?;
             }
             builder.finish_domain(LightDomainFields {
                 domain: &d.domain,

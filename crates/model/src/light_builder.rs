@@ -54,24 +54,30 @@ impl LightScanBuilder {
         }
     }
 
-    /// Adds the next outcome of the domain being read; `message` is kept only when the outcome
-    /// is inconclusive.
+    /// Adds the next outcome of `domain`, the domain being read; `message` is kept only when
+    /// the outcome is inconclusive, and as the text around the domain's name when it names it.
     pub fn outcome(
         &mut self,
+        domain: &str,
         check: &str,
         status: Status,
         finding: &str,
         message: &str,
     ) -> Result<(), TooManyNames> {
-        let kept_message = if status == Status::Inconclusive {
+        let kept = if status == Status::Inconclusive {
             message
         } else {
             ""
         };
+        let (message, message_tail) = match kept.split_once(domain) {
+            Some((head, tail)) if !domain.is_empty() => (head, Some(tail)),
+            _ => (kept, None),
+        };
         let verdict = PackedVerdict {
             check: self.intern(check)?,
             finding: self.intern(finding)?,
-            message: self.intern(kept_message)?,
+            message: self.intern(message)?,
+            message_tail: message_tail.map(|t| self.intern(t)).transpose()?,
             status,
         };
         let next = index(self.verdicts.len())?;

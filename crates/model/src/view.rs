@@ -2,6 +2,9 @@
 //! ([`crate::LightScan`]): each domain's headline figures and each check's verdict, which is all
 //! that roll-ups, diffs and the dashboard need.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use crate::{DomainResult, Organisation, Outcome, ScanResult, Status};
 
 /// One check's verdict on one domain, borrowed from a whole [`Outcome`] or a light view.
@@ -15,7 +18,62 @@ pub struct Verdict<'a> {
     pub finding: &'a str,
     /// The outcome's message. A light view keeps it only for inconclusive outcomes (why the
     /// check could not be judged) and gives an empty message otherwise.
-    pub message: &'a str,
+    pub message: Message<'a>,
+}
+
+/// An outcome's message as a [`Verdict`] gives it: whole, or (from a light view) as the text
+/// around the name of the domain it is about, so that messages that differ only by the domain
+/// they name ("A query for d1.example failed: …") are stored once per scan.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    head: &'a str,
+    /// The domain's name and the text after it, when the message names the domain.
+    around: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> Message<'a> {
+    /// A message given whole.
+    pub fn whole(text: &'a str) -> Message<'a> {
+        Message {
+            head: text,
+            around: None,
+        }
+    }
+
+    /// `head`, then `domain`, then `tail`.
+    pub(crate) fn around(head: &'a str, domain: &'a str, tail: &'a str) -> Message<'a> {
+        Message {
+            head,
+            around: Some((domain, tail)),
+        }
+    }
+
+    /// The text (borrowed when it was given whole).
+    pub fn text(&self) -> Cow<'a, str> {
+        match self.around {
+            None => Cow::Borrowed(self.head),
+            Some((domain, tail)) => Cow::Owned([self.head, domain, tail].concat()),
+        }
+    }
+
+    /// True when there is no text.
+    pub fn is_empty(&self) -> bool {
+        self.head.is_empty() && self.around.is_none()
+    }
+}
+
+impl PartialEq for Message<'_> {
+    fn eq(&self, other: &Message<'_>) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Message<'_> {}
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
 }
 
 impl Outcome {
@@ -25,7 +83,7 @@ impl Outcome {
             check: &self.check,
             status: self.status,
             finding: &self.finding,
-            message: &self.message,
+            message: Message::whole(&self.message),
         }
     }
 }

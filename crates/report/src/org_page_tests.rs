@@ -45,25 +45,32 @@ fn portfolio(baseline: &Baseline) -> govscan_model::LightScan {
         Status::Inconclusive,
     ];
     for i in 0..12usize {
+        let domain = format!("d{i}.example");
         for (c, check) in baseline.rules.keys().enumerate() {
             let (status, finding) = match i {
                 10 => (Status::Inconclusive, "probe_incomplete"),
                 11 => (Status::NotApplicable, "excluded"),
                 _ => (statuses[(i + c) % statuses.len()], "found"),
             };
-            scan.outcome(check, status, finding, "Could not be judged: <timeout>")
-                .expect("names");
+            scan.outcome(
+                &domain,
+                check,
+                status,
+                finding,
+                "Could not be judged: <timeout>",
+            )
+            .expect("names");
         }
         let unruled = if i % 3 == 0 {
             Status::Fail
         } else {
             Status::Pass
         };
-        scan.outcome("http.x-powered-by-absent", unruled, "found", "")
+        scan.outcome(&domain, "http.x-powered-by-absent", unruled, "found", "")
             .expect("names");
         let organisation = ["Ministry", "<Agency> & \"Co\""][i % 2];
         scan.finish_domain(LightDomainFields {
-            domain: &format!("d{i}.example"),
+            domain: &domain,
             organisation: Some(organisation),
             score: None,
             grade: "?",

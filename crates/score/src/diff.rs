@@ -341,7 +341,7 @@ fn change(domain: &str, check: &str, old: Option<Verdict>, new: Option<Verdict>)
         new_finding: new.map(|o| o.finding.to_owned()),
         message: new
             .or(old)
-            .map(|o| o.message.to_owned())
+            .map(|o| o.message.text().into_owned())
             .unwrap_or_default(),
     }
 }

@@ -1,7 +1,7 @@
 //! Top fixes: for each ruled check, the portfolio score if it passed everywhere it warns or
 //! fails, computed by re-scoring, with how far the gain can be trusted.
 
-use govscan_model::{DomainFix, DomainView, GainBound, Status, TopFix, Verdict};
+use govscan_model::{DomainFix, DomainView, GainBound, Message, Status, TopFix, Verdict};
 
 use crate::baseline::Baseline;
 use crate::mean::mean_score;
@@ -92,7 +92,7 @@ fn with_pass<'a>(
                 check,
                 status: Status::Pass,
                 finding: "what_if_fixed",
-                message: "assumed fixed",
+                message: Message::whole("assumed fixed"),
             }
         } else {
             v

@@ -145,10 +145,10 @@ fn not_scored_reason(d: &impl DomainView, baseline: &Baseline) -> String {
         let reason = if outcome.finding == "domain_does_not_exist" {
             "NXDOMAIN: the name does not exist".to_owned()
         } else {
-            outcome
-                .message
+            let message = outcome.message.text();
+            message
                 .strip_prefix("Could not be judged: ")
-                .unwrap_or(outcome.message)
+                .unwrap_or(&message)
                 .to_owned()
         };
         match reasons.iter_mut().find(|(r, _)| *r == reason) {

@@ -71,6 +71,7 @@ impl Store {
             };
             builder
                 .outcome(
+                    domain,
                     check,
                     status,
                     text(row, 2).map_err(fail)?,
