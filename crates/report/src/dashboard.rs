@@ -5,7 +5,6 @@
 
 pub(crate) use govscan_score::counts_text;
 use govscan_score::{owners, unscored_split};
-use std::collections::BTreeSet;
 
 use govscan_model::{GroupScore, Rollups, Status};
 use govscan_score::group_grade;
@@ -386,12 +385,7 @@ fn listed_domains(input: &ReportInput<'_>) -> Vec<usize> {
 }
 
 fn domain_rows(input: &ReportInput<'_>, links: &Links) -> Vec<DomainRow> {
-    let ruled: BTreeSet<&str> = input
-        .rollups
-        .checks
-        .iter()
-        .map(|c| c.check.as_str())
-        .collect();
+    let ruled = input.ruled_checks();
     listed_domains(input)
         .into_iter()
         .filter_map(|i| Some((input.scan.domain(i)?, input.rollups.domains.get(i)?)))

@@ -4,6 +4,7 @@
 //! scan judged the same way, and only over the domains both scans scored.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use govscan_model::{CheckCatalog, LightScan, Rollups, ScanHeader, ScanHealth, ScanResult};
 use govscan_model::{ScanScope, ScanView};
@@ -188,6 +189,15 @@ impl<'a> ReportInput<'a> {
             diff,
         });
         self
+    }
+
+    /// The checks the baseline scores (has a rule for).
+    pub(crate) fn ruled_checks(&self) -> BTreeSet<&str> {
+        self.rollups
+            .checks
+            .iter()
+            .map(|c| c.check.as_str())
+            .collect()
     }
 
     /// What judged the numbers on the pages: the scan's baseline and govscan version, and this

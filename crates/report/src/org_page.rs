@@ -182,12 +182,7 @@ pub(crate) fn domain_rows<'a>(
     links: &'a Links,
     org: &'a OrganisationScore,
 ) -> impl Iterator<Item = OrgDomain> + 'a {
-    let ruled: BTreeSet<&str> = input
-        .rollups
-        .checks
-        .iter()
-        .map(|c| c.check.as_str())
-        .collect();
+    let ruled = input.ruled_checks();
     domains(input, subtree(&input.scan.header.organisations, &org.name))
         .map(move |(d, gap)| org_domain(&d, gap, &ruled, links))
 }
