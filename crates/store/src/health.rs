@@ -41,25 +41,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// The last scan before `id` (in start-time order) that measured the domains: scans in
-    /// which most domains could not be measured (unhealthy) are skipped, so a report never
-    /// explains "what changed" against a scan that measured only the scanning host.
-    pub fn previous_measured_scan_id(&self, id: ScanId) -> Result<Option<ScanId>, StoreError> {
-        let mut current = id;
-        while let Some(previous) = self.previous_scan_id(current)? {
-            let unhealthy = self
-                .scan_health(previous)?
-                .is_some_and(|health| health.unhealthy);
-            if !unhealthy {
-                return Ok(Some(previous));
-            }
-            current = previous;
-        }
-        Ok(None)
-    }
-}
-
 /// The health of scan `id` from its stored outcomes (inside whatever transaction `conn` is in).
 pub(crate) fn assess(
     conn: &rusqlite::Connection,

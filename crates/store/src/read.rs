@@ -69,42 +69,31 @@ impl Store {
 
     /// The scan just before `id` in start-time order (`None` for the first scan).
     pub fn previous_scan_id(&self, id: ScanId) -> Result<Option<ScanId>, StoreError> {
-        let fail = |e| StoreError::sqlite(&self.path, "finding the previous scan", e);
-        let start: Option<String> = self
-            .conn
-            .query_row(
-                &format!("SELECT s.started_at_utc FROM scans s WHERE s.id = ?1 AND {COMPLETE}"),
-                [id.0],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(fail)?;
-        let Some(start) = start else {
-            return Err(StoreError::ScanNotFound {
-                path: self.path.clone(),
-                id: id.0,
-            });
-        };
-        self.conn
-            .query_row(
-                &format!(
-                    "SELECT s.id FROM scans s
-                     WHERE (s.started_at_utc < ?1 OR (s.started_at_utc = ?1 AND s.id < ?2))
-                       AND {COMPLETE}
-                     ORDER BY s.started_at_utc DESC, s.id DESC LIMIT 1"
-                ),
-                params![start, id.0],
-                |row| row.get(0).map(ScanId),
-            )
-            .optional()
-            .map_err(fail)
+        self.previous_scan_where(id, Earlier::Any)
+    }
+
+    /// The last scan before `id` (in start-time order) that measured the domains: scans in
+    /// which most domains could not be measured (unhealthy) are skipped, so an alert never
+    /// tells "what changed" against a scan that measured only the scanning host.
+    pub fn previous_measured_scan_id(&self, id: ScanId) -> Result<Option<ScanId>, StoreError> {
+        self.previous_scan_where(id, Earlier::Measured)
     }
 
     /// The latest scan before `id` that can be compared with it like for like: judged under the
     /// same baseline (by hash), scoring version and govscan version (`None` if there is none).
     /// Scans in between that were judged differently are skipped, never compared.
     pub fn previous_comparable_scan_id(&self, id: ScanId) -> Result<Option<ScanId>, StoreError> {
-        let fail = |e| StoreError::sqlite(&self.path, "finding the previous comparable scan", e);
+        self.previous_scan_where(id, Earlier::Comparable)
+    }
+
+    /// The latest complete scan before `id` (start time, then id) that `which` accepts; an
+    /// error when `id` is not a complete scan.
+    fn previous_scan_where(
+        &self,
+        id: ScanId,
+        which: Earlier,
+    ) -> Result<Option<ScanId>, StoreError> {
+        let fail = |e| StoreError::sqlite(&self.path, which.doing(), e);
         let start: Option<String> = self
             .conn
             .query_row(
@@ -125,12 +114,9 @@ impl Store {
                 &format!(
                     "SELECT s.id FROM scans s JOIN scans me ON me.id = ?2
                      WHERE (s.started_at_utc < ?1 OR (s.started_at_utc = ?1 AND s.id < ?2))
-                       AND s.baseline_sha256 = me.baseline_sha256
-                       AND s.scoring_version = me.scoring_version
-                       AND s.govscan_version = me.govscan_version
-                       AND s.unhealthy = 0
-                       AND {COMPLETE}
-                     ORDER BY s.started_at_utc DESC, s.id DESC LIMIT 1"
+                       {} AND {COMPLETE}
+                     ORDER BY s.started_at_utc DESC, s.id DESC LIMIT 1",
+                    which.condition()
                 ),
                 params![start, id.0],
                 |row| row.get(0).map(ScanId),
@@ -374,5 +360,42 @@ impl Store {
                 detail: e.to_string(),
             }
         })
+    }
+}
+
+/// Which earlier scans [`Store::previous_scan_where`] accepts.
+#[derive(Clone, Copy)]
+enum Earlier {
+    /// Any complete scan.
+    Any,
+    /// A scan that measured the domains (not unhealthy: `scans.unhealthy` is 0 for a healthy
+    /// scan and for one saved before health was recorded).
+    Measured,
+    /// A measured scan judged like `me`: same baseline (by hash), scoring and govscan version.
+    Comparable,
+}
+
+impl Earlier {
+    /// The SQL condition on `s` (the earlier scan) and `me` (the scan compared).
+    fn condition(self) -> &'static str {
+        match self {
+            Earlier::Any => "",
+            Earlier::Measured => "AND s.unhealthy = 0",
+            Earlier::Comparable => {
+                "AND s.unhealthy = 0
+                 AND s.baseline_sha256 = me.baseline_sha256
+                 AND s.scoring_version = me.scoring_version
+                 AND s.govscan_version = me.govscan_version"
+            }
+        }
+    }
+
+    /// What the query was doing, for its error.
+    fn doing(self) -> &'static str {
+        match self {
+            Earlier::Any => "finding the previous scan",
+            Earlier::Measured => "finding the previous measured scan",
+            Earlier::Comparable => "finding the previous comparable scan",
+        }
     }
 }
