@@ -70,8 +70,12 @@ pub struct ProbeConfig {
     pub domain_timeout: Duration,
     /// Budget for one DNS query attempt.
     pub dns_timeout: Duration,
-    /// Global limit of connections in flight.
+    /// Global limit of connections in flight: the scanner's own footprint (its sockets, its
+    /// uplink, the state it puts in its own NAT or firewall), not what any target sees.
     pub concurrency: usize,
+    /// Limit of connections in flight into one network block (IPv4 /24, IPv6 /48), across all
+    /// domains: what one hosting network sees at most.
+    pub per_network: usize,
     /// Limit of connections in flight to one IP address.
     pub per_address: usize,
     /// Extra attempts for connect-level failures (refused, timeout) and DNS queries.
@@ -142,8 +146,9 @@ impl Default for ProbeConfig {
             read_timeout: Duration::from_secs(10),
             domain_timeout: Duration::from_secs(60),
             dns_timeout: Duration::from_secs(5),
-            concurrency: 16,
-            per_address: 2,
+            concurrency: DEFAULT_CONCURRENCY,
+            per_network: DEFAULT_PER_NETWORK,
+            per_address: DEFAULT_PER_ADDRESS,
             retries: 1,
             max_redirects: 10,
             body_cap: 1024 * 1024,
@@ -172,13 +177,14 @@ impl Default for ProbeConfig {
 
 impl ProbeConfig {
     /// The `--gentle` profile for fragile estates: makes every politeness knob at least as
-    /// gentle as one connection per address, 500 ms between connections (and SMTP sessions)
-    /// to one address,
-    /// 10 new connections a second, at most 40 hand-built hellos per endpoint, and 10 s
-    /// timeouts (fragile servers are slow). A value already gentler is kept.
+    /// gentle as one connection per address and 4 per network block, 500 ms between
+    /// connections (and SMTP sessions) to one address, 10 new connections a second, at most
+    /// 40 hand-built hellos per endpoint, and 10 s timeouts (fragile servers are slow). A
+    /// value already gentler is kept.
     pub fn gentle(mut self) -> ProbeConfig {
         let at_least = |d: Duration, min: u64| d.max(Duration::from_secs(min));
         self.per_address = self.per_address.min(GENTLE_PER_ADDRESS);
+        self.per_network = self.per_network.min(GENTLE_PER_NETWORK);
         self.min_gap = self.min_gap.max(GENTLE_MIN_GAP);
         self.rate = Some(self.rate.map_or(GENTLE_RATE, |r| r.min(GENTLE_RATE)));
         self.tls_scan_max_handshakes = self.tls_scan_max_handshakes.min(GENTLE_TLS_SCAN_HANDSHAKES);
@@ -194,8 +200,21 @@ impl ProbeConfig {
 /// Addresses probed per family (IPv4, IPv6) of one domain unless `--max-addresses` says otherwise.
 pub const DEFAULT_MAX_ADDRESSES: usize = 8;
 
+/// Connections in flight across the whole scan unless `--concurrency` says otherwise: the
+/// scanner's own footprint, about what sslyze opens by default (5 per server, 10 servers at
+/// once). Politeness toward the targets is bounded by the per-network and per-address caps.
+pub const DEFAULT_CONCURRENCY: usize = 64;
+/// Connections in flight into one network block (IPv4 /24, IPv6 /48) unless `--per-network`
+/// says otherwise: what the global cap of 16 guaranteed any one network before that cap
+/// became the scanner's own footprint.
+pub const DEFAULT_PER_NETWORK: usize = 16;
+/// Connections in flight to one IP address unless `--per-address` says otherwise.
+pub const DEFAULT_PER_ADDRESS: usize = 2;
+
 /// `--gentle`: connections in flight to one address.
 pub const GENTLE_PER_ADDRESS: usize = 1;
+/// `--gentle`: connections in flight into one network block.
+pub const GENTLE_PER_NETWORK: usize = 4;
 /// `--gentle`: least time between connections to one address.
 pub const GENTLE_MIN_GAP: Duration = Duration::from_millis(500);
 /// `--gentle`: new connections per second, scan-wide.

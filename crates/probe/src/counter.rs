@@ -1,10 +1,11 @@
 //! Where a connection is counted and charged: the endpoint's connection counts, the domain
 //! whose fair share of the slots it takes, and which slot it is waiting for.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use govscan_model::ConnectionCount;
+use ipnet::IpNet;
 
 use crate::fair::DomainShare;
 
@@ -14,8 +15,8 @@ use crate::fair::DomainShare;
 pub(crate) struct ConnCounter {
     tcp: AtomicU32,
     tls: AtomicU32,
-    /// Which slot a request of this endpoint is waiting for now ([`WaitStage`] as a byte).
-    waiting_on: AtomicU8,
+    /// Which slot a request of this endpoint is waiting for now.
+    waiting_on: Mutex<Option<WaitStage>>,
     share: Option<Arc<DomainShare>>,
 }
 
@@ -26,28 +27,10 @@ pub(crate) enum WaitStage {
     Domain,
     /// A slot of the address (`--per-address`), held by other probes of that address.
     Address,
+    /// A slot of this network block (`--per-network`), held by other probes into the block.
+    Network(IpNet),
     /// A slot of the whole scan (`--concurrency`), held by other domains.
     Global,
-}
-
-impl WaitStage {
-    fn code(stage: Option<WaitStage>) -> u8 {
-        match stage {
-            None => 0,
-            Some(WaitStage::Domain) => 1,
-            Some(WaitStage::Address) => 2,
-            Some(WaitStage::Global) => 3,
-        }
-    }
-
-    fn from_code(code: u8) -> Option<WaitStage> {
-        match code {
-            1 => Some(WaitStage::Domain),
-            2 => Some(WaitStage::Address),
-            3 => Some(WaitStage::Global),
-            _ => None,
-        }
-    }
 }
 
 impl ConnCounter {
@@ -66,13 +49,17 @@ impl ConnCounter {
 
     /// The slot a request of this endpoint is waiting for now, if any.
     pub(crate) fn waiting_for(&self) -> Option<WaitStage> {
-        WaitStage::from_code(self.waiting_on.load(Ordering::Relaxed))
+        *self.waiting_on()
     }
 
     /// Records the slot a request of this endpoint waits for (`None`: not waiting).
     pub(crate) fn set_waiting(&self, stage: Option<WaitStage>) {
-        self.waiting_on
-            .store(WaitStage::code(stage), Ordering::Relaxed);
+        *self.waiting_on() = stage;
+    }
+
+    fn waiting_on(&self) -> std::sync::MutexGuard<'_, Option<WaitStage>> {
+        // A poisoned mark is still a valid mark.
+        self.waiting_on.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// One more TCP connect attempt.

@@ -2,9 +2,10 @@
 //!
 //! A domain holds at most `per_domain` connections at once (a quarter of `--concurrency`, at
 //! least one), so one domain with many slow addresses cannot take every global slot. Time a
-//! domain spends with connections waiting for slots that other domains hold, and none of its
-//! own open, is "starved" time: it does not count against the domain's budget (up to one
-//! more budget), so a domain's budget runs while it probes, not while it queues.
+//! domain spends with connections waiting for slots that other domains hold (an address's, a
+//! network block's or the scan's), and none of its own open, is "starved" time: it does not
+//! count against the domain's budget (up to one more budget), so a domain's budget runs while
+//! it probes, not while it queues.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,6 +43,8 @@ struct Clock {
     starved_since: Option<Instant>,
     /// Starved time that has ended.
     starved: Duration,
+    /// Connections the domain had open when its budget ran out, if it did.
+    open_at_budget_end: Option<u32>,
 }
 
 impl Clock {
@@ -93,6 +96,18 @@ impl DomainShare {
         clock.starved + ongoing
     }
 
+    /// Connections the domain had open when its budget ran out (`None`: it has not run out).
+    /// Zero means every slot a probe of it was still waiting for was held by other domains.
+    pub(crate) fn open_at_budget_end(&self) -> Option<u32> {
+        self.clock().open_at_budget_end
+    }
+
+    /// Records the connections open now as those open when the budget ran out.
+    fn budget_ended(&self) {
+        let mut clock = self.clock();
+        clock.open_at_budget_end = Some(clock.open);
+    }
+
     /// Waits for one of the domain's own slots.
     pub(crate) async fn slot(self: &Arc<Self>) -> Option<OwnedSemaphorePermit> {
         Arc::clone(&self.slots).acquire_owned().await.ok()
@@ -110,7 +125,8 @@ impl DomainShare {
 }
 
 /// Runs `work` within `budget`, extended by the time `share` was starved (at most one more
-/// `budget`); true when `work` finished.
+/// `budget`); true when `work` finished. When the budget runs out, the connections `work`
+/// still held are recorded first ([`DomainShare::open_at_budget_end`]), then `work` is dropped.
 pub(crate) async fn within_budget(
     budget: Duration,
     share: &DomainShare,
@@ -129,6 +145,7 @@ pub(crate) async fn within_budget(
             return true;
         }
         if share.starved().min(budget) <= extra {
+            share.budget_ended();
             return false;
         }
     }

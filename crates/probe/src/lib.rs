@@ -43,11 +43,12 @@ use std::time::Instant;
 use govscan_model::{AddressSelection, FailureKind, Observations, PathFetch, Probed};
 use hickory_resolver::proto::rr::{Name, RecordType};
 
-pub use config::{DEFAULT_EHLO_NAME, SmtpConfig};
 pub use config::{
-    DEFAULT_MAX_ADDRESSES, DEFAULT_USER_AGENT, GENTLE_MIN_GAP, GENTLE_PER_ADDRESS, GENTLE_RATE,
+    DEFAULT_CONCURRENCY, DEFAULT_MAX_ADDRESSES, DEFAULT_PER_ADDRESS, DEFAULT_PER_NETWORK,
+    DEFAULT_USER_AGENT, GENTLE_MIN_GAP, GENTLE_PER_ADDRESS, GENTLE_PER_NETWORK, GENTLE_RATE,
     GENTLE_TLS_SCAN_HANDSHAKES, ProbeConfig,
 };
+pub use config::{DEFAULT_EHLO_NAME, SmtpConfig};
 pub use error::ProbeError;
 pub use ipnet::IpNet;
 pub use policy::{ExcludeList, ExcludeRule, ExcludeTarget};
@@ -99,9 +100,13 @@ impl std::fmt::Debug for Prober {
 impl Prober {
     /// Loads the trust roots and builds the resolver.
     pub fn new(config: ProbeConfig) -> Result<Prober, ProbeError> {
-        if config.concurrency == 0 || config.per_address == 0 || config.max_addresses == 0 {
+        if config.concurrency == 0
+            || config.per_network == 0
+            || config.per_address == 0
+            || config.max_addresses == 0
+        {
             return Err(ProbeError::Config(
-                "concurrency, per_address and max_addresses must be at least 1".into(),
+                "concurrency, per_network, per_address and max_addresses must be at least 1".into(),
             ));
         }
         if config.rate == Some(0) {
@@ -115,6 +120,7 @@ impl Prober {
         let dns = Dns::new(&config)?;
         let validator = dnssec::Validator::new(&config)?;
         let limits = Limits::new(config.concurrency, config.per_address)
+            .with_per_network(config.per_network)
             .with_pacing(config.min_gap, config.rate)
             .with_policy(AddressPolicy::from_config(&config));
         let smtp = smtp::SmtpState::new(config.smtp.session_gap);
@@ -180,11 +186,12 @@ impl Prober {
         } else {
             format!("the domain's budget of {budget_text} ran out before this probe finished")
         };
+        let open_own = share.open_at_budget_end().unwrap_or(0);
         let waiting = |stage| {
             format!(
                 "the domain's budget of {budget_text} ran out while this probe waited for {}: \
                  a limit of the scanner, not a failure of the target",
-                limits.describe_wait(stage)
+                limits.describe_wait(stage, open_own)
             )
         };
         let mut partial = state.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -1,6 +1,9 @@
-//! Connection budgets: global, per-domain and per-address limits, a minimum gap between
-//! connections to one address, a scan-wide rate of new connections, and TCP connect with
-//! bounded retries behind the address policy (`policy.rs`), checked at connect time.
+//! Connection budgets: global, per-domain, per-network-block and per-address limits, a minimum
+//! gap between connections to one address, a scan-wide rate of new connections, and TCP
+//! connect with bounded retries behind the address policy (`policy.rs`), checked at connect time.
+
+mod block;
+mod slots;
 
 use std::collections::HashMap;
 use std::io;
@@ -9,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use govscan_model::{FailureKind, Probed};
+use ipnet::IpNet;
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
@@ -16,6 +20,8 @@ use tokio::time::Instant;
 pub(crate) use crate::counter::{ConnCounter, WaitStage};
 use crate::fair::{self, DomainShare};
 use crate::policy::AddressPolicy;
+use block::network_block;
+use slots::SlotsPerKey;
 
 /// A failed step, classified, with a precise message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,12 +45,14 @@ impl Failure {
     }
 }
 
-/// Global and per-address connection limits and pacing.
+/// Global, per-network-block and per-address connection limits and pacing.
 #[derive(Debug)]
 pub(crate) struct Limits {
     global: Arc<Semaphore>,
-    per_address_limit: usize,
-    per_address: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
+    /// Slots of each IP address (`--per-address`).
+    per_address: SlotsPerKey<IpAddr>,
+    /// Slots of each network block, IPv4 /24 or IPv6 /48 (`--per-network`; `block.rs`).
+    per_network: SlotsPerKey<IpNet>,
     /// Least time between connection starts to one address.
     min_gap: Duration,
     /// When each address may next see a connection start (reserved slots, FIFO).
@@ -110,16 +118,18 @@ pub(crate) struct ConnPermit {
     _open: Option<fair::Open>,
     _domain: Option<OwnedSemaphorePermit>,
     _address: OwnedSemaphorePermit,
+    _network: OwnedSemaphorePermit,
     _global: OwnedSemaphorePermit,
 }
 
 impl Limits {
-    /// Limits of `global` connections in flight, `per_address` per IP, no gap, no rate.
+    /// Limits of `global` connections in flight and `per_address` per IP, no gap, no rate, and
+    /// no cap per network block below the global one (see [`Limits::with_per_network`]).
     pub(crate) fn new(global: usize, per_address: usize) -> Limits {
         Limits {
             global: Arc::new(Semaphore::new(global.min(Semaphore::MAX_PERMITS))),
-            per_address_limit: per_address.min(Semaphore::MAX_PERMITS),
-            per_address: Mutex::new(HashMap::new()),
+            per_address: SlotsPerKey::new(per_address),
+            per_network: SlotsPerKey::new(global),
             min_gap: Duration::ZERO,
             next_start: Mutex::new(HashMap::new()),
             rate: None,
@@ -129,8 +139,22 @@ impl Limits {
         }
     }
 
+    /// At most `per_network` connections in flight into one network block (IPv4 /24, IPv6
+    /// /48), across all domains.
+    pub(crate) fn with_per_network(mut self, per_network: usize) -> Limits {
+        self.per_network = SlotsPerKey::new(per_network);
+        self
+    }
+
     /// What a request waiting at `stage` waits for, in words with the limits' values.
-    pub(crate) fn describe_wait(&self, stage: WaitStage) -> String {
+    /// `open_own` is how many connections the waiting probe's domain had open: with none, the
+    /// network's or the scan's slots were all held by other domains.
+    pub(crate) fn describe_wait(&self, stage: WaitStage, open_own: u32) -> String {
+        let holders = if open_own == 0 {
+            "all held by other domains".to_owned()
+        } else {
+            format!("all in use by other probes, while this domain had {open_own} of its own open")
+        };
         match stage {
             WaitStage::Domain => format!(
                 "one of the domain's own {} connection slots (a quarter of --concurrency), all busy with its other probes",
@@ -138,10 +162,14 @@ impl Limits {
             ),
             WaitStage::Address => format!(
                 "a connection slot of the address (--per-address {}), held by other probes of that address",
-                self.per_address_limit
+                self.per_address.limit()
+            ),
+            WaitStage::Network(block) => format!(
+                "one of the {} connection slots to the network {block} (--per-network), {holders}",
+                self.per_network.limit()
             ),
             WaitStage::Global => format!(
-                "one of the scan's {} connection slots (--concurrency), all held by other domains",
+                "one of the scan's {} connection slots (--concurrency), {holders}",
                 self.global_limit
             ),
         }
@@ -191,10 +219,12 @@ impl Limits {
     }
 
     /// Waits for a slot for `ip` charged to `counter`'s domain (none for a default counter):
-    /// one of the domain's own slots first, then the address's, then a global one (so a waiting
-    /// connection holds no global slot). Every connection takes them in this order
-    /// and no probe asks for a second connection while it holds one, so no cycle of waits can
-    /// form (docs/design/politeness.md, "Slot order").
+    /// one of the domain's own slots first, then the address's, then its network block's, then
+    /// a global one (so a connection waiting for an address or a block holds no global slot).
+    /// Every connection takes them in this order and no probe asks for a second connection
+    /// while it holds one, so no cycle of waits can form (docs/design/politeness.md, "Slot
+    /// order"). The whole wait counts as the domain's waiting time ([`DomainShare::wait`]):
+    /// waiting for slots that other domains hold is "starved" time, whichever limit it is.
     pub(crate) async fn acquire_for(
         &self,
         ip: IpAddr,
@@ -213,14 +243,20 @@ impl Limits {
             None => None,
         };
         counter.set_waiting(Some(WaitStage::Address));
-        let address_sem = {
-            // A poisoned map is still a valid map; keep going.
-            let mut map = self.per_address.lock().unwrap_or_else(|p| p.into_inner());
-            map.entry(ip)
-                .or_insert_with(|| Arc::new(Semaphore::new(self.per_address_limit)))
-                .clone()
-        };
-        let address = address_sem.acquire_owned().await.map_err(|_| closed())?;
+        let address = self
+            .per_address
+            .of(ip)
+            .acquire_owned()
+            .await
+            .map_err(|_| closed())?;
+        let block = network_block(ip);
+        counter.set_waiting(Some(WaitStage::Network(block)));
+        let network = self
+            .per_network
+            .of(block)
+            .acquire_owned()
+            .await
+            .map_err(|_| closed())?;
         counter.set_waiting(Some(WaitStage::Global));
         let global = self
             .global
@@ -233,6 +269,7 @@ impl Limits {
             _open: waiting.map(fair::Waiting::granted),
             _domain: domain,
             _address: address,
+            _network: network,
             _global: global,
         })
     }

@@ -1,5 +1,6 @@
 //! Issue 11 in the probe: the address policy on the targets' own addresses, the per-family
-//! endpoint cap, the exclude list, and redirect pairs on one address that used to deadlock.
+//! endpoint cap, the exclude list, redirect pairs on one address that used to deadlock, and
+//! probes left waiting for a slot (the domain's own, a network block's) as scanner failures.
 
 mod common;
 
@@ -226,4 +227,68 @@ async fn a_probe_left_waiting_for_a_slot_is_the_scanner_s_failure() {
         }
         other => panic!("expected a scanner-side failure, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn a_probe_left_waiting_for_a_network_slot_is_the_scanner_s_failure_naming_the_block() {
+    let dns = common::start_dns().await;
+    // A server that holds every connection silently: whichever endpoint connects first keeps
+    // the /24's only slot (--per-network 1) until the budget ends; the other waits for it.
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            held.push(tcp);
+        }
+    });
+    let mut cfg = common::config(dns.addr);
+    (cfg.http_port, cfg.https_port) = (port, port);
+    // A domain share of 2 and 2 per address: only the network block binds.
+    cfg.concurrency = 8;
+    cfg.per_network = 1;
+    cfg.tls_scan = false;
+    cfg.handshake_timeout = Duration::from_secs(10);
+    cfg.read_timeout = Duration::from_secs(10);
+    cfg.domain_timeout = Duration::from_secs(2);
+    let both: Vec<IpAddr> = vec![
+        "127.0.0.1".parse().expect("ip"),
+        "127.0.0.2".parse().expect("ip"),
+    ];
+    cfg.connect_overrides.insert("good.test".into(), both);
+    let obs = Prober::new(cfg)
+        .expect("prober")
+        .probe_domain("good.test")
+        .await;
+    let failures: Vec<(FailureKind, &str)> = obs
+        .endpoints
+        .iter()
+        .map(|e| match &e.tls {
+            Probed::Failed { kind, detail } => (*kind, detail.as_str()),
+            other => panic!("expected a failure, got {other:?}"),
+        })
+        .collect();
+    let (scanner, target): (Vec<&(FailureKind, &str)>, Vec<_>) = failures
+        .iter()
+        .partition(|(kind, _)| *kind == FailureKind::Scanner);
+    assert_eq!(target.len(), 1, "{failures:?}");
+    assert_eq!(
+        target[0].0,
+        FailureKind::Timeout,
+        "the silent server's own doing"
+    );
+    assert_eq!(scanner.len(), 1, "{failures:?}");
+    let detail = scanner[0].1;
+    assert!(
+        detail.contains(
+            "waited for one of the 1 connection slots to the network 127.0.0.0/24 (--per-network)"
+        ),
+        "{detail}"
+    );
+    // The slot was held by the domain's own other endpoint, and the message says so.
+    assert!(
+        detail.contains("while this domain had 1 of its own open"),
+        "{detail}"
+    );
+    assert!(detail.contains("not a failure of the target"), "{detail}");
 }

@@ -84,7 +84,7 @@ async fn a_domain_holds_at_most_its_share_and_says_what_it_waits_for() {
         "a third connection of the domain must wait"
     );
     assert_eq!(counter.waiting_for(), Some(WaitStage::Domain));
-    assert!(limits.describe_wait(WaitStage::Domain).contains("own 2"));
+    assert!(limits.describe_wait(WaitStage::Domain, 2).contains("own 2"));
     // Another domain is not held up by the first one's share.
     let other = ConnCounter::for_domain(&limits.domain_share());
     let got = tokio::time::timeout(
@@ -167,5 +167,162 @@ async fn per_address_limit_blocks_the_next_connection() {
         tokio::time::timeout(Duration::from_millis(100), limits.acquire_for(ip, &none))
             .await
             .is_ok()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_network_cap_blocks_another_address_in_the_block_but_not_another_block() {
+    // 8 in all, 4 per address, 2 per /24: the block binds first.
+    let limits = Limits::new(8, 4).with_per_network(2);
+    let none = ConnCounter::default();
+    let ip = |text: &str| text.parse::<IpAddr>().expect("ip");
+    let _first = limits
+        .acquire_for(ip("203.0.113.1"), &none)
+        .await
+        .expect("1");
+    let _second = limits
+        .acquire_for(ip("203.0.113.2"), &none)
+        .await
+        .expect("2");
+    let waiting = ConnCounter::default();
+    let third = limits.acquire_for(ip("203.0.113.3"), &waiting);
+    let mut third = std::pin::pin!(third);
+    let waited = tokio::time::timeout(Duration::from_secs(1), &mut third).await;
+    assert!(waited.is_err(), "a third address in the /24 must wait");
+    let block: IpNet = "203.0.113.0/24".parse().expect("net");
+    assert_eq!(waiting.waiting_for(), Some(WaitStage::Network(block)));
+    let other_block = tokio::time::timeout(
+        Duration::from_secs(1),
+        limits.acquire_for(ip("203.0.112.3"), &none),
+    );
+    assert!(other_block.await.is_ok(), "another /24 is not held up");
+    drop(_first);
+    let third = tokio::time::timeout(Duration::from_secs(1), &mut third).await;
+    assert!(
+        third.is_ok(),
+        "the freed block slot goes to the waiting connection"
+    );
+    assert_eq!(waiting.waiting_for(), None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_network_cap_groups_ipv6_addresses_by_their_slash_48() {
+    let limits = Limits::new(8, 4).with_per_network(1);
+    let none = ConnCounter::default();
+    let ip = |text: &str| text.parse::<IpAddr>().expect("ip");
+    let _held = limits
+        .acquire_for(ip("2001:db8:1::1"), &none)
+        .await
+        .expect("1");
+    let same_48 = tokio::time::timeout(
+        Duration::from_secs(1),
+        limits.acquire_for(ip("2001:db8:1:ffff::2"), &none),
+    );
+    assert!(
+        same_48.await.is_err(),
+        "another /64 of the same /48 must wait"
+    );
+    let other_48 = tokio::time::timeout(
+        Duration::from_secs(1),
+        limits.acquire_for(ip("2001:db8:2::1"), &none),
+    );
+    assert!(other_48.await.is_ok(), "another /48 is not held up");
+    let loopback =
+        tokio::time::timeout(Duration::from_secs(1), limits.acquire_for(ip("::1"), &none));
+    assert!(loopback.await.is_ok(), "::1 is in ::/48");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_network_cap_below_the_address_cap_wins() {
+    let limits = Limits::new(8, 4).with_per_network(1);
+    let none = ConnCounter::default();
+    let ip: IpAddr = "192.0.2.1".parse().expect("ip");
+    let _held = limits.acquire_for(ip, &none).await.expect("first");
+    let again = tokio::time::timeout(Duration::from_secs(1), limits.acquire_for(ip, &none));
+    assert!(again.await.is_err(), "the address allows 4, its block 1");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_waiting_for_a_block_slot_holds_no_global_slot_and_is_starved() {
+    // 2 global slots, 1 per /24, domain shares of 1 (a quarter of 2, at least 1).
+    let limits = Limits::new(2, 2).with_per_network(1);
+    let ip = |text: &str| text.parse::<IpAddr>().expect("ip");
+    let holder = ConnCounter::for_domain(&limits.domain_share());
+    let _block = limits
+        .acquire_for(ip("192.0.2.1"), &holder)
+        .await
+        .expect("holder");
+    // Another domain asks for another address of the same /24 and waits for the block.
+    let share = limits.domain_share();
+    let waiter = ConnCounter::for_domain(&share);
+    let waiting = limits.acquire_for(ip("192.0.2.2"), &waiter);
+    let mut waiting = std::pin::pin!(waiting);
+    let waited = tokio::time::timeout(Duration::from_secs(3), &mut waiting).await;
+    assert!(waited.is_err(), "the block's one slot is held");
+    let block: IpNet = "192.0.2.0/24".parse().expect("net");
+    assert_eq!(waiter.waiting_for(), Some(WaitStage::Network(block)));
+    assert_eq!(
+        share.starved(),
+        Duration::from_secs(3),
+        "waiting for a block slot other domains hold is starved time"
+    );
+    // The waiter holds no global slot: of the two, one is the holder's, one is still free.
+    let third = ConnCounter::for_domain(&limits.domain_share());
+    let free = tokio::time::timeout(
+        Duration::from_secs(1),
+        limits.acquire_for(ip("198.51.100.1"), &third),
+    );
+    let _free = free
+        .await
+        .expect("the second global slot is free")
+        .expect("slot");
+    let fourth = ConnCounter::for_domain(&limits.domain_share());
+    let none_left = tokio::time::timeout(
+        Duration::from_secs(1),
+        limits.acquire_for(ip("198.18.0.1"), &fourth),
+    );
+    assert!(none_left.await.is_err(), "both global slots are now held");
+    assert_eq!(fourth.waiting_for(), Some(WaitStage::Global));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_budget_that_ends_in_the_block_queue_names_the_network_and_its_cap() {
+    let limits = Limits::new(64, 2).with_per_network(16);
+    let ip = |last: u8| IpAddr::from([203, 0, 113, last]);
+    let other_domains = ConnCounter::default();
+    let mut held = Vec::new();
+    for last in 1..=16 {
+        held.push(
+            limits
+                .acquire_for(ip(last), &other_domains)
+                .await
+                .expect("slot"),
+        );
+    }
+    let share = limits.domain_share();
+    let counter = ConnCounter::for_domain(&share);
+    let budget = Duration::from_secs(10);
+    let work = async {
+        let _never = limits.acquire_for(ip(17), &counter).await;
+    };
+    assert!(!fair::within_budget(budget, &share, work).await);
+    let stage = counter
+        .waiting_for()
+        .expect("still waiting when the budget ended");
+    let open_own = share.open_at_budget_end().expect("the budget ended");
+    assert_eq!(open_own, 0);
+    assert_eq!(
+        limits.describe_wait(stage, open_own),
+        "one of the 16 connection slots to the network 203.0.113.0/24 (--per-network), \
+         all held by other domains"
+    );
+    assert_eq!(
+        limits.describe_wait(WaitStage::Global, open_own),
+        "one of the scan's 64 connection slots (--concurrency), all held by other domains"
+    );
+    assert!(
+        limits
+            .describe_wait(stage, 2)
+            .ends_with("all in use by other probes, while this domain had 2 of its own open")
     );
 }
