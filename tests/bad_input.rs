@@ -299,6 +299,11 @@ fn unknown_flags_and_subcommands_exit_2() {
         &["--concurrency"],
     );
     expect(
+        &govscan_in(dir.path(), &["scan", "--per-network", "0", "example.test"]),
+        2,
+        &["--per-network", "0"],
+    );
+    expect(
         &govscan_in(dir.path(), &["scan", "--format", "xml", "example.test"]),
         2,
         &["xml"],

@@ -380,7 +380,7 @@ fn the_scan_is_bounded_in_time_memory_and_output() {
     let Some(scan) = scan("the_scan_is_bounded_in_time_memory_and_output") else {
         return;
     };
-    // All domains run in one round (14 < --concurrency 16); each takes at most its budget plus
+    // All domains run in one round (14 < --concurrency 64); each takes at most its budget plus
     // one more while starved of slots, and the whole scan a little more.
     let bound = Duration::from_secs(DOMAIN_TIMEOUT_S * 3);
     assert!(

@@ -479,7 +479,7 @@ fn the_estate_scan_is_bounded_in_time_memory_and_output() {
         return;
     };
     let scan = &estate.scan;
-    // 15 domains < --concurrency 16: one round; each domain within its budget plus one more.
+    // 15 domains < --concurrency 64: one round; each domain within its budget plus one more.
     let bound = Duration::from_secs(DOMAIN_TIMEOUT_S * 3);
     assert!(scan.elapsed < bound, "the scan took {:?}", scan.elapsed);
     assert!(scan.peak_rss_kb > 0, "VmHWM of the scan was never read");

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use govscan_probe::{DEFAULT_CONCURRENCY, DEFAULT_PER_ADDRESS, DEFAULT_PER_NETWORK};
 
 pub(super) use super::ops_args::{AlertOptions, CompletionsArgs, ManArgs, NotifyArgs};
 
@@ -122,11 +123,17 @@ pub struct ScanArgs {
     /// Upper bound for everything probed for one domain.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
     pub domain_timeout: Duration,
-    /// Connections in flight at once, across all domains.
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    /// Connections in flight at once, across all domains: the scanner's own footprint (its
+    /// sockets, its uplink, its NAT or firewall state). What one target network or server sees
+    /// is bounded by --per-network and --per-address.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u32, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
+    /// Connections in flight at once into one network block (an IPv4 /24 or IPv6 /48, where a
+    /// hosting provider's servers usually sit), across all domains (--gentle: at most 4).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_NETWORK as u32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub per_network: u32,
     /// Connections in flight at once to one IP address.
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PER_ADDRESS as u32, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub per_address: u32,
     /// Extra attempts after a connect-level failure.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=5))]
@@ -138,8 +145,9 @@ pub struct ScanArgs {
     /// Most new connections per second across the whole scan (token bucket; default unlimited).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub rate: Option<u32>,
-    /// Profile for fragile estates: at most 1 connection per address, 500 ms between them,
-    /// 10 new connections a second, 40 hand-built hellos per endpoint, longer timeouts.
+    /// Profile for fragile estates: at most 1 connection per address and 4 per network block,
+    /// 500 ms between them, 10 new connections a second, 40 hand-built hellos per endpoint,
+    /// longer timeouts.
     /// Values given explicitly that are gentler still are kept.
     #[arg(long)]
     pub gentle: bool,

@@ -441,6 +441,7 @@ fn probe_config(args: &ScanArgs) -> Result<ProbeConfig, CliError> {
         domain_timeout: args.domain_timeout,
         dns_timeout: args.dns_timeout,
         concurrency: args.concurrency as usize,
+        per_network: args.per_network as usize,
         per_address: args.per_address as usize,
         retries: args.retries,
         max_addresses: args.max_addresses as usize,
@@ -622,6 +623,47 @@ mod tests {
     }
 
     #[test]
+    fn the_connection_caps_reach_the_probe_config() {
+        let default = probe_config(&scan_args(&[])).expect("config");
+        assert_eq!(
+            (
+                default.concurrency,
+                default.per_network,
+                default.per_address
+            ),
+            (64, 16, 2)
+        );
+        let config = probe_config(&scan_args(&[
+            "--concurrency",
+            "128",
+            "--per-network",
+            "8",
+            "--per-address",
+            "3",
+        ]))
+        .expect("config");
+        assert_eq!(
+            (config.concurrency, config.per_network, config.per_address),
+            (128, 8, 3)
+        );
+        // A block cap below the address cap is allowed: the smaller wins when connecting.
+        let config = probe_config(&scan_args(&["--per-network", "1"])).expect("config");
+        assert_eq!((config.per_network, config.per_address), (1, 2));
+    }
+
+    #[test]
+    fn a_per_network_cap_of_zero_is_refused_naming_the_flag() {
+        use clap::Parser as _;
+        for bad in ["0", "-1", "many", "1025"] {
+            let flag = format!("--per-network={bad}");
+            let parsed =
+                super::super::args::Cli::try_parse_from(["govscan", "scan", &flag, "example.test"]);
+            let error = parsed.expect_err("refused").to_string();
+            assert!(error.contains("--per-network"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
     fn gentle_is_never_less_gentle_than_asked() {
         let config = probe_config(&scan_args(&[
             "--gentle",
@@ -632,6 +674,16 @@ mod tests {
         ]))
         .expect("config");
         assert_eq!(config.per_address, 1);
+        assert_eq!(
+            config.per_network, 4,
+            "--gentle: at most 4 per network block"
+        );
+        let gentler =
+            probe_config(&scan_args(&["--gentle", "--per-network", "2"])).expect("config");
+        assert_eq!(
+            gentler.per_network, 2,
+            "an explicit gentler block cap is kept"
+        );
         assert_eq!(config.rate, Some(2), "an explicit gentler rate is kept");
         assert_eq!(config.min_gap, std::time::Duration::from_millis(500));
         assert_eq!(config.tls_scan_max_handshakes, 40);

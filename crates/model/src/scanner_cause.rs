@@ -137,8 +137,10 @@ impl ScannerCause {
                  or lower --concurrency, and check free memory."
             }
             ScannerCause::SlotWait => {
-                "Raise --concurrency (with `ulimit -n`) or --domain-timeout, or scan fewer \
-                 domains per run."
+                "Raise --domain-timeout or --concurrency (with `ulimit -n`), or scan fewer \
+                 domains per run. A wait for one network's slots (--per-network) means many \
+                 of the domains are hosted on one network: give them more time rather than \
+                 raising that politeness cap."
             }
             ScannerCause::Other => {
                 "Check that this machine is online, that its DNS resolver is running and \
