@@ -11,6 +11,12 @@ round trip grows by 2 x DELAY: --delay-ms 25 gives 50 ms RTT, 75 gives 150 ms).
        through the proxy also connects through it (and so does one given 127.20.1.x directly,
        as sslyze is).
 
+With the lab's addresses spread over B > 1 /24 blocks (--blocks, BENCH_BLOCKS: 127.20.b.h for b
+in 1..B, as generate.py lays them out), 127.20.1.0/24 is a lab block, so the proxy moves to
+127.21.0.0/16 and keeps the blocks apart: 127.21.b.h -> 127.20.b.h, DNS 127.21.0.53 ->
+127.20.0.53. A scanner behind the proxy then sees the same B blocks the lab has (what
+govscan's --per-network counts). --map-file writes the mapping (`lab proxy` lines).
+
 Timing model. A TCP connect to the proxy completes at once (the kernel answers the SYN), so the
 connect's round trip is added to the data instead: the client's first bytes reach the server no
 earlier than accept + 3 x DELAY (SYN, SYN-ACK, then the data's own one-way trip), later bytes
@@ -24,7 +30,8 @@ Bounds: at most --max-connections TCP connections (more are closed at once and c
 most 64 chunks of 64 KiB queued per direction (the reader waits: back-pressure), --idle-timeout
 without a byte in either direction closes a connection, every connection ends after
 --max-lifetime; at most 4096 DNS queries in flight, each upstream answer awaited 5 s. Listens
-only on 127.20.1.x and forwards only to 127.20.0.x. Standard library only (asyncio).
+only on the proxy addresses above and forwards only to the lab's own addresses. Standard
+library only (asyncio), and generate.py's address layout.
 """
 
 import argparse
@@ -35,9 +42,8 @@ import struct
 import sys
 import time
 
-UPSTREAM_NET = "127.20.0."
-PROXY_NET = "127.20.1."
-DNS_HOST = 53
+from generate import DNS_ADDR, lab_addresses
+
 CHUNK = 65536
 QUEUE_CHUNKS = 64
 DNS_INFLIGHT = 4096
@@ -174,9 +180,31 @@ def skip_name(msg: bytes, offset: int) -> int:
     raise ValueError("name too long")
 
 
-def rewrite_answer(msg: bytes, addresses: int) -> bytes:
-    """Every A record 127.20.0.x with x a proxied address becomes 127.20.1.x. A message that
-    does not parse is passed on unchanged."""
+def proxy_address(lab: str, blocks: int) -> str:
+    """The proxy's address in front of the lab address `lab`: 127.20.0.x -> 127.20.1.x with
+    one block (the original layout), 127.20.b.x -> 127.21.b.x with more."""
+    octets = lab.split(".")
+    if blocks == 1:
+        return f"127.20.1.{octets[3]}"
+    return f"127.21.{octets[2]}.{octets[3]}"
+
+
+def address_map(addresses: int, blocks: int) -> dict:
+    """Lab address -> proxy address, for every site address and the DNS server."""
+    return {lab: proxy_address(lab, blocks) for lab in lab_addresses(addresses, blocks)
+            + [DNS_ADDR]}
+
+
+def packed(mapping: dict) -> dict:
+    """`address_map` as 4-byte keys and values, for rewriting A records."""
+    def four(text):
+        return bytes(int(o) for o in text.split("."))
+    return {four(lab): four(proxy) for lab, proxy in mapping.items()}
+
+
+def rewrite_answer(msg: bytes, mapping: dict) -> bytes:
+    """Every A record whose address is a key of `mapping` (4 bytes: a lab address) gets the
+    proxy's address. A message that does not parse is passed on unchanged."""
     try:
         data = bytearray(msg)
         qd, an, ns, ar = struct.unpack("!HHHH", data[4:12])
@@ -189,10 +217,10 @@ def rewrite_answer(msg: bytes, addresses: int) -> bytes:
             offset += 10
             if offset + rdlen > len(data):
                 raise ValueError("truncated record")
-            if rtype == 1 and rdlen == 4 and data[offset:offset + 3] == bytes([127, 20, 0]):
-                host = data[offset + 3]
-                if 1 <= host <= addresses or host == DNS_HOST:
-                    data[offset + 2] = 1
+            if rtype == 1 and rdlen == 4:
+                proxy = mapping.get(bytes(data[offset:offset + 4]))
+                if proxy is not None:
+                    data[offset:offset + 4] = proxy
                     STATS.dns_rewritten += 1
             offset += rdlen
         return bytes(data)
@@ -204,8 +232,9 @@ class DnsUdp(asyncio.DatagramProtocol):
     """DNS over UDP: each query forwarded after DELAY on its own upstream socket; the answer
     rewritten and returned after DELAY."""
 
-    def __init__(self, args):
+    def __init__(self, args, mapping):
         self.args = args
+        self.mapping = mapping
         self.transport = None
         self.inflight = 0
 
@@ -234,11 +263,11 @@ class DnsUdp(asyncio.DatagramProtocol):
                         answer.set_result(data)
 
             transport, _ = await loop.create_datagram_endpoint(
-                Upstream, remote_addr=(UPSTREAM_NET + str(DNS_HOST), 53))
+                Upstream, remote_addr=(DNS_ADDR, 53))
             transport.sendto(query)
             data = await asyncio.wait_for(answer, timeout=DNS_TIMEOUT)
             await asyncio.sleep(delay)
-            self.transport.sendto(rewrite_answer(data, self.args.addresses), addr)
+            self.transport.sendto(rewrite_answer(data, self.mapping), addr)
         except (OSError, asyncio.TimeoutError):
             STATS.dns_dropped += 1
         finally:
@@ -247,13 +276,13 @@ class DnsUdp(asyncio.DatagramProtocol):
             self.inflight -= 1
 
 
-async def handle_dns_tcp(reader, writer, args):
+async def handle_dns_tcp(reader, writer, args, mapping):
     """DNS over TCP: length-prefixed messages, each forwarded and answered with the delays."""
     delay = args.delay_ms / 1000.0
     upstream_writer = None
     try:
         up_reader, upstream_writer = await asyncio.wait_for(
-            asyncio.open_connection(UPSTREAM_NET + str(DNS_HOST), 53), timeout=10)
+            asyncio.open_connection(DNS_ADDR, 53), timeout=10)
         for _ in range(1000):
             head = await asyncio.wait_for(reader.readexactly(2), timeout=args.idle_timeout)
             query = await reader.readexactly(struct.unpack("!H", head)[0])
@@ -264,7 +293,7 @@ async def handle_dns_tcp(reader, writer, args):
             head = await asyncio.wait_for(up_reader.readexactly(2), timeout=DNS_TIMEOUT)
             answer = await up_reader.readexactly(struct.unpack("!H", head)[0])
             await asyncio.sleep(delay)
-            answer = rewrite_answer(answer, args.addresses)
+            answer = rewrite_answer(answer, mapping)
             writer.write(struct.pack("!H", len(answer)) + answer)
             await writer.drain()
     except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError, OSError):
@@ -279,25 +308,32 @@ async def main_async(args) -> int:
     loop = asyncio.get_running_loop()
     slots = [0]
     servers = []
-    for a in range(1, args.addresses + 1):
+    mapping = address_map(args.addresses, args.blocks)
+    for lab in lab_addresses(args.addresses, args.blocks):
         for port in (80, 443):
-            def handler(r, w, a=a, port=port):
-                return handle_tcp(r, w, f"{UPSTREAM_NET}{a}", port, args, slots)
+            def handler(r, w, lab=lab, port=port):
+                return handle_tcp(r, w, lab, port, args, slots)
             servers.append(await asyncio.start_server(
-                handler, f"{PROXY_NET}{a}", port, backlog=4096, reuse_address=True))
-    dns_addr = PROXY_NET + str(DNS_HOST)
-    udp, _ = await loop.create_datagram_endpoint(lambda: DnsUdp(args), local_addr=(dns_addr, 53))
+                handler, mapping[lab], port, backlog=4096, reuse_address=True))
+    dns_addr = mapping[DNS_ADDR]
+    rewrite = packed(mapping)
+    udp, _ = await loop.create_datagram_endpoint(lambda: DnsUdp(args, rewrite),
+                                                 local_addr=(dns_addr, 53))
     servers.append(await asyncio.start_server(
-        lambda r, w: handle_dns_tcp(r, w, args), dns_addr, 53, reuse_address=True))
+        lambda r, w: handle_dns_tcp(r, w, args, rewrite), dns_addr, 53, reuse_address=True))
+    if args.map_file:
+        with open(args.map_file, "w", encoding="utf-8") as f:
+            f.write("".join(f"{lab} {proxy}\n" for lab, proxy in mapping.items()))
     stop = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
     if args.pid_file:
         with open(args.pid_file, "w", encoding="utf-8") as f:
             f.write(f"{os.getpid()}\n")
+    first = lab_addresses(args.addresses, args.blocks)[0]
     print(f"delay-proxy up: +{args.delay_ms} ms each way ({2 * args.delay_ms} ms added RTT), "
-          f"{args.addresses} addresses {PROXY_NET}1..{args.addresses} -> {UPSTREAM_NET}*, "
-          f"dns {dns_addr}:53", flush=True)
+          f"{args.addresses} addresses in {args.blocks} /24 block(s), {mapping[first]}... -> "
+          f"{first}..., dns {dns_addr}:53 -> {DNS_ADDR}:53", flush=True)
     started = time.monotonic()
     while not stop.done():
         try:
@@ -332,17 +368,33 @@ def self_test() -> int:
     msg = (header + question + a_record(pointer, [127, 20, 0, 3]) + txt
            + a_record(pointer, [127, 20, 0, 254]) + a_record(pointer, [10, 0, 0, 3])
            + a_record(name("ns1.bench.test"), [127, 20, 0, 53]))
-    out = rewrite_answer(msg, addresses=8)
+    eight = packed(address_map(8, 1))
+    out = rewrite_answer(msg, eight)
     expect = (msg.replace(bytes([127, 20, 0, 3]), bytes([127, 20, 1, 3]))
               .replace(bytes([127, 20, 0, 53]), bytes([127, 20, 1, 53])))
+    # Four blocks: site address 3 is 127.20.3.1, behind the proxy 127.21.3.1.
+    three = struct.pack("!HHHHHH", 0x1234, 0x8180, 1, 3, 0, 0)
+    blocks = (three + question + a_record(pointer, [127, 20, 3, 1])
+              + a_record(pointer, [127, 20, 0, 3]) + a_record(name("ns1.bench.test"),
+                                                             [127, 20, 0, 53]))
+    blocks_expect = (blocks.replace(bytes([127, 20, 3, 1]), bytes([127, 21, 3, 1]))
+                     .replace(bytes([127, 20, 0, 53]), bytes([127, 21, 0, 53])))
     checks = [
         ("proxied A records point at the proxy, others untouched", out == expect),
-        ("a truncated message passes unchanged", rewrite_answer(msg[:-3], 8) == msg[:-3]),
+        ("a truncated message passes unchanged", rewrite_answer(msg[:-3], eight) == msg[:-3]),
         ("an address above --addresses is not rewritten",
-         rewrite_answer(msg, addresses=2).count(bytes([127, 20, 1, 3])) == 0),
+         rewrite_answer(msg, packed(address_map(2, 1))).count(bytes([127, 20, 1, 3])) == 0),
         ("a pointer loop cannot hang the parser",
-         rewrite_answer(header[:4] + struct.pack("!HHHH", 1, 0, 0, 0) + b"\xc0\x0c", 8)
+         rewrite_answer(header[:4] + struct.pack("!HHHH", 1, 0, 0, 0) + b"\xc0\x0c", eight)
          is not None),
+        ("with blocks, lab addresses move to 127.21.b.h and 127.20.0.x is no site",
+         rewrite_answer(blocks, packed(address_map(8, 4))) == blocks_expect),
+        ("one block keeps the original layout",
+         address_map(2, 1) == {"127.20.0.1": "127.20.1.1", "127.20.0.2": "127.20.1.2",
+                               "127.20.0.53": "127.20.1.53"}),
+        ("blocks keep their /24s apart behind the proxy",
+         sorted({p.rsplit(".", 1)[0] for p in address_map(40, 4).values()})
+         == ["127.21.0", "127.21.1", "127.21.2", "127.21.3", "127.21.4"]),
     ]
     for what, passed in checks:
         print(f"{'ok' if passed else 'FAIL'}: {what}")
@@ -358,6 +410,10 @@ def main() -> int:
                         help="added one-way delay in ms (RTT grows by twice this)")
     parser.add_argument("--addresses", type=int, required=True,
                         help="proxy 127.20.1.1..A to 127.20.0.1..A (the lab's site addresses)")
+    parser.add_argument("--blocks", type=int, default=1,
+                        help="the lab's /24 blocks (BENCH_BLOCKS); with B > 1 the proxy "
+                        "listens on 127.21.b.h for lab address 127.20.b.h")
+    parser.add_argument("--map-file", help="write `lab proxy` address lines here")
     parser.add_argument("--max-connections", type=int, default=8192)
     parser.add_argument("--idle-timeout", type=float, default=60.0)
     parser.add_argument("--max-lifetime", type=float, default=600.0)
@@ -367,6 +423,8 @@ def main() -> int:
     args = parser.parse_args()
     if not 0 <= args.delay_ms <= 1000 or not 1 <= args.addresses <= 200:
         parser.error("--delay-ms must be 0..1000 and --addresses 1..200")
+    if not 1 <= args.blocks <= args.addresses:
+        parser.error("--blocks must be 1..addresses")
     return asyncio.run(main_async(args))
 
 

@@ -201,6 +201,10 @@ def one_run(run_dir: str) -> dict:
     proxy = int(meta.get("proxy_ticks_after", "0")) - int(meta.get("proxy_ticks_before", "0"))
     figures["proxy_cpu_s"] = proxy / int(meta.get("clk_tck", "100"))
     figures["added_rtt_ms"] = int(meta.get("added_rtt_ms", "0") or 0)
+    # The lab's layout (ci/bench BENCH_ADDRESSES, BENCH_BLOCKS); runs made before the layout was
+    # recorded had every address in one /24.
+    figures["addresses"] = int(meta.get("addresses", "0") or 0) or None
+    figures["blocks"] = int(meta.get("blocks", "1") or 1)
     wall = figures["wall_s"] or float("nan")
     figures["domains_per_s"] = domains / wall
     figures["handshakes_per_s"] = figures["tls_handshakes"] / wall
@@ -220,6 +224,12 @@ def main() -> int:
     args = parser.parse_args()
     runs = [one_run(os.path.join(args.results, d)) for d in sorted(os.listdir(args.results))
             if os.path.isfile(os.path.join(args.results, d, "time.txt"))]
+    layouts = sorted({(r["addresses"] or 0, r["blocks"]) for r in runs})
+    for addresses, blocks in layouts:
+        on = f"{addresses} addresses" if addresses else "addresses (count not recorded)"
+        print(f"Lab layout: the sites on {on} in {blocks} /24 network block(s)"
+              f"{' (one hosting network)' if blocks == 1 else ''}.")
+    print()
     header = ("| run | domains | wall s | domains/s | TLS handshakes | handshakes/s | "
               "probe-phase domains/s | p50 ms | p95 ms | peak RSS MiB | CPU s | CPU ms/domain | "
               "server CPU s | exit |")
