@@ -139,8 +139,9 @@ impl ScannerCause {
             ScannerCause::SlotWait => {
                 "Raise --domain-timeout or --concurrency (with `ulimit -n`), or scan fewer \
                  domains per run. A wait for one network's slots (--per-network) means many \
-                 of the domains are hosted on one network: give them more time rather than \
-                 raising that politeness cap."
+                 of the domains are hosted on one network: give them more time, or fewer \
+                 domains at once (a lower --concurrency), rather than raising that \
+                 politeness cap."
             }
             ScannerCause::Other => {
                 "Check that this machine is online, that its DNS resolver is running and \
@@ -188,6 +189,13 @@ mod tests {
             (
                 "the domain's budget of 30s (domain_timeout) ran out while this probe waited \
                  for a connection slot: a limit of the scanner, not a failure of the target",
+                ScannerCause::SlotWait,
+            ),
+            (
+                "the domain's budget of 60s (domain_timeout) ran out while this probe waited \
+                 for one of the 16 connection slots to the network 203.0.113.0/24 \
+                 (--per-network), all held by other domains: a limit of the scanner, not a \
+                 failure of the target",
                 ScannerCause::SlotWait,
             ),
             (
