@@ -8,15 +8,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
-use common::{lab_dir, lab_enabled};
+use common::{LAB_RESOLVER, lab_anchor, lab_enabled, lab_scan_args, text};
 use govscan_model::{ScanResult, Status};
 use govscan_score::Baseline;
-
-/// The lab's DNS server (ci/lab/knot).
-const LAB_RESOLVER: &str = "127.10.0.53:53";
 
 /// The domains scanned: a good one and three with different faults.
 const DOMAINS: &[&str] = &[
@@ -26,22 +23,9 @@ const DOMAINS: &[&str] = &[
     "tls12only.lab.test",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Runs govscan in `dir`; the scan's own timeouts bound it (four domains, 20 s each at most).
 fn govscan(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govscan"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run govscan")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::govscan_in(dir, args)
 }
 
 fn read_scan(path: &Path) -> ScanResult {
@@ -81,14 +65,11 @@ fn derive_then_rescore_round_trips_on_a_lab_scan() {
     if !lab_enabled("lab_baseline") {
         return;
     }
-    let lab = lab_dir();
-    let ca = lab.join("pki/ca.pem");
-    let anchor = lab.join("trust-anchor.txt");
-    assert!(ca.is_file(), "{} is missing: is the lab up?", ca.display());
     let dir = tempfile::tempdir().expect("tmp");
     let work = dir.path();
     std::fs::create_dir_all(work.join("baselines")).expect("mkdir");
-    let original = std::fs::read_to_string(root().join("baselines/estonia.yaml")).expect("read");
+    let original =
+        std::fs::read_to_string(common::repo_root().join("baselines/estonia.yaml")).expect("read");
     std::fs::write(work.join("baselines/estonia.yaml"), &original).expect("write");
     let mut targets =
         String::from("organisations:\n  - name: Lab\n    kind: agency\n    domains:\n");
@@ -97,37 +78,22 @@ fn derive_then_rescore_round_trips_on_a_lab_scan() {
     }
     std::fs::write(work.join("targets.yaml"), targets).expect("write");
 
-    let out = govscan(
-        work,
-        &[
-            "scan",
+    let mut args = lab_scan_args(LAB_RESOLVER, &lab_anchor(), "20s");
+    args.extend(
+        [
             "--no-db",
-            common::LAB_ALLOW,
-            "--resolver",
-            LAB_RESOLVER,
-            "--ca-file",
-            ca.to_str().expect("utf-8"),
-            "--trust-anchor",
-            anchor.to_str().expect("utf-8"),
             "--baseline",
             "baselines/estonia.yaml",
             "--targets",
             "targets.yaml",
             "--out",
             "scan",
-            "--quiet",
-            "--connect-timeout",
-            "2s",
-            "--handshake-timeout",
-            "3s",
-            "--read-timeout",
-            "3s",
             "--dns-timeout",
             "2s",
-            "--domain-timeout",
-            "20s",
-        ],
+        ]
+        .map(str::to_owned),
     );
+    let out = common::govscan_in(work, &args);
     assert_eq!(out.status.code(), Some(0), "scan: {}", text(&out.stderr));
     let scan = read_scan(&work.join("scan/results.json"));
     assert_eq!(scan.domains.len(), DOMAINS.len());

@@ -10,73 +10,26 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
-use common::{lab_dir, lab_enabled};
-
-/// The lab's DNS server (ci/lab/knot).
-const LAB_RESOLVER: &str = "127.10.0.53:53";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{LAB_RESOLVER, lab_anchor, lab_enabled, lab_scan_args, text};
 
 /// Runs govscan in `dir`; each scan is bounded by its own timeouts (a few domains, 20 s each).
 fn govscan(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_govscan"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run govscan")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::govscan_in(dir, args)
 }
 
 /// A scan of `domains` saved to `history.db`, its report in `out`.
 fn scan(work: &Path, out: &str, baseline: Option<&Path>, domains: &[&str]) {
-    let lab = lab_dir();
-    let ca = lab.join("pki/ca.pem");
-    let anchor = lab.join("trust-anchor.txt");
-    assert!(ca.is_file(), "{} is missing: is the lab up?", ca.display());
-    let mut args: Vec<String> = [
-        "scan",
-        "--db",
-        "history.db",
-        "--allow-private",
-        "--resolver",
-        LAB_RESOLVER,
-        "--ca-file",
-        ca.to_str().expect("utf-8"),
-        "--trust-anchor",
-        anchor.to_str().expect("utf-8"),
-        "--out",
-        out,
-        "--quiet",
-        "--connect-timeout",
-        "2s",
-        "--handshake-timeout",
-        "3s",
-        "--read-timeout",
-        "3s",
-        "--dns-timeout",
-        "2s",
-        "--domain-timeout",
-        "20s",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let mut args = lab_scan_args(LAB_RESOLVER, &lab_anchor(), "20s");
+    args.extend(["--db", "history.db", "--out", out, "--dns-timeout", "2s"].map(str::to_owned));
     if let Some(b) = baseline {
         args.push("--baseline".to_owned());
         args.push(b.to_str().expect("utf-8").to_owned());
     }
     args.extend(domains.iter().map(|d| (*d).to_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = govscan(work, &args);
+    let output = common::govscan_in(work, &args);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -152,7 +105,7 @@ fn first_scan_growing_portfolio_and_baseline_change_on_the_lab() {
     assert!(two.contains("4 checked, 3 scored, 1 could not be scored"));
 
     // 3. Another baseline: not compared, and the trend line breaks.
-    let netherlands = root().join("baselines/netherlands.yaml");
+    let netherlands = common::repo_root().join("baselines/netherlands.yaml");
     scan(
         work,
         "three",

@@ -9,18 +9,18 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{lab_dir, lab_enabled};
+use common::scan_run::ScanRun;
+use common::{LAB_RESOLVER, lab_dir, lab_enabled, lab_scan_args};
 use serde_json::Value;
 
 /// unbound, validating from the lab's private anchors (ci/lab/unbound/unbound.conf.tmpl).
 const UNBOUND: &str = "127.10.11.53:53";
 /// The lab's Knot, authoritative and non-validating.
-const KNOT: &str = "127.10.0.53:53";
+const KNOT: &str = LAB_RESOLVER;
 
 /// Scanned through unbound: three bogus zones with web and mail, the older bogus zone without
 /// addresses, and three secure ones (one below an unsigned parent).
@@ -35,125 +35,34 @@ const THROUGH_UNBOUND: &[&str] = &[
     "vault.plain.test",
 ];
 
-/// One finished scan: where its output is and its results.json.
-struct Scan {
-    out: PathBuf,
-    results: Value,
-}
-
-impl Scan {
-    fn domain(&self, name: &str) -> &Value {
-        self.results["domains"]
-            .as_array()
-            .expect("domains[]")
-            .iter()
-            .find(|d| d["domain"] == name)
-            .unwrap_or_else(|| panic!("{name} missing from {}", self.out.display()))
-    }
-
-    fn outcome(&self, domain: &str, check: &str) -> &Value {
-        self.domain(domain)["outcomes"]
-            .as_array()
-            .expect("outcomes[]")
-            .iter()
-            .find(|o| o["check"] == check)
-            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"))
-    }
-
-    /// (status, finding) of one check, with the message for failure reports.
-    fn verdict(&self, domain: &str, check: &str) -> (String, String, String) {
-        let o = self.outcome(domain, check);
-        let text = |k: &str| o[k].as_str().unwrap_or_default().to_owned();
-        (text("status"), text("finding"), text("message"))
-    }
-
+impl ScanRun {
     fn dnssec(&self, domain: &str) -> &Value {
         &self.domain(domain)["observations"]["dns"]["dnssec"]["value"]
     }
 }
 
 /// Runs `govscan scan` (bounded to 4 minutes) into `target/tmp/lab_dnssec/NAME`.
-fn scan(name: &str, resolver: &str, anchor: &Path, domains: &[&str]) -> Scan {
-    let dir = lab_dir();
+fn scan(name: &str, resolver: &str, anchor: &Path, domains: &[&str]) -> ScanRun {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("lab_dnssec")
         .join(name);
     let _ = fs::remove_dir_all(&out);
     fs::create_dir_all(&out).expect("create output dir");
-    let ca = dir.join("pki/ca.pem");
-    assert!(
-        ca.is_file(),
-        "{} missing: did ci/lab/start run?",
-        ca.display()
-    );
     assert!(
         anchor.is_file(),
         "{} missing: did ci/lab/start run?",
         anchor.display()
     );
-    let stderr_path = out.join("govscan.stderr");
-    let mut args: Vec<String> = [
-        "scan",
-        "--no-db",
-        "--allow-private",
-        "--resolver",
-        resolver,
-        "--ca-file",
-        ca.to_str().expect("UTF-8 path"),
-        "--trust-anchor",
-        anchor.to_str().expect("UTF-8 path"),
-        "--out",
-        out.to_str().expect("UTF-8 path"),
-        "--quiet",
-        "--connect-timeout",
-        "2s",
-        "--handshake-timeout",
-        "3s",
-        "--read-timeout",
-        "3s",
-        "--domain-timeout",
-        "20s",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut args = lab_scan_args(resolver, anchor, "20s");
+    args.extend(["--no-db", "--out", out.to_str().expect("UTF-8 path")].map(str::to_owned));
     args.extend(domains.iter().map(|d| d.to_string()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_govscan"))
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("spawn govscan");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(240) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("govscan {args:?} ran longer than 240 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "govscan {args:?}: {status}\n{stderr}"
-    );
-    let text = fs::read_to_string(out.join("results.json")).expect("results.json");
-    Scan {
-        out,
-        results: serde_json::from_str(&text).expect("results.json is JSON"),
-    }
+    ScanRun::run(&args, &out, Duration::from_secs(240)).unwrap_or_else(|e| panic!("{e}"))
 }
 
-static UNBOUND_SCAN: OnceLock<Scan> = OnceLock::new();
+static UNBOUND_SCAN: OnceLock<ScanRun> = OnceLock::new();
 
 /// The scan through unbound with the lab's private anchors, shared by the tests that need it.
-fn through_unbound(test: &str) -> Option<&'static Scan> {
+fn through_unbound(test: &str) -> Option<&'static ScanRun> {
     if !lab_enabled(&format!("lab_dnssec::{test}")) {
         return None;
     }
@@ -351,7 +260,7 @@ fn anchors_at_any_zone_in_both_formats_validate_from_the_closest_one() {
         &anchors.join("lab.test.ds"),
         &["good.lab.test", "signed.test", "unsigned.test"],
     );
-    let verdict = |scan: &Scan, domain: &str| {
+    let verdict = |scan: &ScanRun, domain: &str| {
         let (status, finding, _) = scan.verdict(domain, "dns.dnssec");
         (status, finding)
     };

@@ -10,48 +10,17 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{LAB_ALLOW, lab_dir, lab_enabled};
+use common::scan_run::ScanRun;
+use common::{LAB_RESOLVER, lab_anchor, lab_enabled, lab_scan_args};
 use serde_json::Value;
-
-/// The lab's Knot (authoritative for lab.test., which it signs).
-const KNOT: &str = "127.10.0.53:53";
 /// The EHLO name every lab scan sends.
 const EHLO: &str = "scanner.lab.test";
 
-/// One finished scan: its output directory, results.json and stderr.
-struct Scan {
-    out: PathBuf,
-    results: Value,
-    stderr: String,
-}
-
-impl Scan {
-    fn domain(&self, name: &str) -> &Value {
-        self.results["domains"]
-            .as_array()
-            .expect("domains[]")
-            .iter()
-            .find(|d| d["domain"] == name)
-            .unwrap_or_else(|| panic!("{name} missing from {}", self.out.display()))
-    }
-
-    /// (status, finding, message) of one check.
-    fn verdict(&self, domain: &str, check: &str) -> (String, String, String) {
-        let o = self.domain(domain)["outcomes"]
-            .as_array()
-            .expect("outcomes[]")
-            .iter()
-            .find(|o| o["check"] == check)
-            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"));
-        let text = |k: &str| o[k].as_str().unwrap_or_default().to_owned();
-        (text("status"), text("finding"), text("message"))
-    }
-
+impl ScanRun {
     fn assert(&self, domain: &str, check: &str, status: &str, finding: &str) {
         let (s, f, m) = self.verdict(domain, check);
         assert_eq!(
@@ -69,93 +38,37 @@ impl Scan {
 
 /// Runs `govscan scan` (bounded to 4 minutes) into `target/tmp/lab_mail/NAME` with `extra`
 /// arguments (targets included); asserts exit code 0.
-fn scan(name: &str, extra: &[String]) -> Scan {
-    let dir = lab_dir();
+fn scan(name: &str, extra: &[String]) -> ScanRun {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("lab_mail")
         .join(name);
     let _ = fs::remove_dir_all(&out);
     fs::create_dir_all(&out).expect("create output dir");
-    let ca = dir.join("pki/ca.pem");
-    let anchor = dir.join("trust-anchor.txt");
-    assert!(
-        ca.is_file(),
-        "{} missing: did ci/lab/start run?",
-        ca.display()
+    let mut args = lab_scan_args(LAB_RESOLVER, &lab_anchor(), "90s");
+    args.extend(
+        [
+            "--no-db",
+            "--out",
+            out.to_str().expect("UTF-8 path"),
+            "--ehlo-name",
+            EHLO,
+            "--tls-scan-max-handshakes",
+            "60",
+        ]
+        .map(str::to_owned),
     );
-    let path = |p: &Path| p.to_str().expect("UTF-8 path").to_owned();
-    let mut args: Vec<String> = [
-        "scan",
-        "--no-db",
-        LAB_ALLOW,
-        "--resolver",
-        KNOT,
-        "--ca-file",
-        &path(&ca),
-        "--trust-anchor",
-        &path(&anchor),
-        "--out",
-        &path(&out),
-        "--quiet",
-        "--ehlo-name",
-        EHLO,
-        "--connect-timeout",
-        "2s",
-        "--handshake-timeout",
-        "3s",
-        "--read-timeout",
-        "3s",
-        "--domain-timeout",
-        "90s",
-        "--tls-scan-max-handshakes",
-        "60",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
     args.extend(extra.iter().cloned());
-    let stderr_path = out.join("govscan.stderr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_govscan"))
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("spawn govscan");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(240) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("govscan {args:?} ran longer than 240 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "govscan {args:?}: {status}\n{stderr}"
-    );
-    let text = fs::read_to_string(out.join("results.json")).expect("results.json");
-    Scan {
-        out,
-        results: serde_json::from_str(&text).expect("results.json is JSON"),
-        stderr,
-    }
+    ScanRun::run(&args, &out, Duration::from_secs(240)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-static PROFILES: OnceLock<Scan> = OnceLock::new();
+static PROFILES: OnceLock<ScanRun> = OnceLock::new();
 
 /// The five profiles scanned together (one scan shared by the profile tests).
-fn profiles(test: &str) -> Option<&'static Scan> {
+fn profiles(test: &str) -> Option<&'static ScanRun> {
     if !lab_enabled(&format!("lab_mail::{test}")) {
         return None;
     }

@@ -13,10 +13,8 @@ mod receiver;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{lab_dir, lab_enabled};
+use common::{LAB_RESOLVER, lab_anchor, lab_enabled, lab_scan_args};
 use receiver::Receiver;
-
-const LAB_RESOLVER: &str = "127.10.0.53:53";
 
 /// A lab scan run in `dir` (no ./checks there) into `dir/h.db`.
 fn lab_scan(dir: &Path, domains: &[&str], extra: &[&str]) -> Output {
@@ -25,32 +23,9 @@ fn lab_scan(dir: &Path, domains: &[&str], extra: &[&str]) -> Output {
 
 /// A lab scan asking `resolver`.
 fn lab_scan_via(dir: &Path, resolver: &str, domains: &[&str], extra: &[&str]) -> Output {
-    let lab = lab_dir();
-    let ca = lab.join("pki/ca.pem");
-    let anchor = lab.join("trust-anchor.txt");
-    let mut args = vec![
-        "scan",
-        "--db",
-        "h.db",
-        "--quiet",
-        "--allow-private",
-        "--resolver",
-        resolver,
-        "--ca-file",
-        ca.to_str().expect("utf-8"),
-        "--trust-anchor",
-        anchor.to_str().expect("utf-8"),
-        "--connect-timeout",
-        "2s",
-        "--handshake-timeout",
-        "3s",
-        "--read-timeout",
-        "3s",
-        "--domain-timeout",
-        "20s",
-    ];
-    args.extend_from_slice(domains);
-    args.extend_from_slice(extra);
+    let mut args = lab_scan_args(resolver, &lab_anchor(), "20s");
+    args.extend(["--db", "h.db"].map(str::to_owned));
+    args.extend(domains.iter().chain(extra).map(|s| (*s).to_owned()));
     Command::new(env!("CARGO_BIN_EXE_govscan"))
         .current_dir(dir)
         .env("GOVSCAN_DATA_DIR", "/nonexistent/govscan-data")

@@ -6,9 +6,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use common::{lab_dir, lab_enabled};
+use common::{LAB_RESOLVER, lab_anchor, lab_enabled, lab_scan_args};
 use serde_json::Value;
 
 /// (declarative twin, built-in check).
@@ -47,38 +46,16 @@ fn declarative_twins_agree_with_built_in_checks_on_the_lab() {
     if !lab_enabled("declarative_twins_agree_with_built_in_checks_on_the_lab") {
         return;
     }
-    let dir = lab_dir();
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab_plug");
     let _ = std::fs::remove_dir_all(&out);
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/checks");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_govscan"));
-    cmd.args([
-        "scan",
-        "--no-db",
-        common::LAB_ALLOW,
-        "--resolver",
-        "127.10.0.53:53",
-    ])
-    .arg("--ca-file")
-    .arg(dir.join("pki/ca.pem"))
-    .arg("--trust-anchor")
-    .arg(dir.join("trust-anchor.txt"))
-    .arg("--checks-dir")
-    .arg(&examples)
-    .arg("--out")
-    .arg(&out)
-    .args([
-        "--quiet",
-        "--connect-timeout",
-        "2s",
-        "--handshake-timeout",
-        "3s",
-    ])
-    .args(["--read-timeout", "3s", "--domain-timeout", "20s"])
-    .args(profiles())
-    .current_dir(env!("CARGO_MANIFEST_DIR"))
-    .stdin(Stdio::null());
-    let output = cmd.output().expect("run govscan scan");
+    let examples = common::repo_root().join("examples/checks");
+    let mut args = lab_scan_args(LAB_RESOLVER, &lab_anchor(), "20s");
+    args.extend(["--no-db", "--checks-dir"].map(str::to_owned));
+    args.push(examples.to_str().expect("UTF-8 path").to_owned());
+    args.push("--out".to_owned());
+    args.push(out.to_str().expect("UTF-8 path").to_owned());
+    args.extend(profiles());
+    let output = common::govscan_in(&common::repo_root(), &args);
     assert_eq!(
         output.status.code(),
         Some(0),

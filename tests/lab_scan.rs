@@ -8,16 +8,13 @@ mod common;
 
 use std::fs;
 use std::net::{SocketAddr, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::path::Path;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{lab_dir, lab_enabled, say};
+use common::scan_run::{ScanRun, run_bounded};
+use common::{LAB_RESOLVER, lab_anchor, lab_dir, lab_enabled, lab_scan_args, say};
 use serde_json::Value;
-
-/// The lab's DNS server (ci/lab/knot).
-const LAB_RESOLVER: &str = "127.10.0.53:53";
 
 /// Every lab profile, in the order they are scanned.
 const PROFILES: &[&str] = &[
@@ -385,12 +382,18 @@ const EXPECTATIONS: &[(&str, &str, &str)] = &[
 
 /// The scan of the whole lab, shared by the tests.
 struct LabScan {
-    /// `--out` directory.
-    out: PathBuf,
-    /// Parsed results.json.
-    results: Value,
+    /// The scan: its `--out` directory and parsed results.json.
+    run: ScanRun,
     /// Whether the lab published a working IPv6 endpoint (ci/lab/run/ipv6).
     ipv6: bool,
+}
+
+impl std::ops::Deref for LabScan {
+    type Target = ScanRun;
+
+    fn deref(&self) -> &ScanRun {
+        &self.run
+    }
 }
 
 static SCAN: OnceLock<Result<LabScan, String>> = OnceLock::new();
@@ -457,40 +460,6 @@ fn check_lab_answers(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `govscan` with a hard time limit; stdout and stderr go to files in `logs`.
-fn run_govscan(
-    args: &[&str],
-    logs: &Path,
-    limit: Duration,
-) -> Result<(ExitStatus, String), String> {
-    fs::create_dir_all(logs).map_err(|e| format!("create {}: {e}", logs.display()))?;
-    let stdout_path = logs.join("govscan.stdout");
-    let stderr_path = logs.join("govscan.stderr");
-    let stdout = fs::File::create(&stdout_path).map_err(|e| e.to_string())?;
-    let stderr = fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_govscan"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(stdout)
-        .stderr(stderr)
-        .spawn()
-        .map_err(|e| format!("spawn govscan: {e}"))?;
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("govscan {args:?} ran longer than {limit:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr_text = fs::read_to_string(&stderr_path).unwrap_or_default();
-    Ok((status, stderr_text))
-}
-
 fn run_lab_scan() -> Result<LabScan, String> {
     let dir = lab_dir();
     check_lab_answers(&dir)?;
@@ -500,73 +469,19 @@ fn run_lab_scan() -> Result<LabScan, String> {
     };
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lab_scan");
     let _ = fs::remove_dir_all(&out);
-    let ca = dir.join("pki/ca.pem");
-    let ca = ca.to_str().ok_or("lab dir is not UTF-8")?;
-    let anchor = dir.join("trust-anchor.txt");
-    let anchor = anchor.to_str().ok_or("lab dir is not UTF-8")?;
     let out_str = out.to_str().ok_or("target dir is not UTF-8")?;
-    let mut args = vec![
-        "scan",
-        "--no-db",
-        // The lab lives on loopback, and so do its CRL and OCSP servers.
-        common::LAB_ALLOW,
-        "--resolver",
-        LAB_RESOLVER,
-        "--ca-file",
-        ca,
-        "--trust-anchor",
-        anchor,
-        "--out",
-        out_str,
-        "--quiet",
-        "--connect-timeout",
-        "2s",
-        "--handshake-timeout",
-        "3s",
-        "--read-timeout",
-        "3s",
-        "--domain-timeout",
-        "20s",
-    ];
-    args.extend_from_slice(PROFILES);
-    let logs = out.join("logs");
-    let (status, stderr) = run_govscan(&args, &logs, Duration::from_secs(240))?;
-    if status.code() != Some(0) {
-        return Err(format!(
-            "govscan scan exited with {status}; stderr:\n{stderr}"
-        ));
-    }
-    let path = out.join("results.json");
-    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let results: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(LabScan { out, results, ipv6 })
+    // The lab lives on loopback, and so do its CRL and OCSP servers (lab_scan_args allows it).
+    let mut args = lab_scan_args(LAB_RESOLVER, &lab_anchor(), "20s");
+    args.extend(["--no-db", "--out", out_str].map(str::to_owned));
+    args.extend(PROFILES.iter().map(|p| (*p).to_owned()));
+    let run = ScanRun::run(&args, &out, Duration::from_secs(240))?;
+    Ok(LabScan { run, ipv6 })
 }
 
 impl LabScan {
-    fn domain(&self, name: &str) -> &Value {
-        let domains = self.results["domains"]
-            .as_array()
-            .expect("results.json has domains[]");
-        domains
-            .iter()
-            .find(|d| d["domain"] == name)
-            .unwrap_or_else(|| panic!("{name} missing from results.json"))
-    }
-
-    fn outcomes(&self, domain: &str) -> &Vec<Value> {
-        self.domain(domain)["outcomes"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{domain}: outcomes is not an array"))
-    }
-
     /// The status of one check on one domain, with its message for error reports.
     fn status(&self, domain: &str, check: &str) -> (String, String) {
-        let outcome = self
-            .outcomes(domain)
-            .iter()
-            .find(|o| o["check"] == check)
-            .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"));
+        let outcome = self.outcome(domain, check);
         let status = outcome["status"]
             .as_str()
             .unwrap_or("<no status>")
@@ -872,7 +787,7 @@ fn bad_targets_file_exits_2_naming_the_file() {
             "--quiet",
         ];
         let (status, stderr) =
-            run_govscan(&args, &dir.path().join("logs"), Duration::from_secs(30))
+            run_bounded(&args, &dir.path().join("logs"), Duration::from_secs(30))
                 .expect("govscan runs");
         assert_eq!(
             status.code(),

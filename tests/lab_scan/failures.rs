@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{LabScan, lab_dir, lab_enabled, run_govscan};
+use super::{LabScan, ScanRun, lab_anchor, lab_dir, lab_enabled, lab_scan_args, run_bounded};
 
 /// The failures resolver.
 const FAILURES_RESOLVER: &str = "127.10.15.53:53";
@@ -54,29 +54,11 @@ fn failures_scan(test: &str) -> Option<&'static LabScan> {
     }
 }
 
-/// The common arguments of a scan of the lab through the failures resolver.
-fn scan_args<'a>(ca: &'a str, anchor: &'a str, out: &'a str) -> Vec<&'a str> {
-    vec![
-        "scan",
-        "--resolver",
-        FAILURES_RESOLVER,
-        "--allow-private",
-        "--ca-file",
-        ca,
-        "--trust-anchor",
-        anchor,
-        "--out",
-        out,
-        "--quiet",
-        "--connect-timeout",
-        "2s",
-        "--handshake-timeout",
-        "3s",
-        "--read-timeout",
-        "3s",
-        "--domain-timeout",
-        "20s",
-    ]
+/// The common arguments of a scan of the lab through the failures resolver, writing to `out`.
+fn scan_args(out: &str) -> Vec<String> {
+    let mut args = lab_scan_args(FAILURES_RESOLVER, &lab_anchor(), "20s");
+    args.extend(["--out", out].map(str::to_owned));
+    args
 }
 
 fn run_scan(domains: &[&str], name: &str) -> Result<LabScan, String> {
@@ -87,35 +69,17 @@ fn run_scan(domains: &[&str], name: &str) -> Result<LabScan, String> {
         == "yes";
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = fs::remove_dir_all(&out);
-    let ca = dir.join("pki/ca.pem");
-    let anchor = dir.join("trust-anchor.txt");
-    let (ca, anchor) = (
-        ca.to_str().ok_or("lab dir is not UTF-8")?.to_owned(),
-        anchor.to_str().ok_or("lab dir is not UTF-8")?.to_owned(),
-    );
-    let out_str = out.to_str().ok_or("target dir is not UTF-8")?.to_owned();
-    let mut args = scan_args(&ca, &anchor, &out_str);
-    args.push("--no-db");
-    args.extend_from_slice(domains);
-    let (status, stderr) = run_govscan(&args, &out.join("logs"), Duration::from_secs(240))?;
-    if status.code() != Some(0) {
-        return Err(format!(
-            "govscan scan exited with {status}; stderr:\n{stderr}"
-        ));
-    }
-    let path = out.join("results.json");
-    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let results: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(LabScan { out, results, ipv6 })
+    let out_str = out.to_str().ok_or("target dir is not UTF-8")?;
+    let mut args = scan_args(out_str);
+    args.push("--no-db".to_owned());
+    args.extend(domains.iter().map(|d| (*d).to_owned()));
+    let run = ScanRun::run(&args, &out, Duration::from_secs(240))?;
+    Ok(LabScan { run, ipv6 })
 }
 
 /// The whole outcome of one check on one domain.
 fn outcome<'a>(scan: &'a LabScan, domain: &str, check: &str) -> &'a Value {
-    scan.outcomes(domain)
-        .iter()
-        .find(|o| o["check"] == check)
-        .unwrap_or_else(|| panic!("{domain}: no outcome for {check}"))
+    scan.outcome(domain, check)
 }
 
 /// Collects every violated (domain, check, status, finding) expectation; `finding` "" is any.
@@ -407,16 +371,10 @@ fn a_scan_that_measured_only_this_host_exits_3_and_says_so() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("report");
     let db = tmp.path().join("history.sqlite");
-    let (ca, anchor) = (dir.join("pki/ca.pem"), dir.join("trust-anchor.txt"));
-    let (ca, anchor, out_str, db_str) = (
-        ca.to_str().expect("utf-8"),
-        anchor.to_str().expect("utf-8"),
-        out.to_str().expect("utf-8"),
-        db.to_str().expect("utf-8"),
-    );
-    let mut args = scan_args(ca, anchor, out_str);
-    args.extend_from_slice(&["--db", db_str, "pfnoroute.lab.test"]);
-    let (status, stderr) = run_govscan(&args, &tmp.path().join("logs"), Duration::from_secs(120))
+    let (out_str, db_str) = (out.to_str().expect("utf-8"), db.to_str().expect("utf-8"));
+    let mut args = scan_args(out_str);
+    args.extend(["--db", db_str, "pfnoroute.lab.test"].map(str::to_owned));
+    let (status, stderr) = run_bounded(&args, &tmp.path().join("logs"), Duration::from_secs(120))
         .expect("govscan runs");
     assert_eq!(status.code(), Some(3), "{stderr}");
     assert!(
@@ -428,7 +386,7 @@ fn a_scan_that_measured_only_this_host_exits_3_and_says_so() {
     assert!(index.contains("This scan did not measure the domains"));
     let page = fs::read_to_string(out.join("domains/pfnoroute.lab.test.html")).expect("page");
     assert!(page.contains("This scan did not measure the domains"));
-    let (status, _) = run_govscan(
+    let (status, _) = run_bounded(
         &["history", "--db", db_str],
         &tmp.path().join("history-logs"),
         Duration::from_secs(30),
