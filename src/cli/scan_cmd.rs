@@ -69,6 +69,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
     // Libraries that build their own rustls configs need a process-wide provider; the probe
     // itself always names aws-lc-rs explicitly. A second install attempt is harmless.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let domains_at_once = config.domains_at_once();
     let prober = Prober::new(with_target_set(config, &portfolio)).map_err(CliError::usage)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -117,7 +118,7 @@ pub(super) fn run(args: ScanArgs) -> Result<u8, CliError> {
         Arc::new(checks),
         Arc::clone(&baseline),
         context,
-        args.concurrency as usize,
+        domains_at_once,
         progress.clone(),
         sender,
     ));

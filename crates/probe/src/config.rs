@@ -176,6 +176,17 @@ impl Default for ProbeConfig {
 }
 
 impl ProbeConfig {
+    /// How many domains are probed at once: `--concurrency`, but never more than one network
+    /// block may have connections in flight (`--per-network`). A portfolio on one hosting
+    /// network then has as many domains in flight as that network has slots, so each domain
+    /// runs as fast as it did when the global cap was the network's cap, instead of four times
+    /// as many domains queueing on the same 16 slots and stretching every domain's time (and
+    /// budget) for no gain in throughput; a portfolio spread over several networks still uses
+    /// the larger global allowance through each domain's lanes and addresses.
+    pub fn domains_at_once(&self) -> usize {
+        self.concurrency.min(self.per_network).max(1)
+    }
+
     /// The `--gentle` profile for fragile estates: makes every politeness knob at least as
     /// gentle as one connection per address and 4 per network block, 500 ms between
     /// connections (and SMTP sessions) to one address, 10 new connections a second, at most

@@ -1,7 +1,8 @@
 //! One domain's fair share of the connection slots, and the clock of its budget.
 //!
-//! A domain holds at most `per_domain` connections at once (a quarter of `--concurrency`, at
-//! least one), so one domain with many slow addresses cannot take every global slot. Time a
+//! A domain holds at most `per_domain` connections at once (a quarter of the smaller of
+//! `--concurrency` and `--per-network`, at least one), so one domain with many slow addresses
+//! cannot take every global slot, nor every slot of its network. Time a
 //! domain spends with connections waiting for slots that other domains hold (an address's, a
 //! network block's or the scan's), and none of its own open, is "starved" time: it does not
 //! count against the domain's budget (up to one more budget), so a domain's budget runs while
@@ -19,7 +20,8 @@ use tokio::time::Instant;
 /// 40 times what an ordinary domain keeps), so a hostile domain cannot inflate results.json.
 pub(crate) const KEPT_BYTES_PER_DOMAIN: usize = 4 * 1024 * 1024;
 
-/// The connections a domain may hold at once for a global limit of `concurrency`.
+/// The connections a domain may hold at once when `concurrency` slots are shared by the domains
+/// in flight (the global limit, or one network's when that is smaller).
 pub(crate) fn per_domain_limit(concurrency: usize) -> usize {
     (concurrency / 4).max(1)
 }

@@ -143,6 +143,10 @@ impl Limits {
     /// /48), across all domains.
     pub(crate) fn with_per_network(mut self, per_network: usize) -> Limits {
         self.per_network = SlotsPerKey::new(per_network);
+        // A domain's share is a quarter of the domains' common pool: the global slots, or one
+        // network's when that is smaller (ProbeConfig::domains_at_once), so no single domain
+        // can hold a whole network's slots.
+        self.per_domain = fair::per_domain_limit(self.global_limit.min(per_network));
         self
     }
 
@@ -157,7 +161,7 @@ impl Limits {
         };
         match stage {
             WaitStage::Domain => format!(
-                "one of the domain's own {} connection slots (a quarter of --concurrency), all busy with its other probes",
+                "one of the domain's own {} connection slots (a quarter of --concurrency or --per-network, whichever is smaller), all busy with its other probes",
                 self.per_domain
             ),
             WaitStage::Address => format!(

@@ -326,3 +326,32 @@ async fn a_budget_that_ends_in_the_block_queue_names_the_network_and_its_cap() {
             .ends_with("all in use by other probes, while this domain had 2 of its own open")
     );
 }
+
+#[test]
+fn a_domains_share_is_a_quarter_of_the_smaller_of_the_global_and_network_caps() {
+    // The defaults: 64 in all, 16 per network: a domain holds at most 4, so no one domain can
+    // take a whole network's slots; with the network cap raised the global one decides.
+    assert_eq!(Limits::new(64, 2).with_per_network(16).per_domain, 4);
+    assert_eq!(Limits::new(64, 2).with_per_network(256).per_domain, 16);
+    assert_eq!(Limits::new(16, 2).with_per_network(16).per_domain, 4);
+    assert_eq!(Limits::new(64, 2).with_per_network(1).per_domain, 1);
+    let describe = Limits::new(64, 2)
+        .with_per_network(16)
+        .describe_wait(WaitStage::Domain, 0);
+    assert!(describe.contains("own 4 connection slots"), "{describe}");
+}
+
+#[test]
+fn domains_at_once_is_the_global_cap_but_never_more_than_one_networks() {
+    let config = |concurrency, per_network| crate::ProbeConfig {
+        concurrency,
+        per_network,
+        ..crate::ProbeConfig::default()
+    };
+    // The defaults: 16 domains at a time, as many as one network has slots.
+    let defaults = crate::ProbeConfig::default();
+    assert_eq!(defaults.domains_at_once(), 16);
+    assert_eq!(config(256, 256).domains_at_once(), 256);
+    assert_eq!(config(8, 16).domains_at_once(), 8);
+    assert_eq!(config(64, 4).domains_at_once(), 4);
+}
