@@ -179,9 +179,18 @@ async fn a_redirect_to_another_target_on_the_same_address_does_not_deadlock() {
 
 #[tokio::test]
 async fn a_probe_left_waiting_for_a_slot_is_the_scanner_s_failure() {
+    // A share of 1: a quarter of --concurrency 4; and a quarter of --per-network 1 with
+    // --concurrency 8, so a domain can never hold its whole network alone: its own share
+    // binds before the network's slots do.
+    for (concurrency, per_network) in [(4, 16), (8, 1)] {
+        a_probe_left_waiting_for_the_domains_own_slot(concurrency, per_network).await;
+    }
+}
+
+async fn a_probe_left_waiting_for_the_domains_own_slot(concurrency: usize, per_network: usize) {
     let dns = common::start_dns().await;
     // A server that holds every connection silently: the first endpoint keeps the domain's
-    // only slot (a quarter of --concurrency 4) until the budget ends.
+    // only slot until the budget ends.
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     tokio::spawn(async move {
@@ -192,7 +201,8 @@ async fn a_probe_left_waiting_for_a_slot_is_the_scanner_s_failure() {
     });
     let mut cfg = common::config(dns.addr);
     (cfg.http_port, cfg.https_port) = (port, port);
-    cfg.concurrency = 4;
+    cfg.concurrency = concurrency;
+    cfg.per_network = per_network;
     cfg.tls_scan = false;
     cfg.handshake_timeout = Duration::from_secs(10);
     cfg.read_timeout = Duration::from_secs(10);
@@ -227,64 +237,4 @@ async fn a_probe_left_waiting_for_a_slot_is_the_scanner_s_failure() {
         }
         other => panic!("expected a scanner-side failure, got {other:?}"),
     }
-}
-
-#[tokio::test]
-async fn a_domain_cannot_hold_its_whole_network_its_share_binds_first() {
-    let dns = common::start_dns().await;
-    // A server that holds every connection silently. With --per-network 1 the domain's share
-    // is 1 too (a quarter of the smaller of --concurrency and --per-network, at least one), so
-    // the domain's second endpoint waits for the domain's own slot, never for a network slot
-    // that only its own connections hold. (The wait for a network slot held by other domains
-    // is tested in net::tests, with its message.)
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((tcp, _)) = listener.accept().await {
-            held.push(tcp);
-        }
-    });
-    let mut cfg = common::config(dns.addr);
-    (cfg.http_port, cfg.https_port) = (port, port);
-    cfg.concurrency = 8;
-    cfg.per_network = 1;
-    cfg.tls_scan = false;
-    cfg.handshake_timeout = Duration::from_secs(10);
-    cfg.read_timeout = Duration::from_secs(10);
-    cfg.domain_timeout = Duration::from_secs(2);
-    let both: Vec<IpAddr> = vec![
-        "127.0.0.1".parse().expect("ip"),
-        "127.0.0.2".parse().expect("ip"),
-    ];
-    cfg.connect_overrides.insert("good.test".into(), both);
-    let obs = Prober::new(cfg)
-        .expect("prober")
-        .probe_domain("good.test")
-        .await;
-    let failures: Vec<(FailureKind, &str)> = obs
-        .endpoints
-        .iter()
-        .map(|e| match &e.tls {
-            Probed::Failed { kind, detail } => (*kind, detail.as_str()),
-            other => panic!("expected a failure, got {other:?}"),
-        })
-        .collect();
-    let (scanner, target): (Vec<&(FailureKind, &str)>, Vec<_>) = failures
-        .iter()
-        .partition(|(kind, _)| *kind == FailureKind::Scanner);
-    assert_eq!(target.len(), 1, "{failures:?}");
-    assert_eq!(
-        target[0].0,
-        FailureKind::Timeout,
-        "the silent server's own doing"
-    );
-    assert_eq!(scanner.len(), 1, "{failures:?}");
-    let detail = scanner[0].1;
-    assert!(
-        detail.contains("waited for one of the domain's own 1 connection slots"),
-        "{detail}"
-    );
-    assert!(!detail.contains("--per-network),"), "{detail}");
-    assert!(detail.contains("not a failure of the target"), "{detail}");
 }
