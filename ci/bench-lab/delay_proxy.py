@@ -22,14 +22,18 @@ connect's round trip is added to the data instead: the client's first bytes reac
 earlier than accept + 3 x DELAY (SYN, SYN-ACK, then the data's own one-way trip), later bytes
 arrival + DELAY; the server's bytes reach the client arrival + DELAY. A request/response after
 connect therefore costs exactly what it would on the slow network; only connect() itself returns
-early. End of stream is delayed like data. No bandwidth limit, no loss, no jitter. DNS over UDP:
+early. End of stream is delayed like data. No bandwidth limit, no loss, no jitter. The DNS
+relay runs in a process of its own (forked at start, stopped with the TCP one), so a query never
+waits behind the pumps of hundreds of TCP connections in one event loop. DNS over UDP:
 query + DELAY, answer + DELAY. Servers that speak first (SMTP) would see their banner early; the
 scale lab has none.
 
 Bounds: at most --max-connections TCP connections (more are closed at once and counted), at
 most 64 chunks of 64 KiB queued per direction (the reader waits: back-pressure), --idle-timeout
 without a byte in either direction closes a connection, every connection ends after
---max-lifetime; at most 4096 DNS queries in flight, each upstream answer awaited 5 s. Listens
+--max-lifetime; at most 4096 DNS queries in flight, each upstream answer awaited 5 s, and the
+UDP listener's receive buffer 16 MiB (bursts from 256 domains at once overflowed the default
+and the kernel dropped queries; ci/bench counts such drops per run). Listens
 only on the proxy addresses above and forwards only to the lab's own addresses. Standard
 library only (asyncio), and generate.py's address layout.
 """
@@ -38,9 +42,11 @@ import argparse
 import asyncio
 import os
 import signal
+import socket
 import struct
 import sys
 import time
+import traceback
 
 from generate import DNS_ADDR, lab_addresses
 
@@ -48,10 +54,17 @@ CHUNK = 65536
 QUEUE_CHUNKS = 64
 DNS_INFLIGHT = 4096
 DNS_TIMEOUT = 5.0
+# The DNS listener's receive buffer. The kernel's default (~208 KiB) holds a few hundred
+# queries; a scanner with 256 domains at once sends bursts of thousands while the event loop is
+# busy pumping TCP, and every datagram past the buffer is dropped by the kernel (the scanner's
+# query times out: an inconclusive domain that is the lab's fault).
+DNS_RCVBUF = 16 * 1024 * 1024
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # Linux: past rmem_max, needs root
 
 
 class Stats:
-    """Counters printed to the log every 10 s and at exit."""
+    """Counters printed to the log: the TCP process's every 10 s and at exit, the DNS
+    process's at exit."""
 
     def __init__(self):
         self.accepted = 0
@@ -63,10 +76,12 @@ class Stats:
         self.dns_dropped = 0
         self.dns_rewritten = 0
 
-    def line(self) -> str:
+    def tcp_line(self) -> str:
         return (f"tcp accepted={self.accepted} active={self.active} refused={self.refused} "
-                f"upstream_failed={self.upstream_failed} idle_closed={self.idle_closed} "
-                f"dns queries={self.dns_queries} dropped={self.dns_dropped} "
+                f"upstream_failed={self.upstream_failed} idle_closed={self.idle_closed}")
+
+    def dns_line(self) -> str:
+        return (f"dns queries={self.dns_queries} dropped={self.dns_dropped} "
                 f"rewritten_a={self.dns_rewritten}")
 
 
@@ -304,7 +319,87 @@ async def handle_dns_tcp(reader, writer, args, mapping):
                 w.close()
 
 
-async def main_async(args) -> int:
+def widen_receive_buffer(sock) -> int:
+    """Sets the DNS listener's receive buffer to DNS_RCVBUF (SO_RCVBUFFORCE as root, else
+    SO_RCVBUF up to the kernel's rmem_max) and returns what the kernel granted."""
+    for option in (SO_RCVBUFFORCE, socket.SO_RCVBUF):
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, option, DNS_RCVBUF)
+            break
+        except OSError:
+            continue
+    return sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+
+
+async def serve_dns(args, ready_fd: int) -> int:
+    """The DNS relay (UDP and TCP), in a process of its own: the TCP pumps of hundreds of
+    connections keep one event loop busy, and a query waiting behind them comes back late, past
+    the scanner's timeout. Writes one byte to ready_fd once listening; stops on SIGTERM or when
+    the TCP process (its parent) is gone."""
+    loop = asyncio.get_running_loop()
+    mapping = address_map(args.addresses, args.blocks)
+    dns_addr = mapping[DNS_ADDR]
+    rewrite = packed(mapping)
+    udp, _ = await loop.create_datagram_endpoint(lambda: DnsUdp(args, rewrite),
+                                                 local_addr=(dns_addr, 53))
+    rcvbuf = widen_receive_buffer(udp.get_extra_info("socket"))
+    server = await asyncio.start_server(
+        lambda r, w: handle_dns_tcp(r, w, args, rewrite), dns_addr, 53, reuse_address=True)
+    os.write(ready_fd, f"{rcvbuf // 1024}\n".encode())
+    os.close(ready_fd)
+    parent = os.getppid()
+    stop = stop_future(loop)
+    while not stop.done() and os.getppid() == parent:
+        await wait_or_timeout(stop, 1)
+    server.close()
+    udp.close()
+    loop.set_exception_handler(lambda _loop, _context: None)
+    print(f"delay-proxy stopped: {STATS.dns_line()}", flush=True)
+    return 0
+
+
+def stop_future(loop):
+    """A future set on SIGTERM or SIGINT."""
+    stop = loop.create_future()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    return stop
+
+
+async def wait_or_timeout(future, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(asyncio.shield(future), timeout=seconds)
+    except asyncio.TimeoutError:
+        pass
+
+
+def start_dns_process(args) -> tuple:
+    """Forks the DNS relay; returns its pid and the receive buffer it got (KiB), once it is
+    listening. Raises RuntimeError if it could not start."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        code = 1
+        try:
+            code = asyncio.run(serve_dns(args, write_fd))
+        except BaseException:  # the child must never return into the parent's code
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            os._exit(code)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as ready:
+        line = ready.readline().strip()
+    if not line:
+        os.waitpid(pid, 0)
+        raise RuntimeError("the DNS relay did not start")
+    return pid, int(line)
+
+
+async def serve_tcp(args, dns_pid: int, rcvbuf_kib: int) -> int:
+    """The TCP relays, one listener per proxy address and port; stops on SIGTERM or SIGINT, or
+    after --max-runtime, and then stops the DNS process too."""
     loop = asyncio.get_running_loop()
     slots = [0]
     servers = []
@@ -315,41 +410,32 @@ async def main_async(args) -> int:
                 return handle_tcp(r, w, lab, port, args, slots)
             servers.append(await asyncio.start_server(
                 handler, mapping[lab], port, backlog=4096, reuse_address=True))
-    dns_addr = mapping[DNS_ADDR]
-    rewrite = packed(mapping)
-    udp, _ = await loop.create_datagram_endpoint(lambda: DnsUdp(args, rewrite),
-                                                 local_addr=(dns_addr, 53))
-    servers.append(await asyncio.start_server(
-        lambda r, w: handle_dns_tcp(r, w, args, rewrite), dns_addr, 53, reuse_address=True))
     if args.map_file:
         with open(args.map_file, "w", encoding="utf-8") as f:
             f.write("".join(f"{lab} {proxy}\n" for lab, proxy in mapping.items()))
-    stop = loop.create_future()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    stop = stop_future(loop)
     if args.pid_file:
         with open(args.pid_file, "w", encoding="utf-8") as f:
             f.write(f"{os.getpid()}\n")
     first = lab_addresses(args.addresses, args.blocks)[0]
     print(f"delay-proxy up: +{args.delay_ms} ms each way ({2 * args.delay_ms} ms added RTT), "
           f"{args.addresses} addresses in {args.blocks} /24 block(s), {mapping[first]}... -> "
-          f"{first}..., dns {dns_addr}:53 -> {DNS_ADDR}:53", flush=True)
+          f"{first}..., dns {mapping[DNS_ADDR]}:53 -> {DNS_ADDR}:53 (process {dns_pid}, UDP "
+          f"receive buffer {rcvbuf_kib} KiB)", flush=True)
     started = time.monotonic()
     while not stop.done():
-        try:
-            await asyncio.wait_for(asyncio.shield(stop), timeout=10)
-        except asyncio.TimeoutError:
-            pass
+        await wait_or_timeout(stop, 10)
         if time.monotonic() - started > args.max_runtime:
             print("delay-proxy: --max-runtime reached, stopping", flush=True)
             break
-        print(f"delay-proxy: {STATS.line()}", flush=True)
+        print(f"delay-proxy: {STATS.tcp_line()}", flush=True)
     for server in servers:
         server.close()
-    udp.close()
+    os.kill(dns_pid, signal.SIGTERM)
+    os.waitpid(dns_pid, 0)
     # Connections still open are cancelled by asyncio.run on return: not worth a traceback.
     loop.set_exception_handler(lambda _loop, _context: None)
-    print(f"delay-proxy stopped: {STATS.line()}", flush=True)
+    print(f"delay-proxy stopped: {STATS.tcp_line()}", flush=True)
     return 0
 
 
@@ -425,7 +511,12 @@ def main() -> int:
         parser.error("--delay-ms must be 0..1000 and --addresses 1..200")
     if not 1 <= args.blocks <= args.addresses:
         parser.error("--blocks must be 1..addresses")
-    return asyncio.run(main_async(args))
+    try:
+        dns_pid, rcvbuf_kib = start_dns_process(args)
+    except (RuntimeError, OSError) as error:
+        print(f"delay-proxy: {error}", file=sys.stderr)
+        return 1
+    return asyncio.run(serve_tcp(args, dns_pid, rcvbuf_kib))
 
 
 if __name__ == "__main__":

@@ -201,6 +201,13 @@ def one_run(run_dir: str) -> dict:
     proxy = int(meta.get("proxy_ticks_after", "0")) - int(meta.get("proxy_ticks_before", "0"))
     figures["proxy_cpu_s"] = proxy / int(meta.get("clk_tck", "100"))
     figures["added_rtt_ms"] = int(meta.get("added_rtt_ms", "0") or 0)
+    # Datagrams the kernel dropped at full receive buffers during the run (runs made before it
+    # was recorded: None): lost DNS in the lab, so inconclusive outcomes are the lab's doing.
+    if "udp_rcvbuf_errors_after" in meta:
+        figures["udp_rcvbuf_drops"] = (int(meta["udp_rcvbuf_errors_after"] or 0)
+                                       - int(meta.get("udp_rcvbuf_errors_before", "0") or 0))
+    else:
+        figures["udp_rcvbuf_drops"] = None
     # The lab's layout (ci/bench BENCH_ADDRESSES, BENCH_BLOCKS); runs made before the layout was
     # recorded had every address in one /24.
     figures["addresses"] = int(meta.get("addresses", "0") or 0) or None
@@ -266,6 +273,14 @@ def main() -> int:
         if r["added_rtt_ms"]:
             extra.append(f"+{r['added_rtt_ms']} ms RTT through the delay proxy, which used "
                          f"{fmt(r['proxy_cpu_s'], 2)} CPU s")
+        if r["udp_rcvbuf_drops"]:
+            extra.append(f"**{r['udp_rcvbuf_drops']} UDP datagrams dropped by full receive "
+                         "buffers** (DNS lost in the lab: lookups that timed out are the lab's "
+                         "failures, and the run's figures are not valid)")
+        inconclusive = r.get("statuses", {}).get("inconclusive", 0)
+        if inconclusive:
+            extra.append(f"**{inconclusive} inconclusive outcomes**: a bench site is always "
+                         "judgeable, so something in the lab or the scanner failed")
         print("- " + "; ".join(extra))
     sslyze = [r for r in runs if r["name"].startswith("sslyze")]
     if sslyze and sslyze[0]["domains_per_s"] > 0:
