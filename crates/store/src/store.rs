@@ -31,7 +31,26 @@ impl Store {
     /// [`StoreError::ForeignDatabase`] for another program's SQLite file and
     /// [`StoreError::Locked`] when another process holds the lock for too long.
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
-        let path = path.as_ref().to_path_buf();
+        // Some lock waits on a file being created or switched to WAL by another connection
+        // fail at once instead of waiting in the busy handler (SQLite refuses to wait where
+        // waiting could deadlock), so the whole open is retried until the busy timeout has
+        // passed. Each step is idempotent: inspecting, the pragmas, and the migrations (each
+        // one its own transaction that re-reads the version).
+        let path = path.as_ref();
+        let deadline = std::time::Instant::now() + DEFAULT_BUSY_TIMEOUT;
+        loop {
+            match Store::open_once(path) {
+                Err(StoreError::Locked { .. }) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                opened => return opened,
+            }
+        }
+    }
+
+    /// One attempt of [`Store::open`].
+    fn open_once(path: &Path) -> Result<Store, StoreError> {
+        let path = path.to_path_buf();
         // Decide first, read-only: a file that is not govscan's is refused unchanged.
         crate::inspect::inspect(&path)?;
         let mut conn =
