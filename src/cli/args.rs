@@ -124,9 +124,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
     pub domain_timeout: Duration,
     /// Connections in flight at once, across all domains: the scanner's own footprint (its
-    /// sockets, its uplink, its NAT or firewall state), and the domains admitted at once (at
-    /// most --per-network of them probing on one network). What one target network or server
-    /// sees is bounded by --per-network and --per-address.
+    /// sockets, its uplink, its NAT or firewall state). What one target network or server sees
+    /// is bounded by --per-network and --per-address.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u32, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
     /// Connections in flight at once into one network block (an IPv4 /24 or IPv6 /48, where a

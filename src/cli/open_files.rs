@@ -5,8 +5,8 @@
 
 use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
 
-/// Descriptors govscan needs besides its connections and its domains' DNS sockets: the
-/// database, the output files, the runtime.
+/// Descriptors govscan needs besides its connections: DNS sockets of the domains in flight,
+/// the database, the output files, the runtime.
 const BASE_DESCRIPTORS: u64 = 256;
 
 /// The soft limit before and after raising it, when it could be read.
@@ -46,15 +46,10 @@ pub(super) fn raise() -> Option<OpenFiles> {
     Some(OpenFiles { before, now })
 }
 
-/// DNS sockets one probing domain may have open at once: the lookups it starts together
-/// (NS, MX, TXT, CAA, DMARC, SOA, the zone's DNSKEY and DS, TLSA, MTA-STS, TLS-RPT, ...).
-const DNS_SOCKETS_PER_DOMAIN: u64 = 12;
-
-/// A warning when `limit` descriptors are few for `concurrency`: that many connections in
-/// flight, and up to that many domains probing (when they span several networks), each with
-/// its DNS lookups.
+/// A warning when `limit` descriptors are few for `concurrency` connections in flight (two
+/// descriptors each at worst: the connection and a DNS socket of its domain).
 pub(super) fn warning(limit: u64, concurrency: u32) -> Option<String> {
-    let needed = u64::from(concurrency) * (1 + DNS_SOCKETS_PER_DOMAIN) + BASE_DESCRIPTORS;
+    let needed = u64::from(concurrency) * 2 + BASE_DESCRIPTORS;
     (limit < needed).then(|| {
         format!(
             "govscan: warning: the open-files limit is {limit}, low for --concurrency \
@@ -85,8 +80,5 @@ mod tests {
     fn a_low_limit_is_reported() {
         assert!(warning(64, 16).is_some_and(|w| w.contains("ulimit -n")));
         assert_eq!(warning(1_048_576, 1024), None);
-        // The defaults: 64 connections, up to 64 domains probing with their lookups.
-        assert!(warning(1024, 64).is_some_and(|w| w.contains("about 1088 wanted")));
-        assert_eq!(warning(4096, 64), None);
     }
 }

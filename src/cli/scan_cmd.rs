@@ -319,9 +319,7 @@ async fn scan_all(
         let sink = sink.clone();
         tasks.spawn(async move {
             let _permit = permit;
-            // Resolved, then queued for a place on its network (outside its budget).
-            let admission = prober.admit(&target.domain).await;
-            let observations = prober.probe_admitted(&target.domain, admission).await;
+            let observations = prober.probe_domain(&target.domain).await;
             let domain = target.domain.clone();
             // Judging and scoring are CPU work: on rayon, never on the async executor's
             // threads (nor tokio's blocking pool).

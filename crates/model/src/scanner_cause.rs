@@ -139,9 +139,9 @@ impl ScannerCause {
             ScannerCause::SlotWait => {
                 "Raise --domain-timeout or --concurrency (with `ulimit -n`), or scan fewer \
                  domains per run. A wait for one network's slots (--per-network) means many \
-                 of the domains are hosted on one network, which already has only as many \
-                 domains probing as it has slots: give them more time (--domain-timeout), \
-                 rather than raising that politeness cap."
+                 of the domains are hosted on one network: give them more time, or fewer \
+                 domains at once (a lower --concurrency), rather than raising that \
+                 politeness cap."
             }
             ScannerCause::Other => {
                 "Check that this machine is online, that its DNS resolver is running and \

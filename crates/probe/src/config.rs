@@ -176,14 +176,15 @@ impl Default for ProbeConfig {
 }
 
 impl ProbeConfig {
-    /// How many domains the scan admits at once: `--concurrency`. Of these, at most
-    /// `--per-network` probe on one network block at a time (`Prober::admit`): a portfolio on
-    /// one hosting network has as many domains probing as that network has slots, so each runs
-    /// as fast as the network's cap lets one run instead of many queueing on the same slots
-    /// and each taking many times as long; a portfolio spread over several networks has up to
-    /// `--concurrency` domains probing, and uses the global allowance.
+    /// How many domains are probed at once: `--concurrency`, but never more than one network
+    /// block may have connections in flight (`--per-network`). A portfolio on one hosting
+    /// network then has as many domains in flight as that network has slots, so each domain
+    /// runs as fast as it did when the global cap was the network's cap, instead of four times
+    /// as many domains queueing on the same 16 slots and stretching every domain's time (and
+    /// budget) for no gain in throughput; a portfolio spread over several networks still uses
+    /// the larger global allowance through each domain's lanes and addresses.
     pub fn domains_at_once(&self) -> usize {
-        self.concurrency.max(1)
+        self.concurrency.min(self.per_network).max(1)
     }
 
     /// The `--gentle` profile for fragile estates: makes every politeness knob at least as

@@ -2,7 +2,6 @@
 //! into `govscan_model::Observations`. A failure is recorded as data; nothing here panics on
 //! hostile input.
 
-mod admission;
 mod anchor_file;
 mod anchors;
 mod bogus;
@@ -44,7 +43,6 @@ use std::time::Instant;
 use govscan_model::{AddressSelection, FailureKind, Observations, PathFetch, Probed};
 use hickory_resolver::proto::rr::{Name, RecordType};
 
-pub use admission::Admission;
 pub use config::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_ADDRESSES, DEFAULT_PER_ADDRESS, DEFAULT_PER_NETWORK,
     DEFAULT_USER_AGENT, GENTLE_MIN_GAP, GENTLE_PER_ADDRESS, GENTLE_PER_NETWORK, GENTLE_RATE,
@@ -71,15 +69,6 @@ const SECURITY_TXT_CAP: usize = 64 * 1024;
 /// The `Origin` sent with `GET /` over https:// so that CORS answers can be judged; the
 /// `.invalid` TLD (RFC 2606) cannot belong to anyone.
 pub const CORS_PROBE_ORIGIN: &str = "https://govscan-cors-probe.invalid";
-
-/// A target as given, trimmed and lower-cased, parsed as a DNS name; the name's text when it
-/// parses, else the cleaned input (the probe then records why it could not be asked).
-pub(crate) fn normalised(domain: &str) -> (Result<Name, String>, String) {
-    let raw = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    let name = dns::parse_domain(&raw);
-    let text = name.as_ref().map(dns::name_text).unwrap_or(raw);
-    (name, text)
-}
 
 /// Shared state of a prober.
 pub(crate) struct Inner {
@@ -158,17 +147,11 @@ impl Prober {
     /// probes that had not finished are recorded as timeouts, or as scanner-side failures when
     /// they were waiting for a connection slot. A domain on the exclude list is not probed.
     pub async fn probe_domain(&self, domain: &str) -> Observations {
-        self.probe_admitted(domain, Admission::immediate()).await
-    }
-
-    /// [`Prober::probe_domain`] for a domain admitted by [`Prober::admit`]: its address
-    /// answers are taken from the admission, and its place among the domains probing on its
-    /// network is held until the probe ends. The budget starts here, after the admission's wait.
-    pub async fn probe_admitted(&self, domain: &str, mut admission: Admission) -> Observations {
         let started = Instant::now();
         let probed_at = now_rfc3339();
-        let (name, domain) = normalised(domain);
-        let answered = admission.take_addresses();
+        let raw = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+        let name = dns::parse_domain(&raw);
+        let domain = name.as_ref().map(dns::name_text).unwrap_or(raw);
         let limits = &self.inner.limits;
         let state = Mutex::new(Partial::default());
         let budget = self.inner.config.domain_timeout;
@@ -184,7 +167,7 @@ impl Prober {
                 // reads of a bogus zone are logged per domain (`cd::reads_of`).
                 let run = Box::pin(cd::reads_of(
                     Arc::clone(&cd_reads),
-                    self.run(&domain, name, answered, &state, &share),
+                    self.run(&domain, name, &state, &share),
                 ));
                 fair::within_budget(budget, &share, run).await
             }
@@ -239,7 +222,6 @@ impl Prober {
         &self,
         domain: &str,
         name: Result<Name, String>,
-        answered: Option<(admission::AddressAnswer, admission::AddressAnswer)>,
         state: &Mutex<Partial>,
         share: &Arc<DomainShare>,
     ) {
@@ -274,14 +256,10 @@ impl Prober {
         // The SOA answer is asked once and shared by the SOA, DNSSEC and name-server probes.
         let soa = dns::SharedSoa::new();
         let addresses_then_endpoints = async {
-            // Asked at admission (to find the domain's network), or here.
-            let ((a, a_nxdomain), (aaaa, aaaa_nxdomain)) = match answered {
-                Some(answers) => answers,
-                None => tokio::join!(
-                    dns.addresses(&name, RecordType::A),
-                    dns.addresses(&name, RecordType::AAAA)
-                ),
-            };
+            let ((a, a_nxdomain), (aaaa, aaaa_nxdomain)) = tokio::join!(
+                dns.addresses(&name, RecordType::A),
+                dns.addresses(&name, RecordType::AAAA)
+            );
             let mut resolved: Vec<IpAddr> = Vec::new();
             for probed in [&a, &aaaa] {
                 resolved.extend(probed.value().into_iter().flatten().copied());

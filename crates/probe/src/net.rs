@@ -53,9 +53,6 @@ pub(crate) struct Limits {
     per_address: SlotsPerKey<IpAddr>,
     /// Slots of each network block, IPv4 /24 or IPv6 /48 (`--per-network`; `block.rs`).
     per_network: SlotsPerKey<IpNet>,
-    /// Places of the domains probing on each network block, as many as it has slots
-    /// (`admission.rs`).
-    domains_per_network: SlotsPerKey<IpNet>,
     /// Least time between connection starts to one address.
     min_gap: Duration,
     /// When each address may next see a connection start (reserved slots, FIFO).
@@ -133,7 +130,6 @@ impl Limits {
             global: Arc::new(Semaphore::new(global.min(Semaphore::MAX_PERMITS))),
             per_address: SlotsPerKey::new(per_address),
             per_network: SlotsPerKey::new(global),
-            domains_per_network: SlotsPerKey::new(global),
             min_gap: Duration::ZERO,
             next_start: Mutex::new(HashMap::new()),
             rate: None,
@@ -147,22 +143,11 @@ impl Limits {
     /// /48), across all domains.
     pub(crate) fn with_per_network(mut self, per_network: usize) -> Limits {
         self.per_network = SlotsPerKey::new(per_network);
-        self.domains_per_network = SlotsPerKey::new(per_network);
         // A domain's share is a quarter of the domains' common pool: the global slots, or one
-        // network's when that is smaller (as many domains probe on one network as it has
-        // slots: `admission.rs`), so no single domain can hold a whole network's slots.
+        // network's when that is smaller (ProbeConfig::domains_at_once), so no single domain
+        // can hold a whole network's slots.
         self.per_domain = fair::per_domain_limit(self.global_limit.min(per_network));
         self
-    }
-
-    /// Waits for a place among the domains probing on the network block of `ip` (as many as
-    /// the block has connection slots) and returns it, held until the domain's probe ends.
-    pub(crate) async fn admit_domain(&self, ip: IpAddr) -> Option<OwnedSemaphorePermit> {
-        self.domains_per_network
-            .of(network_block(ip))
-            .acquire_owned()
-            .await
-            .ok()
     }
 
     /// What a request waiting at `stage` waits for, in words with the limits' values.
