@@ -182,10 +182,10 @@ impl Dns {
                 // a real empty answer carries the zone's SOA, so only one without is checked.
                 if answer.authority_soa.is_none()
                     && rtype != RecordType::CNAME
-                    && let Some(why) = Box::pin(self.cname_chain_trouble(name)).await
+                    && let Some((kind, why)) = Box::pin(self.cname_chain_trouble(name)).await
                 {
                     return Err((
-                        FailureKind::Dns,
+                        kind,
                         format!("{rtype} query for {} failed: {why}", name_text(name)),
                     ));
                 }
@@ -206,17 +206,37 @@ impl Dns {
     }
 
     /// Follows `name`'s CNAME chain with explicit CNAME queries (at most `MAX_CNAME_CHAIN`):
-    /// why it cannot lead to data (a loop, or too long), or `None` when it ends at a name.
-    async fn cname_chain_trouble(&self, name: &Name) -> Option<String> {
+    /// why it cannot lead to data (a loop, or too long), or `None` when it ends at a name. A
+    /// CNAME query that fails (times out, is refused, cannot be sent) leaves the chain unknown:
+    /// that failure is returned, so the empty answer is never taken for "no records".
+    async fn cname_chain_trouble(&self, name: &Name) -> Option<QueryFailure> {
         let mut records: Vec<Record> = Vec::new();
         let mut asked: Vec<Name> = Vec::new();
         let mut current = name.clone();
         for _ in 0..=MAX_CNAME_CHAIN {
-            let lookup = self
+            let lookup = match self
                 .resolver
                 .lookup(current.clone(), RecordType::CNAME)
                 .await
-                .ok()?;
+            {
+                Ok(lookup) => lookup,
+                // No CNAME at this name (an empty answer or no such name): the chain ends here.
+                Err(NetError::Dns(DnsError::NoRecordsFound(no)))
+                    if matches!(
+                        no.response_code,
+                        ResponseCode::NoError | ResponseCode::NXDomain
+                    ) =>
+                {
+                    return None;
+                }
+                Err(e) => {
+                    let (kind, detail) = classify_error(&e, &current, RecordType::CNAME);
+                    return Some((
+                        kind,
+                        format!("its CNAME chain could not be followed: {detail}"),
+                    ));
+                }
+            };
             asked.push(current);
             records.extend(
                 lookup
@@ -226,14 +246,17 @@ impl Dns {
                     .cloned(),
             );
             match cname_walk(name, &records) {
-                Err(why) => return Some(why),
+                Err(why) => return Some((FailureKind::Dns, why)),
                 Ok(end) if asked.contains(&end) => return None,
                 Ok(end) => current = end,
             }
         }
-        Some(format!(
-            "CNAME chain longer than {MAX_CNAME_CHAIN} names from {}",
-            name_text(name)
+        Some((
+            FailureKind::Dns,
+            format!(
+                "CNAME chain longer than {MAX_CNAME_CHAIN} names from {}",
+                name_text(name)
+            ),
         ))
     }
 

@@ -173,6 +173,64 @@ async fn a_silent_resolver_is_a_timeout() {
     drop(socket);
 }
 
+/// A resolver that answers every query with an empty NOERROR answer and no SOA (what hickory
+/// makes of a CNAME loop), except CNAME queries, which it answers SERVFAIL.
+async fn resolver_failing_cname_queries() -> std::net::SocketAddr {
+    use hickory_server::proto::op::{Message, OpCode, ResponseCode};
+    use hickory_server::proto::rr::RecordType;
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = socket.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 4096];
+        while let Ok((len, peer)) = socket.recv_from(&mut buf).await {
+            let Ok(query) = Message::from_vec(&buf[..len]) else {
+                continue;
+            };
+            let cname = query
+                .queries
+                .iter()
+                .any(|q| q.query_type() == RecordType::CNAME);
+            let code = if cname {
+                ResponseCode::ServFail
+            } else {
+                ResponseCode::NoError
+            };
+            let mut answer = Message::error_msg(query.metadata.id, OpCode::Query, code);
+            answer.metadata.recursion_available = true;
+            for q in &query.queries {
+                answer.add_query(q.clone());
+            }
+            if let Ok(bytes) = answer.to_vec() {
+                let _ = socket.send_to(&bytes, peer).await;
+            }
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn an_empty_answer_whose_cname_chain_cannot_be_followed_is_a_failure_not_no_records() {
+    // Before, a failed CNAME query ended the chain check as if the chain were fine, and the
+    // empty answer stood as "no records": a DMARC record read that way was a false fail.
+    let addr = resolver_failing_cname_queries().await;
+    let prober = Prober::new(common::config(addr)).expect("prober");
+    let obs = prober.probe_domain("good.test").await;
+    match &obs.dns.dmarc {
+        Probed::Failed { detail, .. } => assert!(
+            detail.contains("its CNAME chain could not be followed"),
+            "{detail}"
+        ),
+        other => panic!("_dmarc read as an answer: {other:?}"),
+    }
+    assert!(
+        matches!(&obs.dns.txt, Probed::Failed { .. }),
+        "{:?}",
+        obs.dns.txt
+    );
+}
+
 #[tokio::test]
 async fn a_cname_loop_is_a_dns_failure_not_an_empty_answer() {
     let dns = common::start_dns().await;
