@@ -208,29 +208,19 @@ impl Dns {
     /// Follows `name`'s CNAME chain with explicit CNAME queries (at most `MAX_CNAME_CHAIN`):
     /// why it cannot lead to data (a loop, or too long), or `None` when it ends at a name. A
     /// CNAME query that fails (times out, is refused, cannot be sent) leaves the chain unknown:
-    /// that failure is returned, so the empty answer is never taken for "no records".
+    /// that failure is returned, with its kind, so the empty answer is never taken for "no
+    /// records".
     async fn cname_chain_trouble(&self, name: &Name) -> Option<QueryFailure> {
         let mut records: Vec<Record> = Vec::new();
         let mut asked: Vec<Name> = Vec::new();
         let mut current = name.clone();
         for _ in 0..=MAX_CNAME_CHAIN {
-            let lookup = match self
-                .resolver
-                .lookup(current.clone(), RecordType::CNAME)
-                .await
-            {
-                Ok(lookup) => lookup,
-                // No CNAME at this name (an empty answer or no such name): the chain ends here.
-                Err(NetError::Dns(DnsError::NoRecordsFound(no)))
-                    if matches!(
-                        no.response_code,
-                        ResponseCode::NoError | ResponseCode::NXDomain
-                    ) =>
-                {
-                    return None;
-                }
-                Err(e) => {
-                    let (kind, detail) = classify_error(&e, &current, RecordType::CNAME);
+            // Asked like any query (a cut-short connection asked again, SERVFAIL read again
+            // with CD, a timeout from a resolver that is down the scanner's failure); "no
+            // CNAME here" is an empty answer, which ends the chain.
+            let cnames = match Box::pin(self.query(&current, RecordType::CNAME)).await {
+                Ok(answer) => answer.records,
+                Err((kind, detail)) => {
                     return Some((
                         kind,
                         format!("its CNAME chain could not be followed: {detail}"),
@@ -238,13 +228,7 @@ impl Dns {
                 }
             };
             asked.push(current);
-            records.extend(
-                lookup
-                    .answers()
-                    .iter()
-                    .filter(|r| r.record_type() == RecordType::CNAME)
-                    .cloned(),
-            );
+            records.extend(cnames);
             match cname_walk(name, &records) {
                 Err(why) => return Some((FailureKind::Dns, why)),
                 Ok(end) if asked.contains(&end) => return None,
