@@ -334,8 +334,8 @@ def widen_receive_buffer(sock) -> int:
 async def serve_dns(args, ready_fd: int) -> int:
     """The DNS relay (UDP and TCP), in a process of its own: the TCP pumps of hundreds of
     connections keep one event loop busy, and a query waiting behind them comes back late, past
-    the scanner's timeout. Writes one byte to ready_fd once listening; stops on SIGTERM or when
-    the TCP process (its parent) is gone."""
+    the scanner's timeout. Writes the UDP receive buffer it got (KiB, one line) to ready_fd once
+    listening; stops on SIGTERM or when the TCP process (its parent) is gone."""
     loop = asyncio.get_running_loop()
     mapping = address_map(args.addresses, args.blocks)
     dns_addr = mapping[DNS_ADDR]
