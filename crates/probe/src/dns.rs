@@ -180,7 +180,10 @@ impl Dns {
                 let answer = empty_answer(no);
                 // hickory follows a CNAME loop to its depth limit and reports "no records";
                 // a real empty answer carries the zone's SOA, so only one without is checked.
+                // "No such name" is no loop: it stands, and is judged with the root check (a
+                // resolver that cannot see the DNS answers NXDOMAIN, without SOA, for all).
                 if answer.authority_soa.is_none()
+                    && !answer.nxdomain
                     && rtype != RecordType::CNAME
                     && let Some((kind, why)) = Box::pin(self.cname_chain_trouble(name)).await
                 {
